@@ -1,0 +1,2 @@
+// slackfuel's public API.
+export type { OpcodeInfo, FormatInfo, ResultType } from './ir/opcode-info.js';
