@@ -61,4 +61,31 @@ export interface OpcodeInfo {
   readonly canLoad: boolean;
   readonly canStore: boolean;
   readonly otherSideEffects: boolean;
+  /**
+   * Two identical instances, one dominating the other, may be merged although they have effects
+   * (`trapz`, `udiv`, `fcvt_to_sint`...: cranelift-meta's `side_effects_idempotent`).
+   */
+  readonly sideEffectsIdempotent?: boolean;
+  /**
+   * The types the controlling type may take (cranelift-meta's ctrl typeset); present exactly when
+   * the opcode is polymorphic. Cranelift's reader rejects any other controlling type.
+   */
+  readonly ctrlTypes?: TypeSet;
+}
+
+/**
+ * A set of types in cranelift-meta's terms: a type belongs when its lane count (or a dynamic
+ * vector's minimum lane count) and its lane width are both allowed. Lists are ascending.
+ */
+export interface TypeSet {
+  /** Lane counts of scalars (1) and fixed vectors. */
+  readonly lanes: readonly number[];
+  /** Minimum lane counts of dynamic vectors. */
+  readonly dynamicLanes: readonly number[];
+  readonly ints: readonly number[];
+  readonly floats: readonly number[];
+  /** Legacy boolean lane widths (`b1`..`b128`). */
+  readonly bools: readonly number[];
+  /** Legacy reference widths (`r32`, `r64`). */
+  readonly refs: readonly number[];
 }
