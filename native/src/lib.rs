@@ -1,0 +1,127 @@
+//! slackfuel's native backend: Cranelift's reader, verifier, writer, code generator and JIT,
+//! exposed to Node through napi-rs. Every export runs under `errors::guard`, so bad input and
+//! panics inside Cranelift become typed JavaScript errors instead of aborting the process.
+
+mod aot;
+mod clif_file;
+mod code_registry;
+mod errors;
+mod jit;
+mod run_commands;
+mod settings;
+mod signals;
+mod trampoline;
+mod verify;
+
+use errors::{Failure, VerifierProblem, guard};
+use napi::bindgen_prelude::Buffer;
+use napi_derive::napi;
+use settings::Setting;
+
+/// Verifier problems of every function in the file; empty when all verify.
+#[napi]
+pub fn verify(text: String, settings: Vec<Setting>) -> napi::Result<Vec<VerifierProblem>> {
+    guard(|| verify::verify_text(&text, &settings))
+}
+
+/// Each function printed by Cranelift's own writer.
+#[napi]
+pub fn canonical_print(text: String) -> napi::Result<Vec<String>> {
+    guard(|| {
+        let file = clif_file::parse(&text)?;
+        Ok(file
+            .functions
+            .iter()
+            .map(|(func, _)| func.display().to_string())
+            .collect())
+    })
+}
+
+/// Compiles every function for `isa` (`x86_64` or `aarch64`).
+#[napi]
+pub fn compile(
+    text: String,
+    isa: String,
+    opt_level: Option<String>,
+    settings: Vec<Setting>,
+) -> napi::Result<Vec<aot::CompiledFunction>> {
+    guard(|| aot::compile_text(&text, &isa, opt_level.as_deref(), &settings))
+}
+
+/// The `; run:` / `; print:` commands of the file.
+#[napi]
+pub fn run_commands(text: String) -> napi::Result<Vec<run_commands::RunCheck>> {
+    guard(|| run_commands::run_commands(&text))
+}
+
+/// The ISA the JIT compiles for (`x86_64` or `aarch64`), if the host is supported.
+#[napi]
+pub fn host_isa() -> napi::Result<Option<String>> {
+    guard(|| {
+        Ok(settings::host_isa_name().map(|isa| match isa {
+            settings::IsaName::X86_64 => "x86_64".to_string(),
+            settings::IsaName::Aarch64 => "aarch64".to_string(),
+        }))
+    })
+}
+
+/// How many code ranges (functions and trampolines) are registered for trap handling right now.
+#[napi]
+pub fn registered_code_ranges() -> napi::Result<u32> {
+    guard(|| Ok(u32::try_from(code_registry::registered_ranges()).unwrap_or(u32::MAX)))
+}
+
+/// A JIT-compiled module. Freed by `dispose()` or, failing that, when garbage collected.
+#[napi]
+pub struct JitModule {
+    loaded: Option<jit::LoadedModule>,
+}
+
+fn disposed() -> Failure {
+    Failure::ModuleDisposedError {
+        message: "the JIT module has been disposed".to_string(),
+    }
+}
+
+#[napi]
+impl JitModule {
+    #[napi]
+    pub fn functions(&self) -> napi::Result<Vec<jit::JitFunctionInfo>> {
+        guard(|| self.loaded.as_ref().map(|m| m.infos()).ok_or_else(disposed))
+    }
+
+    /// Calls function `index` with arguments in 16-byte little-endian slots; returns the results
+    /// in the same layout.
+    #[napi]
+    pub fn call(&self, index: u32, args: Buffer) -> napi::Result<Buffer> {
+        guard(|| {
+            let loaded = self.loaded.as_ref().ok_or_else(disposed)?;
+            let results = loaded.call(index as usize, &args)?;
+            Ok(results.into())
+        })
+    }
+
+    /// Frees the machine code now. Idempotent.
+    #[napi]
+    pub fn dispose(&mut self) -> napi::Result<()> {
+        guard(|| {
+            self.loaded = None;
+            Ok(())
+        })
+    }
+
+    #[napi(getter)]
+    pub fn disposed(&self) -> napi::Result<bool> {
+        guard(|| Ok(self.loaded.is_none()))
+    }
+}
+
+/// Compiles every function of `text` for this machine and returns the loaded module.
+#[napi]
+pub fn jit(text: String, settings: Vec<Setting>) -> napi::Result<JitModule> {
+    guard(|| {
+        Ok(JitModule {
+            loaded: Some(jit::load(&text, &settings)?),
+        })
+    })
+}

@@ -1,0 +1,96 @@
+//! The `; run:` and `; print:` commands written after CLIF functions, parsed with
+//! cranelift-reader's own run-command parser. Values come out as raw little-endian bytes plus
+//! Cranelift's display text, so the facade can compare results bit for bit as Cranelift does.
+
+use crate::clif_file::{self, function_name};
+use crate::errors::{Failure, NativeResult};
+use cranelift_codegen::data_value::DataValue;
+use cranelift_reader::{Comparison, RunCommand, parse_run_command};
+use napi::bindgen_prelude::Buffer;
+
+#[napi_derive::napi(object)]
+pub struct RunValue {
+    /// Cranelift type name (`i32`, `f64`, ...).
+    pub ty: String,
+    /// Little-endian bytes, as many as the type is wide.
+    pub bytes: Buffer,
+    /// As Cranelift prints the value.
+    pub display: String,
+}
+
+#[napi_derive::napi(object)]
+pub struct RunCheck {
+    /// The function the comment is attached to.
+    pub function: String,
+    /// 1-based line of the comment in the file.
+    pub line: u32,
+    /// The command as Cranelift prints it, e.g. `run: %f(1, 2) == 3`.
+    pub text: String,
+    /// `run` (compare) or `print` (show the results).
+    pub kind: String,
+    /// The function to invoke, as `%name`.
+    pub invoke: String,
+    pub args: Vec<RunValue>,
+    /// `==` or `!=` for `run`; absent for `print`.
+    pub comparison: Option<String>,
+    pub expected: Vec<RunValue>,
+}
+
+fn value(v: &DataValue) -> RunValue {
+    let mut bytes = vec![0u8; v.ty().bytes() as usize];
+    v.write_to_slice_le(&mut bytes);
+    RunValue {
+        ty: v.ty().to_string(),
+        bytes: bytes.into(),
+        display: v.to_string(),
+    }
+}
+
+fn line_of(text: &str, fragment: &str) -> u32 {
+    let offset = (fragment.as_ptr() as usize).wrapping_sub(text.as_ptr() as usize);
+    let prefix = text.get(..offset.min(text.len())).unwrap_or("");
+    u32::try_from(prefix.matches('\n').count() + 1).unwrap_or(u32::MAX)
+}
+
+pub fn run_commands(text: &str) -> NativeResult<Vec<RunCheck>> {
+    let file = clif_file::parse(text)?;
+    let mut checks = Vec::new();
+    for (func, details) in &file.functions {
+        for comment in &details.comments {
+            let line = line_of(text, comment.text);
+            let parsed = parse_run_command(comment.text, &func.signature).map_err(|e| {
+                Failure::ClifSyntaxError {
+                    message: format!("line {line}: {}", e.message),
+                    line: line as usize,
+                }
+            })?;
+            let Some(command) = parsed else { continue };
+            let check_text = command.to_string();
+            let (invocation, comparison, expected) = match &command {
+                RunCommand::Print(invocation) => (invocation, None, Vec::new()),
+                RunCommand::Run(invocation, comparison, expected) => {
+                    let op = match comparison {
+                        Comparison::Equals => "==",
+                        Comparison::NotEquals => "!=",
+                    };
+                    (
+                        invocation,
+                        Some(op.to_string()),
+                        expected.iter().map(value).collect(),
+                    )
+                }
+            };
+            checks.push(RunCheck {
+                function: function_name(func),
+                line,
+                text: check_text,
+                kind: if comparison.is_some() { "run" } else { "print" }.to_string(),
+                invoke: format!("%{}", invocation.func),
+                args: invocation.args.iter().map(value).collect(),
+                comparison,
+                expected,
+            });
+        }
+    }
+    Ok(checks)
+}

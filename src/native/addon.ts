@@ -1,0 +1,62 @@
+// Loads the native addon (native/slackfuel.node, built by scripts/build-native.mjs) on first use,
+// so that importing slackfuel never fails just because the addon is not built yet.
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { NativeAddonError } from '../runtime/errors.js';
+
+/** One `name=value` Cranelift setting as the addon takes it. */
+export interface NativeSetting {
+  name: string;
+  value: string;
+}
+
+/** The JIT module object the addon returns; wrapped by `JitModule` in ./jit.ts. */
+export interface NativeJitModule {
+  functions(): unknown;
+  call(index: number, args: Uint8Array): unknown;
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+/** The raw addon surface. Results are `unknown` on purpose: callers validate them with zod. */
+export interface NativeAddon {
+  verify(text: string, settings: NativeSetting[]): unknown;
+  canonicalPrint(text: string): unknown;
+  compile(text: string, isa: string, optLevel: string | undefined | null, settings: NativeSetting[]): unknown;
+  runCommands(text: string): unknown;
+  hostIsa(): string | null | undefined;
+  registeredCodeRanges(): number;
+  jit(text: string, settings: NativeSetting[]): NativeJitModule;
+}
+
+// Candidates relative to this file: src/native/ when run from source, dist/ when bundled.
+const candidates = ['../../native/slackfuel.node', '../native/slackfuel.node'];
+
+let loaded: NativeAddon | undefined;
+
+function locate(): string {
+  const override = process.env['SLACKFUEL_NATIVE_ADDON'];
+  if (override !== undefined && override !== '') return override;
+  for (const relative of candidates) {
+    const path = fileURLToPath(new URL(relative, import.meta.url));
+    if (existsSync(path)) return path;
+  }
+  throw new NativeAddonError(
+    'the native addon (native/slackfuel.node) is not built: run `npm ci` or `node scripts/build-native.mjs` (needs cargo)',
+  );
+}
+
+/** The addon, loaded once. Throws NativeAddonError when it is missing or cannot be loaded. */
+export function addon(): NativeAddon {
+  if (loaded) return loaded;
+  const path = locate();
+  const require = createRequire(import.meta.url);
+  try {
+    loaded = require(path) as NativeAddon;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new NativeAddonError(`cannot load the native addon at ${path}: ${reason}`);
+  }
+  return loaded;
+}

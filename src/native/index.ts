@@ -1,0 +1,18 @@
+// The native Cranelift backend: verify, print, compile, JIT and run checks.
+export { verify, type VerifyResult } from './verify.js';
+export { canonicalPrint } from './canonical-print.js';
+export {
+  compile,
+  hostIsa,
+  isaSchema,
+  optLevelSchema,
+  type CompileOptions,
+  type CompiledFunction,
+  type Isa,
+  type OptLevel,
+} from './compile.js';
+export { jit, JitModule, registeredCodeRanges, type JitFunction, type JitOptions } from './jit.js';
+export { parseRunCommands, runChecks, type RunCommand, type RunCheckResult } from './run-checks.js';
+export { parseSettingAssignments, settingsSchema, type Settings } from './settings.js';
+export type { ClifValue, ScalarType } from './values.js';
+export type { RunValue } from './schemas.js';
