@@ -1,2 +1,4 @@
 // slackfuel's public API.
-export type { OpcodeInfo, FormatInfo, ResultType } from './ir/opcode-info.js';
+export * from './ir/index.js';
+export * from './native/index.js';
+export * from './runtime/errors.js';

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
+import { parse, print } from '../../ir/index.js';
 
 const exampleUrl = new URL('../../../examples/wasmtime-fuel.clif', import.meta.url);
 
@@ -10,14 +11,15 @@ export const demoCommand: Command = {
   help: `Usage: slackfuel demo
 
 Runs the main job on a built-in example: the bundled Wasmtime-shaped CLIF
-(examples/wasmtime-fuel.clif) is printed canonically.`,
+(examples/wasmtime-fuel.clif) is parsed and printed canonically, exactly as
+Cranelift's writer prints it.`,
   async run(argv, io) {
     if (argv.length > 0) {
       io.err(`demo takes no arguments\n`);
       return 2;
     }
     const text = await readFile(fileURLToPath(exampleUrl), 'utf8');
-    io.out(text);
+    for (const fn of parse(text).functions) io.out(print(fn));
     return 0;
   },
 };

@@ -1,5 +1,8 @@
 // Registry of CLI commands: one import and one entry per command file.
 import type { Command } from '../command.js';
 import { demoCommand } from './demo.js';
+import { compileCommand } from './compile.js';
+import { runCommand } from './run.js';
+import { printCommand } from './print.js';
 
-export const commands: readonly Command[] = [demoCommand];
+export const commands: readonly Command[] = [demoCommand, compileCommand, runCommand, printCommand];
