@@ -1,0 +1,465 @@
+//! Module-level decoding: validation, metadata, and one `func::translate_function` per body.
+
+use std::fmt::Write as _;
+
+use wasmparser::{
+    CompositeInnerType, ElementItems, ElementKind, ExternalKind, FuncToValidate, FunctionBody,
+    KnownCustom, Name, Operator, Parser, Payload, TableInit, TypeRef, ValType, ValidPayload,
+    Validator, ValidatorResources, WasmFeatures,
+};
+
+use crate::builtins::Builtin;
+use crate::error::TranslateError;
+use crate::func;
+use crate::metadata::*;
+use crate::options::TranslateOptions;
+
+/// What function translation needs to know about the module.
+pub(crate) struct ModuleInfo {
+    pub types: Vec<wasmparser::FuncType>,
+    pub canonical_type_ids: Vec<u32>,
+    pub function_types: Vec<u32>,
+    pub num_imported_functions: u32,
+    /// (type, imported) per global index.
+    pub globals: Vec<(ValType, bool)>,
+    pub memories: Vec<wasmparser::MemoryType>,
+}
+
+/// The features Node 20's V8 enables by default: WebAssembly 2.0 plus tail calls, threads and
+/// the legacy exception-handling proposal (wasmparser needs `exceptions` for its tags). Whatever of these we do not translate is reported
+/// as unsupported instead of being rejected as invalid.
+fn node20_features() -> WasmFeatures {
+    WasmFeatures::WASM2
+        | WasmFeatures::TAIL_CALL
+        | WasmFeatures::THREADS
+        | WasmFeatures::EXCEPTIONS
+        | WasmFeatures::LEGACY_EXCEPTIONS
+}
+
+pub(crate) fn value_type(ty: ValType, offset: u64) -> Result<ValueType, TranslateError> {
+    Ok(match ty {
+        ValType::I32 => ValueType::I32,
+        ValType::I64 => ValueType::I64,
+        ValType::F32 => ValueType::F32,
+        ValType::F64 => ValueType::F64,
+        ValType::V128 => {
+            return Err(TranslateError::unsupported(
+                "simd",
+                "v128 value type",
+                offset,
+            ));
+        }
+        ValType::Ref(r) => ref_type(r, offset)?,
+    })
+}
+
+fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValueType, TranslateError> {
+    if r.is_func_ref() {
+        Ok(ValueType::Funcref)
+    } else if r.is_extern_ref() {
+        Ok(ValueType::Externref)
+    } else {
+        Err(TranslateError::unsupported(
+            "reference types beyond funcref/externref",
+            format!("{r:?}"),
+            offset,
+        ))
+    }
+}
+
+fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, TranslateError> {
+    let mut reader = expr.get_operators_reader();
+    let (op, offset) = reader.read_with_offset()?;
+    let value = match op {
+        Operator::I32Const { value } => ConstExpr::I32Const { value },
+        Operator::I64Const { value } => ConstExpr::I64Const {
+            value: value.to_string(),
+        },
+        Operator::F32Const { value } => ConstExpr::F32Const { bits: value.bits() },
+        Operator::F64Const { value } => ConstExpr::F64Const {
+            bits: value.bits().to_string(),
+        },
+        Operator::GlobalGet { global_index } => ConstExpr::GlobalGet {
+            index: global_index,
+        },
+        Operator::RefNull { hty } => {
+            let r#type = match hty {
+                wasmparser::HeapType::Abstract {
+                    ty: wasmparser::AbstractHeapType::Func,
+                    ..
+                } => ValueType::Funcref,
+                wasmparser::HeapType::Abstract {
+                    ty: wasmparser::AbstractHeapType::Extern,
+                    ..
+                } => ValueType::Externref,
+                other => {
+                    return Err(TranslateError::unsupported(
+                        "reference types",
+                        format!("ref.null {other:?}"),
+                        offset,
+                    ));
+                }
+            };
+            ConstExpr::RefNull { r#type }
+        }
+        Operator::RefFunc { function_index } => ConstExpr::RefFunc {
+            index: function_index,
+        },
+        other => {
+            return Err(TranslateError::unsupported(
+                "extended constant expressions",
+                format!("{other:?}"),
+                offset,
+            ));
+        }
+    };
+    match reader.read_with_offset()? {
+        (Operator::End, _) => Ok(value),
+        (other, at) => Err(TranslateError::unsupported(
+            "extended constant expressions",
+            format!("{other:?}"),
+            at,
+        )),
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    let mut s = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(s, "{b:02x}");
+    }
+    s
+}
+
+fn memory(
+    ty: &wasmparser::MemoryType,
+    imported: bool,
+    offset: u64,
+) -> Result<Memory, TranslateError> {
+    if ty.memory64 {
+        return Err(TranslateError::unsupported(
+            "memory64",
+            "memory type",
+            offset,
+        ));
+    }
+    Ok(Memory {
+        min_pages: ty.initial,
+        max_pages: ty.maximum,
+        shared: ty.shared,
+        imported,
+    })
+}
+
+fn table(
+    ty: &wasmparser::TableType,
+    imported: bool,
+    init: Option<ConstExpr>,
+    offset: u64,
+) -> Result<Table, TranslateError> {
+    if ty.table64 {
+        return Err(TranslateError::unsupported(
+            "memory64",
+            "64-bit table",
+            offset,
+        ));
+    }
+    Ok(Table {
+        element_type: ref_type(ty.element_type, offset)?,
+        min: ty.initial,
+        max: ty.maximum,
+        imported,
+        init,
+    })
+}
+
+pub(crate) fn translate_module(
+    wasm: &[u8],
+    options: &TranslateOptions,
+) -> Result<TranslatedModule, TranslateError> {
+    let mut validator = Validator::new_with_features(node20_features());
+    let mut out = TranslatedModule {
+        metering: options.metering,
+        types: Vec::new(),
+        canonical_type_ids: Vec::new(),
+        function_types: Vec::new(),
+        imports: Vec::new(),
+        exports: Vec::new(),
+        memories: Vec::new(),
+        tables: Vec::new(),
+        globals: Vec::new(),
+        data_segments: Vec::new(),
+        element_segments: Vec::new(),
+        start: None,
+        num_imported_functions: 0,
+        functions: Vec::new(),
+        layout: options.layout.clone(),
+        builtins: Builtin::ALL.iter().map(|b| b.info()).collect(),
+        trap_codes: func::trap_code_table(),
+    };
+    let mut info = ModuleInfo {
+        types: Vec::new(),
+        canonical_type_ids: Vec::new(),
+        function_types: Vec::new(),
+        num_imported_functions: 0,
+        globals: Vec::new(),
+        memories: Vec::new(),
+    };
+    let mut bodies: Vec<(FuncToValidate<ValidatorResources>, FunctionBody<'_>)> = Vec::new();
+    let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
+
+    for payload in Parser::new(0).parse_all(wasm) {
+        let payload = payload?;
+        if let ValidPayload::Func(to_validate, body) = validator.payload(&payload)? {
+            bodies.push((to_validate, body));
+            continue;
+        }
+        match payload {
+            Payload::TypeSection(reader) => {
+                for group in reader {
+                    let group = group?;
+                    for sub in group.into_types() {
+                        match &sub.composite_type.inner {
+                            CompositeInnerType::Func(f) if !sub.composite_type.shared => {
+                                let index = info.types.len() as u32;
+                                let canonical = info
+                                    .types
+                                    .iter()
+                                    .position(|t| t == f)
+                                    .map_or(index, |p| p as u32);
+                                let params = f
+                                    .params()
+                                    .iter()
+                                    .map(|t| value_type(*t, 0))
+                                    .collect::<Result<_, _>>()?;
+                                let results = f
+                                    .results()
+                                    .iter()
+                                    .map(|t| value_type(*t, 0))
+                                    .collect::<Result<_, _>>()?;
+                                out.types.push(FuncType { params, results });
+                                info.types.push(f.clone());
+                                info.canonical_type_ids.push(canonical);
+                            }
+                            _ => {
+                                return Err(TranslateError::unsupported(
+                                    "gc",
+                                    "non-function type",
+                                    0,
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+            Payload::ImportSection(reader) => {
+                let offset = reader.range().start;
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let kind = match import.ty {
+                        TypeRef::Func(type_index) => {
+                            info.function_types.push(type_index);
+                            info.num_imported_functions += 1;
+                            ImportKind::Func { type_index }
+                        }
+                        TypeRef::Table(t) => {
+                            let t = table(&t, true, None, offset)?;
+                            out.tables.push(t.clone());
+                            ImportKind::Table { table: t }
+                        }
+                        TypeRef::Memory(m) => {
+                            let mem = memory(&m, true, offset)?;
+                            info.memories.push(m);
+                            out.memories.push(mem.clone());
+                            ImportKind::Memory { memory: mem }
+                        }
+                        TypeRef::Global(g) => {
+                            let r#type = value_type(g.content_type, offset)?;
+                            info.globals.push((g.content_type, true));
+                            let global = Global {
+                                r#type,
+                                mutable: g.mutable,
+                                imported: true,
+                                init: None,
+                            };
+                            out.globals.push(global.clone());
+                            ImportKind::Global { global }
+                        }
+                        other => {
+                            return Err(TranslateError::unsupported(
+                                "exceptions",
+                                format!("{other:?} import"),
+                                offset,
+                            ));
+                        }
+                    };
+                    out.imports.push(Import {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        kind,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    info.function_types.push(ty?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                let offset = reader.range().start;
+                for t in reader {
+                    let t = t?;
+                    let init = match &t.init {
+                        TableInit::RefNull => None,
+                        TableInit::Expr(e) => Some(const_expr(e)?),
+                    };
+                    out.tables.push(table(&t.ty, false, init, offset)?);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                let offset = reader.range().start;
+                for m in reader {
+                    let m = m?;
+                    out.memories.push(memory(&m, false, offset)?);
+                    info.memories.push(m);
+                }
+            }
+            Payload::TagSection(reader) => {
+                return Err(TranslateError::unsupported(
+                    "exceptions",
+                    "tag section",
+                    reader.range().start,
+                ));
+            }
+            Payload::GlobalSection(reader) => {
+                let offset = reader.range().start;
+                for g in reader {
+                    let g = g?;
+                    let r#type = value_type(g.ty.content_type, offset)?;
+                    info.globals.push((g.ty.content_type, false));
+                    out.globals.push(Global {
+                        r#type,
+                        mutable: g.ty.mutable,
+                        imported: false,
+                        init: Some(const_expr(&g.init_expr)?),
+                    });
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for e in reader {
+                    let e = e?;
+                    let kind = match e.kind {
+                        ExternalKind::Func => ExternKind::Func,
+                        ExternalKind::Table => ExternKind::Table,
+                        ExternalKind::Memory => ExternKind::Memory,
+                        ExternalKind::Global => ExternKind::Global,
+                        other => {
+                            return Err(TranslateError::unsupported(
+                                "exceptions",
+                                format!("{other:?} export"),
+                                0,
+                            ));
+                        }
+                    };
+                    out.exports.push(Export {
+                        name: e.name.to_string(),
+                        kind,
+                        index: e.index,
+                    });
+                }
+            }
+            Payload::StartSection { func, .. } => out.start = Some(func),
+            Payload::ElementSection(reader) => {
+                let offset = reader.range().start;
+                for e in reader {
+                    let e = e?;
+                    let mode = match &e.kind {
+                        ElementKind::Passive => SegmentMode::Passive,
+                        ElementKind::Declared => SegmentMode::Declared,
+                        ElementKind::Active {
+                            table_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: table_index.unwrap_or(0),
+                            offset: const_expr(offset_expr)?,
+                        },
+                    };
+                    let (element_type, items) = match e.items {
+                        ElementItems::Functions(r) => {
+                            let items = r
+                                .into_iter()
+                                .map(|f| f.map(|index| ConstExpr::RefFunc { index }))
+                                .collect::<Result<Vec<_>, _>>()?;
+                            (ValueType::Funcref, items)
+                        }
+                        ElementItems::Expressions(ty, r) => {
+                            let mut items = Vec::new();
+                            for x in r {
+                                items.push(const_expr(&x?)?);
+                            }
+                            (ref_type(ty, offset)?, items)
+                        }
+                    };
+                    out.element_segments.push(ElementSegment {
+                        mode,
+                        element_type,
+                        items,
+                    });
+                }
+            }
+            Payload::DataSection(reader) => {
+                for d in reader {
+                    let d = d?;
+                    let mode = match &d.kind {
+                        wasmparser::DataKind::Passive => SegmentMode::Passive,
+                        wasmparser::DataKind::Active {
+                            memory_index,
+                            offset_expr,
+                        } => SegmentMode::Active {
+                            index: *memory_index,
+                            offset: const_expr(offset_expr)?,
+                        },
+                    };
+                    out.data_segments.push(DataSegment {
+                        mode,
+                        bytes_hex: hex(d.data),
+                    });
+                }
+            }
+            Payload::CustomSection(reader) => {
+                // A malformed name section is ignored, as engines do.
+                if let KnownCustom::Name(names_reader) = reader.as_known() {
+                    for subsection in names_reader.into_iter().flatten() {
+                        if let Name::Function(map) = subsection {
+                            for naming in map.into_iter().flatten() {
+                                names.insert(naming.index, naming.name.to_string());
+                            }
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    out.canonical_type_ids = info.canonical_type_ids.clone();
+    out.function_types = info.function_types.clone();
+    out.num_imported_functions = info.num_imported_functions;
+
+    let mut ctx = cranelift_frontend::FunctionBuilderContext::new();
+    let mut allocs = wasmparser::FuncValidatorAllocations::default();
+    for (i, (to_validate, body)) in bodies.into_iter().enumerate() {
+        let index = info.num_imported_functions + i as u32;
+        let mut validator = to_validate.into_validator(allocs);
+        let clif =
+            func::translate_function(&info, options, index, &body, &mut validator, &mut ctx)?;
+        allocs = validator.into_allocations();
+        out.functions.push(TranslatedFunction {
+            index,
+            type_index: info.function_types[index as usize],
+            debug_name: names.remove(&index),
+            clif,
+        });
+    }
+    Ok(out)
+}
