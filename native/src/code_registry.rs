@@ -26,6 +26,9 @@ pub struct CodeRange {
     pub len: usize,
     /// Sorted by offset.
     pub traps: Arc<[TrapSite]>,
+    /// Metered wasm code: the pinned register holds the fuel counter whenever the PC is here,
+    /// so the fuel checker may act on it. False for trampolines and unmetered code.
+    pub metered: bool,
 }
 
 #[derive(Clone)]
@@ -50,7 +53,7 @@ pub enum Lookup {
     /// Not in any registered code.
     Foreign,
     /// In our code, with the trap code recorded for exactly this address (0 when none).
-    Ours { trap_code: u8 },
+    Ours { trap_code: u8, metered: bool },
 }
 
 /// Async-signal-safe: atomics and reads of an immutable snapshot only; cannot panic.
@@ -73,7 +76,10 @@ pub fn lookup(pc: usize) -> Lookup {
                     Some(site) if site.offset as usize == offset => site.code,
                     _ => 0,
                 };
-                Lookup::Ours { trap_code }
+                Lookup::Ours {
+                    trap_code,
+                    metered: entry.range.metered,
+                }
             }
             _ => Lookup::Foreign,
         }

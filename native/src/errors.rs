@@ -60,6 +60,30 @@ pub enum Failure {
     CallError {
         message: String,
     },
+    /// The wasm front end rejected a module (`translateKind`: invalid, unsupported,
+    /// invalid-options).
+    #[serde(rename_all = "camelCase")]
+    TranslateError {
+        message: String,
+        translate_kind: String,
+        feature: Option<String>,
+        instruction: Option<String>,
+        offset: Option<u64>,
+    },
+}
+
+impl From<slackfuel_frontend::TranslateError> for Failure {
+    fn from(error: slackfuel_frontend::TranslateError) -> Self {
+        use slackfuel_frontend::TranslateError as E;
+        let message = error.to_string();
+        let translate_kind = error.kind().to_string();
+        let (feature, instruction, offset) = match error {
+            E::Invalid { offset, .. } => (None, None, Some(offset)),
+            E::Unsupported { feature, instruction, offset } => (Some(feature), Some(instruction), Some(offset)),
+            E::InvalidOptions { .. } => (None, None, None),
+        };
+        Failure::TranslateError { message, translate_kind, feature, instruction, offset }
+    }
 }
 
 impl Failure {
@@ -93,6 +117,14 @@ impl Failure {
             .collect::<Vec<_>>()
             .join("\n");
         Failure::VerifierError { message, errors }
+    }
+
+    /// The marker and JSON payload the facade decodes (what a thrown error's message holds).
+    pub fn message(&self) -> String {
+        let json = serde_json::to_string(self).unwrap_or_else(|_| {
+            r#"{"kind":"NativePanic","message":"could not serialise a native error"}"#.to_string()
+        });
+        format!("{ERROR_MARKER}{json}")
     }
 
     fn into_napi(self) -> napi::Error {

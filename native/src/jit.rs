@@ -14,7 +14,7 @@ use cranelift_codegen::ir::TrapCode;
 use cranelift_codegen::ir::{ExternalName, Function, GlobalValueData, Type, UserExternalName};
 use cranelift_jit::{JITBuilder, JITModule};
 use cranelift_module::{FuncId, Linkage, Module, ModuleError, default_libcall_names};
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU8;
 use std::sync::Arc;
 
@@ -148,6 +148,16 @@ fn resolve_references(
 
 /// Compiles every function of `text` for the host and finalizes the module.
 pub fn load(text: &str, settings: &[Setting]) -> NativeResult<LoadedModule> {
+    load_with(text, settings, &HashSet::new())
+}
+
+/// Like `load`; the functions named in `metered` are registered as metered wasm code (their
+/// pinned register holds the fuel counter), which the fuel checker acts on.
+pub fn load_with(
+    text: &str,
+    settings: &[Setting],
+    metered: &HashSet<String>,
+) -> NativeResult<LoadedModule> {
     signals::ensure_handlers()?;
     let file = clif_file::parse(text)?;
     // cranelift-jit patches absolute addresses, so position-independent code is not an option.
@@ -240,6 +250,7 @@ pub fn load(text: &str, settings: &[Setting]) -> NativeResult<LoadedModule> {
             start: code as usize,
             len,
             traps: Arc::from(traps),
+            metered: metered.contains(name),
         });
         let trampoline_fn = match trampoline {
             Some((tramp_id, tramp_len)) => {
@@ -248,6 +259,7 @@ pub fn load(text: &str, settings: &[Setting]) -> NativeResult<LoadedModule> {
                     start: tramp_code as usize,
                     len: tramp_len,
                     traps: Arc::from(Vec::new()),
+                    metered: false,
                 });
                 // SAFETY: the trampoline was generated with signature (ptr, ptr) -> () in the
                 // host's default calling convention, which is the C convention `Trampoline` has.
@@ -309,7 +321,7 @@ impl LoadedModule {
         self.functions.iter().map(|f| f.info.clone()).collect()
     }
 
-    fn trap_failure(&self, info: &TrapInfo) -> Failure {
+    pub fn trap_failure(&self, info: &TrapInfo) -> Failure {
         let owner = self
             .functions
             .iter()
@@ -342,6 +354,15 @@ impl LoadedModule {
     /// Calls function `index` with arguments already encoded in 16-byte little-endian slots;
     /// returns the result slots.
     pub fn call(&self, index: usize, args: &[u8]) -> NativeResult<Vec<u8>> {
+        match self.call_raw(index, args)? {
+            Ok(results) => Ok(results),
+            Err(info) => Err(self.trap_failure(&info)),
+        }
+    }
+
+    /// Like `call`, but a trap comes back as its raw description (`Err(TrapInfo)`), for callers
+    /// that classify traps themselves (the runtime turns some into OutOfFuel).
+    pub fn call_raw(&self, index: usize, args: &[u8]) -> NativeResult<Result<Vec<u8>, TrapInfo>> {
         let function = self
             .functions
             .get(index)
@@ -372,12 +393,12 @@ impl LoadedModule {
         // signature, are registered, and `values` has max(params, returns) aligned slots.
         let outcome = unsafe { signals::call(trampoline, function.code, values.as_mut_ptr())? };
         match outcome {
-            CallOutcome::Returned => Ok(values
+            CallOutcome::Returned => Ok(Ok(values
                 .iter()
                 .take(function.returns.len())
                 .flat_map(|v| v.to_le_bytes())
-                .collect()),
-            CallOutcome::Trapped(info) => Err(self.trap_failure(&info)),
+                .collect())),
+            CallOutcome::Trapped(info) => Ok(Err(info)),
         }
     }
 }

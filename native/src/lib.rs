@@ -8,6 +8,7 @@ mod code_registry;
 mod errors;
 mod jit;
 mod run_commands;
+mod runtime;
 mod settings;
 mod signals;
 mod trampoline;
@@ -124,4 +125,33 @@ pub fn jit(text: String, settings: Vec<Setting>) -> napi::Result<JitModule> {
             loaded: Some(jit::load(&text, &settings)?),
         })
     })
+}
+
+/// Compiles `text` like `jit` and starts an instance on its own wasm thread; `options` is JSON
+/// (the vmctx layout from src/abi, the metered functions, memory and stack sizes).
+#[napi]
+pub fn instantiate(
+    text: String,
+    settings: Vec<Setting>,
+    options: String,
+) -> napi::Result<runtime::NativeInstance> {
+    guard(|| runtime::instantiate(&text, &settings, &options))
+}
+
+/// Translates a wasm module to CLIF text per function plus metadata, with the front end
+/// (`native/frontend`). `options` is the `TranslateOptions` JSON; the result is the
+/// `TranslatedModule` JSON, validated by the TypeScript facade.
+#[napi]
+pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
+    guard(|| {
+        let options: slackfuel_frontend::TranslateOptions = serde_json::from_str(&options)
+            .map_err(|e| Failure::from(slackfuel_frontend::TranslateError::InvalidOptions { message: e.to_string() }))?;
+        Ok(slackfuel_frontend::translate(&wasm, &options)?.to_json())
+    })
+}
+
+/// The signal number the fuel checker uses.
+#[napi]
+pub fn check_signal() -> i32 {
+    signals::CHECK_SIGNAL
 }

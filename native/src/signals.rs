@@ -15,6 +15,10 @@ pub struct TrapInfo {
     pub pc: usize,
     pub fault_address: usize,
     pub stack_pointer: usize,
+    /// The pinned register (r15 / x21) when the trap was taken.
+    pub pinned: u64,
+    /// 1 when the fuel checker unwound the call.
+    pub interrupted: i32,
 }
 
 /// A Cranelift trampoline: `fn(callee, values)` with the host's C calling convention.
@@ -37,12 +41,15 @@ unsafe extern "C" {
 extern "C" fn lookup_for_handler(pc: usize, trap_code: *mut u8) -> i32 {
     match code_registry::lookup(pc) {
         Lookup::Foreign => 0,
-        Lookup::Ours { trap_code: code } => {
+        Lookup::Ours {
+            trap_code: code,
+            metered,
+        } => {
             if !trap_code.is_null() {
                 // SAFETY: the C handler passes the address of a local uint8_t.
                 unsafe { *trap_code = code };
             }
-            1
+            if metered { 2 } else { 1 }
         }
     }
 }
@@ -119,4 +126,51 @@ pub mod libc_consts {
     pub const SIGBUS: i32 = 7;
     pub const SIGFPE: i32 = 8;
     pub const SIGSEGV: i32 = 11;
+}
+
+/// The signal the fuel checker sends (SIGUSR1 on Linux x86_64 and aarch64). Signals of this
+/// number without our cookie go to the handler installed before ours.
+pub const CHECK_SIGNAL: i32 = 10;
+
+unsafe extern "C" {
+    fn sf_install_check_handler(sig: i32, cookie: *mut c_void) -> i32;
+    fn sf_send_check(thread: usize) -> i32;
+    fn pthread_self() -> usize;
+}
+
+/// The cookie: the address of a static, unique to this library instance.
+static COOKIE: u8 = 0;
+static CHECK_INSTALLED: OnceLock<Result<(), i32>> = OnceLock::new();
+
+/// Installs the fuel checker's handler for CHECK_SIGNAL once per process.
+pub fn ensure_check_handler() -> NativeResult<()> {
+    let status = CHECK_INSTALLED.get_or_init(|| {
+        // SAFETY: called once (OnceLock); the cookie is a static that lives as long as the
+        // process and is only compared, never written.
+        let rc = unsafe {
+            sf_install_check_handler(CHECK_SIGNAL, std::ptr::addr_of!(COOKIE) as *mut c_void)
+        };
+        if rc == 0 { Ok(()) } else { Err(rc) }
+    });
+    status.map_err(|errno| {
+        Failure::call(format!(
+            "could not install the fuel checker's signal handler (errno {errno})"
+        ))
+    })
+}
+
+/// The calling thread's pthread id.
+pub fn current_thread() -> usize {
+    // SAFETY: pthread_self has no preconditions.
+    unsafe { pthread_self() }
+}
+
+/// Sends one check request to `thread`; returns 0 or an errno.
+///
+/// # Safety
+/// `thread` must be a live thread of this process (not exited, so its id cannot be reused), and
+/// the check handler must be installed.
+pub unsafe fn send_check(thread: usize) -> i32 {
+    // SAFETY: guaranteed by the caller.
+    unsafe { sf_send_check(thread) }
 }

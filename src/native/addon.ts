@@ -19,6 +19,25 @@ export interface NativeJitModule {
   readonly disposed: boolean;
 }
 
+/** A running instance (src/native/instance.ts wraps it). */
+export interface NativeInstanceHandle {
+  functions(): unknown;
+  call(index: number, args: Uint8Array, fuel: number | undefined | null): Promise<unknown>;
+  resume(slots: Uint8Array, failed: boolean): Promise<unknown>;
+  checker(): NativeFuelChecker;
+  dispose(): void;
+  readonly disposed: boolean;
+  readonly threadAlive: boolean;
+}
+
+/** The fuel checker bound to an instance's wasm thread. */
+export interface NativeFuelChecker {
+  check(): boolean;
+  start(intervalMs: number): void;
+  stop(): void;
+  readonly sent: number;
+}
+
 /** The raw addon surface. Results are `unknown` on purpose: callers validate them with zod. */
 export interface NativeAddon {
   verify(text: string, settings: NativeSetting[]): unknown;
@@ -28,6 +47,9 @@ export interface NativeAddon {
   hostIsa(): string | null | undefined;
   registeredCodeRanges(): number;
   jit(text: string, settings: NativeSetting[]): NativeJitModule;
+  instantiate(text: string, settings: NativeSetting[], options: string): NativeInstanceHandle;
+  checkSignal(): number;
+  translateWasm(wasm: Uint8Array, options: string): string;
 }
 
 // Candidates relative to this file: src/native/ when run from source, dist/ when bundled.

@@ -7,6 +7,7 @@ import {
   ModuleDisposedError,
   NativePanic,
   SettingError,
+  TranslateError,
   Trap,
   VerifierError,
   type SlackfuelError,
@@ -31,6 +32,14 @@ const payloadSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('ModuleDisposedError'), message: z.string() }),
   z.object({ kind: z.literal('CallError'), message: z.string() }),
+  z.object({
+    kind: z.literal('TranslateError'),
+    message: z.string(),
+    translateKind: z.enum(['invalid', 'unsupported', 'invalid-options']),
+    feature: z.string().nullable(),
+    instruction: z.string().nullable(),
+    offset: z.number().int().nonnegative().nullable(),
+  }),
 ]);
 
 /** The typed error for something the addon threw, or undefined if it is not one of ours. */
@@ -62,6 +71,8 @@ export function decodeNativeError(error: unknown): SlackfuelError | undefined {
       return new ModuleDisposedError(p.message);
     case 'CallError':
       return new CallError(p.message);
+    case 'TranslateError':
+      return new TranslateError(p.message, p.translateKind, p.feature ?? undefined, p.instruction ?? undefined, p.offset ?? undefined);
   }
 }
 

@@ -104,3 +104,56 @@ export class CallError extends SlackfuelError {
 export class NativeAddonError extends SlackfuelError {
   override readonly name = 'NativeAddonError';
 }
+
+/** How an OutOfFuel was detected. */
+export type OutOfFuelDetection =
+  /** A trampoline's check at a host boundary (entry, return, before a host call) or vanilla's inline check. */
+  | 'boundary'
+  /** The asynchronous fuel checker interrupted wasm code with the counter >= 0. */
+  | 'checker'
+  /** Wasm code trapped while the counter was >= 0 (a trap with the budget exhausted is out of fuel). */
+  | 'trap';
+
+/** A call ran out of fuel: the counter reached 0 (Wasmtime's convention: F = -budget, counts up). */
+export class OutOfFuel extends SlackfuelError {
+  override readonly name = 'OutOfFuel';
+  constructor(
+    message: string,
+    /** The budget the call was given. */
+    readonly budget: number,
+    readonly detectedBy: OutOfFuelDetection,
+  ) {
+    super(message);
+  }
+}
+
+/** Bad runtime options: unknown metering mode, a missing import, a budget out of range. */
+export class RuntimeConfigError extends SlackfuelError {
+  override readonly name = 'RuntimeConfigError';
+}
+
+/** Why a wasm module could not be translated. */
+export type TranslateErrorKind =
+  /** The bytes are not a valid module for the features Node 20 enables. */
+  | 'invalid'
+  /** Valid, but uses a feature the front end does not translate (SIMD, atomics, exceptions, ...). */
+  | 'unsupported'
+  /** The translation options (vmctx layout) are inconsistent. */
+  | 'invalid-options';
+
+/** The wasm front end rejected a module. */
+export class TranslateError extends SlackfuelError {
+  override readonly name = 'TranslateError';
+  constructor(
+    message: string,
+    readonly kind: TranslateErrorKind,
+    /** For `unsupported`: the feature (`simd`, `threads`, `exceptions`, ...). */
+    readonly feature: string | undefined,
+    /** For `unsupported`: the instruction, as wasmparser names it. */
+    readonly instruction: string | undefined,
+    /** Byte offset in the module, when known. */
+    readonly offset: number | undefined,
+  ) {
+    super(message);
+  }
+}

@@ -2,6 +2,7 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
 import { parseSettingAssignments, runChecks, type RunCheckResult } from '../../native/index.js';
+import { runFunction } from './run-function.js';
 
 const optionsSchema = z.object({
   files: z.array(z.string()).min(1, 'give at least one CLIF file (or - for standard input)'),
@@ -17,8 +18,11 @@ function describe(file: string, result: RunCheckResult): string {
 
 export const runCommand: Command = {
   name: 'run',
-  summary: "Execute the '; run:' checks written in CLIF files on the JIT",
+  summary: "Execute the '; run:' checks of CLIF files, or run one function under a metering mode",
   help: `Usage: slackfuel run FILE... [--set NAME=VALUE]...
+       slackfuel run FILE --fn NAME [--args A,B,...] [--fuel N]
+                     [--metering none|vanilla|slacked|count|epoch] [--passes LIST]
+                     [--check-interval MS] [--json] [--set NAME=VALUE]...
 
 Compiles each CLIF file for this machine with the native Cranelift JIT and executes the
 checks written after its functions, as Cranelift's runtests do:
@@ -32,19 +36,69 @@ Every check is reported ('FILE:LINE: run: %f(1, 2) == 3 ok' or '... FAILED (...)
 followed by a summary. A trap is a failed check. Exit status: 0 if every check passed,
 1 if any failed, 2 for bad usage. The file's 'set' lines apply, then --set.
 
+Second form (--fn): runs one Wasmtime-shaped function ((i64 vmctx, i64, params...) tail)
+of FILE on the slackfuel runtime, on a wasm thread of its own, and prints its results and
+the fuel it consumed, or OutOfFuel, or the trap. The metering mode decides the CLIF:
+  vanilla  the file as is (Wasmtime's fuel: counter in memory, inline checks)
+  slacked  fuel-pinned,fuel-drop-checks (+ fuel-place when available): the counter in the
+           pinned register, no inline checks, an asynchronous checker (default)
+  count    slacked code, no checker, no budget: fuel accounting only
+  none     fuel-strip: no metering at all
+  epoch    fuel-strip,epoch-insert: Wasmtime's epoch checks instead of fuel
+Exit status: 0 when the function returned, 1 for OutOfFuel or a trap, 2 for bad usage.
+
 Options:
+  --fn NAME        the function to run (u0:0, %sum or sum)
+  --args LIST      its arguments, comma-separated (repeatable): integers (decimal or 0x..)
+                   or, for f32/f64, numbers
+  --fuel N         the budget (the counter starts at -N); without it, effectively unlimited
+  --metering MODE  none | vanilla | slacked | count | epoch (default slacked)
+  --passes LIST    a pipeline replacing the mode's default, e.g. fuel-pinned,fuel-drop-checks
+  --check-interval MS
+                   slacked: the asynchronous checker's period (default 1 ms)
+  --json           print one JSON object: {"results": [...], "fuelConsumed": N} or
+                   {"error": "OutOfFuel" | "Trap", "message": ..., ...}
   --set NAME=VALUE a Cranelift setting (enable_pinned_reg=true, opt_level=speed, ...);
                    repeatable; NAME alone means NAME=true
   -h, --help       show this help
 
-Example:
-  slackfuel run tests/fixtures/native/arithmetic.clif tests/fixtures/native/control.clif`,
+Examples:
+  slackfuel run tests/fixtures/native/arithmetic.clif tests/fixtures/native/control.clif
+  slackfuel run examples/wasmtime-fuel.clif --fn u0:0 --args 1000 --fuel 100000 --metering slacked --json`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { set: { type: 'string', multiple: true, default: [] } },
+      options: {
+        set: { type: 'string', multiple: true, default: [] },
+        fn: { type: 'string' },
+        args: { type: 'string', multiple: true, default: [] },
+        fuel: { type: 'string' },
+        metering: { type: 'string', default: 'slacked' },
+        passes: { type: 'string' },
+        json: { type: 'boolean', default: false },
+        'check-interval': { type: 'string' },
+      },
     });
+    if (values.fn !== undefined) {
+      if (positionals.length !== 1) throw new UsageError('run --fn takes exactly one FILE');
+      return runFunction(
+        {
+          file: positionals[0]!,
+          fn: values.fn,
+          args: values.args,
+          ...(values.fuel === undefined ? {} : { fuel: values.fuel }),
+          metering: values.metering as 'slacked',
+          ...(values.passes === undefined ? {} : { passes: values.passes }),
+          json: values.json,
+          ...(values['check-interval'] === undefined ? {} : { checkIntervalMs: values['check-interval'] }),
+        },
+        parseSettingAssignments(values.set),
+        io,
+      );
+    }
+    const extra = (['fuel', 'passes', 'check-interval'] as const).filter((k) => values[k] !== undefined);
+    if (extra.length > 0 || values.json || values.args.length > 0) throw new UsageError(`--${extra[0] ?? (values.json ? 'json' : 'args')} needs --fn`);
     const parsed = optionsSchema.safeParse({ files: positionals });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
     const flags = parseSettingAssignments(values.set);

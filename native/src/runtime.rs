@@ -1,0 +1,676 @@
+//! Instances: a JIT module plus the memory its code addresses through the vmctx (laid out as the
+//! TypeScript ABI describes it, received as JSON, never declared here), run on a thread the
+//! addon owns. JavaScript drives a call as a sequence of steps: `call` starts it and returns a
+//! promise of the first step; a step is either the end of the call (results or a trap) or a
+//! request to run a host function, answered with `resume`. The wasm thread blocks while the
+//! host function runs on Node's main thread.
+
+use crate::errors::{Failure, NativeResult};
+use crate::jit::{self, JitFunctionInfo, LoadedModule};
+use crate::settings::Setting;
+use crate::signals::{self, TrapInfo};
+use napi::bindgen_prelude::Buffer;
+use napi::{Env, JsDeferred};
+use serde::Deserialize;
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// The vmctx layout, as `src/abi/vmctx-layout.ts` serialises it. Offsets are in bytes.
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Layout {
+    pub vmctx_size: usize,
+    pub store_context_size: usize,
+    /// In the vmctx: pointer to the store context (Wasmtime 2026: vmctx+8).
+    pub store_context_pointer: usize,
+    /// In the vmctx: pointer to the epoch counter.
+    pub epoch_counter_pointer: usize,
+    /// In the vmctx: linear memory base and bound.
+    pub memory_base: usize,
+    pub memory_bound: usize,
+    /// In the vmctx: address of the host-call dispatcher.
+    pub host_dispatch: usize,
+    /// In the store context: the fuel counter (Wasmtime: offset 0) and the epoch deadline.
+    pub fuel_consumed: usize,
+    pub epoch_deadline: usize,
+}
+
+impl Layout {
+    fn validate(&self) -> NativeResult<()> {
+        let fits = |offset: usize, size: usize| offset.is_multiple_of(8) && offset + 8 <= size;
+        let vm = [
+            ("storeContextPointer", self.store_context_pointer),
+            ("epochCounterPointer", self.epoch_counter_pointer),
+            ("memoryBase", self.memory_base),
+            ("memoryBound", self.memory_bound),
+            ("hostDispatch", self.host_dispatch),
+        ];
+        let store = [
+            ("fuelConsumed", self.fuel_consumed),
+            ("epochDeadline", self.epoch_deadline),
+        ];
+        for (name, offset) in vm {
+            if !fits(offset, self.vmctx_size) {
+                return Err(Failure::call(format!(
+                    "vmctx layout: {name} at {offset} is not an aligned i64 inside {} bytes",
+                    self.vmctx_size
+                )));
+            }
+        }
+        for (name, offset) in store {
+            if !fits(offset, self.store_context_size) {
+                return Err(Failure::call(format!(
+                    "vmctx layout: {name} at {offset} is not an aligned i64 inside the {}-byte store context",
+                    self.store_context_size
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Options of `instantiate`, as JSON.
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct InstanceOptions {
+    pub layout: Layout,
+    /// Functions whose pinned register holds the fuel counter (the checker acts only there).
+    pub metered: Vec<String>,
+    /// Bytes of linear memory (zeroed).
+    pub memory_bytes: usize,
+    /// Stack size of the wasm thread.
+    pub stack_bytes: usize,
+}
+
+/// The memory the code reaches through the vmctx. Boxed slices: their addresses never move.
+struct Context {
+    vmctx: Box<[u128]>,
+    store: Box<[u128]>,
+    epoch: Box<AtomicU64>,
+    memory: Box<[u128]>,
+    layout: Layout,
+}
+
+fn write_u64(words: &mut [u128], offset: usize, value: u64) {
+    // SAFETY: `offset` was validated to be 8-aligned with 8 bytes inside the slice.
+    unsafe {
+        words
+            .as_mut_ptr()
+            .cast::<u8>()
+            .add(offset)
+            .cast::<u64>()
+            .write(value)
+    }
+}
+
+fn read_u64(words: &[u128], offset: usize) -> u64 {
+    // SAFETY: as in write_u64.
+    unsafe { words.as_ptr().cast::<u8>().add(offset).cast::<u64>().read() }
+}
+
+impl Context {
+    fn new(layout: Layout, memory_bytes: usize) -> Context {
+        let words = |bytes: usize| vec![0u128; bytes.div_ceil(16).max(1)].into_boxed_slice();
+        let mut context = Context {
+            vmctx: words(layout.vmctx_size),
+            store: words(layout.store_context_size),
+            epoch: Box::new(AtomicU64::new(0)),
+            memory: words(memory_bytes),
+            layout,
+        };
+        let l = context.layout.clone();
+        let store = context.store.as_ptr() as u64;
+        let epoch = std::ptr::addr_of!(*context.epoch) as u64;
+        let memory = context.memory.as_ptr() as u64;
+        write_u64(&mut context.vmctx, l.store_context_pointer, store);
+        write_u64(&mut context.vmctx, l.epoch_counter_pointer, epoch);
+        write_u64(&mut context.vmctx, l.memory_base, memory);
+        write_u64(&mut context.vmctx, l.memory_bound, memory_bytes as u64);
+        write_u64(
+            &mut context.vmctx,
+            l.host_dispatch,
+            host_dispatch as HostDispatch as usize as u64,
+        );
+        write_u64(&mut context.store, l.epoch_deadline, u64::MAX);
+        context
+    }
+
+    fn vmctx_address(&self) -> u64 {
+        self.vmctx.as_ptr() as u64
+    }
+
+    fn fuel(&self) -> i64 {
+        read_u64(&self.store, self.layout.fuel_consumed) as i64
+    }
+
+    fn set_fuel(&mut self, value: i64) {
+        write_u64(&mut self.store, self.layout.fuel_consumed, value as u64);
+    }
+}
+
+/// One step of a call, as JavaScript receives it.
+#[napi_derive::napi(object)]
+pub struct CallStep {
+    /// `returned`, `host` (run host function `host_index` on `slots`, then `resume`), `trapped`
+    /// or `failed` (`error` holds a native error message).
+    pub kind: String,
+    pub slots: Option<Buffer>,
+    pub host_index: Option<u32>,
+    /// The fuel counter in the store context after the call (or at the trap).
+    pub fuel_counter: Option<i64>,
+    /// The pinned register when the trap was taken.
+    pub pinned: Option<i64>,
+    /// The fuel checker unwound the call.
+    pub interrupted: Option<bool>,
+    /// Cranelift's trap code (`user2`, `stk_ovf`, ...).
+    pub trap_code: Option<String>,
+    /// A native error (marker + JSON), decoded by the facade.
+    pub error: Option<String>,
+}
+
+/// What a step carries before it is turned into JavaScript values on the main thread.
+enum Outcome {
+    Returned {
+        slots: Vec<u8>,
+        fuel: i64,
+    },
+    Host {
+        index: u32,
+        slots: Vec<u8>,
+    },
+    Trapped {
+        failure: Failure,
+        trap: TrapInfo,
+        fuel: i64,
+    },
+    Failed(Failure),
+}
+
+type StepResolver = Box<dyn FnOnce(Env) -> napi::Result<CallStep> + Send>;
+type Deferred = JsDeferred<CallStep, StepResolver>;
+
+fn settle(deferred: Deferred, outcome: Outcome) {
+    deferred.resolve(Box::new(move |_env| {
+        let empty = CallStep {
+            kind: String::new(),
+            slots: None,
+            host_index: None,
+            fuel_counter: None,
+            pinned: None,
+            interrupted: None,
+            trap_code: None,
+            error: None,
+        };
+        Ok(match outcome {
+            Outcome::Returned { slots, fuel } => CallStep {
+                kind: "returned".into(),
+                slots: Some(slots.into()),
+                fuel_counter: Some(fuel),
+                ..empty
+            },
+            Outcome::Host { index, slots } => CallStep {
+                kind: "host".into(),
+                slots: Some(slots.into()),
+                host_index: Some(index),
+                ..empty
+            },
+            Outcome::Trapped {
+                failure,
+                trap,
+                fuel,
+            } => {
+                let trap_code = match &failure {
+                    Failure::Trap { trap_code, .. } => Some(trap_code.clone()),
+                    _ => None,
+                };
+                CallStep {
+                    kind: "trapped".into(),
+                    fuel_counter: Some(fuel),
+                    pinned: Some(trap.pinned as i64),
+                    interrupted: Some(trap.interrupted != 0),
+                    trap_code,
+                    error: Some(failure.message()),
+                    ..empty
+                }
+            }
+            Outcome::Failed(failure) => CallStep {
+                kind: "failed".into(),
+                error: Some(failure.message()),
+                ..empty
+            },
+        })
+    }));
+}
+
+enum Job {
+    Call {
+        index: usize,
+        args: Vec<u8>,
+        fuel: Option<i64>,
+        deferred: Deferred,
+    },
+    Resume {
+        slots: Vec<u8>,
+        failed: bool,
+        deferred: Deferred,
+    },
+}
+
+/// The thread a checker signals. `thread` is Some exactly while the wasm thread is alive: the
+/// thread clears it (under the lock) when it exits, and senders hold the lock while sending, so
+/// no signal reaches an exited thread whose id may have been reused.
+pub struct ThreadHandle {
+    thread: Mutex<Option<usize>>,
+    sent: AtomicU64,
+}
+
+impl ThreadHandle {
+    /// Sends one check; false when the thread is gone.
+    pub fn check(&self) -> bool {
+        let guard = self.thread.lock().unwrap_or_else(|p| p.into_inner());
+        match *guard {
+            Some(thread) => {
+                // SAFETY: the thread is alive while `thread` is Some and we hold the lock, which
+                // the exiting thread must take before it can finish.
+                let rc = unsafe { signals::send_check(thread) };
+                if rc == 0 {
+                    self.sent.fetch_add(1, Ordering::Relaxed);
+                }
+                rc == 0
+            }
+            None => false,
+        }
+    }
+}
+
+/// Clears the handle when the wasm thread exits (thread-local destructor).
+struct Liveness(Arc<ThreadHandle>);
+
+impl Drop for Liveness {
+    fn drop(&mut self) {
+        let mut guard = self.0.thread.lock().unwrap_or_else(|p| p.into_inner());
+        *guard = None;
+    }
+}
+
+/// The state the host dispatcher needs on the wasm thread.
+struct WorkerState {
+    jobs: Receiver<Job>,
+    pending: Option<Deferred>,
+}
+
+thread_local! {
+    static LIVENESS: RefCell<Option<Liveness>> = const { RefCell::new(None) };
+    static WORKER: RefCell<Option<WorkerState>> = const { RefCell::new(None) };
+}
+
+/// The dispatcher's C signature, as the wasm→host trampolines call it.
+type HostDispatch = extern "C" fn(*mut u8, u64, *mut u8, u64, u64) -> i32;
+
+/// Host-function failure status the wasm→host trampoline turns into a trap.
+const HOST_FAILED: i32 = 1;
+
+/// Called by wasm→host trampolines (C calling convention): hands host function `index` its
+/// argument slots through the current step, blocks until JavaScript resumes the call, and
+/// leaves the results in the same slots. Returns 0, or HOST_FAILED when the host function
+/// threw or the instance is going away. Never unwinds into JIT code.
+extern "C" fn host_dispatch(
+    _vmctx: *mut u8,
+    index: u64,
+    slots: *mut u8,
+    params: u64,
+    results: u64,
+) -> i32 {
+    let run = || -> i32 {
+        WORKER.with(|cell| {
+            let mut borrowed = cell.borrow_mut();
+            let Some(state) = borrowed.as_mut() else {
+                return HOST_FAILED;
+            };
+            let Some(deferred) = state.pending.take() else {
+                return HOST_FAILED;
+            };
+            let bytes = (params as usize) * jit::SLOT_BYTES;
+            // SAFETY: the trampoline passes a stack slot of max(params, results) 16-byte slots.
+            let args = unsafe { std::slice::from_raw_parts(slots, bytes) }.to_vec();
+            settle(
+                deferred,
+                Outcome::Host {
+                    index: index as u32,
+                    slots: args,
+                },
+            );
+            loop {
+                match state.jobs.recv() {
+                    Ok(Job::Resume {
+                        slots: answer,
+                        failed,
+                        deferred,
+                    }) => {
+                        state.pending = Some(deferred);
+                        if failed {
+                            return HOST_FAILED;
+                        }
+                        let wanted = (results as usize) * jit::SLOT_BYTES;
+                        let n = wanted.min(answer.len());
+                        // SAFETY: as above; at most `results` slots are written.
+                        unsafe { std::ptr::copy_nonoverlapping(answer.as_ptr(), slots, n) };
+                        return 0;
+                    }
+                    Ok(Job::Call { deferred, .. }) => settle(
+                        deferred,
+                        Outcome::Failed(Failure::call(
+                            "a host function cannot call into the same instance while it runs",
+                        )),
+                    ),
+                    Err(_) => return HOST_FAILED,
+                }
+            }
+        })
+    };
+    std::panic::catch_unwind(run).unwrap_or(HOST_FAILED)
+}
+
+struct SendModule(LoadedModule);
+// SAFETY: the module (machine code and the raw pointers into it) moves to the wasm thread once
+// and is used and dropped only there.
+unsafe impl Send for SendModule {}
+
+fn worker(
+    module: SendModule,
+    mut context: Context,
+    jobs: Receiver<Job>,
+    handle: Arc<ThreadHandle>,
+) {
+    {
+        let mut guard = handle.thread.lock().unwrap_or_else(|p| p.into_inner());
+        *guard = Some(signals::current_thread());
+    }
+    LIVENESS.with(|cell| *cell.borrow_mut() = Some(Liveness(handle)));
+    WORKER.with(|cell| {
+        *cell.borrow_mut() = Some(WorkerState {
+            jobs,
+            pending: None,
+        })
+    });
+    let module = module.0;
+    loop {
+        let job = WORKER.with(|cell| cell.borrow().as_ref().map(|s| s.jobs.recv()));
+        let Some(Ok(job)) = job else { break };
+        match job {
+            Job::Call {
+                index,
+                args,
+                fuel,
+                deferred,
+            } => {
+                if let Some(f) = fuel {
+                    context.set_fuel(f);
+                }
+                let mut full = context.vmctx_address().to_le_bytes().to_vec();
+                full.resize(jit::SLOT_BYTES, 0);
+                full.extend_from_slice(&args);
+                WORKER.with(|cell| {
+                    if let Some(s) = cell.borrow_mut().as_mut() {
+                        s.pending = Some(deferred);
+                    }
+                });
+                let outcome = match module.call_raw(index, &full) {
+                    Ok(Ok(slots)) => Outcome::Returned {
+                        slots,
+                        fuel: context.fuel(),
+                    },
+                    Ok(Err(trap)) => Outcome::Trapped {
+                        failure: module.trap_failure(&trap),
+                        trap,
+                        fuel: context.fuel(),
+                    },
+                    Err(failure) => Outcome::Failed(failure),
+                };
+                let pending =
+                    WORKER.with(|cell| cell.borrow_mut().as_mut().and_then(|s| s.pending.take()));
+                if let Some(d) = pending {
+                    settle(d, outcome);
+                }
+            }
+            Job::Resume { deferred, .. } => settle(
+                deferred,
+                Outcome::Failed(Failure::call("no host function is waiting for results")),
+            ),
+        }
+    }
+    WORKER.with(|cell| *cell.borrow_mut() = None);
+    drop(module);
+    drop(context);
+}
+
+/// An instance: module + context on its own thread.
+#[napi_derive::napi]
+pub struct NativeInstance {
+    jobs: Option<Sender<Job>>,
+    handle: Arc<ThreadHandle>,
+    infos: Vec<JitFunctionInfo>,
+    names: Vec<String>,
+}
+
+fn gone() -> Failure {
+    Failure::ModuleDisposedError {
+        message: "the instance has been disposed".to_string(),
+    }
+}
+
+pub fn instantiate(
+    text: &str,
+    settings: &[Setting],
+    options: &str,
+) -> NativeResult<NativeInstance> {
+    let options: InstanceOptions = serde_json::from_str(options)
+        .map_err(|e| Failure::call(format!("bad instance options: {e}")))?;
+    options.layout.validate()?;
+    signals::ensure_check_handler()?;
+    let metered: HashSet<String> = options.metered.iter().cloned().collect();
+    let module = jit::load_with(text, settings, &metered)?;
+    let infos = module.infos();
+    let names = infos.iter().map(|i| i.name.clone()).collect();
+    let context = Context::new(options.layout, options.memory_bytes);
+    let (sender, receiver) = channel();
+    let handle = Arc::new(ThreadHandle {
+        thread: Mutex::new(None),
+        sent: AtomicU64::new(0),
+    });
+    let for_thread = Arc::clone(&handle);
+    let module = SendModule(module);
+    std::thread::Builder::new()
+        .name("slackfuel-wasm".into())
+        .stack_size(options.stack_bytes.max(256 * 1024))
+        .spawn(move || worker(module, context, receiver, for_thread))
+        .map_err(|e| Failure::call(format!("could not start the wasm thread: {e}")))?;
+    // Wait until the thread has published its id, so a checker created now can reach it.
+    while handle.thread.lock().map(|g| g.is_none()).unwrap_or(false) {
+        std::thread::yield_now();
+    }
+    Ok(NativeInstance {
+        jobs: Some(sender),
+        handle,
+        infos,
+        names,
+    })
+}
+
+impl NativeInstance {
+    fn send(&self, job: Job) -> NativeResult<()> {
+        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
+        jobs.send(job).map_err(|_| gone())
+    }
+}
+
+#[napi_derive::napi]
+impl NativeInstance {
+    #[napi]
+    pub fn functions(&self) -> Vec<JitFunctionInfo> {
+        self.infos.clone()
+    }
+
+    /// Starts calling function `index` (its first parameter, the vmctx, is filled in here) with
+    /// the remaining argument slots; `fuel` sets the store's fuel counter first.
+    #[napi(ts_return_type = "Promise<CallStep>")]
+    pub fn call<'e>(
+        &self,
+        env: &'e Env,
+        index: u32,
+        args: Buffer,
+        fuel: Option<i64>,
+    ) -> napi::Result<napi::bindgen_prelude::Object<'e>> {
+        let (deferred, promise) = env.create_deferred::<CallStep, StepResolver>()?;
+        if (index as usize) >= self.names.len() {
+            settle(
+                deferred,
+                Outcome::Failed(Failure::call(format!("no function with index {index}"))),
+            );
+            return Ok(promise);
+        }
+        let job = Job::Call {
+            index: index as usize,
+            args: args.to_vec(),
+            fuel,
+            deferred,
+        };
+        if let Err(failure) = self.send(job) {
+            // The job (and its deferred) came back in the error only for mpsc; report instead.
+            return Err(failure_to_napi(failure));
+        }
+        Ok(promise)
+    }
+
+    /// Answers a `host` step with the host function's result slots (or its failure).
+    #[napi(ts_return_type = "Promise<CallStep>")]
+    pub fn resume<'e>(
+        &self,
+        env: &'e Env,
+        slots: Buffer,
+        failed: bool,
+    ) -> napi::Result<napi::bindgen_prelude::Object<'e>> {
+        let (deferred, promise) = env.create_deferred::<CallStep, StepResolver>()?;
+        self.send(Job::Resume {
+            slots: slots.to_vec(),
+            failed,
+            deferred,
+        })
+        .map_err(failure_to_napi)?;
+        Ok(promise)
+    }
+
+    /// A fuel checker bound to this instance's wasm thread.
+    #[napi]
+    pub fn checker(&self) -> FuelChecker {
+        FuelChecker {
+            handle: Arc::clone(&self.handle),
+            periodic: None,
+        }
+    }
+
+    /// Lets the wasm thread finish and free the machine code. Idempotent.
+    #[napi]
+    pub fn dispose(&mut self) {
+        self.jobs = None;
+    }
+
+    #[napi(getter)]
+    pub fn disposed(&self) -> bool {
+        self.jobs.is_none()
+    }
+
+    /// Whether the wasm thread is still running.
+    #[napi(getter)]
+    pub fn thread_alive(&self) -> bool {
+        self.handle
+            .thread
+            .lock()
+            .map(|g| g.is_some())
+            .unwrap_or(false)
+    }
+}
+
+fn failure_to_napi(failure: Failure) -> napi::Error {
+    napi::Error::from_reason(failure.message())
+}
+
+struct Periodic {
+    stop: Arc<AtomicBool>,
+    thread: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Periodic {
+    fn drop(&mut self) {
+        // Not joined: the timer may be asleep for a whole interval, and the main thread must not
+        // wait for it. It holds only the Arc'd handle, which stays safe after the wasm thread
+        // exits, and it ends at its next wake-up.
+        self.stop.store(true, Ordering::SeqCst);
+        drop(self.thread.take());
+    }
+}
+
+/// Interrupts the wasm thread to check its fuel: `check()` once, or periodically.
+#[napi_derive::napi]
+pub struct FuelChecker {
+    handle: Arc<ThreadHandle>,
+    periodic: Option<Periodic>,
+}
+
+#[napi_derive::napi]
+impl FuelChecker {
+    /// Sends one check; false when the thread has exited.
+    #[napi]
+    pub fn check(&self) -> bool {
+        self.handle.check()
+    }
+
+    /// Checks every `interval_ms` milliseconds from a timer thread until `stop()`.
+    #[napi]
+    pub fn start(&mut self, interval_ms: f64) -> napi::Result<()> {
+        if !(interval_ms.is_finite() && interval_ms > 0.0) {
+            return Err(failure_to_napi(Failure::call(
+                "the check interval must be a positive number of milliseconds",
+            )));
+        }
+        self.periodic = None;
+        let stop = Arc::new(AtomicBool::new(false));
+        let handle = Arc::clone(&self.handle);
+        let flag = Arc::clone(&stop);
+        let interval = Duration::from_secs_f64(interval_ms / 1000.0);
+        let thread = std::thread::Builder::new()
+            .name("slackfuel-checker".into())
+            .spawn(move || {
+                while !flag.load(Ordering::SeqCst) {
+                    std::thread::sleep(interval);
+                    handle.check();
+                }
+            })
+            .map_err(|e| {
+                failure_to_napi(Failure::call(format!(
+                    "could not start the checker thread: {e}"
+                )))
+            })?;
+        self.periodic = Some(Periodic {
+            stop,
+            thread: Some(thread),
+        });
+        Ok(())
+    }
+
+    /// Stops periodic checking (idempotent).
+    #[napi]
+    pub fn stop(&mut self) {
+        self.periodic = None;
+    }
+
+    /// Checks sent so far (successful pthread_sigqueue calls).
+    #[napi(getter)]
+    pub fn sent(&self) -> f64 {
+        self.handle.sent.load(Ordering::Relaxed) as f64
+    }
+}

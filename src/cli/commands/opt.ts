@@ -1,0 +1,168 @@
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { UsageError, type Command, type CommandIO } from '../command.js';
+import { ClifParseError, formatFunctionName, parse, print, type ClifFile, type Function } from '../../ir/index.js';
+import {
+  defaultRegistry,
+  describeOptions,
+  formatCharge,
+  fuelCharges,
+  loadOptionalPasses,
+  PassManager,
+  PassRunError,
+  PipelineError,
+  type FuelCharges,
+} from '../../passes/index.js';
+
+const optionsSchema = z.object({
+  passes: z.string({ error: 'give a pipeline with --passes LIST' }).min(1, 'give a pipeline with --passes LIST'),
+  annotate: z.boolean(),
+  stats: z.boolean(),
+  files: z.array(z.string()).min(1, 'give at least one CLIF file (or - for standard input)'),
+});
+
+function listPasses(): string {
+  return defaultRegistry
+    .list()
+    .map((p) => `${p.name}\n  ${p.description}\n${describeOptions(p).split('\n').slice(1).map((l) => `  ${l}`).join('\n') || '    (no options)'}`)
+    .join('\n');
+}
+
+function statsLine(fn: Function, before: FuelCharges, after: FuelCharges, recorded: ReadonlyMap<string, number>): string {
+  const where = before.form === 'memory' ? `counter ${before.location}` : before.form === 'pinned' ? 'counter in pinned register' : 'no fuel web';
+  let line = `${formatFunctionName(fn.name)}: ${where}; static increments ${before.staticIncrements} -> ${after.staticIncrements}; checks ${before.checks} -> ${after.checks}`;
+  for (const [key, value] of recorded) line += `; ${key} ${Number.isInteger(value) ? value : value.toFixed(3)}`;
+  return `${line}\n`;
+}
+
+function annotated(fn: Function): string {
+  const charges = fuelCharges(fn);
+  return print(fn, {
+    annotate: (block) => {
+      const c = charges.blocks.get(block);
+      return c === undefined ? undefined : formatCharge(c);
+    },
+  });
+}
+
+/** Prints one file's result (after a blank line unless `first`). */
+function optFile(name: string, text: string, manager: PassManager, options: z.infer<typeof optionsSchema>, io: CommandIO, first: boolean): { ok: boolean; printed: boolean } {
+  let file: ClifFile;
+  try {
+    file = parse(text);
+  } catch (error) {
+    if (error instanceof ClifParseError) {
+      io.err(error.format(name));
+      return { ok: false, printed: false };
+    }
+    throw error;
+  }
+  let ok = true;
+  const parts: string[] = [];
+  if (file.headers.length > 0) parts.push(`${file.headers.join('\n')}\n`);
+  for (const fn of file.functions) {
+    const before = options.stats ? fuelCharges(fn) : undefined;
+    try {
+      const result = manager.run(fn);
+      if (before !== undefined) io.err(statsLine(fn, before, fuelCharges(fn), result.stats));
+    } catch (error) {
+      if (!(error instanceof PassRunError)) throw error;
+      io.err(`${name}: ${error.message}\n`);
+      ok = false;
+      continue;
+    }
+    parts.push(options.annotate ? annotated(fn) : print(fn));
+  }
+  if (parts.length > 0) io.out((first ? '' : '\n') + parts.join('\n'));
+  return { ok, printed: parts.length > 0 };
+}
+
+export const optCommand: Command = {
+  name: 'opt',
+  summary: 'Run a pipeline of passes (fuel-pinned, fuel-drop-checks, fuel-place, ...) over CLIF',
+  help: `Usage: slackfuel opt --passes LIST [--annotate] [--stats] FILE...
+       slackfuel opt --list
+
+Parses each CLIF file, runs the pipeline LIST over every function and prints the result in
+Cranelift's canonical form (header lines first, then the functions). '-' reads standard
+input. A function a pass cannot handle (for example a fuel web that cannot be proven) is
+reported as FILE: PASS failed on FUNCTION: REASON and left out; the exit code is then 1.
+
+Pipeline syntax: pass names separated by commas, each optionally followed by options in
+braces: name{key=value,key=value}. Values are JSON (numbers, true/false, "strings") or bare
+words; lists are written [a,b]. Keys may be kebab-case. A JSON object also works:
+name{"key": value}.
+
+Passes:
+  remove-unreachable   remove blocks not reachable from the entry
+  dce                  remove unused instructions without side effects
+  merge-blocks         thread jump-only blocks, merge blocks into their single predecessor
+  fuel-pinned          keep the fuel counter in the pinned register (get/set_pinned_reg)
+  fuel-drop-checks     remove fuel checks and their out-of-gas paths
+  fuel-place           re-place constant increments (when the placement pass is built in)
+  fuel-strip           remove all fuel metering (the unmetered baseline)
+  epoch-insert         insert Wasmtime-style epoch checks at entry and loop headers
+
+Options:
+  --passes LIST   the pipeline (required)
+  --annotate      add a '; fuel +N (K increments)' note under each block that charges fuel
+  --stats         print per function, on standard error: where the counter lives, static
+                  increments and checks before -> after, and the figures passes record
+  --list          list the available passes with their options, then exit
+  -h, --help      show this help
+
+Examples:
+  slackfuel opt --passes fuel-pinned,fuel-drop-checks dump/wasm_func_3.clif
+  slackfuel opt --passes 'fuel-pinned{location=wasmtime-2022}' old-dump.clif
+  slackfuel opt --passes 'fuel-pinned{non-pinned=[u805306368:*,%*],indirect=non-pinned}' f.clif
+  slackfuel opt --passes fuel-pinned,fuel-drop-checks,fuel-place --stats --annotate f.clif`,
+  async run(argv, io) {
+    let values: { passes?: string; annotate?: boolean; stats?: boolean; list?: boolean };
+    let positionals: string[];
+    try {
+      ({ values, positionals } = parseArgs({
+        args: [...argv],
+        allowPositionals: true,
+        options: {
+          passes: { type: 'string' },
+          annotate: { type: 'boolean', default: false },
+          stats: { type: 'boolean', default: false },
+          list: { type: 'boolean', default: false },
+        },
+      }));
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    await loadOptionalPasses();
+    if (values.list === true) {
+      io.out(`${listPasses()}\n`);
+      return 0;
+    }
+    const parsed = optionsSchema.safeParse({ passes: values.passes, annotate: values.annotate, stats: values.stats, files: positionals });
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
+    const options = parsed.data;
+    let manager: PassManager;
+    try {
+      manager = PassManager.build(options.passes);
+    } catch (error) {
+      if (error instanceof PipelineError) throw new UsageError(error.message);
+      throw error;
+    }
+    let ok = true;
+    let first = true;
+    for (const name of options.files) {
+      let text: string;
+      try {
+        text = await io.readInput(name);
+      } catch (error) {
+        io.err(`${name}: cannot read: ${error instanceof Error ? error.message : String(error)}\n`);
+        ok = false;
+        continue;
+      }
+      const result = optFile(name, text, manager, options, io, first);
+      ok &&= result.ok;
+      if (result.printed) first = false;
+    }
+    return ok ? 0 : 1;
+  },
+};

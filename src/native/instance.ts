@@ -1,0 +1,80 @@
+// Typed access to the addon's instances: a JIT module running on a thread the addon owns, driven
+// in steps (call → host requests answered with resume → end), and its fuel checker.
+import { z } from 'zod';
+import { addon, type NativeFuelChecker, type NativeInstanceHandle } from './addon.js';
+import { decodeNativeError, throughNative } from './native-errors.js';
+import { jitFunctionsSchema } from './schemas.js';
+import { toNativeSettings, type Settings } from './settings.js';
+import { NativePanic, type SlackfuelError } from '../runtime/errors.js';
+
+const bytes = z.instanceof(Uint8Array);
+const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
+
+/** One step of a call, validated. */
+export const callStepSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('returned'), slots: bytes, fuelCounter: z.number() }),
+  z.object({ kind: z.literal('host'), slots: bytes, hostIndex: z.number().int().nonnegative() }),
+  z.object({
+    kind: z.literal('trapped'),
+    fuelCounter: z.number(),
+    pinned: z.number(),
+    interrupted: z.boolean(),
+    trapCode: optional(z.string()),
+    error: z.string(),
+  }),
+  z.object({ kind: z.literal('failed'), error: z.string() }),
+]);
+export type CallStep = z.infer<typeof callStepSchema>;
+
+export interface NativeInstanceOptions {
+  readonly flags?: Settings;
+  /** JSON the addon parses: layout, metered functions, memory and stack sizes. */
+  readonly options: string;
+}
+
+/** The typed error inside a step's `error` (a native error message). */
+export function stepError(message: string): SlackfuelError {
+  return decodeNativeError(new Error(message)) ?? new NativePanic(message);
+}
+
+export class NativeInstance {
+  readonly functions: z.infer<typeof jitFunctionsSchema>;
+  readonly #handle: NativeInstanceHandle;
+
+  constructor(text: string, o: NativeInstanceOptions) {
+    const settings = toNativeSettings(o.flags);
+    this.#handle = throughNative(() => addon().instantiate(text, settings, o.options));
+    this.functions = jitFunctionsSchema.parse(this.#handle.functions());
+  }
+
+  async call(index: number, args: Uint8Array, fuel: number | undefined): Promise<CallStep> {
+    const raw = await throughNative(() => this.#handle.call(index, args, fuel ?? null));
+    return callStepSchema.parse(raw);
+  }
+
+  async resume(slots: Uint8Array, failed: boolean): Promise<CallStep> {
+    const raw = await throughNative(() => this.#handle.resume(slots, failed));
+    return callStepSchema.parse(raw);
+  }
+
+  checker(): NativeFuelChecker {
+    return this.#handle.checker();
+  }
+
+  dispose(): void {
+    this.#handle.dispose();
+  }
+
+  get disposed(): boolean {
+    return this.#handle.disposed;
+  }
+
+  get threadAlive(): boolean {
+    return this.#handle.threadAlive;
+  }
+}
+
+/** The signal number the fuel checker sends (SIGUSR1 on Linux). */
+export function checkSignal(): number {
+  return z.number().int().positive().parse(addon().checkSignal());
+}

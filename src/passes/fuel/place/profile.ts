@@ -1,0 +1,68 @@
+// Edge profiles for fuel-place: counts keyed by CLIF block numbers, per function, turned into
+// the frequency analysis' profile (counts by edge id).
+//
+//   { "u0:6": { "entryCount": 10, "edges": { "0->3": 10, "3->4": 640, "3->5": 10 } } }
+//
+// A pair names every edge from one block to another; parallel edges (`brif v, block1, block1`,
+// repeated br_table targets) share its count evenly. Edges not named count 0.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import type { ControlFlow } from '../../../analysis/cfg.js';
+import type { EdgeProfile } from '../../../analysis/frequency.js';
+import { FuelPlaceError } from './errors.js';
+
+const PAIR = /^\s*(?:block)?(\d+)\s*->\s*(?:block)?(\d+)\s*$/;
+
+export const functionProfileSchema = z
+  .object({
+    /** How many times the function was entered. */
+    entryCount: z.number().finite().positive(),
+    /** `"from->to"` (block numbers, `block` prefix optional) to how often that edge ran. */
+    edges: z.record(z.string().regex(PAIR, 'edge keys look like "0->3"'), z.number().finite().nonnegative()),
+  })
+  .strict();
+export type FunctionProfile = z.infer<typeof functionProfileSchema>;
+
+/** Profiles by function name as printed (`u0:6`, `%name`, or `name` without the `%`). */
+export const edgeProfileFileSchema = z.record(z.string(), functionProfileSchema);
+export type EdgeProfileFile = z.infer<typeof edgeProfileFileSchema>;
+
+/** The profile option: a JSON file path, or the object itself. */
+export const profileOptionSchema = z.union([z.string().min(1), edgeProfileFileSchema]);
+export type ProfileOption = z.infer<typeof profileOptionSchema>;
+
+/** Reads and validates a profile (a path is read as JSON). Throws FuelPlaceError. */
+export function loadProfile(option: ProfileOption): EdgeProfileFile {
+  let raw: unknown = option;
+  if (typeof option === 'string') {
+    try {
+      raw = JSON.parse(readFileSync(option, 'utf8'));
+    } catch (error) {
+      throw new FuelPlaceError(`cannot read the profile ${option}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  const parsed = edgeProfileFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    throw new FuelPlaceError(`bad profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ')}`);
+  }
+  return parsed.data;
+}
+
+/** The profile of the function called `name`, if it has one. */
+export function profileFor(file: EdgeProfileFile, name: string): FunctionProfile | undefined {
+  return file[name] ?? (name.startsWith('%') ? file[name.slice(1)] : undefined);
+}
+
+/** Counts by edge id for `cfg`. A pair that is no edge of the function is an error. */
+export function edgeProfile(profile: FunctionProfile, cfg: ControlFlow, functionName: string): EdgeProfile {
+  const edgeCounts = new Array<number>(cfg.edges.length).fill(0);
+  for (const [key, count] of Object.entries(profile.edges)) {
+    const m = PAIR.exec(key)!;
+    const from = Number(m[1]);
+    const to = Number(m[2]);
+    const parallel = cfg.edges.filter((e) => e.from === from && e.to === to);
+    if (parallel.length === 0) throw new FuelPlaceError(`profile of ${functionName}: there is no edge block${from} -> block${to}`);
+    for (const e of parallel) edgeCounts[e.id] = count / parallel.length;
+  }
+  return { entryCount: profile.entryCount, edgeCounts };
+}

@@ -1,0 +1,28 @@
+// src/passes: the pass framework, the utility passes and the fuel passes.
+export { CFG_CHANGED, CHANGED, definePass, UNCHANGED, type Pass, type PassContext, type PassResult } from './pass.js';
+export {
+  configurePass,
+  describeOptions,
+  parsePipeline,
+  PassManager,
+  PassOptionsError,
+  PassRunError,
+  PipelineError,
+  PipelineSyntaxError,
+  UnknownPassError,
+  type ConfiguredPass,
+  type FunctionRunResult,
+  type PassRunRecord,
+  type PassSpec,
+  type RunOptions,
+} from './pass-manager.js';
+export { BUILTIN_PASSES, createRegistry, defaultRegistry, loadOptionalPasses, OPTIONAL_PASSES, PassRegistry } from './registry.js';
+export { blockSuccessors, functionFlowGraph } from './flow-graph.js';
+export { removeUnreachableBlocks, removeUnreachablePass } from './utility/remove-unreachable.js';
+export { deadCodePass } from './utility/dead-code.js';
+export { mergeBlocks, mergeBlocksPass } from './utility/merge-blocks.js';
+export { removeUnusedDeclarations } from './utility/declarations.js';
+export { describeInst, hasSideEffects, reachableBlocks, removeDeadInstructions, valueUseCounts } from './utility/ir-utils.js';
+export { fuelPinnedOptionsSchema, fuelPinnedPass, rewriteToPinned, type FuelPinnedOptions, type PinnedRewrite } from './fuel/fuel-pinned.js';
+export { dropFuelChecks, fuelDropChecksOptionsSchema, fuelDropChecksPass, type DroppedChecks } from './fuel/fuel-drop-checks.js';
+export * from './fuel/web/index.js';

@@ -1,0 +1,51 @@
+// AsyncFuelChecker: interrupts an instance's wasm thread to look at its fuel counter. On Linux
+// (x86_64, aarch64) `check()` sends the thread a SIGUSR1 with our cookie (pthread_sigqueue);
+// the handler unwinds the running call with OutOfFuel only when the thread is executing
+// metered wasm code and the pinned register is >= 0, and otherwise returns at once. Signals of
+// the same number without the cookie go to the handler installed before ours.
+//
+// The handle is bound to one thread and stays safe after that thread exits: the thread clears
+// its id (under the lock senders hold) as it exits, so no signal reaches a dead or reused thread.
+// Platforms without signals would implement the same interface by suspending the thread and
+// reading its registers; the interface has no signal in it.
+import { z } from 'zod';
+import type { NativeFuelChecker } from '../native/addon.js';
+import { throughNative } from '../native/native-errors.js';
+
+export const checkIntervalSchema = z.number().positive().finite().max(60_000);
+
+export class AsyncFuelChecker {
+  readonly #native: NativeFuelChecker;
+  #running = false;
+
+  /** Use `instance.checker()`. */
+  constructor(native: NativeFuelChecker) {
+    this.#native = native;
+  }
+
+  /** Interrupts the wasm thread once; false when the thread has exited. */
+  check(): boolean {
+    return this.#native.check();
+  }
+
+  /** Calls `check()` every `intervalMs` milliseconds from a timer thread until `stop()`. */
+  start(intervalMs: number): void {
+    const interval = checkIntervalSchema.parse(intervalMs);
+    throughNative(() => this.#native.start(interval));
+    this.#running = true;
+  }
+
+  stop(): void {
+    this.#native.stop();
+    this.#running = false;
+  }
+
+  get running(): boolean {
+    return this.#running;
+  }
+
+  /** Checks delivered to the thread so far (all checkers of the instance together). */
+  get sent(): number {
+    return this.#native.sent;
+  }
+}

@@ -1,0 +1,156 @@
+// A running instance: calls go to the addon's wasm thread and come back as promises; host
+// functions run on Node's main thread while the wasm thread waits.
+import { z } from 'zod';
+import { HOST_FAILED_TRAP, OUT_OF_FUEL_TRAP } from '../abi/index.js';
+import { stepError, type CallStep, type NativeInstance } from '../native/instance.js';
+import { readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
+import type { WasmExport, WasmImport } from './assemble.js';
+import { AsyncFuelChecker } from './checker.js';
+import { CallError, OutOfFuel, type OutOfFuelDetection } from './errors.js';
+import { accountsFuel, fuelConvention, type MeteringMode } from './metering.js';
+
+/** A host function: arguments by the import's signature; returns nothing, a value, or a list. */
+export type HostFunction = (...args: ClifValue[]) => ClifValue | readonly ClifValue[] | void | Promise<ClifValue | readonly ClifValue[] | void>;
+
+export interface BoundHostFunction extends WasmImport {
+  readonly call: HostFunction;
+}
+
+export const callOptionsSchema = z
+  .object({
+    /** The budget (fuel units); the counter starts at -fuel. Ignored by count, none and epoch. */
+    fuel: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+export type CallOptions = z.input<typeof callOptionsSchema>;
+
+export interface CallResult {
+  readonly results: ClifValue[];
+  /** Fuel the call consumed (counter after − counter before); null for none and epoch. */
+  readonly fuelConsumed: number | null;
+}
+
+/** The budget when none is given (and always in count mode): effectively unlimited. */
+const UNLIMITED = Number.MAX_SAFE_INTEGER;
+
+export class Instance {
+  readonly #native: NativeInstance;
+  readonly #exports: Map<string, WasmExport & { index: number }>;
+  #queue: Promise<unknown> = Promise.resolve();
+
+  /** Use `module.instantiate()`. */
+  constructor(
+    native: NativeInstance,
+    readonly metering: MeteringMode,
+    exports: readonly WasmExport[],
+    readonly hostFunctions: readonly BoundHostFunction[],
+    /** The checker interval while a call runs (slacked), or false. */
+    readonly checkIntervalMs: number | false,
+  ) {
+    this.#native = native;
+    this.#exports = new Map();
+    for (const e of exports) {
+      const index = native.functions.findIndex((f) => f.name === e.entry);
+      if (index < 0) throw new CallError(`internal error: no entry trampoline for ${e.name}`);
+      const entry = { ...e, index };
+      this.#exports.set(e.name, entry);
+      if (e.name.startsWith('%')) this.#exports.set(e.name.slice(1), entry);
+    }
+  }
+
+  /** Exported wasm functions, as CLIF names them. */
+  get exportNames(): string[] {
+    return [...new Set([...this.#exports.values()].map((e) => e.name))];
+  }
+
+  /** A checker bound to this instance's wasm thread. */
+  checker(): AsyncFuelChecker {
+    return new AsyncFuelChecker(this.#native.checker());
+  }
+
+  /** Whether the wasm thread is still alive (false some time after dispose). */
+  get threadAlive(): boolean {
+    return this.#native.threadAlive;
+  }
+
+  /**
+   * Calls wasm function `name` with `args`; resolves to its results and the fuel consumed, or
+   * rejects with OutOfFuel, Trap, or the error a host function threw. Calls on one instance run
+   * one after another.
+   */
+  call(name: string, args: readonly ClifValue[] = [], options: CallOptions = {}): Promise<CallResult> {
+    const run = this.#queue.then(
+      () => this.#call(name, args, options),
+      () => this.#call(name, args, options),
+    );
+    this.#queue = run.catch(() => undefined);
+    return run;
+  }
+
+  async #call(name: string, args: readonly ClifValue[], options: CallOptions): Promise<CallResult> {
+    const o = callOptionsSchema.parse(options);
+    const e = this.#exports.get(name);
+    if (e === undefined) throw new CallError(`no wasm function ${name} (exports: ${this.exportNames.join(', ')})`);
+    if (args.length !== e.params.length) throw new CallError(`${e.name} takes ${e.params.length} argument(s), got ${args.length}`);
+    const buffer = new Uint8Array(args.length * SLOT_BYTES);
+    args.forEach((v, i) => writeValue(slotView(buffer, i), e.params[i]!, v, `argument ${i + 1} of ${e.name}`));
+    const budget = this.metering === 'count' ? UNLIMITED : (o.fuel ?? UNLIMITED);
+    const counts = accountsFuel(this.metering);
+    const checker = this.checkIntervalMs === false ? undefined : this.#native.checker();
+    let hostError: { error: unknown } | undefined;
+    let step: CallStep;
+    try {
+      checker?.start(this.checkIntervalMs as number);
+      step = await this.#native.call(e.index, buffer, counts ? -budget : 0);
+      while (step.kind === 'host') {
+        const host = this.hostFunctions[step.hostIndex];
+        let failed = false;
+        const out = new Uint8Array(Math.max(host?.returns.length ?? 0, 1) * SLOT_BYTES);
+        try {
+          if (host === undefined) throw new CallError(`no host function with index ${step.hostIndex}`);
+          const slots = step.slots;
+          const hostArgs = host.params.map((t, i) => readValue(slotView(slots, i), t));
+          const value = await host.call(...hostArgs);
+          const values: readonly ClifValue[] = value === undefined ? [] : Array.isArray(value) ? value : [value as ClifValue];
+          if (values.length !== host.returns.length) throw new CallError(`host function ${host.name} returned ${values.length} value(s), its signature has ${host.returns.length}`);
+          values.forEach((v, i) => writeValue(slotView(out, i), host.returns[i]!, v, `result ${i + 1} of ${host.name}`));
+        } catch (error) {
+          hostError = { error };
+          failed = true;
+        }
+        step = await this.#native.resume(out, failed);
+      }
+    } finally {
+      checker?.stop();
+    }
+    switch (step.kind) {
+      case 'returned':
+        return {
+          results: e.returns.map((t, i) => readValue(slotView(step.slots, i), t)),
+          fuelConsumed: counts ? step.fuelCounter + budget : null,
+        };
+      case 'failed':
+        throw stepError(step.error);
+      case 'trapped': {
+        const outOfFuel = (by: OutOfFuelDetection) =>
+          new OutOfFuel(`${e.name} ran out of fuel (budget ${budget}, detected by ${by === 'checker' ? 'the asynchronous checker' : by === 'boundary' ? 'a fuel check' : 'a trap with the counter >= 0'})`, budget, by);
+        if (step.interrupted) throw outOfFuel('checker');
+        if (counts) {
+          const counter = fuelConvention(this.metering) === 'pinned' ? step.pinned : step.fuelCounter;
+          if (counter >= 0) throw outOfFuel(step.trapCode === OUT_OF_FUEL_TRAP ? 'boundary' : 'trap');
+        }
+        if (step.trapCode === HOST_FAILED_TRAP && hostError !== undefined) throw hostError.error;
+        throw stepError(step.error);
+      }
+    }
+  }
+
+  /** Stops the wasm thread and frees the code once the current call (if any) ends. Idempotent. */
+  dispose(): void {
+    this.#native.dispose();
+  }
+
+  get disposed(): boolean {
+    return this.#native.disposed;
+  }
+}

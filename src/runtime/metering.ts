@@ -1,0 +1,60 @@
+// Metering modes and how each gets its CLIF from a Wasmtime-shaped input (design.md, "Slacked
+// fuel semantics"):
+//   vanilla — the input as is (counter in memory, inline checks calling the out-of-gas builtin);
+//   slacked — fuel-pinned, fuel-drop-checks (+ fuel-place when available): counter in the
+//             pinned register, no inline checks, asynchronous checker, checks at boundaries;
+//   count   — the slacked code without a checker (accounting only);
+//   none    — fuel-strip: no instrumentation at all (the baseline);
+//   epoch   — fuel-strip then epoch-insert (Wasmtime's epoch checks, for comparison).
+import { z } from 'zod';
+import type { FuelConvention } from '../abi/trampolines.js';
+import type { Function } from '../ir/index.js';
+import { PassManager } from '../passes/pass-manager.js';
+import { defaultRegistry, loadOptionalPasses } from '../passes/registry.js';
+
+export const meteringModeSchema = z.enum(['none', 'vanilla', 'slacked', 'count', 'epoch']);
+export type MeteringMode = z.infer<typeof meteringModeSchema>;
+export const METERING_MODES: readonly MeteringMode[] = meteringModeSchema.options;
+
+/** Where each mode keeps the counter at run time. */
+export function fuelConvention(mode: MeteringMode): FuelConvention {
+  return mode === 'slacked' || mode === 'count' ? 'pinned' : 'memory';
+}
+
+/** Whether the mode accounts fuel (reports fuelConsumed). */
+export function accountsFuel(mode: MeteringMode): boolean {
+  return mode === 'vanilla' || mode === 'slacked' || mode === 'count';
+}
+
+// loadOptionalPasses is not safe to run twice at once (both calls would register the same
+// pass), so every caller here shares one load.
+let optionalPasses: Promise<unknown> | undefined;
+function loadOptional(): Promise<unknown> {
+  optionalPasses ??= loadOptionalPasses();
+  return optionalPasses;
+}
+
+/** The default pipeline of a mode; slacked and count add fuel-place when it is registered. */
+export async function defaultPipeline(mode: MeteringMode): Promise<string> {
+  switch (mode) {
+    case 'vanilla':
+      return '';
+    case 'slacked':
+    case 'count': {
+      await loadOptional();
+      return defaultRegistry.has('fuel-place') ? 'fuel-pinned,fuel-drop-checks,fuel-place' : 'fuel-pinned,fuel-drop-checks';
+    }
+    case 'none':
+      return 'fuel-strip';
+    case 'epoch':
+      return 'fuel-strip,epoch-insert';
+  }
+}
+
+/** Runs `pipeline` (empty: nothing) on each function in place. */
+export async function applyPipeline(functions: readonly Function[], pipeline: string): Promise<void> {
+  if (pipeline.trim() === '') return;
+  await loadOptional();
+  const manager = PassManager.build(pipeline);
+  for (const fn of functions) manager.run(fn);
+}

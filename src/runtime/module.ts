@@ -1,0 +1,87 @@
+// A CLIF file prepared for one metering mode: the transformed functions, the assembled text
+// (functions + trampolines + builtins) and what it exports and imports.
+import { z } from 'zod';
+import { layoutJson } from '../abi/index.js';
+import type { Function } from '../ir/index.js';
+import type { ClifValue } from '../native/values.js';
+import type { Assembled, WasmExport, WasmImport } from './assemble.js';
+import type { Engine } from './engine.js';
+import { RuntimeConfigError } from './errors.js';
+import { Instance, type HostFunction } from './instance.js';
+import { fuelConvention, type MeteringMode } from './metering.js';
+import { NativeInstance } from '../native/instance.js';
+
+export const instantiateOptionsSchema = z
+  .object({
+    /** Host functions by the name the CLIF calls them (`log`, `%log`, `u1:0`). */
+    imports: z.record(z.string(), z.custom<HostFunction>((f) => typeof f === 'function', 'a host function')).default({}),
+    /** Bytes of zeroed linear memory (vmctx memory base/bound). */
+    memoryBytes: z.number().int().nonnegative().max(2 ** 31).default(65536),
+    /** Stack of the wasm thread. */
+    stackBytes: z.number().int().min(256 * 1024).max(2 ** 30).default(8 * 1024 * 1024),
+    /**
+     * Slacked mode: the asynchronous checker's interval while a call runs (ms), or false for
+     * none (then only the boundary checks and traps detect exhaustion).
+     */
+    checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
+  })
+  .strict();
+export type InstantiateOptions = z.input<typeof instantiateOptionsSchema>;
+
+function canonicalName(name: string): string {
+  return name.startsWith('%') || /^u\d+:\d+$/.test(name) ? name : `%${name}`;
+}
+
+export type { HostFunction, ClifValue };
+
+export class Module {
+  /** Use `engine.compile()`. */
+  constructor(
+    readonly engine: Engine,
+    readonly metering: MeteringMode,
+    /** The pipeline that produced the functions ('' for none). */
+    readonly pipeline: string,
+    /** The functions after the pipeline. */
+    readonly functions: readonly Function[],
+    readonly assembled: Assembled,
+  ) {}
+
+  /** The CLIF the addon compiles (functions, trampolines, builtins). */
+  get text(): string {
+    return this.assembled.text;
+  }
+
+  get exports(): readonly WasmExport[] {
+    return this.assembled.exports;
+  }
+
+  get imports(): readonly WasmImport[] {
+    return this.assembled.imports;
+  }
+
+  /** Compiles the module for this machine and starts an instance on its own wasm thread. */
+  instantiate(options: InstantiateOptions = {}): Instance {
+    const o = instantiateOptionsSchema.parse(options);
+    const given = new Map(Object.entries(o.imports).map(([k, f]) => [canonicalName(k), f]));
+    const hostFunctions = this.imports.map((imp) => {
+      const f = given.get(imp.name);
+      if (f === undefined) throw new RuntimeConfigError(`missing host function ${imp.name} ${imp.signature}`);
+      return { ...imp, call: f };
+    });
+    for (const name of given.keys()) {
+      if (!this.imports.some((i) => i.name === name)) throw new RuntimeConfigError(`host function ${name} is not imported by the module (it imports ${this.imports.map((i) => i.name).join(', ') || 'nothing'})`);
+    }
+    const pinned = fuelConvention(this.metering) === 'pinned';
+    const native = new NativeInstance(this.text, {
+      flags: this.engine.flags,
+      options: JSON.stringify({
+        layout: JSON.parse(layoutJson(this.engine.layout)) as unknown,
+        metered: pinned ? this.assembled.wasmFunctions : [],
+        memoryBytes: o.memoryBytes,
+        stackBytes: o.stackBytes,
+      }),
+    });
+    const interval = this.metering === 'slacked' ? o.checkIntervalMs : false;
+    return new Instance(native, this.metering, this.exports, hostFunctions, interval);
+  }
+}
