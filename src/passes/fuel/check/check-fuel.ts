@@ -10,6 +10,7 @@ import { ProductWalk, type ProductGraph, type ProductPoint } from './product.js'
 import {
   checkFuelOptionsSchema,
   FuelCheckDiagnostic,
+  NegativeCounterUpdate,
   type CheckFuelOptions,
   type FuelCheckResult,
   type FuelSideStats,
@@ -55,6 +56,7 @@ export function checkFuel(before: Function, after: Function, options: CheckFuelO
     };
   } catch (error) {
     if (error instanceof FuelCheckDiagnostic) return { ok: false, reason: 'diagnostic', diagnostic: error.diagnostic };
+    if (error instanceof NegativeCounterUpdate) return { ok: false, reason: 'counterexample', counterexample: error.counterexample };
     throw error;
   }
 }

@@ -2,10 +2,10 @@
 // that must be paired with the other function, following jumps and fuel checks, executing fuel
 // instructions on the abstract counter and skipping pure code (compared by value later).
 import type { Block, BlockArg, BlockCall, Inst, Value } from '../../../ir/index.js';
-import type { FuelState, Offset } from './fuel-state.js';
+import { counterOf, type FuelState, type Offset } from './fuel-state.js';
 import type { FuelView } from './fuel-view.js';
 import { isPure } from './purity.js';
-import { FuelCheckDiagnostic } from './types.js';
+import { FuelCheckDiagnostic, NegativeCounterUpdate } from './types.js';
 
 export type SideEvent =
   /** An effectful non-fuel instruction. */
@@ -70,10 +70,19 @@ export class SideRun {
 
   private setCounterValue(v: Value, offset: Offset): void {
     if (this.view.form === 'memory') {
+      // Earlier copies keep the offset they were defined with: optimized code may fold a later
+      // increment into an earlier copy (`v10 = v5 + 4` after `v7 = v5 + 1`). `enter` forgets
+      // them at block boundaries, which keeps the state small.
+      if (typeof this.state.cur === 'object') this.state.temps.set(this.state.cur.value, this.state.cur.offset);
       this.state.cur = offset === undefined ? 'unknown' : { value: v, offset };
-      // A variable has one current value: older copies become stale.
-      this.state.temps.clear();
     } else this.state.temps.set(v, offset);
+  }
+
+  /** In the rewritten function the counter may only grow: an update to a lower value is a negative increment. */
+  private requireGrowth(from: Offset, to: number, inst: Inst): void {
+    if (this.view.side !== 'after' || from === undefined || to >= from) return;
+    const block = this.fn.layout.instBlock(inst);
+    throw new NegativeCounterUpdate({ kind: 'negative-increment', block: `block${block}`, inst: this.view.texts.text(inst), value: to - from });
   }
 
   /** Enters a block through a branch destination; returns a loop event on re-entry. */
@@ -91,6 +100,7 @@ export class SideRun {
         this.diag(`counter value v${a} flows into ordinary parameter v${p}`, via);
       } else if (this.view.canon(p) === p) this.pending.push({ block: call.block, param: p, arg: a, via });
     });
+    if (this.view.form === 'memory') this.state.temps.clear();
     for (const [p, o] of updates) this.setCounterValue(p, o);
     this.blocks.push(call.block);
     this.block = call.block;
@@ -127,7 +137,9 @@ export class SideRun {
       if (data.opcode === 'set_pinned_reg') {
         const a = data.args[0]!;
         if (!view.isFuel(a)) this.diag(`the pinned register is set to v${a}, which is not derived from the counter`, inst);
-        s.pinned = this.offsetOf(a, inst);
+        const offset = this.offsetOf(a, inst);
+        this.requireGrowth(s.pinned, offset, inst);
+        s.pinned = offset;
         continue;
       }
       const inc = view.increments.get(inst);
@@ -135,6 +147,7 @@ export class SideRun {
         const base = this.offsetOf(inc.fuel, inst);
         const r = dfg.firstResult(inst);
         if (inc.kind === 'const') {
+          if (view.form === 'memory') this.requireGrowth(counterOf(s, 'memory'), base + inc.amount, inst);
           this.setCounterValue(r, base + inc.amount);
           continue;
         }

@@ -46,6 +46,13 @@ export interface NegativeIncrementCounterexample {
 
 export type FuelCounterexample = PathCounterexample | NegativeIncrementCounterexample;
 
+/** Thrown by a walk of the rewritten function where an update makes the counter go down. */
+export class NegativeCounterUpdate extends Error {
+  constructor(readonly counterexample: NegativeIncrementCounterexample) {
+    super(`negative increment ${counterexample.value}`);
+  }
+}
+
 /**
  * The two functions cannot be compared: their non-fuel code differs, or a fuel shape is not
  * understood. Names the instruction(s) involved.
