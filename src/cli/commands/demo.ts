@@ -1,8 +1,9 @@
 import { readFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
-import { parse, print } from '../../ir/index.js';
+import { formatFunctionName, parse, print } from '../../ir/index.js';
 import { verify } from '../../native/index.js';
+import { checkFuel, formatFuelCheck } from '../../passes/fuel/check/index.js';
 import { FUEL_ABI_FLAGS } from '../../abi/index.js';
 import { applyPipeline, compareModes, defaultPipeline, type ModeRow } from '../../runtime/index.js';
 import type { HostFunction } from '../../runtime/index.js';
@@ -39,14 +40,15 @@ Runs the main job end to end on the bundled examples:
   1. the Wasmtime-shaped CLIF (examples/wasmtime-fuel.clif) is parsed and printed
      canonically, exactly as Cranelift's writer prints it (the "before");
   2. the slacked fuel pipeline (fuel-pinned, fuel-drop-checks, and fuel-place when it is
-     available) rewrites it; the "after" is printed and checked by Cranelift's verifier
-     with the pinned register enabled;
+     available) rewrites it; the "after" is printed, proven to charge the same fuel as the
+     "before" on every path (checkFuel), and checked by Cranelift's verifier with the
+     pinned register enabled;
   3. the function is compiled and run in every metering mode (none, vanilla, slacked,
      count, epoch) on the slackfuel runtime, calls interleaved across modes; a table shows
      the results, the fuel consumed (equal in every metered mode) and the median time of
      each mode relative to none;
   4. the same for examples/wasmtime-host-calls.clif, whose loop calls a host function.
-Exit status: 0, or 1 if the verifier rejects the rewritten code or the modes disagree.`,
+Exit status: 0, or 1 if the proof or the verifier rejects the rewritten code, or the modes disagree.`,
   async run(argv, io) {
     if (argv.length > 0) {
       io.err(`demo takes no arguments\n`);
@@ -62,6 +64,12 @@ Exit status: 0, or 1 if the verifier rejects the rewritten code or the modes dis
     await applyPipeline(after, pipeline);
     const afterText = after.map((f) => print(f)).join('\n');
     io.out(afterText);
+    const before = parse(text).functions;
+    after.forEach((fn, i) => {
+      const proof = checkFuel(before[i]!, fn);
+      io.out(`checkFuel: ${formatFuelCheck(formatFunctionName(fn.name), proof)}`);
+      ok &&= proof.ok;
+    });
     const verdict = verify(afterText, FUEL_ABI_FLAGS);
     io.out(verdict.ok ? 'verifier: ok (enable_pinned_reg=true)\n' : `verifier: FAILED\n${verdict.errors.map((e) => `  ${e.message}`).join('\n')}\n`);
     ok &&= verdict.ok;
