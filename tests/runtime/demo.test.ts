@@ -9,6 +9,7 @@ test('the demo prints the example canonically first, then the rewritten code, ve
   const canonical = parse(readFileSync('examples/wasmtime-fuel.clif', 'utf8')).functions.map((f) => print(f)).join('');
   t.true(r.stdout.startsWith(canonical));
   t.regex(r.stdout, /== after the fuel passes \(fuel-pinned,fuel-drop-checks/);
+  t.regex(r.stdout, /checkFuel: u0:0: proven/);
   t.regex(r.stdout, /verifier: ok/);
   for (const mode of ['none', 'vanilla', 'slacked', 'count', 'epoch']) t.regex(r.stdout, new RegExp(`^${mode} +\\S+`, 'm'));
   t.regex(r.stdout, /equal fuel in every metered mode: vanilla 60000003, slacked 60000003, count 60000003/);
