@@ -1,7 +1,7 @@
 // fuel-place: re-places the constant fuel increments of a function in pinned form (after
 // fuel-pinned, usually after fuel-drop-checks) so that as few as possible run, keeping the
 // counter exact at every observation point, every increment non-negative and every cycle's
-// cost (see docs/fuel-place.md and the solver in ./placement/).
+// cost (see docs/passes.md, section fuel-place, and the solver in ./placement/).
 import { z } from 'zod';
 import { CFG_CHANGED, CHANGED, definePass, UNCHANGED, type PassResult } from '../pass.js';
 import { loadProfile, placeFuel, profileOptionSchema } from './place/index.js';
@@ -43,5 +43,3 @@ export const fuelPlacePass = definePass({
     return a.removed + a.changed + a.inserted > 0 ? CHANGED : UNCHANGED;
   },
 });
-
-export default fuelPlacePass;

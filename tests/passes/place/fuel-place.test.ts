@@ -10,6 +10,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse, print } from '../../../src/ir/index.js';
+import { verify } from '../../../src/native/index.js';
 import { checkFuel } from '../../../src/passes/fuel/check/index.js';
 import { expand, fn, increments, place } from './helpers.js';
 
@@ -370,4 +371,41 @@ test('entity numbers of untouched values and blocks stay the same', (t) => {
   t.regex(r.text, /^block0\(v0: i64, v1: i32\):\n {4}brif v1, block1, block2$/m);
   // The kept increments reuse their instructions (block1's: v1003 = get, v1004 = iadd, v1005 = iconst).
   t.regex(r.text, /block1:\n {4}v1005 = iconst\.i64 13\n {4}v1003 = get_pinned_reg\.i64 \n {4}v1004 = iadd v1003, v1005/);
+});
+
+test('a charged try_call edge that passes call results gets a block taking them as parameters', (t) => {
+  const source = `function %tc(i64 vmctx, i32) -> i32 tail {
+    sig0 = (i32) -> i32 tail
+    fn0 = %callee sig0
+block0(v0: i64, v1: i32):
+    +2
+    brif v1, block1, block2
+block1:
+    +3
+    try_call fn0(v1), sig0, block3(ret0), [ default: block4(exn0) ]
+block2:
+    +4
+    v9 = iconst.i64 0
+    jump block4(v9)
+block3(v2: i32):
+    +1
+    return v2
+block4(v3: i64):
+    +6
+    v4 = ireduce.i32 v3
+    return v4
+}`;
+  const f = fn(source);
+  const run = PassManager.build('fuel-place').run(f);
+  t.true(run.passes[0]!.cfgChanged);
+  // Exact before the call (5), after it on each out-edge (1 to the return, 6 on the split
+  // handler edge), and on the other path into the join (2 + 4 + 6).
+  t.deepEqual(increments(f), { block1: [5], block5: [6], block2: [12], block3: [1] });
+  const text = print(f);
+  t.regex(text, /try_call fn0\(v1\), sig0, block3\(ret0\), \[ default: block5\(exn0\) \]\n\nblock5\(v(\d+): i64\):\n(?:.*\n){4} {4}jump block4\(v\1\)/);
+  t.deepEqual(verify(text, { enable_pinned_reg: true }), { ok: true });
+  // checkFuel cannot pair the new block's parameter with the join's (block parameters are
+  // paired in order of entry), so it may answer with a diagnostic, but never a counterexample.
+  const check = checkFuel(fn(source), f);
+  t.true(check.ok || check.reason === 'diagnostic', JSON.stringify(check));
 });

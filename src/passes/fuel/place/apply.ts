@@ -4,7 +4,22 @@
 // and each charged edge gets a new block holding its increment and a jump. Unreachable blocks
 // are left as they are. New entities are numbered above the existing ones.
 import type { ControlFlow } from '../../../analysis/cfg.js';
-import { branchDestinations, Cursor, I64, InstructionData, splitEdge, type Block, type Function, type Inst, type Value } from '../../../ir/index.js';
+import {
+  branchDestinations,
+  createBlock,
+  Cursor,
+  I64,
+  InstructionData,
+  isTryCallArg,
+  splitEdge,
+  type Block,
+  type BlockArg,
+  type BlockCall,
+  type BlockPlacement,
+  type Function,
+  type Inst,
+  type Value,
+} from '../../../ir/index.js';
 import { valueUseCounts } from '../../utility/ir-utils.js';
 import type { Placement } from '../placement/index.js';
 import { FuelPlaceError } from './errors.js';
@@ -106,6 +121,31 @@ function edgeOperands(fn: Function, block: Block): EdgeOperand[] {
   return out;
 }
 
+/**
+ * Splits a try_call edge that passes `retN`/`exnN`: the new block takes those as parameters
+ * (the callee's return types; exception payloads are pointer-sized, i64 on our 64-bit targets)
+ * and jumps on with the original arguments.
+ */
+function splitTryCallEdge(fn: Function, inst: Inst, call: BlockCall, placement: BlockPlacement): Block {
+  const table = fn.dfg.insts[inst]!.exceptionTable;
+  const sig = table === null ? undefined : fn.signatures[table.sig];
+  const fresh = createBlock(fn, placement);
+  const passed: BlockArg[] = [];
+  const forwarded = call.args.map((arg): BlockArg => {
+    if (!isTryCallArg(arg)) return arg;
+    const type = arg.kind === 'ret' ? sig?.returns[arg.index]?.type : I64;
+    if (type === undefined) throw new FuelPlaceError(`cannot split the edge to block${call.block}: ret${arg.index} has no type in the call's signature`, inst);
+    passed.push(arg);
+    return fn.dfg.appendBlockParam(fresh, type);
+  });
+  const jump = new InstructionData('jump');
+  jump.destinations = [{ block: call.block, args: forwarded }];
+  fn.layout.appendInst(fn.dfg.makeInst(jump), fresh);
+  call.block = fresh;
+  call.args = passed;
+  return fresh;
+}
+
 export function applyPlacement(fn: Function, cfg: ControlFlow, scan: PinnedScan, placement: Placement): AppliedPlacement {
   const legacy = usesLegacyIncrements(fn, scan);
   const editor = new Editor(fn, legacy);
@@ -154,12 +194,9 @@ export function applyPlacement(fn: Function, cfg: ControlFlow, scan: PinnedScan,
       fn.layout.appendInst(jump, split.from);
       operand = { inst: jump, index: 0 };
     }
-    let fresh: Block;
-    try {
-      fresh = splitEdge(fn, operand.inst, operand.index, { after: lastNew.get(split.from) ?? split.from });
-    } catch (error) {
-      throw new FuelPlaceError(`cannot split the edge block${split.from} -> block${split.to}: ${error instanceof Error ? error.message : String(error)}`, operand.inst, split.from);
-    }
+    const placement = { after: lastNew.get(split.from) ?? split.from };
+    const call = branchDestinations(fn.dfg.insts[operand.inst]!)[operand.index]!;
+    const fresh = call.args.some(isTryCallArg) ? splitTryCallEdge(fn, operand.inst, call, placement) : splitEdge(fn, operand.inst, operand.index, placement);
     lastNew.set(split.from, fresh);
     insertIncrement(new Cursor(fn).atTop(fresh), split.amount, legacy);
   }

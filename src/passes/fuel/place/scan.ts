@@ -109,8 +109,8 @@ function blockEnd(fn: Function, block: Block, hasSuccessors: boolean): BlockEnd 
 }
 
 /**
- * Scans every block of the layout. `successors` tells which blocks have successors (from the
- * same flow graph the model uses). Throws FuelPlaceError on a negative constant increment or a
+ * Scans every block of the layout. `hasSuccessors` tells which blocks have successors (from
+ * the same flow graph the model uses). Throws FuelPlaceError on a negative constant increment or a
  * pinned-register access it cannot order against the increments.
  */
 export function scanPinned(fn: Function, observeTraps: boolean, hasSuccessors: (b: Block) => boolean): PinnedScan {
@@ -139,8 +139,8 @@ export function scanPinned(fn: Function, observeTraps: boolean, hasSuccessors: (
     let constants: PinnedIncrementSite[] = [];
     let dynamics: PinnedIncrementSite[] = [];
     let anchor: Inst = insts[0]!;
-    let sawIncrement: Inst | undefined; // first increment or flush read of the segment
-    let sawFlush: Inst | undefined;
+    let sawIncrement: Inst | undefined; // the segment's first increment
+    let sawFlush: Inst | undefined; // the segment's first flush read
     const close = (next: Inst): void => {
       const cost = constants.reduce((s, c) => s + c.amount!, 0n);
       segments.push({ cost, constants, dynamics, anchor: constants[0]?.get ?? anchor });
