@@ -1027,6 +1027,8 @@ class Parser {
     if (this.optional(Tok.Dot)) {
       if (this.tk() === Tok.Type) {
         explicit = this.type("expected type after 'opcode.'");
+      } else if (this.tk() === Tok.Identifier && this.lex.text() === 'types') {
+        explicit = this.writerDynamicType();
       } else {
         const dt = this.limitedEntity(Tok.DynamicType, 'expected dynamic type');
         const data = fn.dynamicTypes[dt];
@@ -1091,6 +1093,24 @@ class Parser {
   }
 
   /** Cranelift's `infer_typevar`: explicit suffix, else the typevar operand's type, else none; then the typeset check. */
+  /**
+   * `types::I32x4xN`: how Cranelift's writer prints a dynamic vector type suffix. Cranelift's own
+   * reader cannot read it back; we do, so that printing our own output again is idempotent.
+   */
+  private writerDynamicType(): Type {
+    this.next();
+    if (this.tk() !== Tok.Colon) throw this.err("expected '::' after 'types'");
+    this.next();
+    if (this.tk() !== Tok.Colon) throw this.err("expected '::' after 'types'");
+    this.next();
+    const text = this.tk() === Tok.Identifier ? this.lex.text() : '';
+    const match = /^([IF])(\d+)x(\d+)xN$/.exec(text);
+    const type = match === null ? undefined : parseType(`${match[1]!.toLowerCase()}${match[2]}x${match[3]}xN`);
+    if (type === undefined) throw this.err('expected a dynamic vector type like types::I32x4xN');
+    this.next();
+    return type;
+  }
+
   private inferTypevar(
     ctx: Context,
     info: OpcodeInfo,
