@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import type { Command } from '../command.js';
+import { packageFile } from '../package-file.js';
 import { formatFunctionName, parse, print } from '../../ir/index.js';
 import { verify } from '../../native/index.js';
 import { checkFuel, formatFuelCheck } from '../../passes/fuel/check/index.js';
@@ -8,8 +8,6 @@ import { FUEL_ABI_FLAGS } from '../../abi/index.js';
 import { applyPipeline, compareModes, defaultPipeline, type ModeRow } from '../../runtime/index.js';
 import type { HostFunction } from '../../runtime/index.js';
 
-const exampleUrl = new URL('../../../examples/wasmtime-fuel.clif', import.meta.url);
-const hostExampleUrl = new URL('../../../examples/wasmtime-host-calls.clif', import.meta.url);
 
 function table(rows: readonly ModeRow[]): string {
   const head = ['mode', 'results', 'fuel consumed', 'median time', 'vs none'];
@@ -54,7 +52,7 @@ Exit status: 0, or 1 if the proof or the verifier rejects the rewritten code, or
       io.err(`demo takes no arguments\n`);
       return 2;
     }
-    const text = await readFile(fileURLToPath(exampleUrl), 'utf8');
+    const text = await readFile(packageFile('examples/wasmtime-fuel.clif'), 'utf8');
     for (const fn of parse(text).functions) io.out(print(fn));
 
     let ok = true;
@@ -81,7 +79,7 @@ Exit status: 0, or 1 if the proof or the verifier rejects the rewritten code, or
     io.out(fuelAgreement(rows));
     ok &&= new Set(rows.map((r) => r.results.join())).size === 1 && new Set(rows.filter((r) => r.fuelConsumed !== null).map((r) => r.fuelConsumed)).size === 1;
 
-    const hostText = await readFile(fileURLToPath(hostExampleUrl), 'utf8');
+    const hostText = await readFile(packageFile('examples/wasmtime-host-calls.clif'), 'utf8');
     const accumulate: HostFunction = (acc, i) => Number(acc) + Number(i);
     io.out(`\n== examples/wasmtime-host-calls.clif: u0:0(2000), one host call per iteration ==\n`);
     const hostRows = await compareModes(hostText, { fn: 'u0:0', args: [2000], fuel: 1_000_000, repeats: 5, imports: { accumulate } });
