@@ -40,3 +40,5 @@ export {
   type FlowGraph,
 } from './analysis/index.js';
 export { placeIncrements, checkPlacement, placementStats, type FuelModel, type Placement } from './passes/fuel/placement/index.js';
+export * from './wasm/index.js';
+export * from './wasi/index.js';

@@ -317,6 +317,14 @@ fn unrecorded_trap_name(info: &TrapInfo) -> &'static str {
 }
 
 impl LoadedModule {
+    /// The machine-code address of function `name` (as `infos` names it).
+    pub fn address_of(&self, name: &str) -> Option<u64> {
+        self.functions
+            .iter()
+            .find(|f| f.info.name == name)
+            .map(|f| f.code as u64)
+    }
+
     pub fn infos(&self) -> Vec<JitFunctionInfo> {
         self.functions.iter().map(|f| f.info.clone()).collect()
     }

@@ -13,6 +13,7 @@ mod settings;
 mod signals;
 mod trampoline;
 mod verify;
+mod wasm_state;
 
 use errors::{Failure, VerifierProblem, guard};
 use napi::bindgen_prelude::Buffer;

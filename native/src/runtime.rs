@@ -9,6 +9,7 @@ use crate::errors::{Failure, NativeResult};
 use crate::jit::{self, JitFunctionInfo, LoadedModule};
 use crate::settings::Setting;
 use crate::signals::{self, TrapInfo};
+use crate::wasm_state::{SharedState, WasmSetup, WasmState};
 use napi::bindgen_prelude::Buffer;
 use napi::{Env, JsDeferred};
 use serde::Deserialize;
@@ -84,6 +85,9 @@ pub struct InstanceOptions {
     pub memory_bytes: usize,
     /// Stack size of the wasm thread.
     pub stack_bytes: usize,
+    /// A translated wasm module's instance state (src/wasm); absent for plain CLIF.
+    #[serde(default)]
+    pub wasm: Option<WasmSetup>,
 }
 
 /// The memory the code reaches through the vmctx. Boxed slices: their addresses never move.
@@ -93,6 +97,7 @@ struct Context {
     epoch: Box<AtomicU64>,
     memory: Box<[u128]>,
     layout: Layout,
+    wasm: Option<SharedState>,
 }
 
 fn write_u64(words: &mut [u128], offset: usize, value: u64) {
@@ -113,14 +118,15 @@ fn read_u64(words: &[u128], offset: usize) -> u64 {
 }
 
 impl Context {
-    fn new(layout: Layout, memory_bytes: usize) -> Context {
+    fn new(layout: Layout, memory_bytes: usize, vmctx_bytes: usize) -> Context {
         let words = |bytes: usize| vec![0u128; bytes.div_ceil(16).max(1)].into_boxed_slice();
         let mut context = Context {
-            vmctx: words(layout.vmctx_size),
+            vmctx: words(layout.vmctx_size.max(vmctx_bytes)),
             store: words(layout.store_context_size),
             epoch: Box::new(AtomicU64::new(0)),
             memory: words(memory_bytes),
             layout,
+            wasm: None,
         };
         let l = context.layout.clone();
         let store = context.store.as_ptr() as u64;
@@ -375,6 +381,33 @@ extern "C" fn host_dispatch(
     std::panic::catch_unwind(run).unwrap_or(HOST_FAILED)
 }
 
+/// A failed builtin makes the code trap with `user5`; report the trap it recorded instead.
+fn builtin_trap(context: &Context, failure: Failure) -> Failure {
+    let Some(state) = &context.wasm else {
+        return failure;
+    };
+    let recorded = state.lock().map(|mut s| s.last_trap.take()).unwrap_or(None);
+    match (failure, recorded) {
+        (
+            Failure::Trap {
+                message,
+                trap_code,
+                function,
+                offset,
+                signal,
+            },
+            Some(code),
+        ) if trap_code == "user5" => Failure::Trap {
+            message: message.replacen("trap user5", &format!("trap {code}"), 1),
+            trap_code: code.to_string(),
+            function,
+            offset,
+            signal,
+        },
+        (failure, _) => failure,
+    }
+}
+
 struct SendModule(LoadedModule);
 // SAFETY: the module (machine code and the raw pointers into it) moves to the wasm thread once
 // and is used and dropped only there.
@@ -425,7 +458,7 @@ fn worker(
                         fuel: context.fuel(),
                     },
                     Ok(Err(trap)) => Outcome::Trapped {
-                        failure: module.trap_failure(&trap),
+                        failure: builtin_trap(&context, module.trap_failure(&trap)),
                         trap,
                         fuel: context.fuel(),
                     },
@@ -455,6 +488,7 @@ pub struct NativeInstance {
     handle: Arc<ThreadHandle>,
     infos: Vec<JitFunctionInfo>,
     names: Vec<String>,
+    wasm: Option<SharedState>,
 }
 
 fn gone() -> Failure {
@@ -476,7 +510,15 @@ pub fn instantiate(
     let module = jit::load_with(text, settings, &metered)?;
     let infos = module.infos();
     let names = infos.iter().map(|i| i.name.clone()).collect();
-    let context = Context::new(options.layout, options.memory_bytes);
+    let vmctx_bytes = options.wasm.as_ref().map_or(0, |w| w.vmctx_bytes);
+    let mut context = Context::new(options.layout, options.memory_bytes, vmctx_bytes);
+    if let Some(setup) = &options.wasm {
+        let l = &context.layout;
+        let (base, bound) = (l.memory_base, l.memory_bound);
+        let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
+        context.wasm = Some(WasmState::new(setup, &module, vmctx, base, bound)?);
+    }
+    let wasm = context.wasm.clone();
     let (sender, receiver) = channel();
     let handle = Arc::new(ThreadHandle {
         thread: Mutex::new(None),
@@ -498,10 +540,17 @@ pub fn instantiate(
         handle,
         infos,
         names,
+        wasm,
     })
 }
 
 impl NativeInstance {
+    fn wasm_state(&self) -> napi::Result<&SharedState> {
+        self.wasm
+            .as_ref()
+            .ok_or_else(|| failure_to_napi(Failure::call("not a wasm instance")))
+    }
+
     fn send(&self, job: Job) -> NativeResult<()> {
         let jobs = self.jobs.as_ref().ok_or_else(gone)?;
         jobs.send(job).map_err(|_| gone())
@@ -562,6 +611,34 @@ impl NativeInstance {
         })
         .map_err(failure_to_napi)?;
         Ok(promise)
+    }
+
+    /// A copy of `len` bytes of a wasm instance's linear memory. Only while no call runs or
+    /// while the call waits for a host function.
+    #[napi]
+    pub fn read_memory(&self, offset: f64, len: f64) -> napi::Result<Buffer> {
+        let state = self.wasm_state()?;
+        let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+        guard
+            .read(offset as usize, len as usize)
+            .map(Buffer::from)
+            .map_err(failure_to_napi)
+    }
+
+    /// Writes bytes into a wasm instance's linear memory (same rule as `read_memory`).
+    #[napi]
+    pub fn write_memory(&self, offset: f64, bytes: Buffer) -> napi::Result<()> {
+        let state = self.wasm_state()?;
+        let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+        guard.write(offset as usize, &bytes).map_err(failure_to_napi)
+    }
+
+    /// Bytes of a wasm instance's linear memory.
+    #[napi]
+    pub fn memory_size(&self) -> napi::Result<f64> {
+        let state = self.wasm_state()?;
+        let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(guard.memory_size() as f64)
     }
 
     /// A fuel checker bound to this instance's wasm thread.

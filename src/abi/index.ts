@@ -23,6 +23,7 @@ export {
 } from './builtins.js';
 export {
   DEFAULT_WASM_VMCTX_LAYOUT,
+  WASM_RUNTIME_SLOTS,
   wasmRecordsLayoutSchema,
   wasmVmctxLayoutSchema,
   type WasmVmctxLayout,

@@ -67,7 +67,10 @@ export function hostToWasmTrampoline(o: HostToWasmOptions): string {
   const vmctx = v.fresh();
   const params = o.params.map(() => v.fresh());
   const head = [`${vmctx}: i64`, ...params.map((p, i) => `${p}: ${o.params[i]}`)].join(', ');
-  const sig = `(i64${o.params.map((t) => `, ${t}`).join('')})${o.returns.length > 0 ? ` -> ${o.returns.join(', ')}` : ''}`;
+  // More results than the C convention returns in registers: use `tail`, which returns the rest
+  // on the stack (multi-value wasm functions).
+  const conv = o.returns.length > 2 ? ' tail' : '';
+  const sig = `(i64${o.params.map((t) => `, ${t}`).join('')})${o.returns.length > 0 ? ` -> ${o.returns.join(', ')}` : ''}${conv}`;
   const body: string[] = [];
   let store = '';
   let zero = '';

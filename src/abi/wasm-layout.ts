@@ -58,3 +58,9 @@ export const DEFAULT_WASM_VMCTX_LAYOUT: WasmVmctxLayout = Object.freeze(
     globals: DEFAULT_VMCTX_LAYOUT.vmctxSize,
   }),
 );
+
+/**
+ * vmctx slots only the runtime uses (generated wasm code never reads them): the pointer to the
+ * native instance state and to the table of builtins 0–9 the builtin shims call.
+ */
+export const WASM_RUNTIME_SLOTS = Object.freeze({ statePointer: 72, builtinsPointer: 80 });

@@ -34,7 +34,10 @@ export async function main(argv: readonly string[]): Promise<number> {
     io.err(`slackfuel: unknown command '${name}'\n\n${topHelp()}`);
     return 2;
   }
-  if (rest.includes('--help') || rest.includes('-h')) {
+  // Help is asked before any `--`: what follows it belongs to the program (run-wasm's arguments).
+  const end = rest.indexOf('--');
+  const own = end < 0 ? rest : rest.slice(0, end);
+  if (own.includes('--help') || own.includes('-h')) {
     io.out(command.help.endsWith('\n') ? command.help : `${command.help}\n`);
     return 0;
   }
@@ -49,6 +52,14 @@ export async function main(argv: readonly string[]): Promise<number> {
     io.err(`slackfuel ${command.name}: ${message}\n`);
     return 1;
   }
+}
+
+// A closed pipe (`slackfuel print x.clif | head`) ends the output, not the process with a crash.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw error;
+  });
 }
 
 main(process.argv.slice(2)).then(

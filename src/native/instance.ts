@@ -61,6 +61,19 @@ export class NativeInstance {
     return this.#handle.checker();
   }
 
+  /** Wasm instances: a copy of linear memory (only while no call runs or a host function runs). */
+  readMemory(offset: number, length: number): Uint8Array {
+    return bytes.parse(throughNative(() => this.#handle.readMemory(offset, length)));
+  }
+
+  writeMemory(offset: number, data: Uint8Array): void {
+    throughNative(() => this.#handle.writeMemory(offset, data));
+  }
+
+  memorySize(): number {
+    return z.number().int().nonnegative().parse(throughNative(() => this.#handle.memorySize()));
+  }
+
   dispose(): void {
     this.#handle.dispose();
   }

@@ -65,14 +65,27 @@ function calleeName(fn: Function, index: number): string | undefined {
   return user === undefined ? undefined : `u${user.namespace}:${user.index}`;
 }
 
-export function assemble(functions: readonly Function[], fuel: FuelConvention, layout: VmctxLayout): Assembled {
-  const defined = new Set(functions.map((f) => formatFunctionName(f.name)));
+/** What a translated wasm module adds to the plain-CLIF assembly (src/wasm). */
+export interface AssembleExtras {
+  /** Only these functions get a host→wasm trampoline (default: every wasm-shaped one). */
+  readonly entryPoints?: readonly string[];
+  /** CLIF text of further functions (builtin shims), compiled as is, and the names it defines. */
+  readonly definitions?: string;
+  readonly definedNames?: readonly string[];
+  /** Host imports reached through records rather than by name; host index = position after the named ones. */
+  readonly hostImports?: readonly WasmImport[];
+}
+
+export function assemble(functions: readonly Function[], fuel: FuelConvention, layout: VmctxLayout, extras: AssembleExtras = {}): Assembled {
+  const defined = new Set([...functions.map((f) => formatFunctionName(f.name)), ...(extras.definedNames ?? [])]);
+  const entryPoints = extras.entryPoints === undefined ? undefined : new Set(extras.entryPoints);
   const exports: WasmExport[] = [];
   const parts: string[] = functions.map((f) => print(f));
   const entries: string[] = [];
   functions.forEach((f, k) => {
     if (!isWasmShaped(f.signature)) return;
     const name = formatFunctionName(f.name);
+    if (entryPoints !== undefined && !entryPoints.has(name)) return;
     const params = slotTypes(f.signature.params.slice(2).map((p) => p.type.name), name);
     const returns = slotTypes(f.signature.returns.map((p) => p.type.name), name);
     const entry = `%sf_enter_${k}`;
@@ -108,10 +121,10 @@ export function assemble(functions: readonly Function[], fuel: FuelConvention, l
   }
   if (needed.has(OUT_OF_GAS_BUILTIN)) builtins += outOfGasBuiltin();
   if (needed.has(NEW_EPOCH_BUILTIN)) builtins += newEpochBuiltin(layout);
-  const importList = [...imports.values()];
+  const importList = [...imports.values(), ...(extras.hostImports ?? [])];
   const hostTrampolines = importList.map((imp, hostIndex) => wasmToHostTrampoline({ ...imp, hostIndex, fuel, layout }));
   return {
-    text: [...parts, ...entries, ...hostTrampolines, builtins].join('\n'),
+    text: [...parts, ...entries, ...hostTrampolines, builtins, extras.definitions ?? ''].join('\n'),
     exports,
     imports: importList,
     wasmFunctions: functions.filter((f) => isWasmShaped(f.signature)).map((f) => formatFunctionName(f.name)),

@@ -157,3 +157,13 @@ export class TranslateError extends SlackfuelError {
     super(message);
   }
 }
+
+/**
+ * Thrown by a host function to end the call on purpose (WASI's proc_exit). The call rejects
+ * with this very error, and the runtime fills in the fuel consumed up to the host call.
+ */
+export class HostStop extends SlackfuelError {
+  override readonly name: string = 'HostStop';
+  /** Fuel consumed by the call until the host function ran (null for none and epoch). */
+  fuelConsumed: number | null = null;
+}

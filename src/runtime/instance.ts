@@ -6,7 +6,7 @@ import { stepError, type CallStep, type NativeInstance } from '../native/instanc
 import { readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
 import type { WasmExport, WasmImport } from './assemble.js';
 import { AsyncFuelChecker } from './checker.js';
-import { CallError, OutOfFuel, type OutOfFuelDetection } from './errors.js';
+import { CallError, HostStop, OutOfFuel, type OutOfFuelDetection } from './errors.js';
 import { accountsFuel, fuelConvention, type MeteringMode } from './metering.js';
 
 /** A host function: arguments by the import's signature; returns nothing, a value, or a list. */
@@ -139,7 +139,13 @@ export class Instance {
           const counter = fuelConvention(this.metering) === 'pinned' ? step.pinned : step.fuelCounter;
           if (counter >= 0) throw outOfFuel(step.trapCode === OUT_OF_FUEL_TRAP ? 'boundary' : 'trap');
         }
-        if (step.trapCode === HOST_FAILED_TRAP && hostError !== undefined) throw hostError.error;
+        if (step.trapCode === HOST_FAILED_TRAP && hostError !== undefined) {
+          if (hostError.error instanceof HostStop && counts) {
+            const counter = fuelConvention(this.metering) === 'pinned' ? step.pinned : step.fuelCounter;
+            hostError.error.fuelConsumed = counter + budget;
+          }
+          throw hostError.error;
+        }
         throw stepError(step.error);
       }
     }

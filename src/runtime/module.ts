@@ -44,6 +44,8 @@ export class Module {
     /** The functions after the pipeline. */
     readonly functions: readonly Function[],
     readonly assembled: Assembled,
+    /** Instance state for translated wasm modules (src/wasm), passed to the addon as is. */
+    readonly wasmSetup?: unknown,
   ) {}
 
   /** The CLIF the addon compiles (functions, trampolines, builtins). */
@@ -61,6 +63,11 @@ export class Module {
 
   /** Compiles the module for this machine and starts an instance on its own wasm thread. */
   instantiate(options: InstantiateOptions = {}): Instance {
+    return this.instantiateWithNative(options).instance;
+  }
+
+  /** Like `instantiate`, also returning the native instance (src/wasm reads its memory). */
+  instantiateWithNative(options: InstantiateOptions = {}): { instance: Instance; native: NativeInstance } {
     const o = instantiateOptionsSchema.parse(options);
     const given = new Map(Object.entries(o.imports).map(([k, f]) => [canonicalName(k), f]));
     const hostFunctions = this.imports.map((imp) => {
@@ -79,9 +86,10 @@ export class Module {
         metered: pinned ? this.assembled.wasmFunctions : [],
         memoryBytes: o.memoryBytes,
         stackBytes: o.stackBytes,
+        ...(this.wasmSetup === undefined ? {} : { wasm: this.wasmSetup }),
       }),
     });
     const interval = this.metering === 'slacked' ? o.checkIntervalMs : false;
-    return new Instance(native, this.metering, this.exports, hostFunctions, interval);
+    return { instance: new Instance(native, this.metering, this.exports, hostFunctions, interval), native };
   }
 }

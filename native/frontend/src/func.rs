@@ -462,8 +462,20 @@ impl<'a, 'f> Translator<'a, 'f> {
         let f = self.builtin(builtin);
         let mut all = vec![self.vmctx];
         all.extend_from_slice(args);
+        // Memory and table builtins: the counter is stored before and reloaded after, as around
+        // calls (Wasmtime does neither; the fuel is the same). The fuel passes then see every
+        // call that may observe the counter in memory followed by a reload, and a trap inside
+        // the builtin sees the exact counter.
+        let metered_call = !matches!(builtin, Builtin::OutOfGas | Builtin::NewEpoch);
+        if metered_call {
+            self.fuel_store();
+        }
         let call = self.b.ins().call(f, &all);
-        self.b.inst_results(call).first().copied()
+        let result = self.b.inst_results(call).first().copied();
+        if metered_call {
+            self.fuel_load();
+        }
+        result
     }
 
     /// Calls a fallible builtin and traps when it reports failure.

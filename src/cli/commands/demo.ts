@@ -5,11 +5,22 @@ import { formatFunctionName, parse, print } from '../../ir/index.js';
 import { verify } from '../../native/index.js';
 import { checkFuel, formatFuelCheck } from '../../passes/fuel/check/index.js';
 import { FUEL_ABI_FLAGS } from '../../abi/index.js';
-import { applyPipeline, compareModes, defaultPipeline, type ModeRow } from '../../runtime/index.js';
+import { applyPipeline, compareModes, defaultPipeline } from '../../runtime/index.js';
 import type { HostFunction } from '../../runtime/index.js';
+import { METERING_MODES } from '../../runtime/index.js';
+import { runWasi, type WasiRunReport } from '../../wasi/index.js';
 
 
-function table(rows: readonly ModeRow[]): string {
+/** One line of a mode table: a CLIF run (compareModes) or a wasm program run (its last output line). */
+interface Row {
+  readonly mode: string;
+  readonly results: readonly unknown[];
+  readonly fuelConsumed: number | null;
+  readonly medianMs: number;
+  readonly ratioToNone: number;
+}
+
+function table(rows: readonly Row[]): string {
   const head = ['mode', 'results', 'fuel consumed', 'median time', 'vs none'];
   const body = rows.map((r) => [
     r.mode,
@@ -23,10 +34,49 @@ function table(rows: readonly ModeRow[]): string {
   return [line(head), line(widths.map((w) => '-'.repeat(w))), ...body.map(line)].join('\n') + '\n';
 }
 
-function fuelAgreement(rows: readonly ModeRow[]): string {
+function fuelAgreement(rows: readonly Row[]): string {
   const fuels = rows.filter((r) => r.fuelConsumed !== null).map((r) => `${r.mode} ${r.fuelConsumed}`);
   const distinct = new Set(rows.filter((r) => r.fuelConsumed !== null).map((r) => r.fuelConsumed));
   return distinct.size === 1 ? `equal fuel in every metered mode: ${fuels.join(', ')}\n` : `FUEL DIFFERS: ${fuels.join(', ')}\n`;
+}
+
+/** The bundled C program (bench/programs/interp.c, quick size): a switch-dispatch interpreter. */
+const WASM_PROGRAM = { file: 'bench/wasm/interp.wasm', args: ['70000'] };
+const WASM_ROUNDS = 3;
+
+/** Runs the bundled wasm program in every metering mode, rounds interleaved, median region time. */
+async function wasmModes(io: { out(text: string): void }): Promise<boolean> {
+  const wasm = await readFile(packageFile(WASM_PROGRAM.file));
+  const runs = new Map<string, { report: WasiRunReport; stdout: string; ms: number }[]>();
+  for (let round = 0; round < WASM_ROUNDS; round++) {
+    for (const mode of METERING_MODES) {
+      const chunks: Uint8Array[] = [];
+      const report = await runWasi(wasm, {
+        metering: mode,
+        fuel: 1e15,
+        args: WASM_PROGRAM.args,
+        programName: WASM_PROGRAM.file,
+        stdout: (b) => void chunks.push(b),
+        stderr: () => undefined,
+      });
+      const { start, end } = report.marks;
+      const ms = start !== null && end !== null ? Number(end - start) / 1e6 : Number.NaN;
+      const list = runs.get(mode) ?? [];
+      list.push({ report, stdout: Buffer.concat(chunks).toString('utf8').trim(), ms });
+      runs.set(mode, list);
+    }
+  }
+  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
+  const noneMs = median(runs.get('none')!.map((r) => r.ms));
+  const rows = METERING_MODES.map((mode): Row => {
+    const list = runs.get(mode)!;
+    const ms = median(list.map((r) => r.ms));
+    return { mode, results: [list[0]!.stdout.split('\n').at(-1) ?? ''], fuelConsumed: list[0]!.report.fuelConsumed, medianMs: ms, ratioToNone: ms / noneMs };
+  });
+  io.out(table(rows));
+  io.out(fuelAgreement(rows));
+  const outputs = new Set(METERING_MODES.flatMap((mode) => runs.get(mode)!.map((r) => `${r.report.exitCode}:${r.stdout}`)));
+  return outputs.size === 1 && new Set(rows.filter((r) => r.fuelConsumed !== null).map((r) => r.fuelConsumed)).size === 1;
 }
 
 export const demoCommand: Command = {
@@ -45,7 +95,10 @@ Runs the main job end to end on the bundled examples:
      count, epoch) on the slackfuel runtime, calls interleaved across modes; a table shows
      the results, the fuel consumed (equal in every metered mode) and the median time of
      each mode relative to none;
-  4. the same for examples/wasmtime-host-calls.clif, whose loop calls a host function.
+  4. the same for examples/wasmtime-host-calls.clif, whose loop calls a host function;
+  5. a bundled C program compiled to WebAssembly (bench/wasm/interp.wasm, a bytecode
+     interpreter) is translated, rewritten and run under WASI in every metering mode:
+     same output, same fuel in every metered mode, median time of the measured region.
 Exit status: 0, or 1 if the proof or the verifier rejects the rewritten code, or the modes disagree.`,
   async run(argv, io) {
     if (argv.length > 0) {
@@ -86,6 +139,9 @@ Exit status: 0, or 1 if the proof or the verifier rejects the rewritten code, or
     io.out(table(hostRows));
     io.out(fuelAgreement(hostRows));
     ok &&= new Set(hostRows.filter((r) => r.fuelConsumed !== null).map((r) => r.fuelConsumed)).size === 1;
+
+    io.out(`\n== ${WASM_PROGRAM.file} ${WASM_PROGRAM.args.join(' ')} (C compiled to wasm32-wasi) in every metering mode (median of ${WASM_ROUNDS} interleaved runs, measured region) ==\n`);
+    ok &&= await wasmModes(io);
     return ok ? 0 : 1;
   },
 };

@@ -7,5 +7,7 @@ import { printCommand } from './print.js';
 import { checkFuelCommand } from './check-fuel.js';
 import { cfgCommand } from './cfg.js';
 import { optCommand } from './opt.js';
+import { wasm2clifCommand } from './wasm2clif.js';
+import { runWasmCommand } from './run-wasm.js';
 
-export const commands: readonly Command[] = [demoCommand, compileCommand, runCommand, printCommand, checkFuelCommand, cfgCommand, optCommand];
+export const commands: readonly Command[] = [demoCommand, compileCommand, runCommand, printCommand, checkFuelCommand, cfgCommand, optCommand, wasm2clifCommand, runWasmCommand];

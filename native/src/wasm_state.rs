@@ -1,0 +1,569 @@
+//! The state of an instantiated WebAssembly module that its code reaches through the vmctx:
+//! linear memory, tables, func-ref and imported-function records, globals, passive segments,
+//! and the builtins 0–9 of the front end (memory and table operations) as C functions.
+//! Offsets come from TypeScript (`src/abi/wasm-layout.ts`); nothing is declared here.
+//!
+//! The builtins run on the wasm thread; the JavaScript side reads and writes memory only while
+//! the wasm thread is blocked in a host call or idle, so the mutex is never contended.
+
+use crate::errors::{Failure, NativeResult};
+use crate::jit::LoadedModule;
+use serde::Deserialize;
+use std::sync::{Arc, Mutex};
+
+const PAGE: u64 = 65536;
+/// Wasm32 memories never exceed 4 GiB.
+const MAX_PAGES: u64 = 65536;
+
+/// Record offsets of `src/abi/wasm-layout.ts` (the subset the runtime writes).
+#[derive(Deserialize, Debug, Clone)]
+#[serde(rename_all = "camelCase")]
+pub struct Records {
+    pub tables_pointer: usize,
+    pub table_stride: usize,
+    pub table_base: usize,
+    pub table_length: usize,
+    pub imported_functions_pointer: usize,
+    pub imported_function_stride: usize,
+    pub imported_function_code: usize,
+    pub imported_function_vmctx: usize,
+    pub func_refs_pointer: usize,
+    pub func_ref_stride: usize,
+    pub func_ref_code: usize,
+    pub func_ref_vmctx: usize,
+    pub func_ref_type_id: usize,
+    pub globals: usize,
+}
+
+/// A table element as TypeScript describes it: null, or a function index.
+type Item = Option<u32>;
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GlobalSetup {
+    /// The value's bits (little-endian in the slot), as a decimal string; ignored for funcrefs.
+    pub bits: String,
+    /// A funcref global: the function index (null for ref.null).
+    pub func: Option<u32>,
+    pub is_func_ref: bool,
+    /// Imported: the slot holds a pointer to a cell with the value.
+    pub imported: bool,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MemorySetup {
+    pub min_pages: u64,
+    pub max_pages: Option<u64>,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct DataSetup {
+    /// Active segments: the memory offset; passive ones: null.
+    pub offset: Option<u64>,
+    pub bytes_hex: String,
+    /// Declared-only (dropped at instantiation).
+    pub dropped: bool,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TableSetup {
+    pub min: u64,
+    pub max: Option<u64>,
+    pub init: Item,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ElementSetup {
+    /// Active segments: (table, offset); passive or declared: null.
+    pub table: Option<u32>,
+    pub offset: Option<u64>,
+    pub items: Vec<Item>,
+    pub dropped: bool,
+}
+
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct FunctionSetup {
+    /// The compiled function the func-ref's code pointer points at (`u0:3`, `%sf_import_0`).
+    pub code: String,
+    pub type_id: u32,
+}
+
+/// Everything needed to instantiate a translated module, computed by `src/wasm`.
+#[derive(Deserialize, Debug)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct WasmSetup {
+    /// vmctx offset of the pointer to this state (the builtins find it there).
+    pub state_pointer: usize,
+    /// vmctx offset of the pointer to the builtin function table.
+    pub builtins_pointer: usize,
+    pub records: Records,
+    /// Total vmctx bytes (fixed part plus globals).
+    pub vmctx_bytes: usize,
+    pub globals: Vec<GlobalSetup>,
+    pub memory: Option<MemorySetup>,
+    pub data: Vec<DataSetup>,
+    pub tables: Vec<TableSetup>,
+    pub elements: Vec<ElementSetup>,
+    /// Per function index (imports first).
+    pub functions: Vec<FunctionSetup>,
+    /// Per imported function, the wasm→host trampoline that stands for it.
+    pub imported_functions: Vec<String>,
+}
+
+struct Table {
+    elements: Vec<u64>,
+    max: u64,
+}
+
+/// The mutable state; lives as long as the instance.
+pub struct WasmState {
+    memory: Vec<u8>,
+    max_pages: u64,
+    tables: Vec<Table>,
+    table_records: Box<[u64]>,
+    func_refs: Box<[u64]>,
+    imported_functions: Box<[u64]>,
+    /// Owns the cells imported globals' vmctx slots point at.
+    #[allow(dead_code)]
+    imported_globals: Box<[u64]>,
+    builtins: Box<[u64]>,
+    data: Vec<Option<Vec<u8>>>,
+    elements: Vec<Option<Vec<u64>>>,
+    records: Records,
+    memory_base: usize,
+    memory_bound: usize,
+    /// The trap a builtin recorded before returning failure (`heap_oob`, `user2`).
+    pub last_trap: Option<&'static str>,
+}
+
+pub type SharedState = Arc<Mutex<WasmState>>;
+
+fn hex(text: &str) -> NativeResult<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return Err(Failure::call("bad hex in a data segment"));
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| {
+            u8::from_str_radix(&text[i..i + 2], 16)
+                .map_err(|_| Failure::call("bad hex in a data segment"))
+        })
+        .collect()
+}
+
+fn write_at(base: *mut u8, offset: usize, value: u64) {
+    // SAFETY: callers pass offsets inside the allocation `base` points at (validated sizes).
+    unsafe { base.add(offset).cast::<u64>().write_unaligned(value) }
+}
+
+fn instantiation_trap(what: &str) -> Failure {
+    Failure::call(format!("instantiation failed: {what} out of bounds"))
+}
+
+impl WasmState {
+    /// Builds the state and fills the vmctx (`vmctx` spans `setup.vmctx_bytes`).
+    pub fn new(
+        setup: &WasmSetup,
+        module: &LoadedModule,
+        vmctx: *mut u8,
+        memory_base: usize,
+        memory_bound: usize,
+    ) -> NativeResult<SharedState> {
+        let r = setup.records.clone();
+        let address = |name: &str| {
+            module
+                .address_of(name)
+                .ok_or_else(|| Failure::call(format!("no compiled function {name}")))
+        };
+        let words = |bytes: usize| vec![0u64; bytes.div_ceil(8).max(1)].into_boxed_slice();
+        let mut func_refs = words(setup.functions.len() * r.func_ref_stride);
+        let refs_base = func_refs.as_mut_ptr().cast::<u8>();
+        for (i, f) in setup.functions.iter().enumerate() {
+            let record = i * r.func_ref_stride;
+            write_at(refs_base, record + r.func_ref_code, address(&f.code)?);
+            write_at(refs_base, record + r.func_ref_vmctx, vmctx as u64);
+            // SAFETY: the type id field lies inside the record (layout validated in TS).
+            unsafe {
+                refs_base
+                    .add(record + r.func_ref_type_id)
+                    .cast::<u32>()
+                    .write_unaligned(f.type_id)
+            };
+        }
+        let func_ref = |item: Item| -> NativeResult<u64> {
+            match item {
+                None => Ok(0),
+                Some(i) if (i as usize) < setup.functions.len() => {
+                    Ok(refs_base as u64 + (i as u64) * r.func_ref_stride as u64)
+                }
+                Some(i) => Err(Failure::call(format!("no function {i}"))),
+            }
+        };
+        let mut imported_functions =
+            words(setup.imported_functions.len() * r.imported_function_stride);
+        let imports_base = imported_functions.as_mut_ptr().cast::<u8>();
+        for (i, name) in setup.imported_functions.iter().enumerate() {
+            let record = i * r.imported_function_stride;
+            write_at(imports_base, record + r.imported_function_code, address(name)?);
+            write_at(imports_base, record + r.imported_function_vmctx, vmctx as u64);
+        }
+        let mut imported_globals = words(setup.globals.len() * 8);
+        for (i, g) in setup.globals.iter().enumerate() {
+            let value = if g.is_func_ref {
+                func_ref(g.func)?
+            } else {
+                g.bits
+                    .parse::<u64>()
+                    .map_err(|_| Failure::call("bad global bits"))?
+            };
+            let slot = r.globals + 8 * i;
+            if slot + 8 > setup.vmctx_bytes {
+                return Err(Failure::call("globals do not fit the vmctx"));
+            }
+            if g.imported {
+                imported_globals[i] = value;
+                let cell = std::ptr::addr_of_mut!(imported_globals[i]) as u64;
+                write_at(vmctx, slot, cell);
+            } else {
+                write_at(vmctx, slot, value);
+            }
+        }
+        let (pages, max_pages) = match &setup.memory {
+            Some(m) => (m.min_pages, m.max_pages.unwrap_or(MAX_PAGES).min(MAX_PAGES)),
+            None => (0, 0),
+        };
+        let mut tables = Vec::new();
+        for t in &setup.tables {
+            let init = func_ref(t.init)?;
+            tables.push(Table {
+                elements: vec![init; t.min as usize],
+                max: t.max.unwrap_or(u32::MAX as u64).min(u32::MAX as u64),
+            });
+        }
+        let table_records = words(setup.tables.len() * r.table_stride);
+        let mut state = WasmState {
+            memory: vec![0u8; (pages * PAGE) as usize],
+            max_pages,
+            tables,
+            table_records,
+            func_refs,
+            imported_functions,
+            imported_globals,
+            builtins: builtin_table(),
+            data: Vec::new(),
+            elements: Vec::new(),
+            records: r.clone(),
+            memory_base,
+            memory_bound,
+            last_trap: None,
+        };
+        // Element segments first, then data segments, as the spec orders instantiation.
+        for e in &setup.elements {
+            let items = e
+                .items
+                .iter()
+                .map(|&i| func_ref(i))
+                .collect::<NativeResult<Vec<u64>>>()?;
+            if let (Some(table), Some(offset)) = (e.table, e.offset) {
+                let t = state
+                    .tables
+                    .get_mut(table as usize)
+                    .ok_or_else(|| instantiation_trap("table"))?;
+                let end = offset as usize + items.len();
+                if end > t.elements.len() {
+                    return Err(instantiation_trap("element segment"));
+                }
+                t.elements[offset as usize..end].copy_from_slice(&items);
+                state.elements.push(None);
+            } else if e.dropped {
+                state.elements.push(None);
+            } else {
+                state.elements.push(Some(items));
+            }
+        }
+        for d in &setup.data {
+            let bytes = hex(&d.bytes_hex)?;
+            if let Some(offset) = d.offset {
+                let end = offset as usize + bytes.len();
+                if end > state.memory.len() {
+                    return Err(instantiation_trap("data segment"));
+                }
+                state.memory[offset as usize..end].copy_from_slice(&bytes);
+                state.data.push(None);
+            } else if d.dropped {
+                state.data.push(None);
+            } else {
+                state.data.push(Some(bytes));
+            }
+        }
+        state.publish(vmctx);
+        write_at(
+            vmctx,
+            r.func_refs_pointer,
+            state.func_refs.as_ptr() as u64,
+        );
+        write_at(
+            vmctx,
+            r.imported_functions_pointer,
+            state.imported_functions.as_ptr() as u64,
+        );
+        write_at(vmctx, setup.builtins_pointer, state.builtins.as_ptr() as u64);
+        register_state_offset(setup.state_pointer)?;
+        let shared = Arc::new(Mutex::new(state));
+        write_at(vmctx, setup.state_pointer, Arc::as_ptr(&shared) as u64);
+        Ok(shared)
+    }
+
+    /// Writes memory base/bound and the table records into the vmctx (after any growth).
+    fn publish(&mut self, vmctx: *mut u8) {
+        write_at(vmctx, self.memory_base, self.memory.as_mut_ptr() as u64);
+        write_at(vmctx, self.memory_bound, self.memory.len() as u64);
+        let r = &self.records;
+        let base = self.table_records.as_mut_ptr().cast::<u8>();
+        for (i, t) in self.tables.iter_mut().enumerate() {
+            write_at(base, i * r.table_stride + r.table_base, t.elements.as_mut_ptr() as u64);
+            write_at(base, i * r.table_stride + r.table_length, t.elements.len() as u64);
+        }
+        write_at(vmctx, r.tables_pointer, self.table_records.as_ptr() as u64);
+    }
+
+    /// A copy of `len` bytes of linear memory at `offset`.
+    pub fn read(&self, offset: usize, len: usize) -> NativeResult<Vec<u8>> {
+        let end = offset.checked_add(len).filter(|&e| e <= self.memory.len());
+        end.map(|e| self.memory[offset..e].to_vec())
+            .ok_or_else(|| Failure::call(format!("memory read of {len} bytes at {offset} is out of bounds")))
+    }
+
+    pub fn write(&mut self, offset: usize, bytes: &[u8]) -> NativeResult<()> {
+        let end = offset.checked_add(bytes.len()).filter(|&e| e <= self.memory.len());
+        match end {
+            Some(e) => {
+                self.memory[offset..e].copy_from_slice(bytes);
+                Ok(())
+            }
+            None => Err(Failure::call(format!(
+                "memory write of {} bytes at {offset} is out of bounds",
+                bytes.len()
+            ))),
+        }
+    }
+
+    pub fn memory_size(&self) -> usize {
+        self.memory.len()
+    }
+
+    fn fail(&mut self, trap: &'static str) -> u8 {
+        self.last_trap = Some(trap);
+        0
+    }
+
+    fn range(len: usize, start: u64, n: u64) -> Option<std::ops::Range<usize>> {
+        let end = start.checked_add(n)?;
+        (end <= len as u64).then_some(start as usize..end as usize)
+    }
+}
+
+/// The state behind a vmctx (the pointer `WasmState::new` stored), locked.
+fn with_state<T>(vmctx: *mut u8, op: impl FnOnce(&mut WasmState, *mut u8) -> T) -> T {
+    let state = LOCATOR.get(vmctx);
+    let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+    op(&mut guard, vmctx)
+}
+
+/// Where to find the state from a vmctx: the offset is per instance, but the builtins are
+/// plain C functions, so the offset is recorded in a static at instantiation (all instances
+/// use src/abi's one layout; a different offset is rejected).
+struct StateLocator {
+    offset: std::sync::atomic::AtomicUsize,
+}
+
+impl StateLocator {
+    fn get(&self, vmctx: *mut u8) -> &Mutex<WasmState> {
+        let offset = self.offset.load(std::sync::atomic::Ordering::Relaxed);
+        // SAFETY: generated code passes the vmctx of a live instance, whose slot at `offset`
+        // holds the Arc'd mutex (stored at instantiation), which lives as long as the instance.
+        unsafe { &*(vmctx.add(offset).cast::<*const Mutex<WasmState>>().read()) }
+    }
+}
+
+static LOCATOR: StateLocator = StateLocator {
+    offset: std::sync::atomic::AtomicUsize::new(usize::MAX),
+};
+
+/// Records the state-pointer offset; every instance must use the same one.
+pub fn register_state_offset(offset: usize) -> NativeResult<()> {
+    use std::sync::atomic::Ordering;
+    match LOCATOR
+        .offset
+        .compare_exchange(usize::MAX, offset, Ordering::SeqCst, Ordering::SeqCst)
+    {
+        Ok(_) => Ok(()),
+        Err(existing) if existing == offset => Ok(()),
+        Err(existing) => Err(Failure::call(format!(
+            "the wasm state pointer moved from vmctx+{existing} to vmctx+{offset}"
+        ))),
+    }
+}
+
+extern "C" fn memory_grow(vmctx: *mut u8, _mem: u32, delta: u32) -> u32 {
+    with_state(vmctx, |s, vmctx| {
+        let old = s.memory.len() as u64 / PAGE;
+        let new = old + delta as u64;
+        if new > s.max_pages {
+            return u32::MAX;
+        }
+        s.memory.resize((new * PAGE) as usize, 0);
+        s.publish(vmctx);
+        old as u32
+    })
+}
+
+extern "C" fn memory_fill(vmctx: *mut u8, _mem: u32, dst: u64, value: u32, len: u64) -> u8 {
+    with_state(vmctx, |s, _| match WasmState::range(s.memory.len(), dst, len) {
+        Some(r) => {
+            s.memory[r].fill(value as u8);
+            1
+        }
+        None => s.fail("heap_oob"),
+    })
+}
+
+extern "C" fn memory_copy(vmctx: *mut u8, _dm: u32, dst: u64, _sm: u32, src: u64, len: u64) -> u8 {
+    with_state(vmctx, |s, _| {
+        let n = s.memory.len();
+        match (WasmState::range(n, dst, len), WasmState::range(n, src, len)) {
+            (Some(d), Some(r)) => {
+                s.memory.copy_within(r, d.start);
+                1
+            }
+            _ => s.fail("heap_oob"),
+        }
+    })
+}
+
+extern "C" fn memory_init(vmctx: *mut u8, _mem: u32, data: u32, dst: u64, src: u32, len: u32) -> u8 {
+    with_state(vmctx, |s, _| {
+        let segment_len = s.data.get(data as usize).and_then(|d| d.as_ref()).map_or(0, Vec::len);
+        let d = WasmState::range(s.memory.len(), dst, len as u64);
+        let r = WasmState::range(segment_len, src as u64, len as u64);
+        match (d, r) {
+            (Some(d), Some(r)) => {
+                if let Some(Some(bytes)) = s.data.get(data as usize) {
+                    let chunk = bytes[r].to_vec();
+                    s.memory[d].copy_from_slice(&chunk);
+                }
+                1
+            }
+            _ => s.fail("heap_oob"),
+        }
+    })
+}
+
+extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
+    with_state(vmctx, |s, _| {
+        if let Some(d) = s.data.get_mut(data as usize) {
+            *d = None;
+        }
+    })
+}
+
+extern "C" fn table_grow(vmctx: *mut u8, table: u32, delta: u32, init: u64) -> u32 {
+    with_state(vmctx, |s, vmctx| {
+        let Some(t) = s.tables.get_mut(table as usize) else {
+            return u32::MAX;
+        };
+        let old = t.elements.len() as u64;
+        let new = old + delta as u64;
+        if new > t.max {
+            return u32::MAX;
+        }
+        t.elements.resize(new as usize, init);
+        s.publish(vmctx);
+        old as u32
+    })
+}
+
+extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u32, value: u64, len: u32) -> u8 {
+    with_state(vmctx, |s, _| {
+        let Some(t) = s.tables.get_mut(table as usize) else {
+            return s.fail("user2");
+        };
+        match WasmState::range(t.elements.len(), dst as u64, len as u64) {
+            Some(r) => {
+                t.elements[r].fill(value);
+                1
+            }
+            None => s.fail("user2"),
+        }
+    })
+}
+
+extern "C" fn table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, src: u32, len: u32) -> u8 {
+    with_state(vmctx, |s, _| {
+        let (Some(dn), Some(sn)) = (
+            s.tables.get(dt as usize).map(|t| t.elements.len()),
+            s.tables.get(st as usize).map(|t| t.elements.len()),
+        ) else {
+            return s.fail("user2");
+        };
+        let (Some(d), Some(r)) = (
+            WasmState::range(dn, dst as u64, len as u64),
+            WasmState::range(sn, src as u64, len as u64),
+        ) else {
+            return s.fail("user2");
+        };
+        let chunk = s.tables[st as usize].elements[r].to_vec();
+        s.tables[dt as usize].elements[d].copy_from_slice(&chunk);
+        1
+    })
+}
+
+extern "C" fn table_init(vmctx: *mut u8, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> u8 {
+    with_state(vmctx, |s, _| {
+        let items: Vec<u64> = s
+            .elements
+            .get(elem as usize)
+            .and_then(|e| e.clone())
+            .unwrap_or_default();
+        let Some(tn) = s.tables.get(table as usize).map(|t| t.elements.len()) else {
+            return s.fail("user2");
+        };
+        let (Some(d), Some(r)) = (
+            WasmState::range(tn, dst as u64, len as u64),
+            WasmState::range(items.len(), src as u64, len as u64),
+        ) else {
+            return s.fail("user2");
+        };
+        s.tables[table as usize].elements[d].copy_from_slice(&items[r]);
+        1
+    })
+}
+
+extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
+    with_state(vmctx, |s, _| {
+        if let Some(e) = s.elements.get_mut(elem as usize) {
+            *e = None;
+        }
+    })
+}
+
+/// Builtins 0–9 in the front end's numbering; the CLIF shims call them through this table.
+fn builtin_table() -> Box<[u64]> {
+    Box::new([
+        memory_grow as *const () as u64,
+        memory_fill as *const () as u64,
+        memory_copy as *const () as u64,
+        memory_init as *const () as u64,
+        data_drop as *const () as u64,
+        table_grow as *const () as u64,
+        table_fill as *const () as u64,
+        table_copy as *const () as u64,
+        table_init as *const () as u64,
+        elem_drop as *const () as u64,
+    ])
+}

@@ -1,0 +1,121 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { UsageError, type Command } from '../command.js';
+import { meteringModeSchema } from '../../runtime/metering.js';
+import { runWasi } from '../../wasi/run.js';
+
+const optionsSchema = z.object({
+  metering: meteringModeSchema,
+  fuel: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  dir: z.string().min(1),
+  invoke: z.string().min(1),
+  report: z.string().min(1).optional(),
+  env: z.array(z.string().regex(/^[^=]+=/, 'use --env NAME=VALUE')),
+  checkInterval: z.coerce.number().positive().max(60_000).optional(),
+  file: z.string().min(1, 'give the .wasm file'),
+  args: z.array(z.string()),
+});
+
+const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--invoke', '--report', '--env', '--check-interval']);
+
+/** Options may appear anywhere before `--`; everything after it goes to the program verbatim. */
+function split(argv: readonly string[]): { values: Map<string, string[]>; positionals: string[] } {
+  const values = new Map<string, string[]>();
+  const positionals: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    const eq = arg.indexOf('=');
+    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (VALUE_OPTIONS.has(name)) {
+      const value = name === arg ? argv[++i] : arg.slice(eq + 1);
+      if (value === undefined) throw new UsageError(`${name} needs a value`);
+      values.set(name, [...(values.get(name) ?? []), value]);
+    } else if (arg.startsWith('--') && positionals.length === 0) {
+      throw new UsageError(`unknown option ${arg}`);
+    } else {
+      positionals.push(arg);
+    }
+  }
+  return { values, positionals };
+}
+
+export const runWasmCommand: Command = {
+  name: 'run-wasm',
+  summary: 'Run a WASI program (wasm32-wasi) on the slackfuel runtime under a metering mode',
+  help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir PATH]
+                          [--invoke NAME] [--report PATH] [--env NAME=VALUE]...
+                          [--check-interval MS] [-- ARGS...]
+
+Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
+_start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
+random, proc_exit, read-only files under one preopened directory) plus bench.start/bench.end.
+The program's stdout and stderr pass through and its exit code becomes ours; a trap or
+running out of fuel exits with 134 and a message on stderr. The program sees
+argv = [basename(FILE), ARGS...]; arguments that look like options go after '--'.
+
+Options:
+  --metering MODE      none, vanilla (default), slacked, count or epoch
+  --fuel N             fuel budget (vanilla, slacked); default: unlimited
+  --dir PATH           directory preopened read-only as "." (default: the current directory)
+  --invoke NAME        exported function to run instead of _start (no arguments)
+  --report PATH        write {"exitCode", "fuelConsumed", "error"} as JSON to PATH; error is
+                       null, "OutOfFuel" or the wasm trap kind
+  --env NAME=VALUE     environment variable for the program (repeatable; default: none)
+  --check-interval MS  slacked: the asynchronous fuel checker's period (default 1)
+  -h, --help           show this help
+
+Examples:
+  slackfuel run-wasm tests/fixtures/wasi/wasm/hello.wasm --metering slacked
+  slackfuel run-wasm bench/wasm/nbody.wasm 1000 --metering vanilla --fuel 100000000 --report r.json
+  slackfuel run-wasm prog.wasm --dir data -- --flag=3`,
+  async run(argv, io) {
+    const { values, positionals } = split(argv);
+    const one = (name: string) => values.get(name)?.at(-1);
+    const parsed = optionsSchema.safeParse({
+      metering: one('--metering') ?? 'vanilla',
+      fuel: one('--fuel'),
+      dir: one('--dir') ?? '.',
+      invoke: one('--invoke') ?? '_start',
+      report: one('--report'),
+      env: values.get('--env') ?? [],
+      checkInterval: one('--check-interval'),
+      file: positionals[0] ?? '',
+      args: positionals.slice(1),
+    });
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
+    const o = parsed.data;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(o.file);
+    } catch (error) {
+      throw new UsageError(`cannot read ${o.file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const stdout = new TextDecoder();
+    const stderr = new TextDecoder();
+    const env = Object.fromEntries(o.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+    const report = await runWasi(bytes, {
+      metering: o.metering,
+      fuel: o.fuel,
+      args: o.args,
+      programName: o.file,
+      env,
+      dir: resolve(o.dir),
+      invoke: o.invoke,
+      stdout: (b) => io.out(stdout.decode(b, { stream: true })),
+      stderr: (b) => io.err(stderr.decode(b, { stream: true })),
+      ...(o.checkInterval === undefined ? {} : { checkIntervalMs: o.checkInterval }),
+    });
+    io.out(stdout.decode());
+    io.err(stderr.decode());
+    if (report.message !== null) io.err(`slackfuel: ${report.error}: ${report.message}\n`);
+    if (o.report !== undefined) {
+      await writeFile(o.report, `${JSON.stringify({ exitCode: report.exitCode, fuelConsumed: report.fuelConsumed, error: report.error })}\n`);
+    }
+    return report.exitCode;
+  },
+};

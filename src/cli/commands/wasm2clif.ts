@@ -1,0 +1,65 @@
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { UsageError, type Command } from '../command.js';
+import { clifText, translate } from '../../wasm/translate.js';
+import { wasmMeteringSchema } from '../../wasm/schemas.js';
+
+const optionsSchema = z.object({
+  metering: wasmMeteringSchema,
+  metadata: z.boolean(),
+  file: z.string().min(1),
+});
+
+export const wasm2clifCommand: Command = {
+  name: 'wasm2clif',
+  summary: 'Translate a WebAssembly module to Wasmtime-shaped CLIF and print it',
+  help: `Usage: slackfuel wasm2clif FILE.wasm [--metering vanilla|epoch|none] [--metadata]
+
+Translates a binary WebAssembly module with slackfuel's front end (wasmparser and
+cranelift-frontend, in the native addon) and prints the CLIF of every defined function,
+named u0:<function index>, in the shape Wasmtime gives it.
+
+Options:
+  --metering MODE  none (default), vanilla (Wasmtime's fuel instrumentation) or epoch
+                   (Wasmtime's epoch interruption); slacked code is vanilla CLIF put through
+                   the fuel passes (slackfuel opt)
+  --metadata       print the module metadata (types, imports, exports, memories, tables,
+                   globals, segments, start) as JSON instead of the CLIF
+  -h, --help       show this help
+
+Errors: a module that is not valid exits with status 1 and 'invalid: ...'; a valid module
+using something the front end does not translate gives 'unsupported: <feature> (...)'.
+
+Examples:
+  slackfuel wasm2clif tests/fixtures/wasi/wasm/hello.wasm --metering vanilla
+  slackfuel wasm2clif prog.wasm --metering vanilla | slackfuel opt - --passes fuel-pinned`,
+  async run(argv, io) {
+    const { values, positionals } = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      options: {
+        metering: { type: 'string', default: 'none' },
+        metadata: { type: 'boolean', default: false },
+      },
+    });
+    if (positionals.length !== 1) throw new UsageError('give exactly one .wasm file');
+    const parsed = optionsSchema.safeParse({ metering: values.metering, metadata: values.metadata, file: positionals[0] });
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
+    const { metering, metadata, file } = parsed.data;
+    let bytes: Uint8Array;
+    try {
+      bytes = await readFile(file);
+    } catch (error) {
+      throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const module = translate(bytes, { metering });
+    if (metadata) {
+      const { functions, ...rest } = module;
+      io.out(`${JSON.stringify({ ...rest, functions: functions.map(({ clif: _clif, ...f }) => f) }, null, 2)}\n`);
+    } else {
+      io.out(clifText(module));
+    }
+    return 0;
+  },
+};

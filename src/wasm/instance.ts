@@ -1,0 +1,349 @@
+// Instantiating translated wasm modules on slackfuel's runtime: the CLIF of every function (put
+// through the mode's fuel passes), builtin shims, wasm→host trampolines for the imports, and
+// the instance state (memory, tables, globals, segments, func-refs) built by the addon.
+import { z } from 'zod';
+import { DEFAULT_WASM_VMCTX_LAYOUT, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
+import { parse } from '../ir/index.js';
+import type { NativeInstance } from '../native/instance.js';
+import type { ClifValue } from '../native/values.js';
+import { assemble, type WasmImport } from '../runtime/assemble.js';
+import { Engine } from '../runtime/engine.js';
+import { RuntimeConfigError } from '../runtime/errors.js';
+import type { HostFunction, Instance } from '../runtime/instance.js';
+import { applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
+import { Module } from '../runtime/module.js';
+import { clifText, translate } from './translate.js';
+import type { ConstExpr, TranslatedModule, WasmValueType } from './schemas.js';
+import { asWasmTrap } from './trap-kinds.js';
+
+/** Host functions by module and name, as a wasm module imports them. */
+export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
+
+export const wasmInstantiateOptionsSchema = z
+  .object({
+    metering: meteringModeSchema,
+    imports: z.record(z.string(), z.record(z.string(), z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'))).default({}),
+    /** Values of imported globals, keyed `module.name` (i64 as bigint, floats as numbers). */
+    globals: z.record(z.string(), z.union([z.number(), z.bigint()])).default({}),
+    stackBytes: z.number().int().min(256 * 1024).max(2 ** 30).default(8 * 1024 * 1024),
+    checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
+    /** Run the start function (if any) before returning. */
+    runStart: z.boolean().default(true),
+    /** Fuel for the start function. */
+    startFuel: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+  })
+  .strict();
+export type WasmInstantiateOptions = z.input<typeof wasmInstantiateOptionsSchema>;
+
+function slotType(t: WasmValueType): SlotType {
+  return t === 'funcref' || t === 'externref' ? 'i64' : t;
+}
+
+const BUILTIN_NAMESPACE = 805306368;
+
+/** A tail-convention shim per memory/table builtin that calls the addon's C function. */
+function builtinShims(module: TranslatedModule, used: ReadonlySet<string>): { text: string; names: string[] } {
+  const names: string[] = [];
+  const parts: string[] = [];
+  for (const b of module.builtins) {
+    const name = `u${BUILTIN_NAMESPACE}:${b.index}`;
+    if (b.index > 9 || !used.has(name)) continue;
+    names.push(name);
+    const params = b.params.map((t, i) => `v${i + 1}: ${t}`);
+    const results = b.results.length > 0 ? ` -> ${b.results.join(', ')}` : '';
+    const args = ['v0', ...b.params.map((_, i) => `v${i + 1}`)].join(', ');
+    const n = b.params.length + 1;
+    parts.push(
+      [
+        `function ${name}(i64 vmctx${b.params.map((t) => `, ${t}`).join('')})${results} tail {`,
+        `    sig0 = (i64${b.params.map((t) => `, ${t}`).join('')})${results} system_v`,
+        '',
+        `block0(${['v0: i64', ...params].join(', ')}):`,
+        `    v${n} = load.i64 notrap aligned readonly v0+${WASM_RUNTIME_SLOTS.builtinsPointer}`,
+        `    v${n + 1} = load.i64 notrap aligned readonly v${n}+${b.index * 8}`,
+        b.results.length > 0 ? `    v${n + 2} = call_indirect sig0, v${n + 1}(${args})` : `    call_indirect sig0, v${n + 1}(${args})`,
+        b.results.length > 0 ? `    return v${n + 2}` : '    return',
+        '}',
+        '',
+      ].join('\n'),
+    );
+  }
+  return { text: parts.join('\n'), names };
+}
+
+const U64 = (1n << 64n) - 1n;
+
+/** Evaluates constant expressions (globals, offsets, items) against the globals so far. */
+class ConstEval {
+  readonly values: { bits: bigint; func: number | null; isFuncRef: boolean }[] = [];
+  eval(e: ConstExpr): { bits: bigint; func: number | null; isFuncRef: boolean } {
+    switch (e.op) {
+      case 'i32.const':
+        return { bits: BigInt(e.value >>> 0), func: null, isFuncRef: false };
+      case 'i64.const':
+        return { bits: BigInt(e.value) & U64, func: null, isFuncRef: false };
+      case 'f32.const':
+        return { bits: BigInt(e.bits), func: null, isFuncRef: false };
+      case 'f64.const':
+        return { bits: BigInt(e.bits), func: null, isFuncRef: false };
+      case 'global.get': {
+        const v = this.values[e.index];
+        if (v === undefined) throw new RuntimeConfigError(`constant expression reads global ${e.index} before it is defined`);
+        return v;
+      }
+      case 'ref.null':
+        return { bits: 0n, func: null, isFuncRef: e.type === 'funcref' };
+      case 'ref.func':
+        return { bits: 0n, func: e.index, isFuncRef: true };
+    }
+  }
+  offset(e: ConstExpr): number {
+    return Number(this.eval(e).bits & 0xffff_ffffn);
+  }
+  item(e: ConstExpr): number | null {
+    return this.eval(e).func;
+  }
+}
+
+function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
+  switch (type) {
+    case 'i32':
+      return BigInt(Number(value) >>> 0);
+    case 'f32': {
+      const view = new DataView(new ArrayBuffer(4));
+      view.setFloat32(0, Number(value), true);
+      return BigInt(view.getUint32(0, true));
+    }
+    case 'f64': {
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, Number(value), true);
+      return view.getBigUint64(0, true);
+    }
+    default:
+      return BigInt(value) & U64;
+  }
+}
+
+/** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
+function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>): unknown {
+  const ev = new ConstEval();
+  const globals = m.globals.map((g, index) => {
+    let value: { bits: bigint; func: number | null; isFuncRef: boolean };
+    if (g.imported) {
+      const imp = m.imports.filter((i) => i.kind === 'global')[index];
+      const key = imp === undefined ? `global ${index}` : `${imp.module}.${imp.name}`;
+      const given = importedGlobals[key];
+      if (given === undefined) throw new RuntimeConfigError(`missing imported global ${key} (${g.type})`);
+      value = { bits: hostValueBits(g.type, given), func: null, isFuncRef: false };
+    } else {
+      if (g.init === null) throw new RuntimeConfigError(`global ${index} has no initialiser`);
+      value = ev.eval(g.init);
+    }
+    ev.values.push(value);
+    return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported };
+  });
+  const importedFunctions = m.imports.filter((i) => i.kind === 'func').map((_, i) => `%sf_import_${i}`);
+  const memory = m.memories[0];
+  if (m.memories.some((x) => x.imported) || m.tables.some((x) => x.imported)) {
+    throw new RuntimeConfigError('imported memories and tables are not supported: the module must define its own');
+  }
+  return {
+    statePointer: WASM_RUNTIME_SLOTS.statePointer,
+    builtinsPointer: WASM_RUNTIME_SLOTS.builtinsPointer,
+    records: {
+      tablesPointer: layout.tablesPointer,
+      tableStride: layout.tableStride,
+      tableBase: layout.tableBase,
+      tableLength: layout.tableLength,
+      importedFunctionsPointer: layout.importedFunctionsPointer,
+      importedFunctionStride: layout.importedFunctionStride,
+      importedFunctionCode: layout.importedFunctionCode,
+      importedFunctionVmctx: layout.importedFunctionVmctx,
+      funcRefsPointer: layout.funcRefsPointer,
+      funcRefStride: layout.funcRefStride,
+      funcRefCode: layout.funcRefCode,
+      funcRefVmctx: layout.funcRefVmctx,
+      funcRefTypeId: layout.funcRefTypeId,
+      globals: layout.globals,
+    },
+    vmctxBytes: layout.globals + 8 * m.globals.length,
+    globals,
+    memory: memory === undefined ? null : { minPages: memory.minPages, maxPages: memory.maxPages },
+    data: m.dataSegments.map((d) => ({
+      offset: d.mode === 'active' ? ev.offset(d.offset) : null,
+      bytesHex: d.bytesHex,
+      dropped: d.mode === 'declared',
+    })),
+    tables: m.tables.map((t) => ({ min: t.min, max: t.max, init: t.init === null ? null : ev.item(t.init) })),
+    elements: m.elementSegments.map((e) => ({
+      table: e.mode === 'active' ? e.index : null,
+      offset: e.mode === 'active' ? ev.offset(e.offset) : null,
+      items: e.items.map((i) => ev.item(i)),
+      dropped: e.mode === 'declared',
+    })),
+    functions: m.functionTypes.map((typeIndex, index) => ({
+      code: index < m.numImportedFunctions ? `%sf_import_${index}` : `u0:${index}`,
+      typeId: m.canonicalTypeIds[typeIndex]!,
+    })),
+    importedFunctions,
+  };
+}
+
+/** The engine's layout plus the wasm records; the runtime's own vmctx slots must stay free. */
+function wasmLayout(engine: Engine): WasmVmctxLayout {
+  const layout = wasmVmctxLayoutSchema.parse({ ...DEFAULT_WASM_VMCTX_LAYOUT, ...engine.layout });
+  const vmctxFields = [
+    layout.storeContextPointer,
+    layout.epochCounterPointer,
+    layout.memoryBase,
+    layout.memoryBound,
+    layout.hostDispatch,
+    layout.tablesPointer,
+    layout.importedFunctionsPointer,
+    layout.funcRefsPointer,
+    WASM_RUNTIME_SLOTS.statePointer,
+    WASM_RUNTIME_SLOTS.builtinsPointer,
+  ];
+  if (new Set(vmctxFields).size !== vmctxFields.length || vmctxFields.some((o) => o + 8 > layout.globals)) {
+    throw new RuntimeConfigError('the engine layout collides with the wasm records or the runtime slots (vmctx+72, vmctx+80)');
+  }
+  return layout;
+}
+
+/** The front-end metering that produces a runtime mode's input (slacked = vanilla + passes). */
+function translationMetering(mode: MeteringMode): 'none' | 'vanilla' | 'epoch' {
+  return mode === 'none' ? 'none' : mode === 'epoch' ? 'epoch' : 'vanilla';
+}
+
+/** A wasm module compiled for one metering mode. */
+export class WasmModule {
+  /** Use `compileWasm`. */
+  constructor(
+    readonly translated: TranslatedModule,
+    readonly module: Module,
+    /** The layout the code was translated for: the engine's layout plus the wasm records. */
+    readonly layout: WasmVmctxLayout,
+  ) {}
+
+  get metering(): MeteringMode {
+    return this.module.metering;
+  }
+
+  /** Exported functions by name. */
+  get exportedFunctions(): string[] {
+    return this.translated.exports.filter((e) => e.kind === 'func').map((e) => e.name);
+  }
+
+  instantiate(options: Omit<WasmInstantiateOptions, 'metering'> = {}): Promise<WasmInstance> {
+    return WasmInstance.create(this, { ...options, metering: this.metering });
+  }
+}
+
+/** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
+export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engine: Engine = new Engine()): Promise<WasmModule> {
+  const mode = meteringModeSchema.parse(metering);
+  const layout = wasmLayout(engine);
+  const translated = translate(wasm, { metering: translationMetering(mode), layout });
+  const functions = translated.functions.length === 0 ? [] : parse(clifText(translated)).functions;
+  const pipeline = mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '';
+  await applyPipeline(functions, pipeline);
+  const used = new Set<string>();
+  for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
+  const shims = builtinShims(translated, used);
+  const hostImports: WasmImport[] = translated.imports
+    .filter((i) => i.kind === 'func')
+    .map((imp, i) => {
+      const type = translated.types[imp.typeIndex]!;
+      const params = type.params.map(slotType);
+      const returns = type.results.map(slotType);
+      const signature = `(i64 vmctx, i64${params.map((p) => `, ${p}`).join('')})${returns.length > 0 ? ` -> ${returns.join(', ')}` : ''} tail`;
+      return { name: `%sf_import_${i}`, signature, params, returns };
+    });
+  const entryPoints = translated.exports
+    .filter((e) => e.kind === 'func' && e.index >= translated.numImportedFunctions)
+    .map((e) => `u0:${e.index}`);
+  if (translated.start !== null && translated.start >= translated.numImportedFunctions) entryPoints.push(`u0:${translated.start}`);
+  const assembled = assemble(functions, fuelConvention(mode), engine.layout, {
+    entryPoints,
+    definitions: shims.text,
+    definedNames: shims.names,
+    hostImports,
+  });
+  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout);
+}
+
+export interface WasmCallResult {
+  readonly results: ClifValue[];
+  readonly fuelConsumed: number | null;
+}
+
+/** A running wasm instance: exported functions, memory access, traps typed as WasmTrap. */
+export class WasmInstance {
+  readonly #instance: Instance;
+  readonly #native: NativeInstance;
+
+  private constructor(
+    readonly module: WasmModule,
+    instance: Instance,
+    native: NativeInstance,
+  ) {
+    this.#instance = instance;
+    this.#native = native;
+  }
+
+  static async create(module: WasmModule, options: WasmInstantiateOptions): Promise<WasmInstance> {
+    const o = wasmInstantiateOptionsSchema.parse(options);
+    const t = module.translated;
+    const hostImports: Record<string, HostFunction> = {};
+    t.imports
+      .filter((i) => i.kind === 'func')
+      .forEach((imp, i) => {
+        const f = o.imports[imp.module]?.[imp.name];
+        if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
+        hostImports[`%sf_import_${i}`] = f;
+      });
+    const setup = instanceSetup(t, module.layout, o.globals);
+    const m = module.module;
+    const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
+    const { instance, native } = withSetup.instantiateWithNative({ imports: hostImports, memoryBytes: 0, stackBytes: o.stackBytes, checkIntervalMs: o.checkIntervalMs });
+    const wasm = new WasmInstance(module, instance, native);
+    if (o.runStart && t.start !== null) {
+      if (t.start < t.numImportedFunctions) throw new RuntimeConfigError('a start function that is an import is not supported');
+      await wasm.#callIndex(t.start, [], o.startFuel);
+    }
+    return wasm;
+  }
+
+  async #callIndex(index: number, args: readonly ClifValue[], fuel: number | undefined): Promise<WasmCallResult> {
+    try {
+      return await this.#instance.call(`u0:${index}`, args, fuel === undefined ? {} : { fuel });
+    } catch (error) {
+      throw asWasmTrap(error);
+    }
+  }
+
+  /** Calls exported function `name`; rejects with WasmTrap, OutOfFuel, or a host function's error. */
+  call(name: string, args: readonly ClifValue[] = [], options: { fuel?: number } = {}): Promise<WasmCallResult> {
+    const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'func');
+    if (e === undefined) throw new RuntimeConfigError(`no exported function ${name} (exports: ${this.module.exportedFunctions.join(', ')})`);
+    return this.#callIndex(e.index, args, options.fuel);
+  }
+
+  /** Bytes of linear memory 0 (0 without a memory). */
+  get memorySize(): number {
+    return this.module.translated.memories.length === 0 ? 0 : this.#native.memorySize();
+  }
+
+  /** A copy of linear memory (call only between calls, or from a host function). */
+  readMemory(offset = 0, length = this.memorySize - offset): Uint8Array {
+    return this.#native.readMemory(offset, length);
+  }
+
+  writeMemory(offset: number, bytes: Uint8Array): void {
+    this.#native.writeMemory(offset, bytes);
+  }
+
+  dispose(): void {
+    this.#instance.dispose();
+  }
+}
