@@ -1,5 +1,5 @@
 // The WebAssembly front end: wasm modules to Wasmtime-shaped CLIF, and running them.
 export { translate, clifText, translateOptionsSchema, type TranslateOptions } from './translate.js';
 export * from './schemas.js';
-export { compileWasm, WasmInstance, WasmModule, wasmInstantiateOptionsSchema, type WasmCallResult, type WasmImports, type WasmInstantiateOptions } from './instance.js';
+export { compileWasm, WasmInstance, WasmModule, wasmInstantiateOptionsSchema, type CompileWasmOptions, type WasmCallResult, type WasmImports, type WasmInstantiateOptions } from './instance.js';
 export { WasmTrap, wasmTrapKind, asWasmTrap, type WasmTrapKind } from './trap-kinds.js';

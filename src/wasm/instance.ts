@@ -223,6 +223,8 @@ export class WasmModule {
     readonly module: Module,
     /** The layout the code was translated for: the engine's layout plus the wasm records. */
     readonly layout: WasmVmctxLayout,
+    /** Time the fuel pipeline took in TypeScript (0 when the mode has none). */
+    readonly pipelineMs: number = 0,
   ) {}
 
   get metering(): MeteringMode {
@@ -239,14 +241,25 @@ export class WasmModule {
   }
 }
 
+/** Options of `compileWasm` beyond the mode. */
+export interface CompileWasmOptions {
+  /**
+   * Replaces the mode's fuel pipeline (slacked, count: the default fuel passes; vanilla: none),
+   * applied to the CLIF the mode translates to. The benchmark uses it for its variants.
+   */
+  readonly pipeline?: string;
+}
+
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
-export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engine: Engine = new Engine()): Promise<WasmModule> {
+export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engine: Engine = new Engine(), options: CompileWasmOptions = {}): Promise<WasmModule> {
   const mode = meteringModeSchema.parse(metering);
   const layout = wasmLayout(engine);
   const translated = translate(wasm, { metering: translationMetering(mode), layout });
   const functions = translated.functions.length === 0 ? [] : parse(clifText(translated)).functions;
-  const pipeline = mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '';
+  const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
+  const started = performance.now();
   await applyPipeline(functions, pipeline);
+  const pipelineMs = performance.now() - started;
   const used = new Set<string>();
   for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
   const shims = builtinShims(translated, used);
@@ -269,7 +282,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     definedNames: shims.names,
     hostImports,
   });
-  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout);
+  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs);
 }
 
 export interface WasmCallResult {
@@ -320,6 +333,11 @@ export class WasmInstance {
     } catch (error) {
       throw asWasmTrap(error);
     }
+  }
+
+  /** Machine-code size of every compiled function (wasm functions are named `u0:N`). */
+  get codeSizes(): readonly { readonly name: string; readonly codeSize: number }[] {
+    return this.#native.functions.map((f) => ({ name: f.name, codeSize: f.codeSize }));
   }
 
   /** Calls exported function `name`; rejects with WasmTrap, OutOfFuel, or a host function's error. */

@@ -9,5 +9,6 @@ import { cfgCommand } from './cfg.js';
 import { optCommand } from './opt.js';
 import { wasm2clifCommand } from './wasm2clif.js';
 import { runWasmCommand } from './run-wasm.js';
+import { benchCommand } from './bench.js';
 
-export const commands: readonly Command[] = [demoCommand, compileCommand, runCommand, printCommand, checkFuelCommand, cfgCommand, optCommand, wasm2clifCommand, runWasmCommand];
+export const commands: readonly Command[] = [demoCommand, compileCommand, runCommand, printCommand, checkFuelCommand, cfgCommand, optCommand, wasm2clifCommand, runWasmCommand, benchCommand];

@@ -1,0 +1,47 @@
+// The benchmark's metering modes: each is a runtime metering mode plus the fuel pipeline its
+// CLIF goes through. The runtime's `slacked` default already adds fuel-place; the benchmark
+// separates the two so the cost of pinning and the gain of placement show apart.
+import { z } from 'zod';
+import type { MeteringMode } from '../runtime/metering.js';
+
+export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked', 'slacked-placed', 'count'] as const;
+export const benchModeSchema = z.enum(BENCH_MODES);
+export type BenchMode = z.infer<typeof benchModeSchema>;
+
+export interface BenchModeSpec {
+  /** The runtime mode: where the counter lives, whether a checker runs, whether fuel is reported. */
+  readonly metering: MeteringMode;
+  /** The fuel pipeline, replacing the runtime's default (undefined: the mode's own). */
+  readonly pipeline: string | undefined;
+  /** Whether the mode accounts fuel (its fuelConsumed must equal vanilla's). */
+  readonly accounts: boolean;
+  /** The instrumented variant that counts its increments ('' when it has none). */
+  readonly increments: 'as-wasmtime' | 'placed' | '';
+}
+
+const PINNED = 'fuel-pinned,fuel-drop-checks';
+const PLACED = `${PINNED},fuel-place`;
+
+export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {
+  none: { metering: 'none', pipeline: undefined, accounts: false, increments: '' },
+  vanilla: { metering: 'vanilla', pipeline: '', accounts: true, increments: 'as-wasmtime' },
+  accounting: { metering: 'vanilla', pipeline: 'fuel-drop-checks', accounts: true, increments: 'as-wasmtime' },
+  epoch: { metering: 'epoch', pipeline: undefined, accounts: false, increments: '' },
+  slacked: { metering: 'slacked', pipeline: PINNED, accounts: true, increments: 'as-wasmtime' },
+  'slacked-placed': { metering: 'slacked', pipeline: PLACED, accounts: true, increments: 'placed' },
+  count: { metering: 'count', pipeline: PLACED, accounts: true, increments: 'placed' },
+};
+
+/** Pipelines of the instrumented runs: each increment adds 1, so fuel = increments executed. */
+export const INCREMENT_PIPELINES = {
+  'as-wasmtime': `${PINNED},fuel-unit-increments`,
+  placed: `${PLACED},fuel-unit-increments`,
+} as const;
+
+/** Parses `--modes a,b,c`: known names, no duplicates; `none` and `vanilla` are always measured. */
+export function parseModes(list: string): BenchMode[] {
+  const names = list.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const modes = z.array(benchModeSchema).min(1).parse(names);
+  const wanted = new Set<BenchMode>(['none', 'vanilla', ...modes]);
+  return BENCH_MODES.filter((m) => wanted.has(m));
+}

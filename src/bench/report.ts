@@ -1,0 +1,174 @@
+// What the benchmark writes: the JSON of issue 7 (exactly its shape), a markdown table and an
+// SVG bar chart (one group of bars per benchmark, one bar per mode, ratio to none).
+import { z } from 'zod';
+import { BENCH_MODES, benchModeSchema, type BenchMode } from './modes.js';
+import type { BenchReport } from './suite.js';
+
+const modeEntrySchema = z
+  .object({
+    medianMs: z.number().nonnegative(),
+    ratio: z.number().positive(),
+    fuelConsumed: z.number().int().nonnegative().nullable(),
+    dynamicIncrements: z.number().int().nonnegative().nullable(),
+    codeBytes: z.number().int().nonnegative(),
+  })
+  .strict();
+
+export const benchJsonSchema = z
+  .object({
+    geomean: z.partialRecord(benchModeSchema, z.number().positive()),
+    incrementsRatio: z.number().positive().nullable(),
+    benchmarks: z.array(z.object({ name: z.string(), modes: z.partialRecord(benchModeSchema, modeEntrySchema) }).strict()),
+  })
+  .strict();
+export type BenchJson = z.infer<typeof benchJsonSchema>;
+
+function modesOf(report: BenchReport): BenchMode[] {
+  return BENCH_MODES.filter((m) => m in report.geomean);
+}
+
+export function toJson(report: BenchReport): BenchJson {
+  return benchJsonSchema.parse({
+    geomean: report.geomean,
+    incrementsRatio: report.incrementsRatio,
+    benchmarks: report.benchmarks.map((b) => ({
+      name: b.name,
+      modes: Object.fromEntries(
+        modesOf(report).map((m) => {
+          const r = b.modes[m]!;
+          return [m, { medianMs: r.medianMs, ratio: r.ratio, fuelConsumed: r.fuelConsumed, dynamicIncrements: r.dynamicIncrements, codeBytes: r.codeBytes }];
+        }),
+      ),
+    })),
+  });
+}
+
+const f2 = (x: number): string => x.toFixed(2);
+const f3 = (x: number): string => x.toFixed(3);
+const int = (x: number | null): string => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
+
+/** The run-time table: ratio to none (median ms) per benchmark and mode, then the geomeans. */
+export function timeTable(report: BenchReport): string {
+  const modes = modesOf(report);
+  const rows = [`| program | ${modes.join(' | ')} |`, `|---|${modes.map(() => '---:').join('|')}|`];
+  for (const b of report.benchmarks) rows.push(`| ${b.name} | ${modes.map((m) => `${f3(b.modes[m]!.ratio)} (${b.modes[m]!.medianMs.toFixed(1)})`).join(' | ')} |`);
+  rows.push(`| **geomean** | ${modes.map((m) => `**${f3(report.geomean[m]!)}**`).join(' | ')} |`);
+  return rows.join('\n');
+}
+
+/** Spread of each median: fastest–slowest repetition in ms. */
+export function spreadTable(report: BenchReport): string {
+  const modes = modesOf(report);
+  const rows = [`| program | ${modes.join(' | ')} |`, `|---|${modes.map(() => '---:').join('|')}|`];
+  for (const b of report.benchmarks) rows.push(`| ${b.name} | ${modes.map((m) => `${b.modes[m]!.minMs.toFixed(1)}–${b.modes[m]!.maxMs.toFixed(1)}`).join(' | ')} |`);
+  return rows.join('\n');
+}
+
+/** Increments: dynamic (executed) and static, as Wasmtime places them and after fuel-place. */
+export function incrementsTable(report: BenchReport): string {
+  const rows = [
+    '| program | fuel consumed | dynamic, as Wasmtime | dynamic, placed | placed / Wasmtime | dynamic, placed with profile | static, as Wasmtime | static, placed |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|',
+  ];
+  for (const b of report.benchmarks) {
+    const w = b.modes.slacked ?? b.modes.vanilla;
+    const p = b.modes['slacked-placed'] ?? b.modes.count;
+    const ratio = w?.dynamicIncrements && p?.dynamicIncrements ? f3(p.dynamicIncrements / w.dynamicIncrements) : '—';
+    rows.push(
+      `| ${b.name} | ${int(b.modes.vanilla?.fuelConsumed ?? null)} | ${int(w?.dynamicIncrements ?? null)} | ${int(p?.dynamicIncrements ?? null)} | ${ratio} | ${int(b.profiledIncrements)} | ${int(b.modes.slacked?.staticIncrements ?? null)} | ${int(p?.staticIncrements ?? null)} |`,
+    );
+  }
+  rows.push(`| **geomean** | | | | **${report.incrementsRatio === null ? '—' : f3(report.incrementsRatio)}** | | | |`);
+  return rows.join('\n');
+}
+
+/** Code bytes of the wasm functions per mode, and pipeline (TypeScript) vs native compile time. */
+export function compileTable(report: BenchReport): string {
+  const modes = modesOf(report);
+  const rows = [
+    `| program | code bytes: ${modes.join(' / ')} | TS pipeline ms: ${modes.join(' / ')} | native compile ms: ${modes.join(' / ')} |`,
+    '|---|---|---|---|',
+  ];
+  for (const b of report.benchmarks) {
+    const col = (pick: (m: BenchMode) => string): string => modes.map(pick).join(' / ');
+    rows.push(`| ${b.name} | ${col((m) => int(b.modes[m]!.codeBytes))} | ${col((m) => b.modes[m]!.pipelineMs.toFixed(0))} | ${col((m) => b.modes[m]!.nativeMs.toFixed(0))} |`);
+  }
+  return rows.join('\n');
+}
+
+export function markdownReport(report: BenchReport, command: string): string {
+  return [
+    `# Benchmark results (${report.quick ? 'quick sizes' : 'default sizes'}, ${report.repeats} interleaved repetitions, Cranelift opt_level=${report.optLevel})`,
+    '',
+    `Reproduce: \`${command}\``,
+    '',
+    'Run time of the measured region (bench.start → bench.end): ratio to `none` (median ms).',
+    '',
+    timeTable(report),
+    '',
+    `Increments executed (counted by an instrumented run: every increment adds 1) and in the code. Dynamic increments ratio (slacked-placed / vanilla, geometric mean): ${report.incrementsRatio === null ? '—' : f3(report.incrementsRatio)}.`,
+    '',
+    incrementsTable(report),
+    '',
+    'Spread: fastest–slowest repetition (ms).',
+    '',
+    spreadTable(report),
+    '',
+    'Machine code of the wasm functions, and compile time: the TypeScript fuel pipeline against the native compile (Cranelift, plus instance setup) of the same module.',
+    '',
+    compileTable(report),
+    '',
+  ].join('\n');
+}
+
+const COLORS: Readonly<Record<BenchMode, string>> = {
+  none: '#9e9e9e',
+  vanilla: '#d62728',
+  accounting: '#ff7f0e',
+  epoch: '#8c564b',
+  slacked: '#1f77b4',
+  'slacked-placed': '#2ca02c',
+  count: '#17becf',
+};
+
+const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+
+/** One group of bars per benchmark (and one for the geomean), one bar per mode: ratio to none. */
+export function svgChart(report: BenchReport): string {
+  const modes = modesOf(report);
+  const groups = [...report.benchmarks.map((b) => ({ name: b.name, ratios: modes.map((m) => b.modes[m]!.ratio) })), { name: 'geomean', ratios: modes.map((m) => report.geomean[m]!) }];
+  const bar = 7;
+  const gap = 12;
+  const groupWidth = modes.length * bar + gap;
+  const left = 50;
+  const top = 40;
+  const height = 260;
+  const width = left + groups.length * groupWidth + 20;
+  const maxRatio = Math.max(1.1, ...groups.flatMap((g) => g.ratios));
+  const top100 = Math.ceil(maxRatio * 10) / 10;
+  const y = (r: number): number => top + height - (r / top100) * height;
+  const out: string[] = [];
+  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + height + 110}" viewBox="0 0 ${width} ${top + height + 110}" font-family="sans-serif" font-size="10">`);
+  out.push(`<rect width="100%" height="100%" fill="white"/>`);
+  out.push(`<text x="${left}" y="16" font-size="13">Run time relative to none (lower is better)</text>`);
+  for (let t = 0; t <= top100 + 1e-9; t += 0.2) {
+    const yy = y(t).toFixed(1);
+    out.push(`<line x1="${left}" y1="${yy}" x2="${width - 10}" y2="${yy}" stroke="${Math.abs(t - 1) < 1e-9 ? '#000' : '#ddd'}" stroke-width="${Math.abs(t - 1) < 1e-9 ? 1 : 0.5}"/>`);
+    out.push(`<text x="${left - 6}" y="${(y(t) + 3).toFixed(1)}" text-anchor="end">${t.toFixed(1)}</text>`);
+  }
+  groups.forEach((g, gi) => {
+    const x0 = left + gi * groupWidth + gap / 2;
+    g.ratios.forEach((r, mi) => {
+      const mode = modes[mi]!;
+      out.push(`<rect class="bar" data-benchmark="${esc(g.name)}" data-mode="${mode}" x="${(x0 + mi * bar).toFixed(1)}" y="${y(r).toFixed(1)}" width="${bar - 1}" height="${(y(0) - y(r)).toFixed(1)}" fill="${COLORS[mode]}"><title>${esc(g.name)} ${mode}: ${r.toFixed(3)}</title></rect>`);
+    });
+    const cx = x0 + (modes.length * bar) / 2;
+    out.push(`<text x="${cx.toFixed(1)}" y="${top + height + 8}" transform="rotate(45 ${cx.toFixed(1)} ${top + height + 8})">${esc(g.name)}</text>`);
+  });
+  modes.forEach((m, i) => {
+    const lx = left + i * 110;
+    out.push(`<rect x="${lx}" y="22" width="10" height="10" fill="${COLORS[m]}"/><text x="${lx + 14}" y="31">${m}</text>`);
+  });
+  out.push('</svg>');
+  return `${out.join('\n')}\n`;
+}

@@ -1,0 +1,60 @@
+// One run of a compiled WASI benchmark: a fresh instance (machine code compiled by the addon),
+// `_start`, the program's stdout, the fuel and the time between bench.start and bench.end.
+import { OutOfFuel } from '../runtime/errors.js';
+import { WasiExit, WasiHost } from '../wasi/host.js';
+import type { WasmModule } from '../wasm/instance.js';
+import { WasmTrap } from '../wasm/trap-kinds.js';
+
+export interface RunOutcome {
+  readonly stdout: string;
+  readonly exitCode: number;
+  readonly fuelConsumed: number | null;
+  /** bench.start → bench.end; the whole `_start` when the program does not mark a region. */
+  readonly regionMs: number;
+  /** Native compile + instance setup (the addon JIT-compiles per instance). */
+  readonly instantiateMs: number;
+  /** Machine-code bytes of the wasm functions (`u0:N`). */
+  readonly codeBytes: number;
+}
+
+export class BenchRunError extends Error {
+  override readonly name = 'BenchRunError';
+}
+
+export async function runOnce(module: WasmModule, args: readonly string[], programName: string, dir: string | null = null): Promise<RunOutcome> {
+  const chunks: Uint8Array[] = [];
+  const host = new WasiHost({ args: [programName, ...args], env: {}, preopen: dir, stdout: (b) => chunks.push(b.slice()), stderr: () => {} });
+  const t0 = process.hrtime.bigint();
+  const instance = await module.instantiate({ imports: host.imports() });
+  const t1 = process.hrtime.bigint();
+  host.attach(instance);
+  let exitCode = 0;
+  let fuelConsumed: number | null = null;
+  try {
+    const r = await instance.call('_start', []);
+    fuelConsumed = r.fuelConsumed;
+  } catch (error) {
+    if (error instanceof WasiExit) {
+      exitCode = error.code;
+      fuelConsumed = error.fuelConsumed;
+    } else if (error instanceof OutOfFuel || error instanceof WasmTrap) {
+      throw new BenchRunError(`${programName} under ${module.metering}: ${error.message}`);
+    } else {
+      throw error;
+    }
+  } finally {
+    instance.dispose();
+  }
+  const t2 = process.hrtime.bigint();
+  const { start, end } = host.marks;
+  const regionNs = start !== null && end !== null ? end - start : t2 - t1;
+  const codeBytes = instance.codeSizes.filter((f) => f.name.startsWith('u0:')).reduce((s, f) => s + f.codeSize, 0);
+  return {
+    stdout: Buffer.concat(chunks).toString('utf8'),
+    exitCode,
+    fuelConsumed,
+    regionMs: Number(regionNs) / 1e6,
+    instantiateMs: Number(t1 - t0) / 1e6,
+    codeBytes,
+  };
+}

@@ -1,0 +1,139 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { UsageError, type Command } from '../command.js';
+import { packageFile } from '../package-file.js';
+import { BENCH_MODES, parseModes } from '../../bench/modes.js';
+import { markdownReport, svgChart, timeTable, toJson } from '../../bench/report.js';
+import { BenchMismatch, builtinPrograms, filePrograms, runBench } from '../../bench/suite.js';
+import { BenchRunError } from '../../bench/run-once.js';
+
+const optionsSchema = z.object({
+  quick: z.boolean(),
+  modes: z.string().min(1),
+  wasm: z.array(z.string().min(1)),
+  dir: z.string().min(1).optional(),
+  json: z.string().min(1).optional(),
+  repeats: z.coerce.number().int().min(1).max(101).optional(),
+  only: z.string().min(1).optional(),
+  out: z.string().min(1),
+  opt: z.enum(['none', 'speed', 'speed_and_size']),
+});
+
+export const benchCommand: Command = {
+  name: 'bench',
+  summary: 'Measure every metering mode on the benchmark programs: run time, fuel, increments, code size',
+  help: `Usage: slackfuel bench [--quick] [--modes LIST] [--wasm FILE... [--dir PATH]] [--json PATH]
+                       [--repeats N] [--only NAMES] [--opt LEVEL] [--out DIR]
+
+Compiles each program once per metering mode, then runs interleaved repetitions (the modes
+alternate within each round) and reports, per program and mode, the median time of the region
+between bench.start and bench.end (the whole _start for modules that do not mark one), its
+ratio to none and the geometric mean of the ratios per mode. It also counts the increments
+executed (an instrumented run where every increment adds 1), static increments, code bytes,
+and the time of the TypeScript fuel pipeline against the native compile.
+
+Every mode must print what none prints, and the fuel consumed under accounting, slacked,
+slacked-placed and count must equal vanilla's: otherwise the run fails (exit status 1).
+
+Modes:
+  none            no instrumentation (the baseline; always measured)
+  vanilla         Wasmtime's fuel: counter in memory, checks at entry and loop headers (always)
+  accounting      Wasmtime's counter in memory with no checks (vanilla + fuel-drop-checks)
+  epoch           Wasmtime's epoch interruption
+  slacked         counter in the pinned register, increments where Wasmtime puts them
+                  (fuel-pinned,fuel-drop-checks), asynchronous checker every 1 ms
+  slacked-placed  slacked plus fuel-place
+  count           slacked-placed with no checker
+
+Options:
+  --quick          the built-in programs at their quick sizes, 3 repetitions (under 2 minutes)
+  --modes LIST     comma-separated modes (default: all seven)
+  --wasm FILE      measure this WASI module instead of the built-in suite (repeatable; run
+                   with no arguments)
+  --dir PATH       directory preopened read-only as "." for --wasm modules
+  --json PATH      write {"geomean", "incrementsRatio", "benchmarks"} as JSON to PATH
+  --repeats N      repetitions per mode (default 5, --quick 3)
+  --only NAMES     built-in programs to run, comma-separated (default: all)
+  --opt LEVEL      Cranelift opt_level for every mode: none, speed (default, as Wasmtime) or
+                   speed_and_size
+  --out DIR        where the markdown table and the SVG chart go (default docs/results;
+                   bench.md/bench.svg, quick.md/quick.svg with --quick, wasm.md/wasm.svg with --wasm)
+  -h, --help       show this help
+
+Examples:
+  slackfuel bench --quick
+  slackfuel bench --json docs/results/bench.json
+  slackfuel bench --wasm my.wasm --modes slacked-placed,epoch --repeats 9`,
+  async run(argv, io) {
+    let values;
+    try {
+      ({ values } = parseArgs({
+        args: [...argv],
+        options: {
+          quick: { type: 'boolean', default: false },
+          modes: { type: 'string', default: BENCH_MODES.join(',') },
+          wasm: { type: 'string', multiple: true, default: [] },
+          dir: { type: 'string' },
+          json: { type: 'string' },
+          repeats: { type: 'string' },
+          only: { type: 'string' },
+          out: { type: 'string', default: 'docs/results' },
+          opt: { type: 'string', default: 'speed' },
+        },
+        strict: true,
+        allowPositionals: false,
+      }));
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
+    const parsed = optionsSchema.safeParse(values);
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+    const o = parsed.data;
+    if (o.dir !== undefined && o.wasm.length === 0) throw new UsageError('--dir applies to --wasm modules only');
+    if (o.only !== undefined && o.wasm.length > 0) throw new UsageError('--only selects built-in programs; it does not combine with --wasm');
+    let modes;
+    try {
+      modes = parseModes(o.modes);
+    } catch {
+      throw new UsageError(`--modes: give a comma-separated list of ${BENCH_MODES.join(', ')}`);
+    }
+    const only = o.only === undefined ? undefined : new Set(o.only.split(',').map((s) => s.trim()));
+    let programs;
+    try {
+      programs = o.wasm.length > 0 ? await filePrograms(o.wasm, o.dir === undefined ? null : resolve(o.dir)) : await builtinPrograms(dirname(packageFile('bench/manifest.json')), o.quick, only);
+    } catch (error) {
+      throw new UsageError(`cannot read the programs: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (only !== undefined && programs.length !== only.size) throw new UsageError(`--only: unknown program among ${[...only].join(', ')}`);
+    const repeats = o.repeats ?? (o.quick ? 3 : 5);
+    const started = performance.now();
+    let report;
+    try {
+      report = await runBench(programs, {
+        modes,
+        repeats,
+        quick: o.quick,
+        optLevel: o.opt,
+        progress: (line) => io.err(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
+      });
+    } catch (error) {
+      if (error instanceof BenchMismatch || error instanceof BenchRunError) {
+        io.err(`slackfuel bench: ${error.message}\n`);
+        return 1;
+      }
+      throw error;
+    }
+    const command = `slackfuel bench ${argv.join(' ')}`.trim();
+    const stem = o.wasm.length > 0 ? 'wasm' : o.quick ? 'quick' : 'bench';
+    await mkdir(o.out, { recursive: true });
+    await writeFile(join(o.out, `${stem}.md`), markdownReport(report, command));
+    await writeFile(join(o.out, `${stem}.svg`), svgChart(report));
+    if (o.json !== undefined) await writeFile(o.json, `${JSON.stringify(toJson(report), null, 2)}\n`);
+    io.out(`${timeTable(report)}\n\n`);
+    io.out(`dynamic increments, slacked-placed / vanilla (geometric mean): ${report.incrementsRatio === null ? '—' : report.incrementsRatio.toFixed(3)}\n`);
+    io.out(`wrote ${join(o.out, `${stem}.md`)} and ${join(o.out, `${stem}.svg`)}${o.json === undefined ? '' : ` and ${o.json}`}\n`);
+    return 0;
+  },
+};
