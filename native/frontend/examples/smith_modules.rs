@@ -4,35 +4,15 @@
 //! canonicalise NaNs (so memory contents are deterministic) and always terminate (a fuel global
 //! decremented at function entries and loop headers traps with `unreachable` when it runs out).
 
-use arbitrary::Unstructured;
-use std::path::PathBuf;
+#[path = "../tests/common/smith.rs"]
+mod smith;
 
-/// Deterministic bytes for a seed (xorshift64*), the raw input wasm-smith shapes a module from.
-fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-        })
-        .collect()
-}
+use arbitrary::Unstructured;
+use smith::{seed_bytes, translatable_config};
+use std::path::PathBuf;
 
 fn config() -> wasm_smith::Config {
     wasm_smith::Config {
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        threads_enabled: false,
-        exceptions_enabled: false,
-        gc_enabled: false,
-        memory64_enabled: false,
-        wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
-        compact_imports_enabled: false,
-        custom_page_sizes_enabled: false,
-        shared_everything_threads_enabled: false,
         tail_call_enabled: false,
         max_memories: 1,
         max_tables: 2,
@@ -44,7 +24,7 @@ fn config() -> wasm_smith::Config {
         allow_start_export: false,
         max_memory32_bytes: 16 << 20,
         max_table_elements: 10_000,
-        ..wasm_smith::Config::default()
+        ..translatable_config()
     }
 }
 

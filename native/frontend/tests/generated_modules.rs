@@ -4,39 +4,19 @@
 
 mod common;
 
-use arbitrary::Unstructured;
-use common::{MODES, translate_and_verify};
+#[path = "common/smith.rs"]
+mod smith;
 
-/// Deterministic bytes for a seed (xorshift64*), the raw input wasm-smith shapes a module from.
-fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
-    let mut x = seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-    (0..len)
-        .map(|_| {
-            x ^= x >> 12;
-            x ^= x << 25;
-            x ^= x >> 27;
-            (x.wrapping_mul(0x2545_F491_4F6C_DD1D) >> 56) as u8
-        })
-        .collect()
-}
+use arbitrary::Unstructured;
+use smith::{seed_bytes, translatable_config};
+use common::{MODES, translate_and_verify};
 
 fn config() -> wasm_smith::Config {
     wasm_smith::Config {
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
-        threads_enabled: false,
-        exceptions_enabled: false,
-        gc_enabled: false,
-        memory64_enabled: false,
-        wide_arithmetic_enabled: false,
-        extended_const_enabled: false,
-        compact_imports_enabled: false,
-        custom_page_sizes_enabled: false,
-        shared_everything_threads_enabled: false,
         max_memories: 1,
         max_tables: 3,
         min_funcs: 1,
-        ..wasm_smith::Config::default()
+        ..translatable_config()
     }
 }
 
