@@ -633,6 +633,15 @@ impl NativeInstance {
         guard.write(offset as usize, &bytes).map_err(failure_to_napi)
     }
 
+    /// The edge-profile counters of an instrumented wasm instance, little-endian u64s (same
+    /// rule as `read_memory`: the code that writes them is not running).
+    #[napi]
+    pub fn read_profile_counters(&self) -> napi::Result<Buffer> {
+        let state = self.wasm_state()?;
+        let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(Buffer::from(guard.profile_counter_bytes()))
+    }
+
     /// Bytes of a wasm instance's linear memory.
     #[napi]
     pub fn memory_size(&self) -> napi::Result<f64> {

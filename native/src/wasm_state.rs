@@ -113,7 +113,16 @@ pub struct WasmSetup {
     pub functions: Vec<FunctionSetup>,
     /// Per imported function, the wasm→host trampoline that stands for it.
     pub imported_functions: Vec<String>,
+    /// Edge-profile counters (i64, zeroed) for instrumented code: how many (0: none) and the
+    /// vmctx offset of the pointer to them.
+    #[serde(default)]
+    pub profile_counters: usize,
+    #[serde(default)]
+    pub profile_counters_pointer: usize,
 }
+
+/// At most 2^24 counters (128 MiB): far more edges than any module has.
+const MAX_PROFILE_COUNTERS: usize = 1 << 24;
 
 struct Table {
     elements: Vec<u64>,
@@ -132,6 +141,8 @@ pub struct WasmState {
     #[allow(dead_code)]
     imported_globals: Box<[u64]>,
     builtins: Box<[u64]>,
+    /// Written by instrumented code through the vmctx pointer, read between calls.
+    profile_counters: Box<[u64]>,
     data: Vec<Option<Vec<u8>>>,
     elements: Vec<Option<Vec<u64>>>,
     records: Records,
@@ -246,6 +257,15 @@ impl WasmState {
             });
         }
         let table_records = words(setup.tables.len() * r.table_stride);
+        if setup.profile_counters > MAX_PROFILE_COUNTERS {
+            return Err(Failure::call(format!(
+                "{} profile counters requested; at most {MAX_PROFILE_COUNTERS}",
+                setup.profile_counters
+            )));
+        }
+        if setup.profile_counters > 0 && setup.profile_counters_pointer + 8 > setup.vmctx_bytes {
+            return Err(Failure::call("the profile counter pointer lies outside the vmctx"));
+        }
         let mut state = WasmState {
             memory: vec![0u8; (pages * PAGE) as usize],
             max_pages,
@@ -255,6 +275,7 @@ impl WasmState {
             imported_functions,
             imported_globals,
             builtins: builtin_table(),
+            profile_counters: vec![0u64; setup.profile_counters].into_boxed_slice(),
             data: Vec::new(),
             elements: Vec::new(),
             records: r.clone(),
@@ -313,6 +334,10 @@ impl WasmState {
             state.imported_functions.as_ptr() as u64,
         );
         write_at(vmctx, setup.builtins_pointer, state.builtins.as_ptr() as u64);
+        if setup.profile_counters > 0 {
+            let counters = state.profile_counters.as_mut_ptr() as u64;
+            write_at(vmctx, setup.profile_counters_pointer, counters);
+        }
         register_state_offset(setup.state_pointer)?;
         let shared = Arc::new(Mutex::new(state));
         write_at(vmctx, setup.state_pointer, Arc::as_ptr(&shared) as u64);
@@ -355,6 +380,14 @@ impl WasmState {
 
     pub fn memory_size(&self) -> usize {
         self.memory.len()
+    }
+
+    /// The profile counters as little-endian u64s (empty without profiling).
+    pub fn profile_counter_bytes(&self) -> Vec<u8> {
+        self.profile_counters
+            .iter()
+            .flat_map(|c| c.to_le_bytes())
+            .collect()
     }
 
     fn fail(&mut self, trap: &'static str) -> u8 {

@@ -60,7 +60,8 @@ export const DEFAULT_WASM_VMCTX_LAYOUT: WasmVmctxLayout = Object.freeze(
 );
 
 /**
- * vmctx slots only the runtime uses (generated wasm code never reads them): the pointer to the
- * native instance state and to the table of builtins 0–9 the builtin shims call.
+ * vmctx slots only the runtime and its instrumentation use (translated wasm code never reads
+ * them): the pointer to the native instance state, to the table of builtins 0–9 the builtin
+ * shims call, and to the edge-profile counters of an instrumented build (src/passes/profile).
  */
-export const WASM_RUNTIME_SLOTS = Object.freeze({ statePointer: 72, builtinsPointer: 80 });
+export const WASM_RUNTIME_SLOTS = Object.freeze({ statePointer: 72, builtinsPointer: 80, profileCounters: 88 });

@@ -19,7 +19,8 @@ export interface BenchModeSpec {
   readonly increments: 'as-wasmtime' | 'placed' | '';
 }
 
-const PINNED = 'fuel-pinned,fuel-drop-checks';
+export const PINNED_PIPELINE = 'fuel-pinned,fuel-drop-checks';
+const PINNED = PINNED_PIPELINE;
 const PLACED = `${PINNED},fuel-place`;
 
 export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {

@@ -67,18 +67,20 @@ export function spreadTable(report: BenchReport): string {
 /** Increments: dynamic (executed) and static, as Wasmtime places them and after fuel-place. */
 export function incrementsTable(report: BenchReport): string {
   const rows = [
-    '| program | fuel consumed | dynamic, as Wasmtime | dynamic, placed | placed / Wasmtime | dynamic, placed with profile | static, as Wasmtime | static, placed |',
-    '|---|---:|---:|---:|---:|---:|---:|---:|',
+    '| program | fuel consumed | dynamic, as Wasmtime | dynamic, placed | placed / Wasmtime | dynamic, placed with profile | estimate / profile | static, as Wasmtime | static, placed |',
+    '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const b of report.benchmarks) {
     const w = b.modes.slacked ?? b.modes.vanilla;
     const p = b.modes['slacked-placed'] ?? b.modes.count;
     const ratio = w?.dynamicIncrements && p?.dynamicIncrements ? f3(p.dynamicIncrements / w.dynamicIncrements) : '—';
+    const vsProfile = p?.dynamicIncrements && b.profiledIncrements ? f3(p.dynamicIncrements / b.profiledIncrements) : '—';
     rows.push(
-      `| ${b.name} | ${int(b.modes.vanilla?.fuelConsumed ?? null)} | ${int(w?.dynamicIncrements ?? null)} | ${int(p?.dynamicIncrements ?? null)} | ${ratio} | ${int(b.profiledIncrements)} | ${int(b.modes.slacked?.staticIncrements ?? null)} | ${int(p?.staticIncrements ?? null)} |`,
+      `| ${b.name} | ${int(b.modes.vanilla?.fuelConsumed ?? null)} | ${int(w?.dynamicIncrements ?? null)} | ${int(p?.dynamicIncrements ?? null)} | ${ratio} | ${int(b.profiledIncrements)} | ${vsProfile} | ${int(b.modes.slacked?.staticIncrements ?? null)} | ${int(p?.staticIncrements ?? null)} |`,
     );
   }
-  rows.push(`| **geomean** | | | | **${report.incrementsRatio === null ? '—' : f3(report.incrementsRatio)}** | | | |`);
+  const opt = (x: number | null): string => (x === null ? '—' : f3(x));
+  rows.push(`| **geomean** | | | | **${opt(report.incrementsRatio)}** | | **${opt(report.estimateVsProfile)}** | | |`);
   return rows.join('\n');
 }
 
@@ -106,7 +108,7 @@ export function markdownReport(report: BenchReport, command: string): string {
     '',
     timeTable(report),
     '',
-    `Increments executed (counted by an instrumented run: every increment adds 1) and in the code. Dynamic increments ratio (slacked-placed / vanilla, geometric mean): ${report.incrementsRatio === null ? '—' : f3(report.incrementsRatio)}.`,
+    `Increments executed (counted by an instrumented run: every increment adds 1) and in the code. Dynamic increments ratio (slacked-placed / vanilla, geometric mean): ${report.incrementsRatio === null ? '—' : f3(report.incrementsRatio)}. "Placed with profile": fuel-place fed the edge profile measured by an instrumented run (edge counters); "estimate / profile": increments executed with the static frequency estimate over those with the profile (1.000: the estimate places as well as the profile)${report.estimateVsProfile === null ? '' : `, geometric mean ${f3(report.estimateVsProfile)}`}.`,
     '',
     incrementsTable(report),
     '',

@@ -15,21 +15,24 @@ export interface RunOutcome {
   readonly instantiateMs: number;
   /** Machine-code bytes of the wasm functions (`u0:N`). */
   readonly codeBytes: number;
+  /** The edge-profile counters after the run (empty unless `profileCounters` was given). */
+  readonly profileCounts: readonly number[];
 }
 
 export class BenchRunError extends Error {
   override readonly name = 'BenchRunError';
 }
 
-export async function runOnce(module: WasmModule, args: readonly string[], programName: string, dir: string | null = null): Promise<RunOutcome> {
+export async function runOnce(module: WasmModule, args: readonly string[], programName: string, dir: string | null = null, profileCounters = 0): Promise<RunOutcome> {
   const chunks: Uint8Array[] = [];
   const host = new WasiHost({ args: [programName, ...args], env: {}, preopen: dir, stdout: (b) => chunks.push(b.slice()), stderr: () => {} });
   const t0 = process.hrtime.bigint();
-  const instance = await module.instantiate({ imports: host.imports() });
+  const instance = await module.instantiate({ imports: host.imports(), profileCounters });
   const t1 = process.hrtime.bigint();
   host.attach(instance);
   let exitCode = 0;
   let fuelConsumed: number | null = null;
+  let profileCounts: readonly number[] = [];
   try {
     const r = await instance.call('_start', []);
     fuelConsumed = r.fuelConsumed;
@@ -43,6 +46,7 @@ export async function runOnce(module: WasmModule, args: readonly string[], progr
       throw error;
     }
   } finally {
+    if (profileCounters > 0) profileCounts = instance.readProfileCounters();
     instance.dispose();
   }
   const t2 = process.hrtime.bigint();
@@ -56,5 +60,6 @@ export async function runOnce(module: WasmModule, args: readonly string[], progr
     regionMs: Number(regionNs) / 1e6,
     instantiateMs: Number(t1 - t0) / 1e6,
     codeBytes,
+    profileCounts,
   };
 }

@@ -7,6 +7,7 @@ import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { Engine } from '../runtime/engine.js';
 import { compileWasm, type WasmModule } from '../wasm/instance.js';
+import { measureEdgeProfile, profiledIncrementsPipeline } from './edge-profile.js';
 import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, type BenchMode } from './modes.js';
 import { BenchRunError, runOnce } from './run-once.js';
 import { countStaticIncrements } from './static-increments.js';
@@ -42,11 +43,18 @@ export interface BenchmarkResult {
   readonly modes: Partial<Record<BenchMode, ModeResult>>;
   /** Increments executed with fuel-place fed the measured edge profile (null if not measured). */
   readonly profiledIncrements: number | null;
+  /** Edge executions the profiling run counted (null if not measured). */
+  readonly profiledEdges: number | null;
 }
 
 export interface BenchReport {
   readonly geomean: Partial<Record<BenchMode, number>>;
   readonly incrementsRatio: number | null;
+  /**
+   * How close the static estimate comes to the measured profile: dynamic increments of
+   * fuel-place with the estimate over those with the profile (geometric mean; 1 = as good).
+   */
+  readonly estimateVsProfile: number | null;
   readonly benchmarks: readonly BenchmarkResult[];
   readonly repeats: number;
   readonly quick: boolean;
@@ -59,6 +67,8 @@ export interface BenchOptions {
   readonly quick: boolean;
   /** Cranelift opt_level of the machine code (Wasmtime's default is speed). */
   readonly optLevel: 'none' | 'speed' | 'speed_and_size';
+  /** Also measure an edge profile and the increments of fuel-place fed with it. */
+  readonly profile: boolean;
   /** One line per step. */
   readonly progress: (line: string) => void;
 }
@@ -148,6 +158,15 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
     o.progress(`${step} ${program.name}: count increments (${kind})`);
     increments[kind] = await countIncrements(program, INCREMENT_PIPELINES[kind], engine);
   }
+  let profiledIncrements: number | null = null;
+  let profiledEdges: number | null = null;
+  if (o.profile && increments.placed !== undefined) {
+    o.progress(`${step} ${program.name}: measure the edge profile`);
+    const measured = await measureEdgeProfile(program, engine, base.stdout);
+    profiledEdges = measured.edgeExecutions;
+    o.progress(`${step} ${program.name}: count increments (placed with the profile)`);
+    profiledIncrements = await countIncrements(program, profiledIncrementsPipeline(measured.profile), engine);
+  }
   const noneMedian = median(times.get('none')!);
   const modes: Partial<Record<BenchMode, ModeResult>> = {};
   for (const mode of o.modes) {
@@ -168,7 +187,7 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
       nativeMs: r.instantiateMs,
     };
   }
-  return { name: program.name, modes, profiledIncrements: null };
+  return { name: program.name, modes, profiledIncrements, profiledEdges };
 }
 
 /** Measures every program under every mode; throws BenchMismatch when outputs or fuel differ. */
@@ -184,5 +203,9 @@ export async function runBench(programs: readonly BenchProgram[], o: BenchOption
   const pairs = benchmarks.map((b) => [b.modes['slacked-placed']?.dynamicIncrements, b.modes.vanilla?.dynamicIncrements] as const);
   const usable = pairs.filter((p): p is readonly [number, number] => typeof p[0] === 'number' && typeof p[1] === 'number' && p[1] > 0 && p[0] > 0);
   const incrementsRatio = usable.length === 0 ? null : geometricMean(usable.map(([a, b]) => a / b));
-  return { geomean, incrementsRatio, benchmarks, repeats: o.repeats, quick: o.quick, optLevel: o.optLevel };
+  const profiled = benchmarks
+    .map((b) => [b.modes['slacked-placed']?.dynamicIncrements ?? b.modes.count?.dynamicIncrements, b.profiledIncrements] as const)
+    .filter((p): p is readonly [number, number] => typeof p[0] === 'number' && typeof p[1] === 'number' && p[0] > 0 && p[1] > 0);
+  const estimateVsProfile = profiled.length === 0 ? null : geometricMean(profiled.map(([a, b]) => a / b));
+  return { geomean, incrementsRatio, estimateVsProfile, benchmarks, repeats: o.repeats, quick: o.quick, optLevel: o.optLevel };
 }

@@ -28,6 +28,7 @@ export interface NativeInstanceHandle {
   readMemory(offset: number, length: number): Uint8Array;
   writeMemory(offset: number, bytes: Uint8Array): void;
   memorySize(): number;
+  readProfileCounters(): Uint8Array;
   dispose(): void;
   readonly disposed: boolean;
   readonly threadAlive: boolean;

@@ -74,6 +74,15 @@ export class NativeInstance {
     return z.number().int().nonnegative().parse(throughNative(() => this.#handle.memorySize()));
   }
 
+  /** Wasm instances with profile counters: their values (only while no call runs). */
+  readProfileCounters(): number[] {
+    const raw = bytes.parse(throughNative(() => this.#handle.readProfileCounters()));
+    const view = new DataView(raw.buffer, raw.byteOffset, raw.byteLength);
+    const out: number[] = [];
+    for (let at = 0; at + 8 <= raw.byteLength; at += 8) out.push(Number(view.getBigUint64(at, true)));
+    return out;
+  }
+
   dispose(): void {
     this.#handle.dispose();
   }

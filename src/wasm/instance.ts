@@ -3,7 +3,7 @@
 // the instance state (memory, tables, globals, segments, func-refs) built by the addon.
 import { z } from 'zod';
 import { DEFAULT_WASM_VMCTX_LAYOUT, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
-import { parse } from '../ir/index.js';
+import { parse, type Function } from '../ir/index.js';
 import type { NativeInstance } from '../native/instance.js';
 import type { ClifValue } from '../native/values.js';
 import { assemble, type WasmImport } from '../runtime/assemble.js';
@@ -31,6 +31,8 @@ export const wasmInstantiateOptionsSchema = z
     runStart: z.boolean().default(true),
     /** Fuel for the start function. */
     startFuel: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    /** Zeroed i64 counters for code instrumented by `instrumentEdgeCounters` (0: none). */
+    profileCounters: z.number().int().nonnegative().max(2 ** 24).default(0),
   })
   .strict();
 export type WasmInstantiateOptions = z.input<typeof wasmInstantiateOptionsSchema>;
@@ -125,7 +127,7 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 }
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
-function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>): unknown {
+function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number): unknown {
   const ev = new ConstEval();
   const globals = m.globals.map((g, index) => {
     let value: { bits: bigint; func: number | null; isFuncRef: boolean };
@@ -186,6 +188,8 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
       typeId: m.canonicalTypeIds[typeIndex]!,
     })),
     importedFunctions,
+    profileCounters,
+    profileCountersPointer: WASM_RUNTIME_SLOTS.profileCounters,
   };
 }
 
@@ -203,9 +207,11 @@ function wasmLayout(engine: Engine): WasmVmctxLayout {
     layout.funcRefsPointer,
     WASM_RUNTIME_SLOTS.statePointer,
     WASM_RUNTIME_SLOTS.builtinsPointer,
+    WASM_RUNTIME_SLOTS.profileCounters,
   ];
   if (new Set(vmctxFields).size !== vmctxFields.length || vmctxFields.some((o) => o + 8 > layout.globals)) {
-    throw new RuntimeConfigError('the engine layout collides with the wasm records or the runtime slots (vmctx+72, vmctx+80)');
+    const slots = Object.values(WASM_RUNTIME_SLOTS).map((o) => `vmctx+${o}`).join(', ');
+    throw new RuntimeConfigError(`the engine layout collides with the wasm records or the runtime slots (${slots})`);
   }
   return layout;
 }
@@ -248,6 +254,11 @@ export interface CompileWasmOptions {
    * applied to the CLIF the mode translates to. The benchmark uses it for its variants.
    */
   readonly pipeline?: string;
+  /**
+   * Runs on the CLIF of the module's functions after the pipeline, before compilation (the
+   * benchmark adds edge counters with it: `instrumentEdgeCounters`).
+   */
+  readonly transform?: (functions: readonly Function[]) => void;
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -260,6 +271,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const started = performance.now();
   await applyPipeline(functions, pipeline);
   const pipelineMs = performance.now() - started;
+  options.transform?.(functions);
   const used = new Set<string>();
   for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
   const shims = builtinShims(translated, used);
@@ -315,7 +327,7 @@ export class WasmInstance {
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
         hostImports[`%sf_import_${i}`] = f;
       });
-    const setup = instanceSetup(t, module.layout, o.globals);
+    const setup = instanceSetup(t, module.layout, o.globals, o.profileCounters);
     const m = module.module;
     const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
     const { instance, native } = withSetup.instantiateWithNative({ imports: hostImports, memoryBytes: 0, stackBytes: o.stackBytes, checkIntervalMs: o.checkIntervalMs });
@@ -359,6 +371,11 @@ export class WasmInstance {
 
   writeMemory(offset: number, bytes: Uint8Array): void {
     this.#native.writeMemory(offset, bytes);
+  }
+
+  /** The edge-profile counters (`profileCounters` of them; call between calls). */
+  readProfileCounters(): number[] {
+    return this.#native.readProfileCounters();
   }
 
   dispose(): void {

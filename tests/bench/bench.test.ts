@@ -46,7 +46,7 @@ test('modes parse, none and vanilla always included', (t) => {
 
 let quick: BenchReport | undefined;
 async function quickReport(): Promise<BenchReport> {
-  quick ??= await runBench(await builtinPrograms(benchDir, true, new Set(['fib', 'interp'])), { modes: BENCH_MODES, repeats: 1, quick: true, optLevel: 'speed', progress: () => {} });
+  quick ??= await runBench(await builtinPrograms(benchDir, true, new Set(['fib', 'interp'])), { modes: BENCH_MODES, repeats: 1, quick: true, optLevel: 'speed', profile: true, progress: () => {} });
   return quick;
 }
 
@@ -89,7 +89,7 @@ test('JSON has exactly the issue shape; markdown and SVG have a row and a bar gr
 
 test('a program whose output differs from the expected one fails the run', async (t) => {
   const [fib] = await builtinPrograms(benchDir, true, new Set(['fib']));
-  await t.throwsAsync(runBench([{ ...fib!, expected: 'something else\n' }], { modes: ['none', 'vanilla'], repeats: 1, quick: true, optLevel: 'speed', progress: () => {} }), { instanceOf: BenchMismatch });
+  await t.throwsAsync(runBench([{ ...fib!, expected: 'something else\n' }], { modes: ['none', 'vanilla'], repeats: 1, quick: true, optLevel: 'speed', profile: false, progress: () => {} }), { instanceOf: BenchMismatch });
 });
 
 test('CLI: --wasm module, --json written, files under --out, usage errors', async (t) => {

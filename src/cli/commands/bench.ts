@@ -19,20 +19,24 @@ const optionsSchema = z.object({
   only: z.string().min(1).optional(),
   out: z.string().min(1),
   opt: z.enum(['none', 'speed', 'speed_and_size']),
+  'no-profile': z.boolean(),
 });
 
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'Measure every metering mode on the benchmark programs: run time, fuel, increments, code size',
   help: `Usage: slackfuel bench [--quick] [--modes LIST] [--wasm FILE... [--dir PATH]] [--json PATH]
-                       [--repeats N] [--only NAMES] [--opt LEVEL] [--out DIR]
+                       [--repeats N] [--only NAMES] [--opt LEVEL] [--no-profile] [--out DIR]
 
 Compiles each program once per metering mode, then runs interleaved repetitions (the modes
 alternate within each round) and reports, per program and mode, the median time of the region
 between bench.start and bench.end (the whole _start for modules that do not mark one), its
 ratio to none and the geometric mean of the ratios per mode. It also counts the increments
 executed (an instrumented run where every increment adds 1), static increments, code bytes,
-and the time of the TypeScript fuel pipeline against the native compile.
+and the time of the TypeScript fuel pipeline against the native compile. With slacked-placed
+or count among the modes it also measures each program's edge profile (a run with a counter
+on every CFG edge), feeds it to fuel-place, and reports the increments that placement
+executes next to those of the static estimate.
 
 Every mode must print what none prints, and the fuel consumed under accounting, slacked,
 slacked-placed and count must equal vanilla's: otherwise the run fails (exit status 1).
@@ -58,6 +62,7 @@ Options:
   --only NAMES     built-in programs to run, comma-separated (default: all)
   --opt LEVEL      Cranelift opt_level for every mode: none, speed (default, as Wasmtime) or
                    speed_and_size
+  --no-profile     skip the edge profile and the profile-guided placement
   --out DIR        where the markdown table and the SVG chart go (default docs/results;
                    bench.md/bench.svg, quick.md/quick.svg with --quick, wasm.md/wasm.svg with --wasm)
   -h, --help       show this help
@@ -81,6 +86,7 @@ Examples:
           only: { type: 'string' },
           out: { type: 'string', default: 'docs/results' },
           opt: { type: 'string', default: 'speed' },
+          'no-profile': { type: 'boolean', default: false },
         },
         strict: true,
         allowPositionals: false,
@@ -116,6 +122,7 @@ Examples:
         repeats,
         quick: o.quick,
         optLevel: o.opt,
+        profile: !o['no-profile'],
         progress: (line) => io.err(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
       });
     } catch (error) {
@@ -133,6 +140,9 @@ Examples:
     if (o.json !== undefined) await writeFile(o.json, `${JSON.stringify(toJson(report), null, 2)}\n`);
     io.out(`${timeTable(report)}\n\n`);
     io.out(`dynamic increments, slacked-placed / vanilla (geometric mean): ${report.incrementsRatio === null ? '—' : report.incrementsRatio.toFixed(3)}\n`);
+    if (report.estimateVsProfile !== null) {
+      io.out(`dynamic increments, static estimate / measured profile placement (geometric mean): ${report.estimateVsProfile.toFixed(3)}\n`);
+    }
     io.out(`wrote ${join(o.out, `${stem}.md`)} and ${join(o.out, `${stem}.svg`)}${o.json === undefined ? '' : ` and ${o.json}`}\n`);
     return 0;
   },

@@ -31,8 +31,15 @@ export type EdgeProfileFile = z.infer<typeof edgeProfileFileSchema>;
 export const profileOptionSchema = z.union([z.string().min(1), edgeProfileFileSchema]);
 export type ProfileOption = z.infer<typeof profileOptionSchema>;
 
+// The pass loads its option once per function; an object is validated once.
+const validated = new WeakMap<object, EdgeProfileFile>();
+
 /** Reads and validates a profile (a path is read as JSON). Throws FuelPlaceError. */
 export function loadProfile(option: ProfileOption): EdgeProfileFile {
+  if (typeof option !== 'string') {
+    const known = validated.get(option);
+    if (known !== undefined) return known;
+  }
   let raw: unknown = option;
   if (typeof option === 'string') {
     try {
@@ -45,6 +52,7 @@ export function loadProfile(option: ProfileOption): EdgeProfileFile {
   if (!parsed.success) {
     throw new FuelPlaceError(`bad profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ')}`);
   }
+  if (typeof option !== 'string') validated.set(option, parsed.data);
   return parsed.data;
 }
 

@@ -1,0 +1,39 @@
+// The measured edge profile of a benchmark: the program compiled in its pinned form (the CFG
+// fuel-place sees), instrumented with edge counters, run once under `count`.
+import { WASM_RUNTIME_SLOTS } from '../abi/index.js';
+import type { EdgeProfileFile } from '../passes/fuel/place/profile.js';
+import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } from '../passes/profile/edge-counters.js';
+import type { Engine } from '../runtime/engine.js';
+import { compileWasm } from '../wasm/instance.js';
+import { PINNED_PIPELINE } from './modes.js';
+import { BenchRunError, runOnce } from './run-once.js';
+import type { BenchProgram } from './suite.js';
+
+export interface MeasuredProfile {
+  readonly profile: EdgeProfileFile;
+  /** Counters the run maintained (entries plus edges, all functions). */
+  readonly counters: number;
+  /** Edge executions counted, all functions. */
+  readonly edgeExecutions: number;
+}
+
+export async function measureEdgeProfile(program: BenchProgram, engine: Engine, expectedStdout: string): Promise<MeasuredProfile> {
+  let map: EdgeCounterMap | undefined;
+  const module = await compileWasm(program.wasm, 'count', engine, {
+    pipeline: PINNED_PIPELINE,
+    transform: (functions) => {
+      map = instrumentEdgeCounters(functions, { slot: WASM_RUNTIME_SLOTS.profileCounters });
+    },
+  });
+  if (map === undefined) throw new BenchRunError(`${program.name}: no functions to profile`);
+  const r = await runOnce(module, program.args, `${program.name}.wasm`, program.dir, map.counters);
+  if (r.stdout !== expectedStdout) throw new BenchRunError(`${program.name}: the profiling run printed something else than none`);
+  const edgeCounters = new Set(map.functions.flatMap((f) => f.edges.map((e) => e.counter)));
+  const edgeExecutions = r.profileCounts.reduce((s, c, i) => (edgeCounters.has(i) ? s + c : s), 0);
+  return { profile: edgeProfileFromCounts(map, r.profileCounts), counters: map.counters, edgeExecutions };
+}
+
+/** The placed pipeline with fuel-place fed `profile`, counting increments (fuel = increments run). */
+export function profiledIncrementsPipeline(profile: EdgeProfileFile): string {
+  return `${PINNED_PIPELINE},fuel-place${JSON.stringify({ profile })},fuel-unit-increments`;
+}
