@@ -60,6 +60,52 @@ async function detectionLatency(): Promise<void> {
   }
 }
 
+/**
+ * Pacing: long calls (the counter crosses 0 after 20–120 ms) under a fixed 1 ms period and under
+ * the paced checker (1 ms minimum, 20 or 100 ms maximum): latency, and signals sent per call.
+ */
+async function pacedLatency(): Promise<void> {
+  const n = 2_000_000_000;
+  const count = (await engine.compile(sum, { metering: 'count' })).instantiate();
+  const slackedModule = await engine.compile(sum, { metering: 'slacked' });
+  const probes: number[] = [];
+  // The rate over calls as long as the measured ones (short calls run at another rate).
+  for (let i = 0; i < 5; i++) probes.push(await timed(() => count.call('u0:0', [200_000_000])));
+  const rate = (6 * 200_000_000 + 3) / median(probes);
+  count.dispose();
+  const crossings = Array.from({ length: samples }, (_, i) => 20 + (100 * i) / Math.max(1, samples - 1));
+  console.log(`\nPaced checking: the counter crosses 0 after 20–120 ms; ${samples} samples per setting\n`);
+  console.log('| checker | median latency | p90 latency | checks per call (median) |');
+  console.log('|---|---|---|---|');
+  const settings: [string, number, number][] = [
+    ['fixed 1 ms', 1, 1],
+    ['paced 1–20 ms (default)', 1, 20],
+    ['paced 1–100 ms', 1, 100],
+  ];
+  for (const [label, min, max] of settings) {
+    const instance = slackedModule.instantiate({ checkIntervalMs: min, checkMaxIntervalMs: max });
+    const sent = instance.checker();
+    const lat: number[] = [];
+    const checks: number[] = [];
+    for (let i = 0; i < samples; i++) {
+      const budget = Math.round(rate * crossings[i]!);
+      const before = sent.sent;
+      const t0 = performance.now();
+      try {
+        await instance.call('u0:0', [n], { fuel: budget });
+      } catch (error) {
+        if (!(error instanceof OutOfFuel)) throw error;
+      }
+      lat.push(performance.now() - t0 - budget / rate);
+      checks.push(sent.sent - before);
+    }
+    instance.dispose();
+    lat.sort((a, b) => a - b);
+    const p90 = lat[Math.min(lat.length - 1, Math.floor(lat.length * 0.9))]!;
+    console.log(`| ${label} | ${(median(lat) * 1000).toFixed(0)} us | ${(p90 * 1000).toFixed(0)} us | ${median(checks)} |`);
+  }
+}
+
 function printRows(title: string, rows: readonly ModeRow[]): void {
   console.log(`\n${title}\n\n| mode | fuel consumed | median | vs none |\n|---|---|---|---|`);
   for (const r of rows) console.log(`| ${r.mode} | ${r.fuelConsumed ?? '-'} | ${r.medianMs.toFixed(3)} ms | ${r.ratioToNone.toFixed(3)} |`);
@@ -79,5 +125,6 @@ async function modeRatios(): Promise<void> {
 console.log('# slackfuel runtime benchmark\n');
 console.log('## Detection latency (slacked, asynchronous checker)\n');
 await detectionLatency();
+await pacedLatency();
 console.log('\n## Run time per metering mode\n');
 await modeRatios();

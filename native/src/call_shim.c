@@ -50,6 +50,9 @@ typedef void (*sf_trampoline_fn)(const void *callee, void *values);
 
 static __thread sf_call_frame *sf_current_frame;
 static __thread int sf_altstack_ready;
+/* Where the check handler leaves the counter it saw in metered code (the periodic checker
+ * paces itself by it); set once by the wasm thread, NULL elsewhere. */
+static __thread int64_t *sf_observed_counter;
 
 static sf_lookup_fn sf_lookup;
 
@@ -173,7 +176,9 @@ static void sf_check_handler(int sig, siginfo_t *info, void *context) {
     uint64_t pinned = 0;
     sf_registers(context, &pc, &sp, &pinned);
     uint8_t trap_code = 0;
-    if ((int64_t)pinned >= 0 && sf_lookup != NULL && sf_lookup(pc, &trap_code) == 2) {
+    int metered = sf_lookup != NULL && sf_lookup(pc, &trap_code) == 2;
+    if (metered && sf_observed_counter != NULL) __atomic_store_n(sf_observed_counter, (int64_t)pinned, __ATOMIC_RELAXED);
+    if (metered && (int64_t)pinned >= 0) {
         sf_call_frame *frame = sf_current_frame;
         if (frame != NULL) {
             frame->trap.signal = sig;
@@ -200,6 +205,12 @@ int sf_install_check_handler(int sig, void *cookie) {
     sf_check_signal = sig;
     if (sigaction(sig, &action, &sf_check_previous) != 0) return errno;
     return 0;
+}
+
+/* Makes the check handler report the counters it sees on this thread into `slot`, which must
+ * outlive the thread (or until called again). */
+void sf_set_observed_counter(int64_t *slot) {
+    sf_observed_counter = slot;
 }
 
 /* Sends one check request to `thread`. The caller guarantees the thread is alive. */

@@ -15,10 +15,10 @@ use napi::{Env, JsDeferred};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The vmctx layout, as `src/abi/vmctx-layout.ts` serialises it. Offsets are in bytes.
 #[derive(Deserialize, Debug, Clone)]
@@ -272,7 +272,12 @@ enum Job {
 pub struct ThreadHandle {
     thread: Mutex<Option<usize>>,
     sent: AtomicU64,
+    /// The counter the check handler last saw in metered code (UNOBSERVED: none yet).
+    observed: AtomicI64,
 }
+
+/// `ThreadHandle::observed` before any check has seen metered code.
+const UNOBSERVED: i64 = i64::MIN;
 
 impl ThreadHandle {
     /// Sends one check; false when the thread is gone.
@@ -423,6 +428,9 @@ fn worker(
         let mut guard = handle.thread.lock().unwrap_or_else(|p| p.into_inner());
         *guard = Some(signals::current_thread());
     }
+    // SAFETY: the slot lives in the Arc'd handle, which Liveness keeps alive for the rest of
+    // this thread's life; the C handler and the checker access it only atomically.
+    unsafe { signals::set_observed_counter(handle.observed.as_ptr()) };
     LIVENESS.with(|cell| *cell.borrow_mut() = Some(Liveness(handle)));
     WORKER.with(|cell| {
         *cell.borrow_mut() = Some(WorkerState {
@@ -523,6 +531,7 @@ pub fn instantiate(
     let handle = Arc::new(ThreadHandle {
         thread: Mutex::new(None),
         sent: AtomicU64::new(0),
+        observed: AtomicI64::new(UNOBSERVED),
     });
     let for_thread = Arc::clone(&handle);
     let module = SendModule(module);
@@ -700,6 +709,41 @@ impl Drop for Periodic {
     }
 }
 
+/// Paces periodic checks by the fuel rate: the time until the budget could run out, at the
+/// rate observed between the last two checks, halved, between `min` and `max`. Without two
+/// fresh observations of metered code (the thread is in host code, a new call began) it
+/// checks every `min`. The outcome never depends on the pace (design.md): only how late an
+/// exhausted budget is noticed does, at most `max` (plus one `min`) when the rate jumps, about
+/// `min` when it is steady.
+struct Pacer {
+    min: Duration,
+    max: Duration,
+    /// When the previous observation's check was sent, and the counter it saw.
+    last: Option<(Instant, i64)>,
+}
+
+impl Pacer {
+    /// The wait, from `now`, before the next check, given the counter `seen` by the check sent
+    /// at `sent` (observations arrive one check late, so the time since counts against it).
+    fn next(&mut self, now: Instant, sent: Instant, seen: i64) -> Duration {
+        let last = self.last.replace((sent, seen));
+        if seen == UNOBSERVED || seen >= 0 {
+            return self.min;
+        }
+        let Some((before, counted)) = last else {
+            return self.min;
+        };
+        let elapsed = sent.saturating_duration_since(before).as_secs_f64();
+        if counted == UNOBSERVED || seen <= counted || elapsed <= 0.0 {
+            return self.min;
+        }
+        let rate = (seen - counted) as f64 / elapsed;
+        let until_empty = (-seen) as f64 / rate - now.saturating_duration_since(sent).as_secs_f64();
+        let wait = (until_empty / 2.0).clamp(self.min.as_secs_f64(), self.max.as_secs_f64());
+        Duration::from_secs_f64(wait)
+    }
+}
+
 /// Interrupts the wasm thread to check its fuel: `check()` once, or periodically.
 #[napi_derive::napi]
 pub struct FuelChecker {
@@ -715,25 +759,42 @@ impl FuelChecker {
         self.handle.check()
     }
 
-    /// Checks every `interval_ms` milliseconds from a timer thread until `stop()`.
+    /// Checks from a timer thread until `stop()`: every `interval_ms` milliseconds, or, with
+    /// `max_interval_ms` above it, paced by the fuel rate the checks observe: every
+    /// `interval_ms` while the budget could run out soon, up to every `max_interval_ms` while
+    /// the observed rate says it cannot (see `Pacer`).
     #[napi]
-    pub fn start(&mut self, interval_ms: f64) -> napi::Result<()> {
-        if !(interval_ms.is_finite() && interval_ms > 0.0) {
+    pub fn start(&mut self, interval_ms: f64, max_interval_ms: Option<f64>) -> napi::Result<()> {
+        let max_ms = max_interval_ms.unwrap_or(interval_ms);
+        let valid = |ms: f64| ms.is_finite() && ms > 0.0 && ms <= 60_000.0;
+        if !(valid(interval_ms) && valid(max_ms) && max_ms >= interval_ms) {
             return Err(failure_to_napi(Failure::call(
-                "the check interval must be a positive number of milliseconds",
+                "check intervals must be positive numbers of milliseconds (at most 60000), the maximum no less than the minimum",
             )));
         }
         self.periodic = None;
         let stop = Arc::new(AtomicBool::new(false));
         let handle = Arc::clone(&self.handle);
+        handle.observed.store(UNOBSERVED, Ordering::Relaxed);
         let flag = Arc::clone(&stop);
-        let interval = Duration::from_secs_f64(interval_ms / 1000.0);
+        let mut pacer = Pacer {
+            min: Duration::from_secs_f64(interval_ms / 1000.0),
+            max: Duration::from_secs_f64(max_ms / 1000.0),
+            last: None,
+        };
         let thread = std::thread::Builder::new()
             .name("slackfuel-checker".into())
             .spawn(move || {
+                let mut wait = pacer.min;
+                let mut previous: Option<Instant> = None;
                 while !flag.load(Ordering::SeqCst) {
-                    std::thread::sleep(interval);
+                    std::thread::sleep(wait);
+                    // What the previous check saw, then the next check.
+                    let seen = handle.observed.load(Ordering::Relaxed);
+                    let now = Instant::now();
                     handle.check();
+                    wait = previous.map_or(pacer.min, |sent| pacer.next(now, sent, seen));
+                    previous = Some(now);
                 }
             })
             .map_err(|e| {

@@ -135,6 +135,7 @@ pub const CHECK_SIGNAL: i32 = 10;
 unsafe extern "C" {
     fn sf_install_check_handler(sig: i32, cookie: *mut c_void) -> i32;
     fn sf_send_check(thread: usize) -> i32;
+    fn sf_set_observed_counter(slot: *mut i64);
     fn pthread_self() -> usize;
 }
 
@@ -163,6 +164,17 @@ pub fn ensure_check_handler() -> NativeResult<()> {
 pub fn current_thread() -> usize {
     // SAFETY: pthread_self has no preconditions.
     unsafe { pthread_self() }
+}
+
+/// Makes the check handler store the counter it sees in metered code on this thread into
+/// `slot` (atomically, relaxed).
+///
+/// # Safety
+/// `slot` must stay valid, and be accessed only atomically, for the rest of the calling
+/// thread's life.
+pub unsafe fn set_observed_counter(slot: *mut i64) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { sf_set_observed_counter(slot) }
 }
 
 /// Sends one check request to `thread`; returns 0 or an errno.

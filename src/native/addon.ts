@@ -37,7 +37,7 @@ export interface NativeInstanceHandle {
 /** The fuel checker bound to an instance's wasm thread. */
 export interface NativeFuelChecker {
   check(): boolean;
-  start(intervalMs: number): void;
+  start(intervalMs: number, maxIntervalMs?: number | null): void;
   stop(): void;
   readonly sent: number;
 }

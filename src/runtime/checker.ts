@@ -28,10 +28,17 @@ export class AsyncFuelChecker {
     return this.#native.check();
   }
 
-  /** Calls `check()` every `intervalMs` milliseconds from a timer thread until `stop()`. */
-  start(intervalMs: number): void {
+  /**
+   * Calls `check()` from a timer thread until `stop()`: every `intervalMs` milliseconds, or,
+   * given `maxIntervalMs` above it, paced by the fuel rate the checks observe — every
+   * `intervalMs` while the budget could run out within a few intervals, up to every
+   * `maxIntervalMs` while the observed rate says it cannot. The outcome of a call never depends
+   * on the pace (design.md); how late an exhausted budget is noticed does.
+   */
+  start(intervalMs: number, maxIntervalMs?: number): void {
     const interval = checkIntervalSchema.parse(intervalMs);
-    throughNative(() => this.#native.start(interval));
+    const max = maxIntervalMs === undefined ? interval : checkIntervalSchema.min(interval, 'the maximum interval is below the minimum').parse(maxIntervalMs);
+    throughNative(() => this.#native.start(interval, max));
     this.#running = true;
   }
 

@@ -46,6 +46,8 @@ export class Instance {
     readonly hostFunctions: readonly BoundHostFunction[],
     /** The checker interval while a call runs (slacked), or false. */
     readonly checkIntervalMs: number | false,
+    /** The checker's longest wait while the observed fuel rate allows it (ms). */
+    readonly checkMaxIntervalMs: number = checkIntervalMs === false ? 0 : checkIntervalMs,
   ) {
     this.#native = native;
     this.#exports = new Map();
@@ -100,7 +102,7 @@ export class Instance {
     let hostError: { error: unknown } | undefined;
     let step: CallStep;
     try {
-      checker?.start(this.checkIntervalMs as number);
+      checker?.start(this.checkIntervalMs as number, this.checkMaxIntervalMs);
       step = await this.#native.call(e.index, buffer, counts ? -budget : 0);
       while (step.kind === 'host') {
         const host = this.hostFunctions[step.hostIndex];

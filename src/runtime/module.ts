@@ -24,8 +24,17 @@ export const instantiateOptionsSchema = z
      * none (then only the boundary checks and traps detect exhaustion).
      */
     checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
+    /**
+     * Slacked mode: the longest the checker waits between checks while the fuel rate it
+     * observes says the budget cannot run out sooner (default: the larger of 20 ms and
+     * `checkIntervalMs`; equal to `checkIntervalMs`: a fixed period).
+     */
+    checkMaxIntervalMs: z.number().positive().finite().max(60_000).optional(),
   })
   .strict();
+
+/** The checker's default longest wait (ms): a late detection costs at most this much run time. */
+export const DEFAULT_CHECK_MAX_INTERVAL_MS = 20;
 export type InstantiateOptions = z.input<typeof instantiateOptionsSchema>;
 
 function canonicalName(name: string): string {
@@ -90,6 +99,8 @@ export class Module {
       }),
     });
     const interval = this.metering === 'slacked' ? o.checkIntervalMs : false;
-    return { instance: new Instance(native, this.metering, this.exports, hostFunctions, interval), native };
+    const max = interval === false ? 0 : (o.checkMaxIntervalMs ?? Math.max(DEFAULT_CHECK_MAX_INTERVAL_MS, interval));
+    if (interval !== false && max < interval) throw new RuntimeConfigError(`checkMaxIntervalMs (${max}) is below checkIntervalMs (${interval})`);
+    return { instance: new Instance(native, this.metering, this.exports, hostFunctions, interval, max), native };
   }
 }

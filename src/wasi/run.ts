@@ -23,6 +23,8 @@ export const runWasiOptionsSchema = z
     stdout: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     stderr: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
+    /** The checker's longest wait while the observed fuel rate allows (default max(20, interval)). */
+    checkMaxIntervalMs: z.number().positive().finite().max(60_000).optional(),
   })
   .strict();
 export type RunWasiOptions = z.input<typeof runWasiOptionsSchema>;
@@ -50,7 +52,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     stderr: o.stderr,
   });
   const module = await compileWasm(wasm, o.metering);
-  const instance = await module.instantiate({ imports: host.imports(), checkIntervalMs: o.checkIntervalMs });
+  const instance = await module.instantiate({ imports: host.imports(), checkIntervalMs: o.checkIntervalMs, ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }) });
   host.attach(instance);
   try {
     const r = await instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: o.fuel });

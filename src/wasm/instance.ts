@@ -27,6 +27,8 @@ export const wasmInstantiateOptionsSchema = z
     globals: z.record(z.string(), z.union([z.number(), z.bigint()])).default({}),
     stackBytes: z.number().int().min(256 * 1024).max(2 ** 30).default(8 * 1024 * 1024),
     checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
+    /** The checker's longest wait while the observed fuel rate allows (see the runtime's Module). */
+    checkMaxIntervalMs: z.number().positive().finite().max(60_000).optional(),
     /** Run the start function (if any) before returning. */
     runStart: z.boolean().default(true),
     /** Fuel for the start function. */
@@ -330,7 +332,7 @@ export class WasmInstance {
     const setup = instanceSetup(t, module.layout, o.globals, o.profileCounters);
     const m = module.module;
     const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
-    const { instance, native } = withSetup.instantiateWithNative({ imports: hostImports, memoryBytes: 0, stackBytes: o.stackBytes, checkIntervalMs: o.checkIntervalMs });
+    const { instance, native } = withSetup.instantiateWithNative({ imports: hostImports, memoryBytes: 0, stackBytes: o.stackBytes, checkIntervalMs: o.checkIntervalMs, ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }) });
     const wasm = new WasmInstance(module, instance, native);
     if (o.runStart && t.start !== null) {
       if (t.start < t.numImportedFunctions) throw new RuntimeConfigError('a start function that is an import is not supported');

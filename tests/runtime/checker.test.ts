@@ -96,3 +96,29 @@ test("without a JS listener, a foreign SIGUSR1 still reaches Node's own handler 
   t.regex(child.stdout, /survived/);
   t.regex(child.stderr, /Debugger listening on/);
 });
+
+test('paced checking: far fewer checks while the budget is distant, exhaustion still caught by the checker', async (t) => {
+  const sum = await engine.compile(example('wasmtime-fuel.clif'), { metering: 'slacked' });
+  const checksOf = async (options: { checkIntervalMs: number; checkMaxIntervalMs?: number }): Promise<{ checks: number; ms: number }> => {
+    const instance = sum.instantiate(options);
+    const counter = instance.checker();
+    const t0 = performance.now();
+    await instance.call('u0:0', [300_000_000], { fuel: 1e15 });
+    const ms = performance.now() - t0;
+    const checks = counter.sent;
+    instance.dispose();
+    return { checks, ms };
+  };
+  const fixed = await checksOf({ checkIntervalMs: 1, checkMaxIntervalMs: 1 });
+  const paced = await checksOf({ checkIntervalMs: 1 });
+  t.true(fixed.checks >= 20, `fixed: ${fixed.checks} checks in ${fixed.ms.toFixed(0)} ms`);
+  t.true(paced.checks * 3 < fixed.checks, `paced ${paced.checks} checks in ${paced.ms.toFixed(0)} ms, fixed ${fixed.checks} in ${fixed.ms.toFixed(0)} ms`);
+  const loop = await engine.compile(fixture('infinite-loop.clif'), { metering: 'slacked' });
+  const instance = loop.instantiate();
+  for (const fuel of [1_000_000, 100_000_000, 1_000_000_000]) {
+    const error = await t.throwsAsync(instance.call('u0:0', [0], { fuel }), { instanceOf: OutOfFuel });
+    t.is(error?.detectedBy, 'checker');
+  }
+  instance.dispose();
+  t.throws(() => loop.instantiate({ checkIntervalMs: 5, checkMaxIntervalMs: 2 }), { message: /below checkIntervalMs/ });
+});

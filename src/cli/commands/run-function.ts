@@ -26,6 +26,11 @@ export const runFunctionOptionsSchema = z
       .transform(Number)
       .refine((n) => Number.isFinite(n) && n > 0 && n <= 60_000, '--check-interval takes milliseconds in (0, 60000]')
       .optional(),
+    checkMaxIntervalMs: z
+      .string()
+      .transform(Number)
+      .refine((n) => Number.isFinite(n) && n > 0 && n <= 60_000, '--check-max-interval takes milliseconds in (0, 60000]')
+      .optional(),
   })
   .strict();
 export type RunFunctionOptions = z.input<typeof runFunctionOptionsSchema>;
@@ -62,7 +67,10 @@ export async function runFunction(raw: RunFunctionOptions, flags: Settings, io: 
   const argTexts = o.args.flatMap((a) => a.split(',')).filter((a) => a.trim() !== '');
   if (argTexts.length !== target.params.length) throw new UsageError(`${target.name} takes ${target.params.length} argument(s) (${target.params.join(', ')}), got ${argTexts.length}`);
   const args = argTexts.map((a, i) => parseArg(a, target.params[i]!));
-  const instance = module.instantiate(o.checkIntervalMs === undefined ? {} : { checkIntervalMs: o.checkIntervalMs });
+  const instance = module.instantiate({
+    ...(o.checkIntervalMs === undefined ? {} : { checkIntervalMs: o.checkIntervalMs }),
+    ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
+  });
   try {
     const result = await instance.call(target.name, args, o.fuel === undefined ? {} : { fuel: o.fuel });
     if (o.json) io.out(`${JSON.stringify({ results: result.results.map(jsonValue), fuelConsumed: result.fuelConsumed })}\n`);

@@ -13,11 +13,12 @@ const optionsSchema = z.object({
   report: z.string().min(1).optional(),
   env: z.array(z.string().regex(/^[^=]+=/, 'use --env NAME=VALUE')),
   checkInterval: z.coerce.number().positive().max(60_000).optional(),
+  checkMaxInterval: z.coerce.number().positive().max(60_000).optional(),
   file: z.string().min(1, 'give the .wasm file'),
   args: z.array(z.string()),
 });
 
-const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--invoke', '--report', '--env', '--check-interval']);
+const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval']);
 
 /** Options may appear anywhere before `--`; everything after it goes to the program verbatim. */
 function split(argv: readonly string[]): { values: Map<string, string[]>; positionals: string[] } {
@@ -49,7 +50,7 @@ export const runWasmCommand: Command = {
   summary: 'Run a WASI program (wasm32-wasi) on the slackfuel runtime under a metering mode',
   help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir PATH]
                           [--invoke NAME] [--report PATH] [--env NAME=VALUE]...
-                          [--check-interval MS] [-- ARGS...]
+                          [--check-interval MS] [--check-max-interval MS] [-- ARGS...]
 
 Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
 _start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
@@ -66,7 +67,11 @@ Options:
   --report PATH        write {"exitCode", "fuelConsumed", "error"} as JSON to PATH; error is
                        null, "OutOfFuel" or the wasm trap kind
   --env NAME=VALUE     environment variable for the program (repeatable; default: none)
-  --check-interval MS  slacked: the asynchronous fuel checker's period (default 1)
+  --check-interval MS  slacked: the asynchronous fuel checker's shortest period (default 1)
+  --check-max-interval MS
+                       slacked: its longest period, used while the fuel rate it observes says
+                       the budget cannot run out sooner (default 20; equal to
+                       --check-interval: a fixed period)
   -h, --help           show this help
 
 Examples:
@@ -84,6 +89,7 @@ Examples:
       report: one('--report'),
       env: values.get('--env') ?? [],
       checkInterval: one('--check-interval'),
+      checkMaxInterval: one('--check-max-interval'),
       file: positionals[0] ?? '',
       args: positionals.slice(1),
     });
@@ -109,6 +115,7 @@ Examples:
       stdout: (b) => io.out(stdout.decode(b, { stream: true })),
       stderr: (b) => io.err(stderr.decode(b, { stream: true })),
       ...(o.checkInterval === undefined ? {} : { checkIntervalMs: o.checkInterval }),
+      ...(o.checkMaxInterval === undefined ? {} : { checkMaxIntervalMs: o.checkMaxInterval }),
     });
     io.out(stdout.decode());
     io.err(stderr.decode());

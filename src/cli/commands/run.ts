@@ -22,7 +22,8 @@ export const runCommand: Command = {
   help: `Usage: slackfuel run FILE... [--set NAME=VALUE]...
        slackfuel run FILE --fn NAME [--args A,B,...] [--fuel N]
                      [--metering none|vanilla|slacked|count|epoch] [--passes LIST]
-                     [--check-interval MS] [--json] [--set NAME=VALUE]...
+                     [--check-interval MS] [--check-max-interval MS] [--json]
+                     [--set NAME=VALUE]...
 
 Compiles each CLIF file for this machine with the native Cranelift JIT and executes the
 checks written after its functions, as Cranelift's runtests do:
@@ -55,7 +56,11 @@ Options:
   --metering MODE  none | vanilla | slacked | count | epoch (default slacked)
   --passes LIST    a pipeline replacing the mode's default, e.g. fuel-pinned,fuel-drop-checks
   --check-interval MS
-                   slacked: the asynchronous checker's period (default 1 ms)
+                   slacked: the asynchronous checker's shortest period (default 1 ms)
+  --check-max-interval MS
+                   slacked: its longest period, used while the fuel rate it observes says
+                   the budget cannot run out sooner (default 20 ms; equal to
+                   --check-interval: a fixed period)
   --json           print one JSON object: {"results": [...], "fuelConsumed": N} or
                    {"error": "OutOfFuel" | "Trap", "message": ..., ...}
   --set NAME=VALUE a Cranelift setting (enable_pinned_reg=true, opt_level=speed, ...);
@@ -78,6 +83,7 @@ Examples:
         passes: { type: 'string' },
         json: { type: 'boolean', default: false },
         'check-interval': { type: 'string' },
+        'check-max-interval': { type: 'string' },
       },
     });
     if (values.fn !== undefined) {
@@ -92,12 +98,13 @@ Examples:
           ...(values.passes === undefined ? {} : { passes: values.passes }),
           json: values.json,
           ...(values['check-interval'] === undefined ? {} : { checkIntervalMs: values['check-interval'] }),
+          ...(values['check-max-interval'] === undefined ? {} : { checkMaxIntervalMs: values['check-max-interval'] }),
         },
         parseSettingAssignments(values.set),
         io,
       );
     }
-    const extra = (['fuel', 'passes', 'check-interval'] as const).filter((k) => values[k] !== undefined);
+    const extra = (['fuel', 'passes', 'check-interval', 'check-max-interval'] as const).filter((k) => values[k] !== undefined);
     if (extra.length > 0 || values.json || values.args.length > 0) throw new UsageError(`--${extra[0] ?? (values.json ? 'json' : 'args')} needs --fn`);
     const parsed = optionsSchema.safeParse({ files: positionals });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => i.message).join('; '));
