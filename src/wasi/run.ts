@@ -2,6 +2,10 @@
 // program's output goes to the given sinks, proc_exit becomes the exit code.
 import { basename } from 'node:path';
 import { z } from 'zod';
+import { WASM_RUNTIME_SLOTS } from '../abi/index.js';
+import { profileOptionSchema, type EdgeProfileFile } from '../passes/fuel/place/profile.js';
+import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } from '../passes/profile/edge-counters.js';
+import { RuntimeConfigError } from '../runtime/errors.js';
 import { meteringModeSchema } from '../runtime/metering.js';
 import { OutOfFuel } from '../runtime/errors.js';
 import { compileWasm } from '../wasm/instance.js';
@@ -25,8 +29,18 @@ export const runWasiOptionsSchema = z
     checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
     /** The checker's longest wait while the observed fuel rate allows (default max(20, interval)). */
     checkMaxIntervalMs: z.number().positive().finite().max(60_000).optional(),
+    /**
+     * Measure the edge profile (slacked, count): the code fuel-place would see
+     * (fuel-pinned,fuel-drop-checks) gets a counter per CFG edge, and the report carries the
+     * profile file fuel-place reads.
+     */
+    measureProfile: z.boolean().default(false),
+    /** Slacked, count: fuel-place places the increments by this edge profile (path or object). */
+    profile: profileOptionSchema.optional(),
   })
   .strict();
+
+const PINNED = 'fuel-pinned,fuel-drop-checks';
 export type RunWasiOptions = z.input<typeof runWasiOptionsSchema>;
 
 export interface WasiRunReport {
@@ -37,6 +51,8 @@ export interface WasiRunReport {
   readonly error: string | null;
   readonly message: string | null;
   readonly marks: BenchMarks;
+  /** The measured edge profile (`measureProfile`), else null. */
+  readonly profile: EdgeProfileFile | null;
 }
 
 /** Exit code for a trap or OutOfFuel (what wasmtime's CLI uses for traps). */
@@ -51,16 +67,39 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     stdout: o.stdout,
     stderr: o.stderr,
   });
-  const module = await compileWasm(wasm, o.metering);
-  const instance = await module.instantiate({ imports: host.imports(), checkIntervalMs: o.checkIntervalMs, ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }) });
+  const pinned = o.metering === 'slacked' || o.metering === 'count';
+  if ((o.measureProfile || o.profile !== undefined) && !pinned) throw new RuntimeConfigError('edge profiles apply to the slacked and count modes (the code fuel-place works on)');
+  if (o.measureProfile && o.profile !== undefined) throw new RuntimeConfigError('measure a profile or place by one, not both in one run');
+  let counters: EdgeCounterMap | undefined;
+  const module = await compileWasm(
+    wasm,
+    o.metering,
+    undefined,
+    o.measureProfile
+      ? { pipeline: PINNED, transform: (fns) => (counters = instrumentEdgeCounters(fns, { slot: WASM_RUNTIME_SLOTS.profileCounters })) }
+      : o.profile !== undefined
+        ? { pipeline: `${PINNED},fuel-place${JSON.stringify({ profile: o.profile })}` }
+        : {},
+  );
+  const instance = await module.instantiate({
+    imports: host.imports(),
+    checkIntervalMs: o.checkIntervalMs,
+    ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
+    profileCounters: counters?.counters ?? 0,
+  });
   host.attach(instance);
+  const ended = (r: Omit<WasiRunReport, 'marks' | 'profile'>): WasiRunReport => ({
+    ...r,
+    marks: host.marks,
+    profile: counters === undefined ? null : edgeProfileFromCounts(counters, instance.readProfileCounters()),
+  });
   try {
     const r = await instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: o.fuel });
-    return { exitCode: 0, fuelConsumed: r.fuelConsumed, error: null, message: null, marks: host.marks };
+    return ended({ exitCode: 0, fuelConsumed: r.fuelConsumed, error: null, message: null });
   } catch (error) {
-    if (error instanceof WasiExit) return { exitCode: error.code, fuelConsumed: error.fuelConsumed, error: null, message: null, marks: host.marks };
-    if (error instanceof OutOfFuel) return { exitCode: TRAP_EXIT_CODE, fuelConsumed: null, error: 'OutOfFuel', message: error.message, marks: host.marks };
-    if (error instanceof WasmTrap) return { exitCode: TRAP_EXIT_CODE, fuelConsumed: null, error: error.kind, message: error.message, marks: host.marks };
+    if (error instanceof WasiExit) return ended({ exitCode: error.code, fuelConsumed: error.fuelConsumed, error: null, message: null });
+    if (error instanceof OutOfFuel) return ended({ exitCode: TRAP_EXIT_CODE, fuelConsumed: null, error: 'OutOfFuel', message: error.message });
+    if (error instanceof WasmTrap) return ended({ exitCode: TRAP_EXIT_CODE, fuelConsumed: null, error: error.kind, message: error.message });
     throw error;
   } finally {
     instance.dispose();

@@ -14,11 +14,13 @@ const optionsSchema = z.object({
   env: z.array(z.string().regex(/^[^=]+=/, 'use --env NAME=VALUE')),
   checkInterval: z.coerce.number().positive().max(60_000).optional(),
   checkMaxInterval: z.coerce.number().positive().max(60_000).optional(),
+  profileOut: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
   file: z.string().min(1, 'give the .wasm file'),
   args: z.array(z.string()),
 });
 
-const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval']);
+const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile']);
 
 /** Options may appear anywhere before `--`; everything after it goes to the program verbatim. */
 function split(argv: readonly string[]): { values: Map<string, string[]>; positionals: string[] } {
@@ -50,7 +52,8 @@ export const runWasmCommand: Command = {
   summary: 'Run a WASI program (wasm32-wasi) on the slackfuel runtime under a metering mode',
   help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir PATH]
                           [--invoke NAME] [--report PATH] [--env NAME=VALUE]...
-                          [--check-interval MS] [--check-max-interval MS] [-- ARGS...]
+                          [--check-interval MS] [--check-max-interval MS]
+                          [--profile-out PATH | --profile PATH] [-- ARGS...]
 
 Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
 _start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
@@ -64,6 +67,11 @@ Options:
   --fuel N             fuel budget (vanilla, slacked); default: unlimited
   --dir PATH           directory preopened read-only as "." (default: the current directory)
   --invoke NAME        exported function to run instead of _start (no arguments)
+  --profile-out PATH   slacked, count: measure the edge profile (a counter on every CFG edge of
+                       the code fuel-place works on) and write it to PATH as JSON, the format
+                       fuel-place{profile=PATH} reads
+  --profile PATH       slacked, count: place the increments by this edge profile (fuel-place
+                       with profile=PATH) instead of the static frequency estimate
   --report PATH        write {"exitCode", "fuelConsumed", "error"} as JSON to PATH; error is
                        null, "OutOfFuel" or the wasm trap kind
   --env NAME=VALUE     environment variable for the program (repeatable; default: none)
@@ -77,7 +85,9 @@ Options:
 Examples:
   slackfuel run-wasm tests/fixtures/wasi/wasm/hello.wasm --metering slacked
   slackfuel run-wasm bench/wasm/nbody.wasm 1000 --metering vanilla --fuel 100000000 --report r.json
-  slackfuel run-wasm prog.wasm --dir data -- --flag=3`,
+  slackfuel run-wasm prog.wasm --dir data -- --flag=3
+  slackfuel run-wasm bench/wasm/fib.wasm 30 --metering count --profile-out fib.profile.json
+  slackfuel run-wasm bench/wasm/fib.wasm 30 --metering slacked --profile fib.profile.json`,
   async run(argv, io) {
     const { values, positionals } = split(argv);
     const one = (name: string) => values.get(name)?.at(-1);
@@ -90,11 +100,17 @@ Examples:
       env: values.get('--env') ?? [],
       checkInterval: one('--check-interval'),
       checkMaxInterval: one('--check-max-interval'),
+      profileOut: one('--profile-out'),
+      profile: one('--profile'),
       file: positionals[0] ?? '',
       args: positionals.slice(1),
     });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const o = parsed.data;
+    if (o.profileOut !== undefined && o.profile !== undefined) throw new UsageError('--profile-out measures a profile, --profile places by one: give one of them');
+    if ((o.profileOut !== undefined || o.profile !== undefined) && o.metering !== 'slacked' && o.metering !== 'count') {
+      throw new UsageError('--profile-out and --profile apply to --metering slacked or count');
+    }
     let bytes: Uint8Array;
     try {
       bytes = await readFile(o.file);
@@ -116,7 +132,10 @@ Examples:
       stderr: (b) => io.err(stderr.decode(b, { stream: true })),
       ...(o.checkInterval === undefined ? {} : { checkIntervalMs: o.checkInterval }),
       ...(o.checkMaxInterval === undefined ? {} : { checkMaxIntervalMs: o.checkMaxInterval }),
+      measureProfile: o.profileOut !== undefined,
+      ...(o.profile === undefined ? {} : { profile: resolve(o.profile) }),
     });
+    if (o.profileOut !== undefined && report.profile !== null) await writeFile(o.profileOut, `${JSON.stringify(report.profile, null, 1)}\n`);
     io.out(stdout.decode());
     io.err(stderr.decode());
     if (report.message !== null) io.err(`slackfuel: ${report.error}: ${report.message}\n`);

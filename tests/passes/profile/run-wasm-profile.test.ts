@@ -1,0 +1,37 @@
+// The profile loop from the command line: run-wasm --profile-out measures an edge profile,
+// run-wasm --profile places the increments by it; fuel and output stay those of vanilla.
+import { mkdtemp, readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import test from 'ava';
+import { edgeProfileFileSchema } from '../../../src/passes/fuel/place/profile.js';
+import { runCli } from '../../helpers/cli.js';
+
+const FIB = ['bench/wasm/fib.wasm', '24'];
+
+test('run-wasm --profile-out writes a profile; --profile runs by it with vanilla fuel and output', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'sf-profile-'));
+  const profilePath = join(dir, 'fib.json');
+  const report = (name: string) => join(dir, `${name}.report.json`);
+  const measured = runCli(['run-wasm', ...FIB, '--metering', 'count', '--profile-out', profilePath, '--report', report('measure')]);
+  t.is(measured.code, 0, measured.stderr);
+  const profile = edgeProfileFileSchema.parse(JSON.parse(await readFile(profilePath, 'utf8')));
+  t.true(Object.keys(profile).length > 3, 'the functions that ran are profiled');
+  t.true(Object.values(profile).some((f) => f.entryCount > 1000), 'fib is entered many times');
+  const placed = runCli(['run-wasm', ...FIB, '--metering', 'slacked', '--profile', profilePath, '--report', report('placed')]);
+  const vanilla = runCli(['run-wasm', ...FIB, '--metering', 'vanilla', '--report', report('vanilla')]);
+  t.is(placed.code, 0, placed.stderr);
+  t.is(placed.stdout, vanilla.stdout);
+  t.is(measured.stdout, vanilla.stdout);
+  const fuel = async (name: string) => (JSON.parse(await readFile(report(name), 'utf8')) as { fuelConsumed: number }).fuelConsumed;
+  t.is(await fuel('placed'), await fuel('vanilla'));
+  t.is(await fuel('measure'), await fuel('vanilla'));
+});
+
+test('run-wasm profile flags: usage errors', (t) => {
+  t.is(runCli(['run-wasm', ...FIB, '--metering', 'vanilla', '--profile-out', '/tmp/x.json']).code, 2);
+  t.is(runCli(['run-wasm', ...FIB, '--metering', 'count', '--profile-out', '/tmp/x.json', '--profile', '/tmp/y.json']).code, 2);
+  const missing = runCli(['run-wasm', ...FIB, '--metering', 'slacked', '--profile', '/nonexistent/profile.json']);
+  t.is(missing.code, 1);
+  t.regex(missing.stderr, /cannot read the profile/);
+});
