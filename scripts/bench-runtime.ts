@@ -70,8 +70,9 @@ async function pacedLatency(): Promise<void> {
   const slackedModule = await engine.compile(sum, { metering: 'slacked' });
   const probes: number[] = [];
   // The rate over calls as long as the measured ones (short calls run at another rate).
-  for (let i = 0; i < 5; i++) probes.push(await timed(() => count.call('u0:0', [200_000_000])));
-  const rate = (6 * 200_000_000 + 3) / median(probes);
+  let probeFuel = 0;
+  for (let i = 0; i < 5; i++) probes.push(await timed(async () => (probeFuel = (await count.call('u0:0', [200_000_000])).fuelConsumed ?? 0)));
+  const rate = probeFuel / median(probes);
   count.dispose();
   const crossings = Array.from({ length: samples }, (_, i) => 20 + (100 * i) / Math.max(1, samples - 1));
   console.log(`\nPaced checking: the counter crosses 0 after 20–120 ms; ${samples} samples per setting\n`);

@@ -176,6 +176,8 @@ static void sf_check_handler(int sig, siginfo_t *info, void *context) {
     uint64_t pinned = 0;
     sf_registers(context, &pc, &sp, &pinned);
     uint8_t trap_code = 0;
+    /* Looked up on every check (not only when pinned >= 0), so the periodic checker can pace
+     * itself by the counter; the registry lookup is lock-free (an atomic snapshot). */
     int metered = sf_lookup != NULL && sf_lookup(pc, &trap_code) == 2;
     if (metered && sf_observed_counter != NULL) __atomic_store_n(sf_observed_counter, (int64_t)pinned, __ATOMIC_RELAXED);
     if (metered && (int64_t)pinned >= 0) {

@@ -79,10 +79,20 @@ impl From<slackfuel_frontend::TranslateError> for Failure {
         let translate_kind = error.kind().to_string();
         let (feature, instruction, offset) = match error {
             E::Invalid { offset, .. } => (None, None, Some(offset)),
-            E::Unsupported { feature, instruction, offset } => (Some(feature), Some(instruction), Some(offset)),
+            E::Unsupported {
+                feature,
+                instruction,
+                offset,
+            } => (Some(feature), Some(instruction), Some(offset)),
             E::InvalidOptions { .. } => (None, None, None),
         };
-        Failure::TranslateError { message, translate_kind, feature, instruction, offset }
+        Failure::TranslateError {
+            message,
+            translate_kind,
+            feature,
+            instruction,
+            offset,
+        }
     }
 }
 

@@ -146,7 +146,11 @@ pub fn instantiate(
 pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
     guard(|| {
         let options: slackfuel_frontend::TranslateOptions = serde_json::from_str(&options)
-            .map_err(|e| Failure::from(slackfuel_frontend::TranslateError::InvalidOptions { message: e.to_string() }))?;
+            .map_err(|e| {
+                Failure::from(slackfuel_frontend::TranslateError::InvalidOptions {
+                    message: e.to_string(),
+                })
+            })?;
         Ok(slackfuel_frontend::translate(&wasm, &options)?.to_json())
     })
 }

@@ -15,9 +15,9 @@ use napi::{Env, JsDeferred};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicBool, AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// The vmctx layout, as `src/abi/vmctx-layout.ts` serialises it. Offsets are in bytes.
@@ -303,6 +303,8 @@ struct Liveness(Arc<ThreadHandle>);
 
 impl Drop for Liveness {
     fn drop(&mut self) {
+        // SAFETY: a null slot makes the handler store nothing (this runs on the wasm thread).
+        unsafe { signals::set_observed_counter(std::ptr::null_mut()) };
         let mut guard = self.0.thread.lock().unwrap_or_else(|p| p.into_inner());
         *guard = None;
     }
@@ -424,13 +426,14 @@ fn worker(
     jobs: Receiver<Job>,
     handle: Arc<ThreadHandle>,
 ) {
+    // SAFETY: the slot lives in the Arc'd handle, which Liveness keeps alive until it clears
+    // the slot again as the thread exits; the C handler and the checker access it only
+    // atomically. Set before the thread id is published, so no check finds it unset.
+    unsafe { signals::set_observed_counter(handle.observed.as_ptr()) };
     {
         let mut guard = handle.thread.lock().unwrap_or_else(|p| p.into_inner());
         *guard = Some(signals::current_thread());
     }
-    // SAFETY: the slot lives in the Arc'd handle, which Liveness keeps alive for the rest of
-    // this thread's life; the C handler and the checker access it only atomically.
-    unsafe { signals::set_observed_counter(handle.observed.as_ptr()) };
     LIVENESS.with(|cell| *cell.borrow_mut() = Some(Liveness(handle)));
     WORKER.with(|cell| {
         *cell.borrow_mut() = Some(WorkerState {
@@ -639,7 +642,9 @@ impl NativeInstance {
     pub fn write_memory(&self, offset: f64, bytes: Buffer) -> napi::Result<()> {
         let state = self.wasm_state()?;
         let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
-        guard.write(offset as usize, &bytes).map_err(failure_to_napi)
+        guard
+            .write(offset as usize, &bytes)
+            .map_err(failure_to_napi)
     }
 
     /// The edge-profile counters of an instrumented wasm instance, little-endian u64s (same
@@ -694,25 +699,47 @@ fn failure_to_napi(failure: Failure) -> napi::Error {
     napi::Error::from_reason(failure.message())
 }
 
+/// The stop flag of a periodic checker, with a condition variable so stopping wakes it.
+struct StopSignal {
+    stopped: Mutex<bool>,
+    wake: Condvar,
+}
+
+impl StopSignal {
+    /// Waits up to `timeout`; true once stopped.
+    fn wait(&self, timeout: Duration) -> bool {
+        let guard = self.stopped.lock().unwrap_or_else(|p| p.into_inner());
+        let (guard, _) = self
+            .wake
+            .wait_timeout_while(guard, timeout, |stopped| !*stopped)
+            .unwrap_or_else(|p| p.into_inner());
+        *guard
+    }
+
+    fn stop(&self) {
+        *self.stopped.lock().unwrap_or_else(|p| p.into_inner()) = true;
+        self.wake.notify_all();
+    }
+}
+
 struct Periodic {
-    stop: Arc<AtomicBool>,
+    stop: Arc<StopSignal>,
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
 impl Drop for Periodic {
     fn drop(&mut self) {
-        // Not joined: the timer may be asleep for a whole interval, and the main thread must not
-        // wait for it. It holds only the Arc'd handle, which stays safe after the wasm thread
-        // exits, and it ends at its next wake-up.
-        self.stop.store(true, Ordering::SeqCst);
+        // Wakes the timer, which sends nothing more and ends; not joined, so the caller never
+        // waits for it.
+        self.stop.stop();
         drop(self.thread.take());
     }
 }
 
 /// Paces periodic checks by the fuel rate: the time until the budget could run out, at the
-/// rate observed between the last two checks, halved, between `min` and `max`. Without two
-/// fresh observations of metered code (the thread is in host code, a new call began) it
-/// checks every `min`. The outcome never depends on the pace (design.md): only how late an
+/// rate observed between the last two checks, halved, between `min` and `max`. When the last
+/// check saw no metered code, or saw no progress since the one before (the thread is in host
+/// code, a new call began), it checks every `min`. The outcome never depends on the pace (design.md): only how late an
 /// exhausted budget is noticed does, at most `max` (plus one `min`) when the rate jumps, about
 /// `min` when it is steady.
 struct Pacer {
@@ -773,7 +800,10 @@ impl FuelChecker {
             )));
         }
         self.periodic = None;
-        let stop = Arc::new(AtomicBool::new(false));
+        let stop = Arc::new(StopSignal {
+            stopped: Mutex::new(false),
+            wake: Condvar::new(),
+        });
         let handle = Arc::clone(&self.handle);
         handle.observed.store(UNOBSERVED, Ordering::Relaxed);
         let flag = Arc::clone(&stop);
@@ -787,8 +817,7 @@ impl FuelChecker {
             .spawn(move || {
                 let mut wait = pacer.min;
                 let mut previous: Option<Instant> = None;
-                while !flag.load(Ordering::SeqCst) {
-                    std::thread::sleep(wait);
+                while !flag.wait(wait) {
                     // What the previous check saw, then the next check.
                     let seen = handle.observed.load(Ordering::Relaxed);
                     let now = Instant::now();

@@ -118,7 +118,7 @@ pub struct WasmSetup {
     #[serde(default)]
     pub profile_counters: usize,
     #[serde(default)]
-    pub profile_counters_pointer: usize,
+    pub profile_counters_pointer: Option<usize>,
 }
 
 /// At most 2^24 counters (128 MiB): far more edges than any module has.
@@ -220,8 +220,16 @@ impl WasmState {
         let imports_base = imported_functions.as_mut_ptr().cast::<u8>();
         for (i, name) in setup.imported_functions.iter().enumerate() {
             let record = i * r.imported_function_stride;
-            write_at(imports_base, record + r.imported_function_code, address(name)?);
-            write_at(imports_base, record + r.imported_function_vmctx, vmctx as u64);
+            write_at(
+                imports_base,
+                record + r.imported_function_code,
+                address(name)?,
+            );
+            write_at(
+                imports_base,
+                record + r.imported_function_vmctx,
+                vmctx as u64,
+            );
         }
         let mut imported_globals = words(setup.globals.len() * 8);
         for (i, g) in setup.globals.iter().enumerate() {
@@ -263,9 +271,32 @@ impl WasmState {
                 setup.profile_counters
             )));
         }
-        if setup.profile_counters > 0 && setup.profile_counters_pointer + 8 > setup.vmctx_bytes {
-            return Err(Failure::call("the profile counter pointer lies outside the vmctx"));
-        }
+        let counters_slot = match (setup.profile_counters, setup.profile_counters_pointer) {
+            (0, _) => None,
+            (_, None) => {
+                return Err(Failure::call(
+                    "profile counters need profileCountersPointer",
+                ));
+            }
+            (_, Some(slot)) => {
+                let taken = [
+                    setup.state_pointer,
+                    setup.builtins_pointer,
+                    r.tables_pointer,
+                    r.func_refs_pointer,
+                    r.imported_functions_pointer,
+                ];
+                if slot % 8 != 0
+                    || slot + 8 > r.globals.min(setup.vmctx_bytes)
+                    || taken.contains(&slot)
+                {
+                    return Err(Failure::call(format!(
+                        "the profile counter pointer vmctx+{slot} is misaligned, outside the fixed vmctx, or taken"
+                    )));
+                }
+                Some(slot)
+            }
+        };
         let mut state = WasmState {
             memory: vec![0u8; (pages * PAGE) as usize],
             max_pages,
@@ -323,20 +354,20 @@ impl WasmState {
             }
         }
         state.publish(vmctx);
-        write_at(
-            vmctx,
-            r.func_refs_pointer,
-            state.func_refs.as_ptr() as u64,
-        );
+        write_at(vmctx, r.func_refs_pointer, state.func_refs.as_ptr() as u64);
         write_at(
             vmctx,
             r.imported_functions_pointer,
             state.imported_functions.as_ptr() as u64,
         );
-        write_at(vmctx, setup.builtins_pointer, state.builtins.as_ptr() as u64);
-        if setup.profile_counters > 0 {
+        write_at(
+            vmctx,
+            setup.builtins_pointer,
+            state.builtins.as_ptr() as u64,
+        );
+        if let Some(slot) = counters_slot {
             let counters = state.profile_counters.as_mut_ptr() as u64;
-            write_at(vmctx, setup.profile_counters_pointer, counters);
+            write_at(vmctx, slot, counters);
         }
         register_state_offset(setup.state_pointer)?;
         let shared = Arc::new(Mutex::new(state));
@@ -351,8 +382,16 @@ impl WasmState {
         let r = &self.records;
         let base = self.table_records.as_mut_ptr().cast::<u8>();
         for (i, t) in self.tables.iter_mut().enumerate() {
-            write_at(base, i * r.table_stride + r.table_base, t.elements.as_mut_ptr() as u64);
-            write_at(base, i * r.table_stride + r.table_length, t.elements.len() as u64);
+            write_at(
+                base,
+                i * r.table_stride + r.table_base,
+                t.elements.as_mut_ptr() as u64,
+            );
+            write_at(
+                base,
+                i * r.table_stride + r.table_length,
+                t.elements.len() as u64,
+            );
         }
         write_at(vmctx, r.tables_pointer, self.table_records.as_ptr() as u64);
     }
@@ -360,12 +399,17 @@ impl WasmState {
     /// A copy of `len` bytes of linear memory at `offset`.
     pub fn read(&self, offset: usize, len: usize) -> NativeResult<Vec<u8>> {
         let end = offset.checked_add(len).filter(|&e| e <= self.memory.len());
-        end.map(|e| self.memory[offset..e].to_vec())
-            .ok_or_else(|| Failure::call(format!("memory read of {len} bytes at {offset} is out of bounds")))
+        end.map(|e| self.memory[offset..e].to_vec()).ok_or_else(|| {
+            Failure::call(format!(
+                "memory read of {len} bytes at {offset} is out of bounds"
+            ))
+        })
     }
 
     pub fn write(&mut self, offset: usize, bytes: &[u8]) -> NativeResult<()> {
-        let end = offset.checked_add(bytes.len()).filter(|&e| e <= self.memory.len());
+        let end = offset
+            .checked_add(bytes.len())
+            .filter(|&e| e <= self.memory.len());
         match end {
             Some(e) => {
                 self.memory[offset..e].copy_from_slice(bytes);
@@ -382,11 +426,16 @@ impl WasmState {
         self.memory.len()
     }
 
-    /// The profile counters as little-endian u64s (empty without profiling).
+    /// The profile counters as little-endian u64s (empty without profiling). JIT code writes
+    /// them through a raw pointer, so they are read the same way (a snapshot if a call runs).
     pub fn profile_counter_bytes(&self) -> Vec<u8> {
-        self.profile_counters
-            .iter()
-            .flat_map(|c| c.to_le_bytes())
+        let base = self.profile_counters.as_ptr();
+        (0..self.profile_counters.len())
+            .flat_map(|i| {
+                // SAFETY: i is in bounds of the boxed slice, which lives as long as self; the
+                // only other access is aligned u64 stores by the instance's code.
+                unsafe { std::ptr::read_volatile(base.add(i)) }.to_le_bytes()
+            })
             .collect()
     }
 
@@ -457,12 +506,14 @@ extern "C" fn memory_grow(vmctx: *mut u8, _mem: u32, delta: u32) -> u32 {
 }
 
 extern "C" fn memory_fill(vmctx: *mut u8, _mem: u32, dst: u64, value: u32, len: u64) -> u8 {
-    with_state(vmctx, |s, _| match WasmState::range(s.memory.len(), dst, len) {
-        Some(r) => {
-            s.memory[r].fill(value as u8);
-            1
+    with_state(vmctx, |s, _| {
+        match WasmState::range(s.memory.len(), dst, len) {
+            Some(r) => {
+                s.memory[r].fill(value as u8);
+                1
+            }
+            None => s.fail("heap_oob"),
         }
-        None => s.fail("heap_oob"),
     })
 }
 
@@ -479,9 +530,20 @@ extern "C" fn memory_copy(vmctx: *mut u8, _dm: u32, dst: u64, _sm: u32, src: u64
     })
 }
 
-extern "C" fn memory_init(vmctx: *mut u8, _mem: u32, data: u32, dst: u64, src: u32, len: u32) -> u8 {
+extern "C" fn memory_init(
+    vmctx: *mut u8,
+    _mem: u32,
+    data: u32,
+    dst: u64,
+    src: u32,
+    len: u32,
+) -> u8 {
     with_state(vmctx, |s, _| {
-        let segment_len = s.data.get(data as usize).and_then(|d| d.as_ref()).map_or(0, Vec::len);
+        let segment_len = s
+            .data
+            .get(data as usize)
+            .and_then(|d| d.as_ref())
+            .map_or(0, Vec::len);
         let d = WasmState::range(s.memory.len(), dst, len as u64);
         let r = WasmState::range(segment_len, src as u64, len as u64);
         match (d, r) {
@@ -556,7 +618,14 @@ extern "C" fn table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, src: u32, l
     })
 }
 
-extern "C" fn table_init(vmctx: *mut u8, table: u32, elem: u32, dst: u32, src: u32, len: u32) -> u8 {
+extern "C" fn table_init(
+    vmctx: *mut u8,
+    table: u32,
+    elem: u32,
+    dst: u32,
+    src: u32,
+    len: u32,
+) -> u8 {
     with_state(vmctx, |s, _| {
         let items: Vec<u64> = s
             .elements

@@ -13,8 +13,6 @@ export interface MeasuredProfile {
   readonly profile: EdgeProfileFile;
   /** Counters the run maintained (entries plus edges, all functions). */
   readonly counters: number;
-  /** Edge executions counted, all functions. */
-  readonly edgeExecutions: number;
 }
 
 export async function measureEdgeProfile(program: BenchProgram, engine: Engine, expectedStdout: string): Promise<MeasuredProfile> {
@@ -23,14 +21,14 @@ export async function measureEdgeProfile(program: BenchProgram, engine: Engine, 
     pipeline: PINNED_PIPELINE,
     transform: (functions) => {
       map = instrumentEdgeCounters(functions, { slot: WASM_RUNTIME_SLOTS.profileCounters });
+      return { profileCounters: map.counters };
     },
   });
   if (map === undefined) throw new BenchRunError(`${program.name}: no functions to profile`);
   const r = await runOnce(module, program.args, `${program.name}.wasm`, program.dir, map.counters);
+  if (r.exitCode !== 0) throw new BenchRunError(`${program.name}: the profiling run exited with ${r.exitCode}`);
   if (r.stdout !== expectedStdout) throw new BenchRunError(`${program.name}: the profiling run printed something else than none`);
-  const edgeCounters = new Set(map.functions.flatMap((f) => f.edges.map((e) => e.counter)));
-  const edgeExecutions = r.profileCounts.reduce((s, c, i) => (edgeCounters.has(i) ? s + c : s), 0);
-  return { profile: edgeProfileFromCounts(map, r.profileCounts), counters: map.counters, edgeExecutions };
+  return { profile: edgeProfileFromCounts(map, r.profileCounts), counters: map.counters };
 }
 
 /** The placed pipeline with fuel-place fed `profile`, counting increments (fuel = increments run). */

@@ -2,7 +2,7 @@
 // CLIF goes through. The runtime's `slacked` default already adds fuel-place; the benchmark
 // separates the two so the cost of pinning and the gain of placement show apart.
 import { z } from 'zod';
-import type { MeteringMode } from '../runtime/metering.js';
+import { PINNED_FUEL_PIPELINE, type MeteringMode } from '../runtime/metering.js';
 
 export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked', 'slacked-placed', 'count'] as const;
 export const benchModeSchema = z.enum(BENCH_MODES);
@@ -19,8 +19,8 @@ export interface BenchModeSpec {
   readonly increments: 'as-wasmtime' | 'placed' | '';
 }
 
-export const PINNED_PIPELINE = 'fuel-pinned,fuel-drop-checks';
-const PINNED = PINNED_PIPELINE;
+export { PINNED_FUEL_PIPELINE as PINNED_PIPELINE } from '../runtime/metering.js';
+const PINNED = PINNED_FUEL_PIPELINE;
 const PLACED = `${PINNED},fuel-place`;
 
 export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {

@@ -27,7 +27,7 @@ export async function runOnce(module: WasmModule, args: readonly string[], progr
   const chunks: Uint8Array[] = [];
   const host = new WasiHost({ args: [programName, ...args], env: {}, preopen: dir, stdout: (b) => chunks.push(b.slice()), stderr: () => {} });
   const t0 = process.hrtime.bigint();
-  const instance = await module.instantiate({ imports: host.imports(), profileCounters });
+  const instance = await module.instantiate({ imports: host.imports(), ...(profileCounters > 0 ? { profileCounters } : {}) });
   const t1 = process.hrtime.bigint();
   host.attach(instance);
   let exitCode = 0;
@@ -46,7 +46,7 @@ export async function runOnce(module: WasmModule, args: readonly string[], progr
       throw error;
     }
   } finally {
-    if (profileCounters > 0) profileCounts = instance.readProfileCounters();
+    if (profileCounters > 0 || module.profileCounters > 0) profileCounts = instance.readProfileCounters();
     instance.dispose();
   }
   const t2 = process.hrtime.bigint();

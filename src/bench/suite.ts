@@ -43,8 +43,6 @@ export interface BenchmarkResult {
   readonly modes: Partial<Record<BenchMode, ModeResult>>;
   /** Increments executed with fuel-place fed the measured edge profile (null if not measured). */
   readonly profiledIncrements: number | null;
-  /** Edge executions the profiling run counted (null if not measured). */
-  readonly profiledEdges: number | null;
 }
 
 export interface BenchReport {
@@ -159,11 +157,9 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
     increments[kind] = await countIncrements(program, INCREMENT_PIPELINES[kind], engine);
   }
   let profiledIncrements: number | null = null;
-  let profiledEdges: number | null = null;
   if (o.profile && increments.placed !== undefined) {
     o.progress(`${step} ${program.name}: measure the edge profile`);
     const measured = await measureEdgeProfile(program, engine, base.stdout);
-    profiledEdges = measured.edgeExecutions;
     o.progress(`${step} ${program.name}: count increments (placed with the profile)`);
     profiledIncrements = await countIncrements(program, profiledIncrementsPipeline(measured.profile), engine);
   }
@@ -187,7 +183,7 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
       nativeMs: r.instantiateMs,
     };
   }
-  return { name: program.name, modes, profiledIncrements, profiledEdges };
+  return { name: program.name, modes, profiledIncrements };
 }
 
 /** Measures every program under every mode; throws BenchMismatch when outputs or fuel differ. */

@@ -28,3 +28,12 @@ export { dropFuelChecks, fuelDropChecksOptionsSchema, fuelDropChecksPass, type D
 export * from './fuel/web/index.js';
 export { fuelPlacePass, fuelPlaceOptionsSchema, type FuelPlaceOptions } from './fuel/fuel-place.js';
 export { placeFuel, FuelPlaceError } from './fuel/place/index.js';
+export {
+  edgeCounterOptionsSchema,
+  edgeProfileFromCounts,
+  instrumentEdgeCounters,
+  type EdgeCounterMap,
+  type EdgeCounterOptions,
+  type FunctionCounters,
+} from './profile/edge-counters.js';
+export { edgeProfileFileSchema, loadProfile, type EdgeProfileFile, type FunctionProfile } from './fuel/place/profile.js';

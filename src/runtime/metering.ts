@@ -16,6 +16,9 @@ export const meteringModeSchema = z.enum(['none', 'vanilla', 'slacked', 'count',
 export type MeteringMode = z.infer<typeof meteringModeSchema>;
 export const METERING_MODES: readonly MeteringMode[] = meteringModeSchema.options;
 
+/** The passes that turn Wasmtime's fuel into the pinned-register form, before any placement. */
+export const PINNED_FUEL_PIPELINE = 'fuel-pinned,fuel-drop-checks';
+
 /** Where each mode keeps the counter at run time. */
 export function fuelConvention(mode: MeteringMode): FuelConvention {
   return mode === 'slacked' || mode === 'count' ? 'pinned' : 'memory';
@@ -42,7 +45,7 @@ export async function defaultPipeline(mode: MeteringMode): Promise<string> {
     case 'slacked':
     case 'count': {
       await loadOptional();
-      return defaultRegistry.has('fuel-place') ? 'fuel-pinned,fuel-drop-checks,fuel-place' : 'fuel-pinned,fuel-drop-checks';
+      return defaultRegistry.has('fuel-place') ? `${PINNED_FUEL_PIPELINE},fuel-place` : PINNED_FUEL_PIPELINE;
     }
     case 'none':
       return 'fuel-strip';

@@ -34,6 +34,11 @@ export interface WasiOptions {
   readonly stderr: (bytes: Uint8Array) => void;
   /** Bytes the program reads from fd 0 (default: none, end of file at once). */
   readonly stdin?: Uint8Array;
+  /**
+   * Fills random_get's buffer (default: the OS's random bytes). A seeded source makes runs
+   * whose control flow depends on the bytes reproducible, fuel included.
+   */
+  readonly random?: (bytes: Uint8Array) => void;
 }
 
 interface OpenFile {
@@ -289,7 +294,7 @@ export class WasiHost {
     },
     random_get: (ptr, len) => {
       const bytes = new Uint8Array(u32(len));
-      randomFillSync(bytes);
+      (this.options.random ?? randomFillSync)(bytes);
       this.#mem.writeMemory(u32(ptr), bytes);
       return ERRNO.success;
     },

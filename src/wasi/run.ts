@@ -3,11 +3,11 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { WASM_RUNTIME_SLOTS } from '../abi/index.js';
-import { profileOptionSchema, type EdgeProfileFile } from '../passes/fuel/place/profile.js';
+import { loadProfile, profileOptionSchema, type EdgeProfileFile } from '../passes/fuel/place/profile.js';
 import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } from '../passes/profile/edge-counters.js';
-import { RuntimeConfigError } from '../runtime/errors.js';
-import { meteringModeSchema } from '../runtime/metering.js';
-import { OutOfFuel } from '../runtime/errors.js';
+import { OutOfFuel, RuntimeConfigError } from '../runtime/errors.js';
+import { meteringModeSchema, PINNED_FUEL_PIPELINE } from '../runtime/metering.js';
+import type { Function } from '../ir/index.js';
 import { compileWasm } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
 import { WasiExit, WasiHost, type BenchMarks } from './host.js';
@@ -26,6 +26,8 @@ export const runWasiOptionsSchema = z
     invoke: z.string().default('_start'),
     stdout: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     stderr: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
+    /** random_get's source (default: the OS's random bytes); see WasiOptions.random. */
+    random: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function').optional(),
     checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
     /** The checker's longest wait while the observed fuel rate allows (default max(20, interval)). */
     checkMaxIntervalMs: z.number().positive().finite().max(60_000).optional(),
@@ -40,7 +42,6 @@ export const runWasiOptionsSchema = z
   })
   .strict();
 
-const PINNED = 'fuel-pinned,fuel-drop-checks';
 export type RunWasiOptions = z.input<typeof runWasiOptionsSchema>;
 
 export interface WasiRunReport {
@@ -51,7 +52,10 @@ export interface WasiRunReport {
   readonly error: string | null;
   readonly message: string | null;
   readonly marks: BenchMarks;
-  /** The measured edge profile (`measureProfile`), else null. */
+  /**
+   * The measured edge profile (`measureProfile`), else null. After a trap or OutOfFuel it
+   * covers the run up to that point.
+   */
   readonly profile: EdgeProfileFile | null;
 }
 
@@ -66,42 +70,59 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     preopen: o.dir,
     stdout: o.stdout,
     stderr: o.stderr,
+    ...(o.random === undefined ? {} : { random: o.random }),
   });
   const pinned = o.metering === 'slacked' || o.metering === 'count';
   if ((o.measureProfile || o.profile !== undefined) && !pinned) throw new RuntimeConfigError('edge profiles apply to the slacked and count modes (the code fuel-place works on)');
   if (o.measureProfile && o.profile !== undefined) throw new RuntimeConfigError('measure a profile or place by one, not both in one run');
   let counters: EdgeCounterMap | undefined;
+  const instrument = (fns: readonly Function[]) => {
+    counters = instrumentEdgeCounters(fns, { slot: WASM_RUNTIME_SLOTS.profileCounters });
+    return { profileCounters: counters.counters };
+  };
   const module = await compileWasm(
     wasm,
     o.metering,
     undefined,
     o.measureProfile
-      ? { pipeline: PINNED, transform: (fns) => (counters = instrumentEdgeCounters(fns, { slot: WASM_RUNTIME_SLOTS.profileCounters })) }
+      ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }
       : o.profile !== undefined
-        ? { pipeline: `${PINNED},fuel-place${JSON.stringify({ profile: o.profile })}` }
+        ? // Loaded once here: a path in the pipeline would be read again for every function.
+          { pipeline: `${PINNED_FUEL_PIPELINE},fuel-place${JSON.stringify({ profile: loadProfile(o.profile) })}` }
         : {},
   );
   const instance = await module.instantiate({
     imports: host.imports(),
     checkIntervalMs: o.checkIntervalMs,
     ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
-    profileCounters: counters?.counters ?? 0,
   });
   host.attach(instance);
-  const ended = (r: Omit<WasiRunReport, 'marks' | 'profile'>): WasiRunReport => ({
-    ...r,
-    marks: host.marks,
-    profile: counters === undefined ? null : edgeProfileFromCounts(counters, instance.readProfileCounters()),
-  });
   try {
-    const r = await instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: o.fuel });
-    return ended({ exitCode: 0, fuelConsumed: r.fuelConsumed, error: null, message: null });
-  } catch (error) {
-    if (error instanceof WasiExit) return ended({ exitCode: error.code, fuelConsumed: error.fuelConsumed, error: null, message: null });
-    if (error instanceof OutOfFuel) return ended({ exitCode: TRAP_EXIT_CODE, fuelConsumed: null, error: 'OutOfFuel', message: error.message });
-    if (error instanceof WasmTrap) return ended({ exitCode: TRAP_EXIT_CODE, fuelConsumed: null, error: error.kind, message: error.message });
-    throw error;
+    const outcome = await runToEnd(() => instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: o.fuel }));
+    let profile: EdgeProfileFile | null = null;
+    if (counters !== undefined) {
+      try {
+        profile = edgeProfileFromCounts(counters, instance.readProfileCounters());
+      } catch (error) {
+        const how = outcome.error ?? `exit code ${outcome.exitCode}`;
+        throw new RuntimeConfigError(`the run ended (${how}), but its profile counters could not be read: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    return { ...outcome, marks: host.marks, profile };
   } finally {
     instance.dispose();
+  }
+}
+
+/** How a call ended: its exit code and fuel, or the trap or OutOfFuel that stopped it. */
+async function runToEnd(call: () => Promise<{ fuelConsumed: number | null }>): Promise<Omit<WasiRunReport, 'marks' | 'profile'>> {
+  try {
+    const r = await call();
+    return { exitCode: 0, fuelConsumed: r.fuelConsumed, error: null, message: null };
+  } catch (error) {
+    if (error instanceof WasiExit) return { exitCode: error.code, fuelConsumed: error.fuelConsumed, error: null, message: null };
+    if (error instanceof OutOfFuel) return { exitCode: TRAP_EXIT_CODE, fuelConsumed: null, error: 'OutOfFuel', message: error.message };
+    if (error instanceof WasmTrap) return { exitCode: TRAP_EXIT_CODE, fuelConsumed: null, error: error.kind, message: error.message };
+    throw error;
   }
 }

@@ -33,8 +33,11 @@ export const wasmInstantiateOptionsSchema = z
     runStart: z.boolean().default(true),
     /** Fuel for the start function. */
     startFuel: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
-    /** Zeroed i64 counters for code instrumented by `instrumentEdgeCounters` (0: none). */
-    profileCounters: z.number().int().nonnegative().max(2 ** 24).default(0),
+    /**
+     * Zeroed i64 counters for code instrumented by `instrumentEdgeCounters` (default: as many
+     * as the module's code writes; fewer is an error).
+     */
+    profileCounters: z.number().int().nonnegative().max(2 ** 24).optional(),
   })
   .strict();
 export type WasmInstantiateOptions = z.input<typeof wasmInstantiateOptionsSchema>;
@@ -233,6 +236,8 @@ export class WasmModule {
     readonly layout: WasmVmctxLayout,
     /** Time the fuel pipeline took in TypeScript (0 when the mode has none). */
     readonly pipelineMs: number = 0,
+    /** Profile counters the code writes (its `transform` instrumented it); instances get at least these. */
+    readonly profileCounters: number = 0,
   ) {}
 
   get metering(): MeteringMode {
@@ -257,10 +262,11 @@ export interface CompileWasmOptions {
    */
   readonly pipeline?: string;
   /**
-   * Runs on the CLIF of the module's functions after the pipeline, before compilation (the
-   * benchmark adds edge counters with it: `instrumentEdgeCounters`).
+   * Runs on the CLIF of the module's functions after the pipeline, before compilation. Code that
+   * writes profile counters (`instrumentEdgeCounters`) must say how many: return
+   * `{ profileCounters: map.counters }`, and every instance gets that many.
    */
-  readonly transform?: (functions: readonly Function[]) => void;
+  readonly transform?: (functions: readonly Function[]) => void | { readonly profileCounters: number };
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -273,7 +279,8 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const started = performance.now();
   await applyPipeline(functions, pipeline);
   const pipelineMs = performance.now() - started;
-  options.transform?.(functions);
+  const transformed = options.transform?.(functions);
+  const profileCounters = transformed === undefined ? 0 : z.number().int().nonnegative().max(2 ** 24).parse(transformed.profileCounters);
   const used = new Set<string>();
   for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
   const shims = builtinShims(translated, used);
@@ -296,7 +303,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     definedNames: shims.names,
     hostImports,
   });
-  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs);
+  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters);
 }
 
 export interface WasmCallResult {
@@ -329,7 +336,11 @@ export class WasmInstance {
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
         hostImports[`%sf_import_${i}`] = f;
       });
-    const setup = instanceSetup(t, module.layout, o.globals, o.profileCounters);
+    const counters = o.profileCounters ?? module.profileCounters;
+    if (counters < module.profileCounters) {
+      throw new RuntimeConfigError(`the module's code writes ${module.profileCounters} profile counters; profileCounters ${counters} is too few`);
+    }
+    const setup = instanceSetup(t, module.layout, o.globals, counters);
     const m = module.module;
     const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
     const { instance, native } = withSetup.instantiateWithNative({ imports: hostImports, memoryBytes: 0, stackBytes: o.stackBytes, checkIntervalMs: o.checkIntervalMs, ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }) });

@@ -135,7 +135,10 @@ Examples:
       measureProfile: o.profileOut !== undefined,
       ...(o.profile === undefined ? {} : { profile: resolve(o.profile) }),
     });
-    if (o.profileOut !== undefined && report.profile !== null) await writeFile(o.profileOut, `${JSON.stringify(report.profile, null, 1)}\n`);
+    if (o.profileOut !== undefined && report.profile !== null) {
+      await writeFile(o.profileOut, `${JSON.stringify(report.profile, null, 1)}\n`);
+      if (report.error !== null) io.err(`slackfuel: the profile in ${o.profileOut} covers the run up to the ${report.error}\n`);
+    }
     io.out(stdout.decode());
     io.err(stderr.decode());
     if (report.message !== null) io.err(`slackfuel: ${report.error}: ${report.message}\n`);

@@ -29,6 +29,8 @@ import type { EdgeProfileFile } from '../fuel/place/profile.js';
 export interface FunctionCounters {
   /** Printed name (`u0:6`, `%f`), the key of the profile file. */
   readonly name: string;
+  /** The entry block, and the counter of how often the function was entered. */
+  readonly entryBlock: number;
   readonly entry: number;
   /** One per edge (parallel edges each have their own). */
   readonly edges: readonly { readonly from: number; readonly to: number; readonly counter: number }[];
@@ -38,7 +40,7 @@ export interface EdgeCounterMap {
   /** Size of the counter array the run needs. */
   readonly counters: number;
   readonly functions: readonly FunctionCounters[];
-  /** Functions left alone, and why (no vmctx parameter, legacy fall-through). */
+  /** Functions left alone, and why (no vmctx parameter, legacy-dialect branches). */
   readonly skipped: readonly { readonly name: string; readonly reason: string }[];
 }
 
@@ -69,17 +71,27 @@ function bump(cursor: Cursor, vmctx: Value, slot: number, counter: number): void
   cursor.store(flags, next, base, offset);
 }
 
-/** The branch instructions of `block` in order, and whether its last one ends it. */
-function branches(fn: Function, block: Block): { insts: Inst[]; fallsThrough: boolean } {
-  const insts: Inst[] = [];
-  let last: Inst | undefined;
+/**
+ * The branch of `block`: its terminator when that has destinations. `legacy` when the block is
+ * in the legacy dialect's shape — a branch that is not the last instruction (`brz` + `jump`),
+ * one that falls through, a flags `brif`, or a `br_table` through a jump table — which this
+ * instrumentation does not handle (`modernize` rewrites all of them).
+ */
+function terminatorBranch(fn: Function, block: Block): { inst: Inst | undefined; legacy: boolean } {
+  let found: Inst | undefined;
+  let legacy = false;
   for (const inst of fn.layout.blockInsts(block)) {
-    last = inst;
-    if (branchDestinations(fn.dfg.insts[inst]!).length > 0) insts.push(inst);
+    const data = fn.dfg.insts[inst]!;
+    if ((data.opcode === 'brif' && data.cond !== '') || (data.opcode === 'br_table' && data.legacyRef >= 0)) legacy = true;
+    if (branchDestinations(data).length > 0) {
+      if (found !== undefined || inst !== fn.layout.lastInst(block)) legacy = true;
+      found = inst;
+    }
   }
+  const last = fn.layout.lastInst(block);
   const info = last === undefined ? undefined : opcodeInfo(fn.dfg.insts[last]!.opcode);
-  const fallsThrough = info !== undefined && info.isBranch && !info.isTerminator && !info.isReturn;
-  return { insts, fallsThrough };
+  if (info !== undefined && info.isBranch && !info.isTerminator && !info.isReturn) legacy = true;
+  return { inst: found, legacy };
 }
 
 /**
@@ -104,10 +116,13 @@ export function instrumentEdgeCounters(functions: readonly Function[], options: 
       continue;
     }
     const blocks = fn.layout.blockList();
-    const shapes = blocks.map((b) => ({ block: b, ...branches(fn, b) }));
-    const legacy = shapes.find((s) => s.fallsThrough);
+    const shapes = blocks.map((b) => {
+      const { inst, legacy } = terminatorBranch(fn, b);
+      return { block: b, insts: inst === undefined ? [] : [inst], legacy };
+    });
+    const legacy = shapes.find((s) => s.legacy);
     if (legacy !== undefined) {
-      skipped.push({ name, reason: `block${legacy.block} falls through (legacy dialect): run modernize first` });
+      skipped.push({ name, reason: `block${legacy.block} branches in the legacy dialect: run modernize first` });
       continue;
     }
     // An edge passing try_call results cannot be split; its count is taken at the top of its
@@ -126,6 +141,9 @@ export function instrumentEdgeCounters(functions: readonly Function[], options: 
     for (const { block, insts } of shapes) {
       const total = insts.reduce((n, inst) => n + branchDestinations(fn.dfg.insts[inst]!).length, 0);
       for (const inst of insts) {
+        // A try_call's edges are taken only if the callee returns or throws to it: never count
+        // them before the call.
+        const isCall = opcodeInfo(fn.dfg.insts[inst]!.opcode)?.isCall ?? false;
         const calls = branchDestinations(fn.dfg.insts[inst]!);
         for (let index = 0; index < calls.length; index++) {
           const to = calls[index]!.block;
@@ -133,7 +151,7 @@ export function instrumentEdgeCounters(functions: readonly Function[], options: 
           edges.push({ from: block, to, counter });
           if (calls[index]!.args.some((a) => typeof a !== 'number')) {
             bump(new Cursor(fn).atTop(to), vmctx, slot, counter);
-          } else if (total === 1) {
+          } else if (total === 1 && !isCall) {
             bump(new Cursor(fn).before(inst), vmctx, slot, counter);
           } else {
             const fresh = splitEdge(fn, inst, index, { after: block });
@@ -142,7 +160,7 @@ export function instrumentEdgeCounters(functions: readonly Function[], options: 
         }
       }
     }
-    out.push({ name, entry: entryCounter, edges });
+    out.push({ name, entryBlock: entry, entry: entryCounter, edges });
   }
   return { counters: next, functions: out, skipped };
 }

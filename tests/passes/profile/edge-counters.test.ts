@@ -35,9 +35,10 @@ async function profiled(n: number): Promise<{ map: EdgeCounterMap; counts: numbe
     pipeline: PINNED,
     transform: (fns) => {
       map = instrumentEdgeCounters(fns, { slot: WASM_RUNTIME_SLOTS.profileCounters });
+      return { profileCounters: map.counters };
     },
   });
-  const instance = await module.instantiate({ profileCounters: map!.counters });
+  const instance = await module.instantiate();
   try {
     const r = await instance.call('twice', [n]);
     const counts = instance.readProfileCounters();
@@ -62,6 +63,22 @@ test('counts: entries, the loop edges and both arms of the if', async (t) => {
   t.is(profile['u0:0']!.entryCount, 2);
 });
 
+test('an instrumented module knows its counters and refuses an instance with fewer', async (t) => {
+  let counters = 0;
+  const module = await compileWasm(await wat(SOURCE), 'count', new Engine(), {
+    pipeline: PINNED,
+    transform: (fns) => ({ profileCounters: (counters = instrumentEdgeCounters(fns, { slot: WASM_RUNTIME_SLOTS.profileCounters }).counters) }),
+  });
+  t.true(counters > 4);
+  t.is(module.profileCounters, counters);
+  await t.throwsAsync(module.instantiate({ profileCounters: counters - 1 }), { message: /too few/ });
+  await t.throwsAsync(module.instantiate({ profileCounters: 0 }), { message: /too few/ });
+  const instance = await module.instantiate({ profileCounters: counters + 3 });
+  await instance.call('twice', [3]);
+  t.is(instance.readProfileCounters().length, counters + 3);
+  instance.dispose();
+});
+
 test('flow is conserved at every block that returns to its caller', async (t) => {
   const { map, counts } = await profiled(7);
   for (const f of map.functions) {
@@ -71,7 +88,7 @@ test('flow is conserved at every block that returns to its caller', async (t) =>
       flow.set(e.to, (flow.get(e.to) ?? 0) + counts[e.counter]!);
     }
     const outgoing = new Set(f.edges.map((e) => e.from));
-    const entry = Math.min(...f.edges.map((e) => e.from));
+    const entry = f.entryBlock;
     for (const [block, net] of flow) {
       if (!outgoing.has(block)) continue; // a return block: everything in, nothing out
       t.is(net + (block === entry ? counts[f.entry]! : 0), 0, `${f.name} block${block}`);
@@ -86,8 +103,14 @@ test('fuel-place fed the measured profile charges the same fuel (checkFuel) and 
   let pinned: Function[] = [];
   let placed: Function[] = [];
   const pipeline = `${PINNED},fuel-place${JSON.stringify({ profile })}`;
-  const module = await compileWasm(bytes, 'count', engine, { pipeline, transform: (fns) => (placed = [...fns]) });
-  await compileWasm(bytes, 'count', engine, { pipeline: PINNED, transform: (fns) => (pinned = [...fns]) });
+  const module = await compileWasm(bytes, 'count', engine, { pipeline, transform: (fns) => {
+      placed = [...fns];
+    },
+  });
+  await compileWasm(bytes, 'count', engine, { pipeline: PINNED, transform: (fns) => {
+      pinned = [...fns];
+    },
+  });
   t.is(placed.length, 2);
   for (const [i, fn] of placed.entries()) t.true(checkFuel(pinned[i]!, fn).ok, formatFunctionName(fn.name));
   const vanilla = await (await compileWasm(bytes, 'vanilla', engine)).instantiate();
@@ -111,7 +134,12 @@ test('functions without a vmctx, or in the legacy dialect, are skipped with the 
   t.throws(() => edgeProfileFromCounts(map, [1]), { instanceOf: RangeError });
   t.throws(() => instrumentEdgeCounters([], { slot: 3 }));
   const [legacy] = parse('function %g(i64 vmctx, i32) {\nblock0(v0: i64, v1: i32):\n    brz v1, block1\n\nblock2:\n    return\n\nblock1:\n    return\n}\n').functions;
-  t.regex(instrumentEdgeCounters([legacy!], { slot: 88 }).skipped[0]!.reason, /falls through/);
+  t.regex(instrumentEdgeCounters([legacy!], { slot: 88 }).skipped[0]!.reason, /legacy dialect/);
+  // A flags brif does not end its block either (it falls through to the jump after it).
+  const [flags] = parse(
+    'function %k(i64 vmctx, i32) {\nblock0(v0: i64, v1: i32):\n    v2 = ifcmp_imm v1, 0\n    brif eq v2, block1\n    jump block2\n\nblock1:\n    return\n\nblock2:\n    return\n}\n',
+  ).functions;
+  t.regex(instrumentEdgeCounters([flags!], { slot: 88 }).skipped[0]!.reason, /block0 branches in the legacy dialect/);
 });
 
 test('the printed instrumentation: a bump per edge, split edges for branches', async (t) => {

@@ -5,7 +5,7 @@
 //
 // A pair names every edge from one block to another; parallel edges (`brif v, block1, block1`,
 // repeated br_table targets) share its count evenly. Edges not named count 0.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { z } from 'zod';
 import type { ControlFlow } from '../../../analysis/cfg.js';
 import type { EdgeProfile } from '../../../analysis/frequency.js';
@@ -31,14 +31,30 @@ export type EdgeProfileFile = z.infer<typeof edgeProfileFileSchema>;
 export const profileOptionSchema = z.union([z.string().min(1), edgeProfileFileSchema]);
 export type ProfileOption = z.infer<typeof profileOptionSchema>;
 
-// The pass loads its option once per function; an object is validated once.
+// The pass loads its option once per function: an object is validated once, and a file is
+// read once until it changes.
 const validated = new WeakMap<object, EdgeProfileFile>();
+const readFiles = new Map<string, { stamp: string; profile: EdgeProfileFile }>();
+
+function fileStamp(path: string): string | undefined {
+  try {
+    const st = statSync(path);
+    return `${st.mtimeMs}:${st.size}`;
+  } catch {
+    return undefined;
+  }
+}
 
 /** Reads and validates a profile (a path is read as JSON). Throws FuelPlaceError. */
 export function loadProfile(option: ProfileOption): EdgeProfileFile {
   if (typeof option !== 'string') {
     const known = validated.get(option);
     if (known !== undefined) return known;
+  }
+  const stamp = typeof option === 'string' ? fileStamp(option) : undefined;
+  if (typeof option === 'string') {
+    const known = readFiles.get(option);
+    if (known !== undefined && stamp !== undefined && known.stamp === stamp) return known.profile;
   }
   let raw: unknown = option;
   if (typeof option === 'string') {
@@ -53,6 +69,7 @@ export function loadProfile(option: ProfileOption): EdgeProfileFile {
     throw new FuelPlaceError(`bad profile: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'profile'}: ${i.message}`).join('; ')}`);
   }
   if (typeof option !== 'string') validated.set(option, parsed.data);
+  else if (stamp !== undefined) readFiles.set(option, { stamp, profile: parsed.data });
   return parsed.data;
 }
 
