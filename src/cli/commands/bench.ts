@@ -47,7 +47,8 @@ Modes:
   accounting      Wasmtime's counter in memory with no checks (vanilla + fuel-drop-checks)
   epoch           Wasmtime's epoch interruption
   slacked         counter in the pinned register, increments where Wasmtime puts them
-                  (fuel-pinned,fuel-drop-checks), asynchronous checker every 1 ms
+                  (fuel-pinned,fuel-drop-checks), asynchronous checker at the runtime's
+                  default pace (every 1 ms near exhaustion, up to every 20 ms otherwise)
   slacked-placed  slacked plus fuel-place
   count           slacked-placed with no checker
 
