@@ -757,7 +757,12 @@ class Parser {
       if (attr === 'min') data.minSize = this.uimm64('expected integer min size');
       else if (attr === 'bound') {
         if (style !== 'dynamic') throw this.err(`unknown table style '${style}'`);
-        data.boundGv = this.limitedEntity(Tok.GlobalValue, 'expected gv bound');
+        // A table declared without a bound prints as `bound gv4294967295` (Cranelift 0.88's
+        // writer prints the reserved value); read that back as "no bound", as an extension.
+        if (this.tk() === Tok.GlobalValue && this.lex.num === 0xffff_ffff) {
+          this.lex.next();
+          data.boundGv = null;
+        } else data.boundGv = this.limitedEntity(Tok.GlobalValue, 'expected gv bound');
       } else if (attr === 'element_size') data.elementSize = this.uimm64('expected integer element size');
       else if (attr === 'index_type') data.indexType = this.type('expected index type');
       else throw this.err(`unknown table attribute '${attr}'`);
@@ -1092,7 +1097,6 @@ class Parser {
     }
   }
 
-  /** Cranelift's `infer_typevar`: explicit suffix, else the typevar operand's type, else none; then the typeset check. */
   /**
    * `types::I32x4xN`: how Cranelift's writer prints a dynamic vector type suffix. Cranelift's own
    * reader cannot read it back; we do, so that printing our own output again is idempotent.
@@ -1111,6 +1115,7 @@ class Parser {
     return type;
   }
 
+  /** Cranelift's `infer_typevar`: explicit suffix, else the typevar operand's type, else none; then the typeset check. */
   private inferTypevar(
     ctx: Context,
     info: OpcodeInfo,
@@ -1146,6 +1151,16 @@ class Parser {
       if (!info.polymorphic) throw this.lex.error(`${info.name} does not take a typevar`, at);
       if (info.ctrlTypes !== undefined && !typeSetContains(info.ctrlTypes, ctrl)) {
         throw this.lex.error(`${ctrl.name} is not a valid typevar for ${info.name}`, at);
+      }
+    }
+    if (explicit !== undefined && info.useTypevarOperand && spec.typevarOperand !== null) {
+      // Deliberately stricter than Cranelift's reader, which leaves this to the verifier: a
+      // suffix that contradicts the type of the operand it names (`bor.i8 v1, v2` with v1: i32)
+      // makes a function no printer can write back readably, so it is refused here.
+      const operand = data.args[spec.typevarOperand];
+      const known = operand !== undefined && this.isDefined(ctx, operand) ? ctx.fn.dfg.values[operand]?.type : undefined;
+      if (known !== undefined && known !== null && known.name !== explicit.name) {
+        throw this.lex.error(`${info.name}.${explicit.name} contradicts v${operand}, which is ${known.name}`, at);
       }
     }
     return ctrl;

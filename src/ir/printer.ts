@@ -58,6 +58,8 @@ class Printer {
   private readonly aliases: Map<Value, Value[]> | null;
   private readonly indent: number;
   private readonly srclocBase: number | null;
+  /** Instructions of the current block printed so far (the reader infers types only from those). */
+  private readonly printedInBlock = new Set<Inst>();
 
   constructor(
     private readonly fn: Function,
@@ -129,7 +131,11 @@ class Printer {
     const note = this.options.annotate?.(block);
     if (note !== undefined) for (const l of note.split('\n')) this.out += `${pad(this.indent)}; ${l}\n`;
     if (this.aliases !== null) for (const p of params) this.writeAliases(p, this.indent);
-    for (const inst of fn.layout.blockInsts(block)) this.instruction(inst, block);
+    this.printedInBlock.clear();
+    for (const inst of fn.layout.blockInsts(block)) {
+      this.instruction(inst, block);
+      this.printedInBlock.add(inst);
+    }
   }
 
   private writeAliases(target: Value, indent: number): void {
@@ -190,7 +196,10 @@ class Printer {
       if (operand !== undefined) {
         const def = dfg.definingData(operand);
         let defBlock: number | undefined;
-        if (def !== undefined && def.kind === ValueKind.Result) defBlock = this.fn.layout.instBlock(def.owner);
+        // Cranelift's test is "defined in this block"; in valid CLIF that means "above". For
+        // invalid input (a use of its own result, or of a later one) the reader could not infer
+        // the type, so the suffix stays.
+        if (def !== undefined && def.kind === ValueKind.Result && this.printedInBlock.has(def.owner)) defBlock = this.fn.layout.instBlock(def.owner);
         else if (def !== undefined && def.kind === ValueKind.Param) defBlock = def.owner;
         if (defBlock !== undefined && defBlock === block) return null;
       }
