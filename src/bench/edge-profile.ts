@@ -1,6 +1,7 @@
 // The measured edge profile of a benchmark: the program compiled in its pinned form (the CFG
 // fuel-place sees), instrumented with edge counters, run once under `count`.
 import { WASM_RUNTIME_SLOTS } from '../abi/index.js';
+import type { Function } from '../ir/index.js';
 import type { EdgeProfileFile } from '../passes/fuel/place/profile.js';
 import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } from '../passes/profile/edge-counters.js';
 import type { Engine } from '../runtime/engine.js';
@@ -15,10 +16,12 @@ export interface MeasuredProfile {
   readonly counters: number;
 }
 
-export async function measureEdgeProfile(program: BenchProgram, engine: Engine, expectedStdout: string): Promise<MeasuredProfile> {
+/** `pinned`: the program's CLIF already through PINNED_PIPELINE, reused if given. */
+export async function measureEdgeProfile(program: BenchProgram, engine: Engine, expectedStdout: string, pinned?: readonly Function[]): Promise<MeasuredProfile> {
   let map: EdgeCounterMap | undefined;
   const module = await compileWasm(program.wasm, 'count', engine, {
     pipeline: PINNED_PIPELINE,
+    ...(pinned === undefined ? {} : { prepared: pinned }),
     transform: (functions) => {
       map = instrumentEdgeCounters(functions, { slot: WASM_RUNTIME_SLOTS.profileCounters });
       return { profileCounters: map.counters };

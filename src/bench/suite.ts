@@ -8,10 +8,11 @@ import { z } from 'zod';
 import { Engine } from '../runtime/engine.js';
 import { compileWasm, type WasmModule } from '../wasm/instance.js';
 import { measureEdgeProfile, profiledIncrementsPipeline } from './edge-profile.js';
-import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, type BenchMode } from './modes.js';
+import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, PINNED_PIPELINE, type BenchMode } from './modes.js';
 import { BenchRunError, runOnce } from './run-once.js';
 import { countStaticIncrements } from './static-increments.js';
-import { registerUnitIncrements } from './unit-increments.js';
+import type { Function } from '../ir/index.js';
+import { registerUnitIncrements, unitIncrements } from './unit-increments.js';
 
 export interface BenchProgram {
   readonly name: string;
@@ -110,8 +111,26 @@ export function geometricMean(xs: readonly number[]): number {
   return Math.exp(xs.reduce((s, x) => s + Math.log(x), 0) / xs.length);
 }
 
-async function countIncrements(program: BenchProgram, pipeline: string, engine: Engine): Promise<number> {
-  const module = await compileWasm(program.wasm, 'count', engine, { pipeline });
+/**
+ * Runs the instrumented variant (every increment adds 1) and returns the fuel, i.e. the
+ * increments executed. `prepared`: the CLIF already through the pipeline minus the counting
+ * pass (reused rather than placed again).
+ */
+async function countIncrements(program: BenchProgram, pipeline: string, engine: Engine, prepared?: readonly Function[]): Promise<number> {
+  const module = await compileWasm(
+    program.wasm,
+    'count',
+    engine,
+    prepared === undefined
+      ? { pipeline }
+      : {
+          pipeline,
+          prepared,
+          transform: (fns) => {
+            for (const fn of fns) unitIncrements(fn);
+          },
+        },
+  );
   const r = await runOnce(module, program.args, `${program.name}.wasm`, program.dir);
   if (r.fuelConsumed === null) throw new BenchRunError(`${program.name}: the instrumented run reported no fuel`);
   return r.fuelConsumed;
@@ -119,10 +138,22 @@ async function countIncrements(program: BenchProgram, pipeline: string, engine: 
 
 async function measureProgram(program: BenchProgram, o: BenchOptions, engine: Engine, step: string): Promise<BenchmarkResult> {
   const modules = new Map<BenchMode, WasmModule>();
+  // Modes with the same pipeline (slacked-placed, count) share its output: the passes run once.
+  const byPipeline = new Map<string, WasmModule>();
+  const pipelineMs = new Map<BenchMode, number>();
   for (const mode of o.modes) {
     const spec = BENCH_MODE_SPECS[mode];
     o.progress(`${step} ${program.name}: compile ${mode}`);
-    modules.set(mode, await compileWasm(program.wasm, spec.metering, engine, spec.pipeline === undefined ? {} : { pipeline: spec.pipeline }));
+    const source = spec.pipeline === undefined || spec.pipeline === '' ? undefined : byPipeline.get(spec.pipeline);
+    const module = await compileWasm(
+      program.wasm,
+      spec.metering,
+      engine,
+      spec.pipeline === undefined ? {} : source === undefined ? { pipeline: spec.pipeline } : { pipeline: spec.pipeline, prepared: source.module.functions },
+    );
+    if (spec.pipeline !== undefined && source === undefined) byPipeline.set(spec.pipeline, module);
+    modules.set(mode, module);
+    pipelineMs.set(mode, (source ?? module).pipelineMs);
   }
   const times = new Map<BenchMode, number[]>(o.modes.map((m) => [m, []]));
   const first = new Map<BenchMode, Awaited<ReturnType<typeof runOnce>>>();
@@ -154,12 +185,14 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
   for (const kind of ['as-wasmtime', 'placed'] as const) {
     if (!o.modes.some((m) => BENCH_MODE_SPECS[m].increments === kind)) continue;
     o.progress(`${step} ${program.name}: count increments (${kind})`);
-    increments[kind] = await countIncrements(program, INCREMENT_PIPELINES[kind], engine);
+    const counted = INCREMENT_PIPELINES[kind];
+    const uncounted = byPipeline.get(counted.slice(0, counted.lastIndexOf(',')));
+    increments[kind] = await countIncrements(program, counted, engine, uncounted?.module.functions);
   }
   let profiledIncrements: number | null = null;
   if (o.profile && increments.placed !== undefined) {
     o.progress(`${step} ${program.name}: measure the edge profile`);
-    const measured = await measureEdgeProfile(program, engine, base.stdout);
+    const measured = await measureEdgeProfile(program, engine, base.stdout, byPipeline.get(PINNED_PIPELINE)?.module.functions);
     o.progress(`${step} ${program.name}: count increments (placed with the profile)`);
     profiledIncrements = await countIncrements(program, profiledIncrementsPipeline(measured.profile), engine);
   }
@@ -179,7 +212,7 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
       dynamicIncrements: kind === '' ? null : (increments[kind] ?? null),
       staticIncrements: kind === '' ? null : countStaticIncrements(modules.get(mode)!),
       codeBytes: r.codeBytes,
-      pipelineMs: modules.get(mode)!.pipelineMs,
+      pipelineMs: pipelineMs.get(mode)!,
       nativeMs: r.instantiateMs,
     };
   }

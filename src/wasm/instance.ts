@@ -234,7 +234,7 @@ export class WasmModule {
     readonly module: Module,
     /** The layout the code was translated for: the engine's layout plus the wasm records. */
     readonly layout: WasmVmctxLayout,
-    /** Time the fuel pipeline took in TypeScript (0 when the mode has none). */
+    /** Time the fuel pipeline took in TypeScript (0 when the mode has none, or reused `prepared` CLIF). */
     readonly pipelineMs: number = 0,
     /** Profile counters the code writes (its `transform` instrumented it); instances get at least these. */
     readonly profileCounters: number = 0,
@@ -267,6 +267,12 @@ export interface CompileWasmOptions {
    * `{ profileCounters: map.counters }`, and every instance gets that many.
    */
   readonly transform?: (functions: readonly Function[]) => void | { readonly profileCounters: number };
+  /**
+   * The module's CLIF already put through `pipeline` (by an earlier compileWasm of the same
+   * bytes: `module.module.functions`): cloned instead of translating and running the passes
+   * again. `pipeline` then only names what was run.
+   */
+  readonly prepared?: readonly Function[];
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -274,11 +280,18 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const mode = meteringModeSchema.parse(metering);
   const layout = wasmLayout(engine);
   const translated = translate(wasm, { metering: translationMetering(mode), layout });
-  const functions = translated.functions.length === 0 ? [] : parse(clifText(translated)).functions;
   const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
-  const started = performance.now();
-  await applyPipeline(functions, pipeline);
-  const pipelineMs = performance.now() - started;
+  let functions: Function[];
+  let pipelineMs = 0;
+  if (options.prepared !== undefined) {
+    if (options.prepared.length !== translated.functions.length) throw new RuntimeConfigError('prepared CLIF: not the functions of this module');
+    functions = options.prepared.map((fn) => fn.clone());
+  } else {
+    functions = translated.functions.length === 0 ? [] : parse(clifText(translated)).functions;
+    const started = performance.now();
+    await applyPipeline(functions, pipeline);
+    pipelineMs = performance.now() - started;
+  }
   const transformed = options.transform?.(functions);
   const profileCounters = transformed === undefined ? 0 : z.number().int().nonnegative().max(2 ** 24).parse(transformed.profileCounters);
   const used = new Set<string>();

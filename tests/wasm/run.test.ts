@@ -104,3 +104,32 @@ test('instantiation errors: missing imports, imported memories, out-of-bounds se
   const error = await t.throwsAsync((await compileWasm(start, 'slacked')).instantiate(), { instanceOf: WasmTrap });
   t.is(error?.kind, 'unreachable');
 });
+
+test('compileWasm reuses prepared CLIF: same code, same fuel, no passes run; a mismatched module is refused', async (t) => {
+  const bytes = await wat(`(module (func (export "sum") (param $n i32) (result i32) (local $s i32)
+    (block $done (loop $next
+      (br_if $done (i32.eqz (local.get $n)))
+      (local.set $s (i32.add (local.get $s) (local.get $n)))
+      (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+      (br $next)))
+    (local.get $s)))`);
+  const placed = await compileWasm(bytes, 'slacked');
+  const reused = await compileWasm(bytes, 'count', undefined, { pipeline: placed.module.pipeline, prepared: placed.module.functions });
+  t.is(reused.pipelineMs, 0);
+  t.deepEqual(
+    reused.module.functions.map((f) => f.name),
+    placed.module.functions.map((f) => f.name),
+  );
+  const a = await placed.instantiate();
+  const b = await reused.instantiate();
+  try {
+    const x = await a.call('sum', [100]);
+    const y = await b.call('sum', [100]);
+    t.deepEqual(y, x);
+    t.is(x.results[0], 5050);
+  } finally {
+    a.dispose();
+    b.dispose();
+  }
+  await t.throwsAsync(compileWasm(bytes, 'count', undefined, { prepared: [] }), { instanceOf: RuntimeConfigError });
+});
