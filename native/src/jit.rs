@@ -12,7 +12,11 @@ use crate::trampoline::{callable_signature, define_trampoline};
 use cranelift_codegen::Context;
 use cranelift_codegen::ir::TrapCode;
 use cranelift_codegen::ir::{ExternalName, Function, GlobalValueData, Type, UserExternalName};
-use cranelift_jit::{JITBuilder, JITModule};
+use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
+
+/// Address space reserved for one module's code and data (well under the ±2 GiB reach of a
+/// PC-relative call; a module that needs more fails to compile with an error).
+const JIT_RESERVATION: usize = 256 << 20;
 use cranelift_module::{FuncId, Linkage, Module, ModuleError, default_libcall_names};
 use std::collections::{HashMap, HashSet};
 use std::num::NonZeroU8;
@@ -174,7 +178,15 @@ pub fn load_with(
         ));
     }
     let pinned = isa.flags().enable_pinned_reg();
-    let mut module = JITModule::new(JITBuilder::with_isa(isa, default_libcall_names()));
+    // One contiguous reservation per module: calls between its functions are 32-bit
+    // PC-relative, and separately mapped pieces of code can land more than 2 GiB apart in a
+    // Node process (V8 reserves large regions), which cranelift-jit's relocation cannot
+    // express. Only the pages used are committed.
+    let arena = ArenaMemoryProvider::new_with_size(JIT_RESERVATION)
+        .map_err(|e| Failure::call(format!("cannot reserve memory for machine code: {e}")))?;
+    let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
+    builder.memory_provider(Box::new(arena));
+    let mut module = JITModule::new(builder);
 
     let mut functions: Vec<Function> = file.functions.into_iter().map(|(func, _)| func).collect();
     if module.isa().flags().enable_verifier() {

@@ -11,7 +11,10 @@ import { Module } from './module.js';
 
 export const engineOptionsSchema = z
   .object({
-    /** Extra Cranelift settings (`opt_level`, ...). `enable_pinned_reg` is always on. */
+    /**
+     * Extra Cranelift settings. `enable_pinned_reg` is always on; `opt_level` defaults to
+     * `speed`, as in Wasmtime (`{ opt_level: 'none' }` compiles faster, runs slower).
+     */
     flags: settingsSchema.optional(),
     layout: vmctxLayoutSchema.optional(),
   })
@@ -33,7 +36,7 @@ export class Engine {
 
   constructor(options: EngineOptions = {}) {
     const o = engineOptionsSchema.parse(options);
-    this.flags = { ...(o.flags ?? {}), ...FUEL_ABI_FLAGS };
+    this.flags = { opt_level: 'speed', ...(o.flags ?? {}), ...FUEL_ABI_FLAGS };
     this.layout = o.layout ?? DEFAULT_VMCTX_LAYOUT;
   }
 
