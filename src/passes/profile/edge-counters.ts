@@ -116,10 +116,7 @@ export function instrumentEdgeCounters(functions: readonly Function[], options: 
       continue;
     }
     const blocks = fn.layout.blockList();
-    const shapes = blocks.map((b) => {
-      const { inst, legacy } = terminatorBranch(fn, b);
-      return { block: b, insts: inst === undefined ? [] : [inst], legacy };
-    });
+    const shapes = blocks.map((b) => ({ block: b, ...terminatorBranch(fn, b) }));
     const legacy = shapes.find((s) => s.legacy);
     if (legacy !== undefined) {
       skipped.push({ name, reason: `block${legacy.block} branches in the legacy dialect: run modernize first` });
@@ -127,9 +124,10 @@ export function instrumentEdgeCounters(functions: readonly Function[], options: 
     }
     // An edge passing try_call results cannot be split; its count is taken at the top of its
     // target instead, which must then have no other incoming edge.
+    const calls = (inst: Inst | undefined) => (inst === undefined ? [] : branchDestinations(fn.dfg.insts[inst]!));
     const incoming = new Map<Block, number>();
-    for (const { insts } of shapes) for (const inst of insts) for (const c of branchDestinations(fn.dfg.insts[inst]!)) incoming.set(c.block, (incoming.get(c.block) ?? 0) + 1);
-    const unsplittable = shapes.flatMap(({ insts }) => insts.flatMap((inst) => branchDestinations(fn.dfg.insts[inst]!).filter((c) => c.args.some((a) => typeof a !== 'number'))));
+    for (const { inst } of shapes) for (const c of calls(inst)) incoming.set(c.block, (incoming.get(c.block) ?? 0) + 1);
+    const unsplittable = shapes.flatMap(({ inst }) => calls(inst).filter((c) => c.args.some((a) => typeof a !== 'number')));
     const join = unsplittable.find((c) => incoming.get(c.block) !== 1 || c.block === entry);
     if (join !== undefined) {
       skipped.push({ name, reason: `a try_call edge passes results into block${join.block}, which has other predecessors` });
@@ -138,25 +136,23 @@ export function instrumentEdgeCounters(functions: readonly Function[], options: 
     const edges: { from: number; to: number; counter: number }[] = [];
     const entryCounter = take();
     bump(new Cursor(fn).atTop(entry), vmctx, slot, entryCounter);
-    for (const { block, insts } of shapes) {
-      const total = insts.reduce((n, inst) => n + branchDestinations(fn.dfg.insts[inst]!).length, 0);
-      for (const inst of insts) {
-        // A try_call's edges are taken only if the callee returns or throws to it: never count
-        // them before the call.
-        const isCall = opcodeInfo(fn.dfg.insts[inst]!.opcode)?.isCall ?? false;
-        const calls = branchDestinations(fn.dfg.insts[inst]!);
-        for (let index = 0; index < calls.length; index++) {
-          const to = calls[index]!.block;
-          const counter = take();
-          edges.push({ from: block, to, counter });
-          if (calls[index]!.args.some((a) => typeof a !== 'number')) {
-            bump(new Cursor(fn).atTop(to), vmctx, slot, counter);
-          } else if (total === 1 && !isCall) {
-            bump(new Cursor(fn).before(inst), vmctx, slot, counter);
-          } else {
-            const fresh = splitEdge(fn, inst, index, { after: block });
-            bump(new Cursor(fn).before(fn.layout.lastInst(fresh)!), vmctx, slot, counter);
-          }
+    for (const { block, inst } of shapes) {
+      if (inst === undefined) continue;
+      // A try_call's edges are taken only if the callee returns or throws to it: never count
+      // them before the call.
+      const isCall = opcodeInfo(fn.dfg.insts[inst]!.opcode)?.isCall ?? false;
+      const destinations = calls(inst);
+      for (let index = 0; index < destinations.length; index++) {
+        const to = destinations[index]!.block;
+        const counter = take();
+        edges.push({ from: block, to, counter });
+        if (destinations[index]!.args.some((a) => typeof a !== 'number')) {
+          bump(new Cursor(fn).atTop(to), vmctx, slot, counter);
+        } else if (destinations.length === 1 && !isCall) {
+          bump(new Cursor(fn).before(inst), vmctx, slot, counter);
+        } else {
+          const fresh = splitEdge(fn, inst, index, { after: block });
+          bump(new Cursor(fn).before(fn.layout.lastInst(fresh)!), vmctx, slot, counter);
         }
       }
     }
