@@ -30,7 +30,7 @@ typedef struct sf_trap_info {
     uintptr_t fault_address;
     uintptr_t stack_pointer;
     uint64_t pinned;       /* the pinned register (r15 / x21) when the trap was taken */
-    int32_t interrupted;   /* 1 when the fuel checker unwound the call (out of fuel) */
+    int32_t interrupted;   /* 1: the fuel checker unwound the call (out of fuel); 2: interrupted */
 } sf_trap_info;
 
 /* One active call into JIT code on this thread (calls may nest through host functions later). */
@@ -53,8 +53,12 @@ static __thread int sf_altstack_ready;
 /* Where the check handler leaves the counter it saw in metered code (the periodic checker
  * paces itself by it); set once by the wasm thread, NULL elsewhere. */
 static __thread int64_t *sf_observed_counter;
+/* Non-zero when this thread's instance is being disposed: a check signal then unwinds from any
+ * pc in our code, metered or not (set once by the wasm thread, NULL elsewhere). */
+static __thread const int32_t *sf_interrupt_flag;
 
 static sf_lookup_fn sf_lookup;
+static void sf_check_handler(int sig, siginfo_t *info, void *context);
 
 static const int sf_signals[] = {SIGSEGV, SIGBUS, SIGILL, SIGFPE};
 #define SF_SIGNAL_COUNT ((int)(sizeof sf_signals / sizeof sf_signals[0]))
@@ -145,18 +149,50 @@ static void sf_handler(int sig, siginfo_t *info, void *context) {
     sf_chain(sig, info, context);
 }
 
+static struct sigaction sf_action(void (*handler)(int, siginfo_t *, void *), int flags) {
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_sigaction = handler;
+    action.sa_flags = SA_SIGINFO | SA_ONSTACK | flags;
+    sigemptyset(&action.sa_mask);
+    return action;
+}
+
 /* Installs the handlers once (the Rust side guards with a Once). Returns 0 or an errno. */
 int sf_install_handlers(sf_lookup_fn lookup) {
     sf_lookup = lookup;
     for (int i = 0; i < SF_SIGNAL_COUNT; i++) {
-        struct sigaction action;
-        memset(&action, 0, sizeof action);
-        action.sa_sigaction = sf_handler;
-        action.sa_flags = SA_SIGINFO | SA_ONSTACK;
-        sigemptyset(&action.sa_mask);
+        struct sigaction action = sf_action(sf_handler, 0);
         if (sigaction(sf_signals[i], &action, &sf_previous[i]) != 0) return errno;
     }
     return 0;
+}
+
+/* If another handler replaced ours for `sig` (Node's `process.on(...)` installs libuv's with
+ * sigaction), adopt it as the one we chain to and put ours back. Returns 1 when it re-installed.
+ * The chained-to record is written while no fault of ours can be in flight on this thread; a
+ * concurrent fault elsewhere may still see the old record, which is the handler that was
+ * installed a moment ago: harmless. */
+static int sf_reassert(int sig, void (*handler)(int, siginfo_t *, void *), int flags, struct sigaction *previous) {
+    struct sigaction current;
+    if (sigaction(sig, NULL, &current) != 0) return 0;
+    if ((current.sa_flags & SA_SIGINFO) && current.sa_sigaction == handler) return 0;
+    struct sigaction action = sf_action(handler, flags);
+    struct sigaction replaced;
+    if (sigaction(sig, &action, &replaced) != 0) return 0;
+    *previous = replaced;
+    return 1;
+}
+
+/* Re-installs every handler of ours that was replaced since (trap signals, and the checker's if
+ * installed). Cheap: one sigaction query per signal. Returns how many were re-installed. */
+int sf_reassert_handlers(void) {
+    int count = 0;
+    if (sf_lookup != NULL) {
+        for (int i = 0; i < SF_SIGNAL_COUNT; i++) count += sf_reassert(sf_signals[i], sf_handler, 0, &sf_previous[i]);
+    }
+    if (sf_check_signal != 0) count += sf_reassert(sf_check_signal, sf_check_handler, SA_RESTART, &sf_check_previous);
+    return count;
 }
 
 /* The fuel checker's handler. A signal carrying our cookie (sent by sf_send_check with
@@ -178,9 +214,11 @@ static void sf_check_handler(int sig, siginfo_t *info, void *context) {
     uint8_t trap_code = 0;
     /* Looked up on every check (not only when pinned >= 0), so the periodic checker can pace
      * itself by the counter; the registry lookup is lock-free (an atomic snapshot). */
-    int metered = sf_lookup != NULL && sf_lookup(pc, &trap_code) == 2;
+    int where = sf_lookup != NULL ? sf_lookup(pc, &trap_code) : 0;
+    int metered = where == 2;
     if (metered && sf_observed_counter != NULL) __atomic_store_n(sf_observed_counter, (int64_t)pinned, __ATOMIC_RELAXED);
-    if (metered && (int64_t)pinned >= 0) {
+    int interrupt = where != 0 && sf_interrupt_flag != NULL && __atomic_load_n(sf_interrupt_flag, __ATOMIC_RELAXED);
+    if (interrupt || (metered && (int64_t)pinned >= 0)) {
         sf_call_frame *frame = sf_current_frame;
         if (frame != NULL) {
             frame->trap.signal = sig;
@@ -189,7 +227,7 @@ static void sf_check_handler(int sig, siginfo_t *info, void *context) {
             frame->trap.fault_address = 0;
             frame->trap.stack_pointer = sp;
             frame->trap.pinned = pinned;
-            frame->trap.interrupted = 1;
+            frame->trap.interrupted = interrupt ? 2 : 1;
             siglongjmp(frame->env, 1);
         }
     }
@@ -198,11 +236,7 @@ static void sf_check_handler(int sig, siginfo_t *info, void *context) {
 
 /* Installs the fuel checker's handler for `sig` (once; the Rust side guards with a Once). */
 int sf_install_check_handler(int sig, void *cookie) {
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_sigaction = sf_check_handler;
-    action.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESTART;
-    sigemptyset(&action.sa_mask);
+    struct sigaction action = sf_action(sf_check_handler, SA_RESTART);
     sf_check_cookie = cookie;
     sf_check_signal = sig;
     if (sigaction(sig, &action, &sf_check_previous) != 0) return errno;
@@ -213,6 +247,12 @@ int sf_install_check_handler(int sig, void *cookie) {
  * outlive the thread (or until called again). */
 void sf_set_observed_counter(int64_t *slot) {
     sf_observed_counter = slot;
+}
+
+/* Makes a check signal on this thread unwind from our code while *flag is non-zero; `flag`
+ * must outlive the thread (or until called again). */
+void sf_set_interrupt_flag(const int32_t *flag) {
+    sf_interrupt_flag = flag;
 }
 
 /* Sends one check request to `thread`. The caller guarantees the thread is alive. */

@@ -9,13 +9,13 @@ use crate::errors::{Failure, NativeResult};
 use crate::jit::{self, JitFunctionInfo, LoadedModule};
 use crate::settings::Setting;
 use crate::signals::{self, TrapInfo};
-use crate::wasm_state::{SharedState, WasmSetup, WasmState};
+use crate::wasm_state::{FuelSlot, SharedState, WasmSetup, WasmState};
 use napi::bindgen_prelude::Buffer;
 use napi::{Env, JsDeferred};
 use serde::Deserialize;
 use std::cell::RefCell;
 use std::collections::HashSet;
-use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicI64, AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, Sender, channel};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::{Duration, Instant};
@@ -85,10 +85,26 @@ pub struct InstanceOptions {
     pub memory_bytes: usize,
     /// Stack size of the wasm thread.
     pub stack_bytes: usize,
+    /// The store-context field the code's `stack_limit` compares against, if it has one: the
+    /// runtime stores `sp - max_wasm_stack` there at every host→wasm entry.
+    #[serde(default)]
+    pub stack_limit: Option<usize>,
+    /// Bytes of stack wasm may use below its entry (Wasmtime's `max_wasm_stack`).
+    #[serde(default = "default_max_wasm_stack")]
+    pub max_wasm_stack: usize,
     /// A translated wasm module's instance state (src/wasm); absent for plain CLIF.
     #[serde(default)]
     pub wasm: Option<WasmSetup>,
 }
+
+/// Wasmtime's default `max_wasm_stack`.
+fn default_max_wasm_stack() -> usize {
+    512 * 1024
+}
+
+/// Stack the wasm thread keeps beyond `max_wasm_stack` for what runs at the deepest wasm level:
+/// builtins, the host-call dispatcher, the call shim and the signal path.
+const HOST_STACK_RESERVE: usize = 256 * 1024;
 
 /// The memory the code reaches through the vmctx. Boxed slices: their addresses never move.
 struct Context {
@@ -98,6 +114,8 @@ struct Context {
     memory: Box<[u128]>,
     layout: Layout,
     wasm: Option<SharedState>,
+    /// Store-context offset of the stack limit and the wasm stack size (see InstanceOptions).
+    stack_limit: Option<(usize, usize)>,
 }
 
 fn write_u64(words: &mut [u128], offset: usize, value: u64) {
@@ -127,6 +145,7 @@ impl Context {
             memory: words(memory_bytes),
             layout,
             wasm: None,
+            stack_limit: None,
         };
         let l = context.layout.clone();
         let store = context.store.as_ptr() as u64;
@@ -155,6 +174,16 @@ impl Context {
 
     fn set_fuel(&mut self, value: i64) {
         write_u64(&mut self.store, self.layout.fuel_consumed, value as u64);
+    }
+
+    /// Sets the stack limit for a call entered from the current stack depth: wasm may use
+    /// `max_wasm_stack` bytes below here (the frames between here and the code are small).
+    fn set_stack_limit(&mut self) {
+        if let Some((offset, max)) = self.stack_limit {
+            let here = 0u8;
+            let sp = std::ptr::addr_of!(here) as usize;
+            write_u64(&mut self.store, offset, sp.saturating_sub(max) as u64);
+        }
     }
 }
 
@@ -274,6 +303,9 @@ pub struct ThreadHandle {
     sent: AtomicU64,
     /// The counter the check handler last saw in metered code (UNOBSERVED: none yet).
     observed: AtomicI64,
+    /// Non-zero once the instance is disposed: a check signal then unwinds the running wasm
+    /// in any mode, and the bulk builtins stop between pieces.
+    interrupt: AtomicI32,
 }
 
 /// `ThreadHandle::observed` before any check has seen metered code.
@@ -282,6 +314,7 @@ const UNOBSERVED: i64 = i64::MIN;
 impl ThreadHandle {
     /// Sends one check; false when the thread is gone.
     pub fn check(&self) -> bool {
+        signals::reassert_handlers();
         let guard = self.thread.lock().unwrap_or_else(|p| p.into_inner());
         match *guard {
             Some(thread) => {
@@ -296,6 +329,35 @@ impl ThreadHandle {
             None => false,
         }
     }
+
+    /// Asks the wasm thread to stop what it runs: sets the interrupt flag, then sends check
+    /// signals from a short-lived thread until the thread has exited (the jobs channel is
+    /// closed by the caller, so the thread ends once its call unwinds), for at most a minute.
+    fn interrupt(self: &Arc<Self>) {
+        if self.interrupt.swap(1, Ordering::SeqCst) != 0 {
+            return;
+        }
+        let handle = Arc::clone(self);
+        let _ = std::thread::Builder::new()
+            .name("slackfuel-interrupt".into())
+            .spawn(move || {
+                let until = Instant::now() + Duration::from_secs(60);
+                while handle.check() && Instant::now() < until {
+                    std::thread::sleep(Duration::from_millis(1));
+                }
+            });
+    }
+}
+
+/// Whether the instance whose wasm thread this is was asked to stop (false on other threads).
+/// The bulk builtins poll it between pieces.
+pub fn interrupt_requested() -> bool {
+    LIVENESS.with(|cell| {
+        cell.try_borrow()
+            .ok()
+            .and_then(|l| l.as_ref().map(|l| l.0.interrupt.load(Ordering::Relaxed) != 0))
+            .unwrap_or(false)
+    })
 }
 
 /// Clears the handle when the wasm thread exits (thread-local destructor).
@@ -305,6 +367,8 @@ impl Drop for Liveness {
     fn drop(&mut self) {
         // SAFETY: a null slot makes the handler store nothing (this runs on the wasm thread).
         unsafe { signals::set_observed_counter(std::ptr::null_mut()) };
+        // SAFETY: a null flag makes the handler ignore interruption (this runs on the wasm thread).
+        unsafe { signals::set_interrupt_flag(std::ptr::null()) };
         let mut guard = self.0.thread.lock().unwrap_or_else(|p| p.into_inner());
         *guard = None;
     }
@@ -430,6 +494,10 @@ fn worker(
     // the slot again as the thread exits; the C handler and the checker access it only
     // atomically. Set before the thread id is published, so no check finds it unset.
     unsafe { signals::set_observed_counter(handle.observed.as_ptr()) };
+    // SAFETY: as above: the flag lives in the handle, Liveness clears the pointer on exit, and
+    // the flag is only accessed atomically.
+    unsafe { signals::set_interrupt_flag(handle.interrupt.as_ptr()) };
+    let stop = Arc::clone(&handle);
     {
         let mut guard = handle.thread.lock().unwrap_or_else(|p| p.into_inner());
         *guard = Some(signals::current_thread());
@@ -455,6 +523,7 @@ fn worker(
                 if let Some(f) = fuel {
                     context.set_fuel(f);
                 }
+                context.set_stack_limit();
                 let mut full = context.vmctx_address().to_le_bytes().to_vec();
                 full.resize(jit::SLOT_BYTES, 0);
                 full.extend_from_slice(&args);
@@ -464,6 +533,11 @@ fn worker(
                     }
                 });
                 let outcome = match module.call_raw(index, &full) {
+                    _ if stop.interrupt.load(Ordering::SeqCst) != 0 => {
+                        Outcome::Failed(Failure::ModuleDisposedError {
+                            message: "the instance was disposed while the call ran; the call was interrupted".to_string(),
+                        })
+                    }
                     Ok(Ok(slots)) => Outcome::Returned {
                         slots,
                         fuel: context.fuel(),
@@ -522,12 +596,32 @@ pub fn instantiate(
     let infos = module.infos();
     let names = infos.iter().map(|i| i.name.clone()).collect();
     let vmctx_bytes = options.wasm.as_ref().map_or(0, |w| w.vmctx_bytes);
+    let stack_bytes = options.stack_bytes.max(256 * 1024);
+    if let Some(offset) = options.stack_limit {
+        let fits = offset.is_multiple_of(8) && offset + 8 <= options.layout.store_context_size;
+        if !fits {
+            return Err(Failure::call(format!(
+                "stack limit at store context offset {offset} is not an aligned i64 inside the store context"
+            )));
+        }
+        if options.max_wasm_stack + HOST_STACK_RESERVE > stack_bytes {
+            return Err(Failure::call(format!(
+                "maxWasmStack ({} bytes) plus {HOST_STACK_RESERVE} bytes for host code must fit the {stack_bytes}-byte wasm thread stack",
+                options.max_wasm_stack
+            )));
+        }
+    }
     let mut context = Context::new(options.layout, options.memory_bytes, vmctx_bytes);
+    context.stack_limit = options.stack_limit.map(|o| (o, options.max_wasm_stack));
     if let Some(setup) = &options.wasm {
         let l = &context.layout;
         let (base, bound) = (l.memory_base, l.memory_bound);
+        let fuel = FuelSlot {
+            store_context_pointer: l.store_context_pointer,
+            fuel_consumed: l.fuel_consumed,
+        };
         let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
-        context.wasm = Some(WasmState::new(setup, &module, vmctx, base, bound)?);
+        context.wasm = Some(WasmState::new(setup, &module, vmctx, base, bound, fuel)?);
     }
     let wasm = context.wasm.clone();
     let (sender, receiver) = channel();
@@ -535,12 +629,13 @@ pub fn instantiate(
         thread: Mutex::new(None),
         sent: AtomicU64::new(0),
         observed: AtomicI64::new(UNOBSERVED),
+        interrupt: AtomicI32::new(0),
     });
     let for_thread = Arc::clone(&handle);
     let module = SendModule(module);
     std::thread::Builder::new()
         .name("slackfuel-wasm".into())
-        .stack_size(options.stack_bytes.max(256 * 1024))
+        .stack_size(stack_bytes)
         .spawn(move || worker(module, context, receiver, for_thread))
         .map_err(|e| Failure::call(format!("could not start the wasm thread: {e}")))?;
     // Wait until the thread has published its id, so a checker created now can reach it.
@@ -673,10 +768,13 @@ impl NativeInstance {
         }
     }
 
-    /// Lets the wasm thread finish and free the machine code. Idempotent.
+    /// Ends the instance: a running call is interrupted (it fails with ModuleDisposedError),
+    /// the wasm thread exits and frees the machine code. Idempotent.
     #[napi]
     pub fn dispose(&mut self) {
-        self.jobs = None;
+        if self.jobs.take().is_some() {
+            self.handle.interrupt();
+        }
     }
 
     #[napi(getter)]
@@ -692,6 +790,14 @@ impl NativeInstance {
             .lock()
             .map(|g| g.is_some())
             .unwrap_or(false)
+    }
+}
+
+impl Drop for NativeInstance {
+    /// Collected by the garbage collector, or finalized when its worker thread terminates:
+    /// interrupt whatever the wasm thread still runs, so no thread is left spinning.
+    fn drop(&mut self) {
+        self.dispose();
     }
 }
 

@@ -29,6 +29,8 @@ type LookupFn = extern "C" fn(pc: usize, trap_code: *mut u8) -> i32;
 unsafe extern "C" {
     fn sf_install_handlers(lookup: LookupFn) -> i32;
     fn sf_ensure_altstack() -> i32;
+    fn sf_reassert_handlers() -> i32;
+    fn sf_set_interrupt_flag(flag: *const i32);
     fn sf_call(
         trampoline: Trampoline,
         callee: *const c_void,
@@ -72,6 +74,25 @@ pub fn ensure_handlers() -> NativeResult<()> {
     })
 }
 
+/// Puts our handlers back where another was installed over them since (Node installs libuv's
+/// when a `process.on` listener is added for one of our signals); the replacing handler
+/// becomes the one we chain to. Called at every host→wasm entry and before every check signal.
+/// Returns how many handlers were re-installed.
+pub fn reassert_handlers() -> i32 {
+    // SAFETY: only queries and (re)installs sigactions; the handlers it installs are ours.
+    unsafe { sf_reassert_handlers() }
+}
+
+/// Makes check signals on this thread unwind from our code while `*flag != 0`.
+///
+/// # Safety
+/// `flag` must stay valid (and be written only atomically) for the rest of the calling thread's
+/// life, or until this is called again.
+pub unsafe fn set_interrupt_flag(flag: *const i32) {
+    // SAFETY: guaranteed by the caller.
+    unsafe { sf_set_interrupt_flag(flag) }
+}
+
 /// How a call into JIT code ended.
 pub enum CallOutcome {
     Returned,
@@ -91,6 +112,7 @@ pub unsafe fn call(
     values: *mut u128,
 ) -> NativeResult<CallOutcome> {
     ensure_handlers()?;
+    reassert_handlers();
     // SAFETY: sf_ensure_altstack only touches this thread's signal stack setting.
     let rc = unsafe { sf_ensure_altstack() };
     if rc != 0 {

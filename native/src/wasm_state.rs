@@ -8,12 +8,14 @@
 
 use crate::errors::{Failure, NativeResult};
 use crate::jit::LoadedModule;
+use crate::linear_memory::{LinearMemory, MAX_WASM32_PAGES, WASM_PAGE as PAGE};
 use serde::Deserialize;
+use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
 
-const PAGE: u64 = 65536;
-/// Wasm32 memories never exceed 4 GiB.
-const MAX_PAGES: u64 = 65536;
+/// Bulk operations run in pieces of this many bytes (or table elements), so that an
+/// interrupted instance (disposed, its worker terminated) stops within one piece.
+const CHUNK: usize = 16 << 20;
 
 /// Record offsets of `src/abi/wasm-layout.ts` (the subset the runtime writes).
 #[derive(Deserialize, Debug, Clone)]
@@ -119,6 +121,29 @@ pub struct WasmSetup {
     pub profile_counters: usize,
     #[serde(default)]
     pub profile_counters_pointer: Option<usize>,
+    /// The embedder's resource limits (Wasmtime's `ResourceLimiter`).
+    #[serde(default)]
+    pub limits: Limits,
+    /// The code accounts fuel (vanilla, slacked, count): the bulk builtins check the counter
+    /// the code stored before calling them, so an exhausted budget stops them before they run.
+    #[serde(default)]
+    pub enforce_fuel: bool,
+}
+
+/// Upper bounds on what a guest may allocate, over its own declared maxima.
+#[derive(Deserialize, Debug, Default, Clone)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Limits {
+    pub max_memory_bytes: Option<u64>,
+    pub max_table_elements: Option<u64>,
+}
+
+/// Where the code keeps the fuel counter: vmctx offset of the store-context pointer, and the
+/// counter's offset in the store context.
+#[derive(Debug, Clone, Copy)]
+pub struct FuelSlot {
+    pub store_context_pointer: usize,
+    pub fuel_consumed: usize,
 }
 
 /// At most 2^24 counters (128 MiB): far more edges than any module has.
@@ -131,7 +156,8 @@ struct Table {
 
 /// The mutable state; lives as long as the instance.
 pub struct WasmState {
-    memory: Vec<u8>,
+    memory: LinearMemory,
+    /// The lower of the memory's declared maximum and the limit.
     max_pages: u64,
     tables: Vec<Table>,
     table_records: Box<[u64]>,
@@ -148,6 +174,8 @@ pub struct WasmState {
     records: Records,
     memory_base: usize,
     memory_bound: usize,
+    /// Set when the bulk builtins must check the fuel counter.
+    fuel: Option<FuelSlot>,
     /// The trap a builtin recorded before returning failure (`heap_oob`, `user2`).
     pub last_trap: Option<&'static str>,
 }
@@ -184,6 +212,7 @@ impl WasmState {
         vmctx: *mut u8,
         memory_base: usize,
         memory_bound: usize,
+        fuel: FuelSlot,
     ) -> NativeResult<SharedState> {
         let r = setup.records.clone();
         let address = |name: &str| {
@@ -252,16 +281,50 @@ impl WasmState {
                 write_at(vmctx, slot, value);
             }
         }
+        let limits = &setup.limits;
+        let memory_limit = limits.max_memory_bytes.map_or(MAX_WASM32_PAGES, |b| b / PAGE);
         let (pages, max_pages) = match &setup.memory {
-            Some(m) => (m.min_pages, m.max_pages.unwrap_or(MAX_PAGES).min(MAX_PAGES)),
+            Some(m) => (
+                m.min_pages,
+                m.max_pages
+                    .unwrap_or(MAX_WASM32_PAGES)
+                    .min(MAX_WASM32_PAGES)
+                    .min(memory_limit),
+            ),
             None => (0, 0),
         };
+        if pages > memory_limit {
+            return Err(Failure::call(format!(
+                "instantiation failed: the memory's minimum of {} bytes exceeds the limit of {} bytes",
+                pages * PAGE,
+                limits.max_memory_bytes.unwrap_or(0)
+            )));
+        }
+        let table_limit = limits.max_table_elements.unwrap_or(u32::MAX as u64);
         let mut tables = Vec::new();
         for t in &setup.tables {
             let init = func_ref(t.init)?;
+            if t.min > table_limit {
+                return Err(Failure::call(format!(
+                    "instantiation failed: a table's minimum of {} elements exceeds the limit of {table_limit}",
+                    t.min
+                )));
+            }
+            let mut elements = Vec::new();
+            if elements.try_reserve_exact(t.min as usize).is_err() {
+                return Err(Failure::call(format!(
+                    "instantiation failed: could not allocate a table of {} elements",
+                    t.min
+                )));
+            }
+            elements.resize(t.min as usize, init);
             tables.push(Table {
-                elements: vec![init; t.min as usize],
-                max: t.max.unwrap_or(u32::MAX as u64).min(u32::MAX as u64),
+                elements,
+                max: t
+                    .max
+                    .unwrap_or(u32::MAX as u64)
+                    .min(u32::MAX as u64)
+                    .min(table_limit),
             });
         }
         let table_records = words(setup.tables.len() * r.table_stride);
@@ -298,7 +361,7 @@ impl WasmState {
             }
         };
         let mut state = WasmState {
-            memory: vec![0u8; (pages * PAGE) as usize],
+            memory: LinearMemory::new(pages, max_pages)?,
             max_pages,
             tables,
             table_records,
@@ -312,6 +375,7 @@ impl WasmState {
             records: r.clone(),
             memory_base,
             memory_bound,
+            fuel: setup.enforce_fuel.then_some(fuel),
             last_trap: None,
         };
         // Element segments first, then data segments, as the spec orders instantiation.
@@ -377,7 +441,7 @@ impl WasmState {
 
     /// Writes memory base/bound and the table records into the vmctx (after any growth).
     fn publish(&mut self, vmctx: *mut u8) {
-        write_at(vmctx, self.memory_base, self.memory.as_mut_ptr() as u64);
+        write_at(vmctx, self.memory_base, self.memory.base() as u64);
         write_at(vmctx, self.memory_bound, self.memory.len() as u64);
         let r = &self.records;
         let base = self.table_records.as_mut_ptr().cast::<u8>();
@@ -492,41 +556,105 @@ pub fn register_state_offset(offset: usize) -> NativeResult<()> {
     }
 }
 
-extern "C" fn memory_grow(vmctx: *mut u8, _mem: u32, delta: u32) -> u32 {
-    with_state(vmctx, |s, vmctx| {
-        let old = s.memory.len() as u64 / PAGE;
-        let new = old + delta as u64;
-        if new > s.max_pages {
-            return u32::MAX;
+/// Runs a builtin's body; a panic becomes a failed builtin (a trap), never an unwind into JIT
+/// code or an abort.
+fn guarded<T>(failed: T, body: impl FnOnce() -> T) -> T {
+    catch_unwind(AssertUnwindSafe(body)).unwrap_or(failed)
+}
+
+impl WasmState {
+    /// The bulk builtins' fuel check: the code charged the operation and stored the counter
+    /// before calling; an exhausted budget (counter >= 0) stops the operation before it runs,
+    /// as vanilla's inline check does (slacked code has no inline check).
+    fn out_of_fuel(&self, vmctx: *mut u8) -> bool {
+        let Some(slot) = self.fuel else { return false };
+        // SAFETY: the vmctx is the live instance's, whose store-context pointer field (validated
+        // layout) points at the store context the runtime owns for the instance's life.
+        let counter = unsafe {
+            let store = vmctx
+                .add(slot.store_context_pointer)
+                .cast::<*const u8>()
+                .read_unaligned();
+            store.add(slot.fuel_consumed).cast::<i64>().read_unaligned()
+        };
+        counter >= 0
+    }
+
+    /// Checks fuel, then runs a bulk operation; failure records `trap`.
+    fn bulk(&mut self, vmctx: *mut u8, trap: &'static str, op: impl FnOnce(&mut WasmState) -> Option<()>) -> u8 {
+        if self.out_of_fuel(vmctx) {
+            return self.fail("user200");
         }
-        s.memory.resize((new * PAGE) as usize, 0);
-        s.publish(vmctx);
-        old as u32
+        match op(self) {
+            Some(()) => 1,
+            None if crate::runtime::interrupt_requested() => self.fail("interrupted"),
+            None => self.fail(trap),
+        }
+    }
+}
+
+/// Fills `slice` with `value` piece by piece; None when the instance is interrupted.
+fn fill_in_pieces<T: Copy>(slice: &mut [T], value: T, piece: usize) -> Option<()> {
+    for chunk in slice.chunks_mut(piece.max(1)) {
+        if crate::runtime::interrupt_requested() {
+            return None;
+        }
+        chunk.fill(value);
+    }
+    Some(())
+}
+
+/// `copy_within` piece by piece, in the direction that keeps overlapping ranges right.
+fn copy_in_pieces(memory: &mut [u8], src: usize, dst: usize, len: usize) -> Option<()> {
+    let mut done = 0;
+    while done < len {
+        if crate::runtime::interrupt_requested() {
+            return None;
+        }
+        let n = CHUNK.min(len - done);
+        let at = if dst <= src { done } else { len - done - n };
+        memory.copy_within(src + at..src + at + n, dst + at);
+        done += n;
+    }
+    Some(())
+}
+
+extern "C" fn memory_grow(vmctx: *mut u8, _mem: u32, delta: u32) -> u32 {
+    guarded(u32::MAX, || {
+        with_state(vmctx, |s, vmctx| {
+            let max = s.max_pages;
+            match s.memory.grow(delta as u64, max) {
+                Some(old) => {
+                    s.publish(vmctx);
+                    old as u32
+                }
+                None => u32::MAX,
+            }
+        })
     })
 }
 
 extern "C" fn memory_fill(vmctx: *mut u8, _mem: u32, dst: u64, value: u32, len: u64) -> u8 {
-    with_state(vmctx, |s, _| {
-        match WasmState::range(s.memory.len(), dst, len) {
-            Some(r) => {
-                s.memory[r].fill(value as u8);
-                1
-            }
-            None => s.fail("heap_oob"),
-        }
+    guarded(0, || {
+        with_state(vmctx, |s, vmctx| {
+            s.bulk(vmctx, "heap_oob", |s| {
+                let r = WasmState::range(s.memory.len(), dst, len)?;
+                fill_in_pieces(&mut s.memory[r], value as u8, CHUNK)
+            })
+        })
     })
 }
 
 extern "C" fn memory_copy(vmctx: *mut u8, _dm: u32, dst: u64, _sm: u32, src: u64, len: u64) -> u8 {
-    with_state(vmctx, |s, _| {
-        let n = s.memory.len();
-        match (WasmState::range(n, dst, len), WasmState::range(n, src, len)) {
-            (Some(d), Some(r)) => {
-                s.memory.copy_within(r, d.start);
-                1
-            }
-            _ => s.fail("heap_oob"),
-        }
+    guarded(0, || {
+        with_state(vmctx, |s, vmctx| {
+            s.bulk(vmctx, "heap_oob", |s| {
+                let n = s.memory.len();
+                let d = WasmState::range(n, dst, len)?;
+                let r = WasmState::range(n, src, len)?;
+                copy_in_pieces(&mut s.memory, r.start, d.start, r.len())
+            })
+        })
     })
 }
 
@@ -538,83 +666,82 @@ extern "C" fn memory_init(
     src: u32,
     len: u32,
 ) -> u8 {
-    with_state(vmctx, |s, _| {
-        let segment_len = s
-            .data
-            .get(data as usize)
-            .and_then(|d| d.as_ref())
-            .map_or(0, Vec::len);
-        let d = WasmState::range(s.memory.len(), dst, len as u64);
-        let r = WasmState::range(segment_len, src as u64, len as u64);
-        match (d, r) {
-            (Some(d), Some(r)) => {
+    guarded(0, || {
+        with_state(vmctx, |s, vmctx| {
+            s.bulk(vmctx, "heap_oob", |s| {
+                let segment_len = s
+                    .data
+                    .get(data as usize)
+                    .and_then(|d| d.as_ref())
+                    .map_or(0, Vec::len);
+                let d = WasmState::range(s.memory.len(), dst, len as u64)?;
+                let r = WasmState::range(segment_len, src as u64, len as u64)?;
                 if let Some(Some(bytes)) = s.data.get(data as usize) {
+                    // Segments live in the module (bounded by its size): one piece.
                     let chunk = bytes[r].to_vec();
                     s.memory[d].copy_from_slice(&chunk);
                 }
-                1
-            }
-            _ => s.fail("heap_oob"),
-        }
+                Some(())
+            })
+        })
     })
 }
 
 extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
-    with_state(vmctx, |s, _| {
-        if let Some(d) = s.data.get_mut(data as usize) {
-            *d = None;
-        }
+    guarded((), || {
+        with_state(vmctx, |s, _| {
+            if let Some(d) = s.data.get_mut(data as usize) {
+                *d = None;
+            }
+        })
     })
 }
 
 extern "C" fn table_grow(vmctx: *mut u8, table: u32, delta: u32, init: u64) -> u32 {
-    with_state(vmctx, |s, vmctx| {
-        let Some(t) = s.tables.get_mut(table as usize) else {
-            return u32::MAX;
-        };
-        let old = t.elements.len() as u64;
-        let new = old + delta as u64;
-        if new > t.max {
-            return u32::MAX;
-        }
-        t.elements.resize(new as usize, init);
-        s.publish(vmctx);
-        old as u32
+    guarded(u32::MAX, || {
+        with_state(vmctx, |s, vmctx| {
+            let Some(t) = s.tables.get_mut(table as usize) else {
+                return u32::MAX;
+            };
+            let old = t.elements.len() as u64;
+            let new = old + delta as u64;
+            if new > t.max || t.elements.try_reserve_exact(delta as usize).is_err() {
+                return u32::MAX;
+            }
+            t.elements.resize(new as usize, init);
+            s.publish(vmctx);
+            old as u32
+        })
     })
 }
 
 extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u32, value: u64, len: u32) -> u8 {
-    with_state(vmctx, |s, _| {
-        let Some(t) = s.tables.get_mut(table as usize) else {
-            return s.fail("user2");
-        };
-        match WasmState::range(t.elements.len(), dst as u64, len as u64) {
-            Some(r) => {
-                t.elements[r].fill(value);
-                1
-            }
-            None => s.fail("user2"),
-        }
+    guarded(0, || {
+        with_state(vmctx, |s, vmctx| {
+            s.bulk(vmctx, "user2", |s| {
+                let t = s.tables.get_mut(table as usize)?;
+                let r = WasmState::range(t.elements.len(), dst as u64, len as u64)?;
+                fill_in_pieces(&mut t.elements[r], value, CHUNK / 8)
+            })
+        })
     })
 }
 
 extern "C" fn table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, src: u32, len: u32) -> u8 {
-    with_state(vmctx, |s, _| {
-        let (Some(dn), Some(sn)) = (
-            s.tables.get(dt as usize).map(|t| t.elements.len()),
-            s.tables.get(st as usize).map(|t| t.elements.len()),
-        ) else {
-            return s.fail("user2");
-        };
-        let (Some(d), Some(r)) = (
-            WasmState::range(dn, dst as u64, len as u64),
-            WasmState::range(sn, src as u64, len as u64),
-        ) else {
-            return s.fail("user2");
-        };
-        let chunk = s.tables[st as usize].elements[r].to_vec();
-        s.tables[dt as usize].elements[d].copy_from_slice(&chunk);
-        1
+    guarded(0, || {
+        with_state(vmctx, |s, vmctx| {
+            s.bulk(vmctx, "user2", |s| {
+                let dn = s.tables.get(dt as usize)?.elements.len();
+                let sn = s.tables.get(st as usize)?.elements.len();
+                let d = WasmState::range(dn, dst as u64, len as u64)?;
+                let r = WasmState::range(sn, src as u64, len as u64)?;
+                let mut chunk = Vec::new();
+                chunk.try_reserve_exact(r.len()).ok()?;
+                chunk.extend_from_slice(&s.tables[st as usize].elements[r]);
+                s.tables[dt as usize].elements[d].copy_from_slice(&chunk);
+                Some(())
+            })
+        })
     })
 }
 
@@ -626,31 +753,34 @@ extern "C" fn table_init(
     src: u32,
     len: u32,
 ) -> u8 {
-    with_state(vmctx, |s, _| {
-        let items: Vec<u64> = s
-            .elements
-            .get(elem as usize)
-            .and_then(|e| e.clone())
-            .unwrap_or_default();
-        let Some(tn) = s.tables.get(table as usize).map(|t| t.elements.len()) else {
-            return s.fail("user2");
-        };
-        let (Some(d), Some(r)) = (
-            WasmState::range(tn, dst as u64, len as u64),
-            WasmState::range(items.len(), src as u64, len as u64),
-        ) else {
-            return s.fail("user2");
-        };
-        s.tables[table as usize].elements[d].copy_from_slice(&items[r]);
-        1
+    guarded(0, || {
+        with_state(vmctx, |s, vmctx| {
+            s.bulk(vmctx, "user2", |s| {
+                let tn = s.tables.get(table as usize)?.elements.len();
+                let items_len = s
+                    .elements
+                    .get(elem as usize)
+                    .and_then(|e| e.as_ref())
+                    .map_or(0, Vec::len);
+                let d = WasmState::range(tn, dst as u64, len as u64)?;
+                let r = WasmState::range(items_len, src as u64, len as u64)?;
+                if let Some(Some(items)) = s.elements.get(elem as usize) {
+                    let items = items[r].to_vec();
+                    s.tables[table as usize].elements[d].copy_from_slice(&items);
+                }
+                Some(())
+            })
+        })
     })
 }
 
 extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
-    with_state(vmctx, |s, _| {
-        if let Some(e) = s.elements.get_mut(elem as usize) {
-            *e = None;
-        }
+    guarded((), || {
+        with_state(vmctx, |s, _| {
+            if let Some(e) = s.elements.get_mut(elem as usize) {
+                *e = None;
+            }
+        })
     })
 }
 

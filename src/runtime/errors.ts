@@ -97,7 +97,7 @@ export class ModuleDisposedError extends SlackfuelError {
 
 /** A call that cannot be made: unknown function, wrong arguments, unsupported signature. */
 export class CallError extends SlackfuelError {
-  override readonly name = 'CallError';
+  override readonly name: string = 'CallError';
 }
 
 /** The native addon is not built, or cannot be loaded. */
@@ -166,4 +166,18 @@ export class HostStop extends SlackfuelError {
   override readonly name: string = 'HostStop';
   /** Fuel consumed by the call until the host function ran (null for none and epoch). */
   fuelConsumed: number | null = null;
+}
+
+/**
+ * A guest asked for more than the embedder's resource limits allow at instantiation (memory,
+ * table elements, live instances), as Wasmtime's `ResourceLimiter` refuses it. Growth past a
+ * limit is not an error: `memory.grow` / `table.grow` return -1.
+ */
+export class ResourceLimitError extends SlackfuelError {
+  override readonly name = 'ResourceLimitError';
+}
+
+/** A host function called back into the instance whose call it is serving. */
+export class ReentrantCallError extends CallError {
+  override readonly name = 'ReentrantCallError';
 }

@@ -1,12 +1,13 @@
 // A running instance: calls go to the addon's wasm thread and come back as promises; host
 // functions run on Node's main thread while the wasm thread waits.
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { HOST_FAILED_TRAP, OUT_OF_FUEL_TRAP } from '../abi/index.js';
 import { stepError, type CallStep, type NativeInstance } from '../native/instance.js';
 import { readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
 import type { WasmExport, WasmImport } from './assemble.js';
 import { AsyncFuelChecker } from './checker.js';
-import { CallError, HostStop, OutOfFuel, type OutOfFuelDetection } from './errors.js';
+import { CallError, HostStop, OutOfFuel, ReentrantCallError, type OutOfFuelDetection } from './errors.js';
 import { accountsFuel, fuelConvention, type MeteringMode } from './metering.js';
 
 /** A host function: arguments by the import's signature; returns nothing, a value, or a list. */
@@ -29,6 +30,9 @@ export interface CallResult {
   /** Fuel the call consumed (counter after − counter before); null for none and epoch. */
   readonly fuelConsumed: number | null;
 }
+
+/** The instances whose host functions are running in the current async context. */
+const servingHostCall = new AsyncLocalStorage<ReadonlySet<Instance>>();
 
 /** The budget when none is given (and always in count mode): effectively unlimited. */
 const UNLIMITED = Number.MAX_SAFE_INTEGER;
@@ -81,6 +85,11 @@ export class Instance {
    * one after another.
    */
   call(name: string, args: readonly ClifValue[] = [], options: CallOptions = {}): Promise<CallResult> {
+    // The wasm thread is blocked in the host call that made this one: queueing it behind that
+    // call would wait forever, so refuse it now.
+    if (servingHostCall.getStore()?.has(this)) {
+      return Promise.reject(new ReentrantCallError(`${name}: a host function cannot call back into the instance whose call it is serving (re-entrant calls are not supported)`));
+    }
     const run = this.#queue.then(
       () => this.#call(name, args, options),
       () => this.#call(name, args, options),
@@ -112,7 +121,8 @@ export class Instance {
           if (host === undefined) throw new CallError(`no host function with index ${step.hostIndex}`);
           const slots = step.slots;
           const hostArgs = host.params.map((t, i) => readValue(slotView(slots, i), t));
-          const value = await host.call(...hostArgs);
+          const serving = new Set(servingHostCall.getStore() ?? []).add(this);
+          const value = await servingHostCall.run(serving, () => host.call(...hostArgs));
           const values: readonly ClifValue[] = value === undefined ? [] : Array.isArray(value) ? value : [value as ClifValue];
           if (values.length !== host.returns.length) throw new CallError(`host function ${host.name} returned ${values.length} value(s), its signature has ${host.returns.length}`);
           values.forEach((v, i) => writeValue(slotView(out, i), host.returns[i]!, v, `result ${i + 1} of ${host.name}`));

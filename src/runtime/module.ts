@@ -20,6 +20,15 @@ export const instantiateOptionsSchema = z
     /** Stack of the wasm thread. */
     stackBytes: z.number().int().min(256 * 1024).max(2 ** 30).default(8 * 1024 * 1024),
     /**
+     * Store-context offset of the stack limit the code's `stack_limit` reads (translated wasm
+     * sets it): the runtime stores `sp - maxWasmStack` there at every entry, so deep recursion
+     * ends in a stack-overflow trap rather than in the guard page.
+     */
+    stackLimit: z.number().int().nonnegative().multipleOf(8).optional(),
+    /** Bytes of stack wasm code may use (Wasmtime's `max_wasm_stack`, default 512 KiB); with
+     *  256 KiB for host code it must fit `stackBytes`. */
+    maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).default(512 * 1024),
+    /**
      * Slacked mode: the asynchronous checker's interval while a call runs (ms), or false for
      * none (then only the boundary checks and traps detect exhaustion).
      */
@@ -95,6 +104,8 @@ export class Module {
         metered: pinned ? this.assembled.wasmFunctions : [],
         memoryBytes: o.memoryBytes,
         stackBytes: o.stackBytes,
+        maxWasmStack: o.maxWasmStack,
+        ...(o.stackLimit === undefined ? {} : { stackLimit: o.stackLimit }),
         ...(this.wasmSetup === undefined ? {} : { wasm: this.wasmSetup }),
       }),
     });

@@ -18,6 +18,17 @@ export class WasiExit extends HostStop {
   }
 }
 
+/**
+ * proc_exit with a status a process cannot report (126 and above are the shell's, and WASI's
+ * u32 does not fit an exit code): an error, as Wasmtime reports it, never a silent exit 0.
+ */
+export class WasiExitStatusError extends SlackfuelError {
+  override readonly name = 'WasiExitStatusError';
+  constructor(readonly status: number) {
+    super(`proc_exit(${status}): exit with invalid exit status outside of [0..126)`);
+  }
+}
+
 /** What the host functions need from the instance: its linear memory. */
 export interface WasiMemory {
   readMemory(offset: number, length: number): Uint8Array;
@@ -299,7 +310,9 @@ export class WasiHost {
       return ERRNO.success;
     },
     proc_exit: (code) => {
-      throw new WasiExit(u32(code));
+      const status = u32(code);
+      if (status >= 126) throw new WasiExitStatusError(status);
+      throw new WasiExit(status);
     },
   };
 

@@ -8,9 +8,9 @@ import type { NativeInstance } from '../native/instance.js';
 import type { ClifValue } from '../native/values.js';
 import { assemble, type WasmImport } from '../runtime/assemble.js';
 import { Engine } from '../runtime/engine.js';
-import { RuntimeConfigError } from '../runtime/errors.js';
+import { ResourceLimitError, RuntimeConfigError } from '../runtime/errors.js';
 import type { HostFunction, Instance } from '../runtime/instance.js';
-import { applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
+import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
 import { Module } from '../runtime/module.js';
 import { clifText, translate } from './translate.js';
 import type { ConstExpr, TranslatedModule, WasmValueType } from './schemas.js';
@@ -18,6 +18,24 @@ import { asWasmTrap } from './trap-kinds.js';
 
 /** Host functions by module and name, as a wasm module imports them. */
 export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
+
+export const resourceLimitsSchema = z
+  .object({
+    /** Bytes of linear memory (instantiation fails above it; `memory.grow` past it returns -1). */
+    maxMemoryBytes: z.number().int().nonnegative().max(2 ** 32).optional(),
+    /** Elements per table (instantiation fails above it; `table.grow` past it returns -1). */
+    maxTableElements: z.number().int().nonnegative().max(2 ** 32).optional(),
+    /** Live instances of one Engine (instantiation fails at the limit). */
+    maxInstances: z.number().int().positive().optional(),
+  })
+  .strict();
+export type ResourceLimits = z.input<typeof resourceLimitsSchema>;
+
+/** Live wasm instances per engine (disposed or collected instances leave the count). */
+const liveInstances = new WeakMap<Engine, { count: number }>();
+const collected = new FinalizationRegistry<{ count: number }>((live) => {
+  live.count--;
+});
 
 export const wasmInstantiateOptionsSchema = z
   .object({
@@ -38,6 +56,11 @@ export const wasmInstantiateOptionsSchema = z
      * as the module's code writes; fewer is an error).
      */
     profileCounters: z.number().int().nonnegative().max(2 ** 24).optional(),
+    /** Bytes of stack wasm code may use (Wasmtime's `max_wasm_stack`); deeper recursion traps
+     *  with `stack_exhaustion`. Must leave 256 KiB of `stackBytes` for host code. */
+    maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).default(512 * 1024),
+    /** What the guest may allocate, as Wasmtime's `ResourceLimiter` bounds it. */
+    limits: resourceLimitsSchema.default({}),
   })
   .strict();
 export type WasmInstantiateOptions = z.input<typeof wasmInstantiateOptionsSchema>;
@@ -132,7 +155,15 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 }
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
-function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number): unknown {
+function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean): unknown {
+  const memoryMin = (m.memories[0]?.minPages ?? 0) * 65536;
+  if (limits.maxMemoryBytes !== undefined && memoryMin > limits.maxMemoryBytes) {
+    throw new ResourceLimitError(`the module's memory needs ${memoryMin} bytes; the limit is ${limits.maxMemoryBytes}`);
+  }
+  const tableMin = Math.max(0, ...m.tables.map((t) => t.min));
+  if (limits.maxTableElements !== undefined && tableMin > limits.maxTableElements) {
+    throw new ResourceLimitError(`a table of the module needs ${tableMin} elements; the limit is ${limits.maxTableElements}`);
+  }
   const ev = new ConstEval();
   const globals = m.globals.map((g, index) => {
     let value: { bits: bigint; func: number | null; isFuncRef: boolean };
@@ -195,6 +226,8 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     importedFunctions,
     profileCounters,
     profileCountersPointer: WASM_RUNTIME_SLOTS.profileCounters,
+    limits: { maxMemoryBytes: limits.maxMemoryBytes ?? null, maxTableElements: limits.maxTableElements ?? null },
+    enforceFuel,
   };
 }
 
@@ -329,13 +362,19 @@ export class WasmInstance {
   readonly #instance: Instance;
   readonly #native: NativeInstance;
 
+  readonly #live: { count: number };
+
   private constructor(
     readonly module: WasmModule,
     instance: Instance,
     native: NativeInstance,
+    live: { count: number },
   ) {
     this.#instance = instance;
     this.#native = native;
+    this.#live = live;
+    live.count++;
+    collected.register(this, live, this);
   }
 
   static async create(module: WasmModule, options: WasmInstantiateOptions): Promise<WasmInstance> {
@@ -353,14 +392,32 @@ export class WasmInstance {
     if (counters < module.profileCounters) {
       throw new RuntimeConfigError(`the module's code writes ${module.profileCounters} profile counters; profileCounters ${counters} is too few`);
     }
-    const setup = instanceSetup(t, module.layout, o.globals, counters);
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, accountsFuel(module.metering));
     const m = module.module;
+    let live = liveInstances.get(m.engine);
+    if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));
+    if (o.limits.maxInstances !== undefined && live.count >= o.limits.maxInstances) {
+      throw new ResourceLimitError(`the engine already has ${live.count} live instance(s); the limit is ${o.limits.maxInstances}`);
+    }
     const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
-    const { instance, native } = withSetup.instantiateWithNative({ imports: hostImports, memoryBytes: 0, stackBytes: o.stackBytes, checkIntervalMs: o.checkIntervalMs, ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }) });
-    const wasm = new WasmInstance(module, instance, native);
+    const { instance, native } = withSetup.instantiateWithNative({
+      imports: hostImports,
+      memoryBytes: 0,
+      stackBytes: o.stackBytes,
+      maxWasmStack: o.maxWasmStack,
+      stackLimit: module.layout.stackLimit,
+      checkIntervalMs: o.checkIntervalMs,
+      ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
+    });
+    const wasm = new WasmInstance(module, instance, native, live);
     if (o.runStart && t.start !== null) {
       if (t.start < t.numImportedFunctions) throw new RuntimeConfigError('a start function that is an import is not supported');
-      await wasm.#callIndex(t.start, [], o.startFuel);
+      try {
+        await wasm.#callIndex(t.start, [], o.startFuel);
+      } catch (error) {
+        wasm.dispose();
+        throw error;
+      }
     }
     return wasm;
   }
@@ -404,7 +461,11 @@ export class WasmInstance {
     return this.#native.readProfileCounters();
   }
 
+  /** Ends the instance; a call still running is interrupted (it rejects with ModuleDisposedError). */
   dispose(): void {
+    if (this.#instance.disposed) return;
     this.#instance.dispose();
+    collected.unregister(this);
+    this.#live.count--;
   }
 }
