@@ -23,8 +23,10 @@ export const resourceLimitsSchema = z
   .object({
     /** Bytes of linear memory (instantiation fails above it; `memory.grow` past it returns -1). */
     maxMemoryBytes: z.number().int().nonnegative().max(2 ** 32).optional(),
-    /** Elements per table (instantiation fails above it; `table.grow` past it returns -1). */
-    maxTableElements: z.number().int().nonnegative().max(2 ** 32).optional(),
+    /** Elements per table (instantiation fails above it; `table.grow` past it returns -1).
+     *  Default 10,000,000 (80 MB of func-refs): a guest cannot make the host commit gigabytes
+     *  of table by default; raise it to allow larger tables. */
+    maxTableElements: z.number().int().nonnegative().max(2 ** 32).default(10_000_000),
     /** Live instances of one Engine (instantiation fails at the limit). */
     maxInstances: z.number().int().positive().optional(),
   })
@@ -60,7 +62,7 @@ export const wasmInstantiateOptionsSchema = z
      *  with `stack_exhaustion`. Must leave 256 KiB of `stackBytes` for host code. */
     maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).default(512 * 1024),
     /** What the guest may allocate, as Wasmtime's `ResourceLimiter` bounds it. */
-    limits: resourceLimitsSchema.default({}),
+    limits: resourceLimitsSchema.prefault({}),
   })
   .strict();
 export type WasmInstantiateOptions = z.input<typeof wasmInstantiateOptionsSchema>;
@@ -161,7 +163,7 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     throw new ResourceLimitError(`the module's memory needs ${memoryMin} bytes; the limit is ${limits.maxMemoryBytes}`);
   }
   const tableMin = Math.max(0, ...m.tables.map((t) => t.min));
-  if (limits.maxTableElements !== undefined && tableMin > limits.maxTableElements) {
+  if (tableMin > limits.maxTableElements) {
     throw new ResourceLimitError(`a table of the module needs ${tableMin} elements; the limit is ${limits.maxTableElements}`);
   }
   const ev = new ConstEval();
@@ -226,7 +228,7 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     importedFunctions,
     profileCounters,
     profileCountersPointer: WASM_RUNTIME_SLOTS.profileCounters,
-    limits: { maxMemoryBytes: limits.maxMemoryBytes ?? null, maxTableElements: limits.maxTableElements ?? null },
+    limits: { maxMemoryBytes: limits.maxMemoryBytes ?? null, maxTableElements: limits.maxTableElements },
     enforceFuel,
   };
 }

@@ -13,6 +13,8 @@ export interface Attack {
   run(mode: MeteringMode): Promise<void>;
   /** How long one run may take before the stress command reports a hang (default 30 s). */
   readonly timeoutMs?: number;
+  /** Run in a child process (the attack could kill or hang a process if the guarantee fails). */
+  readonly isolate?: boolean;
 }
 
 /** Every attack file under tests/guest/attacks/ exports `attacks: readonly Attack[]`. */
