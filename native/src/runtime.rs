@@ -653,9 +653,11 @@ pub fn instantiate(
 
 impl NativeInstance {
     fn wasm_state(&self) -> napi::Result<&SharedState> {
-        self.wasm
-            .as_ref()
-            .ok_or_else(|| failure_to_napi(Failure::call("not a wasm instance")))
+        match (&self.wasm, &self.jobs) {
+            (Some(state), _) => Ok(state),
+            (None, None) => Err(failure_to_napi(gone())),
+            (None, Some(_)) => Err(failure_to_napi(Failure::call("not a wasm instance"))),
+        }
     }
 
     fn send(&self, job: Job) -> NativeResult<()> {
@@ -775,6 +777,9 @@ impl NativeInstance {
         if self.jobs.take().is_some() {
             self.handle.interrupt();
         }
+        // The wasm thread holds its own reference until it exits; ours would keep linear
+        // memory (up to 4 GiB committed) alive until the garbage collector finds this object.
+        self.wasm = None;
     }
 
     #[napi(getter)]

@@ -463,6 +463,11 @@ export class WasmInstance {
     return this.#native.readProfileCounters();
   }
 
+  /** Whether the instance's wasm thread is still alive (false some time after dispose). */
+  get threadAlive(): boolean {
+    return this.#instance.threadAlive;
+  }
+
   /** Ends the instance; a call still running is interrupted (it rejects with ModuleDisposedError). */
   dispose(): void {
     if (this.#instance.disposed) return;
