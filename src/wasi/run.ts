@@ -8,7 +8,7 @@ import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } fr
 import { OutOfFuel, RuntimeConfigError } from '../runtime/errors.js';
 import { meteringModeSchema, PINNED_FUEL_PIPELINE } from '../runtime/metering.js';
 import type { Function } from '../ir/index.js';
-import { compileWasm } from '../wasm/instance.js';
+import { compileWasm, resourceLimitsSchema } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
 import { WasiExit, WasiHost, type BenchMarks } from './host.js';
 
@@ -39,6 +39,10 @@ export const runWasiOptionsSchema = z
     measureProfile: z.boolean().default(false),
     /** Slacked, count: fuel-place places the increments by this edge profile (path or object). */
     profile: profileOptionSchema.optional(),
+    /** What the guest may allocate (see WasmInstantiateOptions.limits). */
+    limits: resourceLimitsSchema.prefault({}),
+    /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
+    maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).optional(),
   })
   .strict();
 
@@ -93,6 +97,8 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
   );
   const instance = await module.instantiate({
     imports: host.imports(),
+    limits: o.limits,
+    ...(o.maxWasmStack === undefined ? {} : { maxWasmStack: o.maxWasmStack }),
     checkIntervalMs: o.checkIntervalMs,
     ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
   });

@@ -16,11 +16,14 @@ const optionsSchema = z.object({
   checkMaxInterval: z.coerce.number().positive().max(60_000).optional(),
   profileOut: z.string().min(1).optional(),
   profile: z.string().min(1).optional(),
+  maxMemory: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
+  maxTableElements: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
+  maxWasmStack: z.coerce.number().int().min(16 * 1024).max(2 ** 30).optional(),
   file: z.string().min(1, 'give the .wasm file'),
   args: z.array(z.string()),
 });
 
-const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile']);
+const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile', '--max-memory', '--max-table-elements', '--max-wasm-stack']);
 
 /** Options may appear anywhere before `--`; everything after it goes to the program verbatim. */
 function split(argv: readonly string[]): { values: Map<string, string[]>; positionals: string[] } {
@@ -53,7 +56,8 @@ export const runWasmCommand: Command = {
   help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir PATH]
                           [--invoke NAME] [--report PATH] [--env NAME=VALUE]...
                           [--check-interval MS] [--check-max-interval MS]
-                          [--profile-out PATH | --profile PATH] [-- ARGS...]
+                          [--profile-out PATH | --profile PATH] [--max-memory BYTES]
+                          [--max-table-elements N] [--max-wasm-stack BYTES] [-- ARGS...]
 
 Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
 _start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
@@ -75,6 +79,13 @@ Options:
   --report PATH        write {"exitCode", "fuelConsumed", "error"} as JSON to PATH; error is
                        null, "OutOfFuel" or the wasm trap kind
   --env NAME=VALUE     environment variable for the program (repeatable; default: none)
+  --max-memory BYTES   linear memory the guest may have: a larger minimum fails to instantiate,
+                       memory.grow past it returns -1 (default: the module's own maximum)
+  --max-table-elements N
+                       elements per table, likewise (default 10000000)
+  --max-wasm-stack BYTES
+                       stack wasm may use before it traps with stack_exhaustion (default
+                       524288, Wasmtime's)
   --check-interval MS  slacked: the asynchronous fuel checker's shortest period (default 1)
   --check-max-interval MS
                        slacked: its longest period, used while the fuel rate it observes says
@@ -102,6 +113,9 @@ Examples:
       checkMaxInterval: one('--check-max-interval'),
       profileOut: one('--profile-out'),
       profile: one('--profile'),
+      maxMemory: one('--max-memory'),
+      maxTableElements: one('--max-table-elements'),
+      maxWasmStack: one('--max-wasm-stack'),
       file: positionals[0] ?? '',
       args: positionals.slice(1),
     });
@@ -134,6 +148,11 @@ Examples:
       ...(o.checkMaxInterval === undefined ? {} : { checkMaxIntervalMs: o.checkMaxInterval }),
       measureProfile: o.profileOut !== undefined,
       ...(o.profile === undefined ? {} : { profile: resolve(o.profile) }),
+      limits: {
+        ...(o.maxMemory === undefined ? {} : { maxMemoryBytes: o.maxMemory }),
+        ...(o.maxTableElements === undefined ? {} : { maxTableElements: o.maxTableElements }),
+      },
+      ...(o.maxWasmStack === undefined ? {} : { maxWasmStack: o.maxWasmStack }),
     });
     if (o.profileOut !== undefined && report.profile !== null) {
       await writeFile(o.profileOut, `${JSON.stringify(report.profile, null, 1)}\n`);
