@@ -249,6 +249,14 @@ void sf_set_observed_counter(int64_t *slot) {
     sf_observed_counter = slot;
 }
 
+/* The fuel checker's signal: a real-time signal that neither Node nor libuv uses, so a
+ * `process.on('SIGUSR1')` (which libuv resets to SIG_DFL when the listener goes) can never
+ * replace our handler at the moment a check is delivered. glibc keeps the signals below
+ * SIGRTMIN for itself; SIGRTMIN+6 is free. */
+int sf_default_check_signal(void) {
+    return SIGRTMIN + 6;
+}
+
 /* Makes a check signal on this thread unwind from our code while *flag is non-zero; `flag`
  * must outlive the thread (or until called again). */
 void sf_set_interrupt_flag(const int32_t *flag) {

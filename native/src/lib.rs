@@ -159,5 +159,5 @@ pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
 /// The signal number the fuel checker uses.
 #[napi]
 pub fn check_signal() -> i32 {
-    signals::CHECK_SIGNAL
+    signals::check_signal()
 }

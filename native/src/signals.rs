@@ -71,7 +71,32 @@ pub fn ensure_handlers() -> NativeResult<()> {
         Failure::call(format!(
             "could not install the trap signal handlers (errno {errno})"
         ))
-    })
+    })?;
+    ensure_sentinel();
+    Ok(())
+}
+
+/// How often the sentinel re-asserts our handlers.
+const SENTINEL_PERIOD: std::time::Duration = std::time::Duration::from_millis(10);
+
+/// Starts (once) a thread that re-asserts our handlers every few milliseconds, so a listener
+/// Node installs while a call runs cannot hold a trap for longer than that: a fault handed to
+/// libuv's handler returns, re-executes, and reaches ours once it is back. Five `sigaction`
+/// queries per period: negligible.
+fn ensure_sentinel() {
+    static STARTED: OnceLock<()> = OnceLock::new();
+    STARTED.get_or_init(|| {
+        let spawned = std::thread::Builder::new()
+            .name("slackfuel-signals".into())
+            .spawn(|| {
+                loop {
+                    std::thread::sleep(SENTINEL_PERIOD);
+                    reassert_handlers();
+                }
+            });
+        // Without the thread, handlers are still re-asserted at every entry and check.
+        drop(spawned);
+    });
 }
 
 /// Puts our handlers back where another was installed over them since (Node installs libuv's
@@ -150,12 +175,17 @@ pub mod libc_consts {
     pub const SIGSEGV: i32 = 11;
 }
 
-/// The signal the fuel checker sends (SIGUSR1 on Linux x86_64 and aarch64). Signals of this
-/// number without our cookie go to the handler installed before ours.
-pub const CHECK_SIGNAL: i32 = 10;
+/// The signal the fuel checker sends: SIGRTMIN+6 (a real-time signal Node leaves alone; see
+/// call_shim.c). Signals of this number without our cookie go to the handler installed before
+/// ours.
+pub fn check_signal() -> i32 {
+    // SAFETY: returns a constant expression of libc's; no preconditions.
+    unsafe { sf_default_check_signal() }
+}
 
 unsafe extern "C" {
     fn sf_install_check_handler(sig: i32, cookie: *mut c_void) -> i32;
+    fn sf_default_check_signal() -> i32;
     fn sf_send_check(thread: usize) -> i32;
     fn sf_set_observed_counter(slot: *mut i64);
     fn pthread_self() -> usize;
@@ -165,13 +195,13 @@ unsafe extern "C" {
 static COOKIE: u8 = 0;
 static CHECK_INSTALLED: OnceLock<Result<(), i32>> = OnceLock::new();
 
-/// Installs the fuel checker's handler for CHECK_SIGNAL once per process.
+/// Installs the fuel checker's handler for `check_signal()` once per process.
 pub fn ensure_check_handler() -> NativeResult<()> {
     let status = CHECK_INSTALLED.get_or_init(|| {
         // SAFETY: called once (OnceLock); the cookie is a static that lives as long as the
         // process and is only compared, never written.
         let rc = unsafe {
-            sf_install_check_handler(CHECK_SIGNAL, std::ptr::addr_of!(COOKIE) as *mut c_void)
+            sf_install_check_handler(check_signal(), std::ptr::addr_of!(COOKIE) as *mut c_void)
         };
         if rc == 0 { Ok(()) } else { Err(rc) }
     });

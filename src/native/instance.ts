@@ -96,7 +96,7 @@ export class NativeInstance {
   }
 }
 
-/** The signal number the fuel checker sends (SIGUSR1 on Linux). */
+/** The signal number the fuel checker sends (SIGRTMIN+6 on Linux: a real-time signal Node leaves alone). */
 export function checkSignal(): number {
   return z.number().int().positive().parse(addon().checkSignal());
 }

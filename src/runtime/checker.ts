@@ -1,5 +1,5 @@
 // AsyncFuelChecker: interrupts an instance's wasm thread to look at its fuel counter. On Linux
-// (x86_64, aarch64) `check()` sends the thread a SIGUSR1 with our cookie (pthread_sigqueue);
+// (x86_64, aarch64) `check()` sends the thread a real-time signal (SIGRTMIN+6) with our cookie (pthread_sigqueue);
 // the handler unwinds the running call with OutOfFuel only when the thread is executing
 // metered wasm code and the pinned register is >= 0, and otherwise returns at once. Signals of
 // the same number without the cookie go to the handler installed before ours.

@@ -35,7 +35,32 @@ function trapAfterListener(name: string, signal: NodeJS.Signals, wat: string, ar
   };
 }
 
+// Spins about a second (count down from 2^30), then traps.
+const SPIN_THEN_TRAP = `(module (func (export "f") (local i32) (local.set 0 (i32.const 0x40000000))
+  (loop $l (local.set 0 (i32.sub (local.get 0) (i32.const 1))) (br_if $l (local.get 0))) unreachable))`;
+
 export const attacks: readonly Attack[] = [
+  {
+    // The listener arrives while the call runs, before its trap: the handler sentinel puts ours
+    // back within milliseconds, so the fault (re-executed after libuv's handler returns) ends
+    // as a trap instead of looping forever.
+    name: 'sigill-listener-registered-mid-call',
+    modes: ['none', 'vanilla'],
+    isolate: true,
+    timeoutMs: 15_000,
+    run: (mode) =>
+      withGuest(SPIN_THEN_TRAP, mode, {}, async (i) => {
+        const call = i.call('f');
+        await new Promise((r) => setTimeout(r, 20));
+        const listener = (): void => {};
+        process.on('SIGILL', listener);
+        try {
+          await expectError(`trap after a mid-call listener (${mode})`, call, WasmTrap, 10_000, (e) => (e.kind === 'unreachable' ? null : `trapped with ${e.kind}`));
+        } finally {
+          process.off('SIGILL', listener);
+        }
+      }),
+  },
   {
     name: 'sigusr1-listener-then-endless-loop',
     modes: ['slacked'],
