@@ -39,8 +39,13 @@ unsafe extern "C" {
     ) -> i32;
 }
 
-/// Called from the C signal handler: must stay async-signal-safe and must not panic.
+/// Called from the C signal handler: must stay async-signal-safe and must not panic (the
+/// lookup cannot; a panic would be answered "foreign" rather than unwind into C).
 extern "C" fn lookup_for_handler(pc: usize, trap_code: *mut u8) -> i32 {
+    std::panic::catch_unwind(|| lookup_answer(pc, trap_code)).unwrap_or(0)
+}
+
+fn lookup_answer(pc: usize, trap_code: *mut u8) -> i32 {
     match code_registry::lookup(pc) {
         Lookup::Foreign => 0,
         Lookup::Ours {
