@@ -9,8 +9,6 @@ use std::ops::{Deref, DerefMut};
 pub const WASM_PAGE: u64 = 65536;
 /// Wasm32 memories never exceed 4 GiB.
 pub const MAX_WASM32_PAGES: u64 = 65536;
-/// Address space reserved behind the 4 GiB a 32-bit index can reach (Wasmtime's default guard).
-pub const DEFAULT_GUARD_BYTES: u64 = 32 << 20;
 
 pub struct LinearMemory {
     base: *mut u8,
@@ -55,31 +53,29 @@ fn reserve(bytes: usize) -> Option<*mut u8> {
 }
 
 impl LinearMemory {
-    /// Reserves room for `max_pages` (at most 4 GiB) plus a guard, and opens `min_pages`.
-    /// When the OS refuses the full 4 GiB reservation (an address-space limit), only what the
-    /// maximum needs is reserved; bounds are always checked explicitly, so that is still safe.
-    pub fn new(min_pages: u64, max_pages: u64) -> NativeResult<LinearMemory> {
+    /// Reserves the memory's address space and opens `min_pages`. With `guard` (the code was
+    /// compiled for guard pages, without explicit bounds checks) the reservation is the full
+    /// 4 GiB a 32-bit index can reach plus `guard` bytes, and failing to get it is an error: the
+    /// code would be unsafe in less. Without, it is what the maximum needs (explicit checks).
+    pub fn new(min_pages: u64, max_pages: u64, guard: Option<u64>) -> NativeResult<LinearMemory> {
         let max_pages = max_pages.min(MAX_WASM32_PAGES);
         if min_pages > max_pages {
             return Err(Failure::call(format!(
                 "instantiation failed: the memory needs {min_pages} pages, more than its maximum {max_pages}"
             )));
         }
-        let full = (MAX_WASM32_PAGES * WASM_PAGE + DEFAULT_GUARD_BYTES) as usize;
-        // A memory that can never grow (or no memory at all) needs no 4 GiB reservation.
-        let wanted = if max_pages == min_pages { None } else { reserve(full) };
-        let (base, mapped, capacity_pages) = match wanted {
-            Some(base) => (base, full, MAX_WASM32_PAGES),
-            None => {
-                let bytes = ((max_pages * WASM_PAGE) as usize).max(WASM_PAGE as usize);
-                let base = reserve(bytes).ok_or_else(|| {
-                    Failure::call(format!(
-                        "instantiation failed: the OS refused to reserve {bytes} bytes of address space for linear memory"
-                    ))
-                })?;
-                (base, bytes, max_pages)
-            }
+        let (bytes, capacity_pages) = match guard {
+            Some(g) => (MAX_WASM32_PAGES * WASM_PAGE + g, MAX_WASM32_PAGES),
+            None => ((max_pages * WASM_PAGE).max(WASM_PAGE), max_pages),
         };
+        let mapped = usize::try_from(bytes)
+            .map_err(|_| Failure::call("the linear memory reservation does not fit the address space"))?;
+        let base = reserve(mapped).ok_or_else(|| {
+            Failure::call(format!(
+                "instantiation failed: the OS refused to reserve {mapped} bytes of address space for linear memory{}",
+                if guard.is_some() { " (the code relies on guard pages; compile with a memoryReservation below 4 GiB to use explicit bounds checks instead)" } else { "" }
+            ))
+        })?;
         let mut memory = LinearMemory {
             base,
             mapped,
@@ -156,14 +152,16 @@ mod tests {
 
     #[test]
     fn grows_without_moving_and_refuses_past_the_maximum() {
-        let mut m = LinearMemory::new(1, 10).expect("reserve");
+        let mut m = LinearMemory::new(1, 10, Some(32 << 20)).expect("reserve");
         let base = m.base();
         assert_eq!(m.len(), 65536);
         assert_eq!(m.grow(9, 10), Some(1));
         assert_eq!(m.base(), base);
         assert_eq!(m.grow(1, 10), None);
+        assert_eq!(m.grow(65526, 65536), Some(10));
+        assert_eq!(m.grow(1, 65537), None);
         m[655359] = 7;
         assert_eq!(m[655359], 7);
-        assert_eq!(m.grow(0, 10), Some(10));
+        assert_eq!(m.len(), 1 << 32);
     }
 }

@@ -57,6 +57,10 @@ pub struct GlobalSetup {
 pub struct MemorySetup {
     pub min_pages: u64,
     pub max_pages: Option<u64>,
+    /// The code was compiled for a 4 GiB reservation with this many guard bytes behind it
+    /// (no explicit bounds checks where they cover the access); null: explicit checks.
+    #[serde(default)]
+    pub guard_bytes: Option<u64>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -361,7 +365,7 @@ impl WasmState {
             }
         };
         let mut state = WasmState {
-            memory: LinearMemory::new(pages, max_pages)?,
+            memory: LinearMemory::new(pages, max_pages, setup.memory.as_ref().and_then(|m| m.guard_bytes))?,
             max_pages,
             tables,
             table_records,

@@ -12,7 +12,7 @@ import { ResourceLimitError, RuntimeConfigError } from '../runtime/errors.js';
 import type { HostFunction, Instance } from '../runtime/instance.js';
 import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
 import { Module } from '../runtime/module.js';
-import { clifText, translate } from './translate.js';
+import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
 import type { ConstExpr, TranslatedModule, WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
 
@@ -157,7 +157,7 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 }
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
-function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean): unknown {
+function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig): unknown {
   const memoryMin = (m.memories[0]?.minPages ?? 0) * 65536;
   if (limits.maxMemoryBytes !== undefined && memoryMin > limits.maxMemoryBytes) {
     throw new ResourceLimitError(`the module's memory needs ${memoryMin} bytes; the limit is ${limits.maxMemoryBytes}`);
@@ -208,7 +208,7 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     },
     vmctxBytes: layout.globals + 8 * m.globals.length,
     globals,
-    memory: memory === undefined ? null : { minPages: memory.minPages, maxPages: memory.maxPages },
+    memory: memory === undefined ? null : { minPages: memory.minPages, maxPages: memory.maxPages, guardBytes: guardBytes(memoryConfig) },
     data: m.dataSegments.map((d) => ({
       offset: d.mode === 'active' ? ev.offset(d.offset) : null,
       bytesHex: d.bytesHex,
@@ -273,6 +273,8 @@ export class WasmModule {
     readonly pipelineMs: number = 0,
     /** Profile counters the code writes (its `transform` instrumented it); instances get at least these. */
     readonly profileCounters: number = 0,
+    /** The linear-memory layout the code was compiled for; every instance gets it. */
+    readonly memoryConfig: MemoryConfig = memoryConfigSchema.parse({}),
   ) {}
 
   get metering(): MeteringMode {
@@ -308,13 +310,23 @@ export interface CompileWasmOptions {
    * again. `pipeline` then only names what was run.
    */
   readonly prepared?: readonly Function[];
+  /** Bytes of address space reserved per linear memory (default 4 GiB, Wasmtime's): below 4 GiB
+   *  every access is bounds-checked explicitly. */
+  readonly memoryReservation?: number;
+  /** Inaccessible bytes behind the reservation (default 32 MiB, Wasmtime's): accesses whose
+   *  static offset + size fit it need no check. */
+  readonly memoryGuardSize?: number;
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
 export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engine: Engine = new Engine(), options: CompileWasmOptions = {}): Promise<WasmModule> {
   const mode = meteringModeSchema.parse(metering);
   const layout = wasmLayout(engine);
-  const translated = translate(wasm, { metering: translationMetering(mode), layout });
+  const memoryConfig = memoryConfigSchema.parse({
+    ...(options.memoryReservation === undefined ? {} : { memoryReservation: options.memoryReservation }),
+    ...(options.memoryGuardSize === undefined ? {} : { memoryGuardSize: options.memoryGuardSize }),
+  });
+  const translated = translate(wasm, { metering: translationMetering(mode), layout, ...memoryConfig });
   const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
   let functions: Function[];
   let pipelineMs = 0;
@@ -351,7 +363,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     definedNames: shims.names,
     hostImports,
   });
-  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters);
+  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig);
 }
 
 export interface WasmCallResult {
@@ -394,7 +406,7 @@ export class WasmInstance {
     if (counters < module.profileCounters) {
       throw new RuntimeConfigError(`the module's code writes ${module.profileCounters} profile counters; profileCounters ${counters} is too few`);
     }
-    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, accountsFuel(module.metering));
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, accountsFuel(module.metering), module.memoryConfig);
     const m = module.module;
     let live = liveInstances.get(m.engine);
     if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));

@@ -7,6 +7,23 @@ import { throughNative } from '../native/native-errors.js';
 import { NativePanic, RuntimeConfigError } from '../runtime/errors.js';
 import { translatedModuleSchema, wasmMeteringSchema, type TranslatedModule, type WasmMetering } from './schemas.js';
 
+/**
+ * How linear memory is laid out, as Wasmtime's `memory_reservation` / `memory_guard_size`: with
+ * the full 4 GiB reserved, accesses whose static `offset + size` fit the guard carry no bounds
+ * check (the hardware faults instead); a smaller reservation checks every access explicitly.
+ * The code and the instance must agree, so this is fixed when a module is compiled.
+ */
+export const memoryConfigSchema = z.object({
+  memoryReservation: z.number().int().nonnegative().max(2 ** 32).default(2 ** 32),
+  memoryGuardSize: z.number().int().nonnegative().max(2 ** 31).multipleOf(65536).default(32 * 2 ** 20),
+});
+export type MemoryConfig = z.output<typeof memoryConfigSchema>;
+
+/** The guard the code relies on: bytes behind a full 4 GiB reservation, or null (explicit checks). */
+export function guardBytes(config: MemoryConfig): number | null {
+  return config.memoryReservation >= 2 ** 32 ? config.memoryGuardSize : null;
+}
+
 export const translateOptionsSchema = z
   .object({
     metering: wasmMeteringSchema.default('none'),
@@ -14,6 +31,7 @@ export const translateOptionsSchema = z
     layout: wasmVmctxLayoutSchema.optional(),
     /** vanilla: charge bulk memory/table operations per byte/element (Wasmtime's dynamic cost). */
     dynamicBulkCost: z.boolean().default(true),
+    ...memoryConfigSchema.shape,
   })
   .strict();
 
@@ -21,6 +39,8 @@ export interface TranslateOptions {
   metering?: WasmMetering;
   layout?: WasmVmctxLayout;
   dynamicBulkCost?: boolean;
+  memoryReservation?: number;
+  memoryGuardSize?: number;
 }
 
 /**
@@ -30,10 +50,10 @@ export interface TranslateOptions {
 export function translate(wasm: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
   const parsed = translateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RuntimeConfigError(`invalid translate options: ${z.prettifyError(parsed.error)}`);
-  const { metering, dynamicBulkCost } = parsed.data;
+  const { metering, dynamicBulkCost, memoryReservation, memoryGuardSize } = parsed.data;
   const layout = parsed.data.layout ?? DEFAULT_WASM_VMCTX_LAYOUT;
   const json = throughNative(() =>
-    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, layout })),
+    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, layout, memoryReservation, memoryGuardSize })),
   );
   let raw: unknown;
   try {

@@ -85,10 +85,12 @@ fn trusted() -> MemFlagsData {
     MemFlagsData::trusted()
 }
 
-/// Flags for linear-memory accesses: bounds were checked explicitly, wasm is little-endian.
+/// Flags for linear-memory accesses: the access itself may fault (the guard region, or the
+/// null address a failed explicit check selects), so it carries the heap trap code and
+/// Cranelift records it in the trap table; wasm is little-endian.
 fn heap_flags() -> MemFlagsData {
     MemFlagsData::new()
-        .with_notrap()
+        .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS))
         .with_endianness(Endianness::Little)
 }
 
@@ -185,6 +187,9 @@ struct Translator<'a, 'f> {
     epoch_deadline_var: Option<Variable>,
     epoch_ptr_var: Option<Variable>,
     memory_vars: Option<(Variable, Variable)>,
+    /// Bytes of guard behind a full 4 GiB reservation, when the runtime reserves one: accesses
+    /// whose `offset + size` fit it need no explicit bounds check. None: check every access.
+    guard_bytes: Option<u64>,
     func_refs: HashMap<u32, FuncRef>,
     sig_refs: HashMap<u32, SigRef>,
     builtin_refs: HashMap<Builtin, FuncRef>,
@@ -273,6 +278,7 @@ pub(crate) fn translate_function(
             epoch_deadline_var: None,
             epoch_ptr_var: None,
             memory_vars: None,
+            guard_bytes: (options.memory_reservation >= 1 << 32).then_some(options.memory_guard_size),
             func_refs: HashMap::new(),
             sig_refs: HashMap::new(),
             builtin_refs: HashMap::new(),
@@ -557,7 +563,11 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     fn memory_reload(&mut self) {
         if let Some((base, length)) = self.memory_vars {
-            let b = self.load_vmctx(I64, i64::from(self.layout.memory_base));
+            // The base never moves (one reservation for the memory's life): a readonly load,
+            // which Cranelift may merge with the others and hoist out of loops.
+            let vmctx = self.vmctx;
+            let offset = i32::try_from(self.layout.memory_base).unwrap_or(i32::MAX);
+            let b = self.b.ins().load(I64, trusted().with_readonly(), vmctx, offset);
             self.b.def_var(base, b);
             let l = self.load_vmctx(I64, i64::from(self.layout.memory_bound));
             self.b.def_var(length, l);
@@ -1382,16 +1392,31 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
         let (base_var, length_var) = self.memory_vars.expect("module has a memory");
         let index = self.b.ins().uextend(I64, index);
+        let base = self.b.use_var(base_var);
+        if self.guard_bytes.is_some_and(|guard| end <= guard) {
+            // base + index + offset lies inside the reservation or its guard for every 32-bit
+            // index: the hardware checks the bound (Wasmtime's rule, bounds_checks.rs).
+            let addr = self.b.ins().iadd(base, index);
+            return Ok(Some(match i32::try_from(memarg.offset) {
+                Ok(off) => (addr, off),
+                Err(_) => (self.b.ins().iadd_imm_s(addr, memarg.offset as i64), 0),
+            }));
+        }
+        // Explicit check, Spectre-safe as Wasmtime emits it: an out-of-bounds access is
+        // redirected to address 0 (never mapped), where it faults with the heap trap code, so
+        // no speculative access reaches past the bound either.
         let last = self.b.ins().iadd_imm_s(index, end as i64);
         let length = self.b.use_var(length_var);
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, length);
-        self.b.ins().trapnz(oob, TrapCode::HEAP_OUT_OF_BOUNDS);
-        let base = self.b.use_var(base_var);
         let addr = self.b.ins().iadd(base, index);
-        Ok(Some(match i32::try_from(memarg.offset) {
-            Ok(off) => (addr, off),
-            Err(_) => (self.b.ins().iadd_imm_s(addr, memarg.offset as i64), 0),
-        }))
+        let addr = if memarg.offset == 0 {
+            addr
+        } else {
+            self.b.ins().iadd_imm_s(addr, memarg.offset as i64)
+        };
+        let null = self.b.ins().iconst(I64, 0);
+        let guarded = self.b.ins().select_spectre_guard(oob, null, addr);
+        Ok(Some((guarded, 0)))
     }
 
     fn load(

@@ -27,7 +27,18 @@ pub struct TranslateOptions {
     pub dynamic_bulk_cost: bool,
     /// Where the runtime keeps each piece of instance state; `src/abi` owns the real values.
     pub layout: VmctxLayout,
+    /// Bytes of address space the runtime reserves for a 32-bit linear memory (Wasmtime's
+    /// `memory_reservation`, default 4 GiB), and the inaccessible guard behind it (Wasmtime's
+    /// `memory_guard_size`, default 32 MiB). With the full 4 GiB reserved, an access whose
+    /// static `offset + size` fits the guard needs no bounds check: any 32-bit index lands in
+    /// the reservation or the guard, and the hardware faults on what is not accessible.
+    pub memory_reservation: u64,
+    pub memory_guard_size: u64,
 }
+
+/// Wasmtime's defaults on 64-bit hosts.
+pub const DEFAULT_MEMORY_RESERVATION: u64 = 1 << 32;
+pub const DEFAULT_MEMORY_GUARD_SIZE: u64 = 32 << 20;
 
 impl Default for TranslateOptions {
     fn default() -> Self {
@@ -35,6 +46,8 @@ impl Default for TranslateOptions {
             metering: Metering::None,
             dynamic_bulk_cost: true,
             layout: VmctxLayout::default(),
+            memory_reservation: DEFAULT_MEMORY_RESERVATION,
+            memory_guard_size: DEFAULT_MEMORY_GUARD_SIZE,
         }
     }
 }
