@@ -2,7 +2,8 @@
 // SVG bar chart (one group of bars per benchmark, one bar per mode, ratio to none).
 import { z } from 'zod';
 import { BENCH_MODES, benchModeSchema, type BenchMode } from './modes.js';
-import type { BenchReport } from './suite.js';
+import { PEER_MODES, type PeerMode } from './peers.js';
+import { geometricMean, type BenchReport } from './suite.js';
 
 const modeEntrySchema = z
   .object({
@@ -53,6 +54,23 @@ export function timeTable(report: BenchReport): string {
   const rows = [`| program | ${modes.join(' | ')} |`, `|---|${modes.map(() => '---:').join('|')}|`];
   for (const b of report.benchmarks) rows.push(`| ${b.name} | ${modes.map((m) => `${f3(b.modes[m]!.ratio)} (${b.modes[m]!.medianMs.toFixed(1)})`).join(' | ')} |`);
   rows.push(`| **geomean** | ${modes.map((m) => `**${f3(report.geomean[m]!)}**`).join(' | ')} |`);
+  return rows.join('\n');
+}
+
+/** With peers: every mode's ratio to real Wasmtime's none (median ms), and Wasmtime's fuel. */
+export function peerTable(report: BenchReport): string {
+  const modes = modesOf(report);
+  const all: (BenchMode | PeerMode)[] = [...PEER_MODES, ...modes];
+  const ratio = (b: BenchReport['benchmarks'][number], m: BenchMode | PeerMode): number => ((PEER_MODES as readonly string[]).includes(m) ? b.peers[m as PeerMode]!.ratioToWasmtime : b.modes[m as BenchMode]!.ratioToWasmtime!);
+  const ms = (b: BenchReport['benchmarks'][number], m: BenchMode | PeerMode): number => ((PEER_MODES as readonly string[]).includes(m) ? b.peers[m as PeerMode]!.medianMs : b.modes[m as BenchMode]!.medianMs);
+  const rows = [`| program | ${all.join(' | ')} | fuel: Wasmtime − our vanilla |`, `|---|${all.map(() => '---:').join('|')}|---:|`];
+  for (const b of report.benchmarks) {
+    const wf = b.peers['wasmtime-fuel']?.fuelConsumed ?? null;
+    const vf = b.modes.vanilla?.fuelConsumed ?? null;
+    const diff = wf === null || vf === null ? '—' : (wf - vf).toLocaleString('en-US');
+    rows.push(`| ${b.name} | ${all.map((m) => `${f3(ratio(b, m))} (${ms(b, m).toFixed(1)})`).join(' | ')} | ${diff} |`);
+  }
+  rows.push(`| **geomean** | ${all.map((m) => `**${f3(report.geomeanVsWasmtime[m]!)}**`).join(' | ')} | |`);
   return rows.join('\n');
 }
 
@@ -108,6 +126,14 @@ export function markdownReport(report: BenchReport, command: string): string {
     '',
     timeTable(report),
     '',
+    ...(Object.keys(report.geomeanVsWasmtime).length === 0
+      ? []
+      : [
+          'Against real Wasmtime (the `wasmtime` crate 48.x through peers/wasmtime-runner, its default configuration, the same region, interleaved in the same rounds): ratio to `wasmtime-none` (median ms). The last column is the fuel Wasmtime reports (instantiation included) minus our vanilla\'s.',
+          '',
+          peerTable(report),
+          '',
+        ]),
     `Increments executed (counted by an instrumented run: every increment adds 1) and in the code. Dynamic increments ratio (slacked-placed / vanilla, geometric mean): ${report.incrementsRatio === null ? '—' : f3(report.incrementsRatio)}. "Placed with profile": fuel-place fed the edge profile measured by an instrumented run (edge counters); "estimate / profile": increments executed with the static frequency estimate over those with the profile (1.000: the estimate places as well as the profile)${report.estimateVsProfile === null ? '' : `, geometric mean ${f3(report.estimateVsProfile)}`}.`,
     '',
     incrementsTable(report),
@@ -123,7 +149,10 @@ export function markdownReport(report: BenchReport, command: string): string {
   ].join('\n');
 }
 
-const COLORS: Readonly<Record<BenchMode, string>> = {
+const COLORS: Readonly<Record<BenchMode | PeerMode, string>> = {
+  'wasmtime-none': '#404040',
+  'wasmtime-fuel': '#9467bd',
+  'wasmtime-epoch': '#e377c2',
   none: '#9e9e9e',
   vanilla: '#d62728',
   accounting: '#ff7f0e',
@@ -135,15 +164,29 @@ const COLORS: Readonly<Record<BenchMode, string>> = {
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
-/** One group of bars per benchmark (and one for the geomean), one bar per mode: ratio to none. */
-export function svgChart(report: BenchReport): string {
-  const modes = modesOf(report);
-  const groups = [...report.benchmarks.map((b) => ({ name: b.name, ratios: modes.map((m) => b.modes[m]!.ratio) })), { name: 'geomean', ratios: modes.map((m) => report.geomean[m]!) }];
+/**
+ * One group of bars per benchmark (and one for the geomean), one bar per mode: the ratio to our
+ * `none`, or (`basis` 'wasmtime-none', with peers measured) to real Wasmtime's `none`.
+ */
+export function svgChart(report: BenchReport, basis: 'none' | 'wasmtime-none' = 'none'): string {
+  const ours = modesOf(report);
+  const withPeers = Object.keys(report.geomeanVsWasmtime).length > 0;
+  const modes: (BenchMode | PeerMode)[] = withPeers ? [...PEER_MODES, ...ours] : ours;
+  const ratioOf = (b: BenchReport['benchmarks'][number], m: BenchMode | PeerMode): number => {
+    const peer = (PEER_MODES as readonly string[]).includes(m) ? b.peers[m as PeerMode]! : undefined;
+    if (basis === 'wasmtime-none') return peer?.ratioToWasmtime ?? b.modes[m as BenchMode]!.ratioToWasmtime!;
+    return peer?.ratio ?? b.modes[m as BenchMode]!.ratio;
+  };
+  const geo = (m: BenchMode | PeerMode): number => {
+    if (basis === 'wasmtime-none') return report.geomeanVsWasmtime[m]!;
+    return (PEER_MODES as readonly string[]).includes(m) ? geometricMean(report.benchmarks.map((b) => b.peers[m as PeerMode]!.ratio)) : report.geomean[m as BenchMode]!;
+  };
+  const groups = [...report.benchmarks.map((b) => ({ name: b.name, ratios: modes.map((m) => ratioOf(b, m)) })), { name: 'geomean', ratios: modes.map(geo) }];
   const bar = 7;
   const gap = 12;
   const groupWidth = modes.length * bar + gap;
   const left = 50;
-  const top = 40;
+  const top = withPeers ? 52 : 40;
   const height = 260;
   const width = left + groups.length * groupWidth + 20;
   const maxRatio = Math.max(1.1, ...groups.flatMap((g) => g.ratios));
@@ -152,7 +195,7 @@ export function svgChart(report: BenchReport): string {
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${top + height + 110}" viewBox="0 0 ${width} ${top + height + 110}" font-family="sans-serif" font-size="10">`);
   out.push(`<rect width="100%" height="100%" fill="white"/>`);
-  out.push(`<text x="${left}" y="16" font-size="13">Run time relative to none (lower is better)</text>`);
+  out.push(`<text x="${left}" y="16" font-size="13">Run time relative to ${basis === 'none' ? 'our none' : 'real Wasmtime with no metering (wasmtime-none)'} (lower is better)</text>`);
   for (let t = 0; t <= top100 + 1e-9; t += 0.2) {
     const yy = y(t).toFixed(1);
     out.push(`<line x1="${left}" y1="${yy}" x2="${width - 10}" y2="${yy}" stroke="${Math.abs(t - 1) < 1e-9 ? '#000' : '#ddd'}" stroke-width="${Math.abs(t - 1) < 1e-9 ? 1 : 0.5}"/>`);
@@ -168,8 +211,9 @@ export function svgChart(report: BenchReport): string {
     out.push(`<text x="${cx.toFixed(1)}" y="${top + height + 8}" transform="rotate(45 ${cx.toFixed(1)} ${top + height + 8})">${esc(g.name)}</text>`);
   });
   modes.forEach((m, i) => {
-    const lx = left + i * 110;
-    out.push(`<rect x="${lx}" y="22" width="10" height="10" fill="${COLORS[m]}"/><text x="${lx + 14}" y="31">${m}</text>`);
+    const lx = left + (i % 6) * 110;
+    const ly = 22 + Math.floor(i / 6) * 12;
+    out.push(`<rect x="${lx}" y="${ly}" width="10" height="10" fill="${COLORS[m]}"/><text x="${lx + 14}" y="${ly + 9}">${m}</text>`);
   });
   out.push('</svg>');
   return `${out.join('\n')}\n`;

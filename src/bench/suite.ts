@@ -2,7 +2,8 @@
 // alternate within each round, starting at a different mode each round, so drift hits all
 // alike), medians of the measured region, and the checks that make the figures mean something:
 // every mode prints what none prints, every fuel mode consumes what vanilla consumes.
-import { readFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
 import { Engine } from '../runtime/engine.js';
@@ -10,6 +11,7 @@ import { compileWasm, type WasmModule } from '../wasm/instance.js';
 import { measureEdgeProfile, profiledIncrementsPipeline } from './edge-profile.js';
 import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, PINNED_PIPELINE, type BenchMode } from './modes.js';
 import { BenchRunError, runOnce } from './run-once.js';
+import { ensurePeerRunner, PEER_MODES, peerRunnerMode, runPeer, type PeerMode } from './peers.js';
 import { countStaticIncrements } from './static-increments.js';
 import type { Function } from '../ir/index.js';
 import { registerUnitIncrements, unitIncrements } from './unit-increments.js';
@@ -37,6 +39,21 @@ export interface ModeResult {
   readonly pipelineMs: number;
   /** Native compile + instance setup, first instance. */
   readonly nativeMs: number;
+  /** Median over real Wasmtime's `none` (with `--peers`), else null. */
+  readonly ratioToWasmtime: number | null;
+}
+
+/** Real Wasmtime in one mode (`--peers`). */
+export interface PeerResult {
+  readonly medianMs: number;
+  readonly minMs: number;
+  readonly maxMs: number;
+  /** Median over our `none`'s. */
+  readonly ratio: number;
+  /** Median over Wasmtime's `none`'s. */
+  readonly ratioToWasmtime: number;
+  /** Fuel Wasmtime reports (instantiation included; wasmtime-fuel only). */
+  readonly fuelConsumed: number | null;
 }
 
 export interface BenchmarkResult {
@@ -44,6 +61,8 @@ export interface BenchmarkResult {
   readonly modes: Partial<Record<BenchMode, ModeResult>>;
   /** Increments executed with fuel-place fed the measured edge profile (null if not measured). */
   readonly profiledIncrements: number | null;
+  /** Real Wasmtime (with `--peers`; empty otherwise). */
+  readonly peers: Partial<Record<PeerMode, PeerResult>>;
 }
 
 export interface BenchReport {
@@ -55,6 +74,8 @@ export interface BenchReport {
    */
   readonly estimateVsProfile: number | null;
   readonly benchmarks: readonly BenchmarkResult[];
+  /** With `--peers`: every mode's geometric-mean ratio to real Wasmtime's `none`. */
+  readonly geomeanVsWasmtime: Partial<Record<BenchMode | PeerMode, number>>;
   readonly repeats: number;
   readonly quick: boolean;
   readonly optLevel: string;
@@ -70,6 +91,8 @@ export interface BenchOptions {
   readonly profile: boolean;
   /** One line per step. */
   readonly progress: (line: string) => void;
+  /** Also run every program under real Wasmtime (none, fuel, epoch), interleaved with ours. */
+  readonly peers?: boolean;
 }
 
 export class BenchMismatch extends Error {
@@ -155,21 +178,40 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
     modules.set(mode, module);
     pipelineMs.set(mode, (source ?? module).pipelineMs);
   }
-  const times = new Map<BenchMode, number[]>(o.modes.map((m) => [m, []]));
+  const times = new Map<BenchMode | PeerMode, number[]>([...o.modes, ...PEER_MODES].map((m) => [m, []]));
   const first = new Map<BenchMode, Awaited<ReturnType<typeof runOnce>>>();
-  for (let round = 0; round < o.repeats; round++) {
-    const order = o.modes.map((_, i) => o.modes[(i + round) % o.modes.length]!);
-    const line: string[] = [];
-    for (const mode of order) {
-      const r = await runOnce(modules.get(mode)!, program.args, `${program.name}.wasm`, program.dir);
-      if (r.exitCode !== 0) throw new BenchMismatch(`${program.name} under ${mode} exited with ${r.exitCode}`);
-      const seen = first.get(mode);
-      if (seen === undefined) first.set(mode, r);
-      else if (seen.stdout !== r.stdout || seen.fuelConsumed !== r.fuelConsumed) throw new BenchMismatch(`${program.name} under ${mode}: a repetition printed or consumed something else`);
-      times.get(mode)!.push(r.regionMs);
-      line.push(`${mode} ${r.regionMs.toFixed(1)}`);
+  const peerFirst = new Map<PeerMode, { stdout: string; fuelConsumed: number | null }>();
+  const all: readonly (BenchMode | PeerMode)[] = o.peers === true ? [...o.modes, ...PEER_MODES] : o.modes;
+  const scratch = o.peers === true ? await mkdtemp(join(tmpdir(), 'slackfuel-peer-')) : null;
+  const wasmFile = scratch === null ? '' : join(scratch, `${program.name}.wasm`);
+  if (scratch !== null) await writeFile(wasmFile, program.wasm);
+  try {
+    for (let round = 0; round < o.repeats; round++) {
+      const order = all.map((_, i) => all[(i + round) % all.length]!);
+      const line: string[] = [];
+      for (const mode of order) {
+        if ((PEER_MODES as readonly string[]).includes(mode)) {
+          const peer = mode as PeerMode;
+          const r = await runPeer({ mode: peerRunnerMode(peer), wasmFile, args: program.args, dir: program.dir });
+          if (r.exitCode !== 0) throw new BenchMismatch(`${program.name} under ${peer} exited with ${r.exitCode}${r.message === null ? '' : `: ${r.message}`}`);
+          if (!peerFirst.has(peer)) peerFirst.set(peer, { stdout: r.stdout, fuelConsumed: r.fuelConsumed });
+          times.get(peer)!.push(r.regionMs);
+          line.push(`${peer} ${r.regionMs.toFixed(1)}`);
+          continue;
+        }
+        const ours = mode as BenchMode;
+        const r = await runOnce(modules.get(ours)!, program.args, `${program.name}.wasm`, program.dir);
+        if (r.exitCode !== 0) throw new BenchMismatch(`${program.name} under ${mode} exited with ${r.exitCode}`);
+        const seen = first.get(ours);
+        if (seen === undefined) first.set(ours, r);
+        else if (seen.stdout !== r.stdout || seen.fuelConsumed !== r.fuelConsumed) throw new BenchMismatch(`${program.name} under ${mode}: a repetition printed or consumed something else`);
+        times.get(mode)!.push(r.regionMs);
+        line.push(`${mode} ${r.regionMs.toFixed(1)}`);
+      }
+      o.progress(`${step} ${program.name}: round ${round + 1}/${o.repeats}: ${line.join(', ')} ms`);
     }
-    o.progress(`${step} ${program.name}: round ${round + 1}/${o.repeats}: ${line.join(', ')} ms`);
+  } finally {
+    if (scratch !== null) await rm(scratch, { recursive: true, force: true });
   }
   const base = first.get('none')!;
   if (program.expected !== undefined && base.stdout !== program.expected) throw new BenchMismatch(`${program.name} under none does not print the committed expected output`);
@@ -196,7 +238,19 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
     o.progress(`${step} ${program.name}: count increments (placed with the profile)`);
     profiledIncrements = await countIncrements(program, profiledIncrementsPipeline(measured.profile), engine);
   }
+  for (const [peer, r] of peerFirst) {
+    if (r.stdout !== base.stdout) throw new BenchMismatch(`${program.name}: the output under ${peer} differs from our none's`);
+  }
   const noneMedian = median(times.get('none')!);
+  const wasmtimeNone = o.peers === true ? median(times.get('wasmtime-none')!) : null;
+  const peers: Partial<Record<PeerMode, PeerResult>> = {};
+  if (wasmtimeNone !== null) {
+    for (const peer of PEER_MODES) {
+      const ts = times.get(peer)!;
+      const m = median(ts);
+      peers[peer] = { medianMs: m, minMs: Math.min(...ts), maxMs: Math.max(...ts), ratio: m / noneMedian, ratioToWasmtime: m / wasmtimeNone, fuelConsumed: peerFirst.get(peer)?.fuelConsumed ?? null };
+    }
+  }
   const modes: Partial<Record<BenchMode, ModeResult>> = {};
   for (const mode of o.modes) {
     const ts = times.get(mode)!;
@@ -214,14 +268,16 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
       codeBytes: r.codeBytes,
       pipelineMs: pipelineMs.get(mode)!,
       nativeMs: r.instantiateMs,
+      ratioToWasmtime: wasmtimeNone === null ? null : m / wasmtimeNone,
     };
   }
-  return { name: program.name, modes, profiledIncrements };
+  return { name: program.name, modes, profiledIncrements, peers };
 }
 
 /** Measures every program under every mode; throws BenchMismatch when outputs or fuel differ. */
 export async function runBench(programs: readonly BenchProgram[], o: BenchOptions): Promise<BenchReport> {
   registerUnitIncrements();
+  if (o.peers === true) ensurePeerRunner();
   const engine = new Engine({ flags: { opt_level: o.optLevel } });
   const benchmarks: BenchmarkResult[] = [];
   for (const [i, program] of programs.entries()) {
@@ -236,5 +292,10 @@ export async function runBench(programs: readonly BenchProgram[], o: BenchOption
     .map((b) => [b.modes['slacked-placed']?.dynamicIncrements ?? b.modes.count?.dynamicIncrements, b.profiledIncrements] as const)
     .filter((p): p is readonly [number, number] => typeof p[0] === 'number' && typeof p[1] === 'number' && p[0] > 0 && p[1] > 0);
   const estimateVsProfile = profiled.length === 0 ? null : geometricMean(profiled.map(([a, b]) => a / b));
-  return { geomean, incrementsRatio, estimateVsProfile, benchmarks, repeats: o.repeats, quick: o.quick, optLevel: o.optLevel };
+  const geomeanVsWasmtime: Partial<Record<BenchMode | PeerMode, number>> = {};
+  if (o.peers === true) {
+    for (const mode of o.modes) geomeanVsWasmtime[mode] = geometricMean(benchmarks.map((b) => b.modes[mode]!.ratioToWasmtime!));
+    for (const peer of PEER_MODES) geomeanVsWasmtime[peer] = geometricMean(benchmarks.map((b) => b.peers[peer]!.ratioToWasmtime));
+  }
+  return { geomean, incrementsRatio, estimateVsProfile, benchmarks, geomeanVsWasmtime, repeats: o.repeats, quick: o.quick, optLevel: o.optLevel };
 }

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
 import { packageFile } from '../package-file.js';
 import { BENCH_MODES, parseModes } from '../../bench/modes.js';
-import { markdownReport, svgChart, timeTable, toJson } from '../../bench/report.js';
+import { markdownReport, svgChart, timeTable, peerTable, toJson } from '../../bench/report.js';
 import { BenchMismatch, builtinPrograms, filePrograms, runBench } from '../../bench/suite.js';
 import { BenchRunError } from '../../bench/run-once.js';
 
@@ -20,13 +20,14 @@ const optionsSchema = z.object({
   out: z.string().min(1),
   opt: z.enum(['none', 'speed', 'speed_and_size']),
   'no-profile': z.boolean(),
+  peers: z.boolean(),
 });
 
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'Measure every metering mode on the benchmark programs: run time, fuel, increments, code size',
   help: `Usage: slackfuel bench [--quick] [--modes LIST] [--wasm FILE... [--dir PATH]] [--json PATH]
-                       [--repeats N] [--only NAMES] [--opt LEVEL] [--no-profile] [--out DIR]
+                       [--repeats N] [--only NAMES] [--opt LEVEL] [--no-profile] [--peers] [--out DIR]
 
 Compiles each program once per metering mode, then runs interleaved repetitions (the modes
 alternate within each round) and reports, per program and mode, the median time of the region
@@ -64,6 +65,9 @@ Options:
   --opt LEVEL      Cranelift opt_level for every mode: none, speed (default, as Wasmtime) or
                    speed_and_size
   --no-profile     skip the edge profile and the profile-guided placement
+  --peers          also run every program under real Wasmtime 48 (wasmtime-none, wasmtime-fuel,
+                   wasmtime-epoch; the reference runner, built by \`npm run peer:build\`),
+                   interleaved with our modes, and report every ratio to wasmtime-none too
   --out DIR        where the markdown table and the SVG chart go (default docs/results;
                    bench.md/bench.svg, quick.md/quick.svg with --quick, wasm.md/wasm.svg with --wasm)
   -h, --help       show this help
@@ -88,6 +92,7 @@ Examples:
           out: { type: 'string', default: 'docs/results' },
           opt: { type: 'string', default: 'speed' },
           'no-profile': { type: 'boolean', default: false },
+          peers: { type: 'boolean', default: false },
         },
         strict: true,
         allowPositionals: false,
@@ -124,6 +129,7 @@ Examples:
         quick: o.quick,
         optLevel: o.opt,
         profile: !o['no-profile'],
+        peers: o.peers,
         progress: (line) => io.err(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
       });
     } catch (error) {
@@ -138,8 +144,10 @@ Examples:
     await mkdir(o.out, { recursive: true });
     await writeFile(join(o.out, `${stem}.md`), markdownReport(report, command));
     await writeFile(join(o.out, `${stem}.svg`), svgChart(report));
+    if (o.peers) await writeFile(join(o.out, `${stem}-wasmtime.svg`), svgChart(report, 'wasmtime-none'));
     if (o.json !== undefined) await writeFile(o.json, `${JSON.stringify(toJson(report), null, 2)}\n`);
     io.out(`${timeTable(report)}\n\n`);
+    if (o.peers) io.out(`against real Wasmtime (ratio to wasmtime-none):\n${peerTable(report)}\n\n`);
     io.out(`dynamic increments, slacked-placed / vanilla (geometric mean): ${report.incrementsRatio === null ? '—' : report.incrementsRatio.toFixed(3)}\n`);
     if (report.estimateVsProfile !== null) {
       io.out(`dynamic increments, static estimate / measured profile placement (geometric mean): ${report.estimateVsProfile.toFixed(3)}\n`);
