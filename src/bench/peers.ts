@@ -23,6 +23,8 @@ export const peerReportSchema = z
     trap: z.string().nullable(),
     message: z.string().nullable(),
     fuelConsumed: z.number().int().nonnegative().nullable(),
+    /** Fuel the instantiation (segments, start function) consumed; part of fuelConsumed. */
+    instantiateFuel: z.number().int().nonnegative().nullable(),
     regionMs: z.number().nonnegative(),
     compileMs: z.number().nonnegative(),
     totalMs: z.number().nonnegative(),

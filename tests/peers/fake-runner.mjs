@@ -15,4 +15,4 @@ const program = manifest.programs.find((p) => p.name === name);
 const quick = program !== undefined && String(program.quickSize) === args[0];
 const stdout = readFileSync(new URL(`../../bench/expected/${name}${quick ? '.quick' : ''}.out`, import.meta.url), 'utf8');
 const regionMs = { none: 10, fuel: 13, epoch: 12 }[mode];
-console.log(JSON.stringify({ wasmtimeVersion: 'fake', mode, exitCode: 0, trap: null, message: null, fuelConsumed: mode === 'fuel' ? 1234 : null, regionMs, compileMs: 1, totalMs: regionMs + 1, stdout, results: [] }));
+console.log(JSON.stringify({ wasmtimeVersion: 'fake', mode, exitCode: 0, trap: null, message: null, fuelConsumed: mode === 'fuel' ? 1234 : null, instantiateFuel: mode === 'fuel' ? 0 : null, regionMs, compileMs: 1, totalMs: regionMs + 1, stdout, results: [] }));

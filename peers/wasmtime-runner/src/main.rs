@@ -5,14 +5,14 @@
 //! `bench.start` and `bench.end` imports, and the guest's stdout. slackfuel's benchmark and
 //! fuel fixtures compare against it.
 
-use anyhow::{Context as _, Result, anyhow, bail};
 use serde_json::{Value, json};
 use std::time::Instant;
-use wasmtime::{Config, Engine, Linker, Module, Store, Trap, Val, ValType};
+use wasmtime::error::Context as _;
+use wasmtime::{Config, Engine, Linker, Module, Result, Store, Trap, Val, ValType, bail, format_err};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
-use wasmtime_wasi::{DirPerms, FilePerms, I32Exit};
+use wasmtime_wasi::{FsPerms, I32Exit};
 
 #[derive(Clone, Copy, PartialEq)]
 enum Mode {
@@ -45,7 +45,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
     let mut invoke = None;
     let mut emit_clif = None;
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| anyhow!("{name} needs a value"));
+        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format_err!("{name} needs a value"));
         match arg.as_str() {
             "--mode" => {
                 mode = Some(match value("--mode")?.as_str() {
@@ -55,7 +55,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                     other => bail!("unknown mode {other} (none, fuel or epoch)"),
                 })
             }
-            "--fuel" => fuel = value("--fuel")?.parse().context("--fuel takes a whole number")?,
+            "--fuel" => fuel = value("--fuel")?.parse::<u64>().context("--fuel takes a whole number")?,
             "--dir" => {
                 let spec = value("--dir")?;
                 let (host, guest) = spec.split_once("::").unwrap_or((spec.as_str(), spec.as_str()));
@@ -76,7 +76,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
             other if other.starts_with("--") => bail!("unknown option {other}\n{USAGE}"),
             module => {
                 return Ok(Options {
-                    mode: mode.ok_or_else(|| anyhow!("--mode is required\n{USAGE}"))?,
+                    mode: mode.ok_or_else(|| format_err!("--mode is required\n{USAGE}"))?,
                     fuel,
                     dirs,
                     invoke,
@@ -161,7 +161,7 @@ fn run(o: Options) -> Result<Value> {
         .unwrap_or_default();
     wasi.arg(&program).args(&o.args).stdout(stdout.clone()).inherit_stderr();
     for (host, guest) in &o.dirs {
-        wasi.preopened_dir(host, guest, DirPerms::all(), FilePerms::all())
+        wasi.preopened_dir(host, guest, FsPerms::ReadWrite)
             .with_context(|| format!("cannot preopen {host}"))?;
     }
     let mut store = Store::new(
@@ -189,14 +189,15 @@ fn run(o: Options) -> Result<Value> {
     let fuel_left = |store: &Store<Host>| store.get_fuel().ok();
 
     let instantiated = Instant::now();
+    let mut instantiate_fuel = None;
     let outcome: Result<Vec<Val>> = (|| {
         let instance = linker.instantiate(&mut store, &module)?;
-        let instantiate_fuel = fuel_left(&store).map(|f| o.fuel - f);
+        instantiate_fuel = fuel_left(&store).map(|f| o.fuel - f);
         store.data_mut().start.get_or_insert(Instant::now());
         let (name, args) = o.invoke.clone().unwrap_or(("_start".to_string(), Vec::new()));
         let func = instance
             .get_func(&mut store, &name)
-            .ok_or_else(|| anyhow!("no exported function {name}"))?;
+            .ok_or_else(|| format_err!("no exported function {name}"))?;
         let ty = func.ty(&store);
         let params = ty
             .params()
@@ -215,7 +216,6 @@ fn run(o: Options) -> Result<Value> {
         if data.end.is_none() {
             data.end = Some(Instant::now());
         }
-        let _ = instantiate_fuel;
         r.map(|()| results)
     })();
     let total_ms = instantiated.elapsed().as_secs_f64() * 1000.0;
@@ -244,6 +244,7 @@ fn run(o: Options) -> Result<Value> {
         "trap": trap,
         "message": message,
         "fuelConsumed": consumed,
+        "instantiateFuel": instantiate_fuel,
         "regionMs": region_ms,
         "compileMs": compile_ms,
         "totalMs": total_ms,
