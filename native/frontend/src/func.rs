@@ -186,7 +186,6 @@ struct Translator<'a, 'f> {
     fuel_pending: i64,
     epoch_deadline_var: Option<Variable>,
     epoch_ptr_var: Option<Variable>,
-    memory_vars: Option<(Variable, Variable)>,
     /// Bytes of guard behind a full 4 GiB reservation, when the runtime reserves one: accesses
     /// whose `offset + size` fit it need no explicit bounds check. None: check every access.
     guard_bytes: Option<u64>,
@@ -277,7 +276,6 @@ pub(crate) fn translate_function(
             fuel_pending: 0,
             epoch_deadline_var: None,
             epoch_ptr_var: None,
-            memory_vars: None,
             guard_bytes: (options.memory_reservation >= 1 << 32).then_some(options.memory_guard_size),
             func_refs: HashMap::new(),
             sig_refs: HashMap::new(),
@@ -553,25 +551,21 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.epoch_check_full(cur, cont);
             }
         }
-        if !self.info.memories.is_empty() {
-            let base = self.b.declare_var(I64);
-            let length = self.b.declare_var(I64);
-            self.memory_vars = Some((base, length));
-            self.memory_reload();
-        }
     }
 
-    fn memory_reload(&mut self) {
-        if let Some((base, length)) = self.memory_vars {
-            // The base never moves (one reservation for the memory's life): a readonly load,
-            // which Cranelift may merge with the others and hoist out of loops.
-            let vmctx = self.vmctx;
-            let offset = i32::try_from(self.layout.memory_base).unwrap_or(i32::MAX);
-            let b = self.b.ins().load(I64, trusted().with_readonly(), vmctx, offset);
-            self.b.def_var(base, b);
-            let l = self.load_vmctx(I64, i64::from(self.layout.memory_bound));
-            self.b.def_var(length, l);
-        }
+    /// Memory 0's base, loaded where it is used: the base never moves (one reservation for the
+    /// memory's life), so the load is readonly and Cranelift merges the loads of a function and
+    /// hoists them out of loops; a function that never touches memory loads nothing.
+    fn memory_base(&mut self) -> Value {
+        let vmctx = self.vmctx;
+        let offset = i32::try_from(self.layout.memory_base).unwrap_or(i32::MAX);
+        self.b.ins().load(I64, trusted().with_readonly(), vmctx, offset)
+    }
+
+    /// Memory 0's current length in bytes, loaded where it is used (so it is current after any
+    /// call or `memory.grow`).
+    fn memory_length(&mut self) -> Value {
+        self.load_vmctx(I64, i64::from(self.layout.memory_bound))
     }
 
     fn fuel_addr(&mut self) -> (Value, i32) {
@@ -1072,8 +1066,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::I64Store32 { memarg } => self.store(memarg, Some(I32), 4)?,
             O::MemorySize { mem } => {
                 self.memory_zero(*mem, "memory.size")?;
-                let (_, length) = self.memory_vars.expect("module has a memory");
-                let len = self.b.use_var(length);
+                let len = self.memory_length();
                 let pages = self.b.ins().ushr_imm_s(len, 16);
                 let pages = self.b.ins().ireduce(I32, pages);
                 self.push(pages);
@@ -1085,7 +1078,6 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let old = self
                     .call_builtin(Builtin::MemoryGrow, &[m, delta])
                     .expect("memory_grow returns");
-                self.memory_reload();
                 self.push(old);
             }
             O::MemoryFill { mem } => {
@@ -1390,9 +1382,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             self.reachable = false;
             return Ok(None);
         }
-        let (base_var, length_var) = self.memory_vars.expect("module has a memory");
         let index = self.b.ins().uextend(I64, index);
-        let base = self.b.use_var(base_var);
+        let base = self.memory_base();
         if self.guard_bytes.is_some_and(|guard| end <= guard) {
             // base + index + offset lies inside the reservation or its guard for every 32-bit
             // index: the hardware checks the bound (Wasmtime's rule, bounds_checks.rs).
@@ -1406,7 +1397,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         // redirected to address 0 (never mapped), where it faults with the heap trap code, so
         // no speculative access reaches past the bound either.
         let last = self.b.ins().iadd_imm_s(index, end as i64);
-        let length = self.b.use_var(length_var);
+        let length = self.memory_length();
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, length);
         let addr = self.b.ins().iadd(base, index);
         let addr = if memarg.offset == 0 {
@@ -1496,7 +1487,6 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
         let results = self.b.inst_results(inst).to_vec();
         self.stack.extend(results);
-        self.memory_reload();
     }
 
     fn call(&mut self, function_index: u32, tail: bool) -> Result<(), TranslateError> {
