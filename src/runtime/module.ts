@@ -46,6 +46,15 @@ export const instantiateOptionsSchema = z
 export const DEFAULT_CHECK_MAX_INTERVAL_MS = 20;
 export type InstantiateOptions = z.input<typeof instantiateOptionsSchema>;
 
+/**
+ * The Cranelift flags a module is compiled with: the engine's, with the pinned register
+ * reserved only where the fuel counter lives in it (slacked, count). Modes that keep the counter
+ * in memory, or have none, get every register, as Wasmtime's code does.
+ */
+export function codegenFlags(flags: Readonly<Record<string, string | boolean | number>>, pinned: boolean): Record<string, string | boolean | number> {
+  return pinned ? { ...flags } : { ...flags, enable_pinned_reg: false };
+}
+
 function canonicalName(name: string): string {
   return name.startsWith('%') || /^u\d+:\d+$/.test(name) ? name : `%${name}`;
 }
@@ -98,7 +107,7 @@ export class Module {
     }
     const pinned = fuelConvention(this.metering) === 'pinned';
     const native = new NativeInstance(this.text, {
-      flags: this.engine.flags,
+      flags: codegenFlags(this.engine.flags, pinned),
       options: JSON.stringify({
         layout: JSON.parse(layoutJson(this.engine.layout)) as unknown,
         metered: pinned ? this.assembled.wasmFunctions : [],

@@ -554,12 +554,13 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     /// Memory 0's base, loaded where it is used: the base never moves (one reservation for the
-    /// memory's life), so the load is readonly and Cranelift merges the loads of a function and
-    /// hoists them out of loops; a function that never touches memory loads nothing.
+    /// memory's life), so the load is `readonly can_move` (as Wasmtime's for a static memory)
+    /// and Cranelift merges the loads of a function and hoists them out of loops; a function
+    /// that never touches memory loads nothing.
     fn memory_base(&mut self) -> Value {
         let vmctx = self.vmctx;
         let offset = i32::try_from(self.layout.memory_base).unwrap_or(i32::MAX);
-        self.b.ins().load(I64, trusted().with_readonly(), vmctx, offset)
+        self.b.ins().load(I64, trusted().with_readonly().with_can_move(), vmctx, offset)
     }
 
     /// Memory 0's current length in bytes, loaded where it is used (so it is current after any
