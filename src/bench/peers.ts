@@ -50,6 +50,7 @@ export interface PeerRun {
   readonly wasmFile: string;
   readonly args: readonly string[];
   readonly dir: string | null;
+  readonly env?: Readonly<Record<string, string>>;
   readonly fuel?: number;
   readonly invoke?: { readonly name: string; readonly args: readonly string[] };
 }
@@ -60,6 +61,7 @@ export async function runPeer(run: PeerRun): Promise<PeerReport> {
   const argv = ['run', '--mode', run.mode];
   if (run.fuel !== undefined) argv.push('--fuel', String(run.fuel));
   if (run.dir !== null) argv.push('--dir', `${run.dir}::.`);
+  for (const [k, v] of Object.entries(run.env ?? {})) argv.push('--env', `${k}=${v}`);
   if (run.invoke !== undefined) argv.push('--invoke', run.invoke.name, ...run.invoke.args, '--');
   argv.push(run.wasmFile, ...run.args);
   return new Promise((resolve, reject) => {

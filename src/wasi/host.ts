@@ -36,6 +36,12 @@ export interface WasiMemory {
 }
 
 export interface WasiOptions {
+  /**
+   * Which of fds 0, 1, 2 are terminals: those are character devices (wasi-libc's isatty says
+   * yes, so stdio line-buffers); the others have filetype unknown, as Wasmtime reports stdio
+   * that is not a terminal. The program's output, and its fuel, depend on it; default: none.
+   */
+  readonly terminals?: readonly [boolean, boolean, boolean];
   /** argv, argv[0] included. */
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
@@ -173,13 +179,11 @@ export class WasiHost {
     fd_write: (fd, iovs, count, nwritten) => {
       const out = u32(fd) === 1 ? this.options.stdout : u32(fd) === 2 ? this.options.stderr : undefined;
       if (out === undefined) return this.#files.has(u32(fd)) || u32(fd) === PREOPEN_FD ? ERRNO.notcapable : ERRNO.badf;
-      let total = 0;
-      for (const [ptr, len] of this.#iovecs(u32(iovs), u32(count))) {
-        if (len === 0) continue;
-        out(this.#mem.readMemory(ptr, len));
-        total += len;
-      }
-      this.#writeU32(u32(nwritten), total);
+      // Like Wasmtime's preview1 fd_write: only the first non-empty buffer is written, and
+      // wasi-libc loops for the rest. The loop is guest code, so this is visible in the fuel.
+      const first = this.#iovecs(u32(iovs), u32(count)).find(([, len]) => len > 0);
+      if (first !== undefined) out(this.#mem.readMemory(first[0], first[1]));
+      this.#writeU32(u32(nwritten), first?.[1] ?? 0);
       return ERRNO.success;
     },
     fd_read: (fd, iovs, count, nread) => {
@@ -194,15 +198,12 @@ export class WasiHost {
         if (file.kind === 'dir') return ERRNO.isdir;
         source = { data: file.data, position: file.position, advance: (n) => (file.position += n) };
       }
-      let total = 0;
-      for (const [ptr, len] of this.#iovecs(u32(iovs), u32(count))) {
-        const chunk = source.data.subarray(source.position + total, source.position + total + len);
-        if (chunk.length > 0) this.#mem.writeMemory(ptr, chunk);
-        total += chunk.length;
-        if (chunk.length < len) break;
-      }
-      source.advance(total);
-      this.#writeU32(u32(nread), total);
+      // Like Wasmtime's preview1 fd_read: only the first non-empty buffer is filled.
+      const first = this.#iovecs(u32(iovs), u32(count)).find(([, len]) => len > 0);
+      const chunk = first === undefined ? new Uint8Array() : source.data.subarray(source.position, source.position + first[1]);
+      if (first !== undefined && chunk.length > 0) this.#mem.writeMemory(first[0], chunk);
+      source.advance(chunk.length);
+      this.#writeU32(u32(nread), chunk.length);
       return ERRNO.success;
     },
     fd_seek: (fd, offset, whence, newOffset) => {
@@ -227,7 +228,7 @@ export class WasiHost {
       let filetype: number;
       let rights: bigint;
       if (f <= 2) {
-        filetype = FILETYPE.characterDevice;
+        filetype = this.options.terminals?.[f] === true ? FILETYPE.characterDevice : FILETYPE.unknown;
         rights = f === 0 ? RIGHTS.fdRead : RIGHTS.fdWrite | RIGHTS.fdFdstatSetFlags;
       } else if (f === PREOPEN_FD && this.options.preopen !== null) {
         filetype = FILETYPE.directory;

@@ -26,6 +26,8 @@ export const runWasiOptionsSchema = z
     invoke: z.string().default('_start'),
     stdout: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     stderr: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
+    /** Which of fds 0, 1, 2 are terminals (see WasiOptions.terminals); default none. */
+    terminals: z.tuple([z.boolean(), z.boolean(), z.boolean()]).optional(),
     /** random_get's source (default: the OS's random bytes); see WasiOptions.random. */
     random: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function').optional(),
     checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
@@ -75,6 +77,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     stdout: o.stdout,
     stderr: o.stderr,
     ...(o.random === undefined ? {} : { random: o.random }),
+    ...(o.terminals === undefined ? {} : { terminals: o.terminals }),
   });
   const pinned = o.metering === 'slacked' || o.metering === 'count';
   if ((o.measureProfile || o.profile !== undefined) && !pinned) throw new RuntimeConfigError('edge profiles apply to the slacked and count modes (the code fuel-place works on)');

@@ -1136,6 +1136,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
+                // Wasmtime 48 charges one unit per element requested (`table_grow_per_element`).
+                self.fuel_dynamic(delta);
                 let t = self.const_i32(*table);
                 let old = self
                     .call_builtin(Builtin::TableGrow, &[t, delta, init])

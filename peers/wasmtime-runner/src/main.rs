@@ -25,13 +25,14 @@ struct Options {
     mode: Mode,
     fuel: u64,
     dirs: Vec<(String, String)>,
+    env: Vec<(String, String)>,
     invoke: Option<(String, Vec<String>)>,
     emit_clif: Option<String>,
     module: String,
     args: Vec<String>,
 }
 
-const USAGE: &str = "usage: wasmtime-runner run --mode none|fuel|epoch [--fuel N] [--dir HOST[::GUEST]]... \
+const USAGE: &str = "usage: wasmtime-runner run --mode none|fuel|epoch [--fuel N] [--dir HOST[::GUEST]]... [--env NAME=VALUE]... \
 [--emit-clif DIR] [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]";
 
 fn parse_options(argv: &[String]) -> Result<Options> {
@@ -42,6 +43,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
     let mut mode = None;
     let mut fuel = u64::MAX / 4;
     let mut dirs = Vec::new();
+    let mut env = Vec::new();
     let mut invoke = None;
     let mut emit_clif = None;
     while let Some(arg) = it.next() {
@@ -61,6 +63,11 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                 let (host, guest) = spec.split_once("::").unwrap_or((spec.as_str(), spec.as_str()));
                 dirs.push((host.to_string(), guest.to_string()));
             }
+            "--env" => {
+                let spec = value("--env")?;
+                let (k, v) = spec.split_once('=').ok_or_else(|| format_err!("--env takes NAME=VALUE"))?;
+                env.push((k.to_string(), v.to_string()));
+            }
             "--emit-clif" => emit_clif = Some(value("--emit-clif")?),
             "--invoke" => {
                 let name = value("--invoke")?;
@@ -79,6 +86,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                     mode: mode.ok_or_else(|| format_err!("--mode is required\n{USAGE}"))?,
                     fuel,
                     dirs,
+                    env,
                     invoke,
                     emit_clif,
                     module: module.to_string(),
@@ -160,6 +168,9 @@ fn run(o: Options) -> Result<Value> {
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
     wasi.arg(&program).args(&o.args).stdout(stdout.clone()).inherit_stderr();
+    for (k, v) in &o.env {
+        wasi.env(k, v);
+    }
     for (host, guest) in &o.dirs {
         wasi.preopened_dir(host, guest, FsPerms::ReadWrite)
             .with_context(|| format!("cannot preopen {host}"))?;
@@ -238,7 +249,7 @@ fn run(o: Options) -> Result<Value> {
         _ => total_ms,
     };
     Ok(json!({
-        "wasmtimeVersion": "48",
+        "wasmtimeVersion": "48.0.9",
         "mode": match o.mode { Mode::None => "none", Mode::Fuel => "fuel", Mode::Epoch => "epoch" },
         "exitCode": exit_code,
         "trap": trap,

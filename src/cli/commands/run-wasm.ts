@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { isatty } from 'node:tty';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
 import { meteringModeSchema } from '../../runtime/metering.js';
@@ -142,6 +143,7 @@ Examples:
       env,
       dir: resolve(o.dir),
       invoke: o.invoke,
+      terminals: [isatty(0), isatty(1), isatty(2)],
       stdout: (b) => io.out(stdout.decode(b, { stream: true })),
       stderr: (b) => io.err(stderr.decode(b, { stream: true })),
       ...(o.checkInterval === undefined ? {} : { checkIntervalMs: o.checkInterval }),

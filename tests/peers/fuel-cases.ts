@@ -1,0 +1,35 @@
+// The cases of the Wasmtime fuel oracle: what scripts/record-wasmtime-fuel.ts runs under real
+// Wasmtime and tests/peers/wasmtime-fuel.test.ts runs under our modes.
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import { benchWasmPath, loadBenchManifest, loadWasiFixtureManifest, wasiFixtureDataDir, wasiFixtureWasmPath } from '../workloads/workloads.js';
+
+export const WASMTIME_FUEL_FIXTURE = fileURLToPath(new URL('../fixtures/wasmtime/fuel.json', import.meta.url));
+
+export type FuelCase =
+  | { readonly kind: 'wasi'; readonly name: string; readonly wasm: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly dir: string | null }
+  | { readonly kind: 'bench'; readonly name: string; readonly wasm: string; readonly args: readonly string[] }
+  | { readonly kind: 'wat'; readonly name: string; readonly invoke: string; readonly invokeArgs: readonly number[] };
+
+/** Exports of tests/fixtures/wasmtime/ops.wat and their arguments. */
+const OPS: readonly (readonly [string, ...number[]])[] = [
+  ['fillc'], ['fillbig'], ['filld', 10], ['filld', 1000], ['copyd', 10], ['copyd', 1000], ['copyc'], ['ci'], ['bt', 0], ['bt', 1], ['bt', 5],
+  ['sel', 1], ['gl'], ['grow'], ['size'], ['tgrow'], ['ld'], ['call'], ['loop', 10], ['ifelse', 0], ['ifelse', 1], ['ret', 0], ['ret', 1], ['trap', 0],
+];
+
+// clock_random's fuel depends on the clock and the random bytes: not a fixture.
+const NONDETERMINISTIC = new Set(['clock_random']);
+
+export const FUEL_CASES: readonly FuelCase[] = [
+  ...loadWasiFixtureManifest()
+    .filter((p) => !NONDETERMINISTIC.has(p.name))
+    .map((p) => ({ kind: 'wasi' as const, name: `wasi/${p.name}`, wasm: wasiFixtureWasmPath(p.name), args: p.args, env: p.env, dir: p.name === 'read_file' ? wasiFixtureDataDir : null })),
+  ...loadBenchManifest().map((p) => ({ kind: 'bench' as const, name: `bench/${p.name}`, wasm: benchWasmPath(p.name), args: [String(p.quickSize)] })),
+  ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `ops/${invoke}(${invokeArgs.join(',')})`, invoke, invokeArgs })),
+];
+
+export const recordedCaseSchema = z
+  .object({ name: z.string(), fuel: z.number().int().nonnegative(), exitCode: z.number().int(), trap: z.string().nullable(), stdoutSha256: z.string(), results: z.array(z.string()) })
+  .strict();
+export type RecordedCase = z.infer<typeof recordedCaseSchema>;
+export const fuelFixtureSchema = z.object({ wasmtime: z.string(), recordedBy: z.string(), cases: z.array(recordedCaseSchema) }).strict();

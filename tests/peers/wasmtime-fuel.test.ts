@@ -1,0 +1,61 @@
+// The fuel oracle: what real Wasmtime 48 reports (tests/fixtures/wasmtime/fuel.json, recorded by
+// `npm run peer:record` with the reference runner) against our vanilla and slacked: the same
+// fuel to the unit, the same exit code and output, on the WASI fixtures, the benchmark programs
+// at their quick sizes, and the operator cases of ops.wat.
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { parse } from '@bytecodealliance/jco';
+import test from 'ava';
+import type { MeteringMode } from '../../src/runtime/metering.js';
+import { runWasi } from '../../src/wasi/index.js';
+import { compileWasm } from '../../src/wasm/index.js';
+import { FUEL_CASES, fuelFixtureSchema, WASMTIME_FUEL_FIXTURE, type FuelCase } from './fuel-cases.js';
+
+const fixture = fuelFixtureSchema.parse(JSON.parse(readFileSync(WASMTIME_FUEL_FIXTURE, 'utf8')));
+const recorded = new Map(fixture.cases.map((c) => [c.name, c]));
+const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const opsWasm = parse(readFileSync(new URL('../fixtures/wasmtime/ops.wat', import.meta.url), 'utf8'));
+
+async function ours(c: FuelCase, metering: MeteringMode): Promise<{ fuel: number | null; exitCode: number; stdoutSha256: string; results: string[] }> {
+  if (c.kind === 'wat') {
+    const module = await compileWasm(await opsWasm, metering);
+    const instance = await module.instantiate({});
+    try {
+      const r = await instance.call(c.invoke, [...c.invokeArgs]);
+      return { fuel: r.fuelConsumed, exitCode: 0, stdoutSha256: sha256(new Uint8Array()), results: r.results.map(String) };
+    } finally {
+      instance.dispose();
+    }
+  }
+  const out: Uint8Array[] = [];
+  const r = await runWasi(readFileSync(c.wasm), {
+    metering,
+    args: [...c.args],
+    programName: `${c.name.split('/')[1]}.wasm`,
+    env: c.kind === 'wasi' ? c.env : {},
+    dir: c.kind === 'wasi' ? c.dir : null,
+    stdout: (b) => out.push(b.slice()),
+    stderr: () => {},
+  });
+  return { fuel: r.fuelConsumed, exitCode: r.exitCode, stdoutSha256: sha256(Buffer.concat(out)), results: [] };
+}
+
+test('the fixture covers every case and names the Wasmtime version', (t) => {
+  t.regex(fixture.wasmtime, /^48\.\d+\.\d+$/);
+  t.deepEqual(fixture.cases.map((c) => c.name).sort(), FUEL_CASES.map((c) => c.name).sort());
+});
+
+for (const c of FUEL_CASES) {
+  test(`${c.name}: our fuel is Wasmtime's to the unit (vanilla${c.kind === 'bench' ? '' : ', slacked'})`, async (t) => {
+    t.timeout(120_000);
+    const want = recorded.get(c.name);
+    if (want === undefined) return t.fail(`${c.name} is not in ${WASMTIME_FUEL_FIXTURE}: run npm run peer:record`);
+    for (const metering of c.kind === 'bench' ? (['vanilla'] as const) : (['vanilla', 'slacked'] as const)) {
+      const got = await ours(c, metering);
+      t.is(got.fuel, want.fuel, `${metering}: fuel`);
+      t.is(got.exitCode, want.exitCode, `${metering}: exit code`);
+      t.is(got.stdoutSha256, want.stdoutSha256, `${metering}: stdout`);
+      if (c.kind === 'wat') t.deepEqual(got.results, want.results, `${metering}: results`);
+    }
+  });
+}
