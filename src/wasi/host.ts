@@ -1,14 +1,17 @@
-// A WASI preview1 subset, enough for C programs built with wasi-libc: stdio, args, environment,
-// clocks, randomness, exit, and read-only files under one preopened directory (fd 3, named ".").
+// WASI preview1 for C programs built with wasi-libc: stdio, args, environment, clocks,
+// randomness, poll_oneoff, exit, and read-only files under one preopened directory (fd 3, named
+// "."), reached through real host file descriptors. Paths resolve through sandbox.ts, so no
+// `..`, absolute path or symlink leaves the preopen.
 // Every function is a host function of slackfuel's runtime, so it is reached through the
 // wasm→host trampoline: none runs once the fuel is exhausted.
 import { randomFillSync } from 'node:crypto';
-import { readFileSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import { closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, lstatSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
 import type { ClifValue } from '../native/values.js';
 import type { HostFunction } from '../runtime/instance.js';
 import { HostStop, SlackfuelError } from '../runtime/errors.js';
 import { ERRNO, FILETYPE, RIGHTS } from './errno.js';
+import { openResolved, resolveBeneath, wasiErrno, type Resolved } from './sandbox.js';
+import { pollOneoff } from './poll.js';
 
 /** Thrown by proc_exit: the program asked to exit with `code`; the call that ran it ends. */
 export class WasiExit extends HostStop {
@@ -43,9 +46,11 @@ export interface WasiOptions {
 
 interface OpenFile {
   readonly kind: 'file' | 'dir';
+  /** The host path it was opened at; a directory's is the root its own path_* calls resolve under. */
   readonly path: string;
-  readonly data: Uint8Array;
-  position: number;
+  /** The host file descriptor (closed by fd_close). */
+  readonly fd: number;
+  position: bigint;
 }
 
 const PREOPEN_FD = 3;
@@ -122,20 +127,23 @@ export class WasiHost {
     return ERRNO.success;
   }
 
-  /** Resolves a path under the preopened directory; undefined if it would leave it. */
-  #resolve(dirFd: number, path: string): string | undefined {
-    if (dirFd !== PREOPEN_FD || this.options.preopen === null) return undefined;
-    if (isAbsolute(path)) return undefined;
-    const normal = normalize(path);
-    if (normal === '..' || normal.startsWith(`..${sep}`)) return undefined;
-    return join(this.options.preopen, normal);
+  /** The host directory a path_* call on `dirFd` resolves under, or the errno why there is none. */
+  #dirRoot(dirFd: number): string | number {
+    if (dirFd === PREOPEN_FD && this.options.preopen !== null) return this.options.preopen;
+    const f = this.#files.get(dirFd);
+    if (f === undefined) return ERRNO.badf;
+    return f.kind === 'dir' ? f.path : ERRNO.notdir;
   }
 
-  #stat(path: string): Stats | undefined {
+  /** Resolves a guest path (read from memory) beneath `dirFd`'s directory; see sandbox.ts. */
+  #resolve(dirFd: number, pathPtr: number, pathLen: number, follow: boolean): Resolved {
+    const root = this.#dirRoot(dirFd);
+    if (typeof root === 'number') return { ok: false, errno: root };
+    const path = decoder.decode(this.#mem.readMemory(pathPtr, pathLen));
     try {
-      return statSync(path);
-    } catch {
-      return undefined;
+      return resolveBeneath(root, path, follow);
+    } catch (error) {
+      return { ok: false, errno: wasiErrno(error) };
     }
   }
 
@@ -144,7 +152,7 @@ export class WasiHost {
     const v = new DataView(b.buffer);
     v.setBigUint64(0, BigInt(st.dev), true);
     v.setBigUint64(8, BigInt(st.ino), true);
-    v.setUint8(16, st.isDirectory() ? FILETYPE.directory : st.isFile() ? FILETYPE.regularFile : FILETYPE.unknown);
+    v.setUint8(16, filetypeOf(st));
     v.setBigUint64(24, BigInt(st.nlink), true);
     v.setBigUint64(32, BigInt(st.size), true);
     const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
@@ -161,7 +169,7 @@ export class WasiHost {
     environ_get: (ptrs, buf) => this.#strings(this.#environ(), false, u32(ptrs), u32(buf)),
     fd_write: (fd, iovs, count, nwritten) => {
       const out = u32(fd) === 1 ? this.options.stdout : u32(fd) === 2 ? this.options.stderr : undefined;
-      if (out === undefined) return this.#files.has(u32(fd)) || u32(fd) === PREOPEN_FD ? ERRNO.notcapable : ERRNO.badf;
+      if (out === undefined) return ERRNO.badf; // files are opened read-only; Wasmtime answers EBADF
       let total = 0;
       for (const [ptr, len] of this.#iovecs(u32(iovs), u32(count))) {
         if (len === 0) continue;
@@ -171,45 +179,71 @@ export class WasiHost {
       this.#writeU32(u32(nwritten), total);
       return ERRNO.success;
     },
-    fd_read: (fd, iovs, count, nread) => {
-      const f = u32(fd);
-      let source: { data: Uint8Array; position: number; advance: (n: number) => void };
-      if (f === 0) {
-        const data = this.options.stdin ?? new Uint8Array();
-        source = { data, position: this.#stdinPosition, advance: (n) => (this.#stdinPosition += n) };
-      } else {
-        const file = this.#files.get(f);
-        if (file === undefined) return f === 1 || f === 2 ? ERRNO.notcapable : ERRNO.badf;
-        if (file.kind === 'dir') return ERRNO.isdir;
-        source = { data: file.data, position: file.position, advance: (n) => (file.position += n) };
-      }
-      let total = 0;
-      for (const [ptr, len] of this.#iovecs(u32(iovs), u32(count))) {
-        const chunk = source.data.subarray(source.position + total, source.position + total + len);
-        if (chunk.length > 0) this.#mem.writeMemory(ptr, chunk);
-        total += chunk.length;
-        if (chunk.length < len) break;
-      }
-      source.advance(total);
-      this.#writeU32(u32(nread), total);
-      return ERRNO.success;
-    },
+    fd_read: (fd, iovs, count, nread) => this.#read(u32(fd), u32(iovs), u32(count), u32(nread), null),
+    fd_pread: (fd, iovs, count, offset, nread) => this.#read(u32(fd), u32(iovs), u32(count), u32(nread), BigInt.asUintN(64, BigInt(offset))),
     fd_seek: (fd, offset, whence, newOffset) => {
       const file = this.#files.get(u32(fd));
       if (file === undefined) return u32(fd) <= 2 ? ERRNO.spipe : ERRNO.badf;
       if (file.kind === 'dir') return ERRNO.isdir;
-      const base = [0, file.position, file.data.length][u32(whence)];
-      if (base === undefined) return ERRNO.inval;
-      const target = BigInt(base) + BigInt(offset);
+      const w = u32(whence);
+      if (w > 2) return ERRNO.inval;
+      const base = w === 0 ? 0n : w === 1 ? file.position : BigInt(fstatSync(file.fd).size);
+      const target = base + BigInt.asIntN(64, BigInt(offset));
       if (target < 0n) return ERRNO.inval;
-      file.position = Number(target);
+      file.position = target;
       this.#writeU64(u32(newOffset), target);
       return ERRNO.success;
     },
-    fd_close: (fd) => {
-      if (!this.#files.delete(u32(fd))) return ERRNO.badf;
+    fd_tell: (fd, ptr) => {
+      const file = this.#files.get(u32(fd));
+      if (file === undefined) return u32(fd) <= 2 ? ERRNO.spipe : ERRNO.badf;
+      if (file.kind === 'dir') return ERRNO.isdir;
+      this.#writeU64(u32(ptr), file.position);
       return ERRNO.success;
     },
+    fd_close: (fd) => {
+      const file = this.#files.get(u32(fd));
+      if (file === undefined) return ERRNO.badf;
+      this.#files.delete(u32(fd));
+      closeSync(file.fd);
+      return ERRNO.success;
+    },
+    fd_renumber: (from, to) => {
+      const file = this.#files.get(u32(from));
+      const target = this.#files.get(u32(to));
+      if (file === undefined || target === undefined) return ERRNO.badf;
+      if (u32(from) === u32(to)) return ERRNO.success;
+      closeSync(target.fd);
+      this.#files.set(u32(to), file);
+      this.#files.delete(u32(from));
+      return ERRNO.success;
+    },
+    fd_filestat_get: (fd, ptr) => {
+      const f = u32(fd);
+      if (f <= 2) {
+        // Stdio is a character device with no host identity the guest may see (as Wasmtime's).
+        const b = new Uint8Array(64);
+        b[16] = FILETYPE.characterDevice;
+        this.#mem.writeMemory(u32(ptr), b);
+        return ERRNO.success;
+      }
+      const file = this.#files.get(f);
+      let st: Stats;
+      if (file !== undefined) st = fstatSync(file.fd);
+      else if (f === PREOPEN_FD && this.options.preopen !== null) st = statSync(this.options.preopen);
+      else return ERRNO.badf;
+      this.#writeFilestat(u32(ptr), st);
+      return ERRNO.success;
+    },
+    fd_sync: (fd) => this.#sync(u32(fd), fsyncSync),
+    fd_datasync: (fd) => this.#sync(u32(fd), fdatasyncSync),
+    fd_advise: (fd, _offset, _len, advice) => {
+      if (!this.#files.has(u32(fd))) return ERRNO.badf;
+      // Only a hint: Node cannot pass it to posix_fadvise, and ignoring it changes no result.
+      return u32(advice) <= 5 ? ERRNO.success : ERRNO.inval;
+    },
+    fd_allocate: (fd) => (this.#files.has(u32(fd)) ? ERRNO.notsup : ERRNO.badf), // Wasmtime's p1 answer for every file
+    fd_readdir: (fd, buf, bufLen, cookie, usedPtr) => this.#readdir(u32(fd), u32(buf), u32(bufLen), BigInt.asUintN(64, BigInt(cookie)), u32(usedPtr)),
     fd_fdstat_get: (fd, ptr) => {
       const f = u32(fd);
       const file = this.#files.get(f);
@@ -255,34 +289,64 @@ export class WasiHost {
       this.#mem.writeMemory(u32(ptr), encoder.encode('.'));
       return ERRNO.success;
     },
-    path_open: (dirFd, _dirflags, pathPtr, pathLen, oflags, rightsBase, _rightsInheriting, fdflags, fdPtr) => {
-      const path = decoder.decode(this.#mem.readMemory(u32(pathPtr), u32(pathLen)));
-      const resolved = this.#resolve(u32(dirFd), path);
-      if (resolved === undefined) return u32(dirFd) === PREOPEN_FD ? ERRNO.notcapable : ERRNO.badf;
+    path_open: (dirFd, dirflags, pathPtr, pathLen, oflags, rightsBase, _rightsInheriting, fdflags, fdPtr) => {
+      const resolved = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), (u32(dirflags) & 1) !== 0);
+      if (!resolved.ok) return resolved.errno;
       const o = u32(oflags);
       const creates = (o & 1) !== 0 || (o & 4) !== 0 || (o & 8) !== 0; // creat, excl, trunc
       const writes = (BigInt(rightsBase) & RIGHTS.fdWrite) !== 0n || (u32(fdflags) & 1) !== 0; // fd_write or append
-      const st = this.#stat(resolved);
-      if (st === undefined) return creates ? ERRNO.rofs : ERRNO.noent;
-      if (creates || writes) return st.isDirectory() ? ERRNO.isdir : ERRNO.rofs;
+      const st = resolved.stat;
+      if ((o & 4) !== 0 && st !== null) return ERRNO.exist;
+      // The preopen is read-only: Wasmtime refuses creating and writing with NotPermitted.
+      if (creates || writes) return st?.isDirectory() === true ? ERRNO.isdir : ERRNO.perm;
+      if (st === null) return ERRNO.noent;
       const wantsDir = (o & 2) !== 0;
-      if (wantsDir && !st.isDirectory()) return ERRNO.notdir;
-      const kind = st.isDirectory() ? 'dir' : 'file';
-      const data = kind === 'file' ? new Uint8Array(readFileSync(resolved)) : new Uint8Array();
+      if (wantsDir && !st.isDirectory() && !st.isSymbolicLink()) return ERRNO.notdir;
+      const opened = openResolved(resolved, constants.O_RDONLY | (wantsDir ? constants.O_DIRECTORY : 0));
+      if (!opened.ok) return opened.errno;
       const fd = this.#nextFd++;
-      this.#files.set(fd, { kind, path: resolved, data, position: 0 });
+      this.#files.set(fd, { kind: opened.stat.isDirectory() ? 'dir' : 'file', path: resolved.hostPath, fd: opened.fd, position: 0n });
       this.#writeU32(u32(fdPtr), fd);
       return ERRNO.success;
     },
-    path_filestat_get: (dirFd, _flags, pathPtr, pathLen, ptr) => {
-      const path = decoder.decode(this.#mem.readMemory(u32(pathPtr), u32(pathLen)));
-      const resolved = this.#resolve(u32(dirFd), path);
-      if (resolved === undefined) return u32(dirFd) === PREOPEN_FD ? ERRNO.notcapable : ERRNO.badf;
-      const st = this.#stat(resolved);
-      if (st === undefined) return ERRNO.noent;
-      this.#writeFilestat(u32(ptr), st);
+    path_filestat_get: (dirFd, flags, pathPtr, pathLen, ptr) => {
+      const resolved = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), (u32(flags) & 1) !== 0);
+      if (!resolved.ok) return resolved.errno;
+      if (resolved.stat === null) return ERRNO.noent;
+      this.#writeFilestat(u32(ptr), resolved.stat);
       return ERRNO.success;
     },
+    path_readlink: (dirFd, pathPtr, pathLen, buf, bufLen, usedPtr) => {
+      const resolved = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), false);
+      if (!resolved.ok) return resolved.errno;
+      if (resolved.stat === null) return ERRNO.noent;
+      if (!resolved.stat.isSymbolicLink()) return ERRNO.inval;
+      const target = encoder.encode(readlinkSync(resolved.hostPath));
+      const n = Math.min(target.length, u32(bufLen));
+      this.#mem.writeMemory(u32(buf), target.subarray(0, n));
+      this.#writeU32(u32(usedPtr), n);
+      return ERRNO.success;
+    },
+    // The preopen is read-only, so every call that would change the tree is refused (after the
+    // path checks, so an escape still reads as an escape), as Wasmtime does for a read-only dir.
+    path_create_directory: (dirFd, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
+    path_remove_directory: (dirFd, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
+    path_unlink_file: (dirFd, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
+    path_filestat_set_times: (dirFd, _flags, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
+    path_symlink: (_oldPtr, _oldLen, dirFd, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
+    path_rename: (dirFd, pathPtr, pathLen, newDirFd, newPtr, newLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen), [u32(newDirFd), u32(newPtr), u32(newLen)]),
+    path_link: (dirFd, _flags, pathPtr, pathLen, newDirFd, newPtr, newLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen), [u32(newDirFd), u32(newPtr), u32(newLen)]),
+    fd_filestat_set_size: (fd) => this.#mutateFd(u32(fd)),
+    fd_filestat_set_times: (fd) => this.#mutateFd(u32(fd)),
+    fd_pwrite: (fd) => (u32(fd) <= 2 ? ERRNO.spipe : this.#mutateFd(u32(fd))),
+    poll_oneoff: (inPtr, outPtr, count, eventsPtr) =>
+      pollOneoff(this.#mem, u32(inPtr), u32(outPtr), u32(count), u32(eventsPtr), (fd) => this.#readiness(fd)),
+    sched_yield: () => ERRNO.success,
+    // No sockets are ever handed to the guest, so no fd is one (Wasmtime's p1 without sockets).
+    sock_accept: (fd) => this.#notSocket(u32(fd)),
+    sock_recv: (fd) => this.#notSocket(u32(fd)),
+    sock_send: (fd) => this.#notSocket(u32(fd)),
+    sock_shutdown: (fd) => this.#notSocket(u32(fd)),
     clock_time_get: (id, _precision, ptr) => {
       const clock = u32(id);
       let now: bigint;
@@ -303,6 +367,122 @@ export class WasiHost {
     },
   };
 
+  #read(fd: number, iovs: number, count: number, nreadPtr: number, at: bigint | null): number {
+    let total = 0;
+    if (fd === 0) {
+      if (at !== null) return ERRNO.spipe;
+      const data = this.options.stdin ?? new Uint8Array();
+      for (const [ptr, len] of this.#iovecs(iovs, count)) {
+        const chunk = data.subarray(this.#stdinPosition, this.#stdinPosition + len);
+        if (chunk.length > 0) this.#mem.writeMemory(ptr, chunk);
+        this.#stdinPosition += chunk.length;
+        total += chunk.length;
+        if (chunk.length < len) break;
+      }
+    } else {
+      const file = this.#files.get(fd);
+      if (file === undefined) return ERRNO.badf;
+      if (file.kind === 'dir') return ERRNO.isdir;
+      let position = at ?? file.position;
+      for (const [ptr, len] of this.#iovecs(iovs, count)) {
+        if (len === 0) continue;
+        const chunk = new Uint8Array(len);
+        let n: number;
+        try {
+          n = readSync(file.fd, chunk, 0, len, position);
+        } catch (error) {
+          return wasiErrno(error);
+        }
+        if (n > 0) this.#mem.writeMemory(ptr, chunk.subarray(0, n));
+        position += BigInt(n);
+        total += n;
+        if (n < len) break;
+      }
+      if (at === null) file.position = position;
+    }
+    this.#writeU32(nreadPtr, total);
+    return ERRNO.success;
+  }
+
+  #sync(fd: number, how: (fd: number) => void): number {
+    const file = this.#files.get(fd);
+    if (file === undefined) return ERRNO.badf;
+    try {
+      how(file.fd);
+      return ERRNO.success;
+    } catch (error) {
+      return wasiErrno(error);
+    }
+  }
+
+  /** fd_readdir: ".", "..", then the entries; the cookie is the index of the next entry. */
+  #readdir(fd: number, buf: number, bufLen: number, cookie: bigint, usedPtr: number): number {
+    const file = this.#files.get(fd);
+    const path = file?.path ?? (fd === PREOPEN_FD ? this.options.preopen : null);
+    if (path === null || path === undefined) return ERRNO.badf;
+    if (file !== undefined && file.kind !== 'dir') return ERRNO.notdir;
+    const entries: [string, number][] = [
+      ['.', FILETYPE.directory],
+      ['..', FILETYPE.directory],
+      ...readdirSync(path, { withFileTypes: true }).map((e): [string, number] => [e.name, e.isDirectory() ? FILETYPE.directory : e.isFile() ? FILETYPE.regularFile : e.isSymbolicLink() ? FILETYPE.symbolicLink : FILETYPE.unknown]),
+    ];
+    const out: Uint8Array[] = [];
+    for (let i = Number(cookie); i < entries.length; i++) {
+      const [name, type] = entries[i] as [string, number];
+      const nameBytes = encoder.encode(name);
+      const d = new Uint8Array(24 + nameBytes.length);
+      const v = new DataView(d.buffer);
+      v.setBigUint64(0, BigInt(i + 1), true);
+      v.setBigUint64(8, name === '.' || name === '..' ? 0n : BigInt(lstatSync(`${path}/${name}`).ino), true);
+      v.setUint32(16, nameBytes.length, true);
+      v.setUint8(20, type);
+      d.set(nameBytes, 24);
+      out.push(d);
+      if (out.reduce((n, x) => n + x.length, 0) >= bufLen) break;
+    }
+    // A full buffer (bufused == buf_len) tells wasi-libc to call again with a bigger one.
+    const all = new Uint8Array(out.reduce((n, x) => n + x.length, 0));
+    let o = 0;
+    for (const x of out) {
+      all.set(x, o);
+      o += x.length;
+    }
+    const used = Math.min(all.length, bufLen);
+    this.#mem.writeMemory(buf, all.subarray(0, used));
+    this.#writeU32(usedPtr, used);
+    return ERRNO.success;
+  }
+
+  #mutate(dirFd: number, pathPtr: number, pathLen: number, second?: [number, number, number]): number {
+    const r = this.#resolve(dirFd, pathPtr, pathLen, false);
+    if (!r.ok) return r.errno;
+    if (second !== undefined) {
+      const r2 = this.#resolve(second[0], second[1], second[2], false);
+      if (!r2.ok) return r2.errno;
+    }
+    return ERRNO.perm;
+  }
+
+  #mutateFd(fd: number): number {
+    const file = this.#files.get(fd);
+    if (file === undefined) return fd === PREOPEN_FD && this.options.preopen !== null ? ERRNO.perm : ERRNO.badf;
+    return file.kind === 'dir' ? ERRNO.isdir : ERRNO.perm;
+  }
+
+  #notSocket(fd: number): number {
+    return fd <= 2 || this.#files.has(fd) || (fd === PREOPEN_FD && this.options.preopen !== null) ? ERRNO.notsock : ERRNO.badf;
+  }
+
+  /** For poll_oneoff: bytes ready to read on fd (stdin, a file), writable (stdout, stderr), or badf. */
+  #readiness(fd: number): { read: bigint; write: boolean } | null {
+    if (fd === 0) return { read: BigInt((this.options.stdin?.length ?? 0) - this.#stdinPosition), write: false };
+    if (fd === 1 || fd === 2) return { read: 0n, write: true };
+    const file = this.#files.get(fd);
+    if (file === undefined || file.kind === 'dir') return null;
+    const size = BigInt(fstatSync(file.fd).size);
+    return { read: size > file.position ? size - file.position : 0n, write: false };
+  }
+
   #environ(): string[] {
     return Object.entries(this.options.env).map(([k, v]) => `${k}=${v}`);
   }
@@ -321,4 +501,14 @@ export class WasiHost {
       },
     };
   }
+}
+
+function filetypeOf(st: Stats): number {
+  if (st.isDirectory()) return FILETYPE.directory;
+  if (st.isFile()) return FILETYPE.regularFile;
+  if (st.isSymbolicLink()) return FILETYPE.symbolicLink;
+  if (st.isCharacterDevice()) return FILETYPE.characterDevice;
+  if (st.isBlockDevice()) return FILETYPE.blockDevice;
+  if (st.isSocket()) return FILETYPE.socketStream;
+  return FILETYPE.unknown;
 }
