@@ -31,8 +31,10 @@ export interface WasiOptions {
   /** argv, argv[0] included. */
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Directory preopened (read-only) as "."; null for none. */
+  /** Directory preopened (read-only) as "."; null for none. Ignored when `preopens` is given. */
   readonly preopen: string | null;
+  /** Directories preopened read-only, at fds 3, 4, ... in this order (`--dir HOST::GUEST`). */
+  readonly preopens?: readonly Preopen[];
   readonly stdout: (bytes: Uint8Array) => void;
   readonly stderr: (bytes: Uint8Array) => void;
   /** Bytes the program reads from fd 0 (default: none, end of file at once). */
@@ -42,6 +44,12 @@ export interface WasiOptions {
    * whose control flow depends on the bytes reproducible, fuel included.
    */
   readonly random?: (bytes: Uint8Array) => void;
+}
+
+/** A host directory the guest sees under the name `guest`. */
+export interface Preopen {
+  readonly host: string;
+  readonly guest: string;
 }
 
 interface OpenFile {
@@ -70,11 +78,26 @@ export interface BenchMarks {
 export class WasiHost {
   #memory: WasiMemory | undefined;
   readonly #files = new Map<number, OpenFile>();
-  #nextFd = PREOPEN_FD + 1;
+  readonly #preopens = new Map<number, Preopen>();
+  #nextFd: number;
   #stdinPosition = 0;
   readonly marks: BenchMarks = { start: null, end: null };
 
-  constructor(readonly options: WasiOptions) {}
+  constructor(readonly options: WasiOptions) {
+    const list = options.preopens ?? (options.preopen === null ? [] : [{ host: options.preopen, guest: '.' }]);
+    list.forEach((p, i) => {
+      // Checked now, not at the guest's first open: a typo in --dir is the user's error.
+      let st: Stats;
+      try {
+        st = statSync(p.host);
+      } catch {
+        throw new SlackfuelError(`preopened directory ${p.host} does not exist`);
+      }
+      if (!st.isDirectory()) throw new SlackfuelError(`preopened ${p.host} is not a directory`);
+      this.#preopens.set(PREOPEN_FD + i, p);
+    });
+    this.#nextFd = PREOPEN_FD + list.length;
+  }
 
   /** Connects the host to the instance whose memory it reads and writes. */
   attach(memory: WasiMemory): void {
@@ -129,7 +152,8 @@ export class WasiHost {
 
   /** The host directory a path_* call on `dirFd` resolves under, or the errno why there is none. */
   #dirRoot(dirFd: number): string | number {
-    if (dirFd === PREOPEN_FD && this.options.preopen !== null) return this.options.preopen;
+    const pre = this.#preopens.get(dirFd);
+    if (pre !== undefined) return pre.host;
     const f = this.#files.get(dirFd);
     if (f === undefined) return ERRNO.badf;
     return f.kind === 'dir' ? f.path : ERRNO.notdir;
@@ -230,8 +254,11 @@ export class WasiHost {
       const file = this.#files.get(f);
       let st: Stats;
       if (file !== undefined) st = fstatSync(file.fd);
-      else if (f === PREOPEN_FD && this.options.preopen !== null) st = statSync(this.options.preopen);
-      else return ERRNO.badf;
+      else {
+        const pre = this.#preopens.get(f);
+        if (pre === undefined) return ERRNO.badf;
+        st = statSync(pre.host);
+      }
       this.#writeFilestat(u32(ptr), st);
       return ERRNO.success;
     },
@@ -252,7 +279,7 @@ export class WasiHost {
       if (f <= 2) {
         filetype = FILETYPE.characterDevice;
         rights = f === 0 ? RIGHTS.fdRead : RIGHTS.fdWrite | RIGHTS.fdFdstatSetFlags;
-      } else if (f === PREOPEN_FD && this.options.preopen !== null) {
+      } else if (this.#preopens.has(f)) {
         filetype = FILETYPE.directory;
         rights = RIGHTS.pathOpen | RIGHTS.pathFilestatGet | RIGHTS.fdReaddir | RIGHTS.fdFilestatGet;
       } else if (file !== undefined) {
@@ -266,27 +293,30 @@ export class WasiHost {
       v.setUint8(0, filetype);
       v.setUint16(2, 0, true);
       v.setBigUint64(8, rights, true);
-      v.setBigUint64(16, file?.kind === 'dir' || f === PREOPEN_FD ? RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | RIGHTS.pathOpen | RIGHTS.pathFilestatGet : 0n, true);
+      v.setBigUint64(16, file?.kind === 'dir' || this.#preopens.has(f) ? RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | RIGHTS.pathOpen | RIGHTS.pathFilestatGet : 0n, true);
       this.#mem.writeMemory(u32(ptr), b);
       return ERRNO.success;
     },
     fd_fdstat_set_flags: (fd, flags) => {
       const f = u32(fd);
-      if (f > 2 && !this.#files.has(f) && f !== PREOPEN_FD) return ERRNO.badf;
+      if (f > 2 && !this.#files.has(f) && !this.#preopens.has(f)) return ERRNO.badf;
       // Only "no flags" is supported (append, nonblock, sync would need a writable file).
       return u32(flags) === 0 ? ERRNO.success : ERRNO.notsup;
     },
     fd_prestat_get: (fd, ptr) => {
-      if (u32(fd) !== PREOPEN_FD || this.options.preopen === null) return ERRNO.badf;
+      const pre = this.#preopens.get(u32(fd));
+      if (pre === undefined) return ERRNO.badf;
       const b = new Uint8Array(8);
-      new DataView(b.buffer).setUint32(4, 1, true); // tag 0 = directory, name "." (1 byte)
+      new DataView(b.buffer).setUint32(4, encoder.encode(pre.guest).length, true); // tag 0 = directory
       this.#mem.writeMemory(u32(ptr), b);
       return ERRNO.success;
     },
     fd_prestat_dir_name: (fd, ptr, len) => {
-      if (u32(fd) !== PREOPEN_FD || this.options.preopen === null) return ERRNO.badf;
-      if (u32(len) < 1) return ERRNO.inval;
-      this.#mem.writeMemory(u32(ptr), encoder.encode('.'));
+      const pre = this.#preopens.get(u32(fd));
+      if (pre === undefined) return ERRNO.badf;
+      const name = encoder.encode(pre.guest);
+      if (u32(len) < name.length) return ERRNO.nametoolong;
+      this.#mem.writeMemory(u32(ptr), name);
       return ERRNO.success;
     },
     path_open: (dirFd, dirflags, pathPtr, pathLen, oflags, rightsBase, _rightsInheriting, fdflags, fdPtr) => {
@@ -418,8 +448,8 @@ export class WasiHost {
   /** fd_readdir: ".", "..", then the entries; the cookie is the index of the next entry. */
   #readdir(fd: number, buf: number, bufLen: number, cookie: bigint, usedPtr: number): number {
     const file = this.#files.get(fd);
-    const path = file?.path ?? (fd === PREOPEN_FD ? this.options.preopen : null);
-    if (path === null || path === undefined) return ERRNO.badf;
+    const path = file?.path ?? this.#preopens.get(fd)?.host ?? null;
+    if (path === null) return ERRNO.badf;
     if (file !== undefined && file.kind !== 'dir') return ERRNO.notdir;
     const entries: [string, number][] = [
       ['.', FILETYPE.directory],
@@ -465,12 +495,12 @@ export class WasiHost {
 
   #mutateFd(fd: number): number {
     const file = this.#files.get(fd);
-    if (file === undefined) return fd === PREOPEN_FD && this.options.preopen !== null ? ERRNO.perm : ERRNO.badf;
+    if (file === undefined) return this.#preopens.has(fd) ? ERRNO.perm : ERRNO.badf;
     return file.kind === 'dir' ? ERRNO.isdir : ERRNO.perm;
   }
 
   #notSocket(fd: number): number {
-    return fd <= 2 || this.#files.has(fd) || (fd === PREOPEN_FD && this.options.preopen !== null) ? ERRNO.notsock : ERRNO.badf;
+    return fd <= 2 || this.#files.has(fd) || this.#preopens.has(fd) ? ERRNO.notsock : ERRNO.badf;
   }
 
   /** For poll_oneoff: bytes ready to read on fd (stdin, a file), writable (stdout, stderr), or badf. */

@@ -144,3 +144,24 @@ test('sock_recv on stdin is ENOTSOCK, on a closed fd EBADF', async (t) => {
   t.is((await guest(`(call $exit (call $sock_recv (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))`)).code, ERRNO.notsock);
   t.is((await guest(`(call $exit (call $sock_recv (i32.const 77) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0) (i32.const 0)))`)).code, ERRNO.badf);
 });
+
+test('preopens: several directories at fds 3, 4 under their guest names; a missing one is refused at startup', async (t) => {
+  const module = await wat(`(module
+    (import "wasi_snapshot_preview1" "fd_prestat_get" (func $prestat (param i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_prestat_dir_name" (func $name (param i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+    (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
+    (memory (export "memory") 1)
+    (func (export "_start")
+      (drop (call $prestat (i32.const 4) (i32.const 0)))
+      (drop (call $name (i32.const 4) (i32.const 256) (i32.load (i32.const 4))))
+      (i32.store (i32.const 32) (i32.const 256)) (i32.store (i32.const 36) (i32.load (i32.const 4)))
+      (drop (call $fd_write (i32.const 1) (i32.const 32) (i32.const 1) (i32.const 52)))
+      (call $exit (call $prestat (i32.const 5) (i32.const 0)))))`);
+  const out: Uint8Array[] = [];
+  const dirs = [{ host: root, guest: '/' }, { host: join(root, 'sub'), guest: '/data/sub' }];
+  const r = await runWasi(module, { metering: 'none', dirs, stdout: (b) => out.push(b), stderr: () => {} });
+  t.is(Buffer.concat(out).toString(), '/data/sub');
+  t.is(r.exitCode, ERRNO.badf, 'fd 5 is no preopen');
+  await t.throwsAsync(runWasi(module, { metering: 'none', dirs: [{ host: join(base, 'nope'), guest: '.' }], stdout: () => {}, stderr: () => {} }), { message: /does not exist/ });
+});

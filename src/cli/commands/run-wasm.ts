@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { z } from 'zod';
@@ -8,7 +9,7 @@ import { runWasi } from '../../wasi/run.js';
 const optionsSchema = z.object({
   metering: meteringModeSchema,
   fuel: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
-  dir: z.string().min(1),
+  dir: z.array(z.string().min(1)),
   invoke: z.string().min(1),
   report: z.string().min(1).optional(),
   env: z.array(z.string().regex(/^[^=]+=/, 'use --env NAME=VALUE')),
@@ -47,17 +48,37 @@ function split(argv: readonly string[]): { values: Map<string, string[]>; positi
   return { values, positionals };
 }
 
+/**
+ * `--dir HOST[::GUEST]` as the wasmtime CLI spells it: HOST preopened under the name GUEST
+ * (default: HOST as written). Checked here, so a missing directory is a usage error at startup.
+ */
+function parseDir(spec: string): { host: string; guest: string } {
+  const sep = spec.indexOf('::');
+  const host = sep < 0 ? spec : spec.slice(0, sep);
+  const guest = sep < 0 ? spec : spec.slice(sep + 2);
+  if (host === '' || guest === '') throw new UsageError(`--dir ${spec}: give HOST or HOST::GUEST`);
+  let isDir: boolean;
+  try {
+    isDir = statSync(host).isDirectory();
+  } catch {
+    throw new UsageError(`--dir ${spec}: ${host} does not exist`);
+  }
+  if (!isDir) throw new UsageError(`--dir ${spec}: ${host} is not a directory`);
+  return { host: resolve(host), guest };
+}
+
 export const runWasmCommand: Command = {
   name: 'run-wasm',
   summary: 'Run a WASI program (wasm32-wasi) on the slackfuel runtime under a metering mode',
-  help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir PATH]
+  help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir HOST[::GUEST]]...
                           [--invoke NAME] [--report PATH] [--env NAME=VALUE]...
                           [--check-interval MS] [--check-max-interval MS]
                           [--profile-out PATH | --profile PATH] [-- ARGS...]
 
 Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
 _start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
-random, proc_exit, read-only files under one preopened directory) plus bench.start/bench.end.
+random, poll_oneoff, proc_exit, read-only files under the preopened directories, sandboxed
+against escapes by .., absolute paths and symlinks) plus bench.start/bench.end.
 The program's stdout and stderr pass through and its exit code becomes ours; a trap or
 running out of fuel exits with 134 and a message on stderr. The program sees
 argv = [basename(FILE), ARGS...]; arguments that look like options go after '--'.
@@ -65,7 +86,8 @@ argv = [basename(FILE), ARGS...]; arguments that look like options go after '--'
 Options:
   --metering MODE      none, vanilla (default), slacked, count or epoch
   --fuel N             fuel budget (vanilla, slacked); default: unlimited
-  --dir PATH           directory preopened read-only as "." (default: the current directory)
+  --dir HOST[::GUEST]  preopen directory HOST read-only, named GUEST in the program (default:
+                       HOST as written); repeatable; without any --dir, "." is preopened
   --invoke NAME        exported function to run instead of _start (no arguments)
   --profile-out PATH   slacked, count: measure the edge profile (a counter on every CFG edge of
                        the code fuel-place works on) and write it to PATH as JSON, the format
@@ -94,7 +116,7 @@ Examples:
     const parsed = optionsSchema.safeParse({
       metering: one('--metering') ?? 'vanilla',
       fuel: one('--fuel'),
-      dir: one('--dir') ?? '.',
+      dir: values.get('--dir') ?? ['.'],
       invoke: one('--invoke') ?? '_start',
       report: one('--report'),
       env: values.get('--env') ?? [],
@@ -126,7 +148,7 @@ Examples:
       args: o.args,
       programName: o.file,
       env,
-      dir: resolve(o.dir),
+      dirs: o.dir.map(parseDir),
       invoke: o.invoke,
       stdout: (b) => io.out(stdout.decode(b, { stream: true })),
       stderr: (b) => io.err(stderr.decode(b, { stream: true })),
