@@ -5,7 +5,30 @@
 // Every function is a host function of slackfuel's runtime, so it is reached through the
 // wasm→host trampoline: none runs once the fuel is exhausted.
 import { randomFillSync } from 'node:crypto';
-import { closeSync, constants, fdatasyncSync, fstatSync, fsyncSync, lstatSync, readdirSync, readlinkSync, readSync, statSync, type Stats } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  futimesSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import type { ClifValue } from '../native/values.js';
 import type { HostFunction } from '../runtime/instance.js';
 import { HostStop, SlackfuelError } from '../runtime/errors.js';
@@ -50,6 +73,8 @@ export interface WasiOptions {
 export interface Preopen {
   readonly host: string;
   readonly guest: string;
+  /** Whether the guest may create, write, rename and remove beneath it (default: read-only). */
+  readonly writable?: boolean;
 }
 
 interface OpenFile {
@@ -58,6 +83,10 @@ interface OpenFile {
   readonly path: string;
   /** The host file descriptor (closed by fd_close). */
   readonly fd: number;
+  /** Opened beneath a writable preopen; for a file, opened for writing too. */
+  readonly writable: boolean;
+  /** fdflags.append: every write goes to the end. */
+  readonly append: boolean;
   position: bigint;
 }
 
@@ -159,6 +188,11 @@ export class WasiHost {
     return f.kind === 'dir' ? f.path : ERRNO.notdir;
   }
 
+  /** Whether path_* calls on `dirFd` may change the tree. */
+  #treeWritable(dirFd: number): boolean {
+    return this.#preopens.get(dirFd)?.writable ?? this.#files.get(dirFd)?.writable ?? false;
+  }
+
   /** Resolves a guest path (read from memory) beneath `dirFd`'s directory; see sandbox.ts. */
   #resolve(dirFd: number, pathPtr: number, pathLen: number, follow: boolean): Resolved {
     const root = this.#dirRoot(dirFd);
@@ -193,7 +227,7 @@ export class WasiHost {
     environ_get: (ptrs, buf) => this.#strings(this.#environ(), false, u32(ptrs), u32(buf)),
     fd_write: (fd, iovs, count, nwritten) => {
       const out = u32(fd) === 1 ? this.options.stdout : u32(fd) === 2 ? this.options.stderr : undefined;
-      if (out === undefined) return ERRNO.badf; // files are opened read-only; Wasmtime answers EBADF
+      if (out === undefined) return this.#writeFile(u32(fd), u32(iovs), u32(count), u32(nwritten), null);
       let total = 0;
       for (const [ptr, len] of this.#iovecs(u32(iovs), u32(count))) {
         if (len === 0) continue;
@@ -284,14 +318,14 @@ export class WasiHost {
         rights = RIGHTS.pathOpen | RIGHTS.pathFilestatGet | RIGHTS.fdReaddir | RIGHTS.fdFilestatGet;
       } else if (file !== undefined) {
         filetype = file.kind === 'dir' ? FILETYPE.directory : FILETYPE.regularFile;
-        rights = file.kind === 'dir' ? RIGHTS.pathOpen | RIGHTS.pathFilestatGet : RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet;
+        rights = file.kind === 'dir' ? RIGHTS.pathOpen | RIGHTS.pathFilestatGet : RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | (file.writable ? RIGHTS.fdWrite : 0n);
       } else {
         return ERRNO.badf;
       }
       const b = new Uint8Array(24);
       const v = new DataView(b.buffer);
       v.setUint8(0, filetype);
-      v.setUint16(2, 0, true);
+      v.setUint16(2, file?.append === true ? 1 : 0, true); // fdflags.append
       v.setBigUint64(8, rights, true);
       v.setBigUint64(16, file?.kind === 'dir' || this.#preopens.has(f) ? RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | RIGHTS.pathOpen | RIGHTS.pathFilestatGet : 0n, true);
       this.#mem.writeMemory(u32(ptr), b);
@@ -326,16 +360,34 @@ export class WasiHost {
       const creates = (o & 1) !== 0 || (o & 4) !== 0 || (o & 8) !== 0; // creat, excl, trunc
       const writes = (BigInt(rightsBase) & RIGHTS.fdWrite) !== 0n || (u32(fdflags) & 1) !== 0; // fd_write or append
       const st = resolved.stat;
-      if ((o & 4) !== 0 && st !== null) return ERRNO.exist;
-      // The preopen is read-only: Wasmtime refuses creating and writing with NotPermitted.
-      if (creates || writes) return st?.isDirectory() === true ? ERRNO.isdir : ERRNO.perm;
-      if (st === null) return ERRNO.noent;
+      const treeWritable = this.#treeWritable(u32(dirFd));
+      // A read-only preopen: Wasmtime refuses creating and writing with NotPermitted, first.
+      if ((creates || writes) && !treeWritable) return st?.isDirectory() === true ? ERRNO.isdir : ERRNO.perm;
+      if ((o & 4) !== 0 && (o & 1) !== 0 && st !== null) return ERRNO.exist;
+      if (st === null && (o & 1) === 0) return ERRNO.noent;
       const wantsDir = (o & 2) !== 0;
-      if (wantsDir && !st.isDirectory() && !st.isSymbolicLink()) return ERRNO.notdir;
-      const opened = openResolved(resolved, constants.O_RDONLY | (wantsDir ? constants.O_DIRECTORY : 0));
+      if (wantsDir && st !== null && !st.isDirectory() && !st.isSymbolicLink()) return ERRNO.notdir;
+      if (writes && st?.isDirectory() === true) return ERRNO.isdir;
+      const reads = (BigInt(rightsBase) & RIGHTS.fdRead) !== 0n || !writes;
+      const access = writes ? (reads ? constants.O_RDWR : constants.O_WRONLY) : constants.O_RDONLY;
+      const flags =
+        access |
+        (wantsDir ? constants.O_DIRECTORY : 0) |
+        ((o & 1) !== 0 ? constants.O_CREAT : 0) |
+        ((o & 4) !== 0 ? constants.O_EXCL : 0) |
+        ((o & 8) !== 0 ? constants.O_TRUNC : 0);
+      const opened = openResolved(resolved, flags);
       if (!opened.ok) return opened.errno;
       const fd = this.#nextFd++;
-      this.#files.set(fd, { kind: opened.stat.isDirectory() ? 'dir' : 'file', path: resolved.hostPath, fd: opened.fd, position: 0n });
+      const kind = opened.stat.isDirectory() ? 'dir' : 'file';
+      this.#files.set(fd, {
+        kind,
+        path: resolved.hostPath,
+        fd: opened.fd,
+        position: 0n,
+        writable: kind === 'dir' ? treeWritable : writes,
+        append: (u32(fdflags) & 1) !== 0,
+      });
       this.#writeU32(u32(fdPtr), fd);
       return ERRNO.success;
     },
@@ -357,18 +409,61 @@ export class WasiHost {
       this.#writeU32(u32(usedPtr), n);
       return ERRNO.success;
     },
-    // The preopen is read-only, so every call that would change the tree is refused (after the
-    // path checks, so an escape still reads as an escape), as Wasmtime does for a read-only dir.
-    path_create_directory: (dirFd, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
-    path_remove_directory: (dirFd, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
-    path_unlink_file: (dirFd, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
-    path_filestat_set_times: (dirFd, _flags, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
-    path_symlink: (_oldPtr, _oldLen, dirFd, pathPtr, pathLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen)),
-    path_rename: (dirFd, pathPtr, pathLen, newDirFd, newPtr, newLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen), [u32(newDirFd), u32(newPtr), u32(newLen)]),
-    path_link: (dirFd, _flags, pathPtr, pathLen, newDirFd, newPtr, newLen) => this.#mutate(u32(dirFd), u32(pathPtr), u32(pathLen), [u32(newDirFd), u32(newPtr), u32(newLen)]),
-    fd_filestat_set_size: (fd) => this.#mutateFd(u32(fd)),
-    fd_filestat_set_times: (fd) => this.#mutateFd(u32(fd)),
-    fd_pwrite: (fd) => (u32(fd) <= 2 ? ERRNO.spipe : this.#mutateFd(u32(fd))),
+    // Changes to the tree: refused with EPERM beneath a read-only preopen (after the path checks,
+    // so an escape still reads as an escape), as Wasmtime does for a directory without write
+    // permission. Final symlinks are never followed (the entry itself is what changes).
+    path_create_directory: (dirFd, pathPtr, pathLen) => this.#change(u32(dirFd), u32(pathPtr), u32(pathLen), (p) => mkdirSync(p)),
+    path_remove_directory: (dirFd, pathPtr, pathLen) => this.#change(u32(dirFd), u32(pathPtr), u32(pathLen), (p) => rmdirSync(p)),
+    path_unlink_file: (dirFd, pathPtr, pathLen) =>
+      this.#change(u32(dirFd), u32(pathPtr), u32(pathLen), (p, st) => {
+        if (st?.isDirectory() === true) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+        unlinkSync(p);
+      }),
+    path_filestat_set_times: (dirFd, flags, pathPtr, pathLen, atim, mtim, fstFlags) => {
+      const r = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), (u32(flags) & 1) !== 0);
+      if (!r.ok) return r.errno;
+      if (r.stat === null) return ERRNO.noent;
+      if (!this.#treeWritable(u32(dirFd))) return ERRNO.perm;
+      const times = setTimes(r.stat, BigInt(atim), BigInt(mtim), u32(fstFlags));
+      if (typeof times === 'number') return times;
+      return tryErrno(() => (r.stat?.isSymbolicLink() === true ? lutimesSync : utimesSync)(r.hostPath, times[0], times[1]));
+    },
+    path_symlink: (oldPtr, oldLen, dirFd, pathPtr, pathLen) => {
+      const target = decoder.decode(this.#mem.readMemory(u32(oldPtr), u32(oldLen)));
+      // An absolute target could never be followed beneath the preopen: refused as cap-std does.
+      if (target.startsWith('/')) return ERRNO.perm;
+      return this.#change(u32(dirFd), u32(pathPtr), u32(pathLen), (p) => symlinkSync(target, p));
+    },
+    path_rename: (dirFd, pathPtr, pathLen, newDirFd, newPtr, newLen) => {
+      const from = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), false);
+      if (!from.ok) return from.errno;
+      const to = this.#resolve(u32(newDirFd), u32(newPtr), u32(newLen), false);
+      if (!to.ok) return to.errno;
+      if (!this.#treeWritable(u32(dirFd)) || !this.#treeWritable(u32(newDirFd))) return ERRNO.perm;
+      if (from.stat === null) return ERRNO.noent;
+      return tryErrno(() => renameSync(from.hostPath, to.hostPath));
+    },
+    path_link: (dirFd, flags, pathPtr, pathLen, newDirFd, newPtr, newLen) => {
+      const from = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), (u32(flags) & 1) !== 0);
+      if (!from.ok) return from.errno;
+      const to = this.#resolve(u32(newDirFd), u32(newPtr), u32(newLen), false);
+      if (!to.ok) return to.errno;
+      if (!this.#treeWritable(u32(dirFd)) || !this.#treeWritable(u32(newDirFd))) return ERRNO.perm;
+      if (from.stat === null) return ERRNO.noent;
+      if (to.stat !== null) return ERRNO.exist;
+      return tryErrno(() => linkSync(from.hostPath, to.hostPath));
+    },
+    fd_filestat_set_size: (fd, size) => this.#changeFd(u32(fd), (f) => ftruncateSync(f.fd, Number(BigInt.asUintN(64, BigInt(size))))),
+    fd_filestat_set_times: (fd, atim, mtim, fstFlags) => {
+      const file = this.#files.get(u32(fd));
+      if (file === undefined) return this.#preopens.has(u32(fd)) ? ERRNO.perm : ERRNO.badf;
+      if (!file.writable) return ERRNO.perm;
+      const times = setTimes(fstatSync(file.fd), BigInt(atim), BigInt(mtim), u32(fstFlags));
+      if (typeof times === 'number') return times;
+      return tryErrno(() => futimesSync(file.fd, times[0], times[1]));
+    },
+    fd_pwrite: (fd, iovs, count, offset, nwritten) =>
+      u32(fd) <= 2 ? ERRNO.spipe : this.#writeFile(u32(fd), u32(iovs), u32(count), u32(nwritten), BigInt.asUintN(64, BigInt(offset))),
     poll_oneoff: (inPtr, outPtr, count, eventsPtr) =>
       pollOneoff(this.#mem, u32(inPtr), u32(outPtr), u32(count), u32(eventsPtr), (fd) => this.#readiness(fd)),
     sched_yield: () => ERRNO.success,
@@ -490,20 +585,44 @@ export class WasiHost {
     return ERRNO.success;
   }
 
-  #mutate(dirFd: number, pathPtr: number, pathLen: number, second?: [number, number, number]): number {
+  /** A path_* change of one entry: resolved without following it, EPERM if read-only. */
+  #change(dirFd: number, pathPtr: number, pathLen: number, apply: (hostPath: string, stat: Stats | null) => void): number {
     const r = this.#resolve(dirFd, pathPtr, pathLen, false);
     if (!r.ok) return r.errno;
-    if (second !== undefined) {
-      const r2 = this.#resolve(second[0], second[1], second[2], false);
-      if (!r2.ok) return r2.errno;
-    }
-    return ERRNO.perm;
+    if (!this.#treeWritable(dirFd)) return ERRNO.perm;
+    return tryErrno(() => apply(r.hostPath, r.stat));
   }
 
-  #mutateFd(fd: number): number {
+  #changeFd(fd: number, apply: (file: OpenFile) => void): number {
     const file = this.#files.get(fd);
     if (file === undefined) return this.#preopens.has(fd) ? ERRNO.perm : ERRNO.badf;
-    return file.kind === 'dir' ? ERRNO.isdir : ERRNO.perm;
+    if (file.kind === 'dir') return ERRNO.isdir;
+    if (!file.writable) return ERRNO.perm;
+    return tryErrno(() => apply(file));
+  }
+
+  /** fd_write / fd_pwrite on a file: at `at`, else at the position (the end when appending). */
+  #writeFile(fd: number, iovs: number, count: number, nwrittenPtr: number, at: bigint | null): number {
+    const file = this.#files.get(fd);
+    if (file === undefined || file.kind === 'dir' || !file.writable) return ERRNO.badf; // not open for writing
+    let position = at ?? (file.append ? BigInt(fstatSync(file.fd).size) : file.position);
+    let total = 0;
+    for (const [ptr, len] of this.#iovecs(iovs, count)) {
+      if (len === 0) continue;
+      const bytes = this.#mem.readMemory(ptr, len);
+      let n: number;
+      try {
+        n = writeSync(file.fd, bytes, 0, len, Number(position));
+      } catch (error) {
+        return wasiErrno(error);
+      }
+      position += BigInt(n);
+      total += n;
+      if (n < len) break;
+    }
+    if (at === null) file.position = position;
+    this.#writeU32(nwrittenPtr, total);
+    return ERRNO.success;
   }
 
   #notSocket(fd: number): number {
@@ -548,4 +667,22 @@ function filetypeOf(st: Stats): number {
   if (st.isBlockDevice()) return FILETYPE.blockDevice;
   if (st.isSocket()) return FILETYPE.socketStream;
   return FILETYPE.unknown;
+}
+
+/** Runs a host fs call; its failure becomes the WASI errno. */
+function tryErrno(call: () => void): number {
+  try {
+    call();
+    return ERRNO.success;
+  } catch (error) {
+    return wasiErrno(error);
+  }
+}
+
+/** fstflags (atim 1, atim_now 2, mtim 4, mtim_now 8) to the [atime, mtime] to set, in seconds. */
+function setTimes(st: Stats, atim: bigint, mtim: bigint, flags: number): [number, number] | number {
+  if ((flags & 3) === 3 || (flags & 12) === 12) return ERRNO.inval;
+  const now = Date.now() / 1000;
+  const pick = (set: boolean, setNow: boolean, value: bigint, current: number) => (setNow ? now : set ? Number(value) / 1e9 : current / 1000);
+  return [pick((flags & 1) !== 0, (flags & 2) !== 0, atim, st.atimeMs), pick((flags & 4) !== 0, (flags & 8) !== 0, mtim, st.mtimeMs)];
 }

@@ -23,8 +23,8 @@ export const runWasiOptionsSchema = z
     env: z.record(z.string(), z.string()).default({}),
     /** Preopened read-only as "."; null for none. Ignored when `dirs` is given. */
     dir: z.string().nullable().default(null),
-    /** Directories preopened read-only, each under its guest name (fds 3, 4, ... in order). */
-    dirs: z.array(z.object({ host: z.string().min(1), guest: z.string().min(1) }).strict()).optional(),
+    /** Directories preopened (read-only unless `writable`), each under its guest name (fds 3, 4, ... in order). */
+    dirs: z.array(z.object({ host: z.string().min(1), guest: z.string().min(1), writable: z.boolean().default(false) }).strict()).optional(),
     invoke: z.string().default('_start'),
     stdout: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     stderr: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),

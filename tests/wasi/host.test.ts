@@ -2,7 +2,7 @@
 // function group each and exit with the errno, or print what they read. The preopen is a temp
 // tree holding the sandbox traps, so an escape attempt is checked end to end through path_open.
 import test from 'ava';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ERRNO } from '../../src/wasi/errno.js';
@@ -34,17 +34,22 @@ const IMPORTS = `
   (import "wasi_snapshot_preview1" "path_unlink_file" (func $unlink (param i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "poll_oneoff" (func $poll (param i32 i32 i32 i32) (result i32)))
   (import "wasi_snapshot_preview1" "sock_recv" (func $sock_recv (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_close" (func $fd_close (param i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_create_directory" (func $mkdir (param i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_rename" (func $rename (param i32 i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "path_symlink" (func $symlink (param i32 i32 i32 i32 i32) (result i32)))
+  (import "wasi_snapshot_preview1" "fd_filestat_set_size" (func $set_size (param i32 i64) (result i32)))
   (import "wasi_snapshot_preview1" "proc_exit" (func $exit (param i32)))
   (memory (export "memory") 1)`;
 
 /** Runs a `_start` body (WAT instructions) with `path` at address 1024; stdout and exit code. */
-async function guest(body: string, path = ''): Promise<{ code: number; stdout: string }> {
+async function guest(body: string, path = '', dirs = [{ host: root, guest: '.' }]): Promise<{ code: number; stdout: string }> {
   const bytes = JSON.stringify(path).slice(1, -1);
   const module = await wat(`(module ${IMPORTS}
     (data (i32.const 1024) "${bytes}")
     (func (export "_start") ${body}))`);
   const out: Uint8Array[] = [];
-  const r = await runWasi(module, { metering: 'slacked', dir: root, stdout: (b) => out.push(b), stderr: () => {}, checkIntervalMs: false });
+  const r = await runWasi(module, { metering: 'slacked', dirs, stdout: (b) => out.push(b), stderr: () => {}, checkIntervalMs: false });
   t_assertNoTrap(r.error, r.message);
   return { code: r.exitCode, stdout: Buffer.concat(out).toString() };
 }
@@ -75,7 +80,7 @@ test('path_open: inside the preopen opens, through an in-tree symlink too; write
   t.is(await openErrno('sub/../data.txt'), ERRNO.success);
   t.is(await openErrno('new.txt', 1), ERRNO.perm, 'O_CREAT in a read-only preopen');
   t.is(await openErrno('data.txt', 0, 1n << 6n), ERRNO.perm, 'fd_write right');
-  t.is(await openErrno('data.txt', 4), ERRNO.exist, 'O_EXCL on an existing file');
+  t.is(await openErrno('data.txt', 5), ERRNO.perm, 'O_CREAT|O_EXCL: read-only is checked first');
   t.is(await openErrno('data.txt', 2), ERRNO.notdir, 'O_DIRECTORY on a file');
 });
 
@@ -164,4 +169,39 @@ test('preopens: several directories at fds 3, 4 under their guest names; a missi
   t.is(Buffer.concat(out).toString(), '/data/sub');
   t.is(r.exitCode, ERRNO.badf, 'fd 5 is no preopen');
   await t.throwsAsync(runWasi(module, { metering: 'none', dirs: [{ host: join(base, 'nope'), guest: '.' }], stdout: () => {}, stderr: () => {} }), { message: /does not exist/ });
+});
+
+test('a writable preopen: create, write, append, truncate, mkdir, rename; escapes and absolute symlinks still EPERM', async (t) => {
+  const w = mkdtempSync(join(base, 'w-'));
+  const dirs = [{ host: w, guest: '.', writable: true }];
+  // path at 1024: "new.txt"; data at 1100: "abc"; iovec at 16.
+  const write = (oflags: number, fdflags: number) => `
+    (if (call $path_open (i32.const 3) (i32.const 0) (i32.const 1024) (i32.const 7) (i32.const ${oflags}) (i64.const 64) (i64.const 0) (i32.const ${fdflags}) (i32.const 0)) (then (call $exit (i32.const 100))))
+    (i32.store (i32.const 1100) (i32.const 0x636261)) (i32.store (i32.const 16) (i32.const 1100)) (i32.store (i32.const 20) (i32.const 3))
+    (if (call $fd_write (i32.load (i32.const 0)) (i32.const 16) (i32.const 1) (i32.const 48)) (then (call $exit (i32.const 101))))
+    (drop (call $fd_close (i32.load (i32.const 0))))`;
+  t.is((await guest(`${write(1, 0)} (call $exit (i32.const 0))`, 'new.txt', dirs)).code, 0);
+  t.is(readFileSync(join(w, 'new.txt'), 'utf8'), 'abc');
+  t.is((await guest(`${write(1, 1)} (call $exit (i32.const 0))`, 'new.txt', dirs)).code, 0, 'append');
+  t.is(readFileSync(join(w, 'new.txt'), 'utf8'), 'abcabc');
+  t.is((await guest(`${write(9, 0)} (call $exit (i32.const 0))`, 'new.txt', dirs)).code, 0, 'truncate');
+  t.is(readFileSync(join(w, 'new.txt'), 'utf8'), 'abc');
+  t.is((await guest(`(call $exit (call $path_open (i32.const 3) (i32.const 0) (i32.const 1024) (i32.const 7) (i32.const 5) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 0)))`, 'new.txt', dirs)).code, ERRNO.exist);
+  t.is((await guest(`(call $exit (call $mkdir (i32.const 3) (i32.const 1024) (i32.const 1)))`, 'd', dirs)).code, 0);
+  t.true(statSync(join(w, 'd')).isDirectory());
+  // rename new.txt (1024, 7) to d/x.txt (1040, 7)
+  t.is((await guest(`(call $exit (call $rename (i32.const 3) (i32.const 1024) (i32.const 7) (i32.const 3) (i32.const 1040) (i32.const 7)))`, 'new.txt_________d/x.txt', dirs)).code, 0);
+  t.is(readFileSync(join(w, 'd', 'x.txt'), 'utf8'), 'abc');
+  t.is((await guest(`(call $exit (call $path_open (i32.const 3) (i32.const 0) (i32.const 1024) (i32.const 8) (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 0)))`, '../x.txt', dirs)).code, ERRNO.perm, 'creating outside');
+  t.is((await guest(`(call $exit (call $symlink (i32.const 1024) (i32.const 4) (i32.const 3) (i32.const 1040) (i32.const 1)))`, '/etc____________l', dirs)).code, ERRNO.perm, 'absolute symlink target');
+  t.false(existsSync(join(base, 'x.txt')));
+});
+
+test('fd_write on a file opened read-only is EBADF; set_size on it EPERM', async (t) => {
+  const r = await guest(`${OPEN_DATA}
+    (i32.store (i32.const 16) (i32.const 256)) (i32.store (i32.const 20) (i32.const 1))
+    (if (i32.ne (call $fd_write (i32.load (i32.const 0)) (i32.const 16) (i32.const 1) (i32.const 48)) (i32.const ${ERRNO.badf})) (then (call $exit (i32.const 100))))
+    (call $exit (call $set_size (i32.load (i32.const 0)) (i64.const 0)))`, 'data.txt');
+  t.is(r.code, ERRNO.perm);
+  t.is(readFileSync(join(root, 'data.txt'), 'utf8'), 'hello, sandbox');
 });
