@@ -128,6 +128,12 @@ export class WasiHost {
     this.#nextFd = PREOPEN_FD + list.length;
   }
 
+  /** Closes the host fds the guest left open (the run is over; they would leak otherwise). */
+  close(): void {
+    for (const file of this.#files.values()) closeSync(file.fd);
+    this.#files.clear();
+  }
+
   /** Connects the host to the instance whose memory it reads and writes. */
   attach(memory: WasiMemory): void {
     this.#memory = memory;

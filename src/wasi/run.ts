@@ -114,6 +114,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     return { ...outcome, marks: host.marks, profile };
   } finally {
     instance.dispose();
+    host.close();
   }
 }
 

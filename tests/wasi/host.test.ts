@@ -2,7 +2,7 @@
 // function group each and exit with the errno, or print what they read. The preopen is a temp
 // tree holding the sandbox traps, so an escape attempt is checked end to end through path_open.
 import test from 'ava';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ERRNO } from '../../src/wasi/errno.js';
@@ -204,4 +204,10 @@ test('fd_write on a file opened read-only is EBADF; set_size on it EPERM', async
     (call $exit (call $set_size (i32.load (i32.const 0)) (i64.const 0)))`, 'data.txt');
   t.is(r.code, ERRNO.perm);
   t.is(readFileSync(join(root, 'data.txt'), 'utf8'), 'hello, sandbox');
+});
+
+test.serial('files the guest leaves open are closed when the run ends', async (t) => {
+  const before = readdirSync('/proc/self/fd').length;
+  for (let i = 0; i < 5; i++) await guest(`${OPEN_DATA} (call $exit (i32.const 0))`, 'data.txt');
+  t.true(readdirSync('/proc/self/fd').length < before + 5);
 });
