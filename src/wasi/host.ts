@@ -500,6 +500,8 @@ export class WasiHost {
       this.#mem.writeMemory(u32(ptr), bytes);
       return ERRNO.success;
     },
+    // Signals do not exist for a guest; Wasmtime's p1 answers ENOTSUP as well.
+    proc_raise: () => ERRNO.notsup,
     proc_exit: (code) => {
       throw new WasiExit(u32(code));
     },

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, mkdirSync, mkdtempSync, readFileSync, rmSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ERRNO } from '../../src/wasi/errno.js';
-import { runWasi } from '../../src/wasi/index.js';
+import { runWasi, WasiHost } from '../../src/wasi/index.js';
 import { wat } from '../wasm/wat.js';
 
 const base = mkdtempSync(join(tmpdir(), 'slackfuel-wasi-host-'));
@@ -210,4 +210,11 @@ test.serial('files the guest leaves open are closed when the run ends', async (t
   const before = readdirSync('/proc/self/fd').length;
   for (let i = 0; i < 5; i++) await guest(`${OPEN_DATA} (call $exit (i32.const 0))`, 'data.txt');
   t.true(readdirSync('/proc/self/fd').length < before + 5);
+});
+
+test('every wasi_snapshot_preview1 function is provided', (t) => {
+  const all =
+    'args_get args_sizes_get environ_get environ_sizes_get clock_res_get clock_time_get fd_advise fd_allocate fd_close fd_datasync fd_fdstat_get fd_fdstat_set_flags fd_fdstat_set_rights fd_filestat_get fd_filestat_set_size fd_filestat_set_times fd_pread fd_prestat_get fd_prestat_dir_name fd_pwrite fd_read fd_readdir fd_renumber fd_seek fd_sync fd_tell fd_write path_create_directory path_filestat_get path_filestat_set_times path_link path_open path_readlink path_remove_directory path_rename path_symlink path_unlink_file poll_oneoff proc_exit proc_raise sched_yield random_get sock_accept sock_recv sock_send sock_shutdown'.split(' ');
+  const host = new WasiHost({ args: [], env: {}, preopen: null, stdout: () => {}, stderr: () => {} });
+  t.deepEqual(Object.keys(host.imports()['wasi_snapshot_preview1'] ?? {}).sort(), [...all].sort());
 });
