@@ -33,7 +33,7 @@ import type { ClifValue } from '../native/values.js';
 import type { HostFunction } from '../runtime/instance.js';
 import { HostStop, SlackfuelError } from '../runtime/errors.js';
 import { ERRNO, FILETYPE, RIGHTS } from './errno.js';
-import { openResolved, resolveBeneath, wasiErrno, type Resolved } from './sandbox.js';
+import { fdPath, openResolved, PINNED, resolveBeneath, wasiErrno, type Resolved } from './sandbox.js';
 import { pollOneoff } from './poll.js';
 
 /** Thrown by proc_exit: the program asked to exit with `code`; the call that ran it ends. */
@@ -108,6 +108,8 @@ export class WasiHost {
   #memory: WasiMemory | undefined;
   readonly #files = new Map<number, OpenFile>();
   readonly #preopens = new Map<number, Preopen>();
+  /** Releases of the directory fds the current host call's resolutions hold (see sandbox.ts). */
+  readonly #held: (() => void)[] = [];
   #nextFd: number;
   #stdinPosition = 0;
   readonly marks: BenchMarks = { start: null, end: null };
@@ -205,7 +207,9 @@ export class WasiHost {
     if (typeof root === 'number') return { ok: false, errno: root };
     const path = decoder.decode(this.#mem.readMemory(pathPtr, pathLen));
     try {
-      return resolveBeneath(root, path, follow);
+      const r = resolveBeneath(root, path, follow);
+      if (r.ok) this.#held.push(r.release);
+      return r;
     } catch (error) {
       return { ok: false, errno: wasiErrno(error) };
     }
@@ -388,7 +392,9 @@ export class WasiHost {
       const kind = opened.stat.isDirectory() ? 'dir' : 'file';
       this.#files.set(fd, {
         kind,
-        path: resolved.hostPath,
+        // A directory is a root for later path_* calls: named by its own fd where we can, so
+        // renaming it or swapping it for a symlink cannot move what it refers to.
+        path: PINNED ? fdPath(opened.fd) : resolved.hostPath,
         fd: opened.fd,
         position: 0n,
         writable: kind === 'dir' ? treeWritable : writes,
@@ -654,7 +660,18 @@ export class WasiHost {
   /** The import object: `wasi_snapshot_preview1` and `bench`. */
   imports(): Record<string, Record<string, HostFunction>> {
     return {
-      wasi_snapshot_preview1: { ...this.#functions },
+      wasi_snapshot_preview1: Object.fromEntries(
+        Object.entries(this.#functions).map(([name, f]) => [
+          name,
+          (...args: ClifValue[]) => {
+            try {
+              return f(...args);
+            } finally {
+              for (const release of this.#held.splice(0)) release();
+            }
+          },
+        ]),
+      ),
       bench: {
         start: () => {
           this.marks.start = process.hrtime.bigint();

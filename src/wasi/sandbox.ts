@@ -2,21 +2,42 @@
 //
 // Node has no openat2(RESOLVE_BENEATH), and no npm package we found does this for host paths,
 // so we resolve the way cap-std (Wasmtime's filesystem layer) does: one component at a time,
-// with lstat, never handing a guest-controlled path to the OS to resolve. `..` pops a component
-// we already resolved and fails once it would climb above the root; a symlink is expanded by
-// splicing its target into the components still to walk (so a `..` inside it is judged from
-// the link's real location), and an absolute target or absolute path is refused. The file is
-// then opened with O_NOFOLLOW and its dev/ino compared with what the walk saw, so a component
-// swapped for a symlink between the check and the open is caught, not followed.
-import { constants, fstatSync, lstatSync, openSync, closeSync, readlinkSync, type Stats } from 'node:fs';
+// never handing a guest-controlled path to the OS to resolve. `..` pops a component we already
+// resolved and fails once it would climb above the root; a symlink is expanded by splicing its
+// target into the components still to walk (so a `..` inside it is judged from the link's real
+// location), and an absolute target or absolute path is refused.
+//
+// On Linux the walk holds an fd on every directory it enters (opened O_NOFOLLOW|O_DIRECTORY)
+// and names the next component through `/proc/self/fd/N/name`, which the kernel looks up in
+// the directory N already refers to: Node's stand-in for openat. A directory renamed or
+// replaced by a symlink after we entered it cannot redirect the rest of the walk, nor the final
+// operation, which uses the returned `/proc/self/fd/N/name` path while the fds are still open.
+// Elsewhere the walk uses plain paths and the final open's dev/ino check (openResolved).
+import { closeSync, constants, existsSync, fstatSync, lstatSync, openSync, readlinkSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { ERRNO } from './errno.js';
 
 /** Symlinks expanded in one resolution before ELOOP (Linux's MAXSYMLINKS). */
 const MAX_SYMLINKS = 40;
 
+/** Whether directories can be pinned by fd (Linux procfs). */
+export const PINNED = existsSync('/proc/self/fd');
+
+/** The host path of a directory we hold an fd on, usable as a root for later resolutions. */
+export function fdPath(fd: number): string {
+  return `/proc/self/fd/${fd}`;
+}
+
 export type Resolved =
-  | { readonly ok: true; readonly hostPath: string; /** lstat of the final entry; null if it does not exist. */ readonly stat: Stats | null }
+  | {
+      readonly ok: true;
+      /** Where the final entry is, for the host call (valid until `release`). */
+      readonly hostPath: string;
+      /** lstat of the final entry; null if it does not exist. */
+      readonly stat: Stats | null;
+      /** Closes the directory fds the walk holds; call once the host call is done. */
+      readonly release: () => void;
+    }
   | { readonly ok: false; readonly errno: number };
 
 function lstatOrNull(path: string): Stats | null {
@@ -32,8 +53,6 @@ function isCode(error: unknown, code: string): boolean {
   return error instanceof Error && (error as NodeJS.ErrnoException).code === code;
 }
 
-const fail = (errno: number): Resolved => ({ ok: false, errno });
-
 /**
  * Resolves the guest `path` relative to the host directory `root`. `followFinal`: whether a
  * symlink as the last component is followed (WASI's lookupflags.symlink_follow); symlinks in
@@ -41,14 +60,35 @@ const fail = (errno: number): Resolved => ({ ok: false, errno });
  * not an error (the caller may create it); a missing middle one is ENOENT.
  */
 export function resolveBeneath(root: string, path: string, followFinal: boolean): Resolved {
-  if (path.includes('\0')) return fail(ERRNO.inval);
+  if (path.includes('\0')) return { ok: false, errno: ERRNO.inval };
   // An absolute path names something outside every preopen: Wasmtime answers EPERM.
-  if (path.startsWith('/')) return fail(ERRNO.perm);
+  if (path.startsWith('/')) return { ok: false, errno: ERRNO.perm };
+  const held: number[] = []; // fds of root and each directory walked into (PINNED only)
+  const release = () => {
+    for (const fd of held.splice(0)) closeSync(fd);
+  };
+  try {
+    const r = walk(root, path, followFinal, held);
+    if (!r.ok) release();
+    return r.ok ? { ...r, release } : r;
+  } catch (error) {
+    release();
+    throw error;
+  }
+}
+
+type WalkResult = { ok: true; hostPath: string; stat: Stats | null } | { ok: false; errno: number };
+
+function walk(root: string, path: string, followFinal: boolean, held: number[]): WalkResult {
+  const fail = (errno: number): WalkResult => ({ ok: false, errno });
+  const dirFlags = constants.O_RDONLY | constants.O_DIRECTORY | constants.O_NOFOLLOW;
+  if (PINNED) held.push(openSync(root, constants.O_RDONLY | constants.O_DIRECTORY));
+  const walked: string[] = [];
+  const at = (name: string) => (PINNED ? `${fdPath(held[held.length - 1] as number)}/${name}` : join(root, ...walked, name));
   const mustBeDir = path.endsWith('/');
   const pending = path.split('/').reverse(); // a stack: the next component is at the end
-  const walked: string[] = [];
   let links = 0;
-  let lastStat: Stats | null = lstatSync(root);
+  let lastStat: Stats = lstatSync(at('.'));
   while (pending.length > 0) {
     const name = pending.pop() as string;
     const isLast = pending.every((c) => c === '' || c === '.');
@@ -56,28 +96,43 @@ export function resolveBeneath(root: string, path: string, followFinal: boolean)
     if (name === '..') {
       if (walked.length === 0) return fail(ERRNO.perm);
       walked.pop();
-      lastStat = lstatSync(join(root, ...walked));
+      if (PINNED) closeSync(held.pop() as number);
+      lastStat = lstatSync(at('.'));
       continue;
     }
-    const hostPath = join(root, ...walked, name);
-    const st = lstatOrNull(hostPath);
+    const st = lstatOrNull(at(name));
     if (st === null) {
       if (!isLast) return fail(ERRNO.noent);
-      return { ok: true, hostPath, stat: null };
+      return { ok: true, hostPath: at(name), stat: null };
     }
     if (st.isSymbolicLink() && (!isLast || followFinal || mustBeDir)) {
       if (++links > MAX_SYMLINKS) return fail(ERRNO.loop);
-      const target = readlinkSync(hostPath);
+      const target = readlinkSync(at(name));
       if (target.startsWith('/')) return fail(ERRNO.perm);
       pending.push(...target.split('/').reverse());
       continue;
     }
     if (!isLast && !st.isDirectory()) return fail(ERRNO.notdir);
+    if (isLast) {
+      if (mustBeDir && !st.isDirectory()) return fail(ERRNO.notdir);
+      return { ok: true, hostPath: at(name), stat: st };
+    }
+    if (PINNED) {
+      let fd: number;
+      try {
+        fd = openSync(at(name), dirFlags);
+      } catch (error) {
+        // Replaced since the lstat (by a symlink: ELOOP; by a file: ENOTDIR): not followed.
+        return fail(isCode(error, 'ELOOP') ? ERRNO.perm : isCode(error, 'ENOTDIR') ? ERRNO.notdir : ERRNO.noent);
+      }
+      held.push(fd);
+    }
     walked.push(name);
     lastStat = st;
   }
-  if (mustBeDir && lastStat !== null && !lastStat.isDirectory()) return fail(ERRNO.notdir);
-  return { ok: true, hostPath: join(root, ...walked), stat: lastStat };
+  // The path named a directory we walked into (".", "sub/..", "sub/"): the entry is "." in it.
+  if (mustBeDir && !lastStat.isDirectory()) return fail(ERRNO.notdir);
+  return { ok: true, hostPath: at('.'), stat: lastStat };
 }
 
 export type Opened = { readonly ok: true; readonly fd: number; readonly stat: Stats } | { readonly ok: false; readonly errno: number };
