@@ -1,14 +1,40 @@
-// A WASI preview1 subset, enough for C programs built with wasi-libc: stdio, args, environment,
-// clocks, randomness, exit, and read-only files under one preopened directory (fd 3, named ".").
+// WASI preview1 for C programs built with wasi-libc: stdio, args, environment, clocks,
+// randomness, poll_oneoff, exit, and read-only files under one preopened directory (fd 3, named
+// "."), reached through real host file descriptors. Paths resolve through sandbox.ts, so no
+// `..`, absolute path or symlink leaves the preopen.
 // Every function is a host function of slackfuel's runtime, so it is reached through the
 // wasm→host trampoline: none runs once the fuel is exhausted.
 import { randomFillSync } from 'node:crypto';
-import { readFileSync, statSync, type Stats } from 'node:fs';
-import { isAbsolute, join, normalize, sep } from 'node:path';
+import {
+  closeSync,
+  constants,
+  fdatasyncSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  futimesSync,
+  linkSync,
+  lstatSync,
+  lutimesSync,
+  mkdirSync,
+  readdirSync,
+  readlinkSync,
+  readSync,
+  renameSync,
+  rmdirSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  utimesSync,
+  writeSync,
+  type Stats,
+} from 'node:fs';
 import type { ClifValue } from '../native/values.js';
 import type { HostFunction } from '../runtime/instance.js';
 import { HostStop, SlackfuelError } from '../runtime/errors.js';
 import { ERRNO, FILETYPE, RIGHTS } from './errno.js';
+import { fdPath, openResolved, PINNED, resolveBeneath, wasiErrno, type Resolved } from './sandbox.js';
+import { pollOneoff } from './poll.js';
 
 /** Thrown by proc_exit: the program asked to exit with `code`; the call that ran it ends. */
 export class WasiExit extends HostStop {
@@ -45,8 +71,10 @@ export interface WasiOptions {
   /** argv, argv[0] included. */
   readonly args: readonly string[];
   readonly env: Readonly<Record<string, string>>;
-  /** Directory preopened (read-only) as "."; null for none. */
+  /** Directory preopened (read-only) as "."; null for none. Ignored when `preopens` is given. */
   readonly preopen: string | null;
+  /** Directories preopened read-only, at fds 3, 4, ... in this order (`--dir HOST::GUEST`). */
+  readonly preopens?: readonly Preopen[];
   readonly stdout: (bytes: Uint8Array) => void;
   readonly stderr: (bytes: Uint8Array) => void;
   /** Bytes the program reads from fd 0 (default: none, end of file at once). */
@@ -58,11 +86,25 @@ export interface WasiOptions {
   readonly random?: (bytes: Uint8Array) => void;
 }
 
+/** A host directory the guest sees under the name `guest`. */
+export interface Preopen {
+  readonly host: string;
+  readonly guest: string;
+  /** Whether the guest may create, write, rename and remove beneath it (default: read-only). */
+  readonly writable?: boolean;
+}
+
 interface OpenFile {
   readonly kind: 'file' | 'dir';
+  /** The host path it was opened at; a directory's is the root its own path_* calls resolve under. */
   readonly path: string;
-  readonly data: Uint8Array;
-  position: number;
+  /** The host file descriptor (closed by fd_close). */
+  readonly fd: number;
+  /** Opened beneath a writable preopen; for a file, opened for writing too. */
+  readonly writable: boolean;
+  /** fdflags.append: every write goes to the end. */
+  readonly append: boolean;
+  position: bigint;
 }
 
 const PREOPEN_FD = 3;
@@ -82,11 +124,34 @@ export interface BenchMarks {
 export class WasiHost {
   #memory: WasiMemory | undefined;
   readonly #files = new Map<number, OpenFile>();
-  #nextFd = PREOPEN_FD + 1;
+  readonly #preopens = new Map<number, Preopen>();
+  /** Releases of the directory fds the current host call's resolutions hold (see sandbox.ts). */
+  readonly #held: (() => void)[] = [];
+  #nextFd: number;
   #stdinPosition = 0;
   readonly marks: BenchMarks = { start: null, end: null };
 
-  constructor(readonly options: WasiOptions) {}
+  constructor(readonly options: WasiOptions) {
+    const list = options.preopens ?? (options.preopen === null ? [] : [{ host: options.preopen, guest: '.' }]);
+    list.forEach((p, i) => {
+      // Checked now, not at the guest's first open: a typo in --dir is the user's error.
+      let st: Stats;
+      try {
+        st = statSync(p.host);
+      } catch {
+        throw new SlackfuelError(`preopened directory ${p.host} does not exist`);
+      }
+      if (!st.isDirectory()) throw new SlackfuelError(`preopened ${p.host} is not a directory`);
+      this.#preopens.set(PREOPEN_FD + i, p);
+    });
+    this.#nextFd = PREOPEN_FD + list.length;
+  }
+
+  /** Closes the host fds the guest left open (the run is over; they would leak otherwise). */
+  close(): void {
+    for (const file of this.#files.values()) closeSync(file.fd);
+    this.#files.clear();
+  }
 
   /** Connects the host to the instance whose memory it reads and writes. */
   attach(memory: WasiMemory): void {
@@ -139,20 +204,31 @@ export class WasiHost {
     return ERRNO.success;
   }
 
-  /** Resolves a path under the preopened directory; undefined if it would leave it. */
-  #resolve(dirFd: number, path: string): string | undefined {
-    if (dirFd !== PREOPEN_FD || this.options.preopen === null) return undefined;
-    if (isAbsolute(path)) return undefined;
-    const normal = normalize(path);
-    if (normal === '..' || normal.startsWith(`..${sep}`)) return undefined;
-    return join(this.options.preopen, normal);
+  /** The host directory a path_* call on `dirFd` resolves under, or the errno why there is none. */
+  #dirRoot(dirFd: number): string | number {
+    const pre = this.#preopens.get(dirFd);
+    if (pre !== undefined) return pre.host;
+    const f = this.#files.get(dirFd);
+    if (f === undefined) return ERRNO.badf;
+    return f.kind === 'dir' ? f.path : ERRNO.notdir;
   }
 
-  #stat(path: string): Stats | undefined {
+  /** Whether path_* calls on `dirFd` may change the tree. */
+  #treeWritable(dirFd: number): boolean {
+    return this.#preopens.get(dirFd)?.writable ?? this.#files.get(dirFd)?.writable ?? false;
+  }
+
+  /** Resolves a guest path (read from memory) beneath `dirFd`'s directory; see sandbox.ts. */
+  #resolve(dirFd: number, pathPtr: number, pathLen: number, follow: boolean): Resolved {
+    const root = this.#dirRoot(dirFd);
+    if (typeof root === 'number') return { ok: false, errno: root };
+    const path = decoder.decode(this.#mem.readMemory(pathPtr, pathLen));
     try {
-      return statSync(path);
-    } catch {
-      return undefined;
+      const r = resolveBeneath(root, path, follow);
+      if (r.ok) this.#held.push(r.release);
+      return r;
+    } catch (error) {
+      return { ok: false, errno: wasiErrno(error) };
     }
   }
 
@@ -161,7 +237,7 @@ export class WasiHost {
     const v = new DataView(b.buffer);
     v.setBigUint64(0, BigInt(st.dev), true);
     v.setBigUint64(8, BigInt(st.ino), true);
-    v.setUint8(16, st.isDirectory() ? FILETYPE.directory : st.isFile() ? FILETYPE.regularFile : FILETYPE.unknown);
+    v.setUint8(16, filetypeOf(st));
     v.setBigUint64(24, BigInt(st.nlink), true);
     v.setBigUint64(32, BigInt(st.size), true);
     const ns = (ms: number) => BigInt(Math.round(ms * 1e6));
@@ -178,50 +254,83 @@ export class WasiHost {
     environ_get: (ptrs, buf) => this.#strings(this.#environ(), false, u32(ptrs), u32(buf)),
     fd_write: (fd, iovs, count, nwritten) => {
       const out = u32(fd) === 1 ? this.options.stdout : u32(fd) === 2 ? this.options.stderr : undefined;
-      if (out === undefined) return this.#files.has(u32(fd)) || u32(fd) === PREOPEN_FD ? ERRNO.notcapable : ERRNO.badf;
-      // Like Wasmtime's preview1 fd_write: only the first non-empty buffer is written, and
-      // wasi-libc loops for the rest. The loop is guest code, so this is visible in the fuel.
-      const first = this.#iovecs(u32(iovs), u32(count)).find(([, len]) => len > 0);
-      if (first !== undefined) out(this.#mem.readMemory(first[0], first[1]));
-      this.#writeU32(u32(nwritten), first?.[1] ?? 0);
-      return ERRNO.success;
-    },
-    fd_read: (fd, iovs, count, nread) => {
-      const f = u32(fd);
-      let source: { data: Uint8Array; position: number; advance: (n: number) => void };
-      if (f === 0) {
-        const data = this.options.stdin ?? new Uint8Array();
-        source = { data, position: this.#stdinPosition, advance: (n) => (this.#stdinPosition += n) };
-      } else {
-        const file = this.#files.get(f);
-        if (file === undefined) return f === 1 || f === 2 ? ERRNO.notcapable : ERRNO.badf;
-        if (file.kind === 'dir') return ERRNO.isdir;
-        source = { data: file.data, position: file.position, advance: (n) => (file.position += n) };
+      if (out === undefined) return this.#writeFile(u32(fd), u32(iovs), u32(count), u32(nwritten), null);
+      let total = 0;
+      for (const [ptr, len] of this.#firstBuffer(u32(iovs), u32(count))) {
+        out(this.#mem.readMemory(ptr, len));
+        total += len;
       }
-      // Like Wasmtime's preview1 fd_read: only the first non-empty buffer is filled.
-      const first = this.#iovecs(u32(iovs), u32(count)).find(([, len]) => len > 0);
-      const chunk = first === undefined ? new Uint8Array() : source.data.subarray(source.position, source.position + first[1]);
-      if (first !== undefined && chunk.length > 0) this.#mem.writeMemory(first[0], chunk);
-      source.advance(chunk.length);
-      this.#writeU32(u32(nread), chunk.length);
+      this.#writeU32(u32(nwritten), total);
       return ERRNO.success;
     },
+    fd_read: (fd, iovs, count, nread) => this.#read(u32(fd), u32(iovs), u32(count), u32(nread), null),
+    fd_pread: (fd, iovs, count, offset, nread) => this.#read(u32(fd), u32(iovs), u32(count), u32(nread), BigInt.asUintN(64, BigInt(offset))),
     fd_seek: (fd, offset, whence, newOffset) => {
       const file = this.#files.get(u32(fd));
       if (file === undefined) return u32(fd) <= 2 ? ERRNO.spipe : ERRNO.badf;
       if (file.kind === 'dir') return ERRNO.isdir;
-      const base = [0, file.position, file.data.length][u32(whence)];
-      if (base === undefined) return ERRNO.inval;
-      const target = BigInt(base) + BigInt(offset);
+      const w = u32(whence);
+      if (w > 2) return ERRNO.inval;
+      const base = w === 0 ? 0n : w === 1 ? file.position : BigInt(fstatSync(file.fd).size);
+      const target = base + BigInt.asIntN(64, BigInt(offset));
       if (target < 0n) return ERRNO.inval;
-      file.position = Number(target);
+      file.position = target;
       this.#writeU64(u32(newOffset), target);
       return ERRNO.success;
     },
-    fd_close: (fd) => {
-      if (!this.#files.delete(u32(fd))) return ERRNO.badf;
+    fd_tell: (fd, ptr) => {
+      const file = this.#files.get(u32(fd));
+      if (file === undefined) return u32(fd) <= 2 ? ERRNO.spipe : ERRNO.badf;
+      if (file.kind === 'dir') return ERRNO.isdir;
+      this.#writeU64(u32(ptr), file.position);
       return ERRNO.success;
     },
+    fd_close: (fd) => {
+      const file = this.#files.get(u32(fd));
+      if (file === undefined) return ERRNO.badf;
+      this.#files.delete(u32(fd));
+      closeSync(file.fd);
+      return ERRNO.success;
+    },
+    fd_renumber: (from, to) => {
+      const file = this.#files.get(u32(from));
+      const target = this.#files.get(u32(to));
+      if (file === undefined || target === undefined) return ERRNO.badf;
+      if (u32(from) === u32(to)) return ERRNO.success;
+      closeSync(target.fd);
+      this.#files.set(u32(to), file);
+      this.#files.delete(u32(from));
+      return ERRNO.success;
+    },
+    fd_filestat_get: (fd, ptr) => {
+      const f = u32(fd);
+      if (f <= 2) {
+        // Stdio has no host identity the guest may see; its type is the one fd_fdstat_get reports.
+        const b = new Uint8Array(64);
+        b[16] = this.options.terminals?.[f] === true ? FILETYPE.characterDevice : FILETYPE.unknown;
+        this.#mem.writeMemory(u32(ptr), b);
+        return ERRNO.success;
+      }
+      const file = this.#files.get(f);
+      let st: Stats;
+      if (file !== undefined) st = fstatSync(file.fd);
+      else {
+        const pre = this.#preopens.get(f);
+        if (pre === undefined) return ERRNO.badf;
+        st = statSync(pre.host);
+      }
+      this.#writeFilestat(u32(ptr), st);
+      return ERRNO.success;
+    },
+    fd_sync: (fd) => this.#sync(u32(fd), fsyncSync),
+    fd_datasync: (fd) => this.#sync(u32(fd), fdatasyncSync),
+    fd_advise: (fd, _offset, _len, advice) => {
+      if (!this.#files.has(u32(fd))) return ERRNO.badf;
+      // Only a hint: Node cannot pass it to posix_fadvise, and ignoring it changes no result.
+      return u32(advice) <= 5 ? ERRNO.success : ERRNO.inval;
+    },
+    fd_allocate: (fd) => (this.#files.has(u32(fd)) ? ERRNO.notsup : ERRNO.badf), // Wasmtime's p1 answer for every file
+    fd_readdir: (fd, buf, bufLen, cookie, usedPtr) => this.#readdir(u32(fd), u32(buf), u32(bufLen), BigInt.asUintN(64, BigInt(cookie)), u32(usedPtr)),
     fd_fdstat_get: (fd, ptr) => {
       const f = u32(fd);
       const file = this.#files.get(f);
@@ -230,71 +339,167 @@ export class WasiHost {
       if (f <= 2) {
         filetype = this.options.terminals?.[f] === true ? FILETYPE.characterDevice : FILETYPE.unknown;
         rights = f === 0 ? RIGHTS.fdRead : RIGHTS.fdWrite | RIGHTS.fdFdstatSetFlags;
-      } else if (f === PREOPEN_FD && this.options.preopen !== null) {
+      } else if (this.#preopens.has(f)) {
         filetype = FILETYPE.directory;
         rights = RIGHTS.pathOpen | RIGHTS.pathFilestatGet | RIGHTS.fdReaddir | RIGHTS.fdFilestatGet;
       } else if (file !== undefined) {
         filetype = file.kind === 'dir' ? FILETYPE.directory : FILETYPE.regularFile;
-        rights = file.kind === 'dir' ? RIGHTS.pathOpen | RIGHTS.pathFilestatGet : RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet;
+        rights = file.kind === 'dir' ? RIGHTS.pathOpen | RIGHTS.pathFilestatGet : RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | (file.writable ? RIGHTS.fdWrite : 0n);
       } else {
         return ERRNO.badf;
       }
       const b = new Uint8Array(24);
       const v = new DataView(b.buffer);
       v.setUint8(0, filetype);
-      v.setUint16(2, 0, true);
+      v.setUint16(2, file?.append === true ? 1 : 0, true); // fdflags.append
       v.setBigUint64(8, rights, true);
-      v.setBigUint64(16, file?.kind === 'dir' || f === PREOPEN_FD ? RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | RIGHTS.pathOpen | RIGHTS.pathFilestatGet : 0n, true);
+      v.setBigUint64(16, file?.kind === 'dir' || this.#preopens.has(f) ? RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | RIGHTS.pathOpen | RIGHTS.pathFilestatGet : 0n, true);
       this.#mem.writeMemory(u32(ptr), b);
       return ERRNO.success;
     },
     fd_fdstat_set_flags: (fd, flags) => {
       const f = u32(fd);
-      if (f > 2 && !this.#files.has(f) && f !== PREOPEN_FD) return ERRNO.badf;
+      if (f > 2 && !this.#files.has(f) && !this.#preopens.has(f)) return ERRNO.badf;
       // Only "no flags" is supported (append, nonblock, sync would need a writable file).
       return u32(flags) === 0 ? ERRNO.success : ERRNO.notsup;
     },
     fd_prestat_get: (fd, ptr) => {
-      if (u32(fd) !== PREOPEN_FD || this.options.preopen === null) return ERRNO.badf;
+      const pre = this.#preopens.get(u32(fd));
+      if (pre === undefined) return ERRNO.badf;
       const b = new Uint8Array(8);
-      new DataView(b.buffer).setUint32(4, 1, true); // tag 0 = directory, name "." (1 byte)
+      new DataView(b.buffer).setUint32(4, encoder.encode(pre.guest).length, true); // tag 0 = directory
       this.#mem.writeMemory(u32(ptr), b);
       return ERRNO.success;
     },
     fd_prestat_dir_name: (fd, ptr, len) => {
-      if (u32(fd) !== PREOPEN_FD || this.options.preopen === null) return ERRNO.badf;
-      if (u32(len) < 1) return ERRNO.inval;
-      this.#mem.writeMemory(u32(ptr), encoder.encode('.'));
+      const pre = this.#preopens.get(u32(fd));
+      if (pre === undefined) return ERRNO.badf;
+      const name = encoder.encode(pre.guest);
+      if (u32(len) < name.length) return ERRNO.nametoolong;
+      this.#mem.writeMemory(u32(ptr), name);
       return ERRNO.success;
     },
-    path_open: (dirFd, _dirflags, pathPtr, pathLen, oflags, rightsBase, _rightsInheriting, fdflags, fdPtr) => {
-      const path = decoder.decode(this.#mem.readMemory(u32(pathPtr), u32(pathLen)));
-      const resolved = this.#resolve(u32(dirFd), path);
-      if (resolved === undefined) return u32(dirFd) === PREOPEN_FD ? ERRNO.notcapable : ERRNO.badf;
+    path_open: (dirFd, dirflags, pathPtr, pathLen, oflags, rightsBase, _rightsInheriting, fdflags, fdPtr) => {
+      const resolved = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), (u32(dirflags) & 1) !== 0);
+      if (!resolved.ok) return resolved.errno;
       const o = u32(oflags);
       const creates = (o & 1) !== 0 || (o & 4) !== 0 || (o & 8) !== 0; // creat, excl, trunc
       const writes = (BigInt(rightsBase) & RIGHTS.fdWrite) !== 0n || (u32(fdflags) & 1) !== 0; // fd_write or append
-      const st = this.#stat(resolved);
-      if (st === undefined) return creates ? ERRNO.rofs : ERRNO.noent;
-      if (creates || writes) return st.isDirectory() ? ERRNO.isdir : ERRNO.rofs;
+      const st = resolved.stat;
+      const treeWritable = this.#treeWritable(u32(dirFd));
+      // A read-only preopen: Wasmtime refuses creating and writing with NotPermitted, first.
+      if ((creates || writes) && !treeWritable) return st?.isDirectory() === true ? ERRNO.isdir : ERRNO.perm;
+      if ((o & 4) !== 0 && (o & 1) !== 0 && st !== null) return ERRNO.exist;
+      if (st === null && (o & 1) === 0) return ERRNO.noent;
       const wantsDir = (o & 2) !== 0;
-      if (wantsDir && !st.isDirectory()) return ERRNO.notdir;
-      const kind = st.isDirectory() ? 'dir' : 'file';
-      const data = kind === 'file' ? new Uint8Array(readFileSync(resolved)) : new Uint8Array();
+      if (wantsDir && st !== null && !st.isDirectory() && !st.isSymbolicLink()) return ERRNO.notdir;
+      if (writes && st?.isDirectory() === true) return ERRNO.isdir;
+      const reads = (BigInt(rightsBase) & RIGHTS.fdRead) !== 0n || !writes;
+      const access = writes ? (reads ? constants.O_RDWR : constants.O_WRONLY) : constants.O_RDONLY;
+      const flags =
+        access |
+        (wantsDir ? constants.O_DIRECTORY : 0) |
+        ((o & 1) !== 0 ? constants.O_CREAT : 0) |
+        ((o & 4) !== 0 ? constants.O_EXCL : 0) |
+        ((o & 8) !== 0 ? constants.O_TRUNC : 0);
+      const opened = openResolved(resolved, flags);
+      if (!opened.ok) return opened.errno;
       const fd = this.#nextFd++;
-      this.#files.set(fd, { kind, path: resolved, data, position: 0 });
+      const kind = opened.stat.isDirectory() ? 'dir' : 'file';
+      this.#files.set(fd, {
+        kind,
+        // A directory is a root for later path_* calls: named by its own fd where we can, so
+        // renaming it or swapping it for a symlink cannot move what it refers to.
+        path: PINNED ? fdPath(opened.fd) : resolved.hostPath,
+        fd: opened.fd,
+        position: 0n,
+        writable: kind === 'dir' ? treeWritable : writes,
+        append: (u32(fdflags) & 1) !== 0,
+      });
       this.#writeU32(u32(fdPtr), fd);
       return ERRNO.success;
     },
-    path_filestat_get: (dirFd, _flags, pathPtr, pathLen, ptr) => {
-      const path = decoder.decode(this.#mem.readMemory(u32(pathPtr), u32(pathLen)));
-      const resolved = this.#resolve(u32(dirFd), path);
-      if (resolved === undefined) return u32(dirFd) === PREOPEN_FD ? ERRNO.notcapable : ERRNO.badf;
-      const st = this.#stat(resolved);
-      if (st === undefined) return ERRNO.noent;
-      this.#writeFilestat(u32(ptr), st);
+    path_filestat_get: (dirFd, flags, pathPtr, pathLen, ptr) => {
+      const resolved = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), (u32(flags) & 1) !== 0);
+      if (!resolved.ok) return resolved.errno;
+      if (resolved.stat === null) return ERRNO.noent;
+      this.#writeFilestat(u32(ptr), resolved.stat);
       return ERRNO.success;
     },
+    path_readlink: (dirFd, pathPtr, pathLen, buf, bufLen, usedPtr) => {
+      const resolved = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), false);
+      if (!resolved.ok) return resolved.errno;
+      if (resolved.stat === null) return ERRNO.noent;
+      if (!resolved.stat.isSymbolicLink()) return ERRNO.inval;
+      const target = encoder.encode(readlinkSync(resolved.hostPath));
+      const n = Math.min(target.length, u32(bufLen));
+      this.#mem.writeMemory(u32(buf), target.subarray(0, n));
+      this.#writeU32(u32(usedPtr), n);
+      return ERRNO.success;
+    },
+    // Changes to the tree: refused with EPERM beneath a read-only preopen (after the path checks,
+    // so an escape still reads as an escape), as Wasmtime does for a directory without write
+    // permission. Final symlinks are never followed (the entry itself is what changes).
+    path_create_directory: (dirFd, pathPtr, pathLen) => this.#change(u32(dirFd), u32(pathPtr), u32(pathLen), (p) => mkdirSync(p)),
+    path_remove_directory: (dirFd, pathPtr, pathLen) => this.#change(u32(dirFd), u32(pathPtr), u32(pathLen), (p) => rmdirSync(p)),
+    path_unlink_file: (dirFd, pathPtr, pathLen) =>
+      this.#change(u32(dirFd), u32(pathPtr), u32(pathLen), (p, st) => {
+        if (st?.isDirectory() === true) throw Object.assign(new Error('is a directory'), { code: 'EISDIR' });
+        unlinkSync(p);
+      }),
+    path_filestat_set_times: (dirFd, flags, pathPtr, pathLen, atim, mtim, fstFlags) => {
+      const r = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), (u32(flags) & 1) !== 0);
+      if (!r.ok) return r.errno;
+      if (r.stat === null) return ERRNO.noent;
+      if (!this.#treeWritable(u32(dirFd))) return ERRNO.perm;
+      const times = setTimes(r.stat, BigInt(atim), BigInt(mtim), u32(fstFlags));
+      if (typeof times === 'number') return times;
+      return tryErrno(() => (r.stat?.isSymbolicLink() === true ? lutimesSync : utimesSync)(r.hostPath, times[0], times[1]));
+    },
+    path_symlink: (oldPtr, oldLen, dirFd, pathPtr, pathLen) => {
+      const target = decoder.decode(this.#mem.readMemory(u32(oldPtr), u32(oldLen)));
+      // An absolute target could never be followed beneath the preopen: refused as cap-std does.
+      if (target.startsWith('/')) return ERRNO.perm;
+      return this.#change(u32(dirFd), u32(pathPtr), u32(pathLen), (p) => symlinkSync(target, p));
+    },
+    path_rename: (dirFd, pathPtr, pathLen, newDirFd, newPtr, newLen) => {
+      const from = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), false);
+      if (!from.ok) return from.errno;
+      const to = this.#resolve(u32(newDirFd), u32(newPtr), u32(newLen), false);
+      if (!to.ok) return to.errno;
+      if (!this.#treeWritable(u32(dirFd)) || !this.#treeWritable(u32(newDirFd))) return ERRNO.perm;
+      if (from.stat === null) return ERRNO.noent;
+      return tryErrno(() => renameSync(from.hostPath, to.hostPath));
+    },
+    path_link: (dirFd, flags, pathPtr, pathLen, newDirFd, newPtr, newLen) => {
+      const from = this.#resolve(u32(dirFd), u32(pathPtr), u32(pathLen), (u32(flags) & 1) !== 0);
+      if (!from.ok) return from.errno;
+      const to = this.#resolve(u32(newDirFd), u32(newPtr), u32(newLen), false);
+      if (!to.ok) return to.errno;
+      if (!this.#treeWritable(u32(dirFd)) || !this.#treeWritable(u32(newDirFd))) return ERRNO.perm;
+      if (from.stat === null) return ERRNO.noent;
+      if (to.stat !== null) return ERRNO.exist;
+      return tryErrno(() => linkSync(from.hostPath, to.hostPath));
+    },
+    fd_filestat_set_size: (fd, size) => this.#changeFd(u32(fd), (f) => ftruncateSync(f.fd, Number(BigInt.asUintN(64, BigInt(size))))),
+    fd_filestat_set_times: (fd, atim, mtim, fstFlags) => {
+      const file = this.#files.get(u32(fd));
+      if (file === undefined) return this.#preopens.has(u32(fd)) ? ERRNO.perm : ERRNO.badf;
+      if (!file.writable) return ERRNO.perm;
+      const times = setTimes(fstatSync(file.fd), BigInt(atim), BigInt(mtim), u32(fstFlags));
+      if (typeof times === 'number') return times;
+      return tryErrno(() => futimesSync(file.fd, times[0], times[1]));
+    },
+    fd_pwrite: (fd, iovs, count, offset, nwritten) =>
+      u32(fd) <= 2 ? ERRNO.spipe : this.#writeFile(u32(fd), u32(iovs), u32(count), u32(nwritten), BigInt.asUintN(64, BigInt(offset))),
+    poll_oneoff: (inPtr, outPtr, count, eventsPtr) =>
+      pollOneoff(this.#mem, u32(inPtr), u32(outPtr), u32(count), u32(eventsPtr), (fd) => this.#readiness(fd)),
+    sched_yield: () => ERRNO.success,
+    // No sockets are ever handed to the guest, so no fd is one (Wasmtime's p1 without sockets).
+    sock_accept: (fd) => this.#notSocket(u32(fd)),
+    sock_recv: (fd) => this.#notSocket(u32(fd)),
+    sock_send: (fd) => this.#notSocket(u32(fd)),
+    sock_shutdown: (fd) => this.#notSocket(u32(fd)),
     clock_time_get: (id, _precision, ptr) => {
       const clock = u32(id);
       let now: bigint;
@@ -304,18 +509,174 @@ export class WasiHost {
       this.#writeU64(u32(ptr), now);
       return ERRNO.success;
     },
+    clock_res_get: (id, ptr) => {
+      if (u32(id) > 3) return ERRNO.inval;
+      this.#writeU64(u32(ptr), 1n); // every clock here is read in nanoseconds
+      return ERRNO.success;
+    },
+    // Rights are not enforced (Wasmtime's p1 dropped them): narrowing them is accepted on an open fd.
+    fd_fdstat_set_rights: (fd) => (u32(fd) <= 2 || this.#files.has(u32(fd)) || this.#preopens.has(u32(fd)) ? ERRNO.success : ERRNO.badf),
     random_get: (ptr, len) => {
       const bytes = new Uint8Array(u32(len));
       (this.options.random ?? randomFillSync)(bytes);
       this.#mem.writeMemory(u32(ptr), bytes);
       return ERRNO.success;
     },
+    // Signals do not exist for a guest; Wasmtime's p1 answers ENOTSUP as well.
+    proc_raise: () => ERRNO.notsup,
     proc_exit: (code) => {
       const status = u32(code);
       if (status >= 126) throw new WasiExitStatusError(status);
       throw new WasiExit(status);
     },
   };
+
+  /**
+   * The buffers a read or write moves: like Wasmtime's preview1, only the first non-empty one
+   * (wasi-libc loops for the rest, in guest code, so this is visible in the fuel).
+   */
+  #firstBuffer(iovs: number, count: number): [number, number][] {
+    const first = this.#iovecs(iovs, count).find(([, len]) => len > 0);
+    return first === undefined ? [] : [first];
+  }
+
+  #read(fd: number, iovs: number, count: number, nreadPtr: number, at: bigint | null): number {
+    let total = 0;
+    if (fd === 0) {
+      if (at !== null) return ERRNO.spipe;
+      const data = this.options.stdin ?? new Uint8Array();
+      for (const [ptr, len] of this.#firstBuffer(iovs, count)) {
+        const chunk = data.subarray(this.#stdinPosition, this.#stdinPosition + len);
+        if (chunk.length > 0) this.#mem.writeMemory(ptr, chunk);
+        this.#stdinPosition += chunk.length;
+        total += chunk.length;
+        if (chunk.length < len) break;
+      }
+    } else {
+      const file = this.#files.get(fd);
+      if (file === undefined) return ERRNO.badf;
+      if (file.kind === 'dir') return ERRNO.isdir;
+      let position = at ?? file.position;
+      for (const [ptr, len] of this.#firstBuffer(iovs, count)) {
+        const chunk = new Uint8Array(len);
+        let n: number;
+        try {
+          n = readSync(file.fd, chunk, 0, len, position);
+        } catch (error) {
+          return wasiErrno(error);
+        }
+        if (n > 0) this.#mem.writeMemory(ptr, chunk.subarray(0, n));
+        position += BigInt(n);
+        total += n;
+        if (n < len) break;
+      }
+      if (at === null) file.position = position;
+    }
+    this.#writeU32(nreadPtr, total);
+    return ERRNO.success;
+  }
+
+  #sync(fd: number, how: (fd: number) => void): number {
+    const file = this.#files.get(fd);
+    if (file === undefined) return ERRNO.badf;
+    try {
+      how(file.fd);
+      return ERRNO.success;
+    } catch (error) {
+      return wasiErrno(error);
+    }
+  }
+
+  /** fd_readdir: ".", "..", then the entries; the cookie is the index of the next entry. */
+  #readdir(fd: number, buf: number, bufLen: number, cookie: bigint, usedPtr: number): number {
+    const file = this.#files.get(fd);
+    const path = file?.path ?? this.#preopens.get(fd)?.host ?? null;
+    if (path === null) return ERRNO.badf;
+    if (file !== undefined && file.kind !== 'dir') return ERRNO.notdir;
+    const entries: [string, number][] = [
+      ['.', FILETYPE.directory],
+      ['..', FILETYPE.directory],
+      ...readdirSync(path, { withFileTypes: true }).map((e): [string, number] => [e.name, e.isDirectory() ? FILETYPE.directory : e.isFile() ? FILETYPE.regularFile : e.isSymbolicLink() ? FILETYPE.symbolicLink : FILETYPE.unknown]),
+    ];
+    const out: Uint8Array[] = [];
+    for (let i = Number(cookie); i < entries.length; i++) {
+      const [name, type] = entries[i] as [string, number];
+      const nameBytes = encoder.encode(name);
+      const d = new Uint8Array(24 + nameBytes.length);
+      const v = new DataView(d.buffer);
+      v.setBigUint64(0, BigInt(i + 1), true);
+      v.setBigUint64(8, name === '.' || name === '..' ? 0n : BigInt(lstatSync(`${path}/${name}`).ino), true);
+      v.setUint32(16, nameBytes.length, true);
+      v.setUint8(20, type);
+      d.set(nameBytes, 24);
+      out.push(d);
+      if (out.reduce((n, x) => n + x.length, 0) >= bufLen) break;
+    }
+    // A full buffer (bufused == buf_len) tells wasi-libc to call again with a bigger one.
+    const all = new Uint8Array(out.reduce((n, x) => n + x.length, 0));
+    let o = 0;
+    for (const x of out) {
+      all.set(x, o);
+      o += x.length;
+    }
+    const used = Math.min(all.length, bufLen);
+    this.#mem.writeMemory(buf, all.subarray(0, used));
+    this.#writeU32(usedPtr, used);
+    return ERRNO.success;
+  }
+
+  /** A path_* change of one entry: resolved without following it, EPERM if read-only. */
+  #change(dirFd: number, pathPtr: number, pathLen: number, apply: (hostPath: string, stat: Stats | null) => void): number {
+    const r = this.#resolve(dirFd, pathPtr, pathLen, false);
+    if (!r.ok) return r.errno;
+    if (!this.#treeWritable(dirFd)) return ERRNO.perm;
+    return tryErrno(() => apply(r.hostPath, r.stat));
+  }
+
+  #changeFd(fd: number, apply: (file: OpenFile) => void): number {
+    const file = this.#files.get(fd);
+    if (file === undefined) return this.#preopens.has(fd) ? ERRNO.perm : ERRNO.badf;
+    if (file.kind === 'dir') return ERRNO.isdir;
+    if (!file.writable) return ERRNO.perm;
+    return tryErrno(() => apply(file));
+  }
+
+  /** fd_write / fd_pwrite on a file: at `at`, else at the position (the end when appending). */
+  #writeFile(fd: number, iovs: number, count: number, nwrittenPtr: number, at: bigint | null): number {
+    const file = this.#files.get(fd);
+    if (file === undefined || file.kind === 'dir' || !file.writable) return ERRNO.badf; // not open for writing
+    let position = at ?? (file.append ? BigInt(fstatSync(file.fd).size) : file.position);
+    let total = 0;
+    for (const [ptr, len] of this.#firstBuffer(iovs, count)) {
+      const bytes = this.#mem.readMemory(ptr, len);
+      let n: number;
+      try {
+        n = writeSync(file.fd, bytes, 0, len, Number(position));
+      } catch (error) {
+        return wasiErrno(error);
+      }
+      position += BigInt(n);
+      total += n;
+      if (n < len) break;
+    }
+    if (at === null) file.position = position;
+    this.#writeU32(nwrittenPtr, total);
+    return ERRNO.success;
+  }
+
+  #notSocket(fd: number): number {
+    return fd <= 2 || this.#files.has(fd) || this.#preopens.has(fd) ? ERRNO.notsock : ERRNO.badf;
+  }
+
+  /** For poll_oneoff: bytes ready to read on fd (stdin, a file), writable (stdout, stderr), or badf. */
+  #readiness(fd: number): { read: bigint; write: boolean } | null {
+    if (fd === 0) return { read: BigInt((this.options.stdin?.length ?? 0) - this.#stdinPosition), write: false };
+    if (fd === 1 || fd === 2) return { read: 0n, write: true };
+    const file = this.#files.get(fd);
+    if (file === undefined || file.kind === 'dir') return null;
+    const size = BigInt(fstatSync(file.fd).size);
+    return { read: size > file.position ? size - file.position : 0n, write: false };
+  }
 
   #environ(): string[] {
     return Object.entries(this.options.env).map(([k, v]) => `${k}=${v}`);
@@ -324,7 +685,18 @@ export class WasiHost {
   /** The import object: `wasi_snapshot_preview1` and `bench`. */
   imports(): Record<string, Record<string, HostFunction>> {
     return {
-      wasi_snapshot_preview1: { ...this.#functions },
+      wasi_snapshot_preview1: Object.fromEntries(
+        Object.entries(this.#functions).map(([name, f]) => [
+          name,
+          (...args: ClifValue[]) => {
+            try {
+              return f(...args);
+            } finally {
+              for (const release of this.#held.splice(0)) release();
+            }
+          },
+        ]),
+      ),
       bench: {
         start: () => {
           this.marks.start = process.hrtime.bigint();
@@ -335,4 +707,32 @@ export class WasiHost {
       },
     };
   }
+}
+
+function filetypeOf(st: Stats): number {
+  if (st.isDirectory()) return FILETYPE.directory;
+  if (st.isFile()) return FILETYPE.regularFile;
+  if (st.isSymbolicLink()) return FILETYPE.symbolicLink;
+  if (st.isCharacterDevice()) return FILETYPE.characterDevice;
+  if (st.isBlockDevice()) return FILETYPE.blockDevice;
+  if (st.isSocket()) return FILETYPE.socketStream;
+  return FILETYPE.unknown;
+}
+
+/** Runs a host fs call; its failure becomes the WASI errno. */
+function tryErrno(call: () => void): number {
+  try {
+    call();
+    return ERRNO.success;
+  } catch (error) {
+    return wasiErrno(error);
+  }
+}
+
+/** fstflags (atim 1, atim_now 2, mtim 4, mtim_now 8) to the [atime, mtime] to set, in seconds. */
+function setTimes(st: Stats, atim: bigint, mtim: bigint, flags: number): [number, number] | number {
+  if ((flags & 3) === 3 || (flags & 12) === 12) return ERRNO.inval;
+  const now = Date.now() / 1000;
+  const pick = (set: boolean, setNow: boolean, value: bigint, current: number) => (setNow ? now : set ? Number(value) / 1e9 : current / 1000);
+  return [pick((flags & 1) !== 0, (flags & 2) !== 0, atim, st.atimeMs), pick((flags & 4) !== 0, (flags & 8) !== 0, mtim, st.mtimeMs)];
 }

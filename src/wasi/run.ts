@@ -21,8 +21,10 @@ export const runWasiOptionsSchema = z
     args: z.array(z.string()).default([]),
     programName: z.string().default('program.wasm'),
     env: z.record(z.string(), z.string()).default({}),
-    /** Preopened read-only as "."; null for none. */
+    /** Preopened read-only as "."; null for none. Ignored when `dirs` is given. */
     dir: z.string().nullable().default(null),
+    /** Directories preopened (read-only unless `writable`), each under its guest name (fds 3, 4, ... in order). */
+    dirs: z.array(z.object({ host: z.string().min(1), guest: z.string().min(1), writable: z.boolean().default(false) }).strict()).optional(),
     invoke: z.string().default('_start'),
     stdout: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     stderr: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
@@ -74,6 +76,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     args: [basename(o.programName), ...o.args],
     env: o.env,
     preopen: o.dir,
+    ...(o.dirs === undefined ? {} : { preopens: o.dirs }),
     stdout: o.stdout,
     stderr: o.stderr,
     ...(o.random === undefined ? {} : { random: o.random }),
@@ -120,6 +123,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     return { ...outcome, marks: host.marks, profile };
   } finally {
     instance.dispose();
+    host.close();
   }
 }
 

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
@@ -9,7 +10,8 @@ import { runWasi } from '../../wasi/run.js';
 const optionsSchema = z.object({
   metering: meteringModeSchema,
   fuel: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
-  dir: z.string().min(1),
+  dir: z.array(z.string().min(1)),
+  dirWrite: z.array(z.string().min(1)),
   invoke: z.string().min(1),
   report: z.string().min(1).optional(),
   env: z.array(z.string().regex(/^[^=]+=/, 'use --env NAME=VALUE')),
@@ -24,7 +26,7 @@ const optionsSchema = z.object({
   args: z.array(z.string()),
 });
 
-const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile', '--max-memory', '--max-table-elements', '--max-wasm-stack']);
+const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--dir-write', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile', '--max-memory', '--max-table-elements', '--max-wasm-stack']);
 
 /** Options may appear anywhere before `--`; everything after it goes to the program verbatim. */
 function split(argv: readonly string[]): { values: Map<string, string[]>; positionals: string[] } {
@@ -51,10 +53,29 @@ function split(argv: readonly string[]): { values: Map<string, string[]>; positi
   return { values, positionals };
 }
 
+/**
+ * `--dir HOST[::GUEST]` as the wasmtime CLI spells it: HOST preopened under the name GUEST
+ * (default: HOST as written). Checked here, so a missing directory is a usage error at startup.
+ */
+function parseDir(spec: string, flag: string, writable: boolean): { host: string; guest: string; writable: boolean } {
+  const sep = spec.indexOf('::');
+  const host = sep < 0 ? spec : spec.slice(0, sep);
+  const guest = sep < 0 ? spec : spec.slice(sep + 2);
+  if (host === '' || guest === '') throw new UsageError(`${flag} ${spec}: give HOST or HOST::GUEST`);
+  let isDir: boolean;
+  try {
+    isDir = statSync(host).isDirectory();
+  } catch {
+    throw new UsageError(`${flag} ${spec}: ${host} does not exist`);
+  }
+  if (!isDir) throw new UsageError(`${flag} ${spec}: ${host} is not a directory`);
+  return { host: resolve(host), guest, writable };
+}
+
 export const runWasmCommand: Command = {
   name: 'run-wasm',
   summary: 'Run a WASI program (wasm32-wasi) on the slackfuel runtime under a metering mode',
-  help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir PATH]
+  help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir HOST[::GUEST]]... [--dir-write HOST[::GUEST]]...
                           [--invoke NAME] [--report PATH] [--env NAME=VALUE]...
                           [--check-interval MS] [--check-max-interval MS]
                           [--profile-out PATH | --profile PATH] [--max-memory BYTES]
@@ -62,7 +83,8 @@ export const runWasmCommand: Command = {
 
 Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
 _start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
-random, proc_exit, read-only files under one preopened directory) plus bench.start/bench.end.
+random, poll_oneoff, proc_exit, files under the preopened directories, read-only unless
+--dir-write, sandboxed against escapes by .., absolute paths and symlinks) plus bench.start/bench.end.
 The program's stdout and stderr pass through and its exit code becomes ours; a trap or
 running out of fuel exits with 134 and a message on stderr. The program sees
 argv = [basename(FILE), ARGS...]; arguments that look like options go after '--'.
@@ -70,7 +92,12 @@ argv = [basename(FILE), ARGS...]; arguments that look like options go after '--'
 Options:
   --metering MODE      none, vanilla (default), slacked, count or epoch
   --fuel N             fuel budget (vanilla, slacked); default: unlimited
-  --dir PATH           directory preopened read-only as "." (default: the current directory)
+  --dir HOST[::GUEST]  preopen directory HOST read-only, named GUEST in the program (default:
+                       HOST as written); repeatable; without any --dir or --dir-write, "."
+                       is preopened read-only
+  --dir-write HOST[::GUEST]
+                       the same, with write access (create, write, rename, remove beneath
+                       it); these come after the --dir preopens in fd order
   --invoke NAME        exported function to run instead of _start (no arguments)
   --profile-out PATH   slacked, count: measure the edge profile (a counter on every CFG edge of
                        the code fuel-place works on) and write it to PATH as JSON, the format
@@ -106,7 +133,9 @@ Examples:
     const parsed = optionsSchema.safeParse({
       metering: one('--metering') ?? 'vanilla',
       fuel: one('--fuel'),
-      dir: one('--dir') ?? '.',
+      // Without any preopen flag, "." is preopened read-only (unlike wasmtime, which preopens none).
+      dir: values.get('--dir') ?? (values.has('--dir-write') ? [] : ['.']),
+      dirWrite: values.get('--dir-write') ?? [],
       invoke: one('--invoke') ?? '_start',
       report: one('--report'),
       env: values.get('--env') ?? [],
@@ -141,7 +170,7 @@ Examples:
       args: o.args,
       programName: o.file,
       env,
-      dir: resolve(o.dir),
+      dirs: [...o.dir.map((d) => parseDir(d, '--dir', false)), ...o.dirWrite.map((d) => parseDir(d, '--dir-write', true))],
       invoke: o.invoke,
       terminals: [isatty(0), isatty(1), isatty(2)],
       stdout: (b) => io.out(stdout.decode(b, { stream: true })),
