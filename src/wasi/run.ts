@@ -45,6 +45,9 @@ export const runWasiOptionsSchema = z
     profile: profileOptionSchema.optional(),
     /** What the guest may allocate (see WasmInstantiateOptions.limits). */
     limits: resourceLimitsSchema.prefault({}),
+    /** The linear-memory layout the code is compiled for (see CompileWasmOptions). */
+    memoryReservation: z.number().int().nonnegative().max(2 ** 32).optional(),
+    memoryGuardSize: z.number().int().nonnegative().max(2 ** 31).optional(),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
     maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).optional(),
   })
@@ -90,17 +93,19 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     counters = instrumentEdgeCounters(fns, { slot: WASM_RUNTIME_SLOTS.profileCounters });
     return { profileCounters: counters.counters };
   };
-  const module = await compileWasm(
-    wasm,
-    o.metering,
-    undefined,
-    o.measureProfile
+  const memory = {
+    ...(o.memoryReservation === undefined ? {} : { memoryReservation: o.memoryReservation }),
+    ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
+  };
+  const module = await compileWasm(wasm, o.metering, undefined, {
+    ...memory,
+    ...(o.measureProfile
       ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }
       : o.profile !== undefined
         ? // Loaded once here: a path in the pipeline would be read again for every function.
           { pipeline: `${PINNED_FUEL_PIPELINE},fuel-place${JSON.stringify({ profile: loadProfile(o.profile) })}` }
-        : {},
-  );
+        : {}),
+  });
   const instance = await module.instantiate({
     imports: host.imports(),
     limits: o.limits,

@@ -22,11 +22,13 @@ const optionsSchema = z.object({
   maxMemory: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
   maxTableElements: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
   maxWasmStack: z.coerce.number().int().min(16 * 1024).max(2 ** 30).optional(),
+  memoryReservation: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
+  memoryGuardSize: z.coerce.number().int().nonnegative().max(2 ** 31).multipleOf(65536).optional(),
   file: z.string().min(1, 'give the .wasm file'),
   args: z.array(z.string()),
 });
 
-const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--dir-write', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile', '--max-memory', '--max-table-elements', '--max-wasm-stack']);
+const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--dir-write', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile', '--max-memory', '--max-table-elements', '--max-wasm-stack', '--memory-reservation', '--memory-guard-size']);
 
 /** Options may appear anywhere before `--`; everything after it goes to the program verbatim. */
 function split(argv: readonly string[]): { values: Map<string, string[]>; positionals: string[] } {
@@ -79,7 +81,8 @@ export const runWasmCommand: Command = {
                           [--invoke NAME] [--report PATH] [--env NAME=VALUE]...
                           [--check-interval MS] [--check-max-interval MS]
                           [--profile-out PATH | --profile PATH] [--max-memory BYTES]
-                          [--max-table-elements N] [--max-wasm-stack BYTES] [-- ARGS...]
+                          [--max-table-elements N] [--max-wasm-stack BYTES]
+                          [--memory-reservation BYTES] [--memory-guard-size BYTES] [-- ARGS...]
 
 Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
 _start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
@@ -114,6 +117,12 @@ Options:
   --max-wasm-stack BYTES
                        stack wasm may use before it traps with stack_exhaustion (default
                        524288, Wasmtime's)
+  --memory-reservation BYTES
+                       address space reserved per linear memory (default 4294967296, as
+                       Wasmtime): below 4 GiB every access gets an explicit bounds check
+  --memory-guard-size BYTES
+                       inaccessible bytes behind it (default 33554432, a multiple of 65536):
+                       accesses whose offset + size fit it get no check
   --check-interval MS  slacked: the asynchronous fuel checker's shortest period (default 1)
   --check-max-interval MS
                        slacked: its longest period, used while the fuel rate it observes says
@@ -146,6 +155,8 @@ Examples:
       maxMemory: one('--max-memory'),
       maxTableElements: one('--max-table-elements'),
       maxWasmStack: one('--max-wasm-stack'),
+      memoryReservation: one('--memory-reservation'),
+      memoryGuardSize: one('--memory-guard-size'),
       file: positionals[0] ?? '',
       args: positionals.slice(1),
     });
@@ -184,6 +195,8 @@ Examples:
         ...(o.maxTableElements === undefined ? {} : { maxTableElements: o.maxTableElements }),
       },
       ...(o.maxWasmStack === undefined ? {} : { maxWasmStack: o.maxWasmStack }),
+      ...(o.memoryReservation === undefined ? {} : { memoryReservation: o.memoryReservation }),
+      ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
     });
     if (o.profileOut !== undefined && report.profile !== null) {
       await writeFile(o.profileOut, `${JSON.stringify(report.profile, null, 1)}\n`);

@@ -2,19 +2,22 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
-import { clifText, translate } from '../../wasm/translate.js';
+import { clifText, memoryConfigSchema, translate } from '../../wasm/translate.js';
 import { wasmMeteringSchema } from '../../wasm/schemas.js';
 
 const optionsSchema = z.object({
   metering: wasmMeteringSchema,
   metadata: z.boolean(),
   file: z.string().min(1),
+  memoryReservation: z.coerce.number().pipe(memoryConfigSchema.shape.memoryReservation.unwrap()),
+  memoryGuardSize: z.coerce.number().pipe(memoryConfigSchema.shape.memoryGuardSize.unwrap()),
 });
 
 export const wasm2clifCommand: Command = {
   name: 'wasm2clif',
   summary: 'Translate a WebAssembly module to Wasmtime-shaped CLIF and print it',
   help: `Usage: slackfuel wasm2clif FILE.wasm [--metering vanilla|epoch|none] [--metadata]
+                          [--memory-reservation BYTES] [--memory-guard-size BYTES]
 
 Translates a binary WebAssembly module with slackfuel's front end (wasmparser and
 cranelift-frontend, in the native addon) and prints the CLIF of every defined function,
@@ -26,6 +29,12 @@ Options:
                    the fuel passes (slackfuel opt)
   --metadata       print the module metadata (types, imports, exports, memories, tables,
                    globals, segments, start) as JSON instead of the CLIF
+  --memory-reservation BYTES
+                   address space reserved per linear memory (default 4294967296, Wasmtime's):
+                   below 4 GiB every access gets an explicit bounds check
+  --memory-guard-size BYTES
+                   inaccessible bytes behind it (default 33554432): accesses whose offset +
+                   size fit it get no check (the hardware faults instead)
   -h, --help       show this help
 
 Errors: a module that is not valid exits with status 1 and 'invalid: ...'; a valid module
@@ -41,19 +50,27 @@ Examples:
       options: {
         metering: { type: 'string', default: 'none' },
         metadata: { type: 'boolean', default: false },
+        'memory-reservation': { type: 'string', default: String(2 ** 32) },
+        'memory-guard-size': { type: 'string', default: String(32 * 2 ** 20) },
       },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one .wasm file');
-    const parsed = optionsSchema.safeParse({ metering: values.metering, metadata: values.metadata, file: positionals[0] });
+    const parsed = optionsSchema.safeParse({
+      metering: values.metering,
+      metadata: values.metadata,
+      file: positionals[0],
+      memoryReservation: values['memory-reservation'],
+      memoryGuardSize: values['memory-guard-size'],
+    });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
-    const { metering, metadata, file } = parsed.data;
+    const { metering, metadata, file, memoryReservation, memoryGuardSize } = parsed.data;
     let bytes: Uint8Array;
     try {
       bytes = await readFile(file);
     } catch (error) {
       throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const module = translate(bytes, { metering });
+    const module = translate(bytes, { metering, memoryReservation, memoryGuardSize });
     if (metadata) {
       const { functions, ...rest } = module;
       io.out(`${JSON.stringify({ ...rest, functions: functions.map(({ clif: _clif, ...f }) => f) }, null, 2)}\n`);
