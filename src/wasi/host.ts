@@ -255,12 +255,9 @@ export class WasiHost {
     fd_write: (fd, iovs, count, nwritten) => {
       const out = u32(fd) === 1 ? this.options.stdout : u32(fd) === 2 ? this.options.stderr : undefined;
       if (out === undefined) return this.#writeFile(u32(fd), u32(iovs), u32(count), u32(nwritten), null);
-      let total = 0;
-      for (const [ptr, len] of this.#firstBuffer(u32(iovs), u32(count))) {
-        out(this.#mem.readMemory(ptr, len));
-        total += len;
-      }
-      this.#writeU32(u32(nwritten), total);
+      const buffer = this.#firstBuffer(u32(iovs), u32(count));
+      if (buffer !== undefined) out(this.#mem.readMemory(buffer[0], buffer[1]));
+      this.#writeU32(u32(nwritten), buffer?.[1] ?? 0);
       return ERRNO.success;
     },
     fd_read: (fd, iovs, count, nread) => this.#read(u32(fd), u32(iovs), u32(count), u32(nread), null),
@@ -535,44 +532,39 @@ export class WasiHost {
    * The buffers a read or write moves: like Wasmtime's preview1, only the first non-empty one
    * (wasi-libc loops for the rest, in guest code, so this is visible in the fuel).
    */
-  #firstBuffer(iovs: number, count: number): [number, number][] {
-    const first = this.#iovecs(iovs, count).find(([, len]) => len > 0);
-    return first === undefined ? [] : [first];
+  #firstBuffer(iovs: number, count: number): [number, number] | undefined {
+    return this.#iovecs(iovs, count).find(([, len]) => len > 0);
   }
 
   #read(fd: number, iovs: number, count: number, nreadPtr: number, at: bigint | null): number {
-    let total = 0;
+    const buffer = this.#firstBuffer(iovs, count);
+    let n = 0;
     if (fd === 0) {
       if (at !== null) return ERRNO.spipe;
       const data = this.options.stdin ?? new Uint8Array();
-      for (const [ptr, len] of this.#firstBuffer(iovs, count)) {
-        const chunk = data.subarray(this.#stdinPosition, this.#stdinPosition + len);
-        if (chunk.length > 0) this.#mem.writeMemory(ptr, chunk);
+      if (buffer !== undefined) {
+        const chunk = data.subarray(this.#stdinPosition, this.#stdinPosition + buffer[1]);
+        if (chunk.length > 0) this.#mem.writeMemory(buffer[0], chunk);
         this.#stdinPosition += chunk.length;
-        total += chunk.length;
-        if (chunk.length < len) break;
+        n = chunk.length;
       }
     } else {
       const file = this.#files.get(fd);
       if (file === undefined) return ERRNO.badf;
       if (file.kind === 'dir') return ERRNO.isdir;
-      let position = at ?? file.position;
-      for (const [ptr, len] of this.#firstBuffer(iovs, count)) {
-        const chunk = new Uint8Array(len);
-        let n: number;
+      if (buffer !== undefined) {
+        const position = at ?? file.position;
+        const chunk = new Uint8Array(buffer[1]);
         try {
-          n = readSync(file.fd, chunk, 0, len, position);
+          n = readSync(file.fd, chunk, 0, buffer[1], position);
         } catch (error) {
           return wasiErrno(error);
         }
-        if (n > 0) this.#mem.writeMemory(ptr, chunk.subarray(0, n));
-        position += BigInt(n);
-        total += n;
-        if (n < len) break;
+        if (n > 0) this.#mem.writeMemory(buffer[0], chunk.subarray(0, n));
+        if (at === null) file.position = position + BigInt(n);
       }
-      if (at === null) file.position = position;
     }
-    this.#writeU32(nreadPtr, total);
+    this.#writeU32(nreadPtr, n);
     return ERRNO.success;
   }
 
@@ -645,22 +637,18 @@ export class WasiHost {
   #writeFile(fd: number, iovs: number, count: number, nwrittenPtr: number, at: bigint | null): number {
     const file = this.#files.get(fd);
     if (file === undefined || file.kind === 'dir' || !file.writable) return ERRNO.badf; // not open for writing
-    let position = at ?? (file.append ? BigInt(fstatSync(file.fd).size) : file.position);
-    let total = 0;
-    for (const [ptr, len] of this.#firstBuffer(iovs, count)) {
-      const bytes = this.#mem.readMemory(ptr, len);
-      let n: number;
+    const buffer = this.#firstBuffer(iovs, count);
+    let n = 0;
+    if (buffer !== undefined) {
+      const position = at ?? (file.append ? BigInt(fstatSync(file.fd).size) : file.position);
       try {
-        n = writeSync(file.fd, bytes, 0, len, Number(position));
+        n = writeSync(file.fd, this.#mem.readMemory(buffer[0], buffer[1]), 0, buffer[1], Number(position));
       } catch (error) {
         return wasiErrno(error);
       }
-      position += BigInt(n);
-      total += n;
-      if (n < len) break;
+      if (at === null) file.position = position + BigInt(n);
     }
-    if (at === null) file.position = position;
-    this.#writeU32(nwrittenPtr, total);
+    this.#writeU32(nwrittenPtr, n);
     return ERRNO.success;
   }
 
