@@ -566,6 +566,31 @@ macro_rules! isle_lower_prelude_methods {
             }
         }
 
+        fn pinned_reg_read_current(&mut self, val: Value, here: Inst) -> Option<Inst> {
+            // Scan at most this many instructions: the increments this serves are adjacent, and
+            // the bound keeps lowering linear.
+            const MAX_DISTANCE: usize = 16;
+            let f = self.lower_ctx.f;
+            let read = f.dfg.value_def(val).inst()?;
+            if f.dfg.insts[read].opcode() != Opcode::GetPinnedReg
+                || f.layout.inst_block(read) != f.layout.inst_block(here)
+            {
+                return None;
+            }
+            let mut inst = f.layout.next_inst(read)?;
+            for _ in 0..MAX_DISTANCE {
+                if inst == here {
+                    return Some(read);
+                }
+                let op = f.dfg.insts[inst].opcode();
+                if op.is_call() || op.other_side_effects() {
+                    return None;
+                }
+                inst = f.layout.next_inst(inst)?;
+            }
+            None
+        }
+
         #[inline]
         fn sink_inst(&mut self, inst: Inst) {
             self.lower_ctx.sink_inst(inst);

@@ -620,6 +620,10 @@ impl Context for IsleContext<'_, '_, MInst, AArch64Backend> {
         super::regs::pinned_reg().to_real_reg().unwrap().into()
     }
 
+    fn writable_pinned_reg(&mut self) -> WritableReg {
+        Writable::from_reg(super::regs::pinned_reg())
+    }
+
     fn branch_target(&mut self, label: MachLabel) -> BranchTarget {
         BranchTarget::Label(label)
     }

@@ -1417,6 +1417,10 @@ impl Context for IsleContext<'_, '_, MInst, X64Backend> {
         regs::pinned_reg().to_real_reg().unwrap().into()
     }
 
+    fn x64_addq_mi_pinned(&mut self, simm32: i32) -> MInst {
+        MInst::addq_mi(Writable::from_reg(regs::pinned_reg()), simm32)
+    }
+
     fn libcall_1(&mut self, libcall: &LibCall, a: Reg) -> Reg {
         let outputs = emit_vm_call(
             self.lower_ctx,
