@@ -61,6 +61,11 @@ const candidates = ['../../native/slackfuel.node', '../native/slackfuel.node'];
 
 let loaded: NativeAddon | undefined;
 
+/** Where the addon is loaded from (SLACKFUEL_NATIVE_ADDON, else next to the package). Throws when it is not built. */
+export function addonPath(): string {
+  return locate();
+}
+
 function locate(): string {
   const override = process.env['SLACKFUEL_NATIVE_ADDON'];
   if (override !== undefined && override !== '') return override;

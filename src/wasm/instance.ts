@@ -3,7 +3,7 @@
 // the instance state (memory, tables, globals, segments, func-refs) built by the addon.
 import { z } from 'zod';
 import { DEFAULT_WASM_VMCTX_LAYOUT, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
-import { parse, type Function } from '../ir/index.js';
+import { parse, print, type Function } from '../ir/index.js';
 import type { NativeInstance } from '../native/instance.js';
 import type { ClifValue } from '../native/values.js';
 import { assemble, type WasmImport } from '../runtime/assemble.js';
@@ -12,6 +12,7 @@ import { ResourceLimitError, RuntimeConfigError } from '../runtime/errors.js';
 import type { HostFunction, Instance } from '../runtime/instance.js';
 import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
 import { Module } from '../runtime/module.js';
+import type { CompileCache } from './compile-cache.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
 import type { ConstExpr, TranslatedModule, WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
@@ -275,6 +276,8 @@ export class WasmModule {
     readonly profileCounters: number = 0,
     /** The linear-memory layout the code was compiled for; every instance gets it. */
     readonly memoryConfig: MemoryConfig = memoryConfigSchema.parse({}),
+    /** The prepared CLIF came from the compile cache (`pipelineMs` is then the time to read it). */
+    readonly fromCache: boolean = false,
   ) {}
 
   get metering(): MeteringMode {
@@ -316,6 +319,12 @@ export interface CompileWasmOptions {
   /** Inaccessible bytes behind the reservation (default 32 MiB, Wasmtime's): accesses whose
    *  static offset + size fit it need no check. */
   readonly memoryGuardSize?: number;
+  /**
+   * Reuse and store the module's CLIF after `pipeline` here (`new CompileCache()`: the user's
+   * cache directory). Keyed by the bytes, the options, the pipeline and slackfuel's own code,
+   * so an entry is only ever reused for exactly what produced it. Not used with `prepared`.
+   */
+  readonly cache?: CompileCache;
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -326,18 +335,34 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     ...(options.memoryReservation === undefined ? {} : { memoryReservation: options.memoryReservation }),
     ...(options.memoryGuardSize === undefined ? {} : { memoryGuardSize: options.memoryGuardSize }),
   });
-  const translated = translate(wasm, { metering: translationMetering(mode), layout, ...memoryConfig });
+  const translateOptions = { metering: translationMetering(mode), layout, ...memoryConfig };
+  const translated = translate(wasm, translateOptions);
   const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
-  let functions: Function[];
+  let functions: Function[] | undefined;
   let pipelineMs = 0;
+  let fromCache = false;
+  // Only a pipeline is worth caching: without one the text is the translation's own.
+  const cache = options.prepared === undefined && pipeline !== '' ? options.cache : undefined;
+  const key = cache?.key({ wasm, translateOptions, pipeline });
   if (options.prepared !== undefined) {
     if (options.prepared.length !== translated.functions.length) throw new RuntimeConfigError('prepared CLIF: not the functions of this module');
     functions = options.prepared.map((fn) => fn.clone());
-  } else {
+  } else if (cache !== undefined && key !== undefined) {
+    const started = performance.now();
+    const entry = cache.read(key);
+    const cached = entry === undefined || entry.functions === '' ? [] : parse(entry.functions).functions;
+    if (entry !== undefined && cached.length === translated.functions.length) {
+      functions = cached;
+      fromCache = true;
+      pipelineMs = performance.now() - started;
+    }
+  }
+  if (functions === undefined) {
     functions = translated.functions.length === 0 ? [] : parse(clifText(translated)).functions;
     const started = performance.now();
     await applyPipeline(functions, pipeline);
     pipelineMs = performance.now() - started;
+    if (cache !== undefined && key !== undefined) cache.write(key, functions.map((fn) => print(fn)).join('\n'));
   }
   const transformed = options.transform?.(functions);
   const profileCounters = transformed === undefined ? 0 : z.number().int().nonnegative().max(2 ** 24).parse(transformed.profileCounters);
@@ -363,7 +388,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     definedNames: shims.names,
     hostImports,
   });
-  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig);
+  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
 }
 
 export interface WasmCallResult {

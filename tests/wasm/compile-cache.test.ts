@@ -1,0 +1,107 @@
+import test from 'ava';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { print } from '../../src/ir/index.js';
+import { CompileCache, compileWasm, type WasmModule } from '../../src/wasm/index.js';
+import { wat } from './wat.js';
+
+const LOOP = `(module
+  (func (export "sum") (param $n i32) (result i32) (local $acc i32)
+    (block $done
+      (loop $next
+        (br_if $done (i32.eqz (local.get $n)))
+        (local.set $acc (i32.add (local.get $acc) (local.get $n)))
+        (local.set $n (i32.sub (local.get $n) (i32.const 1)))
+        (br $next)))
+    (local.get $acc)))`;
+
+function freshCache(): CompileCache {
+  return new CompileCache(mkdtempSync(join(tmpdir(), 'slackfuel-cache-')));
+}
+
+const text = (module: WasmModule): string => module.module.functions.map((fn) => print(fn)).join('\n');
+
+async function sumWithFuel(module: WasmModule): Promise<{ results: unknown[]; fuel: number | null }> {
+  const instance = await module.instantiate({ checkIntervalMs: false });
+  try {
+    const { results, fuelConsumed } = await instance.call('sum', [1000]);
+    return { results: [...results], fuel: fuelConsumed };
+  } finally {
+    instance.dispose();
+  }
+}
+
+test('a second compile of the same module is read from the cache and runs the same', async (t) => {
+  const bytes = await wat(LOOP);
+  const cache = freshCache();
+  const first = await compileWasm(bytes, 'slacked', undefined, { cache });
+  t.false(first.fromCache);
+  t.deepEqual([cache.hits, cache.misses], [0, 1]);
+  t.is(cache.size().entries, 1);
+  const second = await compileWasm(bytes, 'slacked', undefined, { cache });
+  t.true(second.fromCache);
+  t.deepEqual([cache.hits, cache.misses], [1, 1]);
+  t.is(text(second), text(first));
+  t.is(second.module.text, first.module.text);
+  const expected = await sumWithFuel(await compileWasm(bytes, 'slacked'));
+  t.deepEqual(await sumWithFuel(second), expected);
+  t.deepEqual(expected.results, [500500]);
+});
+
+test('the mode, the pipeline, the options and the bytes each give their own entry', async (t) => {
+  const bytes = await wat(LOOP);
+  const other = await wat(LOOP.replace('(i32.const 1)', '(i32.const 2)'));
+  const cache = freshCache();
+  await compileWasm(bytes, 'slacked', undefined, { cache });
+  await compileWasm(bytes, 'slacked', undefined, { cache, pipeline: 'fuel-pinned,fuel-drop-checks,fuel-place{splitEdgeCost=2}' });
+  await compileWasm(bytes, 'slacked', undefined, { cache, pipeline: 'fuel-pinned,fuel-drop-checks' });
+  await compileWasm(bytes, 'slacked', undefined, { cache, memoryGuardSize: 0 });
+  await compileWasm(other, 'slacked', undefined, { cache });
+  t.deepEqual([cache.hits, cache.misses], [0, 5]);
+  t.is(cache.size().entries, 5);
+  // count is slacked's code without the checker: the same entry serves both.
+  t.true((await compileWasm(bytes, 'count', undefined, { cache })).fromCache);
+  // Without a pipeline there is nothing to save: vanilla neither reads nor writes.
+  t.false((await compileWasm(bytes, 'vanilla', undefined, { cache })).fromCache);
+  t.deepEqual([cache.hits, cache.misses, cache.size().entries], [1, 5, 5]);
+});
+
+test('a damaged or foreign entry is a miss, and is replaced', async (t) => {
+  const bytes = await wat(LOOP);
+  const cache = freshCache();
+  const reference = await compileWasm(bytes, 'slacked', undefined, { cache });
+  const [file] = readdirSync(cache.dir);
+  const path = join(cache.dir, file!);
+  const good = readFileSync(path, 'utf8');
+  for (const damaged of ['', '{"format": 1', JSON.stringify({ format: 0, functions: '' }), JSON.stringify({ format: 1, functions: '' }), JSON.stringify({ format: 1, functions: 'x', extra: 1 })]) {
+    writeFileSync(path, damaged);
+    const module = await compileWasm(bytes, 'slacked', undefined, { cache });
+    t.false(module.fromCache, damaged);
+    t.is(text(module), text(reference));
+    t.is(readFileSync(path, 'utf8'), good, 'rewritten whole');
+  }
+  t.deepEqual(readdirSync(cache.dir), [file], 'no temporary files left behind');
+});
+
+test('keys are stable across cache objects and depend on every part', (t) => {
+  const a = new CompileCache('/nonexistent-a');
+  const b = new CompileCache('/nonexistent-b');
+  const parts = { wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]), translateOptions: { metering: 'vanilla' }, pipeline: 'fuel-pinned' };
+  t.is(a.key(parts), b.key(parts));
+  t.regex(a.key(parts), /^[0-9a-f]{64}$/);
+  t.not(a.key(parts), a.key({ ...parts, pipeline: 'fuel-pinned,fuel-place' }));
+  t.not(a.key(parts), a.key({ ...parts, translateOptions: { metering: 'none' } }));
+  t.not(a.key(parts), a.key({ ...parts, wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 1]) }));
+  t.is(a.read(a.key(parts)), undefined);
+  t.deepEqual(a.size(), { entries: 0, bytes: 0 });
+});
+
+test('prepared CLIF bypasses the cache', async (t) => {
+  const bytes = await wat(LOOP);
+  const cache = freshCache();
+  const first = await compileWasm(bytes, 'slacked');
+  const module = await compileWasm(bytes, 'slacked', undefined, { cache, prepared: first.module.functions });
+  t.false(module.fromCache);
+  t.deepEqual([cache.hits, cache.misses, cache.size().entries], [0, 0, 0]);
+});
