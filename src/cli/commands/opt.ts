@@ -7,7 +7,6 @@ import {
   describeOptions,
   formatCharge,
   fuelCharges,
-  loadOptionalPasses,
   PassManager,
   PassRunError,
   PipelineError,
@@ -133,7 +132,6 @@ Examples:
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
-    await loadOptionalPasses();
     if (values.list === true) {
       io.out(`${listPasses()}\n`);
       return 0;
