@@ -1,8 +1,11 @@
 #!/usr/bin/env node
 // slackfuel CLI entry: dispatches to one command per file under ./commands.
 import { readFile } from 'node:fs/promises';
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { UsageError, type CommandIO } from './command.js';
 import { commands } from './commands/index.js';
+import { packageFile } from './package-file.js';
 
 const io: CommandIO = {
   out: (text) => void process.stdout.write(text),
@@ -23,8 +26,18 @@ function topHelp(): string {
   return `Usage: slackfuel <command> [options] [FILE...]\n\nCommands:\n${lines.join('\n')}\n\nRun 'slackfuel <command> --help' for a command's options.\n`;
 }
 
+/** The `version` of the package.json this CLI ships in. */
+function version(): string {
+  const manifest = z.object({ version: z.string() }).parse(JSON.parse(readFileSync(packageFile('package.json'), 'utf8')));
+  return manifest.version;
+}
+
 export async function main(argv: readonly string[]): Promise<number> {
   const [name, ...rest] = argv;
+  if (name === '--version' || name === '-V') {
+    io.out(`slackfuel ${version()}\n`);
+    return 0;
+  }
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
     io.out(topHelp());
     return name === undefined ? 2 : 0;
