@@ -12,7 +12,7 @@ const bin = (name) => join(root, 'node_modules', '.bin', name);
 const dir = mkdtempSync(join(tmpdir(), 'slackfuel-pack-'));
 
 function run(command, args) {
-  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
+  const result = spawnSync(command, args, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', FORCE_COLOR: '0' } });
   if (result.status !== 0) {
     process.stdout.write(result.stdout ?? '');
     console.error(`check-package: ${[command, ...args].join(' ')} failed (${result.error?.message ?? `exit ${result.status}`})`);
