@@ -36,8 +36,15 @@ Run 'slackfuel help COMMAND' for a command's options.
 `;
 }
 
+/** What every command but run-wasm (which lists its own) accepts, shown under its help. */
+const COMMON_OPTIONS = `
+Every command: -o FILE (--output FILE) writes the output to FILE (- is standard output), a FILE
+argument of - reads standard input; exit status 2 for a usage error, 1 for an input error.
+`;
+
 function commandHelp(command: Command): string {
-  return command.help.endsWith('\n') ? command.help : `${command.help}\n`;
+  const help = command.help.endsWith('\n') ? command.help : `${command.help}\n`;
+  return command.passesArgsToProgram ? help : `${help}${COMMON_OPTIONS}`;
 }
 
 /** The `version` of the package.json this CLI ships in. */

@@ -25,8 +25,10 @@ test('--version prints the package version; help COMMAND prints that command\'s 
     const command = commands.find((c) => c.name === name)!;
     const help = runCli(['help', name]);
     t.is(help.code, 0, name);
-    t.is(help.stdout, `${command.help}\n`, name);
+    t.true(help.stdout.startsWith(`${command.help}\n`), name);
+    t.is(help.stdout, runCli([name, '--help']).stdout, name);
   }
+  t.regex(runCli(['help', 'print']).stdout, /\nEvery command: -o FILE \(--output FILE\) writes the output to FILE/);
   const unknown = runCli(['help', 'frobnicate']);
   t.is(unknown.code, 2);
   t.regex(unknown.stderr, /^slackfuel help: unknown command 'frobnicate'/);
