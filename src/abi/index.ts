@@ -1,4 +1,5 @@
 // The pinned-register fuel ABI: register per ISA, vmctx layout, trap codes, trampolines, builtins.
+export { headersForFunctions, usesPinnedRegister } from './file-headers.js';
 export { FUEL_ABI_FLAGS, PINNED_REGISTER, pinnedIsaSchema, pinnedRegister, type PinnedIsa } from './isa.js';
 export { DEFAULT_VMCTX_LAYOUT, layoutJson, vmctxLayoutSchema, type VmctxLayout } from './vmctx-layout.js';
 export { HOST_FAILED_TRAP, OUT_OF_FUEL_TRAP } from './trap-codes.js';

@@ -48,37 +48,34 @@ const f2 = (x: number): string => x.toFixed(2);
 const f3 = (x: number): string => x.toFixed(3);
 const int = (x: number | null): string => (x === null ? '—' : Math.round(x).toLocaleString('en-US'));
 
-/** The run-time table: ratio to none (median ms) per benchmark and mode, then the geomeans. */
+/** One cell: the ratio, then the median and the fastest–slowest repetition in ms (the spread). */
+function timeCell(ratio: number, r: { readonly medianMs: number; readonly minMs: number; readonly maxMs: number }): string {
+  return `${f3(ratio)} (${r.medianMs.toFixed(1)}; ${r.minMs.toFixed(1)}–${r.maxMs.toFixed(1)})`;
+}
+
+/** The run-time table: ratio to none (median ms; fastest–slowest) per benchmark and mode, then the geomeans. */
 export function timeTable(report: BenchReport): string {
   const modes = modesOf(report);
   const rows = [`| program | ${modes.join(' | ')} |`, `|---|${modes.map(() => '---:').join('|')}|`];
-  for (const b of report.benchmarks) rows.push(`| ${b.name} | ${modes.map((m) => `${f3(b.modes[m]!.ratio)} (${b.modes[m]!.medianMs.toFixed(1)})`).join(' | ')} |`);
+  for (const b of report.benchmarks) rows.push(`| ${b.name} | ${modes.map((m) => timeCell(b.modes[m]!.ratio, b.modes[m]!)).join(' | ')} |`);
   rows.push(`| **geomean** | ${modes.map((m) => `**${f3(report.geomean[m]!)}**`).join(' | ')} |`);
   return rows.join('\n');
 }
 
-/** With peers: every mode's ratio to real Wasmtime's none (median ms), and Wasmtime's fuel. */
+/** With peers: every mode's ratio to real Wasmtime's none (median ms; fastest–slowest), and Wasmtime's fuel. */
 export function peerTable(report: BenchReport): string {
   const modes = modesOf(report);
   const all: (BenchMode | PeerMode)[] = [...PEER_MODES, ...modes];
   const ratio = (b: BenchReport['benchmarks'][number], m: BenchMode | PeerMode): number => ((PEER_MODES as readonly string[]).includes(m) ? b.peers[m as PeerMode]!.ratioToWasmtime : b.modes[m as BenchMode]!.ratioToWasmtime!);
-  const ms = (b: BenchReport['benchmarks'][number], m: BenchMode | PeerMode): number => ((PEER_MODES as readonly string[]).includes(m) ? b.peers[m as PeerMode]!.medianMs : b.modes[m as BenchMode]!.medianMs);
+  const times = (b: BenchReport['benchmarks'][number], m: BenchMode | PeerMode) => ((PEER_MODES as readonly string[]).includes(m) ? b.peers[m as PeerMode]! : b.modes[m as BenchMode]!);
   const rows = [`| program | ${all.join(' | ')} | fuel: Wasmtime − our vanilla |`, `|---|${all.map(() => '---:').join('|')}|---:|`];
   for (const b of report.benchmarks) {
     const wf = b.peers['wasmtime-fuel']?.fuelConsumed ?? null;
     const vf = b.modes.vanilla?.fuelConsumed ?? null;
     const diff = wf === null || vf === null ? '—' : (wf - vf).toLocaleString('en-US');
-    rows.push(`| ${b.name} | ${all.map((m) => `${f3(ratio(b, m))} (${ms(b, m).toFixed(1)})`).join(' | ')} | ${diff} |`);
+    rows.push(`| ${b.name} | ${all.map((m) => timeCell(ratio(b, m), times(b, m))).join(' | ')} | ${diff} |`);
   }
   rows.push(`| **geomean** | ${all.map((m) => `**${f3(report.geomeanVsWasmtime[m]!)}**`).join(' | ')} | |`);
-  return rows.join('\n');
-}
-
-/** Spread of each median: fastest–slowest repetition in ms. */
-export function spreadTable(report: BenchReport): string {
-  const modes = modesOf(report);
-  const rows = [`| program | ${modes.join(' | ')} |`, `|---|${modes.map(() => '---:').join('|')}|`];
-  for (const b of report.benchmarks) rows.push(`| ${b.name} | ${modes.map((m) => `${b.modes[m]!.minMs.toFixed(1)}–${b.modes[m]!.maxMs.toFixed(1)}`).join(' | ')} |`);
   return rows.join('\n');
 }
 
@@ -122,14 +119,14 @@ export function markdownReport(report: BenchReport, command: string): string {
     '',
     `Reproduce: \`${command}\``,
     '',
-    'Run time of the measured region (bench.start → bench.end): ratio to `none` (median ms).',
+    'Run time of the measured region (bench.start → bench.end): ratio to `none` (median ms; fastest–slowest repetition in ms).',
     '',
     timeTable(report),
     '',
     ...(Object.keys(report.geomeanVsWasmtime).length === 0
       ? []
       : [
-          'Against real Wasmtime (the `wasmtime` crate 48.x through peers/wasmtime-runner, its default configuration, the same region, interleaved in the same rounds): ratio to `wasmtime-none` (median ms). The last column is the fuel Wasmtime reports (instantiation included) minus our vanilla\'s.',
+          'Against real Wasmtime (the `wasmtime` crate 48.x through peers/wasmtime-runner, its default configuration, the same region, interleaved in the same rounds): ratio to `wasmtime-none` (median ms; fastest–slowest). The last column is the fuel Wasmtime reports (instantiation included) minus our vanilla\'s.',
           '',
           peerTable(report),
           '',
@@ -137,10 +134,6 @@ export function markdownReport(report: BenchReport, command: string): string {
     `Increments executed (counted by an instrumented run: every increment adds 1) and in the code. Dynamic increments ratio (slacked-placed / vanilla, geometric mean): ${report.incrementsRatio === null ? '—' : f3(report.incrementsRatio)}. "Placed with profile": fuel-place fed the edge profile measured by an instrumented run (edge counters); "estimate / profile": increments executed with the static frequency estimate over those with the profile (1.000: the estimate places as well as the profile)${report.estimateVsProfile === null ? '' : `, geometric mean ${f3(report.estimateVsProfile)}`}.`,
     '',
     incrementsTable(report),
-    '',
-    'Spread: fastest–slowest repetition (ms).',
-    '',
-    spreadTable(report),
     '',
     'Machine code of the wasm functions, and compile time: the TypeScript fuel pipeline against the native compile (Cranelift, plus instance setup) of the same module.',
     '',

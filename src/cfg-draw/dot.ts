@@ -63,9 +63,12 @@ export function cfgToDot(fn: Function, options: DotOptions = {}): string {
   const lines: string[] = [];
   lines.push(`digraph ${quote(title)} {`);
   const graphLabel = `${title}: fuel ${notes.form === null ? `not recognized (${notes.problem ?? ''})` : notes.form}`;
-  lines.push(`  graph [fontname="monospace", labelloc=t, label=${quote(graphLabel)}];`);
-  lines.push('  node [shape=box, fontname="monospace"];');
-  lines.push('  edge [fontname="monospace"];');
+  // Courier: the one monospace font whose metrics Graphviz knows without a font library (it
+  // sizes boxes for it exactly, 0.6 em a character), and its SVG names "Courier,monospace", so
+  // labels fit their boxes in the picture. Sized for an unknown font, they overflowed.
+  lines.push(`  graph [fontname="Courier", labelloc=t, label=${quote(graphLabel)}];`);
+  lines.push('  node [shape=box, fontname="Courier"];');
+  lines.push('  edge [fontname="Courier"];');
   if (entry === undefined) {
     lines.push('}');
     return `${lines.join('\n')}\n`;

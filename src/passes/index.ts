@@ -14,6 +14,8 @@ export {
   type FunctionRunResult,
   type PassRunRecord,
   type PassSpec,
+  type PassWithOptions,
+  type PipelineStep,
   type RunOptions,
 } from './pass-manager.js';
 export { BUILTIN_PASSES, createRegistry, defaultRegistry, loadOptionalPasses, OPTIONAL_PASSES, PassRegistry } from './registry.js';

@@ -114,11 +114,9 @@ export function describeOptions(pass: Pass): string {
   return `options of ${pass.name}:\n${lines.join('\n')}`;
 }
 
-/** Validates one step against the registry. */
-export function configurePass(spec: PassSpec, registry: PassRegistry = defaultRegistry): ConfiguredPass {
-  const pass = registry.get(spec.name);
-  if (pass === undefined) throw new UnknownPassError(spec.name, registry.names());
-  const parsed = pass.options.safeParse(spec.options ?? {});
+/** Validates `options` against the pass's schema, filling in defaults. */
+function configureOptions(pass: Pass, options: Readonly<Record<string, unknown>>): ConfiguredPass {
+  const parsed = pass.options.safeParse(options);
   if (!parsed.success) {
     const issues = parsed.error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`);
     throw new PassOptionsError(pass.name, issues, describeOptions(pass));
@@ -126,13 +124,46 @@ export function configurePass(spec: PassSpec, registry: PassRegistry = defaultRe
   return { pass, options: parsed.data };
 }
 
+/** Validates one step against the registry. */
+export function configurePass(spec: PassSpec, registry: PassRegistry = defaultRegistry): ConfiguredPass {
+  const pass = registry.get(spec.name);
+  if (pass === undefined) throw new UnknownPassError(spec.name, registry.names());
+  return configureOptions(pass, spec.options ?? {});
+}
+
+/**
+ * One step of a pipeline given as data: a registered pass by name (`{ name, options }`), a pass
+ * object, registered or not (run with its default options), or a pass object with options.
+ */
+export type PipelineStep = PassSpec | Pass | PassWithOptions;
+
+/** A pass object and the options to run it with. */
+export interface PassWithOptions {
+  readonly pass: Pass;
+  readonly options?: Readonly<Record<string, unknown>>;
+}
+
+function isPassObject(step: PipelineStep): step is Pass {
+  return 'run' in step && typeof step.run === 'function';
+}
+
+function configureStep(step: PipelineStep, registry: PassRegistry): ConfiguredPass {
+  if (isPassObject(step)) return configureOptions(step, {});
+  if ('pass' in step) return configureOptions(step.pass, step.options ?? {});
+  return configurePass(step, registry);
+}
+
 export class PassManager {
   constructor(readonly steps: readonly ConfiguredPass[]) {}
 
-  /** Builds a pipeline from `"a,b{key=value}"` or from specs; every error is a PipelineError. */
-  static build(pipeline: string | readonly PassSpec[], registry: PassRegistry = defaultRegistry): PassManager {
-    const specs = typeof pipeline === 'string' ? parsePipeline(pipeline) : pipeline;
-    return new PassManager(specs.map((s) => configurePass(s, registry)));
+  /**
+   * Builds a pipeline from `"a,b{key=value}"` (names looked up in `registry`) or from a list of
+   * steps, where each step is a spec, a pass object or a pass object with options. Every error
+   * is a PipelineError.
+   */
+  static build(pipeline: string | readonly PipelineStep[], registry: PassRegistry = defaultRegistry): PassManager {
+    const steps: readonly PipelineStep[] = typeof pipeline === 'string' ? parsePipeline(pipeline) : pipeline;
+    return new PassManager(steps.map((step) => configureStep(step, registry)));
   }
 
   /** Runs every step on `fn` in order. A failing pass throws PassRunError (the function may be half edited). */

@@ -1,6 +1,6 @@
-// Which passes exist, by pipeline name. The built-in passes are registered eagerly; the
-// placement pass is imported on demand by `loadOptionalPasses`, and anyone can add their own
-// passes with `register`.
+// Which passes exist, by pipeline name. Every built-in pass is registered when the package is
+// imported; anyone can add their own with `register` (or hand pass objects straight to
+// `PassManager.build`), and `loadOptionalPasses` registers passes whose modules load on demand.
 import type { Pass } from './pass.js';
 import { removeUnreachablePass } from './utility/remove-unreachable.js';
 import { deadCodePass } from './utility/dead-code.js';
@@ -9,6 +9,7 @@ import { fuelPinnedPass } from './fuel/fuel-pinned.js';
 import { fuelDropChecksPass } from './fuel/fuel-drop-checks.js';
 import { fuelStripPass } from './fuel/fuel-strip.js';
 import { epochInsertPass } from './epoch/epoch-insert.js';
+import { fuelPlacePass } from './fuel/fuel-place.js';
 
 export class PassRegistry {
   readonly #passes = new Map<string, Pass>();
@@ -40,7 +41,16 @@ export class PassRegistry {
 }
 
 /** The passes every build has. */
-export const BUILTIN_PASSES: readonly Pass[] = [removeUnreachablePass, deadCodePass, mergeBlocksPass, fuelPinnedPass, fuelDropChecksPass, fuelStripPass, epochInsertPass];
+export const BUILTIN_PASSES: readonly Pass[] = [
+  removeUnreachablePass,
+  deadCodePass,
+  mergeBlocksPass,
+  fuelPinnedPass,
+  fuelDropChecksPass,
+  fuelPlacePass,
+  fuelStripPass,
+  epochInsertPass,
+];
 
 /** A pass whose module is imported only when asked for (`loadOptionalPasses`). */
 export interface OptionalPass {
@@ -52,10 +62,10 @@ export interface OptionalPass {
 }
 
 /**
- * Passes loaded on demand. `fuel-place` (src/passes/fuel/fuel-place.ts) is the placement pass:
- * loading it lazily keeps its solver out of the start-up path of every other command.
+ * Passes `loadOptionalPasses` loads by default: none, since every built-in pass is registered on
+ * import. The list is where a build that ships a pass as a separately loaded module names it.
  */
-export const OPTIONAL_PASSES: readonly OptionalPass[] = [{ name: 'fuel-place', exportName: 'fuelPlacePass', load: () => import('./fuel/fuel-place.js') }];
+export const OPTIONAL_PASSES: readonly OptionalPass[] = [];
 
 export function createRegistry(): PassRegistry {
   const registry = new PassRegistry();

@@ -1,7 +1,7 @@
 // Metering modes and how each gets its CLIF from a Wasmtime-shaped input (design.md, "Slacked
 // fuel semantics"):
 //   vanilla — the input as is (counter in memory, inline checks calling the out-of-gas builtin);
-//   slacked — fuel-pinned, fuel-drop-checks (+ fuel-place when available): counter in the
+//   slacked — fuel-pinned, fuel-drop-checks, fuel-place: counter in the
 //             pinned register, no inline checks, asynchronous checker, checks at boundaries;
 //   count   — the slacked code without a checker (accounting only);
 //   none    — fuel-strip: no instrumentation at all (the baseline);
@@ -10,7 +10,7 @@ import { z } from 'zod';
 import type { FuelConvention } from '../abi/trampolines.js';
 import type { Function } from '../ir/index.js';
 import { PassManager } from '../passes/pass-manager.js';
-import { defaultRegistry, loadOptionalPasses } from '../passes/registry.js';
+
 
 export const meteringModeSchema = z.enum(['none', 'vanilla', 'slacked', 'count', 'epoch']);
 export type MeteringMode = z.infer<typeof meteringModeSchema>;
@@ -29,23 +29,14 @@ export function accountsFuel(mode: MeteringMode): boolean {
   return mode === 'vanilla' || mode === 'slacked' || mode === 'count';
 }
 
-// loadOptionalPasses is not safe to run twice at once (both calls would register the same
-// pass), so every caller here shares one load.
-let optionalPasses: Promise<unknown> | undefined;
-function loadOptional(): Promise<unknown> {
-  optionalPasses ??= loadOptionalPasses();
-  return optionalPasses;
-}
-
-/** The default pipeline of a mode; slacked and count add fuel-place when it is registered. */
+/** The default pipeline of a mode; slacked and count place their increments with fuel-place. */
 export async function defaultPipeline(mode: MeteringMode): Promise<string> {
   switch (mode) {
     case 'vanilla':
       return '';
     case 'slacked':
     case 'count': {
-      await loadOptional();
-      return defaultRegistry.has('fuel-place') ? `${PINNED_FUEL_PIPELINE},fuel-place` : PINNED_FUEL_PIPELINE;
+      return `${PINNED_FUEL_PIPELINE},fuel-place`;
     }
     case 'none':
       return 'fuel-strip';
@@ -57,7 +48,6 @@ export async function defaultPipeline(mode: MeteringMode): Promise<string> {
 /** Runs `pipeline` (empty: nothing) on each function in place. */
 export async function applyPipeline(functions: readonly Function[], pipeline: string): Promise<void> {
   if (pipeline.trim() === '') return;
-  await loadOptional();
   const manager = PassManager.build(pipeline);
   for (const fn of functions) manager.run(fn);
 }

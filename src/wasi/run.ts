@@ -26,6 +26,8 @@ export const runWasiOptionsSchema = z
     /** Directories preopened (read-only unless `writable`), each under its guest name (fds 3, 4, ... in order). */
     dirs: z.array(z.object({ host: z.string().min(1), guest: z.string().min(1), writable: z.boolean().default(false) }).strict()).optional(),
     invoke: z.string().default('_start'),
+    /** The fuel pipeline replacing the mode's default (see compileWasm); the profile options set their own. */
+    pipeline: z.string().optional(),
     stdout: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     stderr: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     /** Which of fds 0, 1, 2 are terminals (see WasiOptions.terminals); default none. */
@@ -99,6 +101,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
   };
   const module = await compileWasm(wasm, o.metering, undefined, {
     ...memory,
+    ...(o.pipeline === undefined ? {} : { pipeline: o.pipeline }),
     ...(o.measureProfile
       ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }
       : o.profile !== undefined

@@ -24,8 +24,8 @@ test('an unknown command exits 2 and says so', (t) => {
   t.regex(stderr, /unknown command 'no-such-command'/);
 });
 
-test("--help after '--' belongs to the program, not to slackfuel", (t) => {
-  const { code, stdout } = runCli(['run-wasm', 'tests/fixtures/wasi/wasm/args_env.wasm', '--metering', 'none', '--', '--help']);
+test('run-wasm: --help after the module belongs to the program, not to slackfuel', (t) => {
+  const { code, stdout } = runCli(['run-wasm', '--metering', 'none', 'tests/fixtures/wasi/wasm/args_env.wasm', '--help']);
   t.is(code, 0);
   t.notRegex(stdout, /^Usage: slackfuel/m);
   t.regex(stdout, /--help/);

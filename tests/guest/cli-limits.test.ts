@@ -18,14 +18,14 @@ test('run-wasm --max-memory bounds memory.grow; proc_exit(65536) is an error; ba
   try {
     const grow = join(dir, 'grow.wasm');
     writeFileSync(grow, await wasmOf(GROW));
-    t.is(runCli(['run-wasm', grow, '--metering', 'slacked']).code, 11);
-    t.is(runCli(['run-wasm', grow, '--metering', 'slacked', '--max-memory', '131072']).code, 9);
+    t.is(runCli(['run-wasm', '--metering', 'slacked', grow]).code, 11);
+    t.is(runCli(['run-wasm', '--metering', 'slacked', '--max-memory', '131072', grow]).code, 9);
     const exit = join(dir, 'exit.wasm');
     writeFileSync(exit, await wasmOf(EXIT_65536));
     const r = runCli(['run-wasm', exit]);
     t.not(r.code, 0);
     t.regex(r.stderr, /invalid exit status/);
-    const bad = runCli(['run-wasm', grow, '--max-wasm-stack', '12']);
+    const bad = runCli(['run-wasm', '--max-wasm-stack', '12', grow]);
     t.is(bad.code, 2);
     t.regex(bad.stderr, /maxWasmStack/);
   } finally {

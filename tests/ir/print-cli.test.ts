@@ -67,5 +67,5 @@ test('a missing file is reported and the others still print', (t) => {
   const { code, stdout, stderr } = runCli(['print', 'no/such/file.clif', fixture('many.clif')]);
   t.is(code, 1);
   t.is(stdout, expected('many.clif'));
-  t.regex(stderr, /no\/such\/file\.clif: cannot read/);
+  t.regex(stderr, /^slackfuel print: cannot read no\/such\/file\.clif: no such file$/m);
 });

@@ -6,10 +6,11 @@ import { runCli } from '../helpers/cli.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/fuel/${name}`, import.meta.url));
 
-test('opt prints the rewritten functions canonically', (t) => {
+test('opt prints the rewritten functions canonically, each file headed by the setting its code needs', (t) => {
   const r = runCli(['opt', '--passes', 'fuel-pinned,fuel-drop-checks', fixture('loop-2026.clif'), fixture('straight-2022.clif')]);
   t.is(r.code, 0, r.stderr);
-  t.is(r.stdout, `${readFileSync(fixture('loop-2026.expected.clif'), 'utf8')}\n${readFileSync(fixture('straight-2022.expected.clif'), 'utf8')}`);
+  const pinned = 'set enable_pinned_reg=true\n\n';
+  t.is(r.stdout, `${pinned}${readFileSync(fixture('loop-2026.expected.clif'), 'utf8')}\n${pinned}${readFileSync(fixture('straight-2022.expected.clif'), 'utf8')}`);
 });
 
 test('opt reads standard input and keeps header lines', (t) => {

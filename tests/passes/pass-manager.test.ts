@@ -2,10 +2,11 @@
 // defaults, statistics, and analysis caching with invalidation on CFG changes.
 import test from 'ava';
 import { z } from 'zod';
-import { parse, type Function } from '../../src/ir/index.js';
+import { formatFunctionName, parse, type Function } from '../../src/ir/index.js';
 import {
   CFG_CHANGED,
   createRegistry,
+  defaultRegistry,
   definePass,
   describeOptions,
   fuelPinnedPass,
@@ -101,25 +102,47 @@ test('analyses are cached across passes until one reports a CFG change', (t) => 
   t.true(result.changed);
 });
 
-test('a registry refuses duplicate names; optional passes load when present', async (t) => {
+test('every built-in pass is registered on import; a registry refuses duplicate names', (t) => {
+  for (const name of ['fuel-pinned', 'fuel-drop-checks', 'fuel-place', 'fuel-strip', 'epoch-insert', 'dce', 'merge-blocks', 'remove-unreachable']) {
+    t.true(defaultRegistry.has(name), name);
+  }
+  t.is(PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place').steps.length, 3);
   const registry = createRegistry();
+  t.true(registry.has('fuel-place'));
   t.throws(() => registry.register(fuelPinnedPass), { message: /already registered/ });
-  t.false(registry.has('fuel-place'));
-  t.deepEqual(await loadOptionalPasses(registry), ['fuel-place']);
-  t.deepEqual(await loadOptionalPasses(registry), [], 'loading twice adds nothing');
-  t.is(PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place', registry).steps.length, 3);
+});
+
+test('optional passes load on demand, once, and a missing module is skipped', async (t) => {
+  const registry = createRegistry();
+  t.deepEqual(await loadOptionalPasses(registry), [], 'the built-in passes need no loading');
   const missing = new URL('./no-such-module.js', import.meta.url).href;
   const entries = [
     { name: 'optional-test', exportName: 'optionalTestPass', load: () => import('./optional-pass.fixture.js') },
     { name: 'absent', exportName: 'nothing', load: () => import(missing) as Promise<object> },
   ];
-  t.deepEqual(await loadOptionalPasses(registry, entries), ['optional-test']);
+  const results = await Promise.all([loadOptionalPasses(registry, entries), loadOptionalPasses(registry, entries)]);
+  t.deepEqual(results.flat(), ['optional-test']);
   t.is(PassManager.build('optional-test', registry).steps[0]!.pass.name, 'optional-test');
+  t.false(registry.has('absent'));
 });
 
-test('concurrent optional loads register a pass once', async (t) => {
-  const registry = createRegistry();
-  const results = await Promise.all([loadOptionalPasses(registry), loadOptionalPasses(registry), loadOptionalPasses(registry)]);
-  t.is(results.flat().filter((n) => n === 'fuel-place').length, 1);
-  t.true(registry.has('fuel-place'));
+test('PassManager takes pass objects, registered or not, with or without options', (t) => {
+  const seen: string[] = [];
+  const tag = definePass({
+    name: 'tag',
+    description: 'records the function it saw',
+    options: z.object({ prefix: z.string().default('saw') }).strict(),
+    run: (fn, ctx) => {
+      seen.push(`${ctx.options.prefix} ${formatFunctionName(fn.name)}`);
+      return UNCHANGED;
+    },
+  });
+  const [fn] = parse('function %f() {\nblock0:\n    return\n}\n').functions;
+  const manager = PassManager.build([tag, { pass: tag, options: { prefix: 'again' } }, { name: 'dce' }]);
+  t.deepEqual(manager.steps.map((s) => s.pass.name), ['tag', 'tag', 'dce']);
+  manager.run(fn!);
+  t.deepEqual(seen, ['saw %f', 'again %f']);
+  t.false(defaultRegistry.has('tag'), 'a pass object is not registered by being run');
+  t.throws(() => PassManager.build([{ pass: tag, options: { prefix: 3 } }]), { instanceOf: PassOptionsError, message: /prefix/ });
 });
+

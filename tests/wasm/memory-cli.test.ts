@@ -22,12 +22,12 @@ test('wasm2clif and run-wasm take --memory-reservation and --memory-guard-size',
     t.notRegex(runCli(['wasm2clif', file]).stdout, /icmp ugt/);
     t.regex(runCli(['wasm2clif', file, '--memory-reservation', '1048576']).stdout, /icmp ugt[\s\S]*select_spectre_guard/);
     for (const flags of [[], ['--memory-guard-size', '0'], ['--memory-reservation', '131072']]) {
-      t.is(runCli(['run-wasm', file, '--metering', 'slacked', ...flags]).code, 7, flags.join(' '));
-      const oob = runCli(['run-wasm', file, '--invoke', 'oob', ...flags]);
+      t.is(runCli(['run-wasm', '--metering', 'slacked', ...flags, file]).code, 7, flags.join(' '));
+      const oob = runCli(['run-wasm', '--invoke', 'oob', ...flags, file]);
       t.is(oob.code, 134, flags.join(' '));
       t.regex(oob.stderr, /memory_out_of_bounds/);
     }
-    const bad = runCli(['run-wasm', file, '--memory-guard-size', '1000']);
+    const bad = runCli(['run-wasm', '--memory-guard-size', '1000', file]);
     t.is(bad.code, 2);
     t.regex(bad.stderr, /memoryGuardSize/);
   } finally {

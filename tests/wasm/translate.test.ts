@@ -70,7 +70,7 @@ test('wasm2clif prints the CLIF of a compiled C program and rejects bad input', 
   const meta = runCli(['wasm2clif', 'tests/fixtures/wasi/wasm/hello.wasm', '--metadata']);
   t.is(meta.code, 0, meta.stderr);
   t.true((JSON.parse(meta.stdout) as { imports: { module: string }[] }).imports.some((i) => i.module === 'wasi_snapshot_preview1'));
-  const bad = runCli(['wasm2clif', 'tests/fixtures/wasi/wasm/hello.wasm', '--metering', 'slacked']);
+  const bad = runCli(['wasm2clif', 'tests/fixtures/wasi/wasm/hello.wasm', '--metering', 'turbo']);
   t.is(bad.code, 2);
   const help = runCli(['wasm2clif', '--help']);
   t.true(help.stdout.includes('Usage: slackfuel wasm2clif'));

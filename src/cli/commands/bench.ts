@@ -2,7 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { UsageError, type Command } from '../command.js';
+import { InputError, UsageError, type Command } from '../command.js';
+import { writeNamed } from '../output.js';
 import { packageFile } from '../package-file.js';
 import { BENCH_MODES, parseModes } from '../../bench/modes.js';
 import { markdownReport, svgChart, timeTable, peerTable, toJson } from '../../bench/report.js';
@@ -17,7 +18,7 @@ const optionsSchema = z.object({
   json: z.string().min(1).optional(),
   repeats: z.coerce.number().int().min(1).max(101).optional(),
   only: z.string().min(1).optional(),
-  out: z.string().min(1),
+  out: z.string().min(1).optional(),
   opt: z.enum(['none', 'speed', 'speed_and_size']),
   'no-profile': z.boolean(),
   peers: z.boolean(),
@@ -54,7 +55,8 @@ Modes:
   count           slacked-placed with no checker
 
 Options:
-  --quick          the built-in programs at their quick sizes, 3 repetitions (under 2 minutes)
+  --quick          the built-in programs at their quick sizes, 3 repetitions (under 2 minutes);
+                   differences of a few percent are within the noise of such short runs
   --modes LIST     comma-separated modes (default: all seven)
   --wasm FILE      measure this WASI module instead of the built-in suite (repeatable; run
                    with no arguments)
@@ -68,13 +70,15 @@ Options:
   --peers          also run every program under real Wasmtime 48 (wasmtime-none, wasmtime-fuel,
                    wasmtime-epoch; the reference runner, built by \`npm run peer:build\`),
                    interleaved with our modes, and report every ratio to wasmtime-none too
-  --out DIR        where the markdown table and the SVG chart go (default docs/results;
-                   bench.md/bench.svg, quick.md/quick.svg with --quick, wasm.md/wasm.svg with --wasm)
+  --out DIR        also write the markdown report and the SVG chart into DIR (bench.md and
+                   bench.svg; quick.* with --quick, wasm.* with --wasm); without it nothing
+                   is written but standard output (and --json's file)
+  -o FILE          write the tables to FILE instead of standard output
   -h, --help       show this help
 
 Examples:
   slackfuel bench --quick
-  slackfuel bench --json docs/results/bench.json
+  slackfuel bench --out docs/results --json docs/results/bench.json
   slackfuel bench --wasm my.wasm --modes slacked-placed,epoch --repeats 9`,
   async run(argv, io) {
     let values;
@@ -89,7 +93,7 @@ Examples:
           json: { type: 'string' },
           repeats: { type: 'string' },
           only: { type: 'string' },
-          out: { type: 'string', default: 'docs/results' },
+          out: { type: 'string' },
           opt: { type: 'string', default: 'speed' },
           'no-profile': { type: 'boolean', default: false },
           peers: { type: 'boolean', default: false },
@@ -116,10 +120,13 @@ Examples:
     try {
       programs = o.wasm.length > 0 ? await filePrograms(o.wasm, o.dir === undefined ? null : resolve(o.dir)) : await builtinPrograms(dirname(packageFile('bench/manifest.json')), o.quick, only);
     } catch (error) {
-      throw new UsageError(`cannot read the programs: ${error instanceof Error ? error.message : String(error)}`);
+      throw new InputError(`cannot read the programs: ${error instanceof Error ? error.message : String(error)}`);
     }
     if (only !== undefined && programs.length !== only.size) throw new UsageError(`--only: unknown program among ${[...only].join(', ')}`);
     const repeats = o.repeats ?? (o.quick ? 3 : 5);
+    if (o.quick || repeats < 5) {
+      io.err(`slackfuel bench: warning: ${o.quick ? 'quick sizes' : 'short runs'} with ${repeats} repetition${repeats === 1 ? '' : 's'}: differences of a few percent are within the noise; compare the fastest–slowest spread next to each median, and use the default sizes for figures to quote\n`);
+    }
     const started = performance.now();
     let report;
     try {
@@ -141,18 +148,29 @@ Examples:
     }
     const command = `slackfuel bench ${argv.join(' ')}`.trim();
     const stem = o.wasm.length > 0 ? 'wasm' : o.quick ? 'quick' : 'bench';
-    await mkdir(o.out, { recursive: true });
-    await writeFile(join(o.out, `${stem}.md`), markdownReport(report, command));
-    await writeFile(join(o.out, `${stem}.svg`), svgChart(report));
-    if (o.peers) await writeFile(join(o.out, `${stem}-wasmtime.svg`), svgChart(report, 'wasmtime-none'));
-    if (o.json !== undefined) await writeFile(o.json, `${JSON.stringify(toJson(report), null, 2)}\n`);
+    // Nothing lands in the repository or the user's directory unless --out or --json names it.
+    const written: string[] = [];
+    if (o.out !== undefined) {
+      await mkdir(o.out, { recursive: true });
+      await writeFile(join(o.out, `${stem}.md`), markdownReport(report, command));
+      await writeFile(join(o.out, `${stem}.svg`), svgChart(report));
+      written.push(join(o.out, `${stem}.md`), join(o.out, `${stem}.svg`));
+      if (o.peers) {
+        await writeFile(join(o.out, `${stem}-wasmtime.svg`), svgChart(report, 'wasmtime-none'));
+        written.push(join(o.out, `${stem}-wasmtime.svg`));
+      }
+    }
+    if (o.json !== undefined) {
+      await writeNamed(o.json, `${JSON.stringify(toJson(report), null, 2)}\n`, io.out);
+      if (o.json !== '-') written.push(o.json);
+    }
     io.out(`${timeTable(report)}\n\n`);
     if (o.peers) io.out(`against real Wasmtime (ratio to wasmtime-none):\n${peerTable(report)}\n\n`);
     io.out(`dynamic increments, slacked-placed / vanilla (geometric mean): ${report.incrementsRatio === null ? '—' : report.incrementsRatio.toFixed(3)}\n`);
     if (report.estimateVsProfile !== null) {
       io.out(`dynamic increments, static estimate / measured profile placement (geometric mean): ${report.estimateVsProfile.toFixed(3)}\n`);
     }
-    io.out(`wrote ${join(o.out, `${stem}.md`)} and ${join(o.out, `${stem}.svg`)}${o.json === undefined ? '' : ` and ${o.json}`}\n`);
+    if (written.length > 0) io.err(`slackfuel bench: wrote ${written.join(', ')}\n`);
     return 0;
   },
 };

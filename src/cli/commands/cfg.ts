@@ -1,14 +1,12 @@
-import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { UsageError, type Command } from '../command.js';
+import { InputError, UsageError, type Command } from '../command.js';
 import { ClifParseError, formatFunctionName, parse, type Function } from '../../ir/index.js';
 import { cfgToDot, dotToSvg } from '../../cfg-draw/index.js';
 
 const optionsSchema = z.object({
   fn: z.string().min(1).optional(),
   format: z.enum(['dot', 'svg'], { message: "--format must be 'dot' or 'svg'" }),
-  output: z.string().min(1).optional(),
   file: z.string({ message: 'give one CLIF file (or - for standard input)' }),
 });
 
@@ -29,26 +27,26 @@ Options:
   --fn NAME          the function to draw (u0:3 or %name; the % may be left out); may be
                      omitted when FILE holds a single function
   --format dot|svg   output format (default dot)
-  -o, --output OUT   write to OUT instead of standard output
+  -o, --output OUT   write to OUT instead of standard output (- standard output)
   -h, --help         show this help
 
 Examples:
   slackfuel cfg loop.clif
   slackfuel cfg dump.clif --fn u0:3 --format svg -o u0_3.svg`,
   async run(argv, io) {
-    let values: { fn?: string; format?: string; output?: string };
+    let values: { fn?: string; format?: string };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({
         args: [...argv],
         allowPositionals: true,
-        options: { fn: { type: 'string' }, format: { type: 'string', default: 'dot' }, output: { type: 'string', short: 'o' } },
+        options: { fn: { type: 'string' }, format: { type: 'string', default: 'dot' } },
       }));
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
     if (positionals.length > 1) throw new UsageError(`give one CLIF file, got ${positionals.length}`);
-    const parsed = optionsSchema.safeParse({ fn: values.fn, format: values.format, output: values.output, file: positionals[0] });
+    const parsed = optionsSchema.safeParse({ fn: values.fn, format: values.format, file: positionals[0] });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const options = parsed.data;
 
@@ -57,29 +55,26 @@ Examples:
       functions = parse(await io.readInput(options.file)).functions;
     } catch (error) {
       if (error instanceof ClifParseError) io.err(error.format(options.file));
-      else io.err(`${options.file}: cannot read: ${error instanceof Error ? error.message : String(error)}\n`);
+      else io.err(`slackfuel cfg: ${error instanceof Error ? error.message : String(error)}\n`);
       return 1;
     }
     const names = functions.map((f) => formatFunctionName(f.name));
     let fn: Function | undefined;
     if (options.fn === undefined) {
       if (functions.length !== 1) {
-        io.err(`${options.file}: holds ${functions.length} functions; choose one with --fn (${names.join(', ') || 'none'})\n`);
-        return 1;
+        throw new InputError(`${options.file} holds ${functions.length} functions; choose one with --fn (${names.join(', ') || 'none'})`);
       }
       fn = functions[0];
     } else {
       const wanted = options.fn.startsWith('%') || /^u\d+:\d+$/.test(options.fn) ? options.fn : `%${options.fn}`;
       fn = functions.find((f) => formatFunctionName(f.name) === wanted);
       if (fn === undefined) {
-        io.err(`${options.file}: no function ${wanted} (functions: ${names.join(', ') || 'none'})\n`);
-        return 1;
+        throw new InputError(`${options.file} has no function ${wanted} (functions: ${names.join(', ') || 'none'})`);
       }
     }
     const dot = cfgToDot(fn!);
     const text = options.format === 'svg' ? await dotToSvg(dot) : dot;
-    if (options.output === undefined) io.out(text);
-    else await writeFile(options.output, text);
+    io.out(text);
     return 0;
   },
 };

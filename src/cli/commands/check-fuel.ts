@@ -68,7 +68,7 @@ Examples:
         return parse(await io.readInput(path)).functions;
       } catch (error) {
         if (error instanceof ClifParseError) io.err(error.format(path));
-        else io.err(`${path}: cannot read: ${error instanceof Error ? error.message : String(error)}\n`);
+        else io.err(`slackfuel check-fuel: ${error instanceof Error ? error.message : String(error)}\n`);
         return undefined;
       }
     };

@@ -1,13 +1,13 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command, type CommandIO } from '../command.js';
+import { headersForFunctions } from '../../abi/file-headers.js';
 import { ClifParseError, formatFunctionName, parse, print, type ClifFile, type Function } from '../../ir/index.js';
 import {
   defaultRegistry,
   describeOptions,
   formatCharge,
   fuelCharges,
-  loadOptionalPasses,
   PassManager,
   PassRunError,
   PipelineError,
@@ -58,8 +58,8 @@ function optFile(name: string, text: string, manager: PassManager, options: z.in
     throw error;
   }
   let ok = true;
-  const parts: string[] = [];
-  if (file.headers.length > 0) parts.push(`${file.headers.join('\n')}\n`);
+  const printed: string[] = [];
+  const done: Function[] = [];
   for (const fn of file.functions) {
     const before = options.stats ? fuelCharges(fn) : undefined;
     try {
@@ -71,8 +71,12 @@ function optFile(name: string, text: string, manager: PassManager, options: z.in
       ok = false;
       continue;
     }
-    parts.push(options.annotate ? annotated(fn) : print(fn));
+    done.push(fn);
+    printed.push(options.annotate ? annotated(fn) : print(fn));
   }
+  // The output compiles as it is: code that now uses the pinned register says so in a header.
+  const headers = headersForFunctions(file.headers, done);
+  const parts = headers.length > 0 && printed.length > 0 ? [`${headers.join('\n')}\n`, ...printed] : printed;
   if (parts.length > 0) io.out((first ? '' : '\n') + parts.join('\n'));
   return { ok, printed: parts.length > 0 };
 }
@@ -133,7 +137,6 @@ Examples:
     } catch (error) {
       throw new UsageError(error instanceof Error ? error.message : String(error));
     }
-    await loadOptionalPasses();
     if (values.list === true) {
       io.out(`${listPasses()}\n`);
       return 0;
@@ -155,7 +158,7 @@ Examples:
       try {
         text = await io.readInput(name);
       } catch (error) {
-        io.err(`${name}: cannot read: ${error instanceof Error ? error.message : String(error)}\n`);
+        io.err(`slackfuel opt: ${error instanceof Error ? error.message : String(error)}\n`);
         ok = false;
         continue;
       }

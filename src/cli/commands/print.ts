@@ -58,7 +58,7 @@ Examples:
       try {
         text = await io.readInput(name);
       } catch (error) {
-        io.err(`${name}: cannot read: ${error instanceof Error ? error.message : String(error)}\n`);
+        io.err(`slackfuel print: ${error instanceof Error ? error.message : String(error)}\n`);
         failed.push(name);
         continue;
       }

@@ -1,8 +1,10 @@
 // `slackfuel run FILE --fn NAME ...`: the second form of `run`, one function under a metering
 // mode. Kept apart from run.ts, which dispatches to it when --fn is given.
 import { z } from 'zod';
-import { UsageError, type CommandIO } from '../command.js';
-import { Engine, meteringModeSchema, OutOfFuel } from '../../runtime/index.js';
+import { GuestTrapError, UsageError, type CommandIO } from '../command.js';
+import { enforcesBudget, meteringOptionSchema, meteringSpec } from '../metering-option.js';
+import { Engine, OutOfFuel } from '../../runtime/index.js';
+import { TRAP_EXIT_CODE } from '../../wasi/run.js';
 import { SlackfuelError, Trap } from '../../runtime/errors.js';
 import type { ClifValue } from '../../native/values.js';
 import type { Settings } from '../../native/settings.js';
@@ -18,7 +20,7 @@ export const runFunctionOptionsSchema = z
       .transform(Number)
       .refine((n) => Number.isSafeInteger(n), '--fuel is too large')
       .optional(),
-    metering: meteringModeSchema,
+    metering: z.string().pipe(meteringOptionSchema),
     passes: z.string().optional(),
     json: z.boolean(),
     checkIntervalMs: z
@@ -57,9 +59,12 @@ export async function runFunction(raw: RunFunctionOptions, flags: Settings, io: 
   const parsed = runFunctionOptionsSchema.safeParse(raw);
   if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'option'}: ${i.message}`).join('; '));
   const o = parsed.data;
+  const spec = meteringSpec(o.metering);
+  if (o.fuel !== undefined && !enforcesBudget(o.metering)) throw new UsageError(`--fuel: --metering ${o.metering} enforces no fuel budget (vanilla, slacked and slacked-placed do)`);
+  const passes = o.passes ?? spec.pipeline;
   const text = await io.readInput(o.file);
   const engine = new Engine({ flags });
-  const module = await engine.compile(text, { metering: o.metering, ...(o.passes === undefined ? {} : { passes: o.passes }) });
+  const module = await engine.compile(text, { metering: spec.metering, ...(passes === undefined ? {} : { passes }) });
   const target = module.exports.find((e) => e.name === o.fn || e.name === `%${o.fn}`);
   if (target === undefined) {
     throw new UsageError(`no wasm-shaped function ${o.fn} in ${o.file} (functions taking (i64 vmctx, i64, ...) with the tail convention: ${module.exports.map((e) => e.name).join(', ') || 'none'})`);
@@ -80,15 +85,17 @@ export async function runFunction(raw: RunFunctionOptions, flags: Settings, io: 
     }
     return 0;
   } catch (error) {
+    // Out of fuel and traps end like run-wasm's: exit 134, the message in the one trap format
+    // (or the JSON object, with --json).
     if (error instanceof OutOfFuel) {
-      if (o.json) io.out(`${JSON.stringify({ error: 'OutOfFuel', message: error.message, budget: error.budget, detectedBy: error.detectedBy })}\n`);
-      else io.out(`OutOfFuel: ${error.message}\n`);
-      return 1;
+      if (!o.json) throw new GuestTrapError('OutOfFuel', error.message);
+      io.out(`${JSON.stringify({ error: 'OutOfFuel', message: error.message, budget: error.budget, detectedBy: error.detectedBy })}\n`);
+      return TRAP_EXIT_CODE;
     }
     if (error instanceof Trap) {
-      if (o.json) io.out(`${JSON.stringify({ error: 'Trap', message: error.message, trapCode: error.trapCode, function: error.functionName ?? null })}\n`);
-      else io.out(`Trap: ${error.message}\n`);
-      return 1;
+      if (!o.json) throw new GuestTrapError(error.trapCode, error.message);
+      io.out(`${JSON.stringify({ error: 'Trap', message: error.message, trapCode: error.trapCode, function: error.functionName ?? null })}\n`);
+      return TRAP_EXIT_CODE;
     }
     if (error instanceof SlackfuelError && o.json) {
       io.out(`${JSON.stringify({ error: error.name, message: error.message })}\n`);

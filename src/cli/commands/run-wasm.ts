@@ -1,19 +1,22 @@
+// `slackfuel run-wasm`: runs a WASI program the way `wasmtime run` does: slackfuel's options
+// come first, then the module, and everything after the module belongs to the program.
 import { statSync } from 'node:fs';
-import { readFile, writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isatty } from 'node:tty';
 import { z } from 'zod';
-import { UsageError, type Command } from '../command.js';
-import { meteringModeSchema } from '../../runtime/metering.js';
+import { GuestTrapError, InputError, UsageError, type Command } from '../command.js';
+import { DEFAULT_METERING, enforcesBudget, METERING_MODES_HELP, meteringOptionSchema, meteringSpec } from '../metering-option.js';
+import { writeNamed } from '../output.js';
 import { runWasi } from '../../wasi/run.js';
 
 const optionsSchema = z.object({
-  metering: meteringModeSchema,
+  metering: meteringOptionSchema,
   fuel: z.coerce.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
   dir: z.array(z.string().min(1)),
   dirWrite: z.array(z.string().min(1)),
   invoke: z.string().min(1),
   report: z.string().min(1).optional(),
+  output: z.string().min(1).optional(),
   env: z.array(z.string().regex(/^[^=]+=/, 'use --env NAME=VALUE')),
   checkInterval: z.coerce.number().positive().max(60_000).optional(),
   checkMaxInterval: z.coerce.number().positive().max(60_000).optional(),
@@ -24,40 +27,97 @@ const optionsSchema = z.object({
   maxWasmStack: z.coerce.number().int().min(16 * 1024).max(2 ** 30).optional(),
   memoryReservation: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
   memoryGuardSize: z.coerce.number().int().nonnegative().max(2 ** 31).multipleOf(65536).optional(),
-  file: z.string().min(1, 'give the .wasm file'),
+  file: z.string().min(1, 'give the .wasm file (or - for standard input)'),
   args: z.array(z.string()),
 });
 
-const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--dir-write', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile', '--max-memory', '--max-table-elements', '--max-wasm-stack', '--memory-reservation', '--memory-guard-size']);
+const VALUE_OPTIONS = new Set([
+  '--metering',
+  '--fuel',
+  '--dir',
+  '--dir-write',
+  '--invoke',
+  '--report',
+  '--env',
+  '--check-interval',
+  '--check-max-interval',
+  '--profile-out',
+  '--profile',
+  '--max-memory',
+  '--max-table-elements',
+  '--max-wasm-stack',
+  '--memory-reservation',
+  '--memory-guard-size',
+  '--output',
+  '-o',
+  '-W',
+]);
 
-/** Options may appear anywhere before `--`; everything after it goes to the program verbatim. */
-function split(argv: readonly string[]): { values: Map<string, string[]>; positionals: string[] } {
+/** `wasmtime run -W KEY=VALUE` keys slackfuel understands, and the option each stands for. */
+const W_OPTIONS: Readonly<Record<string, string>> = {
+  fuel: '--fuel',
+  'max-memory-size': '--max-memory',
+  'max-table-elements': '--max-table-elements',
+  'max-wasm-stack': '--max-wasm-stack',
+  'memory-reservation': '--memory-reservation',
+  'memory-guard-size': '--memory-guard-size',
+};
+
+interface SplitArgs {
+  readonly values: Map<string, string[]>;
+  readonly file: string | undefined;
+  readonly args: string[];
+  readonly help: boolean;
+}
+
+/** `-W fuel=N,max-wasm-stack=M`: each KEY=VALUE becomes the option it stands for. */
+function addW(values: Map<string, string[]>, list: string): void {
+  for (const item of list.split(',')) {
+    const eq = item.indexOf('=');
+    const key = eq < 0 ? item : item.slice(0, eq);
+    const option = W_OPTIONS[key];
+    if (option === undefined) throw new UsageError(`-W ${key}: not supported (slackfuel takes -W ${Object.keys(W_OPTIONS).join('=N, -W ')}=N)`);
+    if (eq < 0 || eq === item.length - 1) throw new UsageError(`-W ${key} needs a value: -W ${key}=N`);
+    values.set(option, [...(values.get(option) ?? []), item.slice(eq + 1)]);
+  }
+}
+
+/**
+ * Options come before the module; the first argument that is not an option (or the one after
+ * `--`) is the module, and every argument after it goes to the program verbatim.
+ */
+function split(argv: readonly string[]): SplitArgs {
   const values = new Map<string, string[]>();
-  const positionals: string[] = [];
+  let help = false;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
+    if (arg === '--') return { values, file: argv[i + 1], args: argv.slice(i + 2), help };
+    if (arg === '-h' || arg === '--help') {
+      help = true;
+      continue;
     }
     const eq = arg.indexOf('=');
-    const name = arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_OPTIONS.has(name)) {
-      const value = name === arg ? argv[++i] : arg.slice(eq + 1);
-      if (value === undefined) throw new UsageError(`${name} needs a value`);
-      values.set(name, [...(values.get(name) ?? []), value]);
-    } else if (arg.startsWith('--') && positionals.length === 0) {
-      throw new UsageError(`unknown option ${arg}`);
+    const attached = arg.startsWith('-W') && arg.length > 2 ? '-W' : arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
+    if (VALUE_OPTIONS.has(attached)) {
+      const value = attached === arg ? argv[++i] : attached === '-W' ? arg.slice(2) : arg.slice(eq + 1);
+      if (value === undefined) throw new UsageError(`${attached} needs a value`);
+      if (attached === '-W') addW(values, value);
+      else {
+        const name = attached === '-o' ? '--output' : attached;
+        values.set(name, [...(values.get(name) ?? []), value]);
+      }
+    } else if (arg.startsWith('-') && arg !== '-') {
+      throw new UsageError(`unknown option ${arg} (options go before the module; what follows it goes to the program)`);
     } else {
-      positionals.push(arg);
+      return { values, file: arg, args: argv.slice(i + 1), help };
     }
   }
-  return { values, positionals };
+  return { values, file: undefined, args: [], help };
 }
 
 /**
  * `--dir HOST[::GUEST]` as the wasmtime CLI spells it: HOST preopened under the name GUEST
- * (default: HOST as written). Checked here, so a missing directory is a usage error at startup.
+ * (default: HOST as written). Checked before anything runs: a missing directory is an input error.
  */
 function parseDir(spec: string, flag: string, writable: boolean): { host: string; guest: string; writable: boolean } {
   const sep = spec.indexOf('::');
@@ -68,85 +128,94 @@ function parseDir(spec: string, flag: string, writable: boolean): { host: string
   try {
     isDir = statSync(host).isDirectory();
   } catch {
-    throw new UsageError(`${flag} ${spec}: ${host} does not exist`);
+    throw new InputError(`${flag} ${spec}: ${host} does not exist`);
   }
-  if (!isDir) throw new UsageError(`${flag} ${spec}: ${host} is not a directory`);
+  if (!isDir) throw new InputError(`${flag} ${spec}: ${host} is not a directory`);
   return { host: resolve(host), guest, writable };
 }
 
 export const runWasmCommand: Command = {
   name: 'run-wasm',
   summary: 'Run a WASI program (wasm32-wasi) on the slackfuel runtime under a metering mode',
-  help: `Usage: slackfuel run-wasm FILE.wasm [ARGS...] [--metering MODE] [--fuel N] [--dir HOST[::GUEST]]... [--dir-write HOST[::GUEST]]...
-                          [--invoke NAME] [--report PATH] [--env NAME=VALUE]...
-                          [--check-interval MS] [--check-max-interval MS]
-                          [--profile-out PATH | --profile PATH] [--max-memory BYTES]
-                          [--max-table-elements N] [--max-wasm-stack BYTES]
-                          [--memory-reservation BYTES] [--memory-guard-size BYTES] [-- ARGS...]
+  passesArgsToProgram: true,
+  help: `Usage: slackfuel run-wasm [OPTIONS] FILE.wasm [ARGS...]
 
-Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
-_start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
-random, poll_oneoff, proc_exit, files under the preopened directories, read-only unless
---dir-write, sandboxed against escapes by .., absolute paths and symlinks) plus bench.start/bench.end.
-The program's stdout and stderr pass through and its exit code becomes ours; a trap or
-running out of fuel exits with 134 and a message on stderr. The program sees
-argv = [basename(FILE), ARGS...]; arguments that look like options go after '--'.
+Translates FILE.wasm (- reads it from standard input) with slackfuel's front end, compiles it
+for the metering mode and runs _start (or --invoke NAME) with WASI preview1 (stdio, args,
+environment, clocks, random, poll_oneoff, proc_exit, files under the preopened directories,
+read-only unless --dir-write, sandboxed against escapes by .., absolute paths and symlinks)
+plus bench.start/bench.end. As with \`wasmtime run\`, options come before the module and every
+argument after it goes to the program, which sees argv = [basename(FILE), ARGS...].
+The program's stdout and stderr pass through and its exit code becomes ours; a trap or running
+out of fuel prints 'slackfuel run-wasm: trap: KIND: MESSAGE' and exits with 134.
+
+${METERING_MODES_HELP}
 
 Options:
-  --metering MODE      none, vanilla (default), slacked, count or epoch
-  --fuel N             fuel budget (vanilla, slacked); default: unlimited
+  --metering MODE      the metering mode (above)
+  --fuel N, -W fuel=N  fuel budget (vanilla, slacked, slacked-placed); default: unlimited; an
+                       error with a mode that enforces no budget
   --dir HOST[::GUEST]  preopen directory HOST read-only, named GUEST in the program (default:
-                       HOST as written); repeatable; without any --dir or --dir-write, "."
-                       is preopened read-only
+                       HOST as written); repeatable; a missing directory is an error; without
+                       any --dir or --dir-write, "." is preopened read-only
   --dir-write HOST[::GUEST]
                        the same, with write access (create, write, rename, remove beneath
                        it); these come after the --dir preopens in fd order
   --invoke NAME        exported function to run instead of _start (no arguments)
-  --profile-out PATH   slacked, count: measure the edge profile (a counter on every CFG edge of
-                       the code fuel-place works on) and write it to PATH as JSON, the format
-                       fuel-place{profile=PATH} reads
-  --profile PATH       slacked, count: place the increments by this edge profile (fuel-place
-                       with profile=PATH) instead of the static frequency estimate
+  --profile-out PATH   slacked, slacked-placed, count: measure the edge profile (a counter on
+                       every CFG edge of the code fuel-place works on) and write it to PATH as
+                       JSON, the format fuel-place{profile=PATH} reads
+  --profile PATH       slacked-placed, count: place the increments by this edge profile
+                       (fuel-place with profile=PATH) instead of the static frequency estimate
   --report PATH        write {"exitCode", "fuelConsumed", "error"} as JSON to PATH; error is
                        null, "OutOfFuel" or the wasm trap kind
+  -o, --output PATH    write the program's standard output to PATH
   --env NAME=VALUE     environment variable for the program (repeatable; default: none)
-  --max-memory BYTES   linear memory the guest may have: a larger minimum fails to instantiate,
+  --max-memory BYTES, -W max-memory-size=BYTES
+                       linear memory the guest may have: a larger minimum fails to instantiate,
                        memory.grow past it returns -1 (default: the module's own maximum)
-  --max-table-elements N
+  --max-table-elements N, -W max-table-elements=N
                        elements per table, likewise (default 10000000)
-  --max-wasm-stack BYTES
+  --max-wasm-stack BYTES, -W max-wasm-stack=BYTES
                        stack wasm may use before it traps with stack_exhaustion (default
                        524288, Wasmtime's)
-  --memory-reservation BYTES
+  --memory-reservation BYTES, -W memory-reservation=BYTES
                        address space reserved per linear memory (default 4294967296, as
                        Wasmtime): below 4 GiB every access gets an explicit bounds check
-  --memory-guard-size BYTES
+  --memory-guard-size BYTES, -W memory-guard-size=BYTES
                        inaccessible bytes behind it (default 33554432, a multiple of 65536):
                        accesses whose offset + size fit it get no check
-  --check-interval MS  slacked: the asynchronous fuel checker's shortest period (default 1)
+  --check-interval MS  slacked modes: the asynchronous fuel checker's shortest period (default 1)
   --check-max-interval MS
-                       slacked: its longest period, used while the fuel rate it observes says
-                       the budget cannot run out sooner (default 20; equal to
+                       slacked modes: its longest period, used while the fuel rate it observes
+                       says the budget cannot run out sooner (default 20; equal to
                        --check-interval: a fixed period)
-  -h, --help           show this help
+  -h, --help           show this help (after the module, --help goes to the program)
+Every PATH may be - for standard output.
 
 Examples:
-  slackfuel run-wasm tests/fixtures/wasi/wasm/hello.wasm --metering slacked
-  slackfuel run-wasm bench/wasm/nbody.wasm 1000 --metering vanilla --fuel 100000000 --report r.json
-  slackfuel run-wasm prog.wasm --dir data -- --flag=3
-  slackfuel run-wasm bench/wasm/fib.wasm 30 --metering count --profile-out fib.profile.json
-  slackfuel run-wasm bench/wasm/fib.wasm 30 --metering slacked --profile fib.profile.json`,
+  slackfuel run-wasm tests/fixtures/wasi/wasm/hello.wasm
+  slackfuel run-wasm --metering vanilla -W fuel=100000000 --report r.json bench/wasm/nbody.wasm 1000
+  slackfuel run-wasm --dir data::/data prog.wasm --flag=3 /data/input.txt
+  slackfuel run-wasm --metering count --profile-out fib.profile.json bench/wasm/fib.wasm 30
+  slackfuel run-wasm --profile fib.profile.json bench/wasm/fib.wasm 30`,
   async run(argv, io) {
-    const { values, positionals } = split(argv);
+    const split_ = split(argv);
+    if (split_.help) {
+      io.out(`${runWasmCommand.help}\n`);
+      return 0;
+    }
+    const { values } = split_;
     const one = (name: string) => values.get(name)?.at(-1);
     const parsed = optionsSchema.safeParse({
-      metering: one('--metering') ?? 'vanilla',
+      metering: one('--metering') ?? DEFAULT_METERING,
       fuel: one('--fuel'),
       // Without any preopen flag, "." is preopened read-only (unlike wasmtime, which preopens none).
       dir: values.get('--dir') ?? (values.has('--dir-write') ? [] : ['.']),
       dirWrite: values.get('--dir-write') ?? [],
       invoke: one('--invoke') ?? '_start',
       report: one('--report'),
+      output: one('--output'),
       env: values.get('--env') ?? [],
       checkInterval: one('--check-interval'),
       checkMaxInterval: one('--check-max-interval'),
@@ -157,34 +226,34 @@ Examples:
       maxWasmStack: one('--max-wasm-stack'),
       memoryReservation: one('--memory-reservation'),
       memoryGuardSize: one('--memory-guard-size'),
-      file: positionals[0] ?? '',
-      args: positionals.slice(1),
+      file: split_.file ?? '',
+      args: split_.args,
     });
-    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
+    if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; '));
     const o = parsed.data;
+    const spec = meteringSpec(o.metering);
+    if (o.fuel !== undefined && !enforcesBudget(o.metering)) throw new UsageError(`--fuel: --metering ${o.metering} enforces no fuel budget (vanilla, slacked and slacked-placed do)`);
     if (o.profileOut !== undefined && o.profile !== undefined) throw new UsageError('--profile-out measures a profile, --profile places by one: give one of them');
-    if ((o.profileOut !== undefined || o.profile !== undefined) && o.metering !== 'slacked' && o.metering !== 'count') {
-      throw new UsageError('--profile-out and --profile apply to --metering slacked or count');
-    }
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(o.file);
-    } catch (error) {
-      throw new UsageError(`cannot read ${o.file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
+    if (o.profileOut !== undefined && spec.metering !== 'slacked' && spec.metering !== 'count') throw new UsageError('--profile-out applies to --metering slacked, slacked-placed or count');
+    if (o.profile !== undefined && spec.increments !== 'placed') throw new UsageError('--profile applies to --metering slacked-placed or count (the modes that place increments)');
+    const dirs = [...o.dir.map((d) => parseDir(d, '--dir', false)), ...o.dirWrite.map((d) => parseDir(d, '--dir-write', true))];
+    const bytes = await io.readBinary(o.file);
+    const programOut: string[] = [];
+    const out = o.output === undefined || o.output === '-' ? io.out : (text: string) => void programOut.push(text);
     const stdout = new TextDecoder();
     const stderr = new TextDecoder();
     const env = Object.fromEntries(o.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     const report = await runWasi(bytes, {
-      metering: o.metering,
+      metering: spec.metering,
+      ...(spec.pipeline === undefined ? {} : { pipeline: spec.pipeline }),
       fuel: o.fuel,
       args: o.args,
-      programName: o.file,
+      programName: o.file === '-' ? 'stdin.wasm' : o.file,
       env,
-      dirs: [...o.dir.map((d) => parseDir(d, '--dir', false)), ...o.dirWrite.map((d) => parseDir(d, '--dir-write', true))],
+      dirs,
       invoke: o.invoke,
       terminals: [isatty(0), isatty(1), isatty(2)],
-      stdout: (b) => io.out(stdout.decode(b, { stream: true })),
+      stdout: (b) => out(stdout.decode(b, { stream: true })),
       stderr: (b) => io.err(stderr.decode(b, { stream: true })),
       ...(o.checkInterval === undefined ? {} : { checkIntervalMs: o.checkInterval }),
       ...(o.checkMaxInterval === undefined ? {} : { checkMaxIntervalMs: o.checkMaxInterval }),
@@ -198,16 +267,17 @@ Examples:
       ...(o.memoryReservation === undefined ? {} : { memoryReservation: o.memoryReservation }),
       ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
     });
-    if (o.profileOut !== undefined && report.profile !== null) {
-      await writeFile(o.profileOut, `${JSON.stringify(report.profile, null, 1)}\n`);
-      if (report.error !== null) io.err(`slackfuel: the profile in ${o.profileOut} covers the run up to the ${report.error}\n`);
-    }
-    io.out(stdout.decode());
+    out(stdout.decode());
     io.err(stderr.decode());
-    if (report.message !== null) io.err(`slackfuel: ${report.error}: ${report.message}\n`);
-    if (o.report !== undefined) {
-      await writeFile(o.report, `${JSON.stringify({ exitCode: report.exitCode, fuelConsumed: report.fuelConsumed, error: report.error })}\n`);
+    if (o.output !== undefined && o.output !== '-') await writeNamed(o.output, programOut.join(''), io.out);
+    if (o.profileOut !== undefined && report.profile !== null) {
+      await writeNamed(o.profileOut, `${JSON.stringify(report.profile, null, 1)}\n`, io.out);
+      if (report.error !== null) io.err(`slackfuel run-wasm: the profile in ${o.profileOut} covers the run up to the ${report.error}\n`);
     }
+    if (o.report !== undefined) {
+      await writeNamed(o.report, `${JSON.stringify({ exitCode: report.exitCode, fuelConsumed: report.fuelConsumed, error: report.error })}\n`, io.out);
+    }
+    if (report.error !== null) throw new GuestTrapError(report.error, report.message ?? report.error);
     return report.exitCode;
   },
 };

@@ -1,6 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
+import { DEFAULT_METERING, METERING_MODES_HELP } from '../metering-option.js';
 import { parseSettingAssignments, runChecks, type RunCheckResult } from '../../native/index.js';
 import { runFunction } from './run-function.js';
 
@@ -21,7 +22,7 @@ export const runCommand: Command = {
   summary: "Execute the '; run:' checks of CLIF files, or run one function under a metering mode",
   help: `Usage: slackfuel run FILE... [--set NAME=VALUE]...
        slackfuel run FILE --fn NAME [--args A,B,...] [--fuel N]
-                     [--metering none|vanilla|slacked|count|epoch] [--passes LIST]
+                     [--metering MODE] [--passes LIST]
                      [--check-interval MS] [--check-max-interval MS] [--json]
                      [--set NAME=VALUE]...
 
@@ -39,21 +40,17 @@ followed by a summary. A trap is a failed check. Exit status: 0 if every check p
 
 Second form (--fn): runs one Wasmtime-shaped function ((i64 vmctx, i64, params...) tail)
 of FILE on the slackfuel runtime, on a wasm thread of its own, and prints its results and
-the fuel it consumed, or OutOfFuel, or the trap. The metering mode decides the CLIF:
-  vanilla  the file as is (Wasmtime's fuel: counter in memory, inline checks)
-  slacked  fuel-pinned,fuel-drop-checks (+ fuel-place when available): the counter in the
-           pinned register, no inline checks, an asynchronous checker (default)
-  count    slacked code, no checker, no budget: fuel accounting only
-  none     fuel-strip: no metering at all
-  epoch    fuel-strip,epoch-insert: Wasmtime's epoch checks instead of fuel
-Exit status: 0 when the function returned, 1 for OutOfFuel or a trap, 2 for bad usage.
+the fuel it consumed. Out of fuel or a trap prints 'slackfuel run: trap: KIND: MESSAGE'.
+Exit status: 0 when the function returned, 134 for OutOfFuel or a trap, 2 for bad usage.
+
+${METERING_MODES_HELP}
 
 Options:
   --fn NAME        the function to run (u0:0, %sum or sum)
   --args LIST      its arguments, comma-separated (repeatable): integers (decimal or 0x..)
                    or, for f32/f64, numbers
   --fuel N         the budget (the counter starts at -N); without it, effectively unlimited
-  --metering MODE  none | vanilla | slacked | count | epoch (default slacked)
+  --metering MODE  the metering mode (above)
   --passes LIST    a pipeline replacing the mode's default, e.g. fuel-pinned,fuel-drop-checks
   --check-interval MS
                    slacked: the asynchronous checker's shortest period (default 1 ms)
@@ -79,7 +76,7 @@ Examples:
         fn: { type: 'string' },
         args: { type: 'string', multiple: true, default: [] },
         fuel: { type: 'string' },
-        metering: { type: 'string', default: 'slacked' },
+        metering: { type: 'string', default: DEFAULT_METERING },
         passes: { type: 'string' },
         json: { type: 'boolean', default: false },
         'check-interval': { type: 'string' },
@@ -94,7 +91,7 @@ Examples:
           fn: values.fn,
           args: values.args,
           ...(values.fuel === undefined ? {} : { fuel: values.fuel }),
-          metering: values.metering as 'slacked',
+          metering: values.metering,
           ...(values.passes === undefined ? {} : { passes: values.passes }),
           json: values.json,
           ...(values['check-interval'] === undefined ? {} : { checkIntervalMs: values['check-interval'] }),

@@ -1,12 +1,14 @@
-import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
+import { DEFAULT_METERING, METERING_MODES_HELP, meteringOptionSchema, meteringSpec } from '../metering-option.js';
+import { headersForFunctions } from '../../abi/file-headers.js';
+import { parse, print } from '../../ir/index.js';
+import { applyPipeline } from '../../runtime/metering.js';
 import { clifText, memoryConfigSchema, translate } from '../../wasm/translate.js';
-import { wasmMeteringSchema } from '../../wasm/schemas.js';
 
 const optionsSchema = z.object({
-  metering: wasmMeteringSchema,
+  metering: meteringOptionSchema,
   metadata: z.boolean(),
   file: z.string().min(1),
   memoryReservation: z.coerce.number().pipe(memoryConfigSchema.shape.memoryReservation.unwrap()),
@@ -16,17 +18,21 @@ const optionsSchema = z.object({
 export const wasm2clifCommand: Command = {
   name: 'wasm2clif',
   summary: 'Translate a WebAssembly module to Wasmtime-shaped CLIF and print it',
-  help: `Usage: slackfuel wasm2clif FILE.wasm [--metering vanilla|epoch|none] [--metadata]
+  help: `Usage: slackfuel wasm2clif FILE.wasm [--metering MODE] [--metadata] [-o OUT]
                           [--memory-reservation BYTES] [--memory-guard-size BYTES]
 
-Translates a binary WebAssembly module with slackfuel's front end (wasmparser and
-cranelift-frontend, in the native addon) and prints the CLIF of every defined function,
-named u0:<function index>, in the shape Wasmtime gives it.
+Translates a binary WebAssembly module (- reads it from standard input) with slackfuel's front
+end (wasmparser and cranelift-frontend, in the native addon) and prints the CLIF of every
+defined function, named u0:<function index>, in the shape Wasmtime gives it, then put
+through the mode's fuel pipeline: the code run-wasm runs under that mode. Output that uses the
+pinned register starts with 'set enable_pinned_reg=true', so it compiles as it is.
+
+${METERING_MODES_HELP}
+(none, vanilla and epoch are the front end's own output; the others are vanilla's put through
+their passes, as 'slackfuel opt' would.)
 
 Options:
-  --metering MODE  none (default), vanilla (Wasmtime's fuel instrumentation) or epoch
-                   (Wasmtime's epoch interruption); slacked code is vanilla CLIF put through
-                   the fuel passes (slackfuel opt)
+  --metering MODE  the metering mode (above)
   --metadata       print the module metadata (types, imports, exports, memories, tables,
                    globals, segments, start) as JSON instead of the CLIF
   --memory-reservation BYTES
@@ -42,13 +48,14 @@ using something the front end does not translate gives 'unsupported: <feature> (
 
 Examples:
   slackfuel wasm2clif tests/fixtures/wasi/wasm/hello.wasm --metering vanilla
-  slackfuel wasm2clif prog.wasm --metering vanilla | slackfuel opt - --passes fuel-pinned`,
+  slackfuel wasm2clif prog.wasm --metering vanilla | slackfuel opt - --passes fuel-pinned
+  slackfuel wasm2clif prog.wasm -o prog.clif && slackfuel compile prog.clif --isa x86_64`,
   async run(argv, io) {
     const { values, positionals } = parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: {
-        metering: { type: 'string', default: 'none' },
+        metering: { type: 'string', default: DEFAULT_METERING },
         metadata: { type: 'boolean', default: false },
         'memory-reservation': { type: 'string', default: String(2 ** 32) },
         'memory-guard-size': { type: 'string', default: String(32 * 2 ** 20) },
@@ -64,19 +71,25 @@ Examples:
     });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const { metering, metadata, file, memoryReservation, memoryGuardSize } = parsed.data;
-    let bytes: Uint8Array;
-    try {
-      bytes = await readFile(file);
-    } catch (error) {
-      throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
-    }
-    const module = translate(bytes, { metering, memoryReservation, memoryGuardSize });
+    const bytes = await io.readBinary(file);
+    const spec = meteringSpec(metering);
+    // The front end instruments for none, epoch or Wasmtime's fuel; every fuel mode starts from the latter.
+    const translation = spec.metering === 'none' || spec.metering === 'epoch' ? spec.metering : 'vanilla';
+    const module = translate(bytes, { metering: translation, memoryReservation, memoryGuardSize });
     if (metadata) {
       const { functions, ...rest } = module;
       io.out(`${JSON.stringify({ ...rest, functions: functions.map(({ clif: _clif, ...f }) => f) }, null, 2)}\n`);
-    } else {
-      io.out(clifText(module));
+      return 0;
     }
+    const pipeline = spec.pipeline ?? '';
+    if (pipeline === '' || module.functions.length === 0) {
+      io.out(clifText(module));
+      return 0;
+    }
+    const functions = parse(clifText(module)).functions;
+    await applyPipeline(functions, pipeline);
+    const headers = headersForFunctions([], functions);
+    io.out([...(headers.length > 0 ? [`${headers.join('\n')}\n`] : []), ...functions.map((fn) => print(fn))].join('\n'));
     return 0;
   },
 };

@@ -74,9 +74,9 @@ test('cfg: DOT output of a small function, exactly', (t) => {
   t.is(
     r.stdout,
     `digraph "u0:2" {
-  graph [fontname="monospace", labelloc=t, label="u0:2: fuel pinned"];
-  node [shape=box, fontname="monospace"];
-  edge [fontname="monospace"];
+  graph [fontname="Courier", labelloc=t, label="u0:2: fuel pinned"];
+  node [shape=box, fontname="Courier"];
+  edge [fontname="Courier"];
   block0 [label="block0(v0: i64, v1: i64, v2: i32)\\lentry (observed)\\lfuel +1\\l", peripheries=2];
   block4 [label="block4(v12: i32)\\lloop header (depth 1)\\lfuel +5\\l", style=bold];
   block8 [label="block8\\lfuel +1\\lreturn (observed)\\l", peripheries=2];

@@ -13,13 +13,13 @@ test('run-wasm --profile-out writes a profile; --profile runs by it with vanilla
   const dir = await mkdtemp(join(tmpdir(), 'sf-profile-'));
   const profilePath = join(dir, 'fib.json');
   const report = (name: string) => join(dir, `${name}.report.json`);
-  const measured = runCli(['run-wasm', ...FIB, '--metering', 'count', '--profile-out', profilePath, '--report', report('measure')]);
+  const measured = runCli(['run-wasm', '--metering', 'count', '--profile-out', profilePath, '--report', report('measure'), ...FIB]);
   t.is(measured.code, 0, measured.stderr);
   const profile = edgeProfileFileSchema.parse(JSON.parse(await readFile(profilePath, 'utf8')));
   t.true(Object.keys(profile).length > 3, 'the functions that ran are profiled');
   t.true(Object.values(profile).some((f) => f.entryCount > 1000), 'fib is entered many times');
-  const placed = runCli(['run-wasm', ...FIB, '--metering', 'slacked', '--profile', profilePath, '--report', report('placed')]);
-  const vanilla = runCli(['run-wasm', ...FIB, '--metering', 'vanilla', '--report', report('vanilla')]);
+  const placed = runCli(['run-wasm', '--metering', 'slacked-placed', '--profile', profilePath, '--report', report('placed'), ...FIB]);
+  const vanilla = runCli(['run-wasm', '--metering', 'vanilla', '--report', report('vanilla'), ...FIB]);
   t.is(placed.code, 0, placed.stderr);
   t.is(placed.stdout, vanilla.stdout);
   t.is(measured.stdout, vanilla.stdout);
@@ -29,9 +29,9 @@ test('run-wasm --profile-out writes a profile; --profile runs by it with vanilla
 });
 
 test('run-wasm profile flags: usage errors', (t) => {
-  t.is(runCli(['run-wasm', ...FIB, '--metering', 'vanilla', '--profile-out', '/tmp/x.json']).code, 2);
-  t.is(runCli(['run-wasm', ...FIB, '--metering', 'count', '--profile-out', '/tmp/x.json', '--profile', '/tmp/y.json']).code, 2);
-  const missing = runCli(['run-wasm', ...FIB, '--metering', 'slacked', '--profile', '/nonexistent/profile.json']);
+  t.is(runCli(['run-wasm', '--metering', 'vanilla', '--profile-out', '/tmp/x.json', ...FIB]).code, 2);
+  t.is(runCli(['run-wasm', '--metering', 'count', '--profile-out', '/tmp/x.json', '--profile', '/tmp/y.json', ...FIB]).code, 2);
+  const missing = runCli(['run-wasm', '--metering', 'slacked-placed', '--profile', '/nonexistent/profile.json', ...FIB]);
   t.is(missing.code, 1);
   t.regex(missing.stderr, /cannot read the profile/);
 });
