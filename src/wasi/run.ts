@@ -8,6 +8,7 @@ import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } fr
 import { OutOfFuel, RuntimeConfigError } from '../runtime/errors.js';
 import { meteringModeSchema, PINNED_FUEL_PIPELINE } from '../runtime/metering.js';
 import type { Function } from '../ir/index.js';
+import { CompileCache } from '../wasm/compile-cache.js';
 import { compileWasm, resourceLimitsSchema } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
 import { WasiExit, WasiHost, type BenchMarks } from './host.js';
@@ -50,6 +51,8 @@ export const runWasiOptionsSchema = z
     /** The linear-memory layout the code is compiled for (see CompileWasmOptions). */
     memoryReservation: z.number().int().nonnegative().max(2 ** 32).optional(),
     memoryGuardSize: z.number().int().nonnegative().max(2 ** 31).optional(),
+    /** The compile cache's directory (see CompileCache); null: no cache. */
+    cacheDir: z.string().min(1).nullable().default(null),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
     maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).optional(),
   })
@@ -101,6 +104,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
   };
   const module = await compileWasm(wasm, o.metering, undefined, {
     ...memory,
+    ...(o.cacheDir === null ? {} : { cache: new CompileCache(o.cacheDir) }),
     ...(o.pipeline === undefined ? {} : { pipeline: o.pipeline }),
     ...(o.measureProfile
       ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }

@@ -91,28 +91,25 @@ export class CompileCache {
       .digest('hex');
   }
 
-  /** The entry for `key`, or undefined (missing, unreadable or not an entry: all misses). */
-  read(key: string): CacheEntry | undefined {
-    let raw: string;
+  /**
+   * The entry for `key` turned into what the caller needs by `decode`, or undefined: a missing,
+   * unreadable or malformed entry, or one `decode` refuses (returns undefined or throws), is a
+   * miss.
+   */
+  read<T>(key: string, decode: (functions: string) => T | undefined): T | undefined {
+    const value = this.#decode(key, decode);
+    if (value === undefined) this.misses++;
+    else this.hits++;
+    return value;
+  }
+
+  #decode<T>(key: string, decode: (functions: string) => T | undefined): T | undefined {
     try {
-      raw = readFileSync(this.#path(key), 'utf8');
+      const entry = entrySchema.safeParse(JSON.parse(readFileSync(this.#path(key), 'utf8')));
+      return entry.success ? decode(entry.data.functions) : undefined;
     } catch {
-      this.misses++;
       return undefined;
     }
-    let json: unknown;
-    try {
-      json = JSON.parse(raw);
-    } catch {
-      json = undefined;
-    }
-    const entry = entrySchema.safeParse(json);
-    if (!entry.success) {
-      this.misses++;
-      return undefined;
-    }
-    this.hits++;
-    return entry.data;
   }
 
   /** Stores an entry. Written to a temporary file and renamed, so readers never see half of one. */

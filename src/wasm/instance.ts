@@ -349,9 +349,11 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     functions = options.prepared.map((fn) => fn.clone());
   } else if (cache !== undefined && key !== undefined) {
     const started = performance.now();
-    const entry = cache.read(key);
-    const cached = entry === undefined || entry.functions === '' ? [] : parse(entry.functions).functions;
-    if (entry !== undefined && cached.length === translated.functions.length) {
+    const cached = cache.read(key, (text) => {
+      const fns = text === '' ? [] : parse(text).functions;
+      return fns.length === translated.functions.length ? fns : undefined;
+    });
+    if (cached !== undefined) {
       functions = cached;
       fromCache = true;
       pipelineMs = performance.now() - started;

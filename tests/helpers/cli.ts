@@ -1,11 +1,17 @@
 // Runs the slackfuel CLI in a child process (through tsx), as a user would.
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../../', import.meta.url));
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 // Resolved here, so the CLI also runs from a working directory outside the repository.
 const tsx = import.meta.resolve('tsx');
+// The compile cache of the commands run here (run-wasm uses one by default): one per test
+// process, not the user's.
+const cacheHome = mkdtempSync(join(tmpdir(), 'slackfuel-test-cache-'));
 
 export interface CliResult {
   readonly code: number;
@@ -26,6 +32,7 @@ export function runCli(args: readonly string[], input?: string, options: CliOpti
     input: options.stdin ?? input,
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, XDG_CACHE_HOME: cacheHome },
   });
   return { code: result.status ?? -1, stdout: result.stdout, stderr: result.stderr };
 }

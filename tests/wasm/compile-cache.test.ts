@@ -74,7 +74,7 @@ test('a damaged or foreign entry is a miss, and is replaced', async (t) => {
   const [file] = readdirSync(cache.dir);
   const path = join(cache.dir, file!);
   const good = readFileSync(path, 'utf8');
-  for (const damaged of ['', '{"format": 1', JSON.stringify({ format: 0, functions: '' }), JSON.stringify({ format: 1, functions: '' }), JSON.stringify({ format: 1, functions: 'x', extra: 1 })]) {
+  for (const damaged of ['', '{"format": 1', JSON.stringify({ format: 0, functions: '' }), JSON.stringify({ format: 1, functions: '' }), JSON.stringify({ format: 1, functions: 'x', extra: 1 }), JSON.stringify({ format: 1, functions: 'function %broken() {' })]) {
     writeFileSync(path, damaged);
     const module = await compileWasm(bytes, 'slacked', undefined, { cache });
     t.false(module.fromCache, damaged);
@@ -93,7 +93,8 @@ test('keys are stable across cache objects and depend on every part', (t) => {
   t.not(a.key(parts), a.key({ ...parts, pipeline: 'fuel-pinned,fuel-place' }));
   t.not(a.key(parts), a.key({ ...parts, translateOptions: { metering: 'none' } }));
   t.not(a.key(parts), a.key({ ...parts, wasm: new Uint8Array([0, 97, 115, 109, 1, 0, 0, 1]) }));
-  t.is(a.read(a.key(parts)), undefined);
+  t.is(a.read(a.key(parts), (text) => text), undefined);
+  t.deepEqual([a.hits, a.misses], [0, 1]);
   t.deepEqual(a.size(), { entries: 0, bytes: 0 });
 });
 

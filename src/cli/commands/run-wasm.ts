@@ -8,6 +8,7 @@ import { GuestTrapError, InputError, UsageError, type Command } from '../command
 import { DEFAULT_METERING, enforcesBudget, METERING_MODES_HELP, meteringOptionSchema, meteringSpec } from '../metering-option.js';
 import { writeNamed } from '../output.js';
 import { runWasi } from '../../wasi/run.js';
+import { defaultCacheDir } from '../../wasm/compile-cache.js';
 
 const optionsSchema = z.object({
   metering: meteringOptionSchema,
@@ -27,6 +28,8 @@ const optionsSchema = z.object({
   maxWasmStack: z.coerce.number().int().min(16 * 1024).max(2 ** 30).optional(),
   memoryReservation: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
   memoryGuardSize: z.coerce.number().int().nonnegative().max(2 ** 31).multipleOf(65536).optional(),
+  cacheDir: z.string().min(1).optional(),
+  noCache: z.boolean(),
   file: z.string().min(1, 'give the .wasm file (or - for standard input)'),
   args: z.array(z.string()),
 });
@@ -48,10 +51,14 @@ const VALUE_OPTIONS = new Set([
   '--max-wasm-stack',
   '--memory-reservation',
   '--memory-guard-size',
+  '--cache-dir',
   '--output',
   '-o',
   '-W',
 ]);
+
+/** Options that take no value. */
+const FLAG_OPTIONS = new Set(['--no-cache']);
 
 /** `wasmtime run -W KEY=VALUE` keys slackfuel understands, and the option each stands for. */
 const W_OPTIONS: Readonly<Record<string, string>> = {
@@ -98,7 +105,9 @@ function split(argv: readonly string[]): SplitArgs {
     }
     const eq = arg.indexOf('=');
     const attached = arg.startsWith('-W') && arg.length > 2 ? '-W' : arg.startsWith('--') && eq > 0 ? arg.slice(0, eq) : arg;
-    if (VALUE_OPTIONS.has(attached)) {
+    if (FLAG_OPTIONS.has(arg)) {
+      values.set(arg, ['']);
+    } else if (VALUE_OPTIONS.has(attached)) {
       const value = attached === arg ? argv[++i] : attached === '-W' ? arg.slice(2) : arg.slice(eq + 1);
       if (value === undefined) throw new UsageError(`${attached} needs a value`);
       if (attached === '-W') addW(values, value);
@@ -185,6 +194,10 @@ Options:
   --memory-guard-size BYTES, -W memory-guard-size=BYTES
                        inaccessible bytes behind it (default 33554432, a multiple of 65536):
                        accesses whose offset + size fit it get no check
+  --no-cache           do not use the compile cache (by default the CLIF the fuel passes produce
+                       is kept, keyed by the module, the mode and these options, and reused)
+  --cache-dir DIR      where the compile cache lives (default $XDG_CACHE_HOME/slackfuel, else
+                       ~/.cache/slackfuel)
   --check-interval MS  slacked modes: the asynchronous fuel checker's shortest period (default 1)
   --check-max-interval MS
                        slacked modes: its longest period, used while the fuel rate it observes
@@ -226,6 +239,8 @@ Examples:
       maxWasmStack: one('--max-wasm-stack'),
       memoryReservation: one('--memory-reservation'),
       memoryGuardSize: one('--memory-guard-size'),
+      cacheDir: one('--cache-dir'),
+      noCache: values.has('--no-cache'),
       file: split_.file ?? '',
       args: split_.args,
     });
@@ -266,6 +281,7 @@ Examples:
       ...(o.maxWasmStack === undefined ? {} : { maxWasmStack: o.maxWasmStack }),
       ...(o.memoryReservation === undefined ? {} : { memoryReservation: o.memoryReservation }),
       ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
+      cacheDir: o.noCache ? null : (o.cacheDir ?? defaultCacheDir()),
     });
     out(stdout.decode());
     io.err(stderr.decode());
