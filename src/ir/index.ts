@@ -1,6 +1,6 @@
 // The CLIF data model, parser, printer and editing API.
 export { ClifParseError } from './parse-error.js';
-export { hostCallConv, parse, parseFunction, type ParseOptions } from './parser.js';
+export { hostCallConv, parse, parseEach, parseFunction, type ParseOptions } from './parser.js';
 export { print, printFile, type PrintOptions } from './printer.js';
 export { Function, formatFunctionName, type ClifFile, type DebugTag, type FunctionName } from './function.js';
 export { DataFlowGraph, ValueData, ValueKind, type ValueDef } from './dfg.js';

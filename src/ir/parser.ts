@@ -71,6 +71,16 @@ export function parse(text: string, options: ParseOptions = {}): ClifFile {
   return new Parser(text, options.hostCallConv ?? hostCallConv()).parseFile();
 }
 
+/**
+ * Parses a CLIF file one function at a time: the header lines at once, then a generator that
+ * parses the next function when asked. A caller that handles each function and lets it go holds
+ * one function in memory instead of the file's; a syntax error is thrown when the generator
+ * reaches it (the functions before it have been handed out).
+ */
+export function parseEach(text: string, options: ParseOptions = {}): { headers: string[]; functions: Generator<Function, void, undefined> } {
+  return new Parser(text, options.hostCallConv ?? hostCallConv()).parseLazily();
+}
+
 /** Parses text that holds exactly one function (header lines allowed). */
 export function parseFunction(text: string, options: ParseOptions = {}): Function {
   const file = parse(text, options);
@@ -382,6 +392,23 @@ class Parser {
   // ---- file ----
 
   parseFile(): ClifFile {
+    const headers = this.parseHeaders();
+    const functions: Function[] = [];
+    while (this.tk() !== Tok.Eof) functions.push(this.parseFunction());
+    return { headers, functions };
+  }
+
+  /** The header lines, then each function as it is parsed (nothing else is kept). */
+  parseLazily(): { headers: string[]; functions: Generator<Function, void, undefined> } {
+    const headers = this.parseHeaders();
+    const self = this;
+    function* functions(): Generator<Function, void, undefined> {
+      while (self.tk() !== Tok.Eof) yield self.parseFunction();
+    }
+    return { headers, functions: functions() };
+  }
+
+  private parseHeaders(): string[] {
     const headers: string[] = [];
     while (this.isIdent('test')) {
       const line = this.headerLine();
@@ -399,9 +426,7 @@ class Parser {
       this.next();
       headers.push(this.lex.src.slice(start, end));
     }
-    const functions: Function[] = [];
-    while (this.tk() !== Tok.Eof) functions.push(this.parseFunction());
-    return { headers, functions };
+    return headers;
   }
 
   private headerLine(): string {

@@ -1,8 +1,8 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command, type CommandIO } from '../command.js';
-import { headersForFunctions } from '../../abi/file-headers.js';
-import { ClifParseError, formatFunctionName, parse, print, type ClifFile, type Function } from '../../ir/index.js';
+import { headersForFunctions, usesPinnedRegister } from '../../abi/file-headers.js';
+import { ClifParseError, formatFunctionName, parseEach, print, type Function } from '../../ir/index.js';
 import {
   defaultRegistry,
   describeOptions,
@@ -45,11 +45,33 @@ function annotated(fn: Function): string {
   });
 }
 
-/** Prints one file's result (after a blank line unless `first`). */
+/**
+ * Prints one file's result (after a blank line unless `first`). Functions are parsed, run and
+ * printed one at a time, so only the text and one function are alive at once.
+ */
 function optFile(name: string, text: string, manager: PassManager, options: z.infer<typeof optionsSchema>, io: CommandIO, first: boolean): { ok: boolean; printed: boolean } {
-  let file: ClifFile;
+  let ok = true;
+  const printed: string[] = [];
+  // One function that uses the pinned register, if any: all the header needs to know.
+  let pinnedExample: Function | undefined;
+  let headers: readonly string[];
   try {
-    file = parse(text);
+    const file = parseEach(text);
+    headers = file.headers;
+    for (const fn of file.functions) {
+      const before = options.stats ? fuelCharges(fn) : undefined;
+      try {
+        const result = manager.run(fn);
+        if (before !== undefined) io.err(statsLine(fn, before, fuelCharges(fn), result.stats));
+      } catch (error) {
+        if (!(error instanceof PassRunError)) throw error;
+        io.err(`${name}: ${error.message}\n`);
+        ok = false;
+        continue;
+      }
+      if (pinnedExample === undefined && usesPinnedRegister(fn)) pinnedExample = fn;
+      printed.push(options.annotate ? annotated(fn) : print(fn));
+    }
   } catch (error) {
     if (error instanceof ClifParseError) {
       io.err(error.format(name));
@@ -57,26 +79,9 @@ function optFile(name: string, text: string, manager: PassManager, options: z.in
     }
     throw error;
   }
-  let ok = true;
-  const printed: string[] = [];
-  const done: Function[] = [];
-  for (const fn of file.functions) {
-    const before = options.stats ? fuelCharges(fn) : undefined;
-    try {
-      const result = manager.run(fn);
-      if (before !== undefined) io.err(statsLine(fn, before, fuelCharges(fn), result.stats));
-    } catch (error) {
-      if (!(error instanceof PassRunError)) throw error;
-      io.err(`${name}: ${error.message}\n`);
-      ok = false;
-      continue;
-    }
-    done.push(fn);
-    printed.push(options.annotate ? annotated(fn) : print(fn));
-  }
   // The output compiles as it is: code that now uses the pinned register says so in a header.
-  const headers = headersForFunctions(file.headers, done);
-  const parts = headers.length > 0 && printed.length > 0 ? [`${headers.join('\n')}\n`, ...printed] : printed;
+  const fileHeaders = headersForFunctions(headers, pinnedExample === undefined ? [] : [pinnedExample]);
+  const parts = fileHeaders.length > 0 && printed.length > 0 ? [`${fileHeaders.join('\n')}\n`, ...printed] : printed;
   if (parts.length > 0) io.out((first ? '' : '\n') + parts.join('\n'));
   return { ok, printed: parts.length > 0 };
 }
