@@ -67,8 +67,9 @@ export const wasmInstantiateOptionsSchema = z
   .strict();
 export type WasmInstantiateOptions = z.input<typeof wasmInstantiateOptionsSchema>;
 
+/** A v128 crosses the host boundary as one 16-byte i8x16 slot (a bigint in JavaScript). */
 function slotType(t: WasmValueType): SlotType {
-  return t === 'funcref' || t === 'externref' ? 'i64' : t;
+  return t === 'funcref' || t === 'externref' ? 'i64' : t === 'v128' ? 'i8x16' : t;
 }
 
 const BUILTIN_NAMESPACE = 805306368;
@@ -127,6 +128,8 @@ class ConstEval {
         return { bits: 0n, func: null, isFuncRef: e.type === 'funcref' };
       case 'ref.func':
         return { bits: 0n, func: e.index, isFuncRef: true };
+      case 'v128.const':
+        return { bits: BigInt(e.bits), func: null, isFuncRef: false };
     }
   }
   offset(e: ConstExpr): number {
@@ -169,6 +172,9 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
   const ev = new ConstEval();
   const globals = m.globals.map((g, index) => {
     let value: { bits: bigint; func: number | null; isFuncRef: boolean };
+    if (g.imported && g.type === 'v128') {
+      throw new RuntimeConfigError(`global ${index} is an imported v128 global: not supported (a module may define v128 globals)`);
+    }
     if (g.imported) {
       const imp = m.imports.filter((i) => i.kind === 'global')[index];
       const key = imp === undefined ? `global ${index}` : `${imp.module}.${imp.name}`;
@@ -180,7 +186,7 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
       value = ev.eval(g.init);
     }
     ev.values.push(value);
-    return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported };
+    return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported, v128: g.type === 'v128' };
   });
   const importedFunctions = m.imports.filter((i) => i.kind === 'func').map((_, i) => `%sf_import_${i}`);
   const memory = m.memories[0];

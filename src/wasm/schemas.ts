@@ -2,7 +2,7 @@
 // CLIF of each defined function. The addon's JSON is checked against them before use.
 import { z } from 'zod';
 
-export const wasmValueTypeSchema = z.enum(['i32', 'i64', 'f32', 'f64', 'funcref', 'externref']);
+export const wasmValueTypeSchema = z.enum(['i32', 'i64', 'f32', 'f64', 'v128', 'funcref', 'externref']);
 export type WasmValueType = z.infer<typeof wasmValueTypeSchema>;
 
 const u32 = z.number().int().nonnegative().max(0xffff_ffff);
@@ -20,6 +20,8 @@ export const constExprSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('global.get'), index: u32 }).strict(),
   z.object({ op: z.literal('ref.null'), type: wasmValueTypeSchema }).strict(),
   z.object({ op: z.literal('ref.func'), index: u32 }).strict(),
+  /** The 16 bytes as one little-endian 128-bit integer. */
+  z.object({ op: z.literal('v128.const'), bits: decimal }).strict(),
 ]);
 export type ConstExpr = z.infer<typeof constExprSchema>;
 

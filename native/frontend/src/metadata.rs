@@ -15,6 +15,7 @@ pub enum ValueType {
     I64,
     F32,
     F64,
+    V128,
     Funcref,
     Externref,
 }
@@ -107,6 +108,9 @@ pub enum ConstExpr {
     RefNull { r#type: ValueType },
     #[serde(rename = "ref.func")]
     RefFunc { index: u32 },
+    /// The 16 bytes as one little-endian 128-bit integer, in decimal.
+    #[serde(rename = "v128.const")]
+    V128Const { bits: String },
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -28,12 +28,12 @@ pub(crate) struct ModuleInfo {
 /// The features Node 20's V8 enables by default: WebAssembly 2.0 plus tail calls, threads and
 /// the legacy exception-handling proposal (wasmparser needs `exceptions` for its tags). Whatever of these we do not translate is reported
 /// as unsupported instead of being rejected as invalid.
-fn node20_features() -> WasmFeatures {
-    WasmFeatures::WASM2
-        | WasmFeatures::TAIL_CALL
-        | WasmFeatures::THREADS
-        | WasmFeatures::EXCEPTIONS
-        | WasmFeatures::LEGACY_EXCEPTIONS
+/// Exactly what Wasmtime 48 validates by default (`Config::features`): the WebAssembly 3.0 set
+/// (2.0 plus tail calls, extended-const, multi-memory, relaxed SIMD, threads, exceptions,
+/// memory64, function references, GC) and GC types, as its default `gc` crate feature adds.
+/// What of it we do not translate is refused by name.
+fn wasmtime_features() -> WasmFeatures {
+    WasmFeatures::WASM3 | WasmFeatures::GC_TYPES
 }
 
 pub(crate) fn value_type(ty: ValType, offset: u64) -> Result<ValueType, TranslateError> {
@@ -42,13 +42,7 @@ pub(crate) fn value_type(ty: ValType, offset: u64) -> Result<ValueType, Translat
         ValType::I64 => ValueType::I64,
         ValType::F32 => ValueType::F32,
         ValType::F64 => ValueType::F64,
-        ValType::V128 => {
-            return Err(TranslateError::unsupported(
-                "simd",
-                "v128 value type",
-                offset,
-            ));
-        }
+        ValType::V128 => ValueType::V128,
         ValType::Ref(r) => ref_type(r, offset)?,
     })
 }
@@ -104,6 +98,9 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, TranslateEr
         }
         Operator::RefFunc { function_index } => ConstExpr::RefFunc {
             index: function_index,
+        },
+        Operator::V128Const { value } => ConstExpr::V128Const {
+            bits: u128::from_le_bytes(*value.bytes()).to_string(),
         },
         other => {
             return Err(TranslateError::unsupported(
@@ -177,7 +174,7 @@ pub(crate) fn translate_module(
     wasm: &[u8],
     options: &TranslateOptions,
 ) -> Result<TranslatedModule, TranslateError> {
-    let mut validator = Validator::new_with_features(node20_features());
+    let mut validator = Validator::new_with_features(wasmtime_features());
     let mut out = TranslatedModule {
         metering: options.metering,
         types: Vec::new(),
