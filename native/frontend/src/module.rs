@@ -120,6 +120,19 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, TranslateEr
     }
 }
 
+/// Wasmtime validates multi-memory modules; the runtime gives a module one linear memory.
+fn second_memory(info: &ModuleInfo, offset: u64) -> Result<(), TranslateError> {
+    if info.memories.is_empty() {
+        Ok(())
+    } else {
+        Err(TranslateError::unsupported(
+            "multi-memory",
+            "a second memory",
+            offset,
+        ))
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -265,6 +278,7 @@ pub(crate) fn translate_module(
                             ImportKind::Table { table: t }
                         }
                         TypeRef::Memory(m) => {
+                            second_memory(&info, offset)?;
                             let mem = memory(&m, true, offset)?;
                             info.memories.push(m);
                             out.memories.push(mem.clone());
@@ -317,6 +331,7 @@ pub(crate) fn translate_module(
                 let offset = reader.range().start;
                 for m in reader {
                     let m = m?;
+                    second_memory(&info, offset)?;
                     out.memories.push(memory(&m, false, offset)?);
                     info.memories.push(m);
                 }
