@@ -13,7 +13,7 @@ import type { HostFunction, Instance } from '../runtime/instance.js';
 import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
 import { Module } from '../runtime/module.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
-import type { ConstExpr, TranslatedModule, WasmValueType } from './schemas.js';
+import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
 
 /** Host functions by module and name, as a wasm module imports them. */
@@ -106,6 +106,8 @@ function builtinShims(module: TranslatedModule, used: ReadonlySet<string>): { te
 
 const U64 = (1n << 64n) - 1n;
 
+const isArithmetic = (op: { op: string }): op is { op: ConstArithmetic } => constArithmeticSchema.safeParse(op.op).success;
+
 /** Evaluates constant expressions (globals, offsets, items) against the globals so far. */
 class ConstEval {
   readonly values: { bits: bigint; func: number | null; isFuncRef: boolean }[] = [];
@@ -130,7 +132,29 @@ class ConstEval {
         return { bits: 0n, func: e.index, isFuncRef: true };
       case 'v128.const':
         return { bits: BigInt(e.bits), func: null, isFuncRef: false };
+      case 'extended':
+        return this.extended(e.ops);
     }
+  }
+  /** Extended constant expressions: a stack machine over the simple instructions and
+   *  i32/i64 add, sub and mul (wrapping, as wasm's). Validation guarantees the shape. */
+  private extended(ops: readonly (ConstExpr | { op: ConstArithmetic })[]): { bits: bigint; func: number | null; isFuncRef: boolean } {
+    const stack: bigint[] = [];
+    for (const op of ops) {
+      if (!isArithmetic(op)) {
+        stack.push(this.eval(op).bits);
+        continue;
+      }
+      const b = stack.pop();
+      const a = stack.pop();
+      if (a === undefined || b === undefined) throw new RuntimeConfigError('malformed extended constant expression');
+      const [type, kind] = op.op.split('.');
+      const value = kind === 'add' ? a + b : kind === 'sub' ? a - b : a * b;
+      stack.push(BigInt.asUintN(type === 'i32' ? 32 : 64, value));
+    }
+    const [bits] = stack;
+    if (bits === undefined || stack.length !== 1) throw new RuntimeConfigError('malformed extended constant expression');
+    return { bits, func: null, isFuncRef: false };
   }
   offset(e: ConstExpr): number {
     return Number(this.eval(e).bits & 0xffff_ffffn);

@@ -27,6 +27,12 @@ const SIMD: readonly (readonly [string, ...number[]])[] = [
   ['vsum', 0], ['vsum', 400], ['oob', 65512], ['oob', 65513],
 ];
 
+/**
+ * Benchmark programs auto-vectorised: bench/programs/NAME.c built with
+ * `zig cc --target=wasm32-wasi -O3 -msimd128 -s` (ziglang 0.17.1 from PyPI), at small sizes.
+ */
+const SIMD_C: readonly (readonly [string, string])[] = [['matmul', '64'], ['sha256', '1'], ['crc32', '1'], ['memcpy', '5000']];
+
 // clock_random's fuel depends on the clock and the random bytes: not a fixture.
 const NONDETERMINISTIC = new Set(['clock_random']);
 
@@ -35,6 +41,14 @@ export const FUEL_CASES: readonly FuelCase[] = [
     .filter((p) => !NONDETERMINISTIC.has(p.name))
     .map((p) => ({ kind: 'wasi' as const, name: `wasi/${p.name}`, wasm: wasiFixtureWasmPath(p.name), args: p.args, env: p.env, dir: p.name === 'read_file' ? wasiFixtureDataDir : null })),
   ...loadBenchManifest().map((p) => ({ kind: 'bench' as const, name: `bench/${p.name}`, wasm: benchWasmPath(p.name), args: [String(p.quickSize)] })),
+  ...SIMD_C.map(([name, size]) => ({
+    kind: 'wasi' as const,
+    name: `simd-c/${name}`,
+    wasm: fileURLToPath(new URL(`../fixtures/wasmtime/simd-c/${name}.wasm`, import.meta.url)),
+    args: [size],
+    env: {},
+    dir: null,
+  })),
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs })),
   ...SIMD.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `simd/${invoke}(${invokeArgs.join(',')})`, file: 'simd' as const, invoke, invokeArgs })),
 ];

@@ -101,3 +101,25 @@ test('what Wasmtime validates but we do not translate is refused by name and off
     t.regex(error?.message ?? '', new RegExp(`^unsupported: ${feature} \\(.* at offset \\d+\\)$`));
   }
 });
+
+test('extended constant expressions (on in Wasmtime 48) initialise globals and segment offsets', async (t) => {
+  const bytes = await wat(`(module
+    (import "env" "base" (global $base i32))
+    (global $g64 i64 (i64.add (i64.mul (i64.const 0x100000000) (i64.const 3)) (i64.sub (i64.const 5) (i64.const 7))))
+    (global $g32 i32 (i32.sub (i32.mul (global.get $base) (i32.const 16)) (i32.const 1)))
+    (global $wrap i32 (i32.add (i32.const 0x7fffffff) (i32.const 2)))
+    (memory 1)
+    (data (offset (i32.add (global.get $base) (i32.const 100))) "\\2a")
+    (func (export "get") (result i64 i32 i32 i32)
+      (global.get $g64) (global.get $g32) (global.get $wrap) (i32.load8_u (i32.const 105))))`);
+  const module = translate(bytes);
+  t.is(module.globals[1]?.init?.op, 'extended');
+  for (const metering of ['none', 'vanilla'] as const) {
+    const instance = await (await compileWasm(bytes, metering)).instantiate({ globals: { 'env.base': 5 } });
+    try {
+      t.deepEqual((await instance.call('get')).results, [3n * 2n ** 32n - 2n, 79, -2147483647, 42]);
+    } finally {
+      instance.dispose();
+    }
+  }
+});

@@ -63,8 +63,25 @@ fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValueType, TranslateE
 
 fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, TranslateError> {
     let mut reader = expr.get_operators_reader();
-    let (op, offset) = reader.read_with_offset()?;
-    let value = match op {
+    let mut ops = Vec::new();
+    loop {
+        let (op, offset) = reader.read_with_offset()?;
+        if let Operator::End = op {
+            break;
+        }
+        ops.push(const_op(op, offset)?);
+    }
+    // Validation guarantees one value; a single instruction keeps its plain form.
+    if ops.len() == 1 {
+        Ok(ops.remove(0))
+    } else {
+        Ok(ConstExpr::Extended { ops })
+    }
+}
+
+/// One instruction of a constant expression.
+fn const_op(op: Operator<'_>, offset: u64) -> Result<ConstExpr, TranslateError> {
+    Ok(match op {
         Operator::I32Const { value } => ConstExpr::I32Const { value },
         Operator::I64Const { value } => ConstExpr::I64Const {
             value: value.to_string(),
@@ -102,22 +119,21 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, TranslateEr
         Operator::V128Const { value } => ConstExpr::V128Const {
             bits: u128::from_le_bytes(*value.bytes()).to_string(),
         },
+        Operator::I32Add => ConstExpr::I32Add,
+        Operator::I32Sub => ConstExpr::I32Sub,
+        Operator::I32Mul => ConstExpr::I32Mul,
+        Operator::I64Add => ConstExpr::I64Add,
+        Operator::I64Sub => ConstExpr::I64Sub,
+        Operator::I64Mul => ConstExpr::I64Mul,
         other => {
+            // Only the GC proposal adds further constant instructions (struct.new, ref.i31...).
             return Err(TranslateError::unsupported(
-                "extended constant expressions",
+                "gc",
                 format!("{other:?}"),
                 offset,
             ));
         }
-    };
-    match reader.read_with_offset()? {
-        (Operator::End, _) => Ok(value),
-        (other, at) => Err(TranslateError::unsupported(
-            "extended constant expressions",
-            format!("{other:?}"),
-            at,
-        )),
-    }
+    })
 }
 
 /// Wasmtime validates multi-memory modules; the runtime gives a module one linear memory.
