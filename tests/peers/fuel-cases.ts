@@ -19,6 +19,7 @@ export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmti
 const OPS: readonly (readonly [string, ...number[]])[] = [
   ['fillc'], ['fillbig'], ['filld', 10], ['filld', 1000], ['copyd', 10], ['copyd', 1000], ['copyc'], ['ci'], ['bt', 0], ['bt', 1], ['bt', 5],
   ['sel', 1], ['gl'], ['grow'], ['size'], ['tgrow'], ['ld'], ['call'], ['loop', 10], ['ifelse', 0], ['ifelse', 1], ['ret', 0], ['ret', 1], ['trap', 0],
+  ['tsum', 1000, 0], ['tci'],
 ];
 
 /** Exports of tests/fixtures/wasmtime/simd.wat and their arguments. */
