@@ -31,7 +31,11 @@ fn simd_fixture_translates_and_verifies() {
     ] {
         assert!(text.contains(needle), "missing `{needle}`");
     }
-    let types: Vec<_> = vanilla.types.iter().flat_map(|t| t.params.clone()).collect();
+    let types: Vec<_> = vanilla
+        .types
+        .iter()
+        .flat_map(|t| t.params.clone())
+        .collect();
     assert!(types.contains(&slackfuel_frontend::ValueType::V128));
 }
 

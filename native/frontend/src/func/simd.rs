@@ -5,7 +5,9 @@
 
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::types::{F32X4, F64X2, I8X16, I16X8, I32, I32X4, I64X2};
-use cranelift_codegen::ir::{self, BlockArg, ConstantData, Endianness, InstBuilder, MemFlagsData, Value};
+use cranelift_codegen::ir::{
+    self, BlockArg, ConstantData, Endianness, InstBuilder, MemFlagsData, Value,
+};
 use wasmparser::{MemArg, Operator};
 
 use super::Translator;
@@ -99,12 +101,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     pub(super) fn vconst(&mut self, ty: ir::Type, bytes: &[u8]) -> Value {
-        let handle = self
-            .b
-            .func
-            .dfg
-            .constants
-            .insert(ConstantData::from(bytes));
+        let handle = self.b.func.dfg.constants.insert(ConstantData::from(bytes));
         self.b.ins().vconst(ty, handle)
     }
 
@@ -120,7 +117,11 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     fn pop3_as(&mut self, ty: ir::Type) -> (Value, Value, Value) {
         let (x, y, z) = self.pop3();
-        (self.as_type(x, ty), self.as_type(y, ty), self.as_type(z, ty))
+        (
+            self.as_type(x, ty),
+            self.as_type(y, ty),
+            self.as_type(z, ty),
+        )
     }
 
     fn unary_as(&mut self, ty: ir::Type, f: impl FnOnce(&mut Self, Value) -> Value) {
@@ -226,10 +227,9 @@ impl<'a, 'f> Translator<'a, 'f> {
         let a = if negate { self.b.ins().fneg(a) } else { a };
         let v = if self.simd.fma {
             self.b.ins().fma(a, b, c)
-        } else if self.simd.deterministic {
-            self.require(false, "a fused multiply-add", op)?;
-            unreachable!("require(false) fails")
         } else {
+            // Deterministic relaxed madd must fuse: Wasmtime calls a libcall there.
+            self.require(!self.simd.deterministic, "a fused multiply-add (FMA)", op)?;
             let m = self.b.ins().fmul(a, b);
             self.b.ins().fadd(m, c)
         };
@@ -271,7 +271,12 @@ impl<'a, 'f> Translator<'a, 'f> {
         Ok(())
     }
 
-    fn store_lane(&mut self, memarg: &MemArg, ty: ir::Type, lane: u8) -> Result<(), TranslateError> {
+    fn store_lane(
+        &mut self,
+        memarg: &MemArg,
+        ty: ir::Type,
+        lane: u8,
+    ) -> Result<(), TranslateError> {
         let vector = self.pop_as(ty);
         let x = self.b.ins().extractlane(vector, lane);
         self.push(x);
@@ -349,7 +354,11 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.push(v);
             }
             O::I8x16Splat | O::I16x8Splat => {
-                let ty = if matches!(op, O::I8x16Splat) { I8X16 } else { I16X8 };
+                let ty = if matches!(op, O::I8x16Splat) {
+                    I8X16
+                } else {
+                    I16X8
+                };
                 let x = self.pop();
                 let x = self.b.ins().ireduce(ty.lane_type(), x);
                 let v = self.b.ins().splat(ty, x);
@@ -374,10 +383,18 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let signed = matches!(op, O::I16x8ExtractLaneS { .. });
                 self.extract_small(I16X8, *lane, signed);
             }
-            O::I32x4ExtractLane { lane } => self.unary_as(I32X4, |t, x| t.b.ins().extractlane(x, *lane)),
-            O::I64x2ExtractLane { lane } => self.unary_as(I64X2, |t, x| t.b.ins().extractlane(x, *lane)),
-            O::F32x4ExtractLane { lane } => self.unary_as(F32X4, |t, x| t.b.ins().extractlane(x, *lane)),
-            O::F64x2ExtractLane { lane } => self.unary_as(F64X2, |t, x| t.b.ins().extractlane(x, *lane)),
+            O::I32x4ExtractLane { lane } => {
+                self.unary_as(I32X4, |t, x| t.b.ins().extractlane(x, *lane))
+            }
+            O::I64x2ExtractLane { lane } => {
+                self.unary_as(I64X2, |t, x| t.b.ins().extractlane(x, *lane))
+            }
+            O::F32x4ExtractLane { lane } => {
+                self.unary_as(F32X4, |t, x| t.b.ins().extractlane(x, *lane))
+            }
+            O::F64x2ExtractLane { lane } => {
+                self.unary_as(F64X2, |t, x| t.b.ins().extractlane(x, *lane))
+            }
             O::I8x16ReplaceLane { lane } => self.replace_lane(I8X16, *lane, true),
             O::I16x8ReplaceLane { lane } => self.replace_lane(I16X8, *lane, true),
             O::I32x4ReplaceLane { lane } => self.replace_lane(I32X4, *lane, false),
@@ -444,9 +461,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::I32x4Abs => self.unary_as(I32X4, |t, x| t.b.ins().iabs(x)),
             O::I64x2Abs => self.unary_as(I64X2, |t, x| t.b.ins().iabs(x)),
             O::I8x16Popcnt => self.unary_as(I8X16, |t, x| t.b.ins().popcnt(x)),
-            O::I16x8Q15MulrSatS => {
-                self.binary_as(I16X8, |t, x, y| t.b.ins().sqmul_round_sat(x, y))
-            }
+            O::I16x8Q15MulrSatS => self.binary_as(I16X8, |t, x, y| t.b.ins().sqmul_round_sat(x, y)),
             O::I32x4DotI16x8S => self.binary_as(I16X8, |t, x, y| t.signed_dot(x, y)),
             O::I16x8ExtAddPairwiseI8x16S => self.ext_add_pairwise(I8X16, true),
             O::I16x8ExtAddPairwiseI8x16U => self.ext_add_pairwise(I8X16, false),
@@ -591,8 +606,12 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
 
             // ---- conversions, narrowing, widening ----
-            O::F32x4ConvertI32x4S => self.unary_as(I32X4, |t, x| t.b.ins().fcvt_from_sint(F32X4, x)),
-            O::F32x4ConvertI32x4U => self.unary_as(I32X4, |t, x| t.b.ins().fcvt_from_uint(F32X4, x)),
+            O::F32x4ConvertI32x4S => {
+                self.unary_as(I32X4, |t, x| t.b.ins().fcvt_from_sint(F32X4, x))
+            }
+            O::F32x4ConvertI32x4U => {
+                self.unary_as(I32X4, |t, x| t.b.ins().fcvt_from_uint(F32X4, x))
+            }
             O::F64x2ConvertLowI32x4S => self.unary_as(I32X4, |t, x| {
                 let w = t.b.ins().swiden_low(x);
                 t.b.ins().fcvt_from_sint(F64X2, w)
