@@ -1,11 +1,15 @@
 // v128 at the edges: exports and host imports with v128 in their signature (a v128 is a bigint
 // whose little-endian bytes are the vector's), v128 globals, the CLIF of vector code through our
 // parser and printer, and what stays refused.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { parse, print } from '../../src/ir/index.js';
 import { verify } from '../../src/native/index.js';
 import { RuntimeConfigError, TranslateError } from '../../src/runtime/errors.js';
 import { clifText, compileWasm, translate } from '../../src/wasm/index.js';
+import { runCli } from '../helpers/cli.js';
 import { wat, watModule } from './wat.js';
 
 /** The bigint of 16 bytes (byte 0 lowest). */
@@ -121,5 +125,19 @@ test('extended constant expressions (on in Wasmtime 48) initialise globals and s
     } finally {
       instance.dispose();
     }
+  }
+});
+
+test('wasm2clif prints vector code that Cranelift verifies', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'slackfuel-simd-'));
+  try {
+    const file = join(dir, 'simd.wasm');
+    writeFileSync(file, await watModule('simd'));
+    const out = runCli(['wasm2clif', file, '--metering', 'vanilla']);
+    t.is(out.code, 0, out.stderr);
+    t.true(out.stdout.includes('i8x16') && out.stdout.includes('shuffle'));
+    t.deepEqual(verify(out.stdout, { enable_pinned_reg: true }), { ok: true });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
   }
 });
