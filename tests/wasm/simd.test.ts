@@ -96,6 +96,7 @@ test('what Wasmtime validates but we do not translate is refused by name and off
     ['(module (memory i64 1))', 'memory64'],
     ['(module (memory 1 1 shared) (func (drop (i32.atomic.load (i32.const 0)))))', 'threads'],
     ['(module (tag) (func (throw 0)))', 'exceptions'],
+    ['(module (type (struct (field i32))))', 'gc'],
   ];
   for (const [text, feature] of cases) {
     const bytes = await wat(text);
@@ -103,6 +104,7 @@ test('what Wasmtime validates but we do not translate is refused by name and off
     t.is(error?.feature, feature, text);
     t.is(error?.kind, 'unsupported');
     t.regex(error?.message ?? '', new RegExp(`^unsupported: ${feature} \\(.* at offset \\d+\\)$`));
+    t.true((error?.offset ?? 0) > 0, `${text}: a real offset`);
   }
 });
 

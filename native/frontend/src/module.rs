@@ -242,6 +242,7 @@ pub(crate) fn translate_module(
         }
         match payload {
             Payload::TypeSection(reader) => {
+                let offset = reader.range().start;
                 for group in reader {
                     let group = group?;
                     for sub in group.into_types() {
@@ -256,12 +257,12 @@ pub(crate) fn translate_module(
                                 let params = f
                                     .params()
                                     .iter()
-                                    .map(|t| value_type(*t, 0))
+                                    .map(|t| value_type(*t, offset))
                                     .collect::<Result<_, _>>()?;
                                 let results = f
                                     .results()
                                     .iter()
-                                    .map(|t| value_type(*t, 0))
+                                    .map(|t| value_type(*t, offset))
                                     .collect::<Result<_, _>>()?;
                                 out.types.push(FuncType { params, results });
                                 info.types.push(f.clone());
@@ -271,7 +272,7 @@ pub(crate) fn translate_module(
                                 return Err(TranslateError::unsupported(
                                     "gc",
                                     "non-function type",
-                                    0,
+                                    offset,
                                 ));
                             }
                         }
@@ -374,6 +375,7 @@ pub(crate) fn translate_module(
                 }
             }
             Payload::ExportSection(reader) => {
+                let offset = reader.range().start;
                 for e in reader {
                     let e = e?;
                     let kind = match e.kind {
@@ -385,7 +387,7 @@ pub(crate) fn translate_module(
                             return Err(TranslateError::unsupported(
                                 "exceptions",
                                 format!("{other:?} export"),
-                                0,
+                                offset,
                             ));
                         }
                     };

@@ -43,6 +43,15 @@ fn multi_memory_is_unsupported_with_offset() {
 }
 
 #[test]
+fn gc_types_are_unsupported_at_the_type_section() {
+    let err = error_of(r#"(module (type (struct (field i32))))"#);
+    assert!(
+        matches!(&err, TranslateError::Unsupported { feature, offset, .. } if feature == "gc" && *offset > 0),
+        "{err:?}"
+    );
+}
+
+#[test]
 fn atomics_are_unsupported() {
     let err = error_of(
         r#"(module (memory 1 1 shared) (func (result i32) (i32.atomic.load (i32.const 0))))"#,
