@@ -10,17 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco';
 import { runPeer } from '../src/bench/peers.js';
-import { FUEL_CASES, WASMTIME_FUEL_FIXTURE, type FuelCase, type RecordedCase } from '../tests/peers/fuel-cases.js';
+import { FUEL_CASES, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type RecordedCase, type WatFile } from '../tests/peers/fuel-cases.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const scratch = await mkdtemp(join(tmpdir(), 'slackfuel-record-'));
 try {
-  const opsWasm = join(scratch, 'ops.wasm');
-  writeFileSync(opsWasm, await parse(readFileSync(new URL('../tests/fixtures/wasmtime/ops.wat', import.meta.url), 'utf8')));
+  const watWasm: Record<WatFile, string> = { ops: join(scratch, 'ops.wasm'), simd: join(scratch, 'simd.wasm') };
+  for (const [file, path] of Object.entries(watWasm) as [WatFile, string][]) writeFileSync(path, await parse(readFileSync(watFixtureUrl(file), 'utf8')));
   const recorded: RecordedCase[] = [];
   let version = '';
   for (const c of FUEL_CASES) {
-    const file = c.kind === 'wat' ? opsWasm : c.wasm;
+    const file = c.kind === 'wat' ? watWasm[c.file] : c.wasm;
     const r = await runPeer({
       mode: 'fuel',
       wasmFile: file,
@@ -30,8 +30,8 @@ try {
       ...(c.kind === 'wat' ? { invoke: { name: c.invoke, args: c.invokeArgs.map(String) } } : {}),
     });
     version = r.wasmtimeVersion;
-    if (r.fuelConsumed === null) throw new Error(`${caseName(c)}: Wasmtime reported no fuel`);
-    recorded.push({ name: caseName(c), fuel: r.fuelConsumed, exitCode: r.exitCode, trap: r.trap, stdoutSha256: sha256(r.stdout), results: r.results });
+    if (r.fuelConsumed === null && r.trap === null) throw new Error(`${caseName(c)}: Wasmtime reported no fuel`);
+    recorded.push({ name: caseName(c), fuel: r.fuelConsumed ?? 0, exitCode: r.exitCode, trap: r.trap, stdoutSha256: sha256(r.stdout), results: r.results });
     console.log(`${caseName(c)}: ${r.fuelConsumed}`);
   }
   const fixture = { wasmtime: version, recordedBy: 'npm run peer:record (scripts/record-wasmtime-fuel.ts)', cases: recorded };

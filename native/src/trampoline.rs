@@ -16,7 +16,7 @@ use cranelift_module::{FuncId, Linkage, Module, ModuleResult};
 use crate::jit::SLOT_BYTES;
 
 /// Ok when every parameter and result has a type JavaScript can pass (integers up to i128,
-/// f32, f64) and no special-purpose ABI role.
+/// f32, f64, and i8x16 for wasm's v128) and no special-purpose ABI role.
 pub fn callable_signature(signature: &Signature) -> Result<(), String> {
     for param in signature.params.iter().chain(signature.returns.iter()) {
         let ty = param.value_type;
@@ -28,6 +28,8 @@ pub fn callable_signature(signature: &Signature) -> Result<(), String> {
             types::I128,
             types::F32,
             types::F64,
+            // v128: 16 bytes, exactly one slot.
+            types::I8X16,
         ];
         if !scalar.contains(&ty) {
             return Err(format!(

@@ -50,6 +50,9 @@ pub struct GlobalSetup {
     pub is_func_ref: bool,
     /// Imported: the slot holds a pointer to a cell with the value.
     pub imported: bool,
+    /// A v128 global: `bits` is a 128-bit value and the slot holds a pointer to its 16-byte cell.
+    #[serde(default)]
+    pub v128: bool,
 }
 
 #[derive(Deserialize, Debug)]
@@ -170,6 +173,10 @@ pub struct WasmState {
     /// Owns the cells imported globals' vmctx slots point at.
     #[allow(dead_code)]
     imported_globals: Box<[u64]>,
+    /// Owns the 16-byte cells of v128 globals (u128: 16-aligned); only the code reads them,
+    /// through the pointers in the vmctx.
+    #[allow(dead_code)]
+    v128_globals: Box<[u128]>,
     builtins: Box<[u64]>,
     /// Written by instrumented code through the vmctx pointer, read between calls.
     profile_counters: Box<[u64]>,
@@ -265,7 +272,23 @@ impl WasmState {
             );
         }
         let mut imported_globals = words(setup.globals.len() * 8);
+        let mut v128_globals = vec![0u128; setup.globals.len()].into_boxed_slice();
         for (i, g) in setup.globals.iter().enumerate() {
+            if g.v128 {
+                let slot = r.globals + 8 * i;
+                if slot + 8 > setup.vmctx_bytes || g.imported {
+                    return Err(Failure::call(
+                        "v128 globals must be defined by the module and fit the vmctx",
+                    ));
+                }
+                v128_globals[i] = g
+                    .bits
+                    .parse::<u128>()
+                    .map_err(|_| Failure::call("bad v128 global bits"))?;
+                let cell = std::ptr::addr_of_mut!(v128_globals[i]) as u64;
+                write_at(vmctx, slot, cell);
+                continue;
+            }
             let value = if g.is_func_ref {
                 func_ref(g.func)?
             } else {
@@ -372,6 +395,7 @@ impl WasmState {
             func_refs,
             imported_functions,
             imported_globals,
+            v128_globals,
             builtins: builtin_table(),
             profile_counters: vec![0u64; setup.profile_counters].into_boxed_slice(),
             data: Vec::new(),

@@ -16,8 +16,8 @@ import { HOST_FAILED_TRAP, OUT_OF_FUEL_TRAP } from './trap-codes.js';
 export const fuelConventionSchema = z.enum(['pinned', 'memory']);
 export type FuelConvention = z.infer<typeof fuelConventionSchema>;
 
-/** CLIF scalar types a trampoline can move through 16-byte slots. */
-export const slotTypeSchema = z.enum(['i8', 'i16', 'i32', 'i64', 'i128', 'f32', 'f64']);
+/** CLIF types a trampoline can move through 16-byte slots (i8x16: wasm's v128). */
+export const slotTypeSchema = z.enum(['i8', 'i16', 'i32', 'i64', 'i128', 'f32', 'f64', 'i8x16']);
 export type SlotType = z.infer<typeof slotTypeSchema>;
 
 /** Bytes per value slot in the host-call buffer (the same slots the addon uses). */

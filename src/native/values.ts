@@ -4,16 +4,20 @@ import { CallError } from '../runtime/errors.js';
 
 export const SLOT_BYTES = 16;
 
-/** The CLIF types a JavaScript caller can pass and receive. */
-export type ScalarType = 'i8' | 'i16' | 'i32' | 'i64' | 'i128' | 'f32' | 'f64';
+/** The CLIF types a JavaScript caller can pass and receive (i8x16 is wasm's v128). */
+export type ScalarType = 'i8' | 'i16' | 'i32' | 'i64' | 'i128' | 'f32' | 'f64' | 'i8x16';
 
-/** i8–i32, f32 and f64 are numbers; i64 and i128 are bigints (numbers are accepted as arguments). */
+/**
+ * i8–i32, f32 and f64 are numbers; i64 and i128 are bigints (numbers are accepted as arguments).
+ * An i8x16 (v128) is the bigint whose 16 little-endian bytes are the vector's bytes (byte lane 0
+ * in the low 8 bits); it comes back unsigned, and a negative argument is taken modulo 2^128.
+ */
 export type ClifValue = number | bigint;
 
 const integerBits: Record<string, number> = { i8: 8, i16: 16, i32: 32, i64: 64, i128: 128 };
 
 export function isScalarType(ty: string): ty is ScalarType {
-  return ty in integerBits || ty === 'f32' || ty === 'f64';
+  return ty in integerBits || ty === 'f32' || ty === 'f64' || ty === 'i8x16';
 }
 
 function toBigInt(value: ClifValue, what: string, bits: number): bigint {
@@ -35,7 +39,7 @@ export function writeValue(slot: DataView, ty: ScalarType, value: ClifValue, wha
     else slot.setFloat64(0, value, true);
     return;
   }
-  const bits = integerBits[ty] ?? 0;
+  const bits = ty === 'i8x16' ? 128 : (integerBits[ty] ?? 0);
   const big = toBigInt(value, what, bits);
   const min = -(1n << BigInt(bits - 1));
   const max = (1n << BigInt(bits)) - 1n;
@@ -64,6 +68,8 @@ export function readValue(slot: DataView, ty: ScalarType): ClifValue {
       return slot.getFloat32(0, true);
     case 'f64':
       return slot.getFloat64(0, true);
+    case 'i8x16':
+      return (slot.getBigUint64(8, true) << 64n) | slot.getBigUint64(0, true);
   }
 }
 

@@ -134,9 +134,9 @@ export class RuntimeConfigError extends SlackfuelError {
 
 /** Why a wasm module could not be translated. */
 export type TranslateErrorKind =
-  /** The bytes are not a valid module for the features Node 20 enables. */
+  /** The bytes are not a valid module for the features Wasmtime 48 enables by default. */
   | 'invalid'
-  /** Valid, but uses a feature the front end does not translate (SIMD, atomics, exceptions, ...). */
+  /** Valid, but uses a feature the front end does not translate (atomics, exceptions, multi-memory, ...). */
   | 'unsupported'
   /** The translation options (vmctx layout) are inconsistent. */
   | 'invalid-options';
@@ -147,7 +147,7 @@ export class TranslateError extends SlackfuelError {
   constructor(
     message: string,
     readonly kind: TranslateErrorKind,
-    /** For `unsupported`: the feature (`simd`, `threads`, `exceptions`, ...). */
+    /** For `unsupported`: the feature (`threads`, `exceptions`, `multi-memory`, ...). */
     readonly feature: string | undefined,
     /** For `unsupported`: the instruction, as wasmparser names it. */
     readonly instruction: string | undefined,

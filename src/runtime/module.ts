@@ -106,8 +106,11 @@ export class Module {
       if (!this.imports.some((i) => i.name === name)) throw new RuntimeConfigError(`host function ${name} is not imported by the module (it imports ${this.imports.map((i) => i.name).join(', ') || 'nothing'})`);
     }
     const pinned = fuelConvention(this.metering) === 'pinned';
+    // Cranelift's x64 tail calls need frame pointers (Wasmtime always keeps them); only code
+    // that makes tail calls pays for them here.
+    const tailCalls = /\breturn_call(_indirect)? /.test(this.text);
     const native = new NativeInstance(this.text, {
-      flags: codegenFlags(this.engine.flags, pinned),
+      flags: { ...codegenFlags(this.engine.flags, pinned), ...(tailCalls ? { preserve_frame_pointers: true } : {}) },
       options: JSON.stringify({
         layout: JSON.parse(layoutJson(this.engine.layout)) as unknown,
         metered: pinned ? this.assembled.wasmFunctions : [],

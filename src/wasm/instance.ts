@@ -14,7 +14,7 @@ import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringM
 import { Module } from '../runtime/module.js';
 import type { CompileCache } from './compile-cache.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
-import type { ConstExpr, TranslatedModule, WasmValueType } from './schemas.js';
+import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
 
 /** Host functions by module and name, as a wasm module imports them. */
@@ -68,8 +68,9 @@ export const wasmInstantiateOptionsSchema = z
   .strict();
 export type WasmInstantiateOptions = z.input<typeof wasmInstantiateOptionsSchema>;
 
+/** A v128 crosses the host boundary as one 16-byte i8x16 slot (a bigint in JavaScript). */
 function slotType(t: WasmValueType): SlotType {
-  return t === 'funcref' || t === 'externref' ? 'i64' : t;
+  return t === 'funcref' || t === 'externref' ? 'i64' : t === 'v128' ? 'i8x16' : t;
 }
 
 const BUILTIN_NAMESPACE = 805306368;
@@ -106,6 +107,8 @@ function builtinShims(module: TranslatedModule, used: ReadonlySet<string>): { te
 
 const U64 = (1n << 64n) - 1n;
 
+const isArithmetic = (op: { op: string }): op is { op: ConstArithmetic } => constArithmeticSchema.safeParse(op.op).success;
+
 /** Evaluates constant expressions (globals, offsets, items) against the globals so far. */
 class ConstEval {
   readonly values: { bits: bigint; func: number | null; isFuncRef: boolean }[] = [];
@@ -128,7 +131,31 @@ class ConstEval {
         return { bits: 0n, func: null, isFuncRef: e.type === 'funcref' };
       case 'ref.func':
         return { bits: 0n, func: e.index, isFuncRef: true };
+      case 'v128.const':
+        return { bits: BigInt(e.bits), func: null, isFuncRef: false };
+      case 'extended':
+        return this.extended(e.ops);
     }
+  }
+  /** Extended constant expressions: a stack machine over the simple instructions and
+   *  i32/i64 add, sub and mul (wrapping, as wasm's). Validation guarantees the shape. */
+  private extended(ops: readonly (ConstExpr | { op: ConstArithmetic })[]): { bits: bigint; func: number | null; isFuncRef: boolean } {
+    const stack: bigint[] = [];
+    for (const op of ops) {
+      if (!isArithmetic(op)) {
+        stack.push(this.eval(op).bits);
+        continue;
+      }
+      const b = stack.pop();
+      const a = stack.pop();
+      if (a === undefined || b === undefined) throw new RuntimeConfigError('malformed extended constant expression');
+      const [type, kind] = op.op.split('.');
+      const value = kind === 'add' ? a + b : kind === 'sub' ? a - b : a * b;
+      stack.push(BigInt.asUintN(type === 'i32' ? 32 : 64, value));
+    }
+    const [bits] = stack;
+    if (bits === undefined || stack.length !== 1) throw new RuntimeConfigError('malformed extended constant expression');
+    return { bits, func: null, isFuncRef: false };
   }
   offset(e: ConstExpr): number {
     return Number(this.eval(e).bits & 0xffff_ffffn);
@@ -170,6 +197,9 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
   const ev = new ConstEval();
   const globals = m.globals.map((g, index) => {
     let value: { bits: bigint; func: number | null; isFuncRef: boolean };
+    if (g.imported && g.type === 'v128') {
+      throw new RuntimeConfigError(`global ${index} is an imported v128 global: not supported (a module may define v128 globals)`);
+    }
     if (g.imported) {
       const imp = m.imports.filter((i) => i.kind === 'global')[index];
       const key = imp === undefined ? `global ${index}` : `${imp.module}.${imp.name}`;
@@ -181,7 +211,7 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
       value = ev.eval(g.init);
     }
     ev.values.push(value);
-    return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported };
+    return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported, v128: g.type === 'v128' };
   });
   const importedFunctions = m.imports.filter((i) => i.kind === 'func').map((_, i) => `%sf_import_${i}`);
   const memory = m.memories[0];

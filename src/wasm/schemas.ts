@@ -2,7 +2,7 @@
 // CLIF of each defined function. The addon's JSON is checked against them before use.
 import { z } from 'zod';
 
-export const wasmValueTypeSchema = z.enum(['i32', 'i64', 'f32', 'f64', 'funcref', 'externref']);
+export const wasmValueTypeSchema = z.enum(['i32', 'i64', 'f32', 'f64', 'v128', 'funcref', 'externref']);
 export type WasmValueType = z.infer<typeof wasmValueTypeSchema>;
 
 const u32 = z.number().int().nonnegative().max(0xffff_ffff);
@@ -12,7 +12,7 @@ const decimal = z.string().regex(/^-?\d+$/);
 export const funcTypeSchema = z.object({ params: z.array(wasmValueTypeSchema), results: z.array(wasmValueTypeSchema) }).strict();
 export type WasmFuncType = z.infer<typeof funcTypeSchema>;
 
-export const constExprSchema = z.discriminatedUnion('op', [
+const simpleConstExprs = [
   z.object({ op: z.literal('i32.const'), value: z.number().int() }).strict(),
   z.object({ op: z.literal('i64.const'), value: decimal }).strict(),
   z.object({ op: z.literal('f32.const'), bits: u32 }).strict(),
@@ -20,7 +20,23 @@ export const constExprSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('global.get'), index: u32 }).strict(),
   z.object({ op: z.literal('ref.null'), type: wasmValueTypeSchema }).strict(),
   z.object({ op: z.literal('ref.func'), index: u32 }).strict(),
-]);
+  /** The 16 bytes as one little-endian 128-bit integer. */
+  z.object({ op: z.literal('v128.const'), bits: decimal }).strict(),
+] as const;
+
+/** The arithmetic of extended constant expressions (only inside `extended`). */
+export const constArithmeticSchema = z.enum(['i32.add', 'i32.sub', 'i32.mul', 'i64.add', 'i64.sub', 'i64.mul']);
+export type ConstArithmetic = z.infer<typeof constArithmeticSchema>;
+
+/** An extended constant expression: its instructions in order, evaluated on a stack. */
+const extendedConstExprSchema = z
+  .object({
+    op: z.literal('extended'),
+    ops: z.array(z.union([z.discriminatedUnion('op', [...simpleConstExprs]), z.object({ op: constArithmeticSchema }).strict()])).min(2),
+  })
+  .strict();
+
+export const constExprSchema = z.discriminatedUnion('op', [...simpleConstExprs, extendedConstExprSchema]);
 export type ConstExpr = z.infer<typeof constExprSchema>;
 
 export const memorySchema = z

@@ -31,6 +31,9 @@ export const translateOptionsSchema = z
     layout: wasmVmctxLayoutSchema.optional(),
     /** vanilla: charge bulk memory/table operations per byte/element (Wasmtime's dynamic cost). */
     dynamicBulkCost: z.boolean().default(true),
+    /** Wasmtime's `relaxed_simd_deterministic` (default false): relaxed SIMD operators lower to
+     *  their deterministic form instead of the x86 instruction Wasmtime picks on this host. */
+    relaxedSimdDeterministic: z.boolean().default(false),
     ...memoryConfigSchema.shape,
   })
   .strict();
@@ -39,6 +42,7 @@ export interface TranslateOptions {
   metering?: WasmMetering;
   layout?: WasmVmctxLayout;
   dynamicBulkCost?: boolean;
+  relaxedSimdDeterministic?: boolean;
   memoryReservation?: number;
   memoryGuardSize?: number;
 }
@@ -50,10 +54,10 @@ export interface TranslateOptions {
 export function translate(wasm: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
   const parsed = translateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RuntimeConfigError(`invalid translate options: ${z.prettifyError(parsed.error)}`);
-  const { metering, dynamicBulkCost, memoryReservation, memoryGuardSize } = parsed.data;
+  const { metering, dynamicBulkCost, relaxedSimdDeterministic, memoryReservation, memoryGuardSize } = parsed.data;
   const layout = parsed.data.layout ?? DEFAULT_WASM_VMCTX_LAYOUT;
   const json = throughNative(() =>
-    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, layout, memoryReservation, memoryGuardSize })),
+    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, layout, memoryReservation, memoryGuardSize })),
   );
   let raw: unknown;
   try {

@@ -9,13 +9,30 @@ export const WASMTIME_FUEL_FIXTURE = fileURLToPath(new URL('../fixtures/wasmtime
 export type FuelCase =
   | { readonly kind: 'wasi'; readonly name: string; readonly wasm: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly dir: string | null }
   | { readonly kind: 'bench'; readonly name: string; readonly wasm: string; readonly args: readonly string[] }
-  | { readonly kind: 'wat'; readonly name: string; readonly invoke: string; readonly invokeArgs: readonly number[] };
+  | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[] };
+
+/** The WAT fixtures of tests/fixtures/wasmtime/ whose exports are cases. */
+export type WatFile = 'ops' | 'simd';
+export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmtime/${file}.wat`, import.meta.url);
 
 /** Exports of tests/fixtures/wasmtime/ops.wat and their arguments. */
 const OPS: readonly (readonly [string, ...number[]])[] = [
   ['fillc'], ['fillbig'], ['filld', 10], ['filld', 1000], ['copyd', 10], ['copyd', 1000], ['copyc'], ['ci'], ['bt', 0], ['bt', 1], ['bt', 5],
   ['sel', 1], ['gl'], ['grow'], ['size'], ['tgrow'], ['ld'], ['call'], ['loop', 10], ['ifelse', 0], ['ifelse', 1], ['ret', 0], ['ret', 1], ['trap', 0],
+  ['tsum', 1000, 0], ['tci'],
 ];
+
+/** Exports of tests/fixtures/wasmtime/simd.wat and their arguments. */
+const SIMD: readonly (readonly [string, ...number[]])[] = [
+  ['relaxed_int', 0], ['relaxed_int', 0x7f7f7f7f], ['relaxed_float', 0], ['relaxed_float', -3], ['nan_lanes', 0], ['nan_lanes', 5],
+  ['vsum', 0], ['vsum', 400], ['oob', 65512], ['oob', 65513],
+];
+
+/**
+ * Benchmark programs auto-vectorised: bench/programs/NAME.c built with
+ * `zig cc --target=wasm32-wasi -O3 -msimd128 -s` (ziglang 0.17.1 from PyPI), at small sizes.
+ */
+const SIMD_C: readonly (readonly [string, string])[] = [['matmul', '64'], ['sha256', '1'], ['crc32', '1'], ['memcpy', '5000']];
 
 // clock_random's fuel depends on the clock and the random bytes: not a fixture.
 const NONDETERMINISTIC = new Set(['clock_random']);
@@ -25,7 +42,16 @@ export const FUEL_CASES: readonly FuelCase[] = [
     .filter((p) => !NONDETERMINISTIC.has(p.name))
     .map((p) => ({ kind: 'wasi' as const, name: `wasi/${p.name}`, wasm: wasiFixtureWasmPath(p.name), args: p.args, env: p.env, dir: p.name === 'read_file' ? wasiFixtureDataDir : null })),
   ...loadBenchManifest().map((p) => ({ kind: 'bench' as const, name: `bench/${p.name}`, wasm: benchWasmPath(p.name), args: [String(p.quickSize)] })),
-  ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `ops/${invoke}(${invokeArgs.join(',')})`, invoke, invokeArgs })),
+  ...SIMD_C.map(([name, size]) => ({
+    kind: 'wasi' as const,
+    name: `simd-c/${name}`,
+    wasm: fileURLToPath(new URL(`../fixtures/wasmtime/simd-c/${name}.wasm`, import.meta.url)),
+    args: [size],
+    env: {},
+    dir: null,
+  })),
+  ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs })),
+  ...SIMD.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `simd/${invoke}(${invokeArgs.join(',')})`, file: 'simd' as const, invoke, invokeArgs })),
 ];
 
 export const recordedCaseSchema = z

@@ -56,6 +56,20 @@ export const CASES: Readonly<Record<WatFixture, readonly Case[]>> = {
     c('int_overflow', I32_MIN, -1), c('int_overflow', I32_MIN, 1), c('bad_conversion', 3e10), c('bad_conversion', -2147483649),
     c('nan_conversion', NaN), c('indirect_null', 1), c('indirect_null', 0), c('indirect_mismatch', 0), c('indirect_oob', 4), c('stack_exhaustion', 0),
   ],
+  // Each group stores its vectors in memory (compared whole); last bytes of memory and one past.
+  simd: [
+    c('int_lanes', 0, 0), c('int_lanes', 0x7f80ff01, -2), c('saturating', 0x7f7f7f7f, 0x7f7f), c('saturating', -1, -32768),
+    c('compares', 5, -3), c('compares', 0, 0x0101), c('shifts', 0x0123_4567_89ab_cdefn, 3), c('shifts', -2n, 67), c('shifts', 0x7f00_8001n, 15),
+    c('bitwise', 0x00ff_00ff_f0f0_0f0fn, -6n), c('shuffles', 0), c('shuffles', 9), c('shuffles', 240),
+    c('lanes', -5n, 0x1_2345, 2.5, -1e10), c('lanes', 1n << 62n, -1, -0.75, 3.5),
+    c('floats', 1.25, -3.5), c('floats', -0, 1e300), c('floats', 3.5, -0.5),
+    c('conversions', 2.5e9, 5e9, -7), c('conversions', -1.5, -1e20, 0x1_0000), c('conversions', 65504, 4294967295.5, 0x7fff),
+    c('dots', 0x12345678, -9), c('dots', -1, 0x7fff),
+    c('load16', 0), c('load16', 65504), c('load16', 65505), c('load16', -1), c('store16', 65520, -1n), c('store16', 65521, 1n),
+    c('load_ext', 0), c('load_ext', 65520), c('load_ext', 65521), c('load_splat', 7), c('load_splat', 65526), c('load_splat', 65527),
+    c('lane_mem', 3), c('lane_mem', 65528), c('lane_mem', 65529),
+    c('flow', 0), c('flow', 1), c('flow', 6), c('flow', -1), c('acc'),
+  ],
 };
 
 /** Host functions both engines get; `log` records its arguments in `calls`. */

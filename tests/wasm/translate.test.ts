@@ -50,15 +50,15 @@ test('the layout comes from src/abi: moving a field moves the accesses', async (
 });
 
 test('unsupported features and invalid modules are typed errors', async (t) => {
-  const simd = await wat('(module (func (drop (i32x4.splat (i32.const 1)))))');
-  const unsupported = t.throws(() => translate(simd), { instanceOf: TranslateError });
+  const atomics = await wat('(module (memory 1 1 shared) (func (drop (i32.atomic.load (i32.const 0)))))');
+  const unsupported = t.throws(() => translate(atomics), { instanceOf: TranslateError });
   t.is(unsupported.kind, 'unsupported');
-  t.is(unsupported.feature, 'simd');
-  t.regex(unsupported.message, /^unsupported: simd \(I32x4Splat at offset \d+\)$/);
+  t.is(unsupported.feature, 'threads');
+  t.regex(unsupported.message, /^unsupported: threads \(I32AtomicLoad at offset \d+\)$/);
   const invalid = t.throws(() => translate(new Uint8Array([0, 0x61, 0x73, 0x6d, 1, 0, 0, 0, 0xff])), { instanceOf: TranslateError });
   t.is(invalid.kind, 'invalid');
   t.is(typeof invalid.offset, 'number');
-  const layout = t.throws(() => translate(simd, { layout: { ...DEFAULT_WASM_VMCTX_LAYOUT, memoryBound: DEFAULT_WASM_VMCTX_LAYOUT.memoryBase } }), { instanceOf: TranslateError });
+  const layout = t.throws(() => translate(atomics, { layout: { ...DEFAULT_WASM_VMCTX_LAYOUT, memoryBound: DEFAULT_WASM_VMCTX_LAYOUT.memoryBase } }), { instanceOf: TranslateError });
   t.is(layout.kind, 'invalid-options');
 });
 

@@ -2,7 +2,7 @@
 import { readFile } from 'node:fs/promises';
 import { parse } from '@bytecodealliance/jco';
 
-export const WAT_FIXTURES = ['integer', 'float', 'control', 'globals', 'memory', 'tables', 'calls', 'traps'] as const;
+export const WAT_FIXTURES = ['integer', 'float', 'control', 'globals', 'memory', 'tables', 'calls', 'traps', 'simd'] as const;
 export type WatFixture = (typeof WAT_FIXTURES)[number];
 
 const cache = new Map<string, Promise<Uint8Array>>();

@@ -5,9 +5,9 @@ use std::collections::HashMap;
 use cranelift_codegen::entity::packed_option::ReservedValue;
 use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
-use cranelift_codegen::ir::types::{F32, F64, I8, I16, I32, I64};
+use cranelift_codegen::ir::types::{F32, F64, I8, I8X16, I16, I32, I64};
 use cranelift_codegen::ir::{
-    self, AbiParam, ArgumentPurpose, Block, BlockArg, BlockCall, Endianness, ExtFuncData,
+    self, AbiParam, ArgumentPurpose, Block, BlockCall, Endianness, ExtFuncData,
     ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, JumpTableData, MemFlagsData,
     SigRef, Signature, TrapCode, UserExternalName, UserFuncName, Value,
 };
@@ -23,6 +23,10 @@ use crate::layout::VmctxLayout;
 use crate::metadata::TrapCodeInfo;
 use crate::module::ModuleInfo;
 use crate::options::{Metering, TranslateOptions};
+
+mod simd;
+
+pub(crate) use simd::SimdTarget;
 
 /// `unreachable` executed.
 pub(crate) const TRAP_UNREACHABLE: TrapCode = TrapCode::unwrap_user(1);
@@ -94,20 +98,18 @@ fn heap_flags() -> MemFlagsData {
         .with_endianness(Endianness::Little)
 }
 
-pub(crate) fn ir_type(ty: ValType, offset: u64) -> Result<ir::Type, TranslateError> {
+/// The CLIF type of a wasm value type. Every value type Wasmtime validates by default that we
+/// translate has one; the Result and offset stay for the callers' uniform error handling.
+pub(crate) fn ir_type(ty: ValType, _offset: u64) -> Result<ir::Type, TranslateError> {
     Ok(match ty {
         ValType::I32 => I32,
         ValType::I64 => I64,
         ValType::F32 => F32,
         ValType::F64 => F64,
         ValType::Ref(_) => I64,
-        ValType::V128 => {
-            return Err(TranslateError::unsupported(
-                "simd",
-                "v128 value type",
-                offset,
-            ));
-        }
+        // v128 travels as I8X16 and is bitcast to the lane type an operator needs (Wasmtime's
+        // convention).
+        ValType::V128 => I8X16,
     })
 }
 
@@ -193,14 +195,20 @@ struct Translator<'a, 'f> {
     sig_refs: HashMap<u32, SigRef>,
     builtin_refs: HashMap<Builtin, FuncRef>,
     offset: u64,
+    /// How relaxed SIMD and ISA-dependent vector operators lower (Wasmtime's choices).
+    simd: SimdTarget,
+}
+
+/// The operator's name as wasmparser spells it (`I32x4Add`).
+fn operator_name(op: &Operator<'_>) -> String {
+    format!("{op:?}")
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect()
 }
 
 fn unsupported_op(op: &Operator<'_>, offset: u64) -> TranslateError {
-    let debug = format!("{op:?}");
-    let name: String = debug
-        .chars()
-        .take_while(|c| c.is_alphanumeric() || *c == '_')
-        .collect();
+    let name = operator_name(op);
     let simd_prefixes = ["V128", "I8x16", "I16x8", "I32x4", "I64x2", "F32x4", "F64x2"];
     let feature = if simd_prefixes.iter().any(|p| name.starts_with(p)) {
         "simd"
@@ -281,6 +289,7 @@ pub(crate) fn translate_function(
             sig_refs: HashMap::new(),
             builtin_refs: HashMap::new(),
             offset: body_offset,
+            simd: SimdTarget::new(options.relaxed_simd_deterministic),
         };
         for (i, p) in fty.params().iter().enumerate() {
             let var = t.b.declare_var(ir_type(*p, body_offset)?);
@@ -341,6 +350,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         match ty {
             F32 => self.b.ins().f32const(Ieee32::with_bits(0)),
             F64 => self.b.ins().f64const(Ieee64::with_bits(0)),
+            I8X16 => self.vconst(I8X16, &[0; 16]),
             _ => self.b.ins().iconst(ty, 0),
         }
     }
@@ -793,7 +803,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
         if self.reachable {
             let results = self.peek_n(frame.num_results).to_vec();
-            self.b.ins().jump(frame.dest, &to_args(&results));
+            let block_args = self.block_args(&results);
+            self.b.ins().jump(frame.dest, &block_args);
             frame.dest_reached = true;
         }
         match &frame.kind {
@@ -805,7 +816,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             } => {
                 // No else arm: the false edge carries the parameters straight through.
                 self.b.switch_to_block(*else_block);
-                self.b.ins().jump(frame.dest, &to_args(params));
+                let block_args = self.block_args(params);
+                self.b.ins().jump(frame.dest, &block_args);
                 frame.dest_reached = true;
             }
             _ => {}
@@ -859,7 +871,8 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let (params, results) = self.block_types(*blockty)?;
                 let header = self.block_with_params(&params);
                 let args = self.pop_n(params.len());
-                self.b.ins().jump(header, &to_args(&args));
+                let block_args = self.block_args(&args);
+                self.b.ins().jump(header, &block_args);
                 let dest = self.block_with_params(&results);
                 self.b.switch_to_block(header);
                 let header_params = self.b.block_params(header).to_vec();
@@ -902,9 +915,12 @@ impl<'a, 'f> Translator<'a, 'f> {
                 });
             }
             O::Else => {
-                let frame = self.frames.last_mut().expect("validated control stack");
-                let results = self.stack[self.stack.len() - frame.num_results..].to_vec();
-                self.b.ins().jump(frame.dest, &to_args(&results));
+                let top = self.frames.len() - 1;
+                let (dest, n) = (self.frames[top].dest, self.frames[top].num_results);
+                let results = self.stack[self.stack.len() - n..].to_vec();
+                let args = self.block_args(&results);
+                self.b.ins().jump(dest, &args);
+                let frame = &mut self.frames[top];
                 frame.dest_reached = true;
                 if let FrameKind::If {
                     else_block,
@@ -925,7 +941,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::Br { relative_depth } => {
                 let (target, n) = self.branch_target(*relative_depth);
                 let args = self.peek_n(n).to_vec();
-                self.b.ins().jump(target, &to_args(&args));
+                let block_args = self.block_args(&args);
+                self.b.ins().jump(target, &block_args);
                 self.reachable = false;
             }
             O::BrIf { relative_depth } => {
@@ -933,7 +950,8 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let (target, n) = self.branch_target(*relative_depth);
                 let args = self.peek_n(n).to_vec();
                 let next = self.b.create_block();
-                self.b.ins().brif(cond, target, &to_args(&args), next, &[]);
+                let block_args = self.block_args(&args);
+                self.b.ins().brif(cond, target, &block_args, next, &[]);
                 self.b.seal_block(next);
                 self.b.switch_to_block(next);
             }
@@ -977,7 +995,8 @@ impl<'a, 'f> Translator<'a, 'f> {
                         self.b.seal_block(e);
                         self.b.switch_to_block(e);
                         let (target, _) = self.branch_target(d);
-                        self.b.ins().jump(target, &to_args(&args));
+                        let block_args = self.block_args(&args);
+                        self.b.ins().jump(target, &block_args);
                     }
                 }
                 self.reachable = false;
@@ -985,6 +1004,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::Return => {
                 let n = self.frames[0].num_results;
                 let results = self.peek_n(n).to_vec();
+                let results = self.canonical(&results);
                 self.b.ins().return_(&results);
                 self.reachable = false;
             }
@@ -1003,6 +1023,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::Select | O::TypedSelect { .. } => {
                 let (x, y, c) = self.pop3();
+                let (x, y) = (self.canonical_v128(x), self.canonical_v128(y));
                 let v = self.b.ins().select(c, x, y);
                 self.push(v);
             }
@@ -1012,17 +1033,22 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::LocalSet { local_index } => {
                 let v = self.pop();
+                let v = self.canonical_v128(v);
                 self.b.def_var(self.locals[*local_index as usize], v);
             }
             O::LocalTee { local_index } => {
                 let v = *self.stack.last().expect("validated operand stack");
+                let v = self.canonical_v128(v);
                 self.b.def_var(self.locals[*local_index as usize], v);
             }
             O::GlobalGet { global_index } => {
                 let (ty, imported) = self.info.globals[*global_index as usize];
+                // A v128 global's slot (8 bytes) holds the address of its 16-byte cell, as an
+                // imported global's holds the address of its value.
+                let indirect = imported || ty == ValType::V128;
                 let ty = ir_type(ty, self.offset)?;
                 let slot = self.layout.global_slot(*global_index);
-                let v = if imported {
+                let v = if indirect {
                     let ptr = self.load_vmctx(I64, slot);
                     self.load_at(ty, ptr, 0)
                 } else {
@@ -1031,10 +1057,11 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.push(v);
             }
             O::GlobalSet { global_index } => {
-                let (_, imported) = self.info.globals[*global_index as usize];
+                let (ty, imported) = self.info.globals[*global_index as usize];
                 let v = self.pop();
+                let v = self.canonical_v128(v);
                 let slot = self.layout.global_slot(*global_index);
-                let (base, off) = if imported {
+                let (base, off) = if imported || ty == ValType::V128 {
                     (self.load_vmctx(I64, slot), 0)
                 } else {
                     (self.vmctx, slot)
@@ -1312,7 +1339,11 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::I64Extend16S => self.sign_extend(I16, I64),
             O::I64Extend32S => self.sign_extend(I32, I64),
 
-            other => return Err(unsupported_op(other, self.offset)),
+            other => {
+                if !self.simd_operator(other)? {
+                    return Err(unsupported_op(other, self.offset));
+                }
+            }
         }
         Ok(())
     }
@@ -1497,6 +1528,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let type_index = self.info.function_types[function_index as usize];
         let n = self.info.types[type_index as usize].params().len();
         let args = self.pop_n(n);
+        let args = self.canonical(&args);
         let vmctx = self.vmctx;
         let inst = if function_index < self.info.num_imported_functions {
             let imports = self.load_vmctx(I64, i64::from(self.layout.imported_functions_pointer));
@@ -1542,6 +1574,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let index = self.pop();
         let n = self.info.types[type_index as usize].params().len();
         let args = self.pop_n(n);
+        let args = self.canonical(&args);
         let slot = self.table_element_addr(table, index);
         let func_ref = self.b.ins().load(I64, trusted(), slot, 0);
         self.b.ins().trapz(func_ref, TRAP_ICALL_NULL);
@@ -1576,6 +1609,4 @@ fn frontend_config() -> cranelift_codegen::isa::TargetFrontendConfig {
     }
 }
 
-fn to_args(values: &[Value]) -> Vec<BlockArg> {
-    values.iter().map(|v| BlockArg::Value(*v)).collect()
-}
+

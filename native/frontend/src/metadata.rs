@@ -15,6 +15,7 @@ pub enum ValueType {
     I64,
     F32,
     F64,
+    V128,
     Funcref,
     Externref,
 }
@@ -107,6 +108,25 @@ pub enum ConstExpr {
     RefNull { r#type: ValueType },
     #[serde(rename = "ref.func")]
     RefFunc { index: u32 },
+    /// The 16 bytes as one little-endian 128-bit integer, in decimal.
+    #[serde(rename = "v128.const")]
+    V128Const { bits: String },
+    /// Extended constant expressions: the instructions in order, evaluated on a stack; the
+    /// arithmetic ones below appear only here. A one-instruction expression is never wrapped.
+    #[serde(rename = "extended")]
+    Extended { ops: Vec<ConstExpr> },
+    #[serde(rename = "i32.add")]
+    I32Add,
+    #[serde(rename = "i32.sub")]
+    I32Sub,
+    #[serde(rename = "i32.mul")]
+    I32Mul,
+    #[serde(rename = "i64.add")]
+    I64Add,
+    #[serde(rename = "i64.sub")]
+    I64Sub,
+    #[serde(rename = "i64.mul")]
+    I64Mul,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -28,12 +28,12 @@ pub(crate) struct ModuleInfo {
 /// The features Node 20's V8 enables by default: WebAssembly 2.0 plus tail calls, threads and
 /// the legacy exception-handling proposal (wasmparser needs `exceptions` for its tags). Whatever of these we do not translate is reported
 /// as unsupported instead of being rejected as invalid.
-fn node20_features() -> WasmFeatures {
-    WasmFeatures::WASM2
-        | WasmFeatures::TAIL_CALL
-        | WasmFeatures::THREADS
-        | WasmFeatures::EXCEPTIONS
-        | WasmFeatures::LEGACY_EXCEPTIONS
+/// Exactly what Wasmtime 48 validates by default (`Config::features`): the WebAssembly 3.0 set
+/// (2.0 plus tail calls, extended-const, multi-memory, relaxed SIMD, threads, exceptions,
+/// memory64, function references, GC) and GC types, as its default `gc` crate feature adds.
+/// What of it we do not translate is refused by name.
+fn wasmtime_features() -> WasmFeatures {
+    WasmFeatures::WASM3 | WasmFeatures::GC_TYPES
 }
 
 pub(crate) fn value_type(ty: ValType, offset: u64) -> Result<ValueType, TranslateError> {
@@ -42,13 +42,7 @@ pub(crate) fn value_type(ty: ValType, offset: u64) -> Result<ValueType, Translat
         ValType::I64 => ValueType::I64,
         ValType::F32 => ValueType::F32,
         ValType::F64 => ValueType::F64,
-        ValType::V128 => {
-            return Err(TranslateError::unsupported(
-                "simd",
-                "v128 value type",
-                offset,
-            ));
-        }
+        ValType::V128 => ValueType::V128,
         ValType::Ref(r) => ref_type(r, offset)?,
     })
 }
@@ -69,8 +63,25 @@ fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValueType, TranslateE
 
 fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, TranslateError> {
     let mut reader = expr.get_operators_reader();
-    let (op, offset) = reader.read_with_offset()?;
-    let value = match op {
+    let mut ops = Vec::new();
+    loop {
+        let (op, offset) = reader.read_with_offset()?;
+        if let Operator::End = op {
+            break;
+        }
+        ops.push(const_op(op, offset)?);
+    }
+    // Validation guarantees one value; a single instruction keeps its plain form.
+    if ops.len() == 1 {
+        Ok(ops.remove(0))
+    } else {
+        Ok(ConstExpr::Extended { ops })
+    }
+}
+
+/// One instruction of a constant expression.
+fn const_op(op: Operator<'_>, offset: u64) -> Result<ConstExpr, TranslateError> {
+    Ok(match op {
         Operator::I32Const { value } => ConstExpr::I32Const { value },
         Operator::I64Const { value } => ConstExpr::I64Const {
             value: value.to_string(),
@@ -105,21 +116,36 @@ fn const_expr(expr: &wasmparser::ConstExpr<'_>) -> Result<ConstExpr, TranslateEr
         Operator::RefFunc { function_index } => ConstExpr::RefFunc {
             index: function_index,
         },
+        Operator::V128Const { value } => ConstExpr::V128Const {
+            bits: u128::from_le_bytes(*value.bytes()).to_string(),
+        },
+        Operator::I32Add => ConstExpr::I32Add,
+        Operator::I32Sub => ConstExpr::I32Sub,
+        Operator::I32Mul => ConstExpr::I32Mul,
+        Operator::I64Add => ConstExpr::I64Add,
+        Operator::I64Sub => ConstExpr::I64Sub,
+        Operator::I64Mul => ConstExpr::I64Mul,
         other => {
+            // Only the GC proposal adds further constant instructions (struct.new, ref.i31...).
             return Err(TranslateError::unsupported(
-                "extended constant expressions",
+                "gc",
                 format!("{other:?}"),
                 offset,
             ));
         }
-    };
-    match reader.read_with_offset()? {
-        (Operator::End, _) => Ok(value),
-        (other, at) => Err(TranslateError::unsupported(
-            "extended constant expressions",
-            format!("{other:?}"),
-            at,
-        )),
+    })
+}
+
+/// Wasmtime validates multi-memory modules; the runtime gives a module one linear memory.
+fn second_memory(info: &ModuleInfo, offset: u64) -> Result<(), TranslateError> {
+    if info.memories.is_empty() {
+        Ok(())
+    } else {
+        Err(TranslateError::unsupported(
+            "multi-memory",
+            "a second memory",
+            offset,
+        ))
     }
 }
 
@@ -177,7 +203,7 @@ pub(crate) fn translate_module(
     wasm: &[u8],
     options: &TranslateOptions,
 ) -> Result<TranslatedModule, TranslateError> {
-    let mut validator = Validator::new_with_features(node20_features());
+    let mut validator = Validator::new_with_features(wasmtime_features());
     let mut out = TranslatedModule {
         metering: options.metering,
         types: Vec::new(),
@@ -216,6 +242,7 @@ pub(crate) fn translate_module(
         }
         match payload {
             Payload::TypeSection(reader) => {
+                let offset = reader.range().start;
                 for group in reader {
                     let group = group?;
                     for sub in group.into_types() {
@@ -230,12 +257,12 @@ pub(crate) fn translate_module(
                                 let params = f
                                     .params()
                                     .iter()
-                                    .map(|t| value_type(*t, 0))
+                                    .map(|t| value_type(*t, offset))
                                     .collect::<Result<_, _>>()?;
                                 let results = f
                                     .results()
                                     .iter()
-                                    .map(|t| value_type(*t, 0))
+                                    .map(|t| value_type(*t, offset))
                                     .collect::<Result<_, _>>()?;
                                 out.types.push(FuncType { params, results });
                                 info.types.push(f.clone());
@@ -245,7 +272,7 @@ pub(crate) fn translate_module(
                                 return Err(TranslateError::unsupported(
                                     "gc",
                                     "non-function type",
-                                    0,
+                                    offset,
                                 ));
                             }
                         }
@@ -268,6 +295,7 @@ pub(crate) fn translate_module(
                             ImportKind::Table { table: t }
                         }
                         TypeRef::Memory(m) => {
+                            second_memory(&info, offset)?;
                             let mem = memory(&m, true, offset)?;
                             info.memories.push(m);
                             out.memories.push(mem.clone());
@@ -320,6 +348,7 @@ pub(crate) fn translate_module(
                 let offset = reader.range().start;
                 for m in reader {
                     let m = m?;
+                    second_memory(&info, offset)?;
                     out.memories.push(memory(&m, false, offset)?);
                     info.memories.push(m);
                 }
@@ -346,6 +375,7 @@ pub(crate) fn translate_module(
                 }
             }
             Payload::ExportSection(reader) => {
+                let offset = reader.range().start;
                 for e in reader {
                     let e = e?;
                     let kind = match e.kind {
@@ -357,7 +387,7 @@ pub(crate) fn translate_module(
                             return Err(TranslateError::unsupported(
                                 "exceptions",
                                 format!("{other:?} export"),
-                                0,
+                                offset,
                             ));
                         }
                     };

@@ -34,6 +34,9 @@ pub struct TranslateOptions {
     /// the reservation or the guard, and the hardware faults on what is not accessible.
     pub memory_reservation: u64,
     pub memory_guard_size: u64,
+    /// Wasmtime's `relaxed_simd_deterministic` (default false): relaxed SIMD operators take
+    /// their deterministic lowering everywhere instead of the x86 instruction's own behaviour.
+    pub relaxed_simd_deterministic: bool,
 }
 
 /// Wasmtime's defaults on 64-bit hosts.
@@ -48,6 +51,7 @@ impl Default for TranslateOptions {
             layout: VmctxLayout::default(),
             memory_reservation: DEFAULT_MEMORY_RESERVATION,
             memory_guard_size: DEFAULT_MEMORY_GUARD_SIZE,
+            relaxed_simd_deterministic: false,
         }
     }
 }

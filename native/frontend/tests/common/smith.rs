@@ -17,8 +17,9 @@ pub fn seed_bytes(seed: u64, len: usize) -> Vec<u8> {
 /// wasm-smith's defaults with every proposal the front end does not translate turned off.
 pub fn translatable_config() -> wasm_smith::Config {
     wasm_smith::Config {
-        simd_enabled: false,
-        relaxed_simd_enabled: false,
+        // SIMD and relaxed SIMD are translated (Wasmtime's lowering).
+        simd_enabled: true,
+        relaxed_simd_enabled: true,
         threads_enabled: false,
         exceptions_enabled: false,
         gc_enabled: false,
