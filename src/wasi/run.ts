@@ -8,6 +8,7 @@ import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } fr
 import { OutOfFuel, RuntimeConfigError } from '../runtime/errors.js';
 import { meteringModeSchema, PINNED_FUEL_PIPELINE } from '../runtime/metering.js';
 import type { Function } from '../ir/index.js';
+import { fuelCostsSchema, type FuelCosts } from '../wasm/fuel-costs.js';
 import { compileWasm, resourceLimitsSchema } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
 import { WasiExit, WasiHost, type BenchMarks } from './host.js';
@@ -48,6 +49,8 @@ export const runWasiOptionsSchema = z
     /** The linear-memory layout the code is compiled for (see CompileWasmOptions). */
     memoryReservation: z.number().int().nonnegative().max(2 ** 32).optional(),
     memoryGuardSize: z.number().int().nonnegative().max(2 ** 31).optional(),
+    /** The fuel each operator costs (see CompileWasmOptions.fuelCosts). */
+    fuelCosts: z.custom<FuelCosts>((v) => fuelCostsSchema.safeParse(v).success, 'a fuel-cost table (src/wasm/fuel-costs.ts)').optional(),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
     maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).optional(),
   })
@@ -99,6 +102,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
   };
   const module = await compileWasm(wasm, o.metering, undefined, {
     ...memory,
+    ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
     ...(o.measureProfile
       ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }
       : o.profile !== undefined

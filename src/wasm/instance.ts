@@ -12,6 +12,7 @@ import { ResourceLimitError, RuntimeConfigError } from '../runtime/errors.js';
 import type { HostFunction, Instance } from '../runtime/instance.js';
 import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
 import { Module } from '../runtime/module.js';
+import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
 import type { ConstExpr, TranslatedModule, WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
@@ -316,6 +317,9 @@ export interface CompileWasmOptions {
   /** Inaccessible bytes behind the reservation (default 32 MiB, Wasmtime's): accesses whose
    *  static offset + size fit it need no check. */
   readonly memoryGuardSize?: number;
+  /** The fuel each operator costs (Wasmtime's `Config::operator_cost`, a partial table keyed by
+   *  Wasmtime's operator names; see src/wasm/fuel-costs.ts). Default: Wasmtime's table. */
+  readonly fuelCosts?: FuelCosts;
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -326,7 +330,9 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     ...(options.memoryReservation === undefined ? {} : { memoryReservation: options.memoryReservation }),
     ...(options.memoryGuardSize === undefined ? {} : { memoryGuardSize: options.memoryGuardSize }),
   });
-  const translated = translate(wasm, { metering: translationMetering(mode), layout, ...memoryConfig });
+  const fuelCosts = fuelCostsSchema.safeParse(options.fuelCosts ?? {});
+  if (!fuelCosts.success) throw new RuntimeConfigError(`invalid fuelCosts: ${z.prettifyError(fuelCosts.error)}`);
+  const translated = translate(wasm, { metering: translationMetering(mode), layout, fuelCosts: fuelCosts.data, ...memoryConfig });
   const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
   let functions: Function[];
   let pipelineMs = 0;

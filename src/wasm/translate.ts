@@ -5,6 +5,7 @@ import { DEFAULT_WASM_VMCTX_LAYOUT, wasmVmctxLayoutSchema, type WasmVmctxLayout 
 import { addon } from '../native/addon.js';
 import { throughNative } from '../native/native-errors.js';
 import { NativePanic, RuntimeConfigError } from '../runtime/errors.js';
+import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { translatedModuleSchema, wasmMeteringSchema, type TranslatedModule, type WasmMetering } from './schemas.js';
 
 /**
@@ -31,6 +32,8 @@ export const translateOptionsSchema = z
     layout: wasmVmctxLayoutSchema.optional(),
     /** vanilla: charge bulk memory/table operations per byte/element (Wasmtime's dynamic cost). */
     dynamicBulkCost: z.boolean().default(true),
+    /** vanilla: the fuel each operator costs (Wasmtime's operator_cost; default Wasmtime's table). */
+    fuelCosts: fuelCostsSchema.default({}),
     ...memoryConfigSchema.shape,
   })
   .strict();
@@ -39,6 +42,7 @@ export interface TranslateOptions {
   metering?: WasmMetering;
   layout?: WasmVmctxLayout;
   dynamicBulkCost?: boolean;
+  fuelCosts?: FuelCosts;
   memoryReservation?: number;
   memoryGuardSize?: number;
 }
@@ -50,10 +54,10 @@ export interface TranslateOptions {
 export function translate(wasm: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
   const parsed = translateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RuntimeConfigError(`invalid translate options: ${z.prettifyError(parsed.error)}`);
-  const { metering, dynamicBulkCost, memoryReservation, memoryGuardSize } = parsed.data;
+  const { metering, dynamicBulkCost, fuelCosts, memoryReservation, memoryGuardSize } = parsed.data;
   const layout = parsed.data.layout ?? DEFAULT_WASM_VMCTX_LAYOUT;
   const json = throughNative(() =>
-    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, layout, memoryReservation, memoryGuardSize })),
+    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, fuelCosts, layout, memoryReservation, memoryGuardSize })),
   );
   let raw: unknown;
   try {

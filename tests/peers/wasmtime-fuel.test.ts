@@ -9,16 +9,18 @@ import test from 'ava';
 import type { MeteringMode } from '../../src/runtime/metering.js';
 import { runWasi } from '../../src/wasi/index.js';
 import { compileWasm } from '../../src/wasm/index.js';
-import { FUEL_CASES, fuelFixtureSchema, WASMTIME_FUEL_FIXTURE, type FuelCase } from './fuel-cases.js';
+import { loadFuelCosts } from '../../src/wasm/fuel-costs.js';
+import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WASMTIME_FUEL_FIXTURE, type FuelCase } from './fuel-cases.js';
 
 const fixture = fuelFixtureSchema.parse(JSON.parse(readFileSync(WASMTIME_FUEL_FIXTURE, 'utf8')));
 const recorded = new Map(fixture.cases.map((c) => [c.name, c]));
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const costTable = await loadFuelCosts(FUEL_COSTS_FIXTURE);
 const opsWasm = parse(readFileSync(new URL('../fixtures/wasmtime/ops.wat', import.meta.url), 'utf8'));
 
 async function ours(c: FuelCase, metering: MeteringMode): Promise<{ fuel: number | null; exitCode: number; stdoutSha256: string; results: string[] }> {
   if (c.kind === 'wat') {
-    const module = await compileWasm(await opsWasm, metering);
+    const module = await compileWasm(await opsWasm, metering, undefined, c.costs === true ? { fuelCosts: costTable } : {});
     const instance = await module.instantiate({});
     try {
       const r = await instance.call(c.invoke, [...c.invokeArgs]);
@@ -36,6 +38,7 @@ async function ours(c: FuelCase, metering: MeteringMode): Promise<{ fuel: number
     dir: c.kind === 'wasi' ? c.dir : null,
     stdout: (b) => out.push(b.slice()),
     stderr: () => {},
+    ...(c.kind === 'bench' && c.costs === true ? { fuelCosts: costTable } : {}),
   });
   return { fuel: r.fuelConsumed, exitCode: r.exitCode, stdoutSha256: sha256(Buffer.concat(out)), results: [] };
 }

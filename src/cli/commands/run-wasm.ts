@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
 import { meteringModeSchema } from '../../runtime/metering.js';
 import { runWasi } from '../../wasi/run.js';
+import { loadFuelCosts, type FuelCosts } from '../../wasm/fuel-costs.js';
 
 const optionsSchema = z.object({
   metering: meteringModeSchema,
@@ -24,11 +25,12 @@ const optionsSchema = z.object({
   maxWasmStack: z.coerce.number().int().min(16 * 1024).max(2 ** 30).optional(),
   memoryReservation: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
   memoryGuardSize: z.coerce.number().int().nonnegative().max(2 ** 31).multipleOf(65536).optional(),
+  fuelCosts: z.string().min(1).optional(),
   file: z.string().min(1, 'give the .wasm file'),
   args: z.array(z.string()),
 });
 
-const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--dir-write', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile', '--max-memory', '--max-table-elements', '--max-wasm-stack', '--memory-reservation', '--memory-guard-size']);
+const VALUE_OPTIONS = new Set(['--metering', '--fuel', '--dir', '--dir-write', '--invoke', '--report', '--env', '--check-interval', '--check-max-interval', '--profile-out', '--profile', '--max-memory', '--max-table-elements', '--max-wasm-stack', '--memory-reservation', '--memory-guard-size', '--fuel-costs']);
 
 /** Options may appear anywhere before `--`; everything after it goes to the program verbatim. */
 function split(argv: readonly string[]): { values: Map<string, string[]>; positionals: string[] } {
@@ -82,7 +84,8 @@ export const runWasmCommand: Command = {
                           [--check-interval MS] [--check-max-interval MS]
                           [--profile-out PATH | --profile PATH] [--max-memory BYTES]
                           [--max-table-elements N] [--max-wasm-stack BYTES]
-                          [--memory-reservation BYTES] [--memory-guard-size BYTES] [-- ARGS...]
+                          [--memory-reservation BYTES] [--memory-guard-size BYTES]
+                          [--fuel-costs FILE.json] [-- ARGS...]
 
 Translates FILE.wasm with slackfuel's front end, compiles it for the metering mode and runs
 _start (or --invoke NAME) with a WASI preview1 subset (stdio, args, environment, clocks,
@@ -123,6 +126,11 @@ Options:
   --memory-guard-size BYTES
                        inaccessible bytes behind it (default 33554432, a multiple of 65536):
                        accesses whose offset + size fit it get no check
+  --fuel-costs FILE.json
+                       vanilla, slacked, count: the fuel each operator costs, as Wasmtime's
+                       Config::operator_cost: a JSON object keyed by Wasmtime's operator names,
+                       e.g. {"I32Add": 2, "Call": 5, "variable": {"memory_copy_per_byte": 2}};
+                       unset entries keep Wasmtime's defaults
   --check-interval MS  slacked: the asynchronous fuel checker's shortest period (default 1)
   --check-max-interval MS
                        slacked: its longest period, used while the fuel rate it observes says
@@ -157,6 +165,7 @@ Examples:
       maxWasmStack: one('--max-wasm-stack'),
       memoryReservation: one('--memory-reservation'),
       memoryGuardSize: one('--memory-guard-size'),
+      fuelCosts: one('--fuel-costs'),
       file: positionals[0] ?? '',
       args: positionals.slice(1),
     });
@@ -171,6 +180,12 @@ Examples:
       bytes = await readFile(o.file);
     } catch (error) {
       throw new UsageError(`cannot read ${o.file}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    let fuelCosts: FuelCosts | undefined;
+    try {
+      fuelCosts = o.fuelCosts === undefined ? undefined : await loadFuelCosts(o.fuelCosts);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
     }
     const stdout = new TextDecoder();
     const stderr = new TextDecoder();
@@ -197,6 +212,7 @@ Examples:
       ...(o.maxWasmStack === undefined ? {} : { maxWasmStack: o.maxWasmStack }),
       ...(o.memoryReservation === undefined ? {} : { memoryReservation: o.memoryReservation }),
       ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
+      ...(fuelCosts === undefined ? {} : { fuelCosts }),
     });
     if (o.profileOut !== undefined && report.profile !== null) {
       await writeFile(o.profileOut, `${JSON.stringify(report.profile, null, 1)}\n`);

@@ -2,7 +2,9 @@ import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
+import { loadFuelCosts } from '../../wasm/fuel-costs.js';
 import { clifText, memoryConfigSchema, translate } from '../../wasm/translate.js';
+import { RuntimeConfigError } from '../../runtime/errors.js';
 import { wasmMeteringSchema } from '../../wasm/schemas.js';
 
 const optionsSchema = z.object({
@@ -11,6 +13,7 @@ const optionsSchema = z.object({
   file: z.string().min(1),
   memoryReservation: z.coerce.number().pipe(memoryConfigSchema.shape.memoryReservation.unwrap()),
   memoryGuardSize: z.coerce.number().pipe(memoryConfigSchema.shape.memoryGuardSize.unwrap()),
+  fuelCosts: z.string().min(1).optional(),
 });
 
 export const wasm2clifCommand: Command = {
@@ -18,6 +21,7 @@ export const wasm2clifCommand: Command = {
   summary: 'Translate a WebAssembly module to Wasmtime-shaped CLIF and print it',
   help: `Usage: slackfuel wasm2clif FILE.wasm [--metering vanilla|epoch|none] [--metadata]
                           [--memory-reservation BYTES] [--memory-guard-size BYTES]
+                          [--fuel-costs FILE.json]
 
 Translates a binary WebAssembly module with slackfuel's front end (wasmparser and
 cranelift-frontend, in the native addon) and prints the CLIF of every defined function,
@@ -35,6 +39,10 @@ Options:
   --memory-guard-size BYTES
                    inaccessible bytes behind it (default 33554432): accesses whose offset +
                    size fit it get no check (the hardware faults instead)
+  --fuel-costs FILE.json
+                   vanilla: the fuel each operator costs, as Wasmtime's Config::operator_cost:
+                   a JSON object keyed by Wasmtime's operator names ({"I32Add": 2, "Call": 5,
+                   "variable": {"memory_copy_per_byte": 2}}); unset entries keep the defaults
   -h, --help       show this help
 
 Errors: a module that is not valid exits with status 1 and 'invalid: ...'; a valid module
@@ -52,6 +60,7 @@ Examples:
         metadata: { type: 'boolean', default: false },
         'memory-reservation': { type: 'string', default: String(2 ** 32) },
         'memory-guard-size': { type: 'string', default: String(32 * 2 ** 20) },
+        'fuel-costs': { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one .wasm file');
@@ -61,16 +70,18 @@ Examples:
       file: positionals[0],
       memoryReservation: values['memory-reservation'],
       memoryGuardSize: values['memory-guard-size'],
+      fuelCosts: values['fuel-costs'],
     });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const { metering, metadata, file, memoryReservation, memoryGuardSize } = parsed.data;
+    const fuelCosts = parsed.data.fuelCosts === undefined ? {} : await usageOnBadTable(parsed.data.fuelCosts);
     let bytes: Uint8Array;
     try {
       bytes = await readFile(file);
     } catch (error) {
       throw new UsageError(`cannot read ${file}: ${error instanceof Error ? error.message : String(error)}`);
     }
-    const module = translate(bytes, { metering, memoryReservation, memoryGuardSize });
+    const module = translate(bytes, { metering, memoryReservation, memoryGuardSize, fuelCosts });
     if (metadata) {
       const { functions, ...rest } = module;
       io.out(`${JSON.stringify({ ...rest, functions: functions.map(({ clif: _clif, ...f }) => f) }, null, 2)}\n`);
@@ -80,3 +91,13 @@ Examples:
     return 0;
   },
 };
+
+/** A table that cannot be read or is malformed is the user's mistake: a usage error. */
+async function usageOnBadTable(path: string) {
+  try {
+    return await loadFuelCosts(path);
+  } catch (error) {
+    if (error instanceof RuntimeConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}
