@@ -377,6 +377,15 @@ export interface WasmCallResult {
   readonly fuelConsumed: number | null;
 }
 
+/** Instantiates; a segment that does not fit (a Trap from the addon) becomes a WasmTrap. */
+function instantiateTyped(module: Module, options: Parameters<Module['instantiateWithNative']>[0]): ReturnType<Module['instantiateWithNative']> {
+  try {
+    return module.instantiateWithNative(options);
+  } catch (error) {
+    throw asWasmTrap(error);
+  }
+}
+
 /** A running wasm instance: exported functions, memory access, traps typed as WasmTrap. */
 export class WasmInstance {
   readonly #instance: Instance;
@@ -412,7 +421,12 @@ export class WasmInstance {
     if (counters < module.profileCounters) {
       throw new RuntimeConfigError(`the module's code writes ${module.profileCounters} profile counters; profileCounters ${counters} is too few`);
     }
-    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, accountsFuel(module.metering), module.memoryConfig);
+    // The bulk builtins check the budget only where the counter lives in the pinned register
+    // (slacked, count: their code has no inline checks). Vanilla checks inline before every
+    // bulk operation that Wasmtime checks, and not before one that Wasmtime does not (a
+    // constant length costing at most 128), so a builtin check there would stop what
+    // Wasmtime runs.
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig);
     const m = module.module;
     let live = liveInstances.get(m.engine);
     if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));
@@ -420,7 +434,7 @@ export class WasmInstance {
       throw new ResourceLimitError(`the engine already has ${live.count} live instance(s); the limit is ${o.limits.maxInstances}`);
     }
     const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
-    const { instance, native } = withSetup.instantiateWithNative({
+    const { instance, native } = instantiateTyped(withSetup, {
       imports: hostImports,
       memoryBytes: 0,
       stackBytes: o.stackBytes,
