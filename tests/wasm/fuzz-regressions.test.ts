@@ -67,3 +67,28 @@ test('a segment that does not fit traps at instantiation with the wasm trap kind
     }
   }
 });
+
+test('a constant that reaches a bulk operation through a block result is still a constant, as in Wasmtime', async (t) => {
+  // Wasmtime carries block results in variables: the result of `(block (result i32) (i32.const
+  // 5000))` is the iconst itself, so memory.grow (0 units per page by default) gets no fuel
+  // check; with a parameter it does. Wasmtime with a budget of 2: ok, then out of fuel.
+  const block = `(module (memory 1) (func (export "f") (param i32) (drop (memory.grow (block (result i32) (i32.const 5000))))))`;
+  const param = `(module (memory 1) (func (export "f") (param i32) (drop (memory.grow (local.get 0)))))`;
+  t.is((await call(block, 'vanilla', [0], 2)).fuelConsumed, 3);
+  await t.throwsAsync(call(param, 'vanilla', [5000], 2), { name: 'OutOfFuel' });
+  t.is((await call(param, 'vanilla', [5000], 4)).fuelConsumed, 3);
+});
+
+test('results can be read as bits: a signalling f32 NaN comes back exactly (a JavaScript number quiets it)', async (t) => {
+  const module = await compileWasm(await wat(`(module (func (export "f") (result f32 f64)
+    (f32.reinterpret_i32 (i32.const 0x7fa00001)) (f64.reinterpret_i64 (i64.const 0x7ff0000000000001))))`), 'slacked');
+  const instance = await module.instantiate({ checkIntervalMs: false });
+  try {
+    const r = await instance.call('f', [], { resultBits: true });
+    t.deepEqual(r.resultBits, [0x7fa00001n, 0x7ff0000000000001n]);
+    t.true(Number.isNaN(r.results[0]));
+    t.is((await instance.call('f')).resultBits, undefined);
+  } finally {
+    instance.dispose();
+  }
+});

@@ -10,6 +10,7 @@ use cranelift_codegen::ir::{
     self, AbiParam, ArgumentPurpose, Block, BlockArg, BlockCall, Endianness, ExtFuncData,
     ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, InstructionData, JumpTableData,
     MemFlagsData, Opcode, SigRef, Signature, TrapCode, UserExternalName, UserFuncName, Value,
+    ValueDef,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -623,12 +624,9 @@ impl<'a, 'f> Translator<'a, 'f> {
             return;
         }
         let ty = self.b.func.dfg.value_type(units);
-        let constant = match self.b.func.dfg.value_def(units).inst().map(|i| &self.b.func.dfg.insts[i]) {
-            Some(InstructionData::UnaryImm { opcode: Opcode::Iconst, imm }) => {
-                Some(i64::try_from(imm.bits().cast_unsigned()).unwrap_or(i64::MAX))
-            }
-            _ => None,
-        };
+        let constant = self
+            .constant_operand(units, 0)
+            .map(|bits| i64::try_from(bits).unwrap_or(i64::MAX));
         let per_unit = i64::from(per_unit);
         if per_unit > 0 {
             match constant {
@@ -659,6 +657,50 @@ impl<'a, 'f> Translator<'a, 'f> {
             return;
         }
         self.fuel_check();
+    }
+
+    /// The constant `v` is as Wasmtime's translator sees it: an `iconst`, also through block
+    /// parameters every incoming edge passes the same value to (Wasmtime carries block results
+    /// in variables, and Cranelift's SSA builder drops such trivial parameters) — but not the
+    /// parameters of a loop header still being translated (unsealed there: a real parameter).
+    fn constant_operand(&self, v: Value, depth: u32) -> Option<u64> {
+        let dfg = &self.b.func.dfg;
+        match dfg.value_def(v) {
+            ValueDef::Result(inst, _) => match dfg.insts[inst] {
+                InstructionData::UnaryImm {
+                    opcode: Opcode::Iconst,
+                    imm,
+                } => Some(imm.bits().cast_unsigned()),
+                _ => None,
+            },
+            ValueDef::Param(block, index) if depth < 8 => {
+                let open_loop = self
+                    .frames
+                    .iter()
+                    .any(|f| matches!(f.kind, FrameKind::Loop { header } if header == block));
+                if open_loop {
+                    return None;
+                }
+                let mut incoming = None;
+                for b in self.b.func.layout.blocks() {
+                    let Some(last) = self.b.func.layout.last_inst(b) else { continue };
+                    for call in dfg.insts[last].branch_destination(&dfg.jump_tables, &dfg.exception_tables) {
+                        if call.block(&dfg.value_lists) != block {
+                            continue;
+                        }
+                        let arg = call.args(&dfg.value_lists).nth(index)?.as_value()?;
+                        let arg = dfg.resolve_aliases(arg);
+                        match incoming {
+                            None => incoming = Some(arg),
+                            Some(seen) if seen == arg => {}
+                            Some(_) => return None,
+                        }
+                    }
+                }
+                self.constant_operand(incoming?, depth + 1)
+            }
+            _ => None,
+        }
     }
 
     fn fuel_before_op(&mut self, op: &Operator<'_>) {
