@@ -4,7 +4,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { HOST_FAILED_TRAP, OUT_OF_FUEL_TRAP } from '../abi/index.js';
 import { stepError, type CallStep, type NativeInstance } from '../native/instance.js';
-import { readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
+import { readBits, readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
 import type { WasmExport, WasmImport } from './assemble.js';
 import { AsyncFuelChecker } from './checker.js';
 import { CallError, HostStop, OutOfFuel, ReentrantCallError, Trap, type OutOfFuelDetection } from './errors.js';
@@ -21,6 +21,8 @@ export const callOptionsSchema = z
   .object({
     /** The budget (fuel units); the counter starts at -fuel. Ignored by count, none and epoch. */
     fuel: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    /** Also return each result's bits (`resultBits`). */
+    resultBits: z.boolean().default(false),
   })
   .strict();
 export type CallOptions = z.input<typeof callOptionsSchema>;
@@ -29,6 +31,9 @@ export interface CallResult {
   readonly results: ClifValue[];
   /** Fuel the call consumed (counter after − counter before); null for none and epoch. */
   readonly fuelConsumed: number | null;
+  /** With the `resultBits` option: each result's bits, zero-extended (floats exactly, NaN
+   *  payloads included, which a JavaScript number may not keep). */
+  readonly resultBits?: readonly bigint[];
 }
 
 /** The instances whose host functions are running in the current async context. */
@@ -139,6 +144,7 @@ export class Instance {
       case 'returned':
         return {
           results: e.returns.map((t, i) => readValue(slotView(step.slots, i), t)),
+          ...(o.resultBits ? { resultBits: e.returns.map((t, i) => readBits(slotView(step.slots, i), t)) } : {}),
           fuelConsumed: counts ? step.fuelCounter + budget : null,
         };
       case 'failed':

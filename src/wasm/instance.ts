@@ -375,6 +375,9 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
 export interface WasmCallResult {
   readonly results: ClifValue[];
   readonly fuelConsumed: number | null;
+  /** With the `resultBits` option: each result's bits, zero-extended (f32/f64 exactly, NaN
+   *  payloads included, which a JavaScript number may not keep). */
+  readonly resultBits?: readonly bigint[];
 }
 
 /** Instantiates; a segment that does not fit (a Trap from the addon) becomes a WasmTrap. */
@@ -447,7 +450,7 @@ export class WasmInstance {
     if (o.runStart && t.start !== null) {
       if (t.start < t.numImportedFunctions) throw new RuntimeConfigError('a start function that is an import is not supported');
       try {
-        await wasm.#callIndex(t.start, [], o.startFuel);
+        await wasm.#callIndex(t.start, [], { ...(o.startFuel === undefined ? {} : { fuel: o.startFuel }) });
       } catch (error) {
         wasm.dispose();
         throw error;
@@ -456,9 +459,9 @@ export class WasmInstance {
     return wasm;
   }
 
-  async #callIndex(index: number, args: readonly ClifValue[], fuel: number | undefined): Promise<WasmCallResult> {
+  async #callIndex(index: number, args: readonly ClifValue[], options: { fuel?: number; resultBits?: boolean }): Promise<WasmCallResult> {
     try {
-      return await this.#instance.call(`u0:${index}`, args, fuel === undefined ? {} : { fuel });
+      return await this.#instance.call(`u0:${index}`, args, options);
     } catch (error) {
       throw asWasmTrap(error);
     }
@@ -470,10 +473,10 @@ export class WasmInstance {
   }
 
   /** Calls exported function `name`; rejects with WasmTrap, OutOfFuel, or a host function's error. */
-  call(name: string, args: readonly ClifValue[] = [], options: { fuel?: number } = {}): Promise<WasmCallResult> {
+  call(name: string, args: readonly ClifValue[] = [], options: { fuel?: number; resultBits?: boolean } = {}): Promise<WasmCallResult> {
     const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'func');
     if (e === undefined) throw new RuntimeConfigError(`no exported function ${name} (exports: ${this.module.exportedFunctions.join(', ')})`);
-    return this.#callIndex(e.index, args, options.fuel);
+    return this.#callIndex(e.index, args, options);
   }
 
   /** Bytes of linear memory 0 (0 without a memory). */
