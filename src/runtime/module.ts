@@ -55,7 +55,10 @@ export function codegenFlags(flags: Readonly<Record<string, string | boolean | n
   // Cranelift's x64 tail calls rely on frame pointers (it panics emitting one without them);
   // Wasmtime keeps them always. Code without tail calls keeps the frame-pointer register free.
   const frames: Record<string, boolean> = tailCalls ? { preserve_frame_pointers: true } : {};
-  return pinned ? { ...flags, ...frames } : { ...flags, ...frames, enable_pinned_reg: false };
+  // Multi-value: more results than return registers go through a hidden return area, as
+  // Wasmtime sets it (without it Cranelift refuses such a function).
+  const abi = { ...flags, ...frames, enable_multi_ret_implicit_sret: true };
+  return pinned ? abi : { ...abi, enable_pinned_reg: false };
 }
 
 function canonicalName(name: string): string {

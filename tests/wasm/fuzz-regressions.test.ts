@@ -92,3 +92,21 @@ test('results can be read as bits: a signalling f32 NaN comes back exactly (a Ja
     instance.dispose();
   }
 });
+
+test('functions with more results than return registers compile and run (multi-value through a hidden return area, as Wasmtime)', async (t) => {
+  const results = Array.from({ length: 12 }, (_, i) => i + 1);
+  const text = `(module
+    (func $many (result ${results.map(() => 'i32').join(' ')}) ${results.map((r) => `(i32.const ${r})`).join(' ')})
+    (func (export "f") (result i32) (local i32) call $many ${results.map(() => 'local.get 0 i32.add local.set 0').join(' ')} local.get 0)
+    (func (export "g") (result ${results.map(() => 'i32').join(' ')}) call $many))`;
+  for (const mode of ['none', 'vanilla', 'slacked', 'count'] as const) {
+    const module = await compileWasm(await wat(text), mode);
+    const instance = await module.instantiate({ checkIntervalMs: false });
+    try {
+      t.deepEqual((await instance.call('f')).results, [78], mode);
+      t.deepEqual((await instance.call('g')).results, results, mode);
+    } finally {
+      instance.dispose();
+    }
+  }
+});
