@@ -93,12 +93,14 @@ export function difference(ours: Outcome, theirs: Outcome, options: { compareFue
 }
 
 /**
- * A difference that is not a bug: Wasmtime's stack overflowed where ours, with other frame
- * sizes, recursed further and spent the budget first (or overflowed at another depth, with
- * other fuel). How deep recursion goes before `stack_exhaustion` is the compiler's business.
+ * A difference that is not a bug: one side's stack overflowed where the other, with other
+ * frame sizes, recursed further and spent the budget first (or both overflowed at different
+ * depths, with different fuel). How deep recursion goes before `stack_exhaustion` is the
+ * compiler's business.
  */
 export function knownStackDepth(ours: Outcome, theirs: Outcome): boolean {
-  return theirs.kind === 'trap' && theirs.trap === 'stack_exhaustion' && (ours.kind === 'oof' || (ours.kind === 'trap' && ours.trap === 'stack_exhaustion'));
+  const overflow = (o: Outcome) => o.kind === 'trap' && o.trap === 'stack_exhaustion';
+  return (overflow(theirs) && (ours.kind === 'oof' || overflow(ours))) || (overflow(ours) && theirs.kind === 'oof');
 }
 
 /** A short text of an outcome for reports. */
