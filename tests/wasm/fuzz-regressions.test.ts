@@ -110,3 +110,28 @@ test('functions with more results than return registers compile and run (multi-v
     }
   }
 });
+
+test('table.size of a table that cannot grow is a constant, as in Wasmtime (no fuel check at a bulk operation it sizes)', async (t) => {
+  // Wasmtime with a budget of 2: the fixed table's memory.grow runs (no check), the growable
+  // one's is checked and out of fuel; both cost 3.
+  const fixed = `(module (table 10 10 funcref) (memory 1) (func (export "f") (result i32) (memory.grow (table.size 0))))`;
+  const growable = `(module (table 10 funcref) (memory 1) (func (export "f") (result i32) (memory.grow (table.size 0))))`;
+  const r = await call(fixed, 'vanilla', [], 2);
+  t.deepEqual(r.results, [1]);
+  t.is(r.fuelConsumed, 3);
+  await t.throwsAsync(call(growable, 'vanilla', [], 2), { name: 'OutOfFuel' });
+  t.deepEqual((await call(growable, 'vanilla', [], 4)).results, [1]);
+  t.deepEqual((await call(fixed, 'none')).results, [1]);
+});
+
+test('global.get of a defined immutable global with a constant initialiser is a constant, as in Wasmtime', async (t) => {
+  // Wasmtime with a budget of 2: the constant global's memory.grow runs (no check); the
+  // mutable one's is checked and out of fuel.
+  const constant = `(module (global i32 (i32.const 1)) (memory 1) (func (export "f") (result i32) (memory.grow (global.get 0))))`;
+  const mutable = `(module (global (mut i32) (i32.const 1)) (memory 1) (func (export "f") (result i32) (memory.grow (global.get 0))))`;
+  t.is((await call(constant, 'vanilla', [], 2)).fuelConsumed, 3);
+  await t.throwsAsync(call(mutable, 'vanilla', [], 2), { name: 'OutOfFuel' });
+  for (const mode of ['none', 'slacked'] as const) t.deepEqual((await call(constant, mode, [], 10)).results, [1], mode);
+  const floats = `(module (global f64 (f64.const -2.5)) (global i64 (i64.const -7)) (func (export "f") (result f64 i64) (global.get 0) (global.get 1)))`;
+  t.deepEqual((await call(floats, 'vanilla', [], 10)).results, [-2.5, -7n]);
+});

@@ -22,7 +22,7 @@ use crate::builtins::{BUILTIN_NAMESPACE, Builtin};
 use crate::cost::FuelCosts;
 use crate::error::TranslateError;
 use crate::layout::VmctxLayout;
-use crate::metadata::TrapCodeInfo;
+use crate::metadata::{ConstExpr, TrapCodeInfo};
 use crate::module::ModuleInfo;
 use crate::options::{Metering, TranslateOptions};
 
@@ -703,6 +703,18 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
+    /// `global.get` of a defined immutable global with a constant initialiser is that constant,
+    /// as in Wasmtime (so a bulk operation sized by it is charged as a constant).
+    fn constant_global(&mut self, index: u32) -> Option<Value> {
+        Some(match self.info.constant_globals.get(index as usize)?.as_ref()? {
+            ConstExpr::I32Const { value } => self.b.ins().iconst(I32, i64::from(*value)),
+            ConstExpr::I64Const { value } => self.b.ins().iconst(I64, value.parse::<i64>().ok()?),
+            ConstExpr::F32Const { bits } => self.b.ins().f32const(Ieee32::with_bits(*bits)),
+            ConstExpr::F64Const { bits } => self.b.ins().f64const(Ieee64::with_bits(bits.parse::<u64>().ok()?)),
+            _ => return None,
+        })
+    }
+
     fn fuel_before_op(&mut self, op: &Operator<'_>) {
         if self.fuel_var.is_none() || !self.reachable {
             return;
@@ -1078,6 +1090,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let v = *self.stack.last().expect("validated operand stack");
                 self.b.def_var(self.locals[*local_index as usize], v);
             }
+            O::GlobalGet { global_index } if let Some(v) = self.constant_global(*global_index) => self.push(v),
             O::GlobalGet { global_index } => {
                 let (ty, imported) = self.info.globals[*global_index as usize];
                 let ty = ir_type(ty, self.offset)?;
@@ -1191,6 +1204,12 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let (index, value) = self.pop2();
                 let addr = self.table_element_addr(*table, index);
                 self.b.ins().store(trusted(), value, addr, 0);
+            }
+            O::TableSize { table } if let Some(Some(size)) = self.info.fixed_table_sizes.get(*table as usize) => {
+                // A table that cannot grow has a constant size, as Wasmtime's static tables
+                // (so a bulk operation sized by it is charged as a constant).
+                let size = self.b.ins().iconst(I32, *size as i64);
+                self.push(size);
             }
             O::TableSize { table } => {
                 let rec = self.table_record(*table);
