@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco';
 import { runPeer } from '../src/bench/peers.js';
-import { FUEL_CASES, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type RecordedCase, type WatFile } from '../tests/peers/fuel-cases.js';
+import { FUEL_CASES, FUEL_COSTS_FIXTURE, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type RecordedCase, type WatFile } from '../tests/peers/fuel-cases.js';
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const scratch = await mkdtemp(join(tmpdir(), 'slackfuel-record-'));
@@ -28,6 +28,7 @@ try {
       dir: c.kind === 'wasi' && c.dir !== null ? c.dir : null,
       ...(c.kind === 'wasi' ? { env: c.env } : {}),
       ...(c.kind === 'wat' ? { invoke: { name: c.invoke, args: c.invokeArgs.map(String) } } : {}),
+      ...(c.kind !== 'wasi' && c.costs === true ? { fuelCosts: FUEL_COSTS_FIXTURE } : {}),
     });
     version = r.wasmtimeVersion;
     if (r.fuelConsumed === null && r.trap === null) throw new Error(`${caseName(c)}: Wasmtime reported no fuel`);

@@ -211,8 +211,18 @@ fn write_at(base: *mut u8, offset: usize, value: u64) {
     unsafe { base.add(offset).cast::<u64>().write_unaligned(value) }
 }
 
+/// A segment that does not fit traps at instantiation, as in Wasmtime: a Trap with the code of
+/// the wasm trap kind (`heap_oob` for memory, `user2` for tables), so callers see the same
+/// typed trap an instruction would raise.
 fn instantiation_trap(what: &str) -> Failure {
-    Failure::call(format!("instantiation failed: {what} out of bounds"))
+    let trap_code = if what == "data segment" { "heap_oob" } else { "user2" };
+    Failure::Trap {
+        message: format!("instantiation failed: {what} out of bounds"),
+        trap_code: trap_code.to_string(),
+        function: None,
+        offset: None,
+        signal: "none".to_string(),
+    }
 }
 
 impl WasmState {

@@ -53,6 +53,8 @@ export interface PeerRun {
   readonly env?: Readonly<Record<string, string>>;
   readonly fuel?: number;
   readonly invoke?: { readonly name: string; readonly args: readonly string[] };
+  /** A fuel-cost table file (Wasmtime's Config::operator_cost; see src/wasm/fuel-costs.ts). */
+  readonly fuelCosts?: string;
 }
 
 /** Runs one program under real Wasmtime and returns its validated report. */
@@ -60,6 +62,7 @@ export async function runPeer(run: PeerRun): Promise<PeerReport> {
   const runner = ensurePeerRunner();
   const argv = ['run', '--mode', run.mode];
   if (run.fuel !== undefined) argv.push('--fuel', String(run.fuel));
+  if (run.fuelCosts !== undefined) argv.push('--fuel-costs', run.fuelCosts);
   if (run.dir !== null) argv.push('--dir', `${run.dir}::.`);
   for (const [k, v] of Object.entries(run.env ?? {})) argv.push('--env', `${k}=${v}`);
   if (run.invoke !== undefined) argv.push('--invoke', run.invoke.name, ...run.invoke.args, '--');

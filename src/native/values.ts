@@ -73,6 +73,14 @@ export function readValue(slot: DataView, ty: ScalarType): ClifValue {
   }
 }
 
+/** The bits of a value in a slot, zero-extended (a float's NaN payload exactly, which a
+ *  JavaScript number may not keep: converting a signalling f32 NaN to a double quiets it). */
+export function readBits(slot: DataView, ty: ScalarType): bigint {
+  const bits = ty === 'i128' ? 128 : ty === 'i64' || ty === 'f64' ? 64 : ty === 'i16' ? 16 : ty === 'i8' ? 8 : 32;
+  const low = slot.getBigUint64(0, true);
+  return bits === 128 ? (slot.getBigUint64(8, true) << 64n) | low : BigInt.asUintN(bits, low);
+}
+
 export function slotView(buffer: Uint8Array, index: number): DataView {
   return new DataView(buffer.buffer, buffer.byteOffset + index * SLOT_BYTES, SLOT_BYTES);
 }

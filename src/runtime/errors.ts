@@ -88,6 +88,9 @@ export class Trap extends SlackfuelError {
   ) {
     super(message);
   }
+
+  /** Fuel the call had consumed when it trapped (modes that account fuel), else null. */
+  fuelConsumed: number | null = null;
 }
 
 /** A call on a JIT module after `dispose()`. */

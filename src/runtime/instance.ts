@@ -4,10 +4,10 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { HOST_FAILED_TRAP, OUT_OF_FUEL_TRAP } from '../abi/index.js';
 import { stepError, type CallStep, type NativeInstance } from '../native/instance.js';
-import { readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
+import { readBits, readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
 import type { WasmExport, WasmImport } from './assemble.js';
 import { AsyncFuelChecker } from './checker.js';
-import { CallError, HostStop, OutOfFuel, ReentrantCallError, type OutOfFuelDetection } from './errors.js';
+import { CallError, HostStop, OutOfFuel, ReentrantCallError, Trap, type OutOfFuelDetection } from './errors.js';
 import { accountsFuel, fuelConvention, type MeteringMode } from './metering.js';
 
 /** A host function: arguments by the import's signature; returns nothing, a value, or a list. */
@@ -21,6 +21,8 @@ export const callOptionsSchema = z
   .object({
     /** The budget (fuel units); the counter starts at -fuel. Ignored by count, none and epoch. */
     fuel: z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER).optional(),
+    /** Also return each result's bits (`resultBits`). */
+    resultBits: z.boolean().default(false),
   })
   .strict();
 export type CallOptions = z.input<typeof callOptionsSchema>;
@@ -29,6 +31,9 @@ export interface CallResult {
   readonly results: ClifValue[];
   /** Fuel the call consumed (counter after − counter before); null for none and epoch. */
   readonly fuelConsumed: number | null;
+  /** With the `resultBits` option: each result's bits, zero-extended (floats exactly, NaN
+   *  payloads included, which a JavaScript number may not keep). */
+  readonly resultBits?: readonly bigint[];
 }
 
 /** The instances whose host functions are running in the current async context. */
@@ -139,6 +144,7 @@ export class Instance {
       case 'returned':
         return {
           results: e.returns.map((t, i) => readValue(slotView(step.slots, i), t)),
+          ...(o.resultBits ? { resultBits: e.returns.map((t, i) => readBits(slotView(step.slots, i), t)) } : {}),
           fuelConsumed: counts ? step.fuelCounter + budget : null,
         };
       case 'failed':
@@ -148,8 +154,12 @@ export class Instance {
           new OutOfFuel(`${e.name} ran out of fuel (budget ${budget}, detected by ${by === 'checker' ? 'the asynchronous checker' : by === 'boundary' ? 'a fuel check' : 'a trap with the counter >= 0'})`, budget, by);
         if (step.interrupted) throw outOfFuel('checker');
         if (counts) {
-          const counter = fuelConvention(this.metering) === 'pinned' ? step.pinned : step.fuelCounter;
-          if (counter >= 0) throw outOfFuel(step.trapCode === OUT_OF_FUEL_TRAP ? 'boundary' : 'trap');
+          // Pinned modes read the exact counter at the trap: spent means out of fuel. Vanilla's
+          // counter in memory is as of the last store (before a call, a builtin, unreachable),
+          // so a trap after it stays the trap, as in Wasmtime; only its check is out of fuel.
+          const pinned = fuelConvention(this.metering) === 'pinned';
+          const counter = pinned ? step.pinned : step.fuelCounter;
+          if (counter >= 0 && (pinned || step.trapCode === OUT_OF_FUEL_TRAP)) throw outOfFuel(step.trapCode === OUT_OF_FUEL_TRAP ? 'boundary' : 'trap');
         }
         if (step.trapCode === HOST_FAILED_TRAP && hostError !== undefined) {
           if (hostError.error instanceof HostStop && counts) {
@@ -158,7 +168,10 @@ export class Instance {
           }
           throw hostError.error;
         }
-        throw stepError(step.error);
+        const error = stepError(step.error);
+        // The counter is exact at a trap (docs/runtime.md), so the fuel spent up to it is known.
+        if (error instanceof Trap && counts) error.fuelConsumed = (fuelConvention(this.metering) === 'pinned' ? step.pinned : step.fuelCounter) + budget;
+        throw error;
       }
     }
   }

@@ -51,8 +51,14 @@ export type InstantiateOptions = z.input<typeof instantiateOptionsSchema>;
  * reserved only where the fuel counter lives in it (slacked, count). Modes that keep the counter
  * in memory, or have none, get every register, as Wasmtime's code does.
  */
-export function codegenFlags(flags: Readonly<Record<string, string | boolean | number>>, pinned: boolean): Record<string, string | boolean | number> {
-  return pinned ? { ...flags } : { ...flags, enable_pinned_reg: false };
+export function codegenFlags(flags: Readonly<Record<string, string | boolean | number>>, pinned: boolean, tailCalls = false): Record<string, string | boolean | number> {
+  // Cranelift's x64 tail calls rely on frame pointers (it panics emitting one without them);
+  // Wasmtime keeps them always. Code without tail calls keeps the frame-pointer register free.
+  const frames: Record<string, boolean> = tailCalls ? { preserve_frame_pointers: true } : {};
+  // Multi-value: more results than return registers go through a hidden return area, as
+  // Wasmtime sets it (without it Cranelift refuses such a function).
+  const abi = { ...flags, ...frames, enable_multi_ret_implicit_sret: true };
+  return pinned ? abi : { ...abi, enable_pinned_reg: false };
 }
 
 function canonicalName(name: string): string {
@@ -108,9 +114,8 @@ export class Module {
     const pinned = fuelConvention(this.metering) === 'pinned';
     // Cranelift's x64 tail calls need frame pointers (Wasmtime always keeps them); only code
     // that makes tail calls pays for them here.
-    const tailCalls = /\breturn_call(_indirect)? /.test(this.text);
     const native = new NativeInstance(this.text, {
-      flags: { ...codegenFlags(this.engine.flags, pinned), ...(tailCalls ? { preserve_frame_pointers: true } : {}) },
+      flags: codegenFlags(this.engine.flags, pinned, /\breturn_call(?:_indirect)?\b/.test(this.text)),
       options: JSON.stringify({
         layout: JSON.parse(layoutJson(this.engine.layout)) as unknown,
         metered: pinned ? this.assembled.wasmFunctions : [],

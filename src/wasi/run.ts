@@ -9,6 +9,7 @@ import { OutOfFuel, RuntimeConfigError } from '../runtime/errors.js';
 import { meteringModeSchema, PINNED_FUEL_PIPELINE } from '../runtime/metering.js';
 import type { Function } from '../ir/index.js';
 import { CompileCache } from '../wasm/compile-cache.js';
+import { fuelCostsSchema, type FuelCosts } from '../wasm/fuel-costs.js';
 import { compileWasm, resourceLimitsSchema } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
 import { WasiExit, WasiHost, type BenchMarks } from './host.js';
@@ -53,6 +54,8 @@ export const runWasiOptionsSchema = z
     memoryGuardSize: z.number().int().nonnegative().max(2 ** 31).optional(),
     /** The compile cache's directory (see CompileCache); null: no cache. */
     cacheDir: z.string().min(1).nullable().default(null),
+    /** The fuel each operator costs (see CompileWasmOptions.fuelCosts). */
+    fuelCosts: z.custom<FuelCosts>((v) => fuelCostsSchema.safeParse(v).success, 'a fuel-cost table (src/wasm/fuel-costs.ts)').optional(),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
     maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).optional(),
   })
@@ -106,6 +109,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     ...memory,
     ...(o.cacheDir === null ? {} : { cache: new CompileCache(o.cacheDir) }),
     ...(o.pipeline === undefined ? {} : { pipeline: o.pipeline }),
+    ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
     ...(o.measureProfile
       ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }
       : o.profile !== undefined

@@ -1,6 +1,7 @@
 // The WebAssembly front end: wasm modules to Wasmtime-shaped CLIF, and running them.
 export { translate, clifText, translateOptionsSchema, type TranslateOptions } from './translate.js';
 export * from './schemas.js';
+export { fuelCostsSchema, loadFuelCosts, VARIABLE_COST_NAMES, type FuelCosts } from './fuel-costs.js';
 export { compileWasm, WasmInstance, WasmModule, wasmInstantiateOptionsSchema, type CompileWasmOptions, type WasmCallResult, type WasmImports, type WasmInstantiateOptions } from './instance.js';
 export { WasmTrap, wasmTrapKind, asWasmTrap, type WasmTrapKind } from './trap-kinds.js';
 export { CompileCache, defaultCacheDir, type CacheEntry, type CacheKeyParts } from './compile-cache.js';

@@ -13,6 +13,7 @@ import type { HostFunction, Instance } from '../runtime/instance.js';
 import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
 import { Module } from '../runtime/module.js';
 import type { CompileCache } from './compile-cache.js';
+import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
 import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
@@ -355,6 +356,9 @@ export interface CompileWasmOptions {
    * so an entry is only ever reused for exactly what produced it. Not used with `prepared`.
    */
   readonly cache?: CompileCache;
+  /** The fuel each operator costs (Wasmtime's `Config::operator_cost`, a partial table keyed by
+   *  Wasmtime's operator names; see src/wasm/fuel-costs.ts). Default: Wasmtime's table. */
+  readonly fuelCosts?: FuelCosts;
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -365,7 +369,10 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     ...(options.memoryReservation === undefined ? {} : { memoryReservation: options.memoryReservation }),
     ...(options.memoryGuardSize === undefined ? {} : { memoryGuardSize: options.memoryGuardSize }),
   });
-  const translateOptions = { metering: translationMetering(mode), layout, ...memoryConfig };
+  const fuelCosts = fuelCostsSchema.safeParse(options.fuelCosts ?? {});
+  if (!fuelCosts.success) throw new RuntimeConfigError(`invalid fuelCosts: ${z.prettifyError(fuelCosts.error)}`);
+  // Every option of the translation is part of the compile cache's key.
+  const translateOptions = { metering: translationMetering(mode), layout, fuelCosts: fuelCosts.data, ...memoryConfig };
   const translated = translate(wasm, translateOptions);
   const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
   let functions: Function[] | undefined;
@@ -426,6 +433,18 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
 export interface WasmCallResult {
   readonly results: ClifValue[];
   readonly fuelConsumed: number | null;
+  /** With the `resultBits` option: each result's bits, zero-extended (f32/f64 exactly, NaN
+   *  payloads included, which a JavaScript number may not keep). */
+  readonly resultBits?: readonly bigint[];
+}
+
+/** Instantiates; a segment that does not fit (a Trap from the addon) becomes a WasmTrap. */
+function instantiateTyped(module: Module, options: Parameters<Module['instantiateWithNative']>[0]): ReturnType<Module['instantiateWithNative']> {
+  try {
+    return module.instantiateWithNative(options);
+  } catch (error) {
+    throw asWasmTrap(error);
+  }
 }
 
 /** A running wasm instance: exported functions, memory access, traps typed as WasmTrap. */
@@ -463,7 +482,12 @@ export class WasmInstance {
     if (counters < module.profileCounters) {
       throw new RuntimeConfigError(`the module's code writes ${module.profileCounters} profile counters; profileCounters ${counters} is too few`);
     }
-    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, accountsFuel(module.metering), module.memoryConfig);
+    // The bulk builtins check the budget only where the counter lives in the pinned register
+    // (slacked, count: their code has no inline checks). Vanilla checks inline before every
+    // bulk operation that Wasmtime checks, and not before one that Wasmtime does not (a
+    // constant length costing at most 128), so a builtin check there would stop what
+    // Wasmtime runs.
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig);
     const m = module.module;
     let live = liveInstances.get(m.engine);
     if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));
@@ -471,7 +495,7 @@ export class WasmInstance {
       throw new ResourceLimitError(`the engine already has ${live.count} live instance(s); the limit is ${o.limits.maxInstances}`);
     }
     const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
-    const { instance, native } = withSetup.instantiateWithNative({
+    const { instance, native } = instantiateTyped(withSetup, {
       imports: hostImports,
       memoryBytes: 0,
       stackBytes: o.stackBytes,
@@ -484,7 +508,7 @@ export class WasmInstance {
     if (o.runStart && t.start !== null) {
       if (t.start < t.numImportedFunctions) throw new RuntimeConfigError('a start function that is an import is not supported');
       try {
-        await wasm.#callIndex(t.start, [], o.startFuel);
+        await wasm.#callIndex(t.start, [], { ...(o.startFuel === undefined ? {} : { fuel: o.startFuel }) });
       } catch (error) {
         wasm.dispose();
         throw error;
@@ -493,9 +517,9 @@ export class WasmInstance {
     return wasm;
   }
 
-  async #callIndex(index: number, args: readonly ClifValue[], fuel: number | undefined): Promise<WasmCallResult> {
+  async #callIndex(index: number, args: readonly ClifValue[], options: { fuel?: number; resultBits?: boolean }): Promise<WasmCallResult> {
     try {
-      return await this.#instance.call(`u0:${index}`, args, fuel === undefined ? {} : { fuel });
+      return await this.#instance.call(`u0:${index}`, args, options);
     } catch (error) {
       throw asWasmTrap(error);
     }
@@ -507,10 +531,10 @@ export class WasmInstance {
   }
 
   /** Calls exported function `name`; rejects with WasmTrap, OutOfFuel, or a host function's error. */
-  call(name: string, args: readonly ClifValue[] = [], options: { fuel?: number } = {}): Promise<WasmCallResult> {
+  call(name: string, args: readonly ClifValue[] = [], options: { fuel?: number; resultBits?: boolean } = {}): Promise<WasmCallResult> {
     const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'func');
     if (e === undefined) throw new RuntimeConfigError(`no exported function ${name} (exports: ${this.module.exportedFunctions.join(', ')})`);
-    return this.#callIndex(e.index, args, options.fuel);
+    return this.#callIndex(e.index, args, options);
   }
 
   /** Bytes of linear memory 0 (0 without a memory). */

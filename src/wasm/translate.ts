@@ -5,6 +5,7 @@ import { DEFAULT_WASM_VMCTX_LAYOUT, wasmVmctxLayoutSchema, type WasmVmctxLayout 
 import { addon } from '../native/addon.js';
 import { throughNative } from '../native/native-errors.js';
 import { NativePanic, RuntimeConfigError } from '../runtime/errors.js';
+import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { translatedModuleSchema, wasmMeteringSchema, type TranslatedModule, type WasmMetering } from './schemas.js';
 
 /**
@@ -34,6 +35,8 @@ export const translateOptionsSchema = z
     /** Wasmtime's `relaxed_simd_deterministic` (default false): relaxed SIMD operators lower to
      *  their deterministic form instead of the x86 instruction Wasmtime picks on this host. */
     relaxedSimdDeterministic: z.boolean().default(false),
+    /** vanilla: the fuel each operator costs (Wasmtime's operator_cost; default Wasmtime's table). */
+    fuelCosts: fuelCostsSchema.default({}),
     ...memoryConfigSchema.shape,
   })
   .strict();
@@ -43,6 +46,7 @@ export interface TranslateOptions {
   layout?: WasmVmctxLayout;
   dynamicBulkCost?: boolean;
   relaxedSimdDeterministic?: boolean;
+  fuelCosts?: FuelCosts;
   memoryReservation?: number;
   memoryGuardSize?: number;
 }
@@ -54,10 +58,10 @@ export interface TranslateOptions {
 export function translate(wasm: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
   const parsed = translateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RuntimeConfigError(`invalid translate options: ${z.prettifyError(parsed.error)}`);
-  const { metering, dynamicBulkCost, relaxedSimdDeterministic, memoryReservation, memoryGuardSize } = parsed.data;
+  const { metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, memoryReservation, memoryGuardSize } = parsed.data;
   const layout = parsed.data.layout ?? DEFAULT_WASM_VMCTX_LAYOUT;
   const json = throughNative(() =>
-    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, layout, memoryReservation, memoryGuardSize })),
+    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, layout, memoryReservation, memoryGuardSize })),
   );
   let raw: unknown;
   try {

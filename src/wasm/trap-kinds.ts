@@ -32,6 +32,7 @@ export class WasmTrap extends Trap {
     trap: Trap,
   ) {
     super(`wasm trap: ${kind} (${trap.message})`, trap.trapCode, trap.functionName, trap.offset, trap.signal);
+    this.fuelConsumed = trap.fuelConsumed;
   }
 }
 

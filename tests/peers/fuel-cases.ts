@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { benchWasmPath, loadBenchManifest, loadWasiFixtureManifest, wasiFixtureDataDir, wasiFixtureWasmPath } from '../workloads/workloads.js';
 
 export const WASMTIME_FUEL_FIXTURE = fileURLToPath(new URL('../fixtures/wasmtime/fuel.json', import.meta.url));
+/** A non-default operator-cost table (Wasmtime's Config::operator_cost), for the `costs/` cases. */
+export const FUEL_COSTS_FIXTURE = fileURLToPath(new URL('../fixtures/wasmtime/fuel-costs.json', import.meta.url));
 
 export type FuelCase =
   | { readonly kind: 'wasi'; readonly name: string; readonly wasm: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly dir: string | null }
-  | { readonly kind: 'bench'; readonly name: string; readonly wasm: string; readonly args: readonly string[] }
-  | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[] };
+  | { readonly kind: 'bench'; readonly name: string; readonly wasm: string; readonly args: readonly string[]; readonly costs?: boolean }
+  | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[]; readonly costs?: boolean };
 
 /** The WAT fixtures of tests/fixtures/wasmtime/ whose exports are cases. */
 export type WatFile = 'ops' | 'simd';
@@ -18,7 +20,7 @@ export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmti
 /** Exports of tests/fixtures/wasmtime/ops.wat and their arguments. */
 const OPS: readonly (readonly [string, ...number[]])[] = [
   ['fillc'], ['fillbig'], ['filld', 10], ['filld', 1000], ['copyd', 10], ['copyd', 1000], ['copyc'], ['ci'], ['bt', 0], ['bt', 1], ['bt', 5],
-  ['sel', 1], ['gl'], ['grow'], ['size'], ['tgrow'], ['ld'], ['call'], ['loop', 10], ['ifelse', 0], ['ifelse', 1], ['ret', 0], ['ret', 1], ['trap', 0],
+  ['sel', 1], ['gl'], ['grow'], ['growd', 2], ['size'], ['tgrow'], ['ld'], ['call'], ['loop', 10], ['ifelse', 0], ['ifelse', 1], ['ret', 0], ['ret', 1], ['trap', 0],
   ['tsum', 1000, 0], ['tci'],
 ];
 
@@ -52,6 +54,11 @@ export const FUEL_CASES: readonly FuelCase[] = [
   })),
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs })),
   ...SIMD.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `simd/${invoke}(${invokeArgs.join(',')})`, file: 'simd' as const, invoke, invokeArgs })),
+  // The same operators, and two whole programs, under FUEL_COSTS_FIXTURE's table.
+  ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `costs/ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs, costs: true })),
+  ...loadBenchManifest()
+    .slice(0, 2)
+    .map((p) => ({ kind: 'bench' as const, name: `costs/bench/${p.name}`, wasm: benchWasmPath(p.name), args: [String(p.quickSize)], costs: true })),
 ];
 
 export const recordedCaseSchema = z

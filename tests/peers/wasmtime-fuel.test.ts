@@ -9,11 +9,13 @@ import test from 'ava';
 import type { MeteringMode } from '../../src/runtime/metering.js';
 import { runWasi } from '../../src/wasi/index.js';
 import { compileWasm, WasmTrap } from '../../src/wasm/index.js';
-import { FUEL_CASES, fuelFixtureSchema, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type WatFile } from './fuel-cases.js';
+import { loadFuelCosts } from '../../src/wasm/fuel-costs.js';
+import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type WatFile } from './fuel-cases.js';
 
 const fixture = fuelFixtureSchema.parse(JSON.parse(readFileSync(WASMTIME_FUEL_FIXTURE, 'utf8')));
 const recorded = new Map(fixture.cases.map((c) => [c.name, c]));
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+const costTable = await loadFuelCosts(FUEL_COSTS_FIXTURE);
 const watWasm: Record<WatFile, Promise<Uint8Array>> = {
   ops: parse(readFileSync(watFixtureUrl('ops'), 'utf8')),
   simd: parse(readFileSync(watFixtureUrl('simd'), 'utf8')),
@@ -21,7 +23,7 @@ const watWasm: Record<WatFile, Promise<Uint8Array>> = {
 
 async function ours(c: FuelCase, metering: MeteringMode): Promise<{ fuel: number | null; exitCode: number; stdoutSha256: string; results: string[]; trap?: string }> {
   if (c.kind === 'wat') {
-    const module = await compileWasm(await watWasm[c.file], metering);
+    const module = await compileWasm(await watWasm[c.file], metering, undefined, c.costs === true ? { fuelCosts: costTable } : {});
     const instance = await module.instantiate({});
     try {
       const r = await instance.call(c.invoke, [...c.invokeArgs]);
@@ -43,6 +45,7 @@ async function ours(c: FuelCase, metering: MeteringMode): Promise<{ fuel: number
     dir: c.kind === 'wasi' ? c.dir : null,
     stdout: (b) => out.push(b.slice()),
     stderr: () => {},
+    ...(c.kind === 'bench' && c.costs === true ? { fuelCosts: costTable } : {}),
   });
   return { fuel: r.fuelConsumed, exitCode: r.exitCode, stdoutSha256: sha256(Buffer.concat(out)), results: [] };
 }

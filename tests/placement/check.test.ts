@@ -65,12 +65,18 @@ test('calls are observation points: moving charge across one is caught', (t) => 
   });
 });
 
-test('charges dropped on the way to an unobserved trap are fine, observed ones are not', (t) => {
+test('charges moved past an unobserved conditional trap are fine, observed ones are not; an unconditional trap is always observed', (t) => {
+  // An unconditional `trap` (wasm unreachable) is exact with or without observeTraps.
   const blocks = [[0, { succ: [1, 2], costs: [2] }], [1, { costs: [5], end: 'trap' }], [2, { costs: [3] }]] as const;
-  const p = placement({ 0: [0], 1: [0], 2: [5] }, [0, 0]);
-  t.deepEqual(checkPlacement(fuelModel(0, blocks), p), { ok: true });
-  const observed = checkPlacement(fuelModel(0, blocks, true), p);
-  t.like(observed, { ok: false, counterexample: { to: 'block1 trap', expected: 7, actual: 0 } });
+  const dropped = placement({ 0: [0], 1: [0], 2: [5] }, [0, 0]);
+  for (const observe of [false, true]) {
+    t.like(checkPlacement(fuelModel(0, blocks, observe), dropped), { ok: false, counterexample: { to: 'block1 trap', expected: 7, actual: 0 } });
+  }
+  // A conditional trap inside a block is a boundary only when observed.
+  const conditional = [[0, { succ: [1], costs: [2, 3], boundaries: ['trap'] as const }], [1, { costs: [4] }]] as const;
+  const late = placement({ 0: [0, 5], 1: [4] }, [0]);
+  t.deepEqual(checkPlacement(fuelModel(0, conditional), late), { ok: true });
+  t.like(checkPlacement(fuelModel(0, conditional, true), late), { ok: false });
 });
 
 test('placements of the wrong shape are typed errors', (t) => {

@@ -132,9 +132,9 @@ test('a dynamic cost stays where it is; constant charges move around it', (t) =>
   t.is(stats.dynamicCharges, 1);
 });
 
-test('traps: unobserved by default, exact when observed', (t) => {
+test('traps: an unconditional trap is always exact, a conditional one only when observed', (t) => {
   const blocks = [[0, { succ: [1, 2], costs: [2] }], [1, { costs: [5], end: 'trap' }], [2, { costs: [3] }]] as const;
-  t.deepEqual(place(fuelModel(0, blocks)).placed, { 'b2.0': 5 });
+  t.deepEqual(place(fuelModel(0, blocks)).placed, { 'b1.0': 7, 'b2.0': 5 });
   t.deepEqual(place(fuelModel(0, blocks, true)).placed, { 'b1.0': 7, 'b2.0': 5 });
   // A conditional trap inside a block is a boundary only when observed.
   const conditional = [[0, { succ: [1], costs: [2, 3], boundaries: ['trap'] as const }], [1, { costs: [4] }]] as const;

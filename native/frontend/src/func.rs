@@ -8,8 +8,9 @@ use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
 use cranelift_codegen::ir::types::{F32, F64, I8, I8X16, I16, I32, I64};
 use cranelift_codegen::ir::{
     self, AbiParam, ArgumentPurpose, Block, BlockCall, Endianness, ExtFuncData,
-    ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, JumpTableData, MemFlagsData,
-    SigRef, Signature, TrapCode, UserExternalName, UserFuncName, Value,
+    ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, InstructionData, JumpTableData,
+    MemFlagsData, Opcode, SigRef, Signature, TrapCode, UserExternalName, UserFuncName, Value,
+    ValueDef,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -18,9 +19,10 @@ use wasmparser::{
 };
 
 use crate::builtins::{BUILTIN_NAMESPACE, Builtin};
+use crate::cost::FuelCosts;
 use crate::error::TranslateError;
 use crate::layout::VmctxLayout;
-use crate::metadata::TrapCodeInfo;
+use crate::metadata::{ConstExpr, TrapCodeInfo};
 use crate::module::ModuleInfo;
 use crate::options::{Metering, TranslateOptions};
 
@@ -131,21 +133,6 @@ pub(crate) fn wasm_signature(
     Ok(sig)
 }
 
-/// Wasmtime's default operator cost.
-fn operator_cost(op: &Operator<'_>) -> i64 {
-    match op {
-        Operator::Nop
-        | Operator::Drop
-        | Operator::Block { .. }
-        | Operator::Loop { .. }
-        | Operator::Unreachable
-        | Operator::Return
-        | Operator::Else
-        | Operator::End => 0,
-        _ => 1,
-    }
-}
-
 enum FrameKind {
     Block,
     Loop {
@@ -178,6 +165,7 @@ struct Translator<'a, 'f> {
     layout: &'a VmctxLayout,
     metering: Metering,
     dynamic_bulk_cost: bool,
+    costs: &'a FuelCosts,
     vmctx: Value,
     store_ctx: Option<Value>,
     stack: Vec<Value>,
@@ -274,6 +262,7 @@ pub(crate) fn translate_function(
             layout,
             metering: options.metering,
             dynamic_bulk_cost: options.dynamic_bulk_cost,
+            costs: &options.fuel_costs,
             vmctx,
             store_ctx: None,
             stack: Vec::new(),
@@ -635,29 +624,112 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.b.switch_to_block(cont);
     }
 
-    /// A dynamic cost (bulk operations): flush, add `amount`, check.
-    fn fuel_dynamic(&mut self, amount: Value) {
+    /// A bulk operation's run-time cost, `units` × `per_unit`, as Wasmtime's
+    /// `pre_translate_bulk_op`: a constant `units` folds into the static cost (saturating), and
+    /// skips the check when the product is at most 128; otherwise the product (clamped to
+    /// i64::MAX for 64-bit units) is added to the counter, then checked — even at cost 0.
+    fn fuel_dynamic(&mut self, units: Value, per_unit: u8) {
         let Some(var) = self.fuel_var else { return };
         if !self.dynamic_bulk_cost {
             return;
         }
-        self.fuel_flush();
-        let amount = if self.b.func.dfg.value_type(amount) == I64 {
-            amount
-        } else {
-            self.b.ins().uextend(I64, amount)
-        };
-        let v = self.b.use_var(var);
-        let v = self.b.ins().iadd(v, amount);
-        self.b.def_var(var, v);
+        let ty = self.b.func.dfg.value_type(units);
+        let constant = self
+            .constant_operand(units, 0)
+            .map(|bits| i64::try_from(bits).unwrap_or(i64::MAX));
+        let per_unit = i64::from(per_unit);
+        if per_unit > 0 {
+            match constant {
+                Some(n) => self.fuel_pending = self.fuel_pending.saturating_add(n.saturating_mul(per_unit)),
+                None => {
+                    self.fuel_flush();
+                    let wide = if ty == I64 { units } else { self.b.ins().uextend(I64, units) };
+                    // At one unit each (the default) the count is the cost, and cannot exceed
+                    // i64::MAX as any 32- or 64-bit count the runtime can act on.
+                    let amount = match (per_unit, ty == I64) {
+                        (1, _) => wide,
+                        (_, false) => self.b.ins().imul_imm_u(wide, per_unit),
+                        (_, true) => {
+                            let product = self.b.ins().imul_imm_u(wide, per_unit);
+                            let max = self.b.ins().iconst(I64, i64::MAX);
+                            let limit = i64::MAX / per_unit;
+                            let saturate = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, wide, limit);
+                            self.b.ins().select(saturate, max, product)
+                        }
+                    };
+                    let v = self.b.use_var(var);
+                    let v = self.b.ins().iadd(v, amount);
+                    self.b.def_var(var, v);
+                }
+            }
+        }
+        if constant.and_then(|n| n.checked_mul(per_unit)).is_some_and(|c| c <= 128) {
+            return;
+        }
         self.fuel_check();
+    }
+
+    /// The constant `v` is as Wasmtime's translator sees it: an `iconst`, also through block
+    /// parameters every incoming edge passes the same value to (Wasmtime carries block results
+    /// in variables, and Cranelift's SSA builder drops such trivial parameters) — but not the
+    /// parameters of a loop header still being translated (unsealed there: a real parameter).
+    fn constant_operand(&self, v: Value, depth: u32) -> Option<u64> {
+        let dfg = &self.b.func.dfg;
+        match dfg.value_def(v) {
+            ValueDef::Result(inst, _) => match dfg.insts[inst] {
+                InstructionData::UnaryImm {
+                    opcode: Opcode::Iconst,
+                    imm,
+                } => Some(imm.bits().cast_unsigned()),
+                _ => None,
+            },
+            ValueDef::Param(block, index) if depth < 8 => {
+                let open_loop = self
+                    .frames
+                    .iter()
+                    .any(|f| matches!(f.kind, FrameKind::Loop { header } if header == block));
+                if open_loop {
+                    return None;
+                }
+                let mut incoming = None;
+                for b in self.b.func.layout.blocks() {
+                    let Some(last) = self.b.func.layout.last_inst(b) else { continue };
+                    for call in dfg.insts[last].branch_destination(&dfg.jump_tables, &dfg.exception_tables) {
+                        if call.block(&dfg.value_lists) != block {
+                            continue;
+                        }
+                        let arg = call.args(&dfg.value_lists).nth(index)?.as_value()?;
+                        let arg = dfg.resolve_aliases(arg);
+                        match incoming {
+                            None => incoming = Some(arg),
+                            Some(seen) if seen == arg => {}
+                            Some(_) => return None,
+                        }
+                    }
+                }
+                self.constant_operand(incoming?, depth + 1)
+            }
+            _ => None,
+        }
+    }
+
+    /// `global.get` of a defined immutable global with a constant initialiser is that constant,
+    /// as in Wasmtime (so a bulk operation sized by it is charged as a constant).
+    fn constant_global(&mut self, index: u32) -> Option<Value> {
+        Some(match self.info.constant_globals.get(index as usize)?.as_ref()? {
+            ConstExpr::I32Const { value } => self.b.ins().iconst(I32, i64::from(*value)),
+            ConstExpr::I64Const { value } => self.b.ins().iconst(I64, value.parse::<i64>().ok()?),
+            ConstExpr::F32Const { bits } => self.b.ins().f32const(Ieee32::with_bits(*bits)),
+            ConstExpr::F64Const { bits } => self.b.ins().f64const(Ieee64::with_bits(bits.parse::<u64>().ok()?)),
+            _ => return None,
+        })
     }
 
     fn fuel_before_op(&mut self, op: &Operator<'_>) {
         if self.fuel_var.is_none() || !self.reachable {
             return;
         }
-        self.fuel_pending += operator_cost(op);
+        self.fuel_pending += self.costs.cost(op);
         match op {
             Operator::Unreachable
             | Operator::Return
@@ -1041,6 +1113,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let v = self.canonical_v128(v);
                 self.b.def_var(self.locals[*local_index as usize], v);
             }
+            O::GlobalGet { global_index } if let Some(v) = self.constant_global(*global_index) => self.push(v),
             O::GlobalGet { global_index } => {
                 let (ty, imported) = self.info.globals[*global_index as usize];
                 // A v128 global's slot (8 bytes) holds the address of its 16-byte cell, as an
@@ -1103,6 +1176,9 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::MemoryGrow { mem } => {
                 self.memory_zero(*mem, "memory.grow")?;
                 let delta = self.pop();
+                // Wasmtime 48 charges `memory_grow_per_page` (default 0, but a non-constant
+                // delta still gets a fuel check).
+                self.fuel_dynamic(delta, self.costs.variable.memory_grow_per_page);
                 let m = self.const_i32(*mem);
                 let old = self
                     .call_builtin(Builtin::MemoryGrow, &[m, delta])
@@ -1112,7 +1188,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::MemoryFill { mem } => {
                 self.memory_zero(*mem, "memory.fill")?;
                 let (dst, val, len) = self.pop3();
-                self.fuel_dynamic(len);
+                self.fuel_dynamic(len, self.costs.variable.memory_fill_per_byte);
                 let m = self.const_i32(*mem);
                 let dst = self.b.ins().uextend(I64, dst);
                 let len = self.b.ins().uextend(I64, len);
@@ -1122,7 +1198,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.memory_zero(*dst_mem, "memory.copy")?;
                 self.memory_zero(*src_mem, "memory.copy")?;
                 let (dst, src, len) = self.pop3();
-                self.fuel_dynamic(len);
+                self.fuel_dynamic(len, self.costs.variable.memory_copy_per_byte);
                 let dm = self.const_i32(*dst_mem);
                 let sm = self.const_i32(*src_mem);
                 let dst = self.b.ins().uextend(I64, dst);
@@ -1133,7 +1209,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::MemoryInit { data_index, mem } => {
                 self.memory_zero(*mem, "memory.init")?;
                 let (dst, src, len) = self.pop3();
-                self.fuel_dynamic(len);
+                self.fuel_dynamic(len, self.costs.variable.memory_init_per_byte);
                 let m = self.const_i32(*mem);
                 let d = self.const_i32(*data_index);
                 let dst = self.b.ins().uextend(I64, dst);
@@ -1156,6 +1232,12 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let addr = self.table_element_addr(*table, index);
                 self.b.ins().store(trusted(), value, addr, 0);
             }
+            O::TableSize { table } if let Some(Some(size)) = self.info.fixed_table_sizes.get(*table as usize) => {
+                // A table that cannot grow has a constant size, as Wasmtime's static tables
+                // (so a bulk operation sized by it is charged as a constant).
+                let size = self.b.ins().iconst(I32, *size as i64);
+                self.push(size);
+            }
             O::TableSize { table } => {
                 let rec = self.table_record(*table);
                 let len = self.load_at(I64, rec, i64::from(self.layout.table_length));
@@ -1165,7 +1247,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
                 // Wasmtime 48 charges one unit per element requested (`table_grow_per_element`).
-                self.fuel_dynamic(delta);
+                self.fuel_dynamic(delta, self.costs.variable.table_grow_per_element);
                 let t = self.const_i32(*table);
                 let old = self
                     .call_builtin(Builtin::TableGrow, &[t, delta, init])
@@ -1174,7 +1256,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
-                self.fuel_dynamic(len);
+                self.fuel_dynamic(len, self.costs.variable.table_fill_per_element);
                 let t = self.const_i32(*table);
                 self.call_fallible(Builtin::TableFill, &[t, dst, val, len]);
             }
@@ -1183,14 +1265,14 @@ impl<'a, 'f> Translator<'a, 'f> {
                 src_table,
             } => {
                 let (dst, src, len) = self.pop3();
-                self.fuel_dynamic(len);
+                self.fuel_dynamic(len, self.costs.variable.table_copy_per_element);
                 let dt = self.const_i32(*dst_table);
                 let st = self.const_i32(*src_table);
                 self.call_fallible(Builtin::TableCopy, &[dt, st, dst, src, len]);
             }
             O::TableInit { elem_index, table } => {
                 let (dst, src, len) = self.pop3();
-                self.fuel_dynamic(len);
+                self.fuel_dynamic(len, self.costs.variable.table_init_per_element);
                 let t = self.const_i32(*table);
                 let e = self.const_i32(*elem_index);
                 self.call_fallible(Builtin::TableInit, &[t, e, dst, src, len]);

@@ -6,6 +6,7 @@
 //! emitted inline, the way Wasmtime does it. See docs/frontend.md.
 
 mod builtins;
+mod cost;
 mod error;
 mod func;
 mod layout;
@@ -21,6 +22,7 @@ pub use metadata::{
     ImportKind, Memory, SegmentMode, Table, TranslatedFunction, TranslatedModule, TrapCodeInfo,
     ValueType,
 };
+pub use cost::{FuelCosts, VariableCosts};
 pub use options::{Metering, TranslateOptions};
 
 /// Translate a binary WebAssembly module into CLIF text per defined function plus metadata.

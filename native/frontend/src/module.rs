@@ -23,6 +23,12 @@ pub(crate) struct ModuleInfo {
     /// (type, imported) per global index.
     pub globals: Vec<(ValType, bool)>,
     pub memories: Vec<wasmparser::MemoryType>,
+    /// Per table: its size when it cannot change (minimum = maximum), as Wasmtime's static
+    /// tables, whose `table.size` is a constant.
+    pub fixed_table_sizes: Vec<Option<u64>>,
+    /// Per global: its value when it is defined, immutable and initialised by a constant, as
+    /// Wasmtime's `global_initializers` (whose `global.get` is then a constant).
+    pub constant_globals: Vec<Option<ConstExpr>>,
 }
 
 /// The features Node 20's V8 enables by default: WebAssembly 2.0 plus tail calls, threads and
@@ -230,6 +236,8 @@ pub(crate) fn translate_module(
         num_imported_functions: 0,
         globals: Vec::new(),
         memories: Vec::new(),
+        fixed_table_sizes: Vec::new(),
+        constant_globals: Vec::new(),
     };
     let mut bodies: Vec<(FuncToValidate<ValidatorResources>, FunctionBody<'_>)> = Vec::new();
     let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
@@ -475,6 +483,19 @@ pub(crate) fn translate_module(
     out.canonical_type_ids = info.canonical_type_ids.clone();
     out.function_types = info.function_types.clone();
     out.num_imported_functions = info.num_imported_functions;
+    info.fixed_table_sizes = out.tables.iter().map(|t| (t.max == Some(t.min)).then_some(t.min)).collect();
+    info.constant_globals = out
+        .globals
+        .iter()
+        .map(|g| match &g.init {
+            Some(c @ (ConstExpr::I32Const { .. } | ConstExpr::I64Const { .. } | ConstExpr::F32Const { .. } | ConstExpr::F64Const { .. }))
+                if !g.mutable && !g.imported =>
+            {
+                Some(c.clone())
+            }
+            _ => None,
+        })
+        .collect();
 
     let mut ctx = cranelift_frontend::FunctionBuilderContext::new();
     let mut allocs = wasmparser::FuncValidatorAllocations::default();

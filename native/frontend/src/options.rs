@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::cost::FuelCosts;
 use crate::layout::VmctxLayout;
 
 /// Which metering the emitted CLIF carries.
@@ -25,6 +26,9 @@ pub struct TranslateOptions {
     /// `vanilla` only: charge bulk operations (`memory.fill/copy/init`, `table.fill/copy/init`)
     /// one unit per byte or element at run time, with a check. Default true.
     pub dynamic_bulk_cost: bool,
+    /// `vanilla` only: the fuel each operator costs (Wasmtime's `Config::operator_cost`); the
+    /// default is Wasmtime's default table.
+    pub fuel_costs: FuelCosts,
     /// Where the runtime keeps each piece of instance state; `src/abi` owns the real values.
     pub layout: VmctxLayout,
     /// Bytes of address space the runtime reserves for a 32-bit linear memory (Wasmtime's
@@ -48,6 +52,7 @@ impl Default for TranslateOptions {
         Self {
             metering: Metering::None,
             dynamic_bulk_cost: true,
+            fuel_costs: FuelCosts::default(),
             layout: VmctxLayout::default(),
             memory_reservation: DEFAULT_MEMORY_RESERVATION,
             memory_guard_size: DEFAULT_MEMORY_GUARD_SIZE,

@@ -333,7 +333,7 @@ fn inconsistent_layouts_are_rejected() {
 #[test]
 fn bulk_operations_charge_their_length_unless_disabled() {
     let wasm = wat(
-        r#"(module (memory 1) (func (param i32) (memory.fill (local.get 0) (i32.const 0) (i32.const 100))))"#,
+        r#"(module (memory 1) (func (param i32) (memory.fill (i32.const 0) (i32.const 0) (local.get 0))))"#,
     );
     let dynamic = translate(&wasm, &options(Metering::Vanilla)).expect("translates");
     let fixed = translate(
@@ -361,4 +361,16 @@ fn bulk_operations_charge_their_length_unless_disabled() {
     );
     assert!(dynamic.functions[0].clif.contains("uextend.i64"));
     common::reparse_and_verify(&fixed.functions[0].clif);
+
+    // A constant length is folded into the static cost, and up to 128 units it gets no check
+    // (Wasmtime's pre_translate_bulk_op): 100 bytes + 3 consts + fill = 104 after the entry's 1.
+    let constant = translate(
+        &wat(r#"(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 100))))"#),
+        &options(Metering::Vanilla),
+    )
+    .expect("translates");
+    let clif = &constant.functions[0].clif;
+    assert_eq!(count(clif), 1, "{clif}");
+    assert!(clif.contains("iconst.i64 104"), "{clif}");
+    common::reparse_and_verify(clif);
 }

@@ -5,6 +5,9 @@
 //! `bench.start` and `bench.end` imports, and the guest's stdout. slackfuel's benchmark and
 //! fuel fixtures compare against it.
 
+mod batch;
+mod fuel_costs;
+
 use serde_json::{Value, json};
 use std::time::Instant;
 use wasmtime::error::Context as _;
@@ -28,12 +31,14 @@ struct Options {
     env: Vec<(String, String)>,
     invoke: Option<(String, Vec<String>)>,
     emit_clif: Option<String>,
+    fuel_costs: Option<String>,
     module: String,
     args: Vec<String>,
 }
 
 const USAGE: &str = "usage: wasmtime-runner run --mode none|fuel|epoch [--fuel N] [--dir HOST[::GUEST]]... [--env NAME=VALUE]... \
-[--emit-clif DIR] [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]";
+[--emit-clif DIR] [--fuel-costs FILE.json] [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]
+       wasmtime-runner batch [--fuel-costs FILE.json]   (JSON requests on stdin, one per line; see batch.rs)";
 
 fn parse_options(argv: &[String]) -> Result<Options> {
     let mut it = argv.iter();
@@ -46,6 +51,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
     let mut env = Vec::new();
     let mut invoke = None;
     let mut emit_clif = None;
+    let mut fuel_costs = None;
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format_err!("{name} needs a value"));
         match arg.as_str() {
@@ -69,6 +75,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                 env.push((k.to_string(), v.to_string()));
             }
             "--emit-clif" => emit_clif = Some(value("--emit-clif")?),
+            "--fuel-costs" => fuel_costs = Some(value("--fuel-costs")?),
             "--invoke" => {
                 let name = value("--invoke")?;
                 let mut args = Vec::new();
@@ -89,6 +96,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                     env,
                     invoke,
                     emit_clif,
+                    fuel_costs,
                     module: module.to_string(),
                     args: it.cloned().collect(),
                 });
@@ -125,7 +133,7 @@ fn show(v: &Val) -> Value {
 }
 
 /// A stable name per Wasmtime trap kind (what slackfuel's WasmTrap kinds map to).
-fn trap_code(trap: &Trap) -> &'static str {
+pub(crate) fn trap_code(trap: &Trap) -> &'static str {
     match trap {
         Trap::StackOverflow => "stack_exhaustion",
         Trap::MemoryOutOfBounds => "memory_out_of_bounds",
@@ -152,6 +160,9 @@ fn run(o: Options) -> Result<Value> {
         Mode::Epoch => {
             config.epoch_interruption(true);
         }
+    }
+    if let Some(path) = &o.fuel_costs {
+        config.operator_cost(fuel_costs::load(path)?);
     }
     if let Some(dir) = &o.emit_clif {
         config.emit_clif(std::path::Path::new(dir));
@@ -266,6 +277,13 @@ fn run(o: Options) -> Result<Value> {
 
 fn main() {
     let argv: Vec<String> = std::env::args().skip(1).collect();
+    if argv.first().map(String::as_str) == Some("batch") {
+        if let Err(e) = batch::main(&argv[1..]) {
+            eprintln!("wasmtime-runner: {e:#}");
+            std::process::exit(1);
+        }
+        return;
+    }
     let options = match parse_options(&argv) {
         Ok(o) => o,
         Err(e) => {

@@ -9,6 +9,7 @@ import { DEFAULT_METERING, enforcesBudget, METERING_MODES_HELP, meteringOptionSc
 import { writeNamed } from '../output.js';
 import { runWasi } from '../../wasi/run.js';
 import { defaultCacheDir } from '../../wasm/compile-cache.js';
+import { loadFuelCosts, type FuelCosts } from '../../wasm/fuel-costs.js';
 
 const optionsSchema = z.object({
   metering: meteringOptionSchema,
@@ -28,6 +29,7 @@ const optionsSchema = z.object({
   maxWasmStack: z.coerce.number().int().min(16 * 1024).max(2 ** 30).optional(),
   memoryReservation: z.coerce.number().int().nonnegative().max(2 ** 32).optional(),
   memoryGuardSize: z.coerce.number().int().nonnegative().max(2 ** 31).multipleOf(65536).optional(),
+  fuelCosts: z.string().min(1).optional(),
   cacheDir: z.string().min(1).optional(),
   noCache: z.boolean(),
   file: z.string().min(1, 'give the .wasm file (or - for standard input)'),
@@ -52,6 +54,7 @@ const VALUE_OPTIONS = new Set([
   '--memory-reservation',
   '--memory-guard-size',
   '--cache-dir',
+  '--fuel-costs',
   '--output',
   '-o',
   '-W',
@@ -194,6 +197,11 @@ Options:
   --memory-guard-size BYTES, -W memory-guard-size=BYTES
                        inaccessible bytes behind it (default 33554432, a multiple of 65536):
                        accesses whose offset + size fit it get no check
+  --fuel-costs FILE.json
+                       the fuel each operator costs (vanilla and the slacked modes), as
+                       Wasmtime's Config::operator_cost: a JSON object keyed by Wasmtime's
+                       operator names, e.g. {"I32Add": 2, "Call": 5, "variable":
+                       {"memory_copy_per_byte": 2}}; unset entries keep Wasmtime's defaults
   --no-cache           do not use the compile cache (by default the CLIF the fuel passes produce
                        is kept, keyed by the module, the mode and these options, and reused)
   --cache-dir DIR      where the compile cache lives (default $XDG_CACHE_HOME/slackfuel, else
@@ -239,6 +247,7 @@ Examples:
       maxWasmStack: one('--max-wasm-stack'),
       memoryReservation: one('--memory-reservation'),
       memoryGuardSize: one('--memory-guard-size'),
+      fuelCosts: one('--fuel-costs'),
       cacheDir: one('--cache-dir'),
       noCache: values.has('--no-cache'),
       file: split_.file ?? '',
@@ -255,6 +264,12 @@ Examples:
     const bytes = await io.readBinary(o.file);
     const programOut: string[] = [];
     const out = o.output === undefined || o.output === '-' ? io.out : (text: string) => void programOut.push(text);
+    let fuelCosts: FuelCosts | undefined;
+    try {
+      fuelCosts = o.fuelCosts === undefined ? undefined : await loadFuelCosts(o.fuelCosts);
+    } catch (error) {
+      throw new UsageError(error instanceof Error ? error.message : String(error));
+    }
     const stdout = new TextDecoder();
     const stderr = new TextDecoder();
     const env = Object.fromEntries(o.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
@@ -282,6 +297,7 @@ Examples:
       ...(o.memoryReservation === undefined ? {} : { memoryReservation: o.memoryReservation }),
       ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
       cacheDir: o.noCache ? null : (o.cacheDir ?? defaultCacheDir()),
+      ...(fuelCosts === undefined ? {} : { fuelCosts }),
     });
     out(stdout.decode());
     io.err(stderr.decode());

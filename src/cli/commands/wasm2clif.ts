@@ -5,6 +5,8 @@ import { DEFAULT_METERING, METERING_MODES_HELP, meteringOptionSchema, meteringSp
 import { headersForFunctions } from '../../abi/file-headers.js';
 import { parse, print } from '../../ir/index.js';
 import { applyPipeline } from '../../runtime/metering.js';
+import { RuntimeConfigError } from '../../runtime/errors.js';
+import { loadFuelCosts } from '../../wasm/fuel-costs.js';
 import { clifText, memoryConfigSchema, translate } from '../../wasm/translate.js';
 
 const optionsSchema = z.object({
@@ -13,6 +15,7 @@ const optionsSchema = z.object({
   file: z.string().min(1),
   memoryReservation: z.coerce.number().pipe(memoryConfigSchema.shape.memoryReservation.unwrap()),
   memoryGuardSize: z.coerce.number().pipe(memoryConfigSchema.shape.memoryGuardSize.unwrap()),
+  fuelCosts: z.string().min(1).optional(),
 });
 
 export const wasm2clifCommand: Command = {
@@ -20,6 +23,7 @@ export const wasm2clifCommand: Command = {
   summary: 'Translate a WebAssembly module to Wasmtime-shaped CLIF and print it',
   help: `Usage: slackfuel wasm2clif FILE.wasm [--metering MODE] [--metadata] [-o OUT]
                           [--memory-reservation BYTES] [--memory-guard-size BYTES]
+                          [--fuel-costs FILE.json]
 
 Translates a binary WebAssembly module (- reads it from standard input) with slackfuel's front
 end (wasmparser and cranelift-frontend, in the native addon) and prints the CLIF of every
@@ -41,6 +45,10 @@ Options:
   --memory-guard-size BYTES
                    inaccessible bytes behind it (default 33554432): accesses whose offset +
                    size fit it get no check (the hardware faults instead)
+  --fuel-costs FILE.json
+                   the fuel each operator costs, as Wasmtime's Config::operator_cost:
+                   a JSON object keyed by Wasmtime's operator names ({"I32Add": 2, "Call": 5,
+                   "variable": {"memory_copy_per_byte": 2}}); unset entries keep the defaults
   -h, --help       show this help
 
 Errors: a module that is not valid exits with status 1 and 'invalid: ...'; a valid module
@@ -59,6 +67,7 @@ Examples:
         metadata: { type: 'boolean', default: false },
         'memory-reservation': { type: 'string', default: String(2 ** 32) },
         'memory-guard-size': { type: 'string', default: String(32 * 2 ** 20) },
+        'fuel-costs': { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one .wasm file');
@@ -68,14 +77,16 @@ Examples:
       file: positionals[0],
       memoryReservation: values['memory-reservation'],
       memoryGuardSize: values['memory-guard-size'],
+      fuelCosts: values['fuel-costs'],
     });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const { metering, metadata, file, memoryReservation, memoryGuardSize } = parsed.data;
+    const fuelCosts = parsed.data.fuelCosts === undefined ? {} : await usageOnBadTable(parsed.data.fuelCosts);
     const bytes = await io.readBinary(file);
     const spec = meteringSpec(metering);
     // The front end instruments for none, epoch or Wasmtime's fuel; every fuel mode starts from the latter.
     const translation = spec.metering === 'none' || spec.metering === 'epoch' ? spec.metering : 'vanilla';
-    const module = translate(bytes, { metering: translation, memoryReservation, memoryGuardSize });
+    const module = translate(bytes, { metering: translation, memoryReservation, memoryGuardSize, fuelCosts });
     if (metadata) {
       const { functions, ...rest } = module;
       io.out(`${JSON.stringify({ ...rest, functions: functions.map(({ clif: _clif, ...f }) => f) }, null, 2)}\n`);
@@ -93,3 +104,13 @@ Examples:
     return 0;
   },
 };
+
+/** A table that cannot be read or is malformed is the user's mistake: a usage error. */
+async function usageOnBadTable(path: string) {
+  try {
+    return await loadFuelCosts(path);
+  } catch (error) {
+    if (error instanceof RuntimeConfigError) throw new UsageError(error.message);
+    throw error;
+  }
+}

@@ -73,10 +73,10 @@ export function buildChargeGraph(model: FuelModel): ChargeGraph {
         labels[last] = `block${b} return`;
         break;
       case 'trap':
-        if (model.observeTraps) {
-          ends.add(last);
-          labels[last] = `block${b} trap`;
-        }
+        // An unconditional trap (wasm `unreachable`) is always observed: Wasmtime stores its
+        // counter before it, so the fuel a trapped call reports is exact there.
+        ends.add(last);
+        labels[last] = `block${b} trap`;
         break;
       case 'branch':
         exits.set(b, last);

@@ -9,7 +9,9 @@
 //   * the function entry (start of the entry block's first segment);
 //   * a `call` boundary: the end of the segment before it and the start of the one after it
 //     (nothing is charged by this function in between);
-//   * a `trap` boundary (conditional trap) and a `trap` block end, only when `observeTraps`;
+//   * a `trap` block end (an unconditional trap: wasm `unreachable`, where Wasmtime stores its
+//     counter), always;
+//   * a `trap` boundary (conditional trap), only when `observeTraps`;
 //   * a `return` block end (also used for tail calls);
 //   * a `call-branch` block end (try_call): before the call, and after it on every out-edge.
 // A `branch` end (jump, brif, br_table) is not an observation point.

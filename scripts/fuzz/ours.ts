@@ -1,0 +1,104 @@
+// Running one exported function of a module under our metering modes, as the reference runner
+// does under Wasmtime: a fresh instance per call, values as strings of their bits.
+import { compileWasm, type WasmModule } from '../../src/wasm/instance.js';
+import { WasmTrap } from '../../src/wasm/trap-kinds.js';
+import { OutOfFuel, SlackfuelError, TranslateError } from '../../src/runtime/errors.js';
+import type { MeteringMode } from '../../src/runtime/metering.js';
+import type { ClifValue } from '../../src/native/values.js';
+import type { FuelCosts } from '../../src/wasm/fuel-costs.js';
+import type { NumericType, Outcome } from './outcome.js';
+
+export const OUR_MODES = ['none', 'vanilla', 'slacked', 'count'] as const satisfies readonly MeteringMode[];
+export type OurMode = (typeof OUR_MODES)[number];
+
+const scratch = new DataView(new ArrayBuffer(8));
+
+export function toClif(type: NumericType, text: string): ClifValue {
+  switch (type) {
+    case 'i32':
+      return Number(BigInt.asIntN(32, BigInt(text)));
+    case 'i64':
+      return BigInt.asIntN(64, BigInt(text));
+    case 'f32':
+      scratch.setUint32(0, Number(text));
+      return scratch.getFloat32(0);
+    case 'f64':
+      scratch.setBigUint64(0, BigInt(text));
+      return scratch.getFloat64(0);
+  }
+}
+
+export function fromClif(type: NumericType, value: ClifValue): string {
+  switch (type) {
+    case 'i32':
+      return BigInt.asIntN(32, BigInt(value)).toString();
+    case 'i64':
+      return BigInt.asIntN(64, BigInt(value)).toString();
+    case 'f32':
+      scratch.setFloat32(0, Number(value));
+      return scratch.getUint32(0).toString();
+    case 'f64':
+      scratch.setFloat64(0, Number(value));
+      return scratch.getBigUint64(0).toString();
+  }
+}
+
+/** A module compiled in each of our modes, or why it could not be. */
+export type Compiled = { modules: Record<OurMode, WasmModule> } | { refused: TranslateError } | { error: string };
+
+export async function compileAll(wasm: Uint8Array, fuelCosts?: FuelCosts): Promise<Compiled> {
+  try {
+    const modules = {} as Record<OurMode, WasmModule>;
+    for (const mode of OUR_MODES) modules[mode] = await compileWasm(wasm, mode, undefined, fuelCosts === undefined ? {} : { fuelCosts });
+    return { modules };
+  } catch (error) {
+    if (error instanceof TranslateError) return { refused: error };
+    return { error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+  }
+}
+
+export interface Signature {
+  readonly name: string;
+  readonly params: readonly NumericType[];
+  readonly results: readonly NumericType[];
+}
+
+/**
+ * One call on a fresh instance. `fuel` is the budget (vanilla, slacked; count runs unbounded,
+ * none unmetered). A call that takes longer than `timeoutMs` is disposed and reported as an error.
+ */
+export async function callOurs(module: WasmModule, f: Signature, args: readonly string[], fuel: number, timeoutMs = 20_000): Promise<Outcome> {
+  let instance;
+  try {
+    instance = await module.instantiate({ checkIntervalMs: module.metering === 'slacked' ? 1 : false });
+  } catch (error) {
+    return asOutcome(error);
+  }
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    const call = instance.call(
+      f.name,
+      f.params.map((t, i) => toClif(t, args[i]!)),
+      module.metering === 'vanilla' || module.metering === 'slacked' ? { fuel, resultBits: true } : { resultBits: true },
+    );
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no answer in ${timeoutMs} ms`)), timeoutMs);
+    });
+    const r = await Promise.race([call, timeout]);
+    // Floats by their bits as stored: a JavaScript number would quiet a signalling f32 NaN.
+    const results = f.results.map((t, i) => (t === 'f32' || t === 'f64' ? r.resultBits![i]!.toString() : fromClif(t, r.results[i]!)));
+    return { kind: 'ok', results, fuel: r.fuelConsumed };
+  } catch (error) {
+    return asOutcome(error);
+  } finally {
+    clearTimeout(timer);
+    instance.dispose();
+  }
+}
+
+function asOutcome(error: unknown): Outcome {
+  if (error instanceof OutOfFuel) return { kind: 'oof' };
+  if (error instanceof WasmTrap) return { kind: 'trap', trap: error.kind, fuel: error.fuelConsumed };
+  if (error instanceof SlackfuelError) return { kind: 'error', message: `${error.name}: ${error.message}` };
+  return { kind: 'error', message: error instanceof Error ? `${error.name}: ${error.message}` : String(error) };
+}
