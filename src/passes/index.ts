@@ -26,6 +26,7 @@ export { describeInst, hasSideEffects, reachableBlocks, removeDeadInstructions, 
 export { fuelPinnedOptionsSchema, fuelPinnedPass, rewriteToPinned, type FuelPinnedOptions, type PinnedRewrite } from './fuel/fuel-pinned.js';
 export { dropFuelChecks, fuelDropChecksOptionsSchema, fuelDropChecksPass, type DroppedChecks } from './fuel/fuel-drop-checks.js';
 export * from './fuel/web/index.js';
+export { fuelNotes, type BlockFuelNote, type FuelNotes } from './fuel/check/block-notes.js';
 export { fuelPlacePass, fuelPlaceOptionsSchema, type FuelPlaceOptions } from './fuel/fuel-place.js';
 export { placeFuel, FuelPlaceError } from './fuel/place/index.js';
 export {

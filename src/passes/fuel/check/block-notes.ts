@@ -1,9 +1,10 @@
-// What the picture says about fuel, per block: constant fuel charged, run-time-valued charges,
-// checks, and observation points (entry, calls, returns). Works on either fuel form through the
-// checker's fuel view.
-import { branchDestinations, type Block, type Function, type Inst } from '../ir/index.js';
-import { opcodeInfo } from '../ir/opcode-table.js';
-import { detectCounterLocation, FuelCheckDiagnostic, FuelView } from '../passes/fuel/check/index.js';
+// Fuel per block, as the CFG picture (src/cfg-draw) shows it: constant fuel charged, run-time
+// valued charges, checks, and observation points (entry, calls, returns). Works on either fuel
+// form through the checker's fuel view; exported from src/passes so drawing needs no internals.
+import { branchDestinations, type Block, type Function, type Inst } from '../../../ir/index.js';
+import { opcodeInfo } from '../../../ir/opcode-table.js';
+import { detectCounterLocation, FuelView } from './fuel-view.js';
+import { FuelCheckDiagnostic } from './types.js';
 
 export interface BlockFuelNote {
   /** Sum of the block's constant increments. */
