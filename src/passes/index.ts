@@ -28,7 +28,7 @@ export { dropFuelChecks, fuelDropChecksOptionsSchema, fuelDropChecksPass, type D
 export * from './fuel/web/index.js';
 export { fuelNotes, type BlockFuelNote, type FuelNotes } from './fuel/check/block-notes.js';
 export { fuelPlacePass, fuelPlaceOptionsSchema, type FuelPlaceOptions } from './fuel/fuel-place.js';
-export { placeFuel, FuelPlaceError } from './fuel/place/index.js';
+export { placeFuel, FuelPlaceError } from './fuel/placement-clif/index.js';
 export {
   edgeCounterOptionsSchema,
   edgeProfileFromCounts,
@@ -37,4 +37,4 @@ export {
   type EdgeCounterOptions,
   type FunctionCounters,
 } from './profile/edge-counters.js';
-export { edgeProfileFileSchema, loadProfile, type EdgeProfileFile, type FunctionProfile } from './fuel/place/profile.js';
+export { edgeProfileFileSchema, loadProfile, type EdgeProfileFile, type FunctionProfile } from './fuel/placement-clif/profile.js';
