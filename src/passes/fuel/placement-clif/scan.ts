@@ -43,7 +43,6 @@ export interface PinnedScan {
 
 /** Conditional traps: observation points when traps are observed (as the checker has them). */
 export const CONDITIONAL_TRAPS: ReadonlySet<string> = new Set(['trapz', 'trapnz', 'resumable_trapnz', 'trapif', 'trapff']);
-const RETURNS: ReadonlySet<string> = new Set(['return', 'return_call', 'return_call_indirect', 'fallthrough_return']);
 const TRY_CALLS: ReadonlySet<string> = new Set(['try_call', 'try_call_indirect']);
 
 /** The increment ending at `set`, if placement may treat it as one movable unit. */

@@ -14,7 +14,7 @@ import { calleeConvention, DEFAULT_CALLEE_OPTIONS, type CalleeConvention, type C
 import { checkContext, matchFuelCompare, recognizeCheck, type FuelCheck } from './checks.js';
 import { FuelWebError } from './errors.js';
 import type { FuelLocation } from './presets.js';
-import { isPinnedAccess, matchCounterAdd } from './shapes.js';
+import { isCounterFlush, isPinnedAccess, matchCounterAdd } from './shapes.js';
 
 export interface FuelIncrement {
   readonly inst: Inst;
@@ -180,10 +180,7 @@ class Recognizer {
     const dfg = this.fn.dfg;
     const users = new Map<Value, Inst[]>();
     for (const [, i] of this.insts()) for (const v of dfg.instValues(i)) (users.get(this.r(v)) ?? users.set(this.r(v), []).get(this.r(v))!).push(i);
-    const storesRegister = (i: Inst): boolean => {
-      const def = dfg.definingData(dfg.insts[i]!.args[0]!);
-      return def !== undefined && def.kind === ValueKind.Result && dfg.insts[def.owner]!.opcode === 'get_pinned_reg';
-    };
+    const storesRegister = (i: Inst): boolean => isCounterFlush(this.fn, i);
     const feedsRegister = (i: Inst): boolean => (users.get(dfg.firstResult(i)) ?? []).every((u) => dfg.insts[u]!.opcode === 'set_pinned_reg');
     return this.stores.every(storesRegister) && this.loads.every(feedsRegister);
   }
