@@ -2,7 +2,7 @@
 // fuel-place sees), instrumented with edge counters, run once under `count`.
 import { WASM_RUNTIME_SLOTS } from '../abi/index.js';
 import type { Function } from '../ir/index.js';
-import type { EdgeProfileFile } from '../passes/fuel/place/profile.js';
+import type { EdgeProfileFile } from '../passes/fuel/placement-clif/profile.js';
 import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } from '../passes/profile/edge-counters.js';
 import type { Engine } from '../runtime/engine.js';
 import { compileWasm } from '../wasm/instance.js';

@@ -86,12 +86,12 @@ export function incrementsTable(report: BenchReport): string {
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
   for (const b of report.benchmarks) {
-    const w = b.modes.slacked ?? b.modes.vanilla;
+    const w = b.modes['slacked-unplaced'] ?? b.modes.vanilla;
     const p = b.modes['slacked-placed'] ?? b.modes.count;
     const ratio = w?.dynamicIncrements && p?.dynamicIncrements ? f3(p.dynamicIncrements / w.dynamicIncrements) : '—';
     const vsProfile = p?.dynamicIncrements && b.profiledIncrements ? f3(p.dynamicIncrements / b.profiledIncrements) : '—';
     rows.push(
-      `| ${b.name} | ${int(b.modes.vanilla?.fuelConsumed ?? null)} | ${int(w?.dynamicIncrements ?? null)} | ${int(p?.dynamicIncrements ?? null)} | ${ratio} | ${int(b.profiledIncrements)} | ${vsProfile} | ${int(b.modes.slacked?.staticIncrements ?? null)} | ${int(p?.staticIncrements ?? null)} |`,
+      `| ${b.name} | ${int(b.modes.vanilla?.fuelConsumed ?? null)} | ${int(w?.dynamicIncrements ?? null)} | ${int(p?.dynamicIncrements ?? null)} | ${ratio} | ${int(b.profiledIncrements)} | ${vsProfile} | ${int(b.modes['slacked-unplaced']?.staticIncrements ?? null)} | ${int(p?.staticIncrements ?? null)} |`,
     );
   }
   const opt = (x: number | null): string => (x === null ? '—' : f3(x));
@@ -150,7 +150,7 @@ const COLORS: Readonly<Record<BenchMode | PeerMode, string>> = {
   vanilla: '#d62728',
   accounting: '#ff7f0e',
   epoch: '#8c564b',
-  slacked: '#1f77b4',
+  'slacked-unplaced': '#1f77b4',
   'slacked-placed': '#2ca02c',
   count: '#17becf',
 };

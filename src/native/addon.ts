@@ -3,7 +3,7 @@
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { NativeAddonError } from '../runtime/errors.js';
+import { NativeAddonError } from './errors.js';
 
 /** One `name=value` Cranelift setting as the addon takes it. */
 export interface NativeSetting {

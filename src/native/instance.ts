@@ -5,7 +5,7 @@ import { addon, type NativeFuelChecker, type NativeInstanceHandle } from './addo
 import { decodeNativeError, throughNative } from './native-errors.js';
 import { jitFunctionsSchema } from './schemas.js';
 import { toNativeSettings, type Settings } from './settings.js';
-import { NativePanic, type SlackfuelError } from '../runtime/errors.js';
+import { NativePanic, type SlackfuelError } from './errors.js';
 
 const bytes = z.instanceof(Uint8Array);
 const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);

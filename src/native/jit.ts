@@ -1,7 +1,7 @@
 // JIT modules: every function of a CLIF text compiled for this machine, calling each other by
 // name, callable from JavaScript. Freed by dispose() or, failing that, by the garbage collector
 // (the addon's finalizer frees the machine code).
-import { CallError, ModuleDisposedError } from '../runtime/errors.js';
+import { CallError, ModuleDisposedError } from './errors.js';
 import { addon, type NativeJitModule } from './addon.js';
 import { throughNative } from './native-errors.js';
 import { jitFunctionsSchema, resultSlotsSchema } from './schemas.js';

@@ -11,7 +11,7 @@ import {
   Trap,
   VerifierError,
   type SlackfuelError,
-} from '../runtime/errors.js';
+} from './errors.js';
 import { verifierProblemSchema } from './schemas.js';
 
 const MARKER = 'slackfuel-native-error:';

@@ -1,7 +1,7 @@
 // Cranelift-style `; run:` checks: `; run: %f(1, 2) == 3` and `; run: %f(...) == [a, b]` comments
 // after a function are parsed by cranelift-reader, executed on the JIT, and compared bit for bit
 // (as Cranelift's runtests do). `; print: %f(...)` commands just report the results.
-import { SlackfuelError } from '../runtime/errors.js';
+import { SlackfuelError } from './errors.js';
 import { addon } from './addon.js';
 import { jit, type JitModule } from './jit.js';
 import { throughNative } from './native-errors.js';

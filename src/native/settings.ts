@@ -1,7 +1,7 @@
 // Cranelift settings as the facade takes them (`{ enable_pinned_reg: true, opt_level: 'speed' }`)
 // and as the addon takes them (name/value strings; Cranelift parses the values).
 import { z } from 'zod';
-import { SettingError } from '../runtime/errors.js';
+import { SettingError } from './errors.js';
 import type { NativeSetting } from './addon.js';
 
 export const settingsSchema = z.record(

@@ -1,6 +1,6 @@
 // Converting JavaScript values to and from the 16-byte little-endian slots the JIT trampolines
 // read arguments from and write results to.
-import { CallError } from '../runtime/errors.js';
+import { CallError } from './errors.js';
 
 export const SLOT_BYTES = 16;
 

@@ -1,5 +1,5 @@
 // Cranelift's verifier over every function of a CLIF text.
-import type { VerifierProblem } from '../runtime/errors.js';
+import type { VerifierProblem } from './errors.js';
 import { addon } from './addon.js';
 import { throughNative } from './native-errors.js';
 import { verifierProblemsSchema } from './schemas.js';

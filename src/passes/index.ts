@@ -28,8 +28,9 @@ export { describeInst, hasSideEffects, reachableBlocks, removeDeadInstructions, 
 export { fuelPinnedOptionsSchema, fuelPinnedPass, rewriteToPinned, type FuelPinnedOptions, type PinnedRewrite } from './fuel/fuel-pinned.js';
 export { dropFuelChecks, fuelDropChecksOptionsSchema, fuelDropChecksPass, type DroppedChecks } from './fuel/fuel-drop-checks.js';
 export * from './fuel/web/index.js';
+export { fuelNotes, type BlockFuelNote, type FuelNotes } from './fuel/check/block-notes.js';
 export { fuelPlacePass, fuelPlaceOptionsSchema, type FuelPlaceOptions } from './fuel/fuel-place.js';
-export { placeFuel, FuelPlaceError } from './fuel/place/index.js';
+export { placeFuel, FuelPlaceError } from './fuel/placement-clif/index.js';
 export {
   edgeCounterOptionsSchema,
   edgeProfileFromCounts,
@@ -38,4 +39,4 @@ export {
   type EdgeCounterOptions,
   type FunctionCounters,
 } from './profile/edge-counters.js';
-export { edgeProfileFileSchema, loadProfile, type EdgeProfileFile, type FunctionProfile } from './fuel/place/profile.js';
+export { edgeProfileFileSchema, loadProfile, type EdgeProfileFile, type FunctionProfile } from './fuel/placement-clif/profile.js';

@@ -1,112 +1,9 @@
-// Typed errors of the native backend and of running code. Every error the native addon reports
-// arrives as one of these classes, carrying Cranelift's own message.
+// Typed errors of running code (fuel, runtime options, host calls, limits). The native
+// facade's errors (syntax, verifier, compile, trap, call, ...) are defined in
+// src/native/errors.ts and re-exported here, so `slackfuel` exports them all from one place.
+import { CallError, SlackfuelError } from '../native/errors.js';
 
-/** Base class of every error slackfuel raises on purpose. */
-export class SlackfuelError extends Error {
-  override readonly name: string = 'SlackfuelError';
-}
-
-/** CLIF text that cranelift-reader cannot parse. */
-export class ClifSyntaxError extends SlackfuelError {
-  override readonly name = 'ClifSyntaxError';
-  constructor(
-    message: string,
-    /** 1-based line Cranelift points at. */
-    readonly line: number,
-  ) {
-    super(message);
-  }
-}
-
-/** One complaint of Cranelift's verifier. */
-export interface VerifierProblem {
-  /** The function as Cranelift names it: `%name` or `u0:1`. */
-  readonly function: string;
-  /** The entity the verifier points at: `inst3`, `block1`, `v7`, ... */
-  readonly location: string;
-  /** The offending instruction as Cranelift prints it, when there is one. */
-  readonly instruction?: string;
-  readonly message: string;
-}
-
-/** IR that fails Cranelift's verifier (reported by `compile` and `jit`; `verify` returns the list). */
-export class VerifierError extends SlackfuelError {
-  override readonly name = 'VerifierError';
-  constructor(
-    message: string,
-    readonly errors: readonly VerifierProblem[],
-  ) {
-    super(message);
-  }
-}
-
-/** An unknown Cranelift setting, a bad value for one, or an unusable ISA. */
-export class SettingError extends SlackfuelError {
-  override readonly name = 'SettingError';
-  constructor(
-    message: string,
-    /** The setting at fault (`isa` for the target itself). */
-    readonly setting: string,
-  ) {
-    super(message);
-  }
-}
-
-/** Code generation failed for a reason other than the verifier (unsupported, limits, linking). */
-export class CompileError extends SlackfuelError {
-  override readonly name = 'CompileError';
-  constructor(
-    message: string,
-    readonly functionName: string | undefined,
-  ) {
-    super(message);
-  }
-}
-
-/** Cranelift panicked; the panic was caught and the process lives on. */
-export class NativePanic extends SlackfuelError {
-  override readonly name = 'NativePanic';
-}
-
-/** JIT code trapped. */
-export class Trap extends SlackfuelError {
-  override readonly name = 'Trap';
-  constructor(
-    message: string,
-    /**
-     * Cranelift's trap code (`user1`, `int_divz`, `int_ovf`, `heap_oob`, `stk_ovf`, `bad_toint`),
-     * or, for a fault Cranelift recorded no code for: `stk_ovf` (near the stack pointer),
-     * `memory_fault`, `arithmetic_fault`, `illegal_instruction`.
-     */
-    readonly trapCode: string,
-    /** The function the trap happened in, when it is one of the module's functions. */
-    readonly functionName: string | undefined,
-    /** Byte offset of the trapping instruction in that function. */
-    readonly offset: number | undefined,
-    /** The signal that reported it: SIGILL, SIGFPE, SIGSEGV or SIGBUS. */
-    readonly signal: string,
-  ) {
-    super(message);
-  }
-
-  /** Fuel the call had consumed when it trapped (modes that account fuel), else null. */
-  fuelConsumed: number | null = null;
-}
-
-/** A call on a JIT module after `dispose()`. */
-export class ModuleDisposedError extends SlackfuelError {
-  override readonly name = 'ModuleDisposedError';
-}
-
-/** A call that cannot be made: unknown function, wrong arguments, unsupported signature. */
-export class CallError extends SlackfuelError {
-  override readonly name: string = 'CallError';
-}
-
-/** The native addon is not built, or cannot be loaded. */
-export class NativeAddonError extends SlackfuelError {
-  override readonly name = 'NativeAddonError';
-}
+export * from '../native/errors.js';
 
 /** How an OutOfFuel was detected. */
 export type OutOfFuelDetection =
@@ -133,32 +30,6 @@ export class OutOfFuel extends SlackfuelError {
 /** Bad runtime options: unknown metering mode, a missing import, a budget out of range. */
 export class RuntimeConfigError extends SlackfuelError {
   override readonly name = 'RuntimeConfigError';
-}
-
-/** Why a wasm module could not be translated. */
-export type TranslateErrorKind =
-  /** The bytes are not a valid module for the features Wasmtime 48 enables by default. */
-  | 'invalid'
-  /** Valid, but uses a feature the front end does not translate (atomics, exceptions, multi-memory, ...). */
-  | 'unsupported'
-  /** The translation options (vmctx layout) are inconsistent. */
-  | 'invalid-options';
-
-/** The wasm front end rejected a module. */
-export class TranslateError extends SlackfuelError {
-  override readonly name = 'TranslateError';
-  constructor(
-    message: string,
-    readonly kind: TranslateErrorKind,
-    /** For `unsupported`: the feature (`threads`, `exceptions`, `multi-memory`, ...). */
-    readonly feature: string | undefined,
-    /** For `unsupported`: the instruction, as wasmparser names it. */
-    readonly instruction: string | undefined,
-    /** Byte offset in the module, when known. */
-    readonly offset: number | undefined,
-  ) {
-    super(message);
-  }
 }
 
 /**

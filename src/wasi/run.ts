@@ -3,7 +3,7 @@
 import { basename } from 'node:path';
 import { z } from 'zod';
 import { WASM_RUNTIME_SLOTS } from '../abi/index.js';
-import { loadProfile, profileOptionSchema, type EdgeProfileFile } from '../passes/fuel/place/profile.js';
+import { loadProfile, profileOptionSchema, type EdgeProfileFile } from '../passes/fuel/placement-clif/profile.js';
 import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } from '../passes/profile/edge-counters.js';
 import { OutOfFuel, RuntimeConfigError } from '../runtime/errors.js';
 import { meteringModeSchema, PINNED_FUEL_PIPELINE } from '../runtime/metering.js';

@@ -40,18 +40,21 @@ or count among the modes it also measures each program's edge profile (a run wit
 on every CFG edge), feeds it to fuel-place, and reports the increments that placement
 executes next to those of the static estimate.
 
-Every mode must print what none prints, and the fuel consumed under accounting, slacked,
-slacked-placed and count must equal vanilla's: otherwise the run fails (exit status 1).
+Every mode must print what none prints, and the fuel consumed under accounting,
+slacked-unplaced, slacked-placed and count must equal vanilla's: otherwise the run fails
+(exit status 1).
 
 Modes:
   none            no instrumentation (the baseline; always measured)
   vanilla         Wasmtime's fuel: counter in memory, checks at entry and loop headers (always)
   accounting      Wasmtime's counter in memory with no checks (vanilla + fuel-drop-checks)
   epoch           Wasmtime's epoch interruption
-  slacked         counter in the pinned register, increments where Wasmtime puts them
-                  (fuel-pinned,fuel-drop-checks), asynchronous checker at the runtime's
-                  default pace (every 1 ms near exhaustion, up to every 20 ms otherwise)
-  slacked-placed  slacked plus fuel-place
+  slacked-unplaced
+                  the runtime's slacked without fuel-place: counter in the pinned register,
+                  increments where Wasmtime puts them (fuel-pinned,fuel-drop-checks),
+                  asynchronous checker at the runtime's default pace (every 1 ms near
+                  exhaustion, up to every 20 ms otherwise)
+  slacked-placed  the runtime's slacked: slacked-unplaced plus fuel-place
   count           slacked-placed with no checker
 
 Options:

@@ -12,6 +12,7 @@ import { calleeOptionsShape, type CalleeOptions } from './web/callees.js';
 import { findPinnedChecks, type FuelCheck } from './web/checks.js';
 import { findFuelWeb } from './web/find.js';
 import { fuelLocationOptionSchema, type FuelLocationOption } from './web/presets.js';
+import { readsPinnedRegister } from './web/shapes.js';
 
 export const fuelDropChecksOptionsSchema = z
   .object({
@@ -26,11 +27,6 @@ export interface DroppedChecks {
   readonly removedBlocks: number;
   readonly removedFuncRefs: number;
   readonly removedSignatures: number;
-}
-
-function usesPinnedRegister(fn: Function): boolean {
-  for (const b of fn.layout.blocks()) for (const i of fn.layout.blockInsts(b)) if (fn.dfg.insts[i]!.opcode === 'get_pinned_reg') return true;
-  return false;
 }
 
 /** Turns the check's branch into a jump to the continuation. */
@@ -51,7 +47,7 @@ function rewriteBranch(fn: Function, check: FuelCheck): void {
 export function dropFuelChecks(fn: Function, options: { location?: FuelLocationOption; callees?: CalleeOptions } = {}): DroppedChecks | null {
   let form: DroppedChecks['form'];
   let checks: readonly FuelCheck[];
-  if (usesPinnedRegister(fn)) {
+  if (readsPinnedRegister(fn)) {
     form = 'pinned';
     checks = findPinnedChecks(fn);
   } else {

@@ -4,7 +4,7 @@
 // cost (see docs/passes.md, section fuel-place, and the solver in ./placement/).
 import { z } from 'zod';
 import { CFG_CHANGED, CHANGED, definePass, UNCHANGED, type PassResult } from '../pass.js';
-import { loadProfile, placeFuel, profileOptionSchema } from './place/index.js';
+import { loadProfile, placeFuel, profileOptionSchema } from './placement-clif/index.js';
 
 export const fuelPlaceOptionsSchema = z
   .object({

@@ -13,6 +13,7 @@ import { fuelLocationOptionSchema, type FuelLocationOption } from './web/presets
 import { dropFuelChecks } from './fuel-drop-checks.js';
 import { rewriteToPinned } from './fuel-pinned.js';
 import type { CalleeOptions } from './web/callees.js';
+import { isCounterFlush } from './web/shapes.js';
 
 export const fuelStripOptionsSchema = z
   .object({
@@ -28,11 +29,6 @@ export interface StrippedFuel {
   readonly cfgChanged: boolean;
 }
 
-function isPinnedRead(fn: Function, v: number): boolean {
-  const def = fn.dfg.definingData(fn.dfg.resolveAliases(v));
-  return def !== undefined && def.kind === ValueKind.Result && fn.dfg.insts[def.owner]!.opcode === 'get_pinned_reg';
-}
-
 /** Strips all fuel accounting from `fn`; null when it has none. */
 export function stripFuel(fn: Function, options: { location?: FuelLocationOption; callees?: CalleeOptions } = {}): StrippedFuel | null {
   // Pinned first: the recognizer anchors on the memory form's checks and stores, which a loop
@@ -44,8 +40,7 @@ export function stripFuel(fn: Function, options: { location?: FuelLocationOption
   for (const b of fn.layout.blocks()) {
     for (const i of fn.layout.blockInsts(b)) {
       const data = fn.dfg.insts[i]!;
-      const flushesCounter = data.opcode === 'store' && data.args[0] !== undefined && isPinnedRead(fn, data.args[0]);
-      if (data.opcode !== 'set_pinned_reg' && !flushesCounter) continue;
+      if (data.opcode !== 'set_pinned_reg' && !isCounterFlush(fn, i)) continue;
       doomed.push(i);
       for (const v of fn.dfg.instValues(i)) {
         const def = fn.dfg.definingData(v);

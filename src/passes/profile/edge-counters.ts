@@ -23,7 +23,7 @@ import {
   type Value,
 } from '../../ir/index.js';
 import { opcodeInfo } from '../../ir/opcode-table.js';
-import type { EdgeProfileFile } from '../fuel/place/profile.js';
+import type { EdgeProfileFile } from '../fuel/placement-clif/profile.js';
 
 /** The counters of one function: indices into the module's counter array. */
 export interface FunctionCounters {

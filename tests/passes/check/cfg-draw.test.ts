@@ -37,3 +37,34 @@ block0(v0: i64):
 test('DOT output is the same for the same function, parsed twice', (t) => {
   t.is(cfgToDot(load('diamond.before')), cfgToDot(load('diamond.before')));
 });
+
+// fuel-place writes `iadd_imm` increments when the function uses that dialect; the picture used
+// to lose them (its view only followed `iadd`/`isub`).
+test('iadd_imm increments are drawn, in the pinned and the memory form', (t) => {
+  const pinned = parse(`function %f(i64) -> i64 {
+block0(v0: i64):
+    v1 = get_pinned_reg.i64
+    v2 = iadd_imm v1, 5
+    set_pinned_reg v2
+    v3 = get_pinned_reg.i64
+    v4 = iadd_imm v3, 2
+    set_pinned_reg v4
+    return v0
+}`).functions[0]!;
+  const p = fuelNotes(pinned);
+  t.is(p.form, 'pinned');
+  t.is(p.problem, null);
+  t.deepEqual(p.blocks.get(0), { constant: 7, increments: 2, dynamic: 0, check: false, calls: [], returns: true, traps: false });
+  t.true(cfgToDot(pinned).includes('fuel +7'));
+
+  const memory = parse(`function %g(i64 vmctx) -> i64 {
+block0(v0: i64):
+    v1 = load.i64 notrap aligned v0+8
+    v2 = iadd_imm v1, 3
+    store notrap aligned v2, v0+8
+    return v2
+}`).functions[0]!;
+  const m = fuelNotes(memory);
+  t.is(m.form, 'memory');
+  t.deepEqual(m.blocks.get(0), { constant: 3, increments: 1, dynamic: 0, check: false, calls: [], returns: true, traps: false });
+});

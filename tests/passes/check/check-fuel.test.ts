@@ -201,3 +201,30 @@ test('bad options are a TypeError listing the problem', (t) => {
   const fn = load('diamond.before');
   t.throws(() => checkFuel(fn, fn, { observeTraps: 'yes' } as unknown as { observeTraps: boolean }), { instanceOf: TypeError, message: /observeTraps/ });
 });
+
+// A placement written with `iadd_imm` is proven (or refuted) like one written with `iconst`.
+test('iadd_imm increments in the pinned form are counted', (t) => {
+  const before = parse(`function %f(i64 vmctx, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = load.i64 notrap aligned v0+8
+    v3 = iconst.i64 2
+    v4 = iadd v2, v3
+    v5 = iconst.i64 3
+    v6 = iadd v4, v5
+    store notrap aligned v6, v0+8
+    return v1
+}`).functions[0]!;
+  const after = (k: number) =>
+    parse(`function %f(i64 vmctx, i32) -> i32 {
+block0(v0: i64, v1: i32):
+    v2 = get_pinned_reg.i64
+    v3 = iadd_imm v2, ${k}
+    set_pinned_reg v3
+    return v1
+}`).functions[0]!;
+  t.true(checkFuel(before, after(5)).ok);
+  const r = checkFuel(before, after(4));
+  if (r.ok || r.reason !== 'counterexample' || r.counterexample.kind === 'negative-increment') return t.fail(JSON.stringify(r));
+  t.is(r.counterexample.beforeTotal, 5);
+  t.is(r.counterexample.afterTotal, 4);
+});

@@ -5,7 +5,7 @@ import test from 'ava';
 import { buildControlFlow } from '../../../src/analysis/cfg.js';
 import type { Function } from '../../../src/ir/index.js';
 import { functionFlowGraph, PassManager, PassRunError } from '../../../src/passes/index.js';
-import { FuelPlaceError } from '../../../src/passes/fuel/place/index.js';
+import { FuelPlaceError } from '../../../src/passes/fuel/placement-clif/index.js';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';

@@ -3,7 +3,7 @@
 // a line `+dyn vX` for a run-time increment by vX (an i64).
 import { formatFunctionName, parse, print, type Function } from '../../../src/ir/index.js';
 import { checkFuel } from '../../../src/passes/fuel/check/index.js';
-import { scanPinned } from '../../../src/passes/fuel/place/index.js';
+import { scanPinned } from '../../../src/passes/fuel/placement-clif/index.js';
 import { functionFlowGraph, loadOptionalPasses, PassManager, type FunctionRunResult, type PassSpec } from '../../../src/passes/index.js';
 
 await loadOptionalPasses();

@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { buildControlFlow } from '../../../src/analysis/cfg.js';
 import { parse, print, type Function } from '../../../src/ir/index.js';
 import { checkFuel } from '../../../src/passes/fuel/check/index.js';
-import { scanPinned, type PinnedIncrementSite } from '../../../src/passes/fuel/place/index.js';
+import { scanPinned, type PinnedIncrementSite } from '../../../src/passes/fuel/placement-clif/index.js';
 import { functionFlowGraph, loadOptionalPasses, PassManager } from '../../../src/passes/index.js';
 import { randomFunction, wasmtimeText } from '../check/random-functions.js';
 

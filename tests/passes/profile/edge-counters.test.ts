@@ -6,7 +6,7 @@ import { WASM_RUNTIME_SLOTS } from '../../../src/abi/index.js';
 import { formatFunctionName, parse, print, type Function } from '../../../src/ir/index.js';
 import { verify } from '../../../src/native/index.js';
 import { checkFuel } from '../../../src/passes/fuel/check/check-fuel.js';
-import type { EdgeProfileFile } from '../../../src/passes/fuel/place/profile.js';
+import type { EdgeProfileFile } from '../../../src/passes/fuel/placement-clif/profile.js';
 import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } from '../../../src/passes/profile/edge-counters.js';
 import { Engine } from '../../../src/runtime/index.js';
 import { compileWasm } from '../../../src/wasm/instance.js';

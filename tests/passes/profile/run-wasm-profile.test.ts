@@ -4,7 +4,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import test from 'ava';
-import { edgeProfileFileSchema } from '../../../src/passes/fuel/place/profile.js';
+import { edgeProfileFileSchema } from '../../../src/passes/fuel/placement-clif/profile.js';
 import { runCli } from '../../helpers/cli.js';
 
 const FIB = ['bench/wasm/fib.wasm', '24'];

@@ -14,6 +14,7 @@ import {
   I64,
 } from '../../../ir/index.js';
 import { opcodeInfo } from '../../../ir/opcode-table.js';
+import { isCounterArithmetic, isPinnedAccess, matchCounterAdd } from '../web/shapes.js';
 import { InstTexts } from './inst-text.js';
 import { opKey } from './op-key.js';
 import { isPure } from './purity.js';
@@ -32,7 +33,7 @@ export interface FuelCheck {
   readonly continuation: BlockCall;
 }
 
-/** Constant increment `iadd F, c` (or `isub F, c`), or a dynamic one. */
+/** Constant increment `iadd F, c`, `iadd_imm F, c` (or `isub F, c`), or a dynamic one. */
 export type Increment =
   | { readonly kind: 'const'; readonly fuel: Value; readonly amount: number }
   | { readonly kind: 'dynamic'; readonly fuel: Value; readonly amount: Value };
@@ -62,11 +63,11 @@ export class FunctionScan {
     for (let block = layout.entryBlock(); block !== undefined; block = layout.nextBlock(block)) {
       for (let inst = layout.firstInst(block); inst !== undefined; inst = layout.nextInst(inst)) this.order.push(inst);
     }
-    // Only what the counter can flow through is recorded: i64 adds and subtractions, and i64
-    // block arguments.
+    // Only what the counter can flow through is recorded: i64 adds (`iadd_imm` too) and
+    // subtractions, and i64 block arguments.
     for (const inst of this.order) {
       const data = dfg.insts[inst]!;
-      if (data.opcode === 'iadd' || data.opcode === 'isub') for (const a of data.args) push(this.users, dfg.resolveAliases(a), inst);
+      if (isCounterArithmetic(data.opcode)) for (const a of data.args) push(this.users, dfg.resolveAliases(a), inst);
       if (data.destinations === null && data.table === null && data.exceptionTable === null) continue;
       for (const call of branchDestinations(data)) {
         const params = dfg.blockParams(call.block);
@@ -136,8 +137,7 @@ export class FunctionScan {
       const v = work.pop()!;
       const o = origin.get(v)!;
       for (const user of this.users.get(v) ?? []) {
-        const op = dfg.insts[user]!.opcode;
-        if (op !== 'iadd' && op !== 'isub') continue;
+        if (!isCounterArithmetic(dfg.insts[user]!.opcode)) continue;
         const r = dfg.firstResult(user);
         if (!origin.has(r)) {
           origin.set(r, o);
@@ -237,7 +237,7 @@ export class FuelView {
     const wanted = location === null ? null : locationKey(location);
     for (const inst of this.scan.order) {
       const data = dfg.insts[inst]!;
-      if (data.opcode === 'get_pinned_reg' || data.opcode === 'set_pinned_reg') pinned = true;
+      if (isPinnedAccess(data.opcode)) pinned = true;
       if (data.opcode === 'get_pinned_reg') this.fuelValues.add(dfg.firstResult(inst));
       if (wanted !== null && (data.opcode === 'load' || data.opcode === 'store') && this.scan.accessLocation(inst) === wanted) {
         if (data.opcode === 'load') {
@@ -269,8 +269,7 @@ export class FuelView {
     while (work.length > 0) {
       const v = work.pop()!;
       for (const user of this.scan.users.get(v) ?? []) {
-        const op = dfg.insts[user]!.opcode;
-        if (op !== 'iadd' && op !== 'isub') continue;
+        if (!isCounterArithmetic(dfg.insts[user]!.opcode)) continue;
         const r = dfg.firstResult(user);
         if (!this.fuelValues.has(r)) {
           this.fuelValues.add(r);
@@ -291,23 +290,17 @@ export class FuelView {
     const dfg = fn.dfg;
     for (const inst of this.scan.order) {
       const data = dfg.insts[inst]!;
-      if (data.opcode === 'iadd' || data.opcode === 'isub') {
-        const [a, b] = data.args;
-        if (a === undefined || b === undefined) continue;
-        const fa = this.isFuel(a);
-        const fb = this.isFuel(b);
-        if (!fa && !fb) continue;
-        if (fa && fb) throw new FuelCheckDiagnostic({ message: 'an instruction adds two counter values', [this.side]: this.site(inst) });
-        if (data.opcode === 'isub' && fb) throw new FuelCheckDiagnostic({ message: 'an instruction subtracts the counter from a value', [this.side]: this.site(inst) });
-        const fuel = fa ? a : b;
-        const other = fa ? b : a;
-        const c = constantOf(fn, other);
-        if (c !== undefined) {
+      const add = isCounterArithmetic(data.opcode) ? matchCounterAdd(fn, inst, (v) => this.isFuel(v), true) : undefined;
+      if (add === 'adds-two-counters') throw new FuelCheckDiagnostic({ message: 'an instruction adds two counter values', [this.side]: this.site(inst) });
+      if (add === 'subtracts-counter') throw new FuelCheckDiagnostic({ message: 'an instruction subtracts the counter from a value', [this.side]: this.site(inst) });
+      if (add !== undefined) {
+        if (add.amount.kind === 'const') {
+          const c = Number(add.amount.amount);
           if (!Number.isSafeInteger(c)) throw new FuelCheckDiagnostic({ message: `increment ${c} is too large`, [this.side]: this.site(inst) });
-          this.increments.set(inst, { kind: 'const', fuel, amount: data.opcode === 'isub' ? -c : c });
+          this.increments.set(inst, { kind: 'const', fuel: add.counter, amount: add.negated ? -c : c });
         } else {
-          if (data.opcode === 'isub') throw new FuelCheckDiagnostic({ message: 'a run-time amount is subtracted from the counter', [this.side]: this.site(inst) });
-          this.increments.set(inst, { kind: 'dynamic', fuel, amount: other });
+          if (add.negated) throw new FuelCheckDiagnostic({ message: 'a run-time amount is subtracted from the counter', [this.side]: this.site(inst) });
+          this.increments.set(inst, { kind: 'dynamic', fuel: add.counter, amount: add.amount.amount });
         }
       } else if (data.opcode === 'brif' && data.destinations !== null && data.destinations.length === 2) {
         const oog = this.checkDirection(data.args[0]!);

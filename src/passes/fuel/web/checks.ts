@@ -6,6 +6,7 @@ import { ValueKind, type Block, type Function, type Inst, type Value } from '../
 import { opcodeInfo } from '../../../ir/opcode-table.js';
 import { blockSuccessors } from '../../flow-graph.js';
 import { reachableBlocks } from '../../utility/ir-utils.js';
+import { isPinnedRead } from './shapes.js';
 
 export interface FuelCheck {
   /** The compare (`icmp`, `icmp_imm`, `ifcmp`, `ifcmp_imm`). */
@@ -189,12 +190,6 @@ function outOfGasPath(fn: Function, from: Block, oog: Block, continuation: Block
     }
   }
   return region;
-}
-
-/** True when `v` is read from the pinned register. */
-function isPinnedRead(fn: Function, v: number): boolean {
-  const def = fn.dfg.definingData(v);
-  return def !== undefined && def.kind === ValueKind.Result && fn.dfg.insts[def.owner]!.opcode === 'get_pinned_reg';
 }
 
 /** The checks of a function in pinned form: compares of a pinned-register read with zero. */

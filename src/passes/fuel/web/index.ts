@@ -24,4 +24,20 @@ export {
 export { checkContext, findPinnedChecks, matchFuelCompare, recognizeCheck, type CheckContext, type FuelCheck, type FuelCompare } from './checks.js';
 export { recognizeFuelWeb, type FuelCall, type FuelIncrement, type FuelParam, type FuelWeb } from './web.js';
 export { findFuelWeb, type FindFuelWebOptions } from './find.js';
-export { findPinnedIncrements, formatCharge, fuelCharges, type BlockCharge, type FuelCharges, type PinnedIncrement } from './charges.js';
+export { formatCharge, fuelCharges, type BlockCharge, type FuelCharges } from './charges.js';
+export {
+  constantDef,
+  definingInst,
+  findPinnedIncrements,
+  isCounterArithmetic,
+  isCounterFlush,
+  isPinnedAccess,
+  isPinnedRead,
+  matchCounterAdd,
+  pinnedIncrementAt,
+  readsPinnedRegister,
+  type CounterAdd,
+  type CounterAddProblem,
+  type IncrementAmount,
+  type PinnedIncrement,
+} from './shapes.js';

@@ -14,6 +14,7 @@ import { calleeConvention, DEFAULT_CALLEE_OPTIONS, type CalleeConvention, type C
 import { checkContext, matchFuelCompare, recognizeCheck, type FuelCheck } from './checks.js';
 import { FuelWebError } from './errors.js';
 import type { FuelLocation } from './presets.js';
+import { isCounterFlush, isPinnedAccess, matchCounterAdd } from './shapes.js';
 
 export interface FuelIncrement {
   readonly inst: Inst;
@@ -85,13 +86,6 @@ type Role =
 
 const CALL_OPCODES = new Set(['call', 'call_indirect', 'try_call', 'try_call_indirect', 'return_call', 'return_call_indirect']);
 
-function isConst(fn: Function, v: Value): bigint | undefined {
-  const def = fn.dfg.definingData(v);
-  if (def === undefined || def.kind !== ValueKind.Result) return undefined;
-  const data = fn.dfg.insts[def.owner]!;
-  return data.opcode === 'iconst' ? BigInt.asIntN(64, data.imm) : undefined;
-}
-
 class Recognizer {
   private readonly r = (v: Value): Value => this.fn.dfg.resolveAliases(v);
   readonly reachable: Set<Block>;
@@ -134,7 +128,7 @@ class Recognizer {
     this.findContextPointers();
     this.findCounterAccesses();
     if (this.loads.length === 0 && this.stores.length === 0) return null;
-    const pinnedUse = [...this.insts()].find(([, i]) => ['get_pinned_reg', 'set_pinned_reg'].includes(this.fn.dfg.insts[i]!.opcode));
+    const pinnedUse = [...this.insts()].find(([, i]) => isPinnedAccess(this.fn.dfg.insts[i]!.opcode));
     if (pinnedUse !== undefined) {
       // Already in pinned form: memory accesses are only flushes (store of the register) and reloads (into it).
       if (this.onlyFlushesAndReloads()) return null;
@@ -186,10 +180,7 @@ class Recognizer {
     const dfg = this.fn.dfg;
     const users = new Map<Value, Inst[]>();
     for (const [, i] of this.insts()) for (const v of dfg.instValues(i)) (users.get(this.r(v)) ?? users.set(this.r(v), []).get(this.r(v))!).push(i);
-    const storesRegister = (i: Inst): boolean => {
-      const def = dfg.definingData(dfg.insts[i]!.args[0]!);
-      return def !== undefined && def.kind === ValueKind.Result && dfg.insts[def.owner]!.opcode === 'get_pinned_reg';
-    };
+    const storesRegister = (i: Inst): boolean => isCounterFlush(this.fn, i);
     const feedsRegister = (i: Inst): boolean => (users.get(dfg.firstResult(i)) ?? []).every((u) => dfg.insts[u]!.opcode === 'set_pinned_reg');
     return this.stores.every(storesRegister) && this.loads.every(feedsRegister);
   }
@@ -300,7 +291,7 @@ class Recognizer {
       changed = false;
       for (const [, i] of this.insts()) {
         const data = this.fn.dfg.insts[i]!;
-        if ((data.opcode === 'iadd' || data.opcode === 'iadd_imm') && this.fuelOperands(i).length > 0) {
+        if (matchCounterAdd(this.fn, i, (v) => this.values.has(v)) !== undefined) {
           const v = this.fn.dfg.firstResult(i);
           if (!this.values.has(v)) {
             this.values.add(v);
@@ -357,13 +348,11 @@ class Recognizer {
         if (fuelArgs.includes(1)) this.fail('uses the counter as an address', i);
         continue;
       }
-      if (data.opcode === 'iadd' || data.opcode === 'iadd_imm') {
-        if (fuelArgs.length === 0) continue;
-        if (fuelArgs.length > 1) this.fail('adds two counter values: the counter escapes into arithmetic', i);
-        const k = fuelArgs[0]!;
-        const other = data.opcode === 'iadd_imm' ? undefined : data.args[1 - k]!;
-        const amount = data.opcode === 'iadd_imm' ? BigInt.asIntN(64, data.imm) : isConst(fn, other!) ?? null;
-        const inc: FuelIncrement = { inst: i, block: blk, fuelOperand: k, amount, charge: amount, result: fn.dfg.firstResult(i) };
+      const add = matchCounterAdd(fn, i, (v) => this.values.has(v));
+      if (add === 'adds-two-counters') this.fail('adds two counter values: the counter escapes into arithmetic', i);
+      if (add !== undefined && typeof add !== 'string') {
+        const amount = add.amount.kind === 'const' ? add.amount.amount : null;
+        const inc: FuelIncrement = { inst: i, block: blk, fuelOperand: add.counterOperand, amount, charge: amount, result: fn.dfg.firstResult(i) };
         this.increments.push(inc);
         this.roles.set(i, { kind: 'increment', inc });
         continue;

@@ -7,22 +7,15 @@
 // the call, `load` → `set_pinned_reg` after it. They belong to the call's observation point, so
 // inside a segment the order must be: reloads, then increments, then flush reads. A new
 // increment goes after the reloads and before the flushes; anything else is refused.
-import { ValueKind, type Block, type Function, type Inst, type Value } from '../../../ir/index.js';
+import type { Block, Function, Inst, Value } from '../../../ir/index.js';
 import { opcodeInfo } from '../../../ir/opcode-table.js';
 import { locateInst, valueUseCounts } from '../../utility/ir-utils.js';
 import type { BlockEnd, Boundary } from '../placement/index.js';
+import { isPinnedAccess, pinnedIncrementAt, type PinnedIncrement } from '../web/shapes.js';
 import { FuelPlaceError } from './errors.js';
 
-/** `get_pinned_reg` → `iadd`/`iadd_imm` → `set_pinned_reg`, all in one block. */
-export interface PinnedIncrementSite {
-  readonly get: Inst;
-  readonly add: Inst;
-  readonly set: Inst;
-  /** The `iconst` holding the amount (iadd form), if any. */
-  readonly constInst: Inst | undefined;
-  /** The constant added, or null when the amount is a run-time value. */
-  readonly amount: bigint | null;
-}
+/** A pinned increment (see web/shapes.ts) whose three instructions placement may move: one block, single uses, nothing observing in between. */
+export type PinnedIncrementSite = PinnedIncrement;
 
 export interface ScannedSegment {
   /** Sum of the constant increments. */
@@ -50,43 +43,23 @@ export interface PinnedScan {
 
 /** Conditional traps: observation points when traps are observed (as the checker has them). */
 export const CONDITIONAL_TRAPS: ReadonlySet<string> = new Set(['trapz', 'trapnz', 'resumable_trapnz', 'trapif', 'trapff']);
-const RETURNS: ReadonlySet<string> = new Set(['return', 'return_call', 'return_call_indirect', 'fallthrough_return']);
 const TRY_CALLS: ReadonlySet<string> = new Set(['try_call', 'try_call_indirect']);
 
-function resultOwner(fn: Function, v: Value): Inst | undefined {
-  const def = fn.dfg.definingData(fn.dfg.resolveAliases(v));
-  return def !== undefined && def.kind === ValueKind.Result ? def.owner : undefined;
-}
-
-/** The increment ending at `set`, if the triple has exactly the pinned shape. */
+/** The increment ending at `set`, if placement may treat it as one movable unit. */
 function incrementAt(fn: Function, set: Inst, uses: ReadonlyMap<Value, number>): PinnedIncrementSite | undefined {
   const dfg = fn.dfg;
+  const inc = pinnedIncrementAt(fn, set);
+  if (inc === undefined) return undefined;
   const block = fn.layout.instBlock(set);
-  const w = dfg.insts[set]!.args[0];
-  if (w === undefined) return undefined;
-  const add = resultOwner(fn, w);
-  if (add === undefined || fn.layout.instBlock(add) !== block) return undefined;
-  const addData = dfg.insts[add]!;
-  if (addData.opcode !== 'iadd' && addData.opcode !== 'iadd_imm') return undefined;
-  if ((uses.get(dfg.resolveAliases(w)) ?? 0) !== 1) return undefined;
-  const getIndex = addData.args.findIndex((a) => {
-    const owner = resultOwner(fn, a);
-    return owner !== undefined && dfg.insts[owner]!.opcode === 'get_pinned_reg';
-  });
-  if (getIndex === -1) return undefined;
-  const g = addData.args[getIndex]!;
-  const get = resultOwner(fn, g)!;
-  if (fn.layout.instBlock(get) !== block || (uses.get(dfg.resolveAliases(g)) ?? 0) !== 1) return undefined;
+  if (inc.block !== block || fn.layout.instBlock(inc.get) !== block) return undefined;
+  const single = (v: Value): boolean => (uses.get(dfg.resolveAliases(v)) ?? 0) === 1;
+  if (!single(dfg.insts[set]!.args[0]!) || !single(dfg.firstResult(inc.get))) return undefined;
   // Nothing that reads, writes or observes the counter between the read and the write.
-  for (let i = fn.layout.nextInst(get); i !== undefined && i !== set; i = fn.layout.nextInst(i)) {
+  for (let i = fn.layout.nextInst(inc.get); i !== undefined && i !== set; i = fn.layout.nextInst(i)) {
     const op = dfg.insts[i]!.opcode;
-    if (op === 'get_pinned_reg' || op === 'set_pinned_reg' || opcodeInfo(op)?.isCall === true || CONDITIONAL_TRAPS.has(op)) return undefined;
+    if (isPinnedAccess(op) || opcodeInfo(op)?.isCall === true || CONDITIONAL_TRAPS.has(op)) return undefined;
   }
-  if (addData.opcode === 'iadd_imm') return { get, add, set, constInst: undefined, amount: BigInt.asIntN(64, addData.imm) };
-  const other = addData.args[1 - getIndex]!;
-  const owner = resultOwner(fn, other);
-  if (owner !== undefined && dfg.insts[owner]!.opcode === 'iconst') return { get, add, set, constInst: owner, amount: BigInt.asIntN(64, dfg.insts[owner]!.imm) };
-  return { get, add, set, constInst: undefined, amount: null };
+  return inc;
 }
 
 /** Values some `store` writes to memory. */
@@ -151,7 +124,7 @@ export function scanPinned(fn: Function, observeTraps: boolean, hasSuccessors: (
     };
     insts.forEach((i, index) => {
       const op = fn.dfg.insts[i]!.opcode;
-      if (op === 'get_pinned_reg' || op === 'set_pinned_reg') usesPinnedRegister = true;
+      if (isPinnedAccess(op)) usesPinnedRegister = true;
       const inc = increments.get(i);
       if (inc !== undefined) {
         if (sawFlush !== undefined) {
