@@ -16,7 +16,7 @@ test('run-wasm keeps the fuel passes output in the compile cache and reuses it; 
   t.is(second.stdout, first.stdout, 'same output and the same fuel in the report');
   t.is(readdirSync(dir).length, 1);
   // Another mode with a pipeline gets its own entry; vanilla has no pipeline to keep.
-  t.is(runCli(['run-wasm', '--cache-dir', dir, '--metering', 'slacked', PROGRAM]).code, 0);
+  t.is(runCli(['run-wasm', '--cache-dir', dir, '--metering', 'slacked-unplaced', PROGRAM]).code, 0);
   t.is(runCli(['run-wasm', '--cache-dir', dir, '--metering', 'vanilla', PROGRAM]).code, 0);
   t.is(readdirSync(dir).length, 2);
   // A damaged entry is recompiled, with the same result.
