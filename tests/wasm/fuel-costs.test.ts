@@ -57,10 +57,10 @@ test('wasm2clif and run-wasm take --fuel-costs FILE.json', async (t) => {
     // entry 1 (charged at the entry check), then 0 + 0 + 40 + drop 0 in one increment.
     t.regex(runCli(['wasm2clif', file, '--metering', 'vanilla', '--fuel-costs', table]).stdout, /iconst\.i64 40/);
     const report = join(dir, 'r.json');
-    t.is(runCli(['run-wasm', file, '--metering', 'slacked', '--fuel-costs', table, '--report', report]).code, 0);
+    t.is(runCli(['run-wasm', '--metering', 'slacked', '--fuel-costs', table, '--report', report, file]).code, 0);
     t.regex(readFileSync(report, 'utf8'), /"fuelConsumed":41/);
     writeFileSync(table, JSON.stringify({ I32Add: 'x' }));
-    const bad = runCli(['run-wasm', file, '--fuel-costs', table]);
+    const bad = runCli(['run-wasm', '--fuel-costs', table, file]);
     t.is(bad.code, 2);
     t.regex(bad.stderr, /fuel-cost table/);
     t.is(runCli(['wasm2clif', file, '--fuel-costs', join(dir, 'missing.json')]).code, 2);
