@@ -6,10 +6,10 @@ import { isatty } from 'node:tty';
 import { z } from 'zod';
 import { GuestTrapError, InputError, UsageError, type Command } from '../command.js';
 import { DEFAULT_METERING, enforcesBudget, METERING_MODES_HELP, meteringOptionSchema, meteringSpec } from '../metering-option.js';
+import { fuelCostsOption } from '../fuel-costs-option.js';
 import { writeNamed } from '../output.js';
 import { runWasi } from '../../wasi/run.js';
 import { defaultCacheDir } from '../../wasm/compile-cache.js';
-import { loadFuelCosts, type FuelCosts } from '../../wasm/fuel-costs.js';
 
 const optionsSchema = z.object({
   metering: meteringOptionSchema,
@@ -264,12 +264,7 @@ Examples:
     const bytes = await io.readBinary(o.file);
     const programOut: string[] = [];
     const out = o.output === undefined || o.output === '-' ? io.out : (text: string) => void programOut.push(text);
-    let fuelCosts: FuelCosts | undefined;
-    try {
-      fuelCosts = o.fuelCosts === undefined ? undefined : await loadFuelCosts(o.fuelCosts);
-    } catch (error) {
-      throw new UsageError(error instanceof Error ? error.message : String(error));
-    }
+    const fuelCosts = o.fuelCosts === undefined ? undefined : await fuelCostsOption(o.fuelCosts);
     const stdout = new TextDecoder();
     const stderr = new TextDecoder();
     const env = Object.fromEntries(o.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));

@@ -1,12 +1,11 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
+import { fuelCostsOption } from '../fuel-costs-option.js';
 import { DEFAULT_METERING, METERING_MODES_HELP, meteringOptionSchema, meteringSpec } from '../metering-option.js';
 import { headersForFunctions } from '../../abi/file-headers.js';
 import { parse, print } from '../../ir/index.js';
 import { applyPipeline } from '../../runtime/metering.js';
-import { RuntimeConfigError } from '../../runtime/errors.js';
-import { loadFuelCosts } from '../../wasm/fuel-costs.js';
 import { clifText, memoryConfigSchema, translate } from '../../wasm/translate.js';
 
 const optionsSchema = z.object({
@@ -81,7 +80,7 @@ Examples:
     });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const { metering, metadata, file, memoryReservation, memoryGuardSize } = parsed.data;
-    const fuelCosts = parsed.data.fuelCosts === undefined ? {} : await usageOnBadTable(parsed.data.fuelCosts);
+    const fuelCosts = parsed.data.fuelCosts === undefined ? {} : await fuelCostsOption(parsed.data.fuelCosts);
     const bytes = await io.readBinary(file);
     const spec = meteringSpec(metering);
     // The front end instruments for none, epoch or Wasmtime's fuel; every fuel mode starts from the latter.
@@ -105,12 +104,3 @@ Examples:
   },
 };
 
-/** A table that cannot be read or is malformed is the user's mistake: a usage error. */
-async function usageOnBadTable(path: string) {
-  try {
-    return await loadFuelCosts(path);
-  } catch (error) {
-    if (error instanceof RuntimeConfigError) throw new UsageError(error.message);
-    throw error;
-  }
-}
