@@ -158,6 +158,6 @@ pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
 
 /// The signal number the fuel checker uses.
 #[napi]
-pub fn check_signal() -> i32 {
-    signals::check_signal()
+pub fn check_signal() -> napi::Result<i32> {
+    guard(|| Ok(signals::check_signal()))
 }

@@ -1,0 +1,114 @@
+//! The C entry point wasm→host trampolines call (`src/abi/trampolines.ts`): it hands a host
+//! function's arguments to JavaScript as a `host` step and blocks the wasm thread until
+//! JavaScript resumes the call.
+
+use super::steps::{Deferred, Job, Outcome, settle};
+use crate::errors::Failure;
+use crate::jit;
+use std::cell::RefCell;
+use std::sync::mpsc::Receiver;
+
+/// The state the host dispatcher needs on the wasm thread.
+pub(super) struct WorkerState {
+    pub(super) jobs: Receiver<Job>,
+    pub(super) pending: Option<Deferred>,
+}
+
+thread_local! {
+    /// The wasm thread's job queue and the step waiting to be settled.
+    pub(super) static WORKER: RefCell<Option<WorkerState>> = const { RefCell::new(None) };
+}
+
+/// The dispatcher's C signature, as the wasm→host trampolines call it.
+pub(super) type HostDispatch = extern "C" fn(*mut u8, u64, *mut u8, u64, u64) -> i32;
+
+/// Host-function failure status the wasm→host trampoline turns into a trap.
+const HOST_FAILED: i32 = 1;
+
+/// Called by wasm→host trampolines (C calling convention): hands host function `index` its
+/// argument slots through the current step, blocks until JavaScript resumes the call, and
+/// leaves the results in the same slots. Returns 0, or HOST_FAILED when the host function
+/// threw or the instance is going away. Never unwinds into JIT code.
+pub(super) extern "C" fn host_dispatch(
+    _vmctx: *mut u8,
+    index: u64,
+    slots: *mut u8,
+    params: u64,
+    results: u64,
+) -> i32 {
+    let run = || -> i32 {
+        WORKER.with(|cell| {
+            let mut borrowed = cell.borrow_mut();
+            let Some(state) = borrowed.as_mut() else {
+                return HOST_FAILED;
+            };
+            let Some(deferred) = state.pending.take() else {
+                return HOST_FAILED;
+            };
+            let bytes = (params as usize) * jit::SLOT_BYTES;
+            let args = if bytes == 0 || slots.is_null() {
+                Vec::new()
+            } else {
+                // SAFETY: only our wasm→host trampolines (src/abi/trampolines.ts) call this, and
+                // they pass a 16-aligned stack slot of max(params, results, 1) 16-byte slots,
+                // live for the whole call; `slots` is non-null and `bytes` is within it.
+                unsafe { std::slice::from_raw_parts(slots, bytes) }.to_vec()
+            };
+            settle(
+                deferred,
+                Outcome::Host {
+                    index: index as u32,
+                    slots: args,
+                },
+            );
+            loop {
+                match state.jobs.recv() {
+                    Ok(Job::Resume {
+                        slots: answer,
+                        failed,
+                        deferred,
+                    }) => {
+                        state.pending = Some(deferred);
+                        if failed {
+                            return HOST_FAILED;
+                        }
+                        let wanted = (results as usize) * jit::SLOT_BYTES;
+                        let n = wanted.min(answer.len());
+                        if n > 0 && !slots.is_null() {
+                            // SAFETY: the same slot area as above; `n` is at most `results`
+                            // slots, and `answer` is a separate allocation of at least `n` bytes.
+                            unsafe { std::ptr::copy_nonoverlapping(answer.as_ptr(), slots, n) };
+                        }
+                        return 0;
+                    }
+                    Ok(Job::Call { deferred, .. }) => settle(
+                        deferred,
+                        Outcome::Failed(Failure::call(
+                            "a host function cannot call into the same instance while it runs",
+                        )),
+                    ),
+                    Err(_) => return HOST_FAILED,
+                }
+            }
+        })
+    };
+    status_of(run)
+}
+
+/// Runs the dispatcher's body; a panic becomes HOST_FAILED (a trap in the calling code), so
+/// nothing unwinds into the JIT frames below (which have no unwind tables we could use).
+fn status_of(body: impl FnOnce() -> i32) -> i32 {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(body)).unwrap_or(HOST_FAILED)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_inside_the_dispatcher_becomes_a_host_failure() {
+        // The same wrapper host_dispatch uses: the panic stays inside, JIT code sees a status.
+        assert_eq!(status_of(|| panic!("host import exploded")), HOST_FAILED);
+        assert_eq!(status_of(|| 0), 0);
+    }
+}

@@ -1,0 +1,281 @@
+//! `NativeInstance`, the napi class: starts the wasm thread for a JIT module and its context,
+//! sends it calls and host-function answers, and reads and writes a wasm instance's memory.
+
+use super::checker::FuelChecker;
+use super::context::Context;
+use super::entry::{entry, failure_to_napi};
+use super::options::{HOST_STACK_RESERVE, InstanceOptions};
+use super::steps::{CallStep, Job, Outcome, StepResolver, settle};
+use super::thread_handle::{ThreadHandle, UNOBSERVED};
+use super::worker::{SendModule, worker};
+use crate::errors::{Failure, NativeResult};
+use crate::jit::{self, JitFunctionInfo};
+use crate::settings::Setting;
+use crate::signals;
+use crate::wasm_state::{FuelSlot, SharedState, WasmState};
+use napi::Env;
+use napi::bindgen_prelude::Buffer;
+use std::collections::HashSet;
+use std::sync::atomic::{AtomicI32, AtomicI64, AtomicU64};
+use std::sync::mpsc::{Sender, channel};
+use std::sync::{Arc, Mutex};
+
+/// An instance: module + context on its own thread.
+#[napi_derive::napi]
+pub struct NativeInstance {
+    jobs: Option<Sender<Job>>,
+    handle: Arc<ThreadHandle>,
+    infos: Vec<JitFunctionInfo>,
+    names: Vec<String>,
+    wasm: Option<SharedState>,
+}
+
+fn gone() -> Failure {
+    Failure::ModuleDisposedError {
+        message: "the instance has been disposed".to_string(),
+    }
+}
+
+pub fn instantiate(
+    text: &str,
+    settings: &[Setting],
+    options: &str,
+) -> NativeResult<NativeInstance> {
+    let options: InstanceOptions = serde_json::from_str(options)
+        .map_err(|e| Failure::call(format!("bad instance options: {e}")))?;
+    options.layout.validate()?;
+    signals::ensure_check_handler()?;
+    let metered: HashSet<String> = options.metered.iter().cloned().collect();
+    let module = jit::load_with(text, settings, &metered)?;
+    let infos = module.infos();
+    let names = infos.iter().map(|i| i.name.clone()).collect();
+    let vmctx_bytes = options.wasm.as_ref().map_or(0, |w| w.vmctx_bytes);
+    let stack_bytes = options.stack_bytes.max(256 * 1024);
+    if let Some(offset) = options.stack_limit {
+        let fits = offset.is_multiple_of(8) && offset + 8 <= options.layout.store_context_size;
+        if !fits {
+            return Err(Failure::call(format!(
+                "stack limit at store context offset {offset} is not an aligned i64 inside the store context"
+            )));
+        }
+        if options.max_wasm_stack + HOST_STACK_RESERVE > stack_bytes {
+            return Err(Failure::call(format!(
+                "maxWasmStack ({} bytes) plus {HOST_STACK_RESERVE} bytes for host code must fit the {stack_bytes}-byte wasm thread stack",
+                options.max_wasm_stack
+            )));
+        }
+    }
+    let mut context = Context::new(options.layout, options.memory_bytes, vmctx_bytes);
+    context.stack_limit = options.stack_limit.map(|o| (o, options.max_wasm_stack));
+    if let Some(setup) = &options.wasm {
+        let l = &context.layout;
+        let (base, bound) = (l.memory_base, l.memory_bound);
+        let fuel = FuelSlot {
+            store_context_pointer: l.store_context_pointer,
+            fuel_consumed: l.fuel_consumed,
+        };
+        let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
+        context.wasm = Some(WasmState::new(setup, &module, vmctx, base, bound, fuel)?);
+    }
+    let wasm = context.wasm.clone();
+    let (sender, receiver) = channel();
+    let handle = Arc::new(ThreadHandle {
+        thread: Mutex::new(None),
+        sent: AtomicU64::new(0),
+        observed: AtomicI64::new(UNOBSERVED),
+        interrupt: AtomicI32::new(0),
+    });
+    let for_thread = Arc::clone(&handle);
+    let module = SendModule(module);
+    std::thread::Builder::new()
+        .name("slackfuel-wasm".into())
+        .stack_size(stack_bytes)
+        .spawn(move || worker(module, context, receiver, for_thread))
+        .map_err(|e| Failure::call(format!("could not start the wasm thread: {e}")))?;
+    // Wait until the thread has published its id, so a checker created now can reach it.
+    while handle.thread.lock().map(|g| g.is_none()).unwrap_or(false) {
+        std::thread::yield_now();
+    }
+    Ok(NativeInstance {
+        jobs: Some(sender),
+        handle,
+        infos,
+        names,
+        wasm,
+    })
+}
+
+impl NativeInstance {
+    fn wasm_state(&self) -> napi::Result<&SharedState> {
+        match (&self.wasm, &self.jobs) {
+            (Some(state), _) => Ok(state),
+            (None, None) => Err(failure_to_napi(gone())),
+            (None, Some(_)) => Err(failure_to_napi(Failure::call("not a wasm instance"))),
+        }
+    }
+
+    /// Interrupts a running call and lets the wasm thread exit (dispose and drop).
+    fn end(&mut self) {
+        if self.jobs.take().is_some() {
+            self.handle.interrupt();
+        }
+        // The wasm thread holds its own reference until it exits; ours would keep linear
+        // memory (up to 4 GiB committed) alive until the garbage collector finds this object.
+        self.wasm = None;
+    }
+
+    fn send(&self, job: Job) -> NativeResult<()> {
+        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
+        jobs.send(job).map_err(|_| gone())
+    }
+}
+
+#[napi_derive::napi]
+impl NativeInstance {
+    #[napi]
+    pub fn functions(&self) -> napi::Result<Vec<JitFunctionInfo>> {
+        entry(|| Ok(self.infos.clone()))
+    }
+
+    /// Starts calling function `index` (its first parameter, the vmctx, is filled in here) with
+    /// the remaining argument slots; `fuel` sets the store's fuel counter first.
+    #[napi(ts_return_type = "Promise<CallStep>")]
+    pub fn call<'e>(
+        &self,
+        env: &'e Env,
+        index: u32,
+        args: Buffer,
+        fuel: Option<i64>,
+    ) -> napi::Result<napi::bindgen_prelude::Object<'e>> {
+        entry(|| {
+            let (deferred, promise) = env.create_deferred::<CallStep, StepResolver>()?;
+            if (index as usize) >= self.names.len() {
+                settle(
+                    deferred,
+                    Outcome::Failed(Failure::call(format!("no function with index {index}"))),
+                );
+                return Ok(promise);
+            }
+            let job = Job::Call {
+                index: index as usize,
+                args: args.to_vec(),
+                fuel,
+                deferred,
+            };
+            // A send fails only once the wasm thread is gone; the job and its deferred are
+            // dropped with the error, so the caller gets the error instead of the promise.
+            self.send(job).map_err(failure_to_napi)?;
+            Ok(promise)
+        })
+    }
+
+    /// Answers a `host` step with the host function's result slots (or its failure).
+    #[napi(ts_return_type = "Promise<CallStep>")]
+    pub fn resume<'e>(
+        &self,
+        env: &'e Env,
+        slots: Buffer,
+        failed: bool,
+    ) -> napi::Result<napi::bindgen_prelude::Object<'e>> {
+        entry(|| {
+            let (deferred, promise) = env.create_deferred::<CallStep, StepResolver>()?;
+            self.send(Job::Resume {
+                slots: slots.to_vec(),
+                failed,
+                deferred,
+            })
+            .map_err(failure_to_napi)?;
+            Ok(promise)
+        })
+    }
+
+    /// A copy of `len` bytes of a wasm instance's linear memory. Only while no call runs or
+    /// while the call waits for a host function.
+    #[napi]
+    pub fn read_memory(&self, offset: f64, len: f64) -> napi::Result<Buffer> {
+        entry(|| {
+            let state = self.wasm_state()?;
+            let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            guard
+                .read(offset as usize, len as usize)
+                .map(Buffer::from)
+                .map_err(failure_to_napi)
+        })
+    }
+
+    /// Writes bytes into a wasm instance's linear memory (same rule as `read_memory`).
+    #[napi]
+    pub fn write_memory(&self, offset: f64, bytes: Buffer) -> napi::Result<()> {
+        entry(|| {
+            let state = self.wasm_state()?;
+            let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            guard
+                .write(offset as usize, &bytes)
+                .map_err(failure_to_napi)
+        })
+    }
+
+    /// The edge-profile counters of an instrumented wasm instance, little-endian u64s (same
+    /// rule as `read_memory`: the code that writes them is not running).
+    #[napi]
+    pub fn read_profile_counters(&self) -> napi::Result<Buffer> {
+        entry(|| {
+            let state = self.wasm_state()?;
+            let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            Ok(Buffer::from(guard.profile_counter_bytes()))
+        })
+    }
+
+    /// Bytes of a wasm instance's linear memory.
+    #[napi]
+    pub fn memory_size(&self) -> napi::Result<f64> {
+        entry(|| {
+            let state = self.wasm_state()?;
+            let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            Ok(guard.memory_size() as f64)
+        })
+    }
+
+    /// A fuel checker bound to this instance's wasm thread.
+    #[napi]
+    pub fn checker(&self) -> napi::Result<FuelChecker> {
+        entry(|| Ok(FuelChecker::new(Arc::clone(&self.handle))))
+    }
+
+    /// Ends the instance: a running call is interrupted (it fails with ModuleDisposedError),
+    /// the wasm thread exits and frees the machine code. Idempotent.
+    #[napi]
+    pub fn dispose(&mut self) -> napi::Result<()> {
+        entry(|| {
+            self.end();
+            Ok(())
+        })
+    }
+
+    #[napi(getter)]
+    pub fn disposed(&self) -> napi::Result<bool> {
+        entry(|| Ok(self.jobs.is_none()))
+    }
+
+    /// Whether the wasm thread is still running.
+    #[napi(getter)]
+    pub fn thread_alive(&self) -> napi::Result<bool> {
+        entry(|| {
+            Ok(self
+                .handle
+                .thread
+                .lock()
+                .map(|g| g.is_some())
+                .unwrap_or(false))
+        })
+    }
+}
+
+impl Drop for NativeInstance {
+    /// Collected by the garbage collector, or finalized when its worker thread terminates:
+    /// interrupt whatever the wasm thread still runs, so no thread is left spinning. Runs from
+    /// napi's finalizer (a C callback), so a panic is caught here and dropped.
+    fn drop(&mut self) {
+        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| self.end()));
+    }
+}
