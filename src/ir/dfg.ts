@@ -236,8 +236,12 @@ export class DataFlowGraph {
     const data = this.inst(inst);
     const out = data.args.slice();
     if (data.destinations !== null || data.table !== null || data.exceptionTable !== null) {
-      for (const call of branchDestinations(data)) for (const a of call.args) if (typeof a === 'number') out.push(a);
-      if (data.exceptionTable !== null) for (const item of data.exceptionTable.items) if (item.kind === 'context') out.push(item.value);
+      // Cranelift's order (DataFlowGraph::inst_values): an exception table's targets as written,
+      // its normal return last, then its context values. The constant comments follow it.
+      const table = data.exceptionTable;
+      const calls = table === null ? branchDestinations(data) : [...table.items.flatMap((i) => (i.kind === 'context' ? [] : [i.dest])), table.normalReturn];
+      for (const call of calls) for (const a of call.args) if (typeof a === 'number') out.push(a);
+      if (table !== null) for (const item of table.items) if (item.kind === 'context') out.push(item.value);
     }
     return out;
   }

@@ -1179,12 +1179,16 @@ class Parser {
       }
     }
     if (explicit !== undefined && info.useTypevarOperand && spec.typevarOperand !== null) {
-      // Deliberately stricter than Cranelift's reader, which leaves this to the verifier: a
-      // suffix that contradicts the type of the operand it names (`bor.i8 v1, v2` with v1: i32)
-      // makes a function no printer can write back readably, so it is refused here.
       const operand = data.args[spec.typevarOperand];
       const known = operand !== undefined && this.isDefined(ctx, operand) ? ctx.fn.dfg.values[operand]?.type : undefined;
       if (known !== undefined && known !== null && known.name !== explicit.name) {
+        // An instruction without results (`store.i8 v1, v0`, `istore8.i64 v1, v0` with v1: i32):
+        // Cranelift's reader checks the suffix against the typeset and then ignores it, since
+        // the controlling type is the operand's (DataFlowGraph::ctrl_typevar); so do we.
+        if (Array.isArray(info.results) && info.results.length === 0) return known;
+        // Deliberately stricter than Cranelift's reader, which leaves this to the verifier: a
+        // suffix that contradicts the operand of an instruction with results (`bor.i8 v1, v2`
+        // with v1: i32) gives results no printer can write back readably, so it is refused.
         throw this.lex.error(`${info.name}.${explicit.name} contradicts v${operand}, which is ${known.name}`, at);
       }
     }
