@@ -6,7 +6,7 @@ use crate::aot::{codegen_failure, verify_all};
 use crate::clif_file::{self, function_name};
 use crate::code_registry::{self, CodeRange, Registration, TrapSite};
 use crate::errors::{Failure, NativeResult};
-use crate::settings::{Setting, Target, build_isa};
+use crate::settings::{Setting, Target, build_isa_for_target};
 use crate::signals::{self, CallOutcome, Trampoline, TrapInfo};
 use crate::trampoline::{callable_signature, define_trampoline};
 use cranelift_codegen::Context;
@@ -150,9 +150,10 @@ fn resolve_references(
     Ok(())
 }
 
-/// Compiles every function of `text` for the host and finalizes the module.
-pub fn load(text: &str, settings: &[Setting]) -> NativeResult<LoadedModule> {
-    load_with(text, settings, &HashSet::new())
+/// Compiles every function of `text` for the host, with the settings of the file's target line
+/// `target` (0 when it has none; see run_targets), and finalizes the module.
+pub fn load(text: &str, settings: &[Setting], target: usize) -> NativeResult<LoadedModule> {
+    load_target(text, settings, &HashSet::new(), target)
 }
 
 /// Like `load`; the functions named in `metered` are registered as metered wasm code (their
@@ -162,12 +163,22 @@ pub fn load_with(
     settings: &[Setting],
     metered: &HashSet<String>,
 ) -> NativeResult<LoadedModule> {
+    load_target(text, settings, metered, 0)
+}
+
+fn load_target(
+    text: &str,
+    settings: &[Setting],
+    metered: &HashSet<String>,
+    target: usize,
+) -> NativeResult<LoadedModule> {
     signals::ensure_handlers()?;
     let file = clif_file::parse(text)?;
     // cranelift-jit patches absolute addresses, so position-independent code is not an option.
-    let isa = build_isa(
+    let isa = build_isa_for_target(
         Target::Host,
         &file.isa_spec,
+        target,
         &[("is_pic", "false")],
         settings,
     )?;

@@ -9,6 +9,7 @@ mod errors;
 mod jit;
 mod linear_memory;
 mod run_commands;
+mod run_targets;
 mod runtime;
 mod settings;
 mod signals;
@@ -55,6 +56,18 @@ pub fn compile(
 #[napi]
 pub fn run_commands(text: String) -> napi::Result<Vec<run_commands::RunCheck>> {
     guard(|| run_commands::run_commands(&text))
+}
+
+/// The targets of a runtest file, each with the reason it is skipped on this host, if it is.
+#[napi]
+pub fn run_targets(text: String) -> napi::Result<Vec<run_targets::RunTarget>> {
+    guard(|| run_targets::run_targets(&text))
+}
+
+/// Result slots displayed as Cranelift's runtest displays them.
+#[napi]
+pub fn display_values(types: Vec<String>, slots: Buffer) -> napi::Result<String> {
+    guard(|| run_commands::display_values(&types, &slots))
 }
 
 /// The ISA the JIT compiles for (`x86_64` or `aarch64`), if the host is supported.
@@ -119,12 +132,13 @@ impl JitModule {
     }
 }
 
-/// Compiles every function of `text` for this machine and returns the loaded module.
+/// Compiles every function of `text` for this machine and returns the loaded module; `target`
+/// picks the file's target line whose settings apply (see `run_targets`; default the first).
 #[napi]
-pub fn jit(text: String, settings: Vec<Setting>) -> napi::Result<JitModule> {
+pub fn jit(text: String, settings: Vec<Setting>, target: Option<u32>) -> napi::Result<JitModule> {
     guard(|| {
         Ok(JitModule {
-            loaded: Some(jit::load(&text, &settings)?),
+            loaded: Some(jit::load(&text, &settings, target.unwrap_or(0) as usize)?),
         })
     })
 }

@@ -4,7 +4,8 @@
 
 use crate::clif_file::{self, function_name};
 use crate::errors::{Failure, NativeResult};
-use cranelift_codegen::data_value::DataValue;
+use cranelift_codegen::data_value::{DataValue, DisplayDataValues};
+use cranelift_codegen::ir::{Type, types};
 use cranelift_reader::{Comparison, RunCommand, parse_run_command};
 use napi::bindgen_prelude::Buffer;
 
@@ -93,4 +94,48 @@ pub fn run_commands(text: &str) -> NativeResult<Vec<RunCheck>> {
         }
     }
     Ok(checks)
+}
+
+/// The CLIF type named `name`, if a run value can have it (scalars and vectors of up to 16 bytes).
+fn slot_type(name: &str) -> Option<Type> {
+    let lanes = [
+        types::I8,
+        types::I16,
+        types::I32,
+        types::I64,
+        types::I128,
+        types::F16,
+        types::F32,
+        types::F64,
+        types::F128,
+    ];
+    lanes
+        .iter()
+        .flat_map(|&lane| {
+            [1u32, 2, 4, 8, 16]
+                .into_iter()
+                .filter_map(move |n| lane.by(n))
+        })
+        .find(|ty| ty.bytes() as usize <= crate::jit::SLOT_BYTES && ty.to_string() == name)
+}
+
+/// Results in 16-byte slots, displayed as Cranelift's runtest displays them (`DisplayDataValues`:
+/// one value alone, several in brackets; vectors in hex).
+pub fn display_values(type_names: &[String], slots: &[u8]) -> NativeResult<String> {
+    let mut values = Vec::with_capacity(type_names.len());
+    for (i, name) in type_names.iter().enumerate() {
+        let ty = slot_type(name)
+            .ok_or_else(|| Failure::call(format!("cannot display a value of type {name}")))?;
+        let slot = slots
+            .get(i * crate::jit::SLOT_BYTES..(i + 1) * crate::jit::SLOT_BYTES)
+            .ok_or_else(|| {
+                Failure::call(format!(
+                    "no slot for value {} of {}",
+                    i + 1,
+                    type_names.len()
+                ))
+            })?;
+        values.push(DataValue::read_from_slice_le(slot, ty));
+    }
+    Ok(DisplayDataValues(&values).to_string())
 }

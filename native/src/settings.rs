@@ -75,11 +75,12 @@ fn shared_builder_from(file_flags: &Flags) -> settings::Builder {
     builder
 }
 
-/// The flags the file declared, whether it named a target or not.
-pub fn file_flags(spec: &IsaSpec) -> Flags {
+/// The shared flags of the file's target `index`: as in Cranelift's reader, each `target` line
+/// takes the `set` lines written before it.
+fn target_flags(spec: &IsaSpec, index: usize) -> Flags {
     match spec {
         IsaSpec::None(flags) => flags.clone(),
-        IsaSpec::Some(isas) => match isas.first() {
+        IsaSpec::Some(isas) => match isas.get(index) {
             Some(isa) => isa.flags().clone(),
             None => Flags::new(settings::builder()),
         },
@@ -103,6 +104,17 @@ pub fn build_isa(
     forced: &[(&str, &str)],
     user: &[Setting],
 ) -> NativeResult<OwnedTargetIsa> {
+    build_isa_for_target(target, spec, 0, forced, user)
+}
+
+/// Like `build_isa`, with the settings of the file's target line `index` (0 when it has none).
+pub fn build_isa_for_target(
+    target: Target,
+    spec: &IsaSpec,
+    index: usize,
+    forced: &[(&str, &str)],
+    user: &[Setting],
+) -> NativeResult<OwnedTargetIsa> {
     let mut isa_builder = match target {
         Target::Named(name) => {
             let triple = Triple::from_str(name.triple())
@@ -112,11 +124,11 @@ pub fn build_isa(
         Target::Host => cranelift_native::builder()
             .map_err(|e| Failure::setting("isa", format!("no JIT for this host: {e}")))?,
     };
-    let mut shared = shared_builder_from(&file_flags(spec));
+    let mut shared = shared_builder_from(&target_flags(spec, index));
 
     // ISA-specific flags from a `target` line apply when the file targets the same architecture.
     if let IsaSpec::Some(isas) = spec
-        && let Some(file_isa) = isas.first()
+        && let Some(file_isa) = isas.get(index)
         && isa_builder.triple().architecture == file_isa.triple().architecture
     {
         for value in file_isa.isa_flags() {

@@ -50,7 +50,9 @@ export interface NativeAddon {
   runCommands(text: string): unknown;
   hostIsa(): string | null | undefined;
   registeredCodeRanges(): number;
-  jit(text: string, settings: NativeSetting[]): NativeJitModule;
+  jit(text: string, settings: NativeSetting[], target?: number | null): NativeJitModule;
+  runTargets(text: string): unknown;
+  displayValues(types: string[], slots: Uint8Array): unknown;
   instantiate(text: string, settings: NativeSetting[], options: string): NativeInstanceHandle;
   checkSignal(): number;
   translateWasm(wasm: Uint8Array, options: string): string;

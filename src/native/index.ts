@@ -12,7 +12,7 @@ export {
   type OptLevel,
 } from './compile.js';
 export { jit, JitModule, registeredCodeRanges, type JitFunction, type JitOptions } from './jit.js';
-export { parseRunCommands, runChecks, type RunCommand, type RunCheckResult } from './run-checks.js';
+export { parseRunCommands, runChecks, runtestTargets, type RunCommand, type RunCheckResult, type RunTarget } from './run-checks.js';
 export { parseSettingAssignments, settingsSchema, type Settings } from './settings.js';
 export type { ClifValue, ScalarType } from './values.js';
 export type { RunValue } from './schemas.js';

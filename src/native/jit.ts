@@ -9,10 +9,12 @@ import { settingsSchema, toNativeSettings, type Settings } from './settings.js';
 import { isScalarType, readValue, SLOT_BYTES, slotView, writeValue, type ClifValue, type ScalarType } from './values.js';
 import { z } from 'zod';
 
-export const jitOptionsSchema = z.object({ flags: settingsSchema.optional() });
+export const jitOptionsSchema = z.object({ flags: settingsSchema.optional(), target: z.number().int().nonnegative().optional() });
 export interface JitOptions {
   /** Cranelift settings, e.g. `{ enable_pinned_reg: true, opt_level: 'speed' }`. */
   readonly flags?: Settings;
+  /** Which of the text's `target` lines supplies the settings (see `runtestTargets`); default the first. */
+  readonly target?: number;
 }
 
 export interface JitFunction {
@@ -104,12 +106,12 @@ export class JitModule {
 /**
  * Compiles every function of `clifText` for this machine into one module; function references
  * (`fn0 = %other sig0`, `u0:1`) resolve to the module's functions by name. The text's `set`
- * lines apply, then `flags`. Throws ClifSyntaxError, VerifierError, SettingError, CompileError.
+ * lines apply (those of target line `target`), then `flags`. Throws ClifSyntaxError, VerifierError, SettingError, CompileError.
  */
 export function jit(clifText: string, options: JitOptions = {}): JitModule {
   const valid = jitOptionsSchema.parse(options);
   const settings = toNativeSettings(valid.flags);
-  return new JitModule(throughNative(() => addon().jit(clifText, settings)));
+  return new JitModule(throughNative(() => addon().jit(clifText, settings, valid.target ?? null)));
 }
 
 /** Number of code ranges currently registered for trap handling (all live modules). */

@@ -50,5 +50,16 @@ export const runChecksSchema = z.array(
 
 export const resultSlotsSchema = bytes;
 
+export const runTargetsSchema = z.array(
+  z.object({
+    index: z.number().int().nonnegative(),
+    description: z.string(),
+    skip: z.string().optional(),
+  }),
+);
+
+export const displayedValuesSchema = z.string();
+
 export type RunValue = z.infer<typeof runValueSchema>;
+export type RunTarget = z.infer<typeof runTargetsSchema>[number];
 export type NativeRunCheck = z.infer<typeof runChecksSchema>[number];

@@ -2,16 +2,16 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
 import { DEFAULT_METERING, METERING_MODES_HELP } from '../metering-option.js';
-import { parseSettingAssignments, runChecks, type RunCheckResult } from '../../native/index.js';
+import { parseSettingAssignments, runChecks, runtestTargets, type RunCheckResult } from '../../native/index.js';
 import { runFunction } from './run-function.js';
 
 const optionsSchema = z.object({
   files: z.array(z.string()).min(1, 'give at least one CLIF file (or - for standard input)'),
 });
 
-function describe(file: string, result: RunCheckResult): string {
+function describe(file: string, result: RunCheckResult, tagged: boolean): string {
   const { command } = result;
-  const where = `${file}:${command.line}: ${command.text}`;
+  const where = `${file}:${command.line}: ${tagged ? `[${result.target}] ` : ''}${command.text}`;
   if (result.error !== undefined) return `${where} FAILED (${result.error})`;
   if (command.kind === 'print') return `${where} -> ${result.actual ?? ''}`;
   return result.ok ? `${where} ok` : `${where} FAILED (actual: ${result.actual ?? '?'})`;
@@ -34,9 +34,18 @@ checks written after its functions, as Cranelift's runtests do:
   ; run: %f(0) != 5             the result must differ
   ; print: %f(4)                call %f and print its results
 
-Every check is reported ('FILE:LINE: run: %f(1, 2) == 3 ok' or '... FAILED (...)'),
-followed by a summary. A trap is a failed check. Exit status: 0 if every check passed,
-1 if any failed, 2 for bad usage. The file's 'set' lines apply, then --set.
+Values are written as Cranelift writes them: integers up to i128 (decimal or 0x...),
+floats f16 to f128 (0x1.8p1, -0.0, +Inf, +NaN, ...), vectors as [1 2 3 4].
+
+Each 'target' line of the file runs every check once, with the 'set' lines written
+before it (since the previous target); without target lines the checks run once, on this
+host. A target this host cannot run (another architecture, or an ISA feature such as
+has_avx512vl that the CPU lacks) is skipped and reported as skipped.
+
+Every check is reported ('FILE:LINE: run: %f(1, 2) == 3 ok' or '... FAILED (...)'; with
+several targets, 'FILE:LINE: [x86_64 has_avx] run: ...'), followed by a summary. A trap
+is a failed check. Exit status: 0 if every check passed, 1 if any failed, 2 for bad usage.
+The file's 'set' lines apply, then --set.
 
 Second form (--fn): runs one Wasmtime-shaped function ((i64 vmctx, i64, params...) tail)
 of FILE on the slackfuel runtime, on a wasm thread of its own, and prints its results and
@@ -112,8 +121,14 @@ Examples:
       const text = await io.readInput(file);
       const results = runChecks(text, { flags });
       if (results.length === 0) io.out(`${file}: no run commands\n`);
+      const targets = runtestTargets(text);
+      for (const target of targets) {
+        if (target.skip !== undefined) io.out(`${file}: target ${target.description} skipped: ${target.skip}\n`);
+      }
+      // With several target lines, each check line says which target it ran on.
+      const tagged = targets.length > 1;
       for (const result of results) {
-        io.out(`${describe(file, result)}\n`);
+        io.out(`${describe(file, result, tagged)}\n`);
         if (result.ok) passed += 1;
         else failed += 1;
       }
