@@ -27,7 +27,7 @@ function clifFiles(...dirs: string[]): string[] {
   return found;
 }
 
-const files = clifFiles('tests/fixtures/ir', 'tests/fixtures/native', 'examples');
+const files = clifFiles('tests/fixtures/ir', 'tests/fixtures/native', 'tests/fixtures/runtests', 'examples');
 
 test('there are fixtures to compare', (t) => {
   t.true(files.length >= 20, `only ${files.length} files`);

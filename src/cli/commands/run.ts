@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
 import { DEFAULT_METERING, METERING_MODES_HELP } from '../metering-option.js';
 import { parseSettingAssignments, runChecks, runtestTargets, type RunCheckResult } from '../../native/index.js';
+import { NativeAddonError, SettingError, SlackfuelError } from '../../native/errors.js';
 import { runFunction } from './run-function.js';
 
 const optionsSchema = z.object({
@@ -119,7 +120,17 @@ Examples:
     let failed = 0;
     for (const file of parsed.data.files) {
       const text = await io.readInput(file);
-      const results = runChecks(text, { flags });
+      let results: RunCheckResult[];
+      try {
+        results = runChecks(text, { flags });
+      } catch (error) {
+        // A file that cannot be read or compiled fails as a whole; the other files still run.
+        // A bad setting (or no addon) stops the command.
+        if (!(error instanceof SlackfuelError) || error instanceof SettingError || error instanceof NativeAddonError) throw error;
+        io.out(`${file}: FAILED (${error.name}: ${error.message})\n`);
+        failed += 1;
+        continue;
+      }
       if (results.length === 0) io.out(`${file}: no run commands\n`);
       const targets = runtestTargets(text);
       for (const target of targets) {
