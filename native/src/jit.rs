@@ -197,6 +197,7 @@ fn load_target(
         .map_err(|e| Failure::call(format!("cannot reserve memory for machine code: {e}")))?;
     let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
     builder.memory_provider(Box::new(arena));
+    crate::libcalls::register(&mut builder);
     let mut module = JITModule::new(builder);
 
     let mut functions: Vec<Function> = file.functions.into_iter().map(|(func, _)| func).collect();

@@ -7,6 +7,7 @@ mod clif_file;
 mod code_registry;
 mod errors;
 mod jit;
+mod libcalls;
 mod linear_memory;
 mod run_commands;
 mod run_targets;
