@@ -7,9 +7,11 @@
 use crate::clif_file;
 use crate::errors::{Failure, NativeResult};
 use crate::settings::host_isa_name;
-use cranelift_codegen::isa::TargetIsa;
+use cranelift_codegen::isa::{self, TargetIsa};
 use cranelift_codegen::settings::{self, Flags, Value};
 use cranelift_reader::{IsaSpec, ParseOptions, parse_test};
+use std::str::FromStr;
+use target_lexicon::Triple;
 
 #[napi_derive::napi(object)]
 pub struct RunTarget {
@@ -106,7 +108,16 @@ pub fn run_targets(text: &str) -> NativeResult<Vec<RunTarget>> {
     };
     let host = host_isa()?;
     let mut targets = Vec::with_capacity(isas.len());
+    let mut disabled = disabled_targets(text).into_iter().peekable();
     for (index, isa) in isas.iter().enumerate() {
+        // Target lines the reader dropped (their backend is not built) before this one.
+        while let Some((_, position)) = disabled.peek()
+            && *position <= index
+        {
+            if let Some((arch, _)) = disabled.next() {
+                targets.push(not_built(arch));
+            }
+        }
         let arch = isa.triple().architecture.to_string();
         let mut words = vec![arch.clone()];
         if let Some((flags, isa_flags)) = bare_target(&arch) {
@@ -121,5 +132,46 @@ pub fn run_targets(text: &str) -> NativeResult<Vec<RunTarget>> {
             skip: skip_reason(&*host, &**isa),
         });
     }
+    targets.extend(disabled.map(|(arch, _)| not_built(arch)));
     Ok(targets)
+}
+
+/// A target whose backend this build leaves out (only x86_64 and aarch64 are built).
+fn not_built(arch: String) -> RunTarget {
+    RunTarget {
+        index: u32::MAX,
+        skip: Some(format!("support for {arch} is not built into slackfuel")),
+        description: arch,
+    }
+}
+
+/// The `target` lines cranelift-reader skips because their backend is not built in, each with
+/// the number of (kept) targets before it. The file already parsed, so the lines are well formed.
+fn disabled_targets(text: &str) -> Vec<(String, usize)> {
+    let mut kept = 0;
+    let mut dropped = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        if line.starts_with("function") {
+            break;
+        }
+        let Some(rest) = line.strip_prefix("target ") else {
+            continue;
+        };
+        let Some(name) = rest.split_whitespace().next() else {
+            continue;
+        };
+        let Ok(triple) = Triple::from_str(name) else {
+            continue;
+        };
+        match isa::lookup(triple) {
+            Err(isa::LookupError::SupportDisabled) => {
+                let arch = name.split('-').next().unwrap_or(name).to_string();
+                dropped.push((arch, kept));
+            }
+            Ok(_) => kept += 1,
+            Err(_) => {}
+        }
+    }
+    dropped
 }
