@@ -54,7 +54,8 @@ pub fn compile_text(
     settings: &[Setting],
 ) -> NativeResult<Vec<CompiledFunction>> {
     let isa_name = IsaName::parse(isa)?;
-    let file = clif_file::parse(text)?;
+    let text = clif_file::readable(text);
+    let file = clif_file::parse(&text)?;
     let forced: Vec<(&str, &str)> = opt_level
         .map(|level| ("opt_level", level))
         .into_iter()

@@ -60,8 +60,10 @@ impl Drop for LoadedModule {
         // Unregister first so no signal handler can attribute a fault to memory being reused.
         drop(self.registration.take());
         if let Some(module) = self.module.take() {
-            // SAFETY: calls run synchronously on the thread that owns this module, so none of
-            // its code is executing now, and the function pointers die with `self.functions`.
+            // SAFETY: a module is dropped on the thread that runs its calls (Node's thread for a
+            // JitModule, the wasm thread for an instance), never during one of them, so none of
+            // its code is executing now; its code was unregistered just above, and the function
+            // pointers die with `self.functions`.
             unsafe { module.free_memory() };
         }
     }
@@ -173,7 +175,8 @@ fn load_target(
     target: usize,
 ) -> NativeResult<LoadedModule> {
     signals::ensure_handlers()?;
-    let file = clif_file::parse(text)?;
+    let text = clif_file::readable(text);
+    let file = clif_file::parse(&text)?;
     // cranelift-jit patches absolute addresses, so position-independent code is not an option.
     let isa = build_isa_for_target(
         Target::Host,

@@ -33,6 +33,7 @@ pub fn verify(text: String, settings: Vec<Setting>) -> napi::Result<Vec<Verifier
 #[napi]
 pub fn canonical_print(text: String) -> napi::Result<Vec<String>> {
     guard(|| {
+        let text = clif_file::readable(&text);
         let file = clif_file::parse(&text)?;
         Ok(file
             .functions

@@ -54,11 +54,12 @@ fn line_of(text: &str, fragment: &str) -> u32 {
 }
 
 pub fn run_commands(text: &str) -> NativeResult<Vec<RunCheck>> {
-    let file = clif_file::parse(text)?;
+    let text = clif_file::readable(text);
+    let file = clif_file::parse(&text)?;
     let mut checks = Vec::new();
     for (func, details) in &file.functions {
         for comment in &details.comments {
-            let line = line_of(text, comment.text);
+            let line = line_of(&text, comment.text);
             let parsed = parse_run_command(comment.text, &func.signature).map_err(|e| {
                 Failure::ClifSyntaxError {
                     message: format!("line {line}: {}", e.message),

@@ -1,5 +1,5 @@
 //! The targets a runtest file asks to run on. As in Cranelift's reader, each `target` line takes
-//! the `set` lines written before it (since the previous target), so one file can run its
+//! every `set` line written above it (a later one wins), so one file can run its
 //! functions under several flag sets and ISA feature sets. As in Cranelift's runtest, a target
 //! runs only when the host can run it: same architecture, and every ISA feature the line turns
 //! on (`has_avx`, `has_lse`, ...) present on this CPU; the others are skipped with the reason.
@@ -7,11 +7,9 @@
 use crate::clif_file;
 use crate::errors::{Failure, NativeResult};
 use crate::settings::host_isa_name;
-use cranelift_codegen::isa::{self, TargetIsa};
+use cranelift_codegen::isa::TargetIsa;
 use cranelift_codegen::settings::{self, Flags, Value};
 use cranelift_reader::{IsaSpec, ParseOptions, parse_test};
-use std::str::FromStr;
-use target_lexicon::Triple;
 
 #[napi_derive::napi(object)]
 pub struct RunTarget {
@@ -92,8 +90,17 @@ fn skip_reason(host: &dyn TargetIsa, requested: &dyn TargetIsa) -> Option<String
 }
 
 pub fn run_targets(text: &str) -> NativeResult<Vec<RunTarget>> {
-    let file = clif_file::parse(text)?;
+    let disabled = clif_file::disabled_targets(text);
+    let readable = clif_file::readable(text);
+    let file = clif_file::parse(&readable)?;
     let isas = match &file.isa_spec {
+        // Only targets whose backend is not built: nothing runs (not even on the host).
+        IsaSpec::None(_) if !disabled.is_empty() => {
+            return Ok(disabled
+                .into_iter()
+                .map(|(arch, _)| not_built(arch))
+                .collect());
+        }
         IsaSpec::None(_) => {
             let skip = host_isa_name()
                 .is_none()
@@ -108,7 +115,7 @@ pub fn run_targets(text: &str) -> NativeResult<Vec<RunTarget>> {
     };
     let host = host_isa()?;
     let mut targets = Vec::with_capacity(isas.len());
-    let mut disabled = disabled_targets(text).into_iter().peekable();
+    let mut disabled = disabled.into_iter().peekable();
     for (index, isa) in isas.iter().enumerate() {
         // Target lines the reader dropped (their backend is not built) before this one.
         while let Some((_, position)) = disabled.peek()
@@ -143,35 +150,4 @@ fn not_built(arch: String) -> RunTarget {
         skip: Some(format!("support for {arch} is not built into slackfuel")),
         description: arch,
     }
-}
-
-/// The `target` lines cranelift-reader skips because their backend is not built in, each with
-/// the number of (kept) targets before it. The file already parsed, so the lines are well formed.
-fn disabled_targets(text: &str) -> Vec<(String, usize)> {
-    let mut kept = 0;
-    let mut dropped = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        if line.starts_with("function") {
-            break;
-        }
-        let Some(rest) = line.strip_prefix("target ") else {
-            continue;
-        };
-        let Some(name) = rest.split_whitespace().next() else {
-            continue;
-        };
-        let Ok(triple) = Triple::from_str(name) else {
-            continue;
-        };
-        match isa::lookup(triple) {
-            Err(isa::LookupError::SupportDisabled) => {
-                let arch = name.split('-').next().unwrap_or(name).to_string();
-                dropped.push((arch, kept));
-            }
-            Ok(_) => kept += 1,
-            Err(_) => {}
-        }
-    }
-    dropped
 }

@@ -32,7 +32,8 @@ pub fn verify_one(func: &Function, isa: &dyn TargetIsa) -> Vec<VerifierProblem> 
 
 /// All verifier problems of all functions of the file (empty when it verifies).
 pub fn verify_text(text: &str, settings: &[Setting]) -> NativeResult<Vec<VerifierProblem>> {
-    let file = clif_file::parse(text)?;
+    let text = clif_file::readable(text);
+    let file = clif_file::parse(&text)?;
     // A named ISA rather than the detected host CPU, so the verdict is the same on every machine.
     let isa_name = host_isa_name().unwrap_or(IsaName::X86_64);
     let isa = build_isa(Target::Named(isa_name), &file.isa_spec, &[], settings)?;

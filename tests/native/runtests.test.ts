@@ -7,7 +7,7 @@ import test from 'ava';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { ClifSyntaxError } from '../../src/native/errors.js';
-import { hostIsa, jit, parseRunCommands, runChecks, runtestTargets } from '../../src/native/index.js';
+import { canonicalPrint, hostIsa, jit, parseRunCommands, runChecks, runtestTargets, verify } from '../../src/native/index.js';
 import { runCli } from '../helpers/cli.js';
 
 const dir = fileURLToPath(new URL('../fixtures/runtests/', import.meta.url));
@@ -35,7 +35,7 @@ test('the corpus has at least 30 files, all passing on every runnable target', (
   t.is(passed, checks);
 });
 
-test('each target takes the set lines written since the previous target', (t) => {
+test('each target takes the set lines written above it', (t) => {
   const text = read('set-per-target.clif');
   const targets = runtestTargets(text);
   t.deepEqual(
@@ -101,6 +101,32 @@ test('targets the host cannot run are skipped with the reason, and on no other I
   const vnni = runtestTargets('test run\ntarget x86_64 has_avx_vnni\nfunction %f() {\nblock0:\n    return\n}\n');
   t.is(vnni[0]!.skip === undefined, cpuFlags.includes('avx_vnni'));
   if (vnni[0]!.skip !== undefined) t.regex(vnni[0]!.skip, /the CPU lacks has_avx_vnni/);
+});
+
+test('a set line only targets without a backend here would take is not a dangling set', (t) => {
+  const text = read('targets-not-built.clif');
+  t.deepEqual(
+    runtestTargets(text).map((x) => [x.description, x.skip]),
+    [
+      ['x86_64 enable_llvm_abi_extensions', undefined],
+      ['aarch64 enable_llvm_abi_extensions', 'this host (x86_64) cannot run aarch64 code'],
+      ['riscv64gc', 'support for riscv64gc is not built into slackfuel'],
+      ['s390x', 'support for s390x is not built into slackfuel'],
+    ],
+  );
+  t.deepEqual(runChecks(text).map((r) => [r.target, r.ok]), [['x86_64 enable_llvm_abi_extensions', true]]);
+  // Every reader of the addon takes such files: the writer, the verifier.
+  t.is(canonicalPrint(text).length, 1);
+  t.deepEqual(verify(text), { ok: true });
+  // Only targets without a backend here: nothing runs, not even on the host.
+  const only = text.replace('target x86_64\ntarget aarch64\n', '');
+  t.deepEqual(runtestTargets(only).map((x) => x.skip === undefined), [false, false]);
+  t.deepEqual(runChecks(only), []);
+  // A set line no target follows is still refused, as Cranelift refuses it.
+  t.throws(() => runtestTargets(text.replace('target s390x\n', 'target s390x\nset opt_level=speed\n')), { instanceOf: ClifSyntaxError, message: /dangling 'set'/ });
+  // A set line before a built target still applies to it.
+  const later = text.replace('target riscv64gc\n', 'target riscv64gc\nset opt_level=speed\ntarget x86_64 has_sse41\n');
+  t.is(runtestTargets(later).find((x) => x.description.includes('has_sse41'))?.description, 'x86_64 opt_level=speed enable_llvm_abi_extensions enable_multi_ret_implicit_sret has_sse41');
 });
 
 test('vectors, i128, f16 and f128 are passed in memory and compared bit for bit', (t) => {

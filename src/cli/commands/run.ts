@@ -38,9 +38,8 @@ checks written after its functions, as Cranelift's runtests do:
 Values are written as Cranelift writes them: integers up to i128 (decimal or 0x...),
 floats f16 to f128 (0x1.8p1, -0.0, +Inf, +NaN, ...), vectors as [1 2 3 4].
 
-Each 'target' line of the file runs every check once, with the 'set' lines written
-before it (since the previous target); without target lines the checks run once, on this
-host. A target this host cannot run (another architecture, or an ISA feature such as
+Each 'target' line of the file runs every check once, with every 'set' line written
+above it (a later one wins); without target lines the checks run once, on this host. A target this host cannot run (another architecture, or an ISA feature such as
 has_avx512vl that the CPU lacks) is skipped and reported as skipped.
 
 Every check is reported ('FILE:LINE: run: %f(1, 2) == 3 ok' or '... FAILED (...)'; with
