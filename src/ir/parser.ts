@@ -1186,10 +1186,6 @@ class Parser {
         // Cranelift's reader checks the suffix against the typeset and then ignores it, since
         // the controlling type is the operand's (DataFlowGraph::ctrl_typevar); so do we.
         if (Array.isArray(info.results) && info.results.length === 0) return known;
-        // Deliberately stricter than Cranelift's reader, which leaves this to the verifier: a
-        // suffix that contradicts the operand of an instruction with results (`bor.i8 v1, v2`
-        // with v1: i32) gives results no printer can write back readably, so it is refused.
-        throw this.lex.error(`${info.name}.${explicit.name} contradicts v${operand}, which is ${known.name}`, at);
       }
     }
     return ctrl;

@@ -25,7 +25,6 @@ const cases: Record<string, Case> = {
   'decimal float': { text: fn('    v1 = f32const 1.5'), line: 3, column: 19, reason: /Float must be hexadecimal/ },
   'float too large': { text: fn('    v1 = f32const 0x1.0p200'), line: 3, column: 19, reason: /Magnitude too large/ },
   'type outside the typeset': { text: fn('    v1 = iadd.f32 v0, v0'), line: 3, column: 10, reason: /f32 is not a valid typevar for iadd/ },
-  'type suffix contradicting its operand': { text: fn('    v1 = iadd.i64 v0, v0'), line: 3, column: 10, reason: /iadd.i64 contradicts v0, which is i32/ },
   'conflicting endianness': { text: fn('    v1 = load.i32 little big v0'), line: 3, column: 26, reason: /big and little/ },
   'user trap 0': { text: fn('    trap user0'), line: 3, column: 10, reason: /expected trap code/ },
   'value defined twice': { text: fn('    v0 = iconst.i32 1'), line: 3, column: 5, reason: /duplicate entity: v0/ },

@@ -160,7 +160,10 @@ test('cases the fuzzer found: a table without a bound, a suffix contradicting it
   const once = printAll(parse(table));
   t.true(once.includes('bound gv4294967295'), 'printed as Cranelift 0.88 prints it');
   t.is(printAll(parse(once)), once);
-  t.throws(() => parse('function %f(i32) {\nblock0(v0: i32):\n    v1 = bor.i8 v0, v0\n    return\n}\n'), { instanceOf: ClifParseError, message: /contradicts v0/ });
+  // Cranelift's reader takes a suffix contradicting its operand (the verifier refuses the
+  // function later); its writer prints the instruction without it, and so do we.
+  const contradiction = parse('function %f(i32) {\nblock0(v0: i32):\n    v1 = bor.i8 v0, v0\n    return\n}\n');
+  t.true(printAll(contradiction).includes('    v1 = bor v0, v0\n'));
   const self = 'function %s(i64) {\n    sig0 = () -> i32 fast\n\nblock0(v0: i64):\n    v3 = call_indirect.i64 sig0, v3()\n    return\n}\n';
   const printed = printAll(parse(self));
   t.true(printed.includes('call_indirect.i32 sig0, v3()'), 'a suffix stays (the callee type): the reader could not infer it');
