@@ -187,7 +187,7 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
 function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig): unknown {
-  const memoryMin = (m.memories[0]?.minPages ?? 0) * 65536;
+  const memoryMin = Math.max(0, ...m.memories.map((x) => x.minPages)) * 65536;
   if (limits.maxMemoryBytes !== undefined && memoryMin > limits.maxMemoryBytes) {
     throw new ResourceLimitError(`the module's memory needs ${memoryMin} bytes; the limit is ${limits.maxMemoryBytes}`);
   }
@@ -215,7 +215,6 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported, v128: g.type === 'v128' };
   });
   const importedFunctions = m.imports.filter((i) => i.kind === 'func').map((_, i) => `%sf_import_${i}`);
-  const memory = m.memories[0];
   if (m.memories.some((x) => x.imported) || m.tables.some((x) => x.imported)) {
     throw new RuntimeConfigError('imported memories and tables are not supported: the module must define its own');
   }
@@ -223,6 +222,10 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     statePointer: WASM_RUNTIME_SLOTS.statePointer,
     builtinsPointer: WASM_RUNTIME_SLOTS.builtinsPointer,
     records: {
+      memoriesPointer: layout.memoriesPointer,
+      memoryStride: layout.memoryStride,
+      memoryRecordBase: layout.memoryRecordBase,
+      memoryRecordLength: layout.memoryRecordLength,
       tablesPointer: layout.tablesPointer,
       tableStride: layout.tableStride,
       tableBase: layout.tableBase,
@@ -240,9 +243,10 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     },
     vmctxBytes: layout.globals + 8 * m.globals.length,
     globals,
-    memory: memory === undefined ? null : { minPages: memory.minPages, maxPages: memory.maxPages, guardBytes: guardBytes(memoryConfig) },
+    memories: m.memories.map((x) => ({ minPages: x.minPages, maxPages: x.maxPages, guardBytes: guardBytes(memoryConfig) })),
     data: m.dataSegments.map((d) => ({
       offset: d.mode === 'active' ? ev.offset(d.offset) : null,
+      memory: d.mode === 'active' ? d.index : 0,
       bytesHex: d.bytesHex,
       dropped: d.mode === 'declared',
     })),
@@ -274,6 +278,7 @@ function wasmLayout(engine: Engine): WasmVmctxLayout {
     layout.memoryBase,
     layout.memoryBound,
     layout.hostDispatch,
+    layout.memoriesPointer,
     layout.tablesPointer,
     layout.importedFunctionsPointer,
     layout.funcRefsPointer,
@@ -539,16 +544,21 @@ export class WasmInstance {
 
   /** Bytes of linear memory 0 (0 without a memory). */
   get memorySize(): number {
-    return this.module.translated.memories.length === 0 ? 0 : this.#native.memorySize();
+    return this.memorySizeOf(0);
   }
 
-  /** A copy of linear memory (call only between calls, or from a host function). */
-  readMemory(offset = 0, length = this.memorySize - offset): Uint8Array {
-    return this.#native.readMemory(offset, length);
+  /** Bytes of linear memory `memory` (multi-memory; 0 when the module has no such memory). */
+  memorySizeOf(memory: number): number {
+    return memory < this.module.translated.memories.length ? this.#native.memorySize(memory) : 0;
   }
 
-  writeMemory(offset: number, bytes: Uint8Array): void {
-    this.#native.writeMemory(offset, bytes);
+  /** A copy of linear memory `memory` (call only between calls, or from a host function). */
+  readMemory(offset = 0, length = this.memorySize - offset, memory = 0): Uint8Array {
+    return this.#native.readMemory(offset, length, memory);
+  }
+
+  writeMemory(offset: number, bytes: Uint8Array, memory = 0): void {
+    this.#native.writeMemory(offset, bytes, memory);
   }
 
   /** The edge-profile counters (`profileCounters` of them; call between calls). */

@@ -142,19 +142,6 @@ fn const_op(op: Operator<'_>, offset: u64) -> Result<ConstExpr, TranslateError> 
     })
 }
 
-/// Wasmtime validates multi-memory modules; the runtime gives a module one linear memory.
-fn second_memory(info: &ModuleInfo, offset: u64) -> Result<(), TranslateError> {
-    if info.memories.is_empty() {
-        Ok(())
-    } else {
-        Err(TranslateError::unsupported(
-            "multi-memory",
-            "a second memory",
-            offset,
-        ))
-    }
-}
-
 fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -303,7 +290,6 @@ pub(crate) fn translate_module(
                             ImportKind::Table { table: t }
                         }
                         TypeRef::Memory(m) => {
-                            second_memory(&info, offset)?;
                             let mem = memory(&m, true, offset)?;
                             info.memories.push(m);
                             out.memories.push(mem.clone());
@@ -356,7 +342,6 @@ pub(crate) fn translate_module(
                 let offset = reader.range().start;
                 for m in reader {
                     let m = m?;
-                    second_memory(&info, offset)?;
                     out.memories.push(memory(&m, false, offset)?);
                     info.memories.push(m);
                 }
