@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from '@bytecodealliance/jco';
 import { runPeer } from '../src/bench/peers.js';
-import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type RecordedCase, type WatFile } from '../tests/peers/fuel-cases.js';
+import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WAT_FILES, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type RecordedCase, type WatFile } from '../tests/peers/fuel-cases.js';
 
 const onlyAt = process.argv.indexOf('--only');
 const only: string | null = onlyAt === -1 ? null : (process.argv[onlyAt + 1] ?? '');
@@ -19,7 +19,7 @@ if (only === '') throw new Error('--only takes a case-name prefix (e.g. multimem
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 const scratch = await mkdtemp(join(tmpdir(), 'slackfuel-record-'));
 try {
-  const watWasm: Record<WatFile, string> = { ops: join(scratch, 'ops.wasm'), simd: join(scratch, 'simd.wasm'), multimem: join(scratch, 'multimem.wasm') };
+  const watWasm = Object.fromEntries(WAT_FILES.map((f) => [f, join(scratch, `${f}.wasm`)])) as Record<WatFile, string>;
   for (const [file, path] of Object.entries(watWasm) as [WatFile, string][]) writeFileSync(path, await parse(readFileSync(watFixtureUrl(file), 'utf8')));
   const previous = only === null ? new Map<string, RecordedCase>() : new Map(fuelFixtureSchema.parse(JSON.parse(readFileSync(WASMTIME_FUEL_FIXTURE, 'utf8'))).cases.map((c) => [c.name, c]));
   const recorded: RecordedCase[] = [];

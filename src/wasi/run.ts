@@ -126,7 +126,10 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
   });
   host.attach(instance);
   try {
-    const outcome = await runToEnd(() => instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: o.fuel }));
+    // Wasmtime's store pays for instantiation first: the run's fuel and budget include it.
+    const before = instance.instantiationFuel ?? 0;
+    const ran = await runToEnd(() => instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: Math.max(0, o.fuel - before) }));
+    const outcome = { ...ran, fuelConsumed: ran.fuelConsumed === null ? null : ran.fuelConsumed + before };
     let profile: EdgeProfileFile | null = null;
     if (counters !== undefined) {
       try {

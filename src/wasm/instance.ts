@@ -459,6 +459,14 @@ export class WasmInstance {
 
   readonly #live: { count: number };
 
+  /**
+   * Fuel instantiation consumed, as Wasmtime 48 counts it (its startup function: constant
+   * expressions it evaluates, segment copies it cannot do from an image, the start function's
+   * call and body); 0 when it runs none; null without fuel metering (none, epoch). Wasmtime's
+   * store counts it before the first call, so a run's total is this plus the call's fuel.
+   */
+  #instantiationFuel: number | null = null;
+
   private constructor(
     readonly module: WasmModule,
     instance: Instance,
@@ -510,15 +518,20 @@ export class WasmInstance {
       ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
     });
     const wasm = new WasmInstance(module, instance, native, live);
+    const metered = accountsFuel(module.metering);
+    let instantiationFuel = t.startupFuel ?? 0;
     if (o.runStart && t.start !== null) {
       if (t.start < t.numImportedFunctions) throw new RuntimeConfigError('a start function that is an import is not supported');
       try {
-        await wasm.#callIndex(t.start, [], { ...(o.startFuel === undefined ? {} : { fuel: o.startFuel }) });
+        const budget = o.startFuel === undefined ? {} : { fuel: Math.max(0, o.startFuel - instantiationFuel) };
+        const r = await wasm.#callIndex(t.start, [], budget);
+        instantiationFuel += r.fuelConsumed ?? 0;
       } catch (error) {
         wasm.dispose();
         throw error;
       }
     }
+    wasm.#instantiationFuel = metered ? instantiationFuel : null;
     return wasm;
   }
 
@@ -528,6 +541,11 @@ export class WasmInstance {
     } catch (error) {
       throw asWasmTrap(error);
     }
+  }
+
+  /** See `#instantiationFuel`: what instantiating consumed, as Wasmtime counts it. */
+  get instantiationFuel(): number | null {
+    return this.#instantiationFuel;
   }
 
   /** Machine-code size of every compiled function (wasm functions are named `u0:N`). */

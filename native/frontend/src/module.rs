@@ -210,6 +210,7 @@ pub(crate) fn translate_module(
         data_segments: Vec::new(),
         element_segments: Vec::new(),
         start: None,
+        startup_fuel: None,
         num_imported_functions: 0,
         functions: Vec::new(),
         layout: options.layout.clone(),
@@ -228,6 +229,8 @@ pub(crate) fn translate_module(
     };
     let mut bodies: Vec<(FuncToValidate<ValidatorResources>, FunctionBody<'_>)> = Vec::new();
     let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
+    // Per element segment: its items are expressions (Wasmtime cannot precompute those).
+    let mut expression_items: Vec<bool> = Vec::new();
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
@@ -407,6 +410,7 @@ pub(crate) fn translate_module(
                             offset: const_expr(offset_expr)?,
                         },
                     };
+                    expression_items.push(matches!(e.items, ElementItems::Expressions(..)));
                     let (element_type, items) = match e.items {
                         ElementItems::Functions(r) => {
                             let items = r
@@ -465,6 +469,8 @@ pub(crate) fn translate_module(
         }
     }
 
+    out.startup_fuel =
+        crate::startup::startup_fuel(&out, &expression_items, &options.fuel_costs.variable);
     out.canonical_type_ids = info.canonical_type_ids.clone();
     out.function_types = info.function_types.clone();
     out.num_imported_functions = info.num_imported_functions;
