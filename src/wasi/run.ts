@@ -12,6 +12,7 @@ import { CompileCache } from '../wasm/compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from '../wasm/fuel-costs.js';
 import { compileWasm, resourceLimitsSchema } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
+import { exportedMemory } from './exported-memory.js';
 import { WasiExit, WasiHost, type BenchMarks } from './host.js';
 
 export const runWasiOptionsSchema = z
@@ -124,7 +125,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     checkIntervalMs: o.checkIntervalMs,
     ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
   });
-  host.attach(instance);
+  host.attach(exportedMemory(instance));
   try {
     // Wasmtime's store pays for instantiation first: the run's fuel and budget include it.
     const before = instance.instantiationFuel ?? 0;

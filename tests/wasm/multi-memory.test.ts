@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { RuntimeConfigError } from '../../src/runtime/errors.js';
+import { runWasi } from '../../src/wasi/index.js';
 import { compileWasm, WasmTrap } from '../../src/wasm/index.js';
 import { watFixtureUrl } from '../peers/fuel-cases.js';
 import { wat } from './wat.js';
@@ -91,3 +92,27 @@ test('an imported memory is still refused clearly at instantiation', async (t) =
   const module = await compileWasm(await wat('(module (import "env" "m" (memory 1)) (memory 1) (func (export "f")))'), 'none');
   await t.throwsAsync(module.instantiate({}), { instanceOf: RuntimeConfigError, message: /imported memories/ });
 });
+
+// WASI reads the memory exported as "memory", as Wasmtime's does: here memory 1. Wasmtime 48.0.9
+// prints the same line and reports 12 units of fuel (wasmtime-runner run --mode fuel).
+const WASI_ON_MEMORY_1 = `(module
+  (import "wasi_snapshot_preview1" "fd_write" (func $fd_write (param i32 i32 i32 i32) (result i32)))
+  (memory $scratch 1)
+  (memory $io 1)
+  (export "memory" (memory $io))
+  (data (memory $io) (i32.const 16) "hi from memory 1\\n")
+  (data (memory $scratch) (i32.const 16) "WRONG MEMORY!!!!\\n")
+  (func (export "_start")
+    (i32.store $io (i32.const 0) (i32.const 16))
+    (i32.store $io (i32.const 4) (i32.const 17))
+    (drop (call $fd_write (i32.const 1) (i32.const 0) (i32.const 1) (i32.const 8)))))`;
+
+for (const metering of MODES) {
+  test(`${metering}: WASI uses the memory exported as "memory" (memory 1 here), as Wasmtime does`, async (t) => {
+    const out: Uint8Array[] = [];
+    const r = await runWasi(await wat(WASI_ON_MEMORY_1), { metering, args: [], programName: 'mm.wasm', stdout: (b) => out.push(b.slice()), stderr: () => {}, checkIntervalMs: false });
+    t.is(Buffer.concat(out).toString(), 'hi from memory 1\n');
+    t.is(r.exitCode, 0);
+    t.is(r.fuelConsumed, metering === 'none' ? null : 12);
+  });
+}
