@@ -39,25 +39,33 @@ const CASES: readonly (readonly [string, readonly number[], string])[] = [
   ['simd12', [0], '260'], // byte 64 of memory 1 (1) into lane 1 (256), plus lane 3 (4) stored in memory 2
 ];
 
+/** Guard pages (the default 4 GiB reservation per memory) and explicit bounds checks (a small one). */
+const LAYOUTS = [
+  { name: 'guard pages', options: {} },
+  { name: 'explicit checks', options: { memoryReservation: 1 << 20 } },
+] as const;
+
 for (const metering of MODES) {
-  test(`${metering}: every memory operator on memories 1 and 2 gives Wasmtime's result`, async (t) => {
-    const module = await compileWasm(await bytes, metering);
-    for (const [name, args, want] of CASES) {
-      const instance = await module.instantiate({ checkIntervalMs: false });
-      try {
-        const got = await instance.call(name, [...args]).then(
-          (r) => r.results.map(String).join(','),
-          (error: unknown) => {
-            if (error instanceof WasmTrap) return error.kind;
-            throw error;
-          },
-        );
-        t.is(got, want, `${name}(${args.join(',')})`);
-      } finally {
-        instance.dispose();
+  for (const layout of LAYOUTS) {
+    test(`${metering}, ${layout.name}: every memory operator on memories 1 and 2 gives Wasmtime's result`, async (t) => {
+      const module = await compileWasm(await bytes, metering, undefined, layout.options);
+      for (const [name, args, want] of CASES) {
+        const instance = await module.instantiate({ checkIntervalMs: false });
+        try {
+          const got = await instance.call(name, [...args]).then(
+            (r) => r.results.map(String).join(','),
+            (error: unknown) => {
+              if (error instanceof WasmTrap) return error.kind;
+              throw error;
+            },
+          );
+          t.is(got, want, `${name}(${args.join(',')})`);
+        } finally {
+          instance.dispose();
+        }
       }
-    }
-  });
+    });
+  }
 }
 
 test('each memory is its own: sizes, reads and writes through the instance API', async (t) => {
