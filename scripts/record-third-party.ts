@@ -4,12 +4,12 @@
 // and stdout to tests/fixtures/third-party/wasmtime.json.
 import { writeFileSync } from 'node:fs';
 import { runPeer } from '../src/bench/peers.js';
-import { THIRD_PARTY, THIRD_PARTY_FIXTURE, thirdPartyFixtureSchema, thirdPartyWasm } from '../tests/third-party/programs.js';
+import { THIRD_PARTY, THIRD_PARTY_FIXTURE, thirdPartyDir, thirdPartyFixtureSchema, thirdPartyWasm } from '../tests/third-party/programs.js';
 
 let version = '';
 const programs = [];
 for (const p of THIRD_PARTY) {
-  const r = await runPeer({ mode: 'fuel', wasmFile: thirdPartyWasm(p.name), args: [...p.args], dir: null });
+  const r = await runPeer({ mode: 'fuel', wasmFile: thirdPartyWasm(p), args: [...p.args], dir: thirdPartyDir(p) });
   if (r.fuelConsumed === null) throw new Error(`${p.name}: Wasmtime reported no fuel (${r.trap ?? 'no trap'}: ${r.message ?? ''})`);
   version = r.wasmtimeVersion;
   programs.push({ name: p.name, args: [...p.args], fuel: r.fuelConsumed, instantiateFuel: r.instantiateFuel ?? 0, exitCode: r.exitCode, stdout: r.stdout });

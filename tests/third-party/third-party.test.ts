@@ -4,7 +4,7 @@
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { runWasi } from '../../src/wasi/index.js';
-import { THIRD_PARTY, THIRD_PARTY_FIXTURE, thirdPartyFixtureSchema, thirdPartyWasm } from './programs.js';
+import { THIRD_PARTY, THIRD_PARTY_FIXTURE, thirdPartyDir, thirdPartyFixtureSchema, thirdPartyWasm } from './programs.js';
 
 const fixture = thirdPartyFixtureSchema.parse(JSON.parse(readFileSync(THIRD_PARTY_FIXTURE, 'utf8')));
 
@@ -20,10 +20,11 @@ for (const program of THIRD_PARTY) {
       const want = fixture.programs.find((p) => p.name === program.name);
       if (want === undefined) return t.fail(`${program.name} is not in ${THIRD_PARTY_FIXTURE}: run npm run peer:record-third-party`);
       const out: Uint8Array[] = [];
-      const r = await runWasi(readFileSync(thirdPartyWasm(program.name)), {
+      const r = await runWasi(readFileSync(thirdPartyWasm(program)), {
         metering,
         args: [...program.args],
-        programName: `${program.name}.wasm`,
+        dir: thirdPartyDir(program),
+        programName: `${program.wasm ?? program.name}.wasm`,
         stdout: (b) => out.push(b.slice()),
         stderr: () => {},
         checkIntervalMs: false,
