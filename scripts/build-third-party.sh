@@ -28,6 +28,7 @@ fetch_sdist lz4 4.4.5
 fetch_sdist brotli 1.2.1
 fetch_sdist zstandard 0.25.0
 fetch_sdist lupa 2.8 # pip prepares its metadata with Cython first: slow the first time
+fetch_sdist cmarkgfm 2025.10.22
 fetch_npm better-sqlite3 12.11.1
 
 cc() { python3 -m ziglang cc --target=wasm32-wasi -O2 -s "$@"; }
@@ -54,5 +55,10 @@ cc -I"$drivers/lua-shim" -I"$lua" '-DLUAI_THROW(L,c)=abort()' '-DLUAI_TRY(L,c,a)
   '-Dluai_makeseed(L)=0x5eedu' -DLUA_TMPNAMBUFSIZE=32 '-Dlua_tmpnam(b,e)=(e=-1)' \
   -D_WASI_EMULATED_SIGNAL -D_WASI_EMULATED_PROCESS_CLOCKS -lwasi-emulated-signal -lwasi-emulated-process-clocks \
   "$drivers/lua_script.c" $(ls "$lua"/l*.c | grep -v -e '/lua.c$' -e '/ltests.c$' -e '/luac.c$') -lm -o "$out/lua.wasm"
+
+# cmark-gfm's own command line (src/main.c), at -Os to keep the fixtures under 3 MB.
+cm="$SRC/cmarkgfm-2025.10.22"
+python3 -m ziglang cc --target=wasm32-wasi -Os -s -I"$cm/generated/unix" -I"$cm/third_party/cmark/src" -I"$cm/third_party/cmark/extensions" \
+  -DCMARK_GFM_STATIC_DEFINE -DCMARK_GFM_EXTENSIONS_STATIC_DEFINE "$cm"/third_party/cmark/src/*.c "$cm"/third_party/cmark/extensions/*.c -o "$out/cmark.wasm"
 
 ls -l "$out"/*.wasm

@@ -29,6 +29,7 @@ export const THIRD_PARTY: readonly ThirdPartyProgram[] = [
   { name: 'zstd', source: 'PyPI zstandard 0.25.0 (zstd/zstd.c single-file library)', args: [], dir: null, modes: ALL },
   { name: 'lua', source: 'PyPI lupa 2.8 (third-party/lua54: Lua 5.4 interpreter)', args: [], dir: null, modes: ALL },
   { name: 'lua-file', wasm: 'lua', source: 'the same Lua, running lua-scripts/wordfreq.lua read through a WASI preopen', args: ['wordfreq.lua'], dir: 'lua-scripts', modes: ALL },
+  { name: 'cmark', source: 'PyPI cmarkgfm 2025.10.22 (third_party/cmark: cmark-gfm and its command line)', args: ['-e', 'table', '-e', 'strikethrough', '-e', 'autolink', '-e', 'tasklist', '--smart', 'doc.md'], dir: 'markdown', modes: ALL },
   { name: 'sqlite', source: 'npm better-sqlite3 12.11.1 (deps/sqlite3: SQLite amalgamation)', args: [], dir: null, modes: ['vanilla'] },
 ];
 
