@@ -21,6 +21,10 @@ const CHUNK: usize = 16 << 20;
 #[derive(Deserialize, Debug, Clone)]
 #[serde(rename_all = "camelCase")]
 pub struct Records {
+    pub memories_pointer: usize,
+    pub memory_stride: usize,
+    pub memory_record_base: usize,
+    pub memory_record_length: usize,
     pub tables_pointer: usize,
     pub table_stride: usize,
     pub table_base: usize,
@@ -71,6 +75,9 @@ pub struct MemorySetup {
 pub struct DataSetup {
     /// Active segments: the memory offset; passive ones: null.
     pub offset: Option<u64>,
+    /// Active segments: the memory index they initialise.
+    #[serde(default)]
+    pub memory: u32,
     pub bytes_hex: String,
     /// Declared-only (dropped at instantiation).
     pub dropped: bool,
@@ -114,7 +121,8 @@ pub struct WasmSetup {
     /// Total vmctx bytes (fixed part plus globals).
     pub vmctx_bytes: usize,
     pub globals: Vec<GlobalSetup>,
-    pub memory: Option<MemorySetup>,
+    /// Per memory index (multi-memory: each has its own reservation and maximum).
+    pub memories: Vec<MemorySetup>,
     pub data: Vec<DataSetup>,
     pub tables: Vec<TableSetup>,
     pub elements: Vec<ElementSetup>,
@@ -161,11 +169,18 @@ struct Table {
     max: u64,
 }
 
-/// The mutable state; lives as long as the instance.
-pub struct WasmState {
+/// One linear memory and how far it may grow.
+struct Memory {
     memory: LinearMemory,
     /// The lower of the memory's declared maximum and the limit.
     max_pages: u64,
+}
+
+/// The mutable state; lives as long as the instance.
+pub struct WasmState {
+    memories: Vec<Memory>,
+    /// One record (base, length) per memory, where the code reads memories other than 0.
+    memory_records: Box<[u64]>,
     tables: Vec<Table>,
     table_records: Box<[u64]>,
     func_refs: Box<[u64]>,
@@ -320,23 +335,26 @@ impl WasmState {
         }
         let limits = &setup.limits;
         let memory_limit = limits.max_memory_bytes.map_or(MAX_WASM32_PAGES, |b| b / PAGE);
-        let (pages, max_pages) = match &setup.memory {
-            Some(m) => (
-                m.min_pages,
-                m.max_pages
-                    .unwrap_or(MAX_WASM32_PAGES)
-                    .min(MAX_WASM32_PAGES)
-                    .min(memory_limit),
-            ),
-            None => (0, 0),
-        };
-        if pages > memory_limit {
-            return Err(Failure::call(format!(
-                "instantiation failed: the memory's minimum of {} bytes exceeds the limit of {} bytes",
-                pages * PAGE,
-                limits.max_memory_bytes.unwrap_or(0)
-            )));
+        let mut memories = Vec::with_capacity(setup.memories.len());
+        for m in &setup.memories {
+            if m.min_pages > memory_limit {
+                return Err(Failure::call(format!(
+                    "instantiation failed: the memory's minimum of {} bytes exceeds the limit of {} bytes",
+                    m.min_pages * PAGE,
+                    limits.max_memory_bytes.unwrap_or(0)
+                )));
+            }
+            let max_pages = m
+                .max_pages
+                .unwrap_or(MAX_WASM32_PAGES)
+                .min(MAX_WASM32_PAGES)
+                .min(memory_limit);
+            memories.push(Memory {
+                memory: LinearMemory::new(m.min_pages, max_pages, m.guard_bytes)?,
+                max_pages,
+            });
         }
+        let memory_records = words(setup.memories.len() * r.memory_stride);
         let table_limit = limits.max_table_elements.unwrap_or(u32::MAX as u64);
         let mut tables = Vec::new();
         for t in &setup.tables {
@@ -380,6 +398,7 @@ impl WasmState {
             }
             (_, Some(slot)) => {
                 let taken = [
+                    r.memories_pointer,
                     setup.state_pointer,
                     setup.builtins_pointer,
                     r.tables_pointer,
@@ -398,8 +417,8 @@ impl WasmState {
             }
         };
         let mut state = WasmState {
-            memory: LinearMemory::new(pages, max_pages, setup.memory.as_ref().and_then(|m| m.guard_bytes))?,
-            max_pages,
+            memories,
+            memory_records,
             tables,
             table_records,
             func_refs,
@@ -443,11 +462,13 @@ impl WasmState {
         for d in &setup.data {
             let bytes = hex(&d.bytes_hex)?;
             if let Some(offset) = d.offset {
-                let end = offset as usize + bytes.len();
-                if end > state.memory.len() {
-                    return Err(instantiation_trap("data segment"));
-                }
-                state.memory[offset as usize..end].copy_from_slice(&bytes);
+                let memory = state
+                    .memories
+                    .get_mut(d.memory as usize)
+                    .ok_or_else(|| instantiation_trap("data segment"))?;
+                let range = WasmState::range(memory.memory.len(), offset, bytes.len() as u64)
+                    .ok_or_else(|| instantiation_trap("data segment"))?;
+                memory.memory[range].copy_from_slice(&bytes);
                 state.data.push(None);
             } else if d.dropped {
                 state.data.push(None);
@@ -477,11 +498,23 @@ impl WasmState {
         Ok(shared)
     }
 
-    /// Writes memory base/bound and the table records into the vmctx (after any growth).
+    /// Writes the memory records (memory 0 also into the vmctx itself) and the table records
+    /// (after any growth).
     fn publish(&mut self, vmctx: *mut u8) {
-        write_at(vmctx, self.memory_base, self.memory.base() as u64);
-        write_at(vmctx, self.memory_bound, self.memory.len() as u64);
         let r = &self.records;
+        let (base0, len0) = self
+            .memories
+            .first()
+            .map_or((0, 0), |m| (m.memory.base() as u64, m.memory.len() as u64));
+        write_at(vmctx, self.memory_base, base0);
+        write_at(vmctx, self.memory_bound, len0);
+        let records = self.memory_records.as_mut_ptr().cast::<u8>();
+        for (i, m) in self.memories.iter().enumerate() {
+            let at = i * r.memory_stride;
+            write_at(records, at + r.memory_record_base, m.memory.base() as u64);
+            write_at(records, at + r.memory_record_length, m.memory.len() as u64);
+        }
+        write_at(vmctx, r.memories_pointer, self.memory_records.as_ptr() as u64);
         let base = self.table_records.as_mut_ptr().cast::<u8>();
         for (i, t) in self.tables.iter_mut().enumerate() {
             write_at(
@@ -498,34 +531,43 @@ impl WasmState {
         write_at(vmctx, r.tables_pointer, self.table_records.as_ptr() as u64);
     }
 
-    /// A copy of `len` bytes of linear memory at `offset`.
-    pub fn read(&self, offset: usize, len: usize) -> NativeResult<Vec<u8>> {
-        let end = offset.checked_add(len).filter(|&e| e <= self.memory.len());
-        end.map(|e| self.memory[offset..e].to_vec()).ok_or_else(|| {
+    /// Linear memory `index`; an index the module does not define is a typed error.
+    fn memory(&self, index: u32) -> NativeResult<&LinearMemory> {
+        self.memories
+            .get(index as usize)
+            .map(|m| &m.memory)
+            .ok_or_else(|| Failure::call(format!("the module has no memory {index}")))
+    }
+
+    /// A copy of `len` bytes of linear memory `index` at `offset`.
+    pub fn read(&self, index: u32, offset: usize, len: usize) -> NativeResult<Vec<u8>> {
+        let memory = self.memory(index)?;
+        let end = offset.checked_add(len).filter(|&e| e <= memory.len());
+        end.map(|e| memory[offset..e].to_vec()).ok_or_else(|| {
             Failure::call(format!(
                 "memory read of {len} bytes at {offset} is out of bounds"
             ))
         })
     }
 
-    pub fn write(&mut self, offset: usize, bytes: &[u8]) -> NativeResult<()> {
-        let end = offset
-            .checked_add(bytes.len())
-            .filter(|&e| e <= self.memory.len());
-        match end {
-            Some(e) => {
-                self.memory[offset..e].copy_from_slice(bytes);
+    pub fn write(&mut self, index: u32, offset: usize, bytes: &[u8]) -> NativeResult<()> {
+        let len = self.memory(index)?.len();
+        let end = offset.checked_add(bytes.len()).filter(|&e| e <= len);
+        match (end, self.memories.get_mut(index as usize)) {
+            (Some(e), Some(m)) => {
+                m.memory[offset..e].copy_from_slice(bytes);
                 Ok(())
             }
-            None => Err(Failure::call(format!(
+            _ => Err(Failure::call(format!(
                 "memory write of {} bytes at {offset} is out of bounds",
                 bytes.len()
             ))),
         }
     }
 
-    pub fn memory_size(&self) -> usize {
-        self.memory.len()
+    /// Bytes of linear memory `index` (0 when the module has no such memory).
+    pub fn memory_size(&self, index: u32) -> usize {
+        self.memories.get(index as usize).map_or(0, |m| m.memory.len())
     }
 
     /// The profile counters as little-endian u64s (empty without profiling). JIT code writes
@@ -657,11 +699,13 @@ fn copy_in_pieces(memory: &mut [u8], src: usize, dst: usize, len: usize) -> Opti
     Some(())
 }
 
-extern "C" fn memory_grow(vmctx: *mut u8, _mem: u32, delta: u32) -> u32 {
+extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
     guarded(u32::MAX, || {
         with_state(vmctx, |s, vmctx| {
-            let max = s.max_pages;
-            match s.memory.grow(delta as u64, max) {
+            let Some(m) = s.memories.get_mut(mem as usize) else {
+                return u32::MAX;
+            };
+            match m.memory.grow(delta as u64, m.max_pages) {
                 Some(old) => {
                     s.publish(vmctx);
                     old as u32
@@ -672,33 +716,57 @@ extern "C" fn memory_grow(vmctx: *mut u8, _mem: u32, delta: u32) -> u32 {
     })
 }
 
-extern "C" fn memory_fill(vmctx: *mut u8, _mem: u32, dst: u64, value: u32, len: u64) -> u8 {
+extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, value: u32, len: u64) -> u8 {
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "heap_oob", |s| {
-                let r = WasmState::range(s.memory.len(), dst, len)?;
-                fill_in_pieces(&mut s.memory[r], value as u8, CHUNK)
+                let m = &mut s.memories.get_mut(mem as usize)?.memory;
+                let r = WasmState::range(m.len(), dst, len)?;
+                fill_in_pieces(&mut m[r], value as u8, CHUNK)
             })
         })
     })
 }
 
-extern "C" fn memory_copy(vmctx: *mut u8, _dm: u32, dst: u64, _sm: u32, src: u64, len: u64) -> u8 {
+extern "C" fn memory_copy(vmctx: *mut u8, dm: u32, dst: u64, sm: u32, src: u64, len: u64) -> u8 {
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "heap_oob", |s| {
-                let n = s.memory.len();
-                let d = WasmState::range(n, dst, len)?;
-                let r = WasmState::range(n, src, len)?;
-                copy_in_pieces(&mut s.memory, r.start, d.start, r.len())
+                let d = WasmState::range(s.memories.get(dm as usize)?.memory.len(), dst, len)?;
+                let r = WasmState::range(s.memories.get(sm as usize)?.memory.len(), src, len)?;
+                if dm == sm {
+                    let m = &mut s.memories.get_mut(dm as usize)?.memory;
+                    return copy_in_pieces(m, r.start, d.start, r.len());
+                }
+                // Two memories never overlap: split the borrow and copy piece by piece.
+                let (lo, hi) = (dm.min(sm) as usize, dm.max(sm) as usize);
+                let (head, tail) = s.memories.split_at_mut(hi);
+                let (a, b) = (&mut head[lo].memory, &mut tail[0].memory);
+                let (from, to): (&[u8], &mut [u8]) = if sm < dm {
+                    (&a[r], &mut b[d])
+                } else {
+                    (&b[r], &mut a[d])
+                };
+                copy_between(from, to)
             })
         })
     })
+}
+
+/// Copies between two memories piece by piece; None when the instance is interrupted.
+fn copy_between(from: &[u8], to: &mut [u8]) -> Option<()> {
+    for (src, dst) in from.chunks(CHUNK).zip(to.chunks_mut(CHUNK)) {
+        if crate::runtime::interrupt_requested() {
+            return None;
+        }
+        dst.copy_from_slice(src);
+    }
+    Some(())
 }
 
 extern "C" fn memory_init(
     vmctx: *mut u8,
-    _mem: u32,
+    mem: u32,
     data: u32,
     dst: u64,
     src: u32,
@@ -712,12 +780,12 @@ extern "C" fn memory_init(
                     .get(data as usize)
                     .and_then(|d| d.as_ref())
                     .map_or(0, Vec::len);
-                let d = WasmState::range(s.memory.len(), dst, len as u64)?;
+                let m = &mut s.memories.get_mut(mem as usize)?.memory;
+                let d = WasmState::range(m.len(), dst, len as u64)?;
                 let r = WasmState::range(segment_len, src as u64, len as u64)?;
                 if let Some(Some(bytes)) = s.data.get(data as usize) {
                     // Segments live in the module (bounded by its size): one piece.
-                    let chunk = bytes[r].to_vec();
-                    s.memory[d].copy_from_slice(&chunk);
+                    m[d].copy_from_slice(&bytes[r]);
                 }
                 Some(())
             })

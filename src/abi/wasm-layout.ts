@@ -10,6 +10,13 @@ export const wasmRecordsLayoutSchema = z
   .object({
     /** store context field: the stack limit `stack_limit` compares against (0: no limit). */
     stackLimit: offset,
+    /** vmctx field: pointer to the memory records, one per memory index (memory 0 is also at
+     * memoryBase/memoryBound, one load closer; the runtime keeps both current). */
+    memoriesPointer: offset,
+    /** memory record: size, base address, current length in bytes (i64). */
+    memoryStride: offset,
+    memoryRecordBase: offset,
+    memoryRecordLength: offset,
     /** vmctx field: pointer to the table records. */
     tablesPointer: offset,
     /** table record: size, element array address, element count (i64). */
@@ -42,6 +49,10 @@ export const DEFAULT_WASM_VMCTX_LAYOUT: WasmVmctxLayout = Object.freeze(
   wasmVmctxLayoutSchema.parse({
     ...DEFAULT_VMCTX_LAYOUT,
     stackLimit: 16,
+    memoriesPointer: 96,
+    memoryStride: 16,
+    memoryRecordBase: 0,
+    memoryRecordLength: 8,
     tablesPointer: 48,
     tableStride: 16,
     tableBase: 0,

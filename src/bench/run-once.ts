@@ -1,6 +1,7 @@
 // One run of a compiled WASI benchmark: a fresh instance (machine code compiled by the addon),
 // `_start`, the program's stdout, the fuel and the time between bench.start and bench.end.
 import { OutOfFuel } from '../runtime/errors.js';
+import { exportedMemory } from '../wasi/exported-memory.js';
 import { WasiExit, WasiHost } from '../wasi/host.js';
 import type { WasmModule } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
@@ -29,17 +30,17 @@ export async function runOnce(module: WasmModule, args: readonly string[], progr
   const t0 = process.hrtime.bigint();
   const instance = await module.instantiate({ imports: host.imports(), ...(profileCounters > 0 ? { profileCounters } : {}) });
   const t1 = process.hrtime.bigint();
-  host.attach(instance);
+  host.attach(exportedMemory(instance));
   let exitCode = 0;
   let fuelConsumed: number | null = null;
   let profileCounts: readonly number[] = [];
   try {
     const r = await instance.call('_start', []);
-    fuelConsumed = r.fuelConsumed;
+    fuelConsumed = r.fuelConsumed === null ? null : r.fuelConsumed + (instance.instantiationFuel ?? 0);
   } catch (error) {
     if (error instanceof WasiExit) {
       exitCode = error.code;
-      fuelConsumed = error.fuelConsumed;
+      fuelConsumed = error.fuelConsumed === null ? null : error.fuelConsumed + (instance.instantiationFuel ?? 0);
     } else if (error instanceof OutOfFuel || error instanceof WasmTrap) {
       throw new BenchRunError(`${programName} under ${module.metering}: ${error.message}`);
     } else {

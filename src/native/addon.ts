@@ -25,9 +25,9 @@ export interface NativeInstanceHandle {
   call(index: number, args: Uint8Array, fuel: number | undefined | null): Promise<unknown>;
   resume(slots: Uint8Array, failed: boolean): Promise<unknown>;
   checker(): NativeFuelChecker;
-  readMemory(offset: number, length: number): Uint8Array;
-  writeMemory(offset: number, bytes: Uint8Array): void;
-  memorySize(): number;
+  readMemory(offset: number, length: number, memory?: number): Uint8Array;
+  writeMemory(offset: number, bytes: Uint8Array, memory?: number): void;
+  memorySize(memory?: number): number;
   readProfileCounters(): Uint8Array;
   dispose(): void;
   readonly disposed: boolean;

@@ -113,7 +113,7 @@ export class NativeAddonError extends SlackfuelError {
 export type TranslateErrorKind =
   /** The bytes are not a valid module for the features Wasmtime 48 enables by default. */
   | 'invalid'
-  /** Valid, but uses a feature the front end does not translate (atomics, exceptions, multi-memory, ...). */
+  /** Valid, but uses a feature the front end does not translate (atomics, exceptions, memory64, ...). */
   | 'unsupported'
   /** The translation options (vmctx layout) are inconsistent. */
   | 'invalid-options';
@@ -124,7 +124,7 @@ export class TranslateError extends SlackfuelError {
   constructor(
     message: string,
     readonly kind: TranslateErrorKind,
-    /** For `unsupported`: the feature (`threads`, `exceptions`, `multi-memory`, ...). */
+    /** For `unsupported`: the feature (`threads`, `exceptions`, `memory64`, ...). */
     readonly feature: string | undefined,
     /** For `unsupported`: the instruction, as wasmparser names it. */
     readonly instruction: string | undefined,

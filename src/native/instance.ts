@@ -62,16 +62,17 @@ export class NativeInstance {
   }
 
   /** Wasm instances: a copy of linear memory (only while no call runs or a host function runs). */
-  readMemory(offset: number, length: number): Uint8Array {
-    return bytes.parse(throughNative(() => this.#handle.readMemory(offset, length)));
+  readMemory(offset: number, length: number, memory = 0): Uint8Array {
+    return bytes.parse(throughNative(() => this.#handle.readMemory(offset, length, memory)));
   }
 
-  writeMemory(offset: number, data: Uint8Array): void {
-    throughNative(() => this.#handle.writeMemory(offset, data));
+  writeMemory(offset: number, data: Uint8Array, memory = 0): void {
+    throughNative(() => this.#handle.writeMemory(offset, data, memory));
   }
 
-  memorySize(): number {
-    return z.number().int().nonnegative().parse(throughNative(() => this.#handle.memorySize()));
+  /** Bytes of linear memory `memory` (0 when the module has no such memory). */
+  memorySize(memory = 0): number {
+    return z.number().int().nonnegative().parse(throughNative(() => this.#handle.memorySize(memory)));
   }
 
   /** Wasm instances with profile counters: their values (only while no call runs). */

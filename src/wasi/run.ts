@@ -12,6 +12,7 @@ import { CompileCache } from '../wasm/compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from '../wasm/fuel-costs.js';
 import { compileWasm, resourceLimitsSchema } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
+import { exportedMemory } from './exported-memory.js';
 import { WasiExit, WasiHost, type BenchMarks } from './host.js';
 
 export const runWasiOptionsSchema = z
@@ -124,9 +125,12 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     checkIntervalMs: o.checkIntervalMs,
     ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
   });
-  host.attach(instance);
+  host.attach(exportedMemory(instance));
   try {
-    const outcome = await runToEnd(() => instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: o.fuel }));
+    // Wasmtime's store pays for instantiation first: the run's fuel and budget include it.
+    const before = instance.instantiationFuel ?? 0;
+    const ran = await runToEnd(() => instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: Math.max(0, o.fuel - before) }));
+    const outcome = { ...ran, fuelConsumed: ran.fuelConsumed === null ? null : ran.fuelConsumed + before };
     let profile: EdgeProfileFile | null = null;
     if (counters !== undefined) {
       try {

@@ -187,7 +187,7 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
 function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig): unknown {
-  const memoryMin = (m.memories[0]?.minPages ?? 0) * 65536;
+  const memoryMin = Math.max(0, ...m.memories.map((x) => x.minPages)) * 65536;
   if (limits.maxMemoryBytes !== undefined && memoryMin > limits.maxMemoryBytes) {
     throw new ResourceLimitError(`the module's memory needs ${memoryMin} bytes; the limit is ${limits.maxMemoryBytes}`);
   }
@@ -215,7 +215,6 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported, v128: g.type === 'v128' };
   });
   const importedFunctions = m.imports.filter((i) => i.kind === 'func').map((_, i) => `%sf_import_${i}`);
-  const memory = m.memories[0];
   if (m.memories.some((x) => x.imported) || m.tables.some((x) => x.imported)) {
     throw new RuntimeConfigError('imported memories and tables are not supported: the module must define its own');
   }
@@ -223,6 +222,10 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     statePointer: WASM_RUNTIME_SLOTS.statePointer,
     builtinsPointer: WASM_RUNTIME_SLOTS.builtinsPointer,
     records: {
+      memoriesPointer: layout.memoriesPointer,
+      memoryStride: layout.memoryStride,
+      memoryRecordBase: layout.memoryRecordBase,
+      memoryRecordLength: layout.memoryRecordLength,
       tablesPointer: layout.tablesPointer,
       tableStride: layout.tableStride,
       tableBase: layout.tableBase,
@@ -240,9 +243,10 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     },
     vmctxBytes: layout.globals + 8 * m.globals.length,
     globals,
-    memory: memory === undefined ? null : { minPages: memory.minPages, maxPages: memory.maxPages, guardBytes: guardBytes(memoryConfig) },
+    memories: m.memories.map((x) => ({ minPages: x.minPages, maxPages: x.maxPages, guardBytes: guardBytes(memoryConfig) })),
     data: m.dataSegments.map((d) => ({
       offset: d.mode === 'active' ? ev.offset(d.offset) : null,
+      memory: d.mode === 'active' ? d.index : 0,
       bytesHex: d.bytesHex,
       dropped: d.mode === 'declared',
     })),
@@ -274,6 +278,7 @@ function wasmLayout(engine: Engine): WasmVmctxLayout {
     layout.memoryBase,
     layout.memoryBound,
     layout.hostDispatch,
+    layout.memoriesPointer,
     layout.tablesPointer,
     layout.importedFunctionsPointer,
     layout.funcRefsPointer,
@@ -454,6 +459,14 @@ export class WasmInstance {
 
   readonly #live: { count: number };
 
+  /**
+   * Fuel instantiation consumed, as Wasmtime 48 counts it (its startup function: constant
+   * expressions it evaluates, segment copies it cannot do from an image, the start function's
+   * call and body); 0 when it runs none; null without fuel metering (none, epoch). Wasmtime's
+   * store counts it before the first call, so a run's total is this plus the call's fuel.
+   */
+  #instantiationFuel: number | null = null;
+
   private constructor(
     readonly module: WasmModule,
     instance: Instance,
@@ -505,15 +518,20 @@ export class WasmInstance {
       ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
     });
     const wasm = new WasmInstance(module, instance, native, live);
+    const metered = accountsFuel(module.metering);
+    let instantiationFuel = t.startupFuel ?? 0;
     if (o.runStart && t.start !== null) {
       if (t.start < t.numImportedFunctions) throw new RuntimeConfigError('a start function that is an import is not supported');
       try {
-        await wasm.#callIndex(t.start, [], { ...(o.startFuel === undefined ? {} : { fuel: o.startFuel }) });
+        const budget = o.startFuel === undefined ? {} : { fuel: Math.max(0, o.startFuel - instantiationFuel) };
+        const r = await wasm.#callIndex(t.start, [], budget);
+        instantiationFuel += r.fuelConsumed ?? 0;
       } catch (error) {
         wasm.dispose();
         throw error;
       }
     }
+    wasm.#instantiationFuel = metered ? instantiationFuel : null;
     return wasm;
   }
 
@@ -523,6 +541,11 @@ export class WasmInstance {
     } catch (error) {
       throw asWasmTrap(error);
     }
+  }
+
+  /** See `#instantiationFuel`: what instantiating consumed, as Wasmtime counts it. */
+  get instantiationFuel(): number | null {
+    return this.#instantiationFuel;
   }
 
   /** Machine-code size of every compiled function (wasm functions are named `u0:N`). */
@@ -539,16 +562,21 @@ export class WasmInstance {
 
   /** Bytes of linear memory 0 (0 without a memory). */
   get memorySize(): number {
-    return this.module.translated.memories.length === 0 ? 0 : this.#native.memorySize();
+    return this.memorySizeOf(0);
   }
 
-  /** A copy of linear memory (call only between calls, or from a host function). */
-  readMemory(offset = 0, length = this.memorySize - offset): Uint8Array {
-    return this.#native.readMemory(offset, length);
+  /** Bytes of linear memory `memory` (multi-memory; 0 when the module has no such memory). */
+  memorySizeOf(memory: number): number {
+    return memory < this.module.translated.memories.length ? this.#native.memorySize(memory) : 0;
   }
 
-  writeMemory(offset: number, bytes: Uint8Array): void {
-    this.#native.writeMemory(offset, bytes);
+  /** A copy of linear memory `memory` (call only between calls, or from a host function). */
+  readMemory(offset = 0, length = this.memorySize - offset, memory = 0): Uint8Array {
+    return this.#native.readMemory(offset, length, memory);
+  }
+
+  writeMemory(offset: number, bytes: Uint8Array, memory = 0): void {
+    this.#native.writeMemory(offset, bytes, memory);
   }
 
   /** The edge-profile counters (`profileCounters` of them; call between calls). */

@@ -122,6 +122,8 @@ export const translatedModuleSchema = z
     dataSegments: z.array(dataSegmentSchema),
     elementSegments: z.array(elementSegmentSchema),
     start: u32.nullable(),
+    /** Fuel Wasmtime's startup function charges at instantiation (the start call's +1, not its body); null: none runs. */
+    startupFuel: z.number().int().nonnegative().nullable(),
     numImportedFunctions: u32,
     functions: z.array(translatedFunctionSchema),
     /** The layout the code was generated for, echoed by the front end. */

@@ -14,7 +14,8 @@ export type FuelCase =
   | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[]; readonly costs?: boolean };
 
 /** The WAT fixtures of tests/fixtures/wasmtime/ whose exports are cases. */
-export type WatFile = 'ops' | 'simd';
+export const WAT_FILES = ['ops', 'simd', 'multimem', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image'] as const;
+export type WatFile = (typeof WAT_FILES)[number];
 export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmtime/${file}.wat`, import.meta.url);
 
 /** Exports of tests/fixtures/wasmtime/ops.wat and their arguments. */
@@ -28,6 +29,17 @@ const OPS: readonly (readonly [string, ...number[]])[] = [
 const SIMD: readonly (readonly [string, ...number[]])[] = [
   ['relaxed_int', 0], ['relaxed_int', 0x7f7f7f7f], ['relaxed_float', 0], ['relaxed_float', -3], ['nan_lanes', 0], ['nan_lanes', 5],
   ['vsum', 0], ['vsum', 400], ['oob', 65512], ['oob', 65513],
+];
+
+/** Exports of tests/fixtures/wasmtime/multimem.wat (multi-memory) and their arguments. */
+const MULTIMEM: readonly (readonly [string, ...number[]])[] = [
+  ['ls1', 0], ['ls2', 8], ['hello1'], ['sizes'], ['grow1', 1], ['grow1', 4], ['grow1_use'], ['fill2', 10, 1000], ['copy21', 50, 8], ['copy12c'],
+  ['init2', 40], ['oob2', 131068], ['oob2', 131069], ['oob1', 0], ['copyoob', 65520], ['copyoob', 65521], ['simd12', 0],
+];
+
+/** Instantiation fuel (Wasmtime's startup function): one module per case, then one call. */
+const STARTUP: readonly (readonly [WatFile, string, ...number[]])[] = [
+  ['startup-globals', 'get'], ['startup-elem', 'call', 3], ['startup-elem', 'init'], ['startup-data', 'get'], ['startup-image', 'get'],
 ];
 
 /**
@@ -54,6 +66,8 @@ export const FUEL_CASES: readonly FuelCase[] = [
   })),
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs })),
   ...SIMD.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `simd/${invoke}(${invokeArgs.join(',')})`, file: 'simd' as const, invoke, invokeArgs })),
+  ...STARTUP.map(([file, invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `startup/${file.slice('startup-'.length)}/${invoke}(${invokeArgs.join(',')})`, file, invoke, invokeArgs })),
+  ...MULTIMEM.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `multimem/${invoke}(${invokeArgs.join(',')})`, file: 'multimem' as const, invoke, invokeArgs })),
   // The same operators, and two whole programs, under FUEL_COSTS_FIXTURE's table.
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `costs/ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs, costs: true })),
   ...loadBenchManifest()
@@ -62,7 +76,17 @@ export const FUEL_CASES: readonly FuelCase[] = [
 ];
 
 export const recordedCaseSchema = z
-  .object({ name: z.string(), fuel: z.number().int().nonnegative(), exitCode: z.number().int(), trap: z.string().nullable(), stdoutSha256: z.string(), results: z.array(z.string()) })
+  .object({
+    name: z.string(),
+    /** Everything the store consumed: instantiation (Wasmtime's startup function) and the call. */
+    fuel: z.number().int().nonnegative(),
+    /** The part of `fuel` instantiation consumed (recorded since multi-memory; older cases: 0). */
+    instantiateFuel: z.number().int().nonnegative().default(0),
+    exitCode: z.number().int(),
+    trap: z.string().nullable(),
+    stdoutSha256: z.string(),
+    results: z.array(z.string()),
+  })
   .strict();
 export type RecordedCase = z.infer<typeof recordedCaseSchema>;
 export const fuelFixtureSchema = z.object({ wasmtime: z.string(), recordedBy: z.string(), cases: z.array(recordedCaseSchema) }).strict();

@@ -10,16 +10,13 @@ import type { MeteringMode } from '../../src/runtime/metering.js';
 import { runWasi } from '../../src/wasi/index.js';
 import { compileWasm, WasmTrap } from '../../src/wasm/index.js';
 import { loadFuelCosts } from '../../src/wasm/fuel-costs.js';
-import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type WatFile } from './fuel-cases.js';
+import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WAT_FILES, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type WatFile } from './fuel-cases.js';
 
 const fixture = fuelFixtureSchema.parse(JSON.parse(readFileSync(WASMTIME_FUEL_FIXTURE, 'utf8')));
 const recorded = new Map(fixture.cases.map((c) => [c.name, c]));
 const sha256 = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 const costTable = await loadFuelCosts(FUEL_COSTS_FIXTURE);
-const watWasm: Record<WatFile, Promise<Uint8Array>> = {
-  ops: parse(readFileSync(watFixtureUrl('ops'), 'utf8')),
-  simd: parse(readFileSync(watFixtureUrl('simd'), 'utf8')),
-};
+const watWasm = Object.fromEntries(WAT_FILES.map((f) => [f, parse(readFileSync(watFixtureUrl(f), 'utf8'))])) as Record<WatFile, Promise<Uint8Array>>;
 
 async function ours(c: FuelCase, metering: MeteringMode): Promise<{ fuel: number | null; exitCode: number; stdoutSha256: string; results: string[]; trap?: string }> {
   if (c.kind === 'wat') {
@@ -27,7 +24,7 @@ async function ours(c: FuelCase, metering: MeteringMode): Promise<{ fuel: number
     const instance = await module.instantiate({});
     try {
       const r = await instance.call(c.invoke, [...c.invokeArgs]);
-      return { fuel: r.fuelConsumed, exitCode: 0, stdoutSha256: sha256(new Uint8Array()), results: r.results.map(String) };
+      return { fuel: r.fuelConsumed === null ? null : r.fuelConsumed + (instance.instantiationFuel ?? 0), exitCode: 0, stdoutSha256: sha256(new Uint8Array()), results: r.results.map(String) };
     } catch (error) {
       // A trapping export: Wasmtime's trap is compared by kind only (no fuel is reported back).
       if (!(error instanceof WasmTrap)) throw error;

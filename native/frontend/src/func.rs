@@ -552,21 +552,47 @@ impl<'a, 'f> Translator<'a, 'f> {
         }
     }
 
-    /// Memory 0's base, loaded where it is used: the base never moves (one reservation for the
+    /// A memory's base, loaded where it is used: the base never moves (one reservation for the
     /// memory's life), so the load is `readonly` and Cranelift merges the loads of a function;
     /// a function that never touches memory loads nothing. Not `can_move`: hoisting the base
     /// out of every loop keeps it in a register throughout, which with r15 reserved for fuel
     /// made slacked code spill in register-hungry loops (interp: 2.5x slower, measured).
-    fn memory_base(&mut self) -> Value {
-        let vmctx = self.vmctx;
-        let offset = i32::try_from(self.layout.memory_base).unwrap_or(i32::MAX);
-        self.b.ins().load(I64, trusted().with_readonly(), vmctx, offset)
+    /// Memory 0 sits in the vmctx itself; the others are reached through the memory records,
+    /// whose address never changes either.
+    fn memory_base(&mut self, mem: u32) -> Value {
+        let (addr, offset) = match mem {
+            0 => (self.vmctx, i64::from(self.layout.memory_base)),
+            _ => self.memory_record(mem, self.layout.memory_record_base),
+        };
+        let ro = trusted().with_readonly();
+        match i32::try_from(offset) {
+            Ok(off) => self.b.ins().load(I64, ro, addr, off),
+            Err(_) => {
+                let at = self.b.ins().iadd_imm_s(addr, offset);
+                self.b.ins().load(I64, ro, at, 0)
+            }
+        }
     }
 
-    /// Memory 0's current length in bytes, loaded where it is used (so it is current after any
+    /// A memory's current length in bytes, loaded where it is used (so it is current after any
     /// call or `memory.grow`).
-    fn memory_length(&mut self) -> Value {
-        self.load_vmctx(I64, i64::from(self.layout.memory_bound))
+    fn memory_length(&mut self, mem: u32) -> Value {
+        match mem {
+            0 => self.load_vmctx(I64, i64::from(self.layout.memory_bound)),
+            _ => {
+                let (rec, off) = self.memory_record(mem, self.layout.memory_record_length);
+                self.load_at(I64, rec, off)
+            }
+        }
+    }
+
+    /// The record array's address and the offset of `field` of memory `mem`'s record in it. The
+    /// array is allocated once per instance, so its pointer is `readonly` like the base.
+    fn memory_record(&mut self, mem: u32, field: u32) -> (Value, i64) {
+        let vmctx = self.vmctx;
+        let ptr = i32::try_from(self.layout.memories_pointer).unwrap_or(i32::MAX);
+        let records = self.b.ins().load(I64, trusted().with_readonly(), vmctx, ptr);
+        (records, i64::from(mem) * i64::from(self.layout.memory_stride) + i64::from(field))
     }
 
     fn fuel_addr(&mut self) -> (Value, i32) {
@@ -1167,14 +1193,12 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
             O::I64Store32 { memarg } => self.store(memarg, Some(I32), 4)?,
             O::MemorySize { mem } => {
-                self.memory_zero(*mem, "memory.size")?;
-                let len = self.memory_length();
+                let len = self.memory_length(*mem);
                 let pages = self.b.ins().ushr_imm_s(len, 16);
                 let pages = self.b.ins().ireduce(I32, pages);
                 self.push(pages);
             }
             O::MemoryGrow { mem } => {
-                self.memory_zero(*mem, "memory.grow")?;
                 let delta = self.pop();
                 // Wasmtime 48 charges `memory_grow_per_page` (default 0, but a non-constant
                 // delta still gets a fuel check).
@@ -1186,7 +1210,6 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.push(old);
             }
             O::MemoryFill { mem } => {
-                self.memory_zero(*mem, "memory.fill")?;
                 let (dst, val, len) = self.pop3();
                 self.fuel_dynamic(len, self.costs.variable.memory_fill_per_byte);
                 let m = self.const_i32(*mem);
@@ -1195,8 +1218,6 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.call_fallible(Builtin::MemoryFill, &[m, dst, val, len]);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
-                self.memory_zero(*dst_mem, "memory.copy")?;
-                self.memory_zero(*src_mem, "memory.copy")?;
                 let (dst, src, len) = self.pop3();
                 self.fuel_dynamic(len, self.costs.variable.memory_copy_per_byte);
                 let dm = self.const_i32(*dst_mem);
@@ -1207,7 +1228,6 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.call_fallible(Builtin::MemoryCopy, &[dm, dst, sm, src, len]);
             }
             O::MemoryInit { data_index, mem } => {
-                self.memory_zero(*mem, "memory.init")?;
                 let (dst, src, len) = self.pop3();
                 self.fuel_dynamic(len, self.costs.variable.memory_init_per_byte);
                 let m = self.const_i32(*mem);
@@ -1463,18 +1483,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         self.push(v);
     }
 
-    fn memory_zero(&self, mem: u32, instruction: &str) -> Result<(), TranslateError> {
-        if mem != 0 {
-            return Err(TranslateError::unsupported(
-                "multi-memory",
-                instruction,
-                self.offset,
-            ));
-        }
-        Ok(())
-    }
-
-    /// Bounds-checks `[index + offset, index + offset + size)` against memory 0 and returns the
+    /// Bounds-checks `[index + offset, index + offset + size)` against the memory and returns the
     /// host address of `index` plus the remaining immediate offset; `None` when the access
     /// can never be in bounds (a trap has been emitted).
     fn heap_addr(
@@ -1482,13 +1491,24 @@ impl<'a, 'f> Translator<'a, 'f> {
         memarg: &MemArg,
         size: u32,
     ) -> Result<Option<(Value, i32)>, TranslateError> {
-        if let wasmparser::MemArgTarget::Memory(m) = memarg.target {
-            self.memory_zero(m, "memory access")?;
-        }
+        let mem = match memarg.target {
+            wasmparser::MemArgTarget::Memory(m) => m,
+            wasmparser::MemArgTarget::Array(_) => {
+                return Err(TranslateError::unsupported(
+                    "gc",
+                    "array memory access",
+                    self.offset,
+                ));
+            }
+        };
         let index = self.pop();
         let end = memarg.offset + u64::from(size);
-        let max_bytes = self.info.memories[0]
-            .maximum
+        // Validation guarantees the memory exists.
+        let max_bytes = self
+            .info
+            .memories
+            .get(mem as usize)
+            .and_then(|m| m.maximum)
             .map(|p| p.saturating_mul(65536))
             .unwrap_or(1u64 << 32);
         if end > max_bytes {
@@ -1500,7 +1520,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             return Ok(None);
         }
         let index = self.b.ins().uextend(I64, index);
-        let base = self.memory_base();
+        let base = self.memory_base(mem);
         if self.guard_bytes.is_some_and(|guard| end <= guard) {
             // base + index + offset lies inside the reservation or its guard for every 32-bit
             // index: the hardware checks the bound (Wasmtime's rule, bounds_checks.rs).
@@ -1514,7 +1534,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         // redirected to address 0 (never mapped), where it faults with the heap trap code, so
         // no speculative access reaches past the bound either.
         let last = self.b.ins().iadd_imm_s(index, end as i64);
-        let length = self.memory_length();
+        let length = self.memory_length(mem);
         let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, length);
         let addr = self.b.ins().iadd(base, index);
         let addr = if memarg.offset == 0 {

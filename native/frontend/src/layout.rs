@@ -29,6 +29,16 @@ pub struct VmctxLayout {
     pub store_context_size: Option<u32>,
     /// vmctx offset of the runtime's host-call dispatcher; reserved, not used by generated code.
     pub host_dispatch: Option<u32>,
+    /// vmctx offset of the pointer to the memory records (`memoryStride` bytes per memory, one
+    /// per memory index). Memory 0 is also reached through `memoryBase`/`memoryBound`, one load
+    /// closer; the runtime keeps both current.
+    pub memories_pointer: u32,
+    /// Size of one memory record.
+    pub memory_stride: u32,
+    /// Offset, in a memory record, of the memory's base address (i64).
+    pub memory_record_base: u32,
+    /// Offset, in a memory record, of the memory's current size in bytes (i64).
+    pub memory_record_length: u32,
     /// vmctx offset of the pointer to the table array (`tableStride` bytes per table).
     pub tables_pointer: u32,
     /// Size of one table record.
@@ -73,6 +83,10 @@ impl Default for VmctxLayout {
             vmctx_size: Some(128),
             store_context_size: Some(64),
             host_dispatch: Some(40),
+            memories_pointer: 96,
+            memory_stride: 16,
+            memory_record_base: 0,
+            memory_record_length: 8,
             tables_pointer: 48,
             table_stride: 16,
             table_base: 0,
@@ -108,6 +122,7 @@ impl VmctxLayout {
             ("memoryBase", self.memory_base),
             ("memoryBound", self.memory_bound),
             ("tablesPointer", self.tables_pointer),
+            ("memoriesPointer", self.memories_pointer),
             ("importedFunctionsPointer", self.imported_functions_pointer),
             ("funcRefsPointer", self.func_refs_pointer),
         ];
@@ -141,6 +156,11 @@ impl VmctxLayout {
             ));
         }
         let records = [
+            (
+                "memory",
+                self.memory_stride,
+                vec![self.memory_record_base, self.memory_record_length],
+            ),
             (
                 "table",
                 self.table_stride,

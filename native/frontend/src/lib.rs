@@ -13,6 +13,7 @@ mod layout;
 mod metadata;
 mod module;
 mod options;
+mod startup;
 
 pub use builtins::{BUILTIN_NAMESPACE, Builtin, BuiltinInfo};
 pub use error::TranslateError;

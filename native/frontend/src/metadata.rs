@@ -204,6 +204,10 @@ pub struct TranslatedModule {
     pub data_segments: Vec<DataSegment>,
     pub element_segments: Vec<ElementSegment>,
     pub start: Option<u32>,
+    /// Fuel Wasmtime 48's startup function charges at instantiation, the +1 of the start
+    /// function's call included but not its body; null when Wasmtime runs no startup function
+    /// (see `startup.rs`).
+    pub startup_fuel: Option<u64>,
     pub num_imported_functions: u32,
     /// Defined functions, in function-index order.
     pub functions: Vec<TranslatedFunction>,

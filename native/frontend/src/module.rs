@@ -142,19 +142,6 @@ fn const_op(op: Operator<'_>, offset: u64) -> Result<ConstExpr, TranslateError> 
     })
 }
 
-/// Wasmtime validates multi-memory modules; the runtime gives a module one linear memory.
-fn second_memory(info: &ModuleInfo, offset: u64) -> Result<(), TranslateError> {
-    if info.memories.is_empty() {
-        Ok(())
-    } else {
-        Err(TranslateError::unsupported(
-            "multi-memory",
-            "a second memory",
-            offset,
-        ))
-    }
-}
-
 fn hex(bytes: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len() * 2);
     for b in bytes {
@@ -223,6 +210,7 @@ pub(crate) fn translate_module(
         data_segments: Vec::new(),
         element_segments: Vec::new(),
         start: None,
+        startup_fuel: None,
         num_imported_functions: 0,
         functions: Vec::new(),
         layout: options.layout.clone(),
@@ -241,6 +229,8 @@ pub(crate) fn translate_module(
     };
     let mut bodies: Vec<(FuncToValidate<ValidatorResources>, FunctionBody<'_>)> = Vec::new();
     let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
+    // Per element segment: its items are expressions (Wasmtime cannot precompute those).
+    let mut expression_items: Vec<bool> = Vec::new();
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
@@ -303,7 +293,6 @@ pub(crate) fn translate_module(
                             ImportKind::Table { table: t }
                         }
                         TypeRef::Memory(m) => {
-                            second_memory(&info, offset)?;
                             let mem = memory(&m, true, offset)?;
                             info.memories.push(m);
                             out.memories.push(mem.clone());
@@ -356,7 +345,6 @@ pub(crate) fn translate_module(
                 let offset = reader.range().start;
                 for m in reader {
                     let m = m?;
-                    second_memory(&info, offset)?;
                     out.memories.push(memory(&m, false, offset)?);
                     info.memories.push(m);
                 }
@@ -422,6 +410,7 @@ pub(crate) fn translate_module(
                             offset: const_expr(offset_expr)?,
                         },
                     };
+                    expression_items.push(matches!(e.items, ElementItems::Expressions(..)));
                     let (element_type, items) = match e.items {
                         ElementItems::Functions(r) => {
                             let items = r
@@ -480,6 +469,8 @@ pub(crate) fn translate_module(
         }
     }
 
+    out.startup_fuel =
+        crate::startup::startup_fuel(&out, &expression_items, &options.fuel_costs.variable);
     out.canonical_type_ids = info.canonical_type_ids.clone();
     out.function_types = info.function_types.clone();
     out.num_imported_functions = info.num_imported_functions;
