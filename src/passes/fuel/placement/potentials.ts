@@ -77,7 +77,7 @@ class Arcs {
 
   #grow(): void {
     const size = this.from.length * 2;
-    const grow32 = (a: Int32Array): Int32Array => {
+    const grow32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
       const b = new Int32Array(size);
       b.set(a);
       return b;
