@@ -360,7 +360,7 @@ export interface CompileWasmOptions {
   readonly cache?: CompileCache;
   /**
    * Worker threads for the pipeline (1: run it on this thread). Default: one per core when
-   * the module's CLIF is 1 MB or more, else 1. The result is the same either way.
+   * the module's CLIF is 16 MB or more, else 1. The result is the same either way.
    */
   readonly jobs?: number;
   /** The fuel each operator costs (Wasmtime's `Config::operator_cost`, a partial table keyed by

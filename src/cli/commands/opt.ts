@@ -157,7 +157,7 @@ Options:
   --stats         print per function, on standard error: where the counter lives, static
                   increments and checks before -> after, and the figures passes record
   --jobs N        run the functions on N worker threads (1: in this thread); default: one
-                  per core for files of 1 MB and more, else 1. The output is the same.
+                  per core for files of 16 MB and more, else 1. The output is the same.
                   --stats and --annotate run in this thread.
   --list          list the available passes with their options, then exit
   -h, --help      show this help

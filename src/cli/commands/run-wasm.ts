@@ -209,7 +209,7 @@ Options:
   --cache-dir DIR      where the compile cache lives (default $XDG_CACHE_HOME/slackfuel, else
                        ~/.cache/slackfuel)
   --jobs N             worker threads for the fuel passes (1: none); default one per core
-                       for modules of 1 MB of CLIF and more, else 1 (the code is the same)
+                       for modules of 16 MB of CLIF and more, else 1 (the code is the same)
   --check-interval MS  slacked modes: the asynchronous fuel checker's shortest period (default 1)
   --check-max-interval MS
                        slacked modes: its longest period, used while the fuel rate it observes

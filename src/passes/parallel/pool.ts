@@ -8,8 +8,12 @@ import { Worker } from 'node:worker_threads';
 import { z } from 'zod';
 import { replySchema, type Task, type TextResult, type WorkerSetup } from './protocol.js';
 
-/** Below this much CLIF the workers' start-up (~100 ms each) costs more than they save. */
-export const PARALLEL_THRESHOLD_CHARS = 1 << 20;
+/**
+ * Below this much CLIF the workers cost more than they save: each starts a fresh isolate
+ * (~0.2-0.4 s) whose passes run unoptimised until V8 has compiled them again (~0.5 s), which
+ * is about what the whole pipeline takes on a few MB of CLIF (docs/results.md, issue 16).
+ */
+export const PARALLEL_THRESHOLD_CHARS = 16 << 20;
 
 /** Small functions travel together, up to this many characters per task. */
 const TASK_CHARS = 256 * 1024;
