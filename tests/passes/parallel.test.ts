@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import test from 'ava';
 import { print } from '../../src/ir/index.js';
-import { PipelinePool, jobsFor, runPipelineOnTexts, splitFunctions, PARALLEL_THRESHOLD_CHARS } from '../../src/passes/parallel/index.js';
+import { PipelinePool, PipelineWorkerError, jobsFor, runPipelineOnTexts, splitFunctions, PARALLEL_THRESHOLD_CHARS } from '../../src/passes/parallel/index.js';
 import { compileWasm } from '../../src/wasm/index.js';
 import { runCli } from '../helpers/cli.js';
 import { wat } from '../wasm/wat.js';
@@ -110,4 +110,15 @@ test('compileWasm with jobs 2 prepares the same CLIF as jobs 1 and runs the same
     }
   };
   t.deepEqual(await run(parallel), await run(serial));
+});
+
+test('a worker that dies fails the batch with a typed error instead of hanging', async (t) => {
+  // The pipeline is only built inside the workers here, so an unknown pass kills them at start.
+  const pool = new PipelinePool('no-such-pass', 2);
+  try {
+    const error = await t.throwsAsync(pool.run(['function %a() {\nblock0:\n    return\n}\n']), { instanceOf: PipelineWorkerError });
+    t.regex(error?.message ?? '', /unknown pass 'no-such-pass'|exited/);
+  } finally {
+    await pool.close();
+  }
 });
