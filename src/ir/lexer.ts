@@ -261,7 +261,9 @@ export class Lexer {
     }
     // Type words start with i, f, b or r (or are iflags/fflags) and are short.
     const c0 = s.charCodeAt(begin);
-    if (p - begin <= 12 && (c0 === 105 || c0 === 102 || c0 === 98 || c0 === 114)) {
+    // Every type name but iflags/fflags has a digit second (i32, f64x2, b1, r64): opcode words
+    // such as iadd or brif, the most frequent words, skip the slice and the lookup.
+    if (p - begin <= 12 && (c0 === 105 || c0 === 102 || c0 === 98 || c0 === 114) && (is(s.charCodeAt(begin + 1), DIGIT) || p - begin === 6)) {
       const type = typeWord(s.slice(begin, p));
       if (type !== undefined) {
         this.kind = Tok.Type;

@@ -55,6 +55,8 @@ export const runWasiOptionsSchema = z
     memoryGuardSize: z.number().int().nonnegative().max(2 ** 31).optional(),
     /** The compile cache's directory (see CompileCache); null: no cache. */
     cacheDir: z.string().min(1).nullable().default(null),
+    /** Worker threads for the fuel pipeline (see CompileWasmOptions.jobs). */
+    jobs: z.number().int().min(1).max(256).optional(),
     /** The fuel each operator costs (see CompileWasmOptions.fuelCosts). */
     fuelCosts: z.custom<FuelCosts>((v) => fuelCostsSchema.safeParse(v).success, 'a fuel-cost table (src/wasm/fuel-costs.ts)').optional(),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
@@ -109,6 +111,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
   const module = await compileWasm(wasm, o.metering, undefined, {
     ...memory,
     ...(o.cacheDir === null ? {} : { cache: new CompileCache(o.cacheDir) }),
+    ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
     ...(o.pipeline === undefined ? {} : { pipeline: o.pipeline }),
     ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
     ...(o.measureProfile

@@ -12,6 +12,8 @@ import { ResourceLimitError, RuntimeConfigError } from '../runtime/errors.js';
 import type { HostFunction, Instance } from '../runtime/instance.js';
 import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
 import { Module } from '../runtime/module.js';
+import { PassRunError } from '../passes/pass-manager.js';
+import { jobsFor, runPipelineOnTexts } from '../passes/parallel/index.js';
 import type { CompileCache } from './compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
@@ -361,6 +363,11 @@ export interface CompileWasmOptions {
    * so an entry is only ever reused for exactly what produced it. Not used with `prepared`.
    */
   readonly cache?: CompileCache;
+  /**
+   * Worker threads for the pipeline (1: run it on this thread). Default: one per core when
+   * the module's CLIF is 16 MB or more, else 1. The result is the same either way.
+   */
+  readonly jobs?: number;
   /** The fuel each operator costs (Wasmtime's `Config::operator_cost`, a partial table keyed by
    *  Wasmtime's operator names; see src/wasm/fuel-costs.ts). Default: Wasmtime's table. */
   readonly fuelCosts?: FuelCosts;
@@ -401,6 +408,15 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
       pipelineMs = performance.now() - started;
     }
   }
+  const jobs = pipeline === '' ? 1 : jobsFor(translated.functions.reduce((n, f) => n + f.clif.length, 0), options.jobs);
+  if (functions === undefined && jobs > 1) {
+    // Workers parse, run and print; this thread parses their output once.
+    const started = performance.now();
+    const printed = await pipelineOnWorkers(translated.functions.map((f) => f.clif), pipeline, jobs);
+    functions = printed === '' ? [] : parse(printed).functions;
+    pipelineMs = performance.now() - started;
+    if (cache !== undefined && key !== undefined) cache.write(key, printed);
+  }
   if (functions === undefined) {
     functions = translated.functions.length === 0 ? [] : parse(clifText(translated)).functions;
     const started = performance.now();
@@ -433,6 +449,19 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     hostImports,
   });
   return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
+}
+
+/** The pipeline on worker threads: the functions printed, as the serial path would print them; a failing pass throws its PassRunError. */
+async function pipelineOnWorkers(texts: readonly string[], pipeline: string, jobs: number): Promise<string> {
+  const printed: string[] = [];
+  for (const result of await runPipelineOnTexts(texts, pipeline, jobs)) {
+    if (result.kind === 'parse-error') throw new RuntimeConfigError(`the translation's CLIF does not parse: ${result.message}`);
+    for (const f of result.functions) {
+      if (!f.ok) throw new PassRunError(f.pass, f.function, new Error(f.message));
+      printed.push(f.text);
+    }
+  }
+  return printed.join('\n');
 }
 
 export interface WasmCallResult {

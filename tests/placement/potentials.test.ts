@@ -35,6 +35,45 @@ test('a search limit refuses without changing anything', (t) => {
   t.deepEqual(sys.phi, before);
 });
 
+test('a refusal ends where the two searches meet, without exploring a large component', (t) => {
+  // A hub tied both ways at weight 0 to 2,000 points (the observation class of a large
+  // function looks like this), and two of those points a, b with phi(b) <= phi(a) + 5.
+  const n = 2002;
+  const hub = 0;
+  const sys = new PotentialSystem(n);
+  for (let i = 1; i < n; i++) {
+    sys.add(hub, i, 0);
+    sys.add(i, hub, 0);
+  }
+  const [a, b] = [1, 2];
+  t.not(sys.add(a, b, 5), undefined);
+  const before = [...sys.phi];
+  const work = sys.work;
+  // phi(a) <= phi(b) - 1 closes a -> hub -> b -> a at weight -1: refused from the first arcs.
+  t.is(sys.add(b, a, -1), undefined);
+  t.true(sys.work - work < 20, `relaxed ${sys.work - work} arcs`);
+  t.deepEqual(sys.phi, before);
+  // A feasible constraint between the same points still goes through.
+  t.not(sys.add(b, a, 0), undefined);
+  t.true(sys.phi[a]! <= sys.phi[b]! + 0 && sys.phi[b]! <= sys.phi[a]! + 5);
+});
+
+test('removing and restoring arcs in the middle of long lists keeps every other arc', (t) => {
+  const sys = new PotentialSystem(3);
+  const handles = Array.from({ length: 50 }, (_, i) => sys.add(0, 1, 10 + i)!);
+  const tight = sys.add(1, 2, -7)!;
+  for (const h of handles.filter((_, i) => i % 3 === 1)) sys.remove(h);
+  sys.remove(handles[0]!);
+  sys.restore(handles[0]!);
+  sys.remove(tight);
+  sys.restore(tight);
+  // phi2 <= phi1 - 7 is still active: phi1 <= phi2 + 6 would close a cycle of weight -1.
+  t.is(sys.add(2, 1, 6), undefined);
+  // phi1 <= phi0 + 10 (handle 0, restored) is active: phi0 <= phi1 - 11 closes a cycle.
+  t.is(sys.add(1, 0, -11), undefined);
+  t.not(sys.add(1, 0, -10), undefined);
+});
+
 test('random systems: accepted constraints all hold, refused ones really close a negative cycle', (t) => {
   const arc = fc.tuple(fc.nat(5), fc.nat(5), fc.integer({ min: -6, max: 10 }));
   fc.assert(

@@ -2,7 +2,8 @@ import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { headersForFunctions, usesPinnedRegister } from '../../abi/file-headers.js';
-import { ClifParseError, formatFunctionName, parseEach, print, type Function } from '../../ir/index.js';
+import { ClifParseError, formatFunctionName, parseEach, parseFunction, print, type Function } from '../../ir/index.js';
+import { jobsFor, jobsSchema, PipelinePool, splitFunctions } from '../../passes/parallel/index.js';
 import {
   defaultRegistry,
   describeOptions,
@@ -18,6 +19,7 @@ const optionsSchema = z.object({
   passes: z.string({ error: 'give a pipeline with --passes LIST' }).min(1, 'give a pipeline with --passes LIST'),
   annotate: z.boolean(),
   stats: z.boolean(),
+  jobs: z.coerce.number().pipe(jobsSchema).optional(),
   files: z.array(z.string()).min(1, 'give at least one CLIF file (or - for standard input)'),
 });
 
@@ -86,6 +88,43 @@ function optFile(name: string, text: string, manager: PassManager, options: z.in
   return { ok, printed: parts.length > 0 };
 }
 
+/**
+ * The same result as `optFile`, with the functions run on worker threads. Null when a text
+ * does not parse: the caller then runs the file serially, which reports the error exactly.
+ */
+async function optFileParallel(name: string, text: string, pool: PipelinePool, io: CommandIO, first: boolean): Promise<{ ok: boolean; printed: boolean } | null> {
+  const split = splitFunctions(text);
+  let headers: readonly string[];
+  try {
+    headers = parseEach(split.headers).headers;
+  } catch (error) {
+    if (error instanceof ClifParseError) return null;
+    throw error;
+  }
+  const results = await pool.run(split.functions, split.headers);
+  if (results.some((r) => r.kind === 'parse-error')) return null;
+  let ok = true;
+  const printed: string[] = [];
+  let pinnedExample: string | undefined;
+  for (const r of results) {
+    if (r.kind !== 'functions') continue;
+    for (const f of r.functions) {
+      if (!f.ok) {
+        io.err(`${name}: ${new PassRunError(f.pass, f.function, new Error(f.message)).message}\n`);
+        ok = false;
+        continue;
+      }
+      if (pinnedExample === undefined && f.pinned) pinnedExample = f.text;
+      printed.push(f.text);
+    }
+  }
+  const example = pinnedExample === undefined ? [] : [parseFunction(split.headers + pinnedExample)];
+  const fileHeaders = headersForFunctions(headers, example);
+  const parts = fileHeaders.length > 0 && printed.length > 0 ? [`${fileHeaders.join('\n')}\n`, ...printed] : printed;
+  if (parts.length > 0) io.out((first ? '' : '\n') + parts.join('\n'));
+  return { ok, printed: parts.length > 0 };
+}
+
 export const optCommand: Command = {
   name: 'opt',
   summary: 'Run a pipeline of passes (fuel-pinned, fuel-drop-checks, fuel-place, ...) over CLIF',
@@ -117,6 +156,9 @@ Options:
   --annotate      add a '; fuel +N (K increments)' note under each block that charges fuel
   --stats         print per function, on standard error: where the counter lives, static
                   increments and checks before -> after, and the figures passes record
+  --jobs N        run the functions on N worker threads (1: in this thread); default: one
+                  per core for files of 16 MB and more, else 1. The output is the same.
+                  --stats and --annotate run in this thread.
   --list          list the available passes with their options, then exit
   -h, --help      show this help
 
@@ -126,7 +168,7 @@ Examples:
   slackfuel opt --passes 'fuel-pinned{non-pinned=[u805306368:*,%*],indirect=non-pinned}' f.clif
   slackfuel opt --passes fuel-pinned,fuel-drop-checks,fuel-place --stats --annotate f.clif`,
   async run(argv, io) {
-    let values: { passes?: string; annotate?: boolean; stats?: boolean; list?: boolean };
+    let values: { passes?: string; annotate?: boolean; stats?: boolean; list?: boolean; jobs?: string };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({
@@ -137,6 +179,7 @@ Examples:
           annotate: { type: 'boolean', default: false },
           stats: { type: 'boolean', default: false },
           list: { type: 'boolean', default: false },
+          jobs: { type: 'string' },
         },
       }));
     } catch (error) {
@@ -146,7 +189,7 @@ Examples:
       io.out(`${listPasses()}\n`);
       return 0;
     }
-    const parsed = optionsSchema.safeParse({ passes: values.passes, annotate: values.annotate, stats: values.stats, files: positionals });
+    const parsed = optionsSchema.safeParse({ passes: values.passes, annotate: values.annotate, stats: values.stats, jobs: values.jobs, files: positionals });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const options = parsed.data;
     let manager: PassManager;
@@ -158,18 +201,27 @@ Examples:
     }
     let ok = true;
     let first = true;
-    for (const name of options.files) {
-      let text: string;
-      try {
-        text = await io.readInput(name);
-      } catch (error) {
-        io.err(`slackfuel opt: ${error instanceof Error ? error.message : String(error)}\n`);
-        ok = false;
-        continue;
+    // Started on the first file that is worth it, shared by the rest.
+    let pool: PipelinePool | undefined;
+    try {
+      for (const name of options.files) {
+        let text: string;
+        try {
+          text = await io.readInput(name);
+        } catch (error) {
+          io.err(`slackfuel opt: ${error instanceof Error ? error.message : String(error)}\n`);
+          ok = false;
+          continue;
+        }
+        const jobs = options.stats || options.annotate ? 1 : jobsFor(text.length, options.jobs);
+        if (jobs > 1) pool ??= new PipelinePool(options.passes, jobs);
+        const parallel = jobs > 1 && pool !== undefined ? await optFileParallel(name, text, pool, io, first) : null;
+        const result = parallel ?? optFile(name, text, manager, options, io, first);
+        ok &&= result.ok;
+        if (result.printed) first = false;
       }
-      const result = optFile(name, text, manager, options, io, first);
-      ok &&= result.ok;
-      if (result.printed) first = false;
+    } finally {
+      await pool?.close();
     }
     return ok ? 0 : 1;
   },

@@ -32,6 +32,7 @@ const optionsSchema = z.object({
   fuelCosts: z.string().min(1).optional(),
   cacheDir: z.string().min(1).optional(),
   noCache: z.boolean(),
+  jobs: z.coerce.number().int().min(1).max(256).optional(),
   file: z.string().min(1, 'give the .wasm file (or - for standard input)'),
   args: z.array(z.string()),
 });
@@ -54,6 +55,7 @@ const VALUE_OPTIONS = new Set([
   '--memory-reservation',
   '--memory-guard-size',
   '--cache-dir',
+  '--jobs',
   '--fuel-costs',
   '--output',
   '-o',
@@ -206,6 +208,8 @@ Options:
                        is kept, keyed by the module, the mode and these options, and reused)
   --cache-dir DIR      where the compile cache lives (default $XDG_CACHE_HOME/slackfuel, else
                        ~/.cache/slackfuel)
+  --jobs N             worker threads for the fuel passes (1: none); default one per core
+                       for modules of 16 MB of CLIF and more, else 1 (the code is the same)
   --check-interval MS  slacked modes: the asynchronous fuel checker's shortest period (default 1)
   --check-max-interval MS
                        slacked modes: its longest period, used while the fuel rate it observes
@@ -250,6 +254,7 @@ Examples:
       fuelCosts: one('--fuel-costs'),
       cacheDir: one('--cache-dir'),
       noCache: values.has('--no-cache'),
+      jobs: one('--jobs'),
       file: split_.file ?? '',
       args: split_.args,
     });
@@ -292,6 +297,7 @@ Examples:
       ...(o.memoryReservation === undefined ? {} : { memoryReservation: o.memoryReservation }),
       ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
       cacheDir: o.noCache ? null : (o.cacheDir ?? defaultCacheDir()),
+      ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
       ...(fuelCosts === undefined ? {} : { fuelCosts }),
     });
     out(stdout.decode());

@@ -51,7 +51,7 @@ export function placeFuel(fn: Function, options: PlaceFuelOptions = {}, analyses
   }
   const profile = options.profile === undefined ? undefined : profileFor(options.profile, name);
   const frequencies = profile === undefined ? cache.frequencies() : estimateFrequencies(cfg, cache.loops(), { profile: edgeProfile(profile, cfg, name) });
-  const placement = placeIncrements(model, frequencies, options.solver ?? {});
+  const placement = placeIncrements(model, frequencies, options.solver ?? {}, cfg);
   const stats = placeStats(cfg, scan, model, placement, frequencies);
   const applied = applyPlacement(fn, cfg, scan, placement);
   return { model, placement, frequencies, frequencySource: profile === undefined ? 'estimate' : 'profile', stats, applied };

@@ -31,7 +31,7 @@ export function placeStats(cfg: ControlFlow, scan: PinnedScan, model: FuelModel,
       dynamicCharges += seg.dynamics.length;
     }
   }
-  const after = countIncrements(model, placement, freq);
+  const after = countIncrements(model, placement, freq, cfg);
   return {
     staticBefore,
     staticAfter: after.staticIncrements,

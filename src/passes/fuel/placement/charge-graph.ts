@@ -31,11 +31,63 @@ export function stepSite(step: Step): Site | undefined {
   return undefined;
 }
 
-export function buildChargeGraph(model: FuelModel): ChargeGraph {
+/** What a point is, kept as numbers; the label text is only built when someone reads `labels`. */
+const PointKind = {
+  SegmentStart: 0,
+  SegmentEnd: 1,
+  Before: 2,
+  After: 3,
+  Return: 4,
+  Trap: 5,
+  BeforeCallBranch: 6,
+  AfterCallBranch: 7,
+  Entry: 8,
+} as const;
+type PointKind = (typeof PointKind)[keyof typeof PointKind];
+
+function pointLabel(kind: PointKind, block: number, index: number, boundary: string): string {
+  switch (kind) {
+    case PointKind.SegmentStart:
+      return `block${block} segment ${index} start`;
+    case PointKind.SegmentEnd:
+      return `block${block} segment ${index} end`;
+    case PointKind.Before:
+      return `block${block} before ${boundary} ${index}`;
+    case PointKind.After:
+      return `block${block} after ${boundary} ${index}`;
+    case PointKind.Return:
+      return `block${block} return`;
+    case PointKind.Trap:
+      return `block${block} trap`;
+    case PointKind.BeforeCallBranch:
+      return `block${block} before call-branch`;
+    case PointKind.AfterCallBranch:
+      return `block${block} after call-branch`;
+    case PointKind.Entry:
+      return `function entry (block${block})`;
+  }
+}
+
+/** Builds the graph; `cfg`, when the caller has it for `model.graph` already, is reused. */
+export function buildChargeGraph(model: FuelModel, known?: ControlFlow): ChargeGraph {
   validateFuelModel(model);
-  const cfg = buildControlFlow(model.graph);
-  const labels: string[] = [];
-  const point = (label: string): number => labels.push(label) - 1;
+  const cfg = known !== undefined && known.graph === model.graph ? known : buildControlFlow(model.graph);
+  const kinds: PointKind[] = [];
+  const blocks: number[] = [];
+  const indices: number[] = [];
+  const boundaryOf: string[] = [];
+  const point = (kind: PointKind, block: number, index: number): number => {
+    blocks.push(block);
+    indices.push(index);
+    boundaryOf.push('');
+    return kinds.push(kind) - 1;
+  };
+  const relabel = (p: number, kind: PointKind, block: number, index: number, boundary = ''): void => {
+    kinds[p] = kind;
+    blocks[p] = block;
+    indices[p] = index;
+    boundaryOf[p] = boundary;
+  };
   const steps: Step[] = [];
   const starts = new Set<number>();
   const ends = new Set<number>();
@@ -48,8 +100,8 @@ export function buildChargeGraph(model: FuelModel): ChargeGraph {
     const ins: number[] = [];
     let previousOut = -1;
     block.segments.forEach((segment, i) => {
-      const pIn = point(`block${b} segment ${i} start`);
-      const pOut = point(`block${b} segment ${i} end`);
+      const pIn = point(PointKind.SegmentStart, b, i);
+      const pOut = point(PointKind.SegmentEnd, b, i);
       ins.push(pIn);
       steps.push({ kind: 'segment', block: b, index: i, tail: pIn, head: pOut, cost: segment.cost });
       if (i > 0) {
@@ -57,8 +109,8 @@ export function buildChargeGraph(model: FuelModel): ChargeGraph {
         if (boundary === 'call' || model.observeTraps) {
           ends.add(previousOut);
           starts.add(pIn);
-          labels[previousOut] = `block${b} before ${boundary} ${i - 1}`;
-          labels[pIn] = `block${b} after ${boundary} ${i - 1}`;
+          relabel(previousOut, PointKind.Before, b, i - 1, boundary);
+          relabel(pIn, PointKind.After, b, i - 1, boundary);
         } else {
           steps.push({ kind: 'boundary', block: b, index: i - 1, tail: previousOut, head: pIn, cost: 0 });
         }
@@ -70,38 +122,42 @@ export function buildChargeGraph(model: FuelModel): ChargeGraph {
     switch (block.end) {
       case 'return':
         ends.add(last);
-        labels[last] = `block${b} return`;
+        relabel(last, PointKind.Return, b, 0);
         break;
       case 'trap':
         // An unconditional trap (wasm `unreachable`) is always observed: Wasmtime stores its
         // counter before it, so the fuel a trapped call reports is exact there.
         ends.add(last);
-        labels[last] = `block${b} trap`;
+        relabel(last, PointKind.Trap, b, 0);
         break;
       case 'branch':
         exits.set(b, last);
         break;
       case 'call-branch': {
         ends.add(last);
-        labels[last] = `block${b} before call-branch`;
-        const after = point(`block${b} after call-branch`);
+        relabel(last, PointKind.BeforeCallBranch, b, 0);
+        const after = point(PointKind.AfterCallBranch, b, 0);
         starts.add(after);
         exits.set(b, after);
         break;
       }
     }
   }
-  starts.add(segIn.get(cfg.entry)![0]!);
-  labels[segIn.get(cfg.entry)![0]!] = `function entry (block${cfg.entry})`;
+  const entryPoint = segIn.get(cfg.entry)![0]!;
+  starts.add(entryPoint);
+  relabel(entryPoint, PointKind.Entry, cfg.entry, 0);
   for (const b of reachable) {
     for (const e of cfg.outEdges(b)) {
       steps.push({ kind: 'edge', edge: e.id, from: e.from, to: e.to, tail: exits.get(b)!, head: segIn.get(e.to)![0]!, cost: 0 });
     }
   }
+  let labels: string[] | undefined;
   return {
     cfg,
-    pointCount: labels.length,
-    labels,
+    pointCount: kinds.length,
+    get labels(): readonly string[] {
+      return (labels ??= kinds.map((k, p) => pointLabel(k, blocks[p]!, indices[p]!, boundaryOf[p]!)));
+    },
     steps,
     starts,
     ends,

@@ -27,6 +27,7 @@
 // Control-equivalent blocks (same frequency, no observation point between) end up sharing one
 // increment as a consequence of 2, without a separate phase.
 import { z } from 'zod';
+import type { ControlFlow } from '../../../analysis/cfg.js';
 import { buildChargeGraph, type ChargeGraph } from './charge-graph.js';
 import { FuelModelError, type FuelModel, type Placement } from './model.js';
 import { PotentialSystem } from './potentials.js';
@@ -62,13 +63,14 @@ interface SolverSite {
   rank: number;
 }
 
-export function placeIncrements(model: FuelModel, frequencies: FrequencySource, options: PlacementOptions = {}): Placement {
+/** `cfg`: the caller's ControlFlow of `model.graph`, if it has one (else it is built here). */
+export function placeIncrements(model: FuelModel, frequencies: FrequencySource, options: PlacementOptions = {}, cfg?: ControlFlow): Placement {
   const parsed = placementOptionsSchema.safeParse(options);
   if (!parsed.success) {
     throw new FuelModelError(`invalid placement options: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
   }
   const opts = parsed.data;
-  const graph = buildChargeGraph(model);
+  const graph = buildChargeGraph(model, cfg);
   const { classes, zero } = foldPoints(graph);
   const sites = collectSites(graph, classes, frequencies, opts.splitEdgeCost);
 

@@ -5,29 +5,115 @@
 // -delta, either every node within reduced distance -delta after q moves down, or every node
 // within reduced distance -delta before p moves up. Both searches run in lockstep and the one
 // that finishes first is applied, so the work is about twice the smaller side (the side
-// holding the observation points is usually huge). All weights are integers, so potentials
-// stay exact.
+// holding the observation points is usually huge). A refusal ends as soon as the two searches
+// meet: a vertex v reached from q at d1 and reaching p at d2 with d1 + d2 < -delta is a path
+// q ~> p that closes a negative cycle with the new arc, so neither search has to run to the
+// other end (that used to be most of the work on large functions). All weights are integers,
+// so potentials stay exact.
+//
+// Everything is in flat typed arrays indexed by vertex and arc number, reused across calls:
+// the solver runs millions of searches on large functions, and per-search Maps and tuples
+// were most of the garbage collector's work.
 
-interface Arc {
-  readonly from: number;
-  readonly to: number;
-  readonly weight: number;
-  active: boolean;
+/** Arcs (constraints) in struct-of-arrays form, with doubly linked out- and in-lists. */
+class Arcs {
+  from = new Int32Array(64);
+  to = new Int32Array(64);
+  weight = new Float64Array(64);
+  active = new Uint8Array(64);
+  outNext = new Int32Array(64);
+  outPrev = new Int32Array(64);
+  inNext = new Int32Array(64);
+  inPrev = new Int32Array(64);
+  readonly outHead: Int32Array;
+  readonly inHead: Int32Array;
+  count = 0;
+
+  constructor(vertices: number) {
+    this.outHead = new Int32Array(vertices).fill(-1);
+    this.inHead = new Int32Array(vertices).fill(-1);
+  }
+
+  push(p: number, q: number, w: number): number {
+    if (this.count === this.from.length) this.#grow();
+    const h = this.count++;
+    this.from[h] = p;
+    this.to[h] = q;
+    this.weight[h] = w;
+    this.link(h);
+    return h;
+  }
+
+  /** Puts the arc at the head of its source's out-list and its target's in-list. */
+  link(h: number): void {
+    this.active[h] = 1;
+    const p = this.from[h]!;
+    const q = this.to[h]!;
+    const o = this.outHead[p]!;
+    this.outNext[h] = o;
+    this.outPrev[h] = -1;
+    if (o !== -1) this.outPrev[o] = h;
+    this.outHead[p] = h;
+    const i = this.inHead[q]!;
+    this.inNext[h] = i;
+    this.inPrev[h] = -1;
+    if (i !== -1) this.inPrev[i] = h;
+    this.inHead[q] = h;
+  }
+
+  unlink(h: number): void {
+    this.active[h] = 0;
+    const on = this.outNext[h]!;
+    const op = this.outPrev[h]!;
+    if (op === -1) this.outHead[this.from[h]!] = on;
+    else this.outNext[op] = on;
+    if (on !== -1) this.outPrev[on] = op;
+    const inn = this.inNext[h]!;
+    const ip = this.inPrev[h]!;
+    if (ip === -1) this.inHead[this.to[h]!] = inn;
+    else this.inNext[ip] = inn;
+    if (inn !== -1) this.inPrev[inn] = ip;
+  }
+
+  #grow(): void {
+    const size = this.from.length * 2;
+    const grow32 = (a: Int32Array): Int32Array<ArrayBuffer> => {
+      const b = new Int32Array(size);
+      b.set(a);
+      return b;
+    };
+    this.from = grow32(this.from);
+    this.to = grow32(this.to);
+    this.outNext = grow32(this.outNext);
+    this.outPrev = grow32(this.outPrev);
+    this.inNext = grow32(this.inNext);
+    this.inPrev = grow32(this.inPrev);
+    const weight = new Float64Array(size);
+    weight.set(this.weight);
+    this.weight = weight;
+    const active = new Uint8Array(size);
+    active.set(this.active);
+    this.active = active;
+  }
 }
 
 export class PotentialSystem {
   readonly phi: number[];
-  readonly #out: number[][];
-  readonly #in: number[][];
-  readonly #arcs: Arc[] = [];
-  #journal: Array<[number, number]> | undefined;
+  readonly #arcs: Arcs;
+  readonly #forward: BoundedSearch;
+  readonly #backward: BoundedSearch;
+  #stamp = 0;
+  #journaling = false;
+  readonly #journalVertex: number[] = [];
+  readonly #journalValue: number[] = [];
   /** Arcs relaxed so far: a deterministic measure of the work spent. */
   work = 0;
 
   constructor(readonly size: number) {
     this.phi = new Array<number>(size).fill(0);
-    this.#out = Array.from({ length: size }, () => []);
-    this.#in = Array.from({ length: size }, () => []);
+    this.#arcs = new Arcs(size);
+    this.#forward = new BoundedSearch(size);
+    this.#backward = new BoundedSearch(size);
   }
 
   /**
@@ -38,181 +124,247 @@ export class PotentialSystem {
     const phi = this.phi;
     const delta = phi[p]! + w - phi[q]!;
     if (delta < 0) {
+      // A negative self-loop; otherwise the sources differ and any path between the searches
+      // is found when one of them offers a vertex the other has reached.
+      if (p === q) return undefined;
       const bound = -delta;
-      const forward = new BoundedSearch(q, bound);
-      const backward = new BoundedSearch(p, bound);
+      const stamp = ++this.#stamp;
+      const forward = this.#forward;
+      const backward = this.#backward;
+      forward.start(q, bound, stamp);
+      backward.start(p, bound, stamp);
       const limit = this.work + maxWork;
       for (;;) {
         if (this.work > limit) return undefined;
-        const f = forward.step((v) => this.#relaxOut(v, forward));
-        if (f === p) return undefined;
-        if (f === undefined) {
-          for (const [v, d] of forward.settled) this.#set(v, phi[v]! + delta + d);
+        const f = forward.step();
+        if (f === -1) {
+          for (let i = 0; i < forward.settledCount; i++) {
+            const v = forward.settled[i]!;
+            this.#set(v, phi[v]! + delta + forward.dist[v]!);
+          }
           break;
         }
-        const b = backward.step((v) => this.#relaxIn(v, backward));
-        if (b === q) return undefined;
-        if (b === undefined) {
-          for (const [v, d] of backward.settled) this.#set(v, phi[v]! - delta - d);
+        if (this.#relaxOut(f, forward, backward)) return undefined;
+        const b = backward.step();
+        if (b === -1) {
+          for (let i = 0; i < backward.settledCount; i++) {
+            const v = backward.settled[i]!;
+            this.#set(v, phi[v]! - delta - backward.dist[v]!);
+          }
           break;
         }
+        if (this.#relaxIn(b, backward, forward)) return undefined;
       }
     }
-    const handle = this.#arcs.length;
-    this.#arcs.push({ from: p, to: q, weight: w, active: true });
-    this.#out[p]!.push(handle);
-    this.#in[q]!.push(handle);
-    return handle;
+    return this.#arcs.push(p, q, w);
   }
 
   /** Starts recording potential changes so that `rollback` can undo them. */
   checkpoint(): void {
-    this.#journal = [];
+    this.#journaling = true;
+    this.#journalVertex.length = 0;
+    this.#journalValue.length = 0;
   }
 
   /** Undoes every potential change since `checkpoint` (constraints are the caller's business). */
   rollback(): void {
-    const journal = this.#journal ?? [];
-    for (let i = journal.length - 1; i >= 0; i--) this.phi[journal[i]![0]] = journal[i]![1];
-    this.#journal = undefined;
+    if (this.#journaling) {
+      for (let i = this.#journalVertex.length - 1; i >= 0; i--) this.phi[this.#journalVertex[i]!] = this.#journalValue[i]!;
+    }
+    this.commit();
   }
 
   /** Stops recording and keeps the changes. */
   commit(): void {
-    this.#journal = undefined;
+    this.#journaling = false;
+    this.#journalVertex.length = 0;
+    this.#journalValue.length = 0;
   }
 
   /** Dropping a constraint keeps phi feasible. */
   remove(handle: number): void {
-    const arc = this.#arcs[handle];
-    if (!arc?.active) return;
-    arc.active = false;
-    detach(this.#out[arc.from]!, handle);
-    detach(this.#in[arc.to]!, handle);
+    if (!this.#isArc(handle) || this.#arcs.active[handle] === 0) return;
+    this.#arcs.unlink(handle);
   }
 
   /** Re-enables a removed constraint; the caller guarantees the current phi satisfies it. */
   restore(handle: number): void {
-    const arc = this.#arcs[handle];
-    if (!arc || arc.active) return;
-    arc.active = true;
-    this.#out[arc.from]!.push(handle);
-    this.#in[arc.to]!.push(handle);
+    if (!this.#isArc(handle) || this.#arcs.active[handle] === 1) return;
+    this.#arcs.link(handle);
+  }
+
+  #isArc(handle: number): boolean {
+    return Number.isInteger(handle) && handle >= 0 && handle < this.#arcs.count;
   }
 
   #set(v: number, value: number): void {
-    this.#journal?.push([v, this.phi[v]!]);
+    if (this.#journaling) {
+      this.#journalVertex.push(v);
+      this.#journalValue.push(this.phi[v]!);
+    }
     this.phi[v] = value;
   }
 
-  /** Forward: reduced weight of v -> to is w + phi(v) - phi(to) >= 0. */
-  #relaxOut(v: number, search: BoundedSearch): void {
+  /**
+   * Forward: reduced weight of v -> to is w + phi(v) - phi(to) >= 0. True when a path to p
+   * shorter than the bound is found through the other search (a negative cycle).
+   */
+  #relaxOut(v: number, search: BoundedSearch, other: BoundedSearch): boolean {
     const phi = this.phi;
-    for (const h of this.#out[v]!) {
+    const arcs = this.#arcs;
+    const pv = phi[v]!;
+    for (let h = arcs.outHead[v]!; h !== -1; h = arcs.outNext[h]!) {
       this.work++;
-      const arc = this.#arcs[h]!;
-      search.offer(arc.to, arc.weight + phi[v]! - phi[arc.to]!);
+      const to = arcs.to[h]!;
+      const nd = search.offer(to, arcs.weight[h]! + pv - phi[to]!);
+      if (nd >= 0 && other.meets(to, nd)) return true;
     }
+    return false;
   }
 
   /** Backward: reduced weight of from -> v is w + phi(from) - phi(v) >= 0. */
-  #relaxIn(v: number, search: BoundedSearch): void {
+  #relaxIn(v: number, search: BoundedSearch, other: BoundedSearch): boolean {
     const phi = this.phi;
-    for (const h of this.#in[v]!) {
+    const arcs = this.#arcs;
+    const pv = phi[v]!;
+    for (let h = arcs.inHead[v]!; h !== -1; h = arcs.inNext[h]!) {
       this.work++;
-      const arc = this.#arcs[h]!;
-      search.offer(arc.from, arc.weight + phi[arc.from]! - phi[v]!);
+      const from = arcs.from[h]!;
+      const nd = search.offer(from, arcs.weight[h]! + phi[from]! - pv);
+      if (nd >= 0 && other.meets(from, nd)) return true;
     }
+    return false;
   }
 }
 
-function detach(list: number[], handle: number): void {
-  const at = list.lastIndexOf(handle);
-  if (at !== -1) list.splice(at, 1);
-}
-
-/** Dijkstra that settles one vertex per step and ignores distances >= bound. */
+/**
+ * Dijkstra that settles one vertex per step and ignores distances >= bound. Its arrays are
+ * allocated once per system; `stamp` tells this search's entries from older ones.
+ */
 class BoundedSearch {
-  readonly settled = new Map<number, number>();
-  readonly #dist = new Map<number, number>();
+  readonly dist: Float64Array;
+  readonly settled: Int32Array;
+  settledCount = 0;
+  readonly #seen: Uint32Array;
+  readonly #done: Uint32Array;
   readonly #heap = new MinHeap();
+  #stamp = 0;
+  #bound = 0;
   #current = 0;
 
-  constructor(source: number, private readonly bound: number) {
-    this.#dist.set(source, 0);
+  constructor(size: number) {
+    this.dist = new Float64Array(size);
+    this.settled = new Int32Array(size);
+    this.#seen = new Uint32Array(size);
+    this.#done = new Uint32Array(size);
+  }
+
+  start(source: number, bound: number, stamp: number): void {
+    this.#stamp = stamp;
+    this.#bound = bound;
+    this.settledCount = 0;
+    this.#heap.clear();
+    this.#seen[source] = stamp;
+    this.dist[source] = 0;
     this.#heap.push(0, source);
   }
 
-  /** Settles the next vertex and returns it, or undefined when nothing is left below the bound. */
-  step(expand: (v: number) => void): number | undefined {
-    while (this.#heap.size > 0) {
-      const [d, v] = this.#heap.pop();
-      if (this.settled.has(v) || d > (this.#dist.get(v) ?? Infinity)) continue;
-      this.settled.set(v, d);
+  /** Settles the next vertex and returns it (the caller expands it), or -1 when nothing is left below the bound. */
+  step(): number {
+    const heap = this.#heap;
+    while (heap.size > 0) {
+      const d = heap.topKey();
+      const v = heap.pop();
+      if (this.#done[v] === this.#stamp || d > this.dist[v]!) continue;
+      this.#done[v] = this.#stamp;
+      this.settled[this.settledCount++] = v;
       this.#current = d;
-      expand(v);
       return v;
     }
-    return undefined;
+    return -1;
   }
 
-  /** Called by `expand` with a neighbour and the reduced weight of the arc to it. */
-  offer(v: number, reduced: number): void {
+  /** A neighbour of the vertex just settled and the reduced weight of the arc to it; returns its new distance, or -1. */
+  offer(v: number, reduced: number): number {
     const nd = this.#current + reduced;
-    if (nd >= this.bound || this.settled.has(v)) return;
-    if (nd < (this.#dist.get(v) ?? Infinity)) {
-      this.#dist.set(v, nd);
+    if (nd >= this.#bound || this.#done[v] === this.#stamp) return -1;
+    if (this.#seen[v] !== this.#stamp || nd < this.dist[v]!) {
+      this.#seen[v] = this.#stamp;
+      this.dist[v] = nd;
       this.#heap.push(nd, v);
     }
+    return nd;
+  }
+
+  /** True when v is known to be within `bound - d` of this search's source (a path joining the two searches). */
+  meets(v: number, d: number): boolean {
+    return this.#seen[v] === this.#stamp && d + this.dist[v]! < this.#bound;
   }
 }
 
-/** Binary heap of (key, vertex), ties broken by vertex for determinism. */
+/** Binary heap of (key, vertex) in typed arrays, ties broken by vertex for determinism. */
 class MinHeap {
-  readonly #keys: number[] = [];
-  readonly #vals: number[] = [];
-  get size(): number {
-    return this.#keys.length;
+  #keys = new Float64Array(64);
+  #vals = new Int32Array(64);
+  size = 0;
+
+  clear(): void {
+    this.size = 0;
   }
+
+  topKey(): number {
+    return this.#keys[0]!;
+  }
+
   push(key: number, val: number): void {
-    this.#keys.push(key);
-    this.#vals.push(val);
-    let i = this.#keys.length - 1;
+    if (this.size === this.#keys.length) {
+      const keys = new Float64Array(this.size * 2);
+      keys.set(this.#keys);
+      this.#keys = keys;
+      const vals = new Int32Array(this.size * 2);
+      vals.set(this.#vals);
+      this.#vals = vals;
+    }
+    const keys = this.#keys;
+    const vals = this.#vals;
+    let i = this.size++;
     while (i > 0) {
       const parent = (i - 1) >> 1;
-      if (!this.#less(i, parent)) break;
-      this.#swap(i, parent);
+      const pk = keys[parent]!;
+      const pv = vals[parent]!;
+      if (!(key < pk || (key === pk && val < pv))) break;
+      keys[i] = pk;
+      vals[i] = pv;
       i = parent;
     }
+    keys[i] = key;
+    vals[i] = val;
   }
-  pop(): [number, number] {
-    const top: [number, number] = [this.#keys[0]!, this.#vals[0]!];
-    const lastKey = this.#keys.pop()!;
-    const lastVal = this.#vals.pop()!;
-    if (this.#keys.length > 0) {
-      this.#keys[0] = lastKey;
-      this.#vals[0] = lastVal;
+
+  /** Removes the minimum and returns its vertex (read its key with topKey first). */
+  pop(): number {
+    const keys = this.#keys;
+    const vals = this.#vals;
+    const top = vals[0]!;
+    const n = --this.size;
+    if (n > 0) {
+      const key = keys[n]!;
+      const val = vals[n]!;
       let i = 0;
       for (;;) {
         const l = 2 * i + 1;
+        if (l >= n) break;
         const r = l + 1;
-        let m = i;
-        if (l < this.#keys.length && this.#less(l, m)) m = l;
-        if (r < this.#keys.length && this.#less(r, m)) m = r;
-        if (m === i) break;
-        this.#swap(i, m);
+        let m = l;
+        if (r < n && (keys[r]! < keys[l]! || (keys[r] === keys[l] && vals[r]! < vals[l]!))) m = r;
+        if (!(keys[m]! < key || (keys[m] === key && vals[m]! < val))) break;
+        keys[i] = keys[m]!;
+        vals[i] = vals[m]!;
         i = m;
       }
+      keys[i] = key;
+      vals[i] = val;
     }
     return top;
-  }
-  #less(a: number, b: number): boolean {
-    const ka = this.#keys[a]!;
-    const kb = this.#keys[b]!;
-    return ka < kb || (ka === kb && this.#vals[a]! < this.#vals[b]!);
-  }
-  #swap(a: number, b: number): void {
-    [this.#keys[a], this.#keys[b]] = [this.#keys[b]!, this.#keys[a]!];
-    [this.#vals[a], this.#vals[b]] = [this.#vals[b]!, this.#vals[a]!];
   }
 }

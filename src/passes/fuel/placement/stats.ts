@@ -1,6 +1,6 @@
 // Per-function placement figures: how many increments exist (static) and how many run
 // (dynamic: expected executions per call under the given frequencies).
-import { buildControlFlow } from '../../../analysis/cfg.js';
+import { buildControlFlow, type ControlFlow } from '../../../analysis/cfg.js';
 import type { FuelModel, Placement } from './model.js';
 import { originalPlacement, type FrequencySource } from './place.js';
 
@@ -22,8 +22,9 @@ export interface PlacementStats {
   readonly dynamicCharges: number;
 }
 
-export function countIncrements(model: FuelModel, placement: Placement, frequencies: FrequencySource): PlacementCounts {
-  const cfg = buildControlFlow(model.graph);
+/** `known`: the caller's ControlFlow of `model.graph`, if it has one. */
+export function countIncrements(model: FuelModel, placement: Placement, frequencies: FrequencySource, known?: ControlFlow): PlacementCounts {
+  const cfg = known !== undefined && known.graph === model.graph ? known : buildControlFlow(model.graph);
   let staticIncrements = 0;
   let dynamicIncrements = 0;
   let splitEdges = 0;
