@@ -91,7 +91,7 @@ function recognise(fn: Function, preds: Map<Block, Inst[]>, prepay: Block, insts
       const info = opcodeInfo(data.opcode);
       if (info === undefined || info.isCall || info.isReturn) fail('the copy calls or returns', inst);
       if (isPinnedAccess(data.opcode)) fail('the copy touches the counter', inst);
-      if (observeTraps && (TRAPS.has(data.opcode) || info!.canTrap)) fail('the copy may trap and traps are observed', inst);
+      if (observeTraps && (TRAPS.has(data.opcode) || info!.canTrap || (data.flags !== null && data.flags.trapCode !== null))) fail('the copy may trap and traps are observed', inst);
     }
   }
   if (hasInnerCycle(fn, region, copyHeader)) fail('the copy has an inner cycle');

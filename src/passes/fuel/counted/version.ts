@@ -17,6 +17,7 @@ import {
   type Inst,
   type Value,
 } from '../../../ir/index.js';
+import { valueUseCounts } from '../../utility/ir-utils.js';
 import type { CountedLoop } from './find.js';
 import { prepayLimit } from './trip-count.js';
 
@@ -30,6 +31,9 @@ export interface VersionedLoop {
 export function versionLoop(fn: Function, loop: CountedLoop): VersionedLoop {
   const inLoop = new Set(loop.blocks);
   const skip = new Set(loop.increments.flatMap((i) => [i.get, i.add, i.set]));
+  // An increment's own constant goes too, unless something else uses it.
+  const uses = valueUseCounts(fn);
+  for (const i of loop.increments) if (i.constInst !== undefined && uses.get(fn.dfg.firstResult(i.constInst)) === 1) skip.add(i.constInst);
 
   // The guard block: the preheader itself when it just jumps to the header, else a split edge.
   let guard = loop.preheader;
