@@ -3,7 +3,8 @@
 // variants: Wasmtime's placement (fuel-pinned,fuel-drop-checks), fuel-place, and fuel-place
 // followed by fuel-counted-loops. It checks that the two placed variants print the same and
 // consume exactly the same fuel, then counts the increments each executes (every increment made
-// to add 1, fuel-unit-increments; a prepaid loop counts one) and prints the ratios to Wasmtime's.
+// to add 1, fuel-unit-increments; a prepaid loop counts one) and prints the ratios to Wasmtime's,
+// and the machine code of the wasm functions with the pass over that without it.
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { runOnce } from '../src/bench/run-once.js';
@@ -23,10 +24,11 @@ const WASMTIME = 'fuel-pinned,fuel-drop-checks';
 const PLACED = `${WASMTIME},fuel-place`;
 const COUNTED = `${PLACED},fuel-counted-loops`;
 
-console.log('| program | fuel | placed / wasmtime | counted / wasmtime |');
-console.log('|---|---:|---:|---:|');
+console.log('| program | fuel | placed / wasmtime | counted / wasmtime | code bytes, counted / placed |');
+console.log('|---|---:|---:|---:|---:|');
 const placedRatios: number[] = [];
 const countedRatios: number[] = [];
+const codeRatios: number[] = [];
 for (const name of names) {
   const p = manifest.programs.find((x) => x.name === name);
   if (p === undefined) throw new Error(`no program ${name}`);
@@ -44,6 +46,8 @@ for (const name of names) {
   const b = (await increments(COUNTED)) / w;
   placedRatios.push(a);
   countedRatios.push(b);
-  console.log(`| ${name} | ${placed.fuelConsumed} | ${a.toPrecision(3)} | ${b.toPrecision(3)} |`);
+  const code = counted.codeBytes / placed.codeBytes;
+  codeRatios.push(code);
+  console.log(`| ${name} | ${placed.fuelConsumed} | ${a.toPrecision(3)} | ${b.toPrecision(3)} | ${code.toFixed(3)} |`);
 }
-console.log(`| **geomean** | | **${geometricMean(placedRatios).toPrecision(3)}** | **${geometricMean(countedRatios).toPrecision(3)}** |`);
+console.log(`| **geomean** | | **${geometricMean(placedRatios).toPrecision(3)}** | **${geometricMean(countedRatios).toPrecision(3)}** | **${geometricMean(codeRatios).toFixed(3)}** |`);

@@ -65,9 +65,9 @@ test('the prepaid copy runs: a covered loop executes one increment where fuel-pl
       instance.dispose();
     }
   }
-  // fuel-place: entry, 1000 iterations, exit; counted: entry, the prepay, exit.
+  // fuel-place: one per iteration plus the entry's (1001); counted: the entry's and the prepay (2).
   t.true(counts[0]! >= 1000, `${counts[0]}`);
-  t.true(counts[1]! <= 4, `${counts[1]}`);
+  t.true(counts[1]! <= 3, `${counts[1]}`);
 });
 
 test('with and without fuel-counted-loops: same results, traps and fuel (property)', async (t) => {

@@ -190,7 +190,7 @@ function recognise(fn: Function, preds: Map<Block, Inst[]>, prepay: Block, insts
   const read = neg?.opcode === 'ineg' ? definingInst(fn, neg.args[0]!) : undefined;
   if (read === undefined || fn.dfg.insts[read]!.opcode !== 'get_pinned_reg' || fn.layout.instBlock(read) !== guard) return gfail('the budget is not read from the counter in the guard block');
   for (let i = fn.layout.nextInst(read); i !== undefined; i = fn.layout.nextInst(i)) {
-    if (fn.dfg.insts[i]!.opcode === 'set_pinned_reg') gfail('the counter changes after the guard reads it');
+    if (fn.dfg.insts[i]!.opcode === 'set_pinned_reg' || opcodeInfo(fn.dfg.insts[i]!.opcode)?.isCall === true) gfail('the counter changes after the guard reads it');
   }
   return { guard, guardBranch, prepay, prepaySet: insts[2]!, amountDef: definingInst(fn, amount)!, okDef: definingInst(fn, gd.args[0]!)!, copyHeader, charge };
 }
