@@ -43,3 +43,4 @@ export {
   type FunctionCounters,
 } from './profile/edge-counters.js';
 export { edgeProfileFileSchema, loadProfile, type EdgeProfileFile, type FunctionProfile } from './fuel/placement-clif/profile.js';
+export { placeByProfile } from './fuel/placement-clif/profile-pipeline.js';
