@@ -5,7 +5,7 @@
 // reason, for the pass's statistics and the tests.
 import type { AnalysisCache } from '../../../analysis/cache.js';
 import type { Loop } from '../../../analysis/loops.js';
-import { ValueKind, type Block, type Function, type Inst, type Type, type Value } from '../../../ir/index.js';
+import { branchDestinations, ValueKind, type Block, type Function, type Inst, type Type, type Value } from '../../../ir/index.js';
 import { opcodeInfo } from '../../../ir/opcode-table.js';
 import { constantDef, definingInst, findPinnedIncrements, isPinnedAccess, type PinnedIncrement } from '../web/shapes.js';
 import { stepShift } from './trip-count.js';
@@ -142,6 +142,10 @@ function recognise(fn: Function, analyses: AnalysisCache, loop: Loop, allIncreme
   if (charge <= 0n) return 'no-charge';
   const pre = outside[0]!;
   const entryBranch = fn.layout.lastInst(pre.from)!;
+  // The guard goes on this edge (split when it branches): it must pass plain values.
+  const entryData = fn.dfg.insts[entryBranch]!;
+  if (!['jump', 'brif', 'br_table'].includes(entryData.opcode)) return 'entries';
+  for (const d of branchDestinations(entryData)) if (d.block === header && d.args.some((a) => typeof a !== 'number')) return 'entries';
   return {
     header,
     blocks: loop.nodes,

@@ -85,14 +85,17 @@ export function versionLoop(fn: Function, loop: CountedLoop): VersionedLoop {
   }
   const exitArgs = branchDestinations(fn.dfg.insts[loop.latchBranch]!)[loop.exitIndex]!.args;
   const copyExitArgs = branchDestinations(fn.dfg.insts[fn.layout.lastInst(blockMap.get(loop.latch)!)!]!)[loop.exitIndex]!.args;
+  const exitParams = new Map<Value, Value>();
   for (const v of liveOut) {
-    const param = appendBlockParam(fn, exit, fn.dfg.valueType(v));
-    for (const b of fn.layout.blocks()) {
-      if (inLoop.has(b) || copyBlocks.has(b)) continue;
-      for (const inst of fn.layout.blockInsts(b)) fn.dfg.mapInstValues(inst, (u) => (fn.dfg.resolveAliases(u) === v ? param : u));
-    }
+    exitParams.set(v, appendBlockParam(fn, exit, fn.dfg.valueType(v)));
     exitArgs.push(v);
     copyExitArgs.push(valueMap.get(v)!);
+  }
+  if (exitParams.size > 0) {
+    for (const b of fn.layout.blocks()) {
+      if (inLoop.has(b) || copyBlocks.has(b)) continue;
+      for (const inst of fn.layout.blockInsts(b)) fn.dfg.mapInstValues(inst, (u) => exitParams.get(fn.dfg.resolveAliases(u)) ?? u);
+    }
   }
 
   // The prepay block: charge n × c once, then enter the copy with the header's arguments.
