@@ -64,7 +64,7 @@ test('the fixture covers every case and names the Wasmtime version', (t) => {
 
 for (const c of FUEL_CASES) {
   test(`${c.name}: our fuel is Wasmtime's to the unit (vanilla${c.kind === 'bench' ? '' : ', slacked'}, slacked-counted)`, async (t) => {
-    t.timeout(120_000);
+    t.timeout(180_000);
     const want = recorded.get(c.name);
     if (want === undefined) return t.fail(`${c.name} is not in ${WASMTIME_FUEL_FIXTURE}: run npm run peer:record`);
     for (const metering of c.kind === 'bench' ? (['vanilla', 'slacked-counted'] as const) : (['vanilla', 'slacked', 'slacked-counted'] as const)) {
