@@ -2,7 +2,8 @@
 // on fuel-counted-loops' output for a loop stepped by 2 (tests/fixtures/check/counted.*.clif):
 // the rewrite is proven; each wrong variant — a wrong charge, step, bound, a missing `+ 1` or
 // divisibility test, a call or an early exit in the copy, a trap in the copy with traps
-// observed — is rejected, either by the rule or by the ordinary proof that follows it.
+// observed — is rejected, either by the rule or by the ordinary proof that follows it; so is a
+// change of any single constant of the rewrite by ±1 (except one that only makes the guard stricter).
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { parse } from '../../../src/ir/index.js';
@@ -89,4 +90,27 @@ test('traps: a loop that may trap is versioned only when traps are not observed,
   const observed = checkFuel(parse(source).functions[0]!, fn, { observeTraps: true });
   t.false(observed.ok);
   if (!observed.ok && observed.reason === 'diagnostic') t.regex(observed.diagnostic.message, /may trap/);
+});
+
+test('every constant of the rewrite matters: changing any one by ±1 is rejected, except a lower overflow bound', (t) => {
+  const fn = parse(after).functions[0]!;
+  const limit = 0x04ec_4ec4_ec4e_c4ecn;
+  let tried = 0;
+  for (const block of fn.layout.blocks()) {
+    for (const inst of fn.layout.blockInsts(block)) {
+      const data = fn.dfg.insts[inst]!;
+      if (data.opcode !== 'iconst') continue;
+      for (const delta of [1n, -1n]) {
+        const mutated = parse(after).functions[0]!;
+        const d = mutated.dfg.insts[inst]!;
+        d.imm += delta;
+        const r = checkFuel(parse(before).functions[0]!, mutated);
+        tried++;
+        // A smaller bound on m only sends more runs to the original loop: still exact.
+        if (data.imm === limit && delta < 0n) t.true(r.ok, `v${fn.dfg.firstResult(inst)} ${delta}: ${JSON.stringify(r)}`);
+        else t.false(r.ok, `v${fn.dfg.firstResult(inst)} = iconst ${data.imm} changed by ${delta} is proven`);
+      }
+    }
+  }
+  t.is(tried, 28, "the 14 constants of the fixture, each both ways");
 });
