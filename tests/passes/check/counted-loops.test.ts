@@ -66,6 +66,9 @@ rejected('the trip count uses another bound', 'diagnostic', /bound/, () => mutat
 rejected('the copy compares with another bound', 'diagnostic', /bound/, () => mutate(['v60 = icmp ne v59, v3', 'v60 = icmp ne v59, v2']));
 rejected('missing + 1 (the last iteration unpaid)', 'diagnostic', /n = m \+ 1/, () => mutate(['v72 = imul v70, v71', 'v72 = imul v68, v71']));
 rejected('missing divisibility test (a loop that never ends would be prepaid)', 'diagnostic', /multiple of the step/, () => mutate(['brif v83, block12', 'brif v78, block12']));
+rejected('the guard sends the covered case to the original and the rest to the prepaid copy', 'diagnostic', undefined, () =>
+  mutate(['brif v83, block12, block4(v5, v2)', 'brif v83, block4(v5, v2), block12']),
+);
 rejected('the guard ignores the budget', 'diagnostic', /budget/, () => mutate(['v77 = icmp slt v72, v76', 'v77 = icmp sge v72, v76']));
 rejected('a call inside the copy', 'diagnostic', /calls or returns/, () =>
   mutate(['    stack_limit = gv2', '    sig0 = (i64 vmctx) tail\n    fn0 = colocated u0:9 sig0\n    stack_limit = gv2'], ['    v55 = iconst.i32 31', '    call fn0(v0)\n    v55 = iconst.i32 31']),
