@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Engine } from '../runtime/engine.js';
 import { compileWasm, type WasmModule } from '../wasm/instance.js';
 import { measureEdgeProfile, profiledIncrementsPipeline } from './edge-profile.js';
-import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, PINNED_PIPELINE, type BenchMode } from './modes.js';
+import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, PINNED_PIPELINE, type BenchMode, type IncrementsKind } from './modes.js';
 import { BenchRunError, runOnce } from './run-once.js';
 import { ensurePeerRunner, PEER_MODES, peerRunnerMode, runPeer, type PeerMode } from './peers.js';
 import { countStaticIncrements } from './static-increments.js';
@@ -223,8 +223,8 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
       throw new BenchMismatch(`${program.name}: fuel consumed under ${mode} is ${r.fuelConsumed}, vanilla's ${vanillaFuel}`);
     }
   }
-  const increments: Partial<Record<'as-wasmtime' | 'placed', number>> = {};
-  for (const kind of ['as-wasmtime', 'placed'] as const) {
+  const increments: Partial<Record<IncrementsKind, number>> = {};
+  for (const kind of ['as-wasmtime', 'placed', 'counted'] as const) {
     if (!o.modes.some((m) => BENCH_MODE_SPECS[m].increments === kind)) continue;
     o.progress(`${step} ${program.name}: count increments (${kind})`);
     const counted = INCREMENT_PIPELINES[kind];

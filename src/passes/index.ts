@@ -30,6 +30,9 @@ export { dropFuelChecks, fuelDropChecksOptionsSchema, fuelDropChecksPass, type D
 export * from './fuel/web/index.js';
 export { fuelNotes, type BlockFuelNote, type FuelNotes } from './fuel/check/block-notes.js';
 export { fuelPlacePass, fuelPlaceOptionsSchema, type FuelPlaceOptions } from './fuel/fuel-place.js';
+export { fuelCountedLoopsPass, fuelCountedLoopsOptionsSchema, type FuelCountedLoopsOptions } from './fuel/fuel-counted-loops.js';
+export { findCountedLoops, type CountedLoop, type CountedLoopSearch, type LoopBound, type Rejection as CountedLoopRejection } from './fuel/counted/find.js';
+export { prepayLimit, stepShift, tripCount } from './fuel/counted/trip-count.js';
 export { placeFuel, FuelPlaceError } from './fuel/placement-clif/index.js';
 export {
   edgeCounterOptionsSchema,
@@ -40,3 +43,4 @@ export {
   type FunctionCounters,
 } from './profile/edge-counters.js';
 export { edgeProfileFileSchema, loadProfile, type EdgeProfileFile, type FunctionProfile } from './fuel/placement-clif/profile.js';
+export { placeByProfile } from './fuel/placement-clif/profile-pipeline.js';

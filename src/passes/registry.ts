@@ -10,6 +10,7 @@ import { fuelDropChecksPass } from './fuel/fuel-drop-checks.js';
 import { fuelStripPass } from './fuel/fuel-strip.js';
 import { epochInsertPass } from './epoch/epoch-insert.js';
 import { fuelPlacePass } from './fuel/fuel-place.js';
+import { fuelCountedLoopsPass } from './fuel/fuel-counted-loops.js';
 
 export class PassRegistry {
   readonly #passes = new Map<string, Pass>();
@@ -48,6 +49,7 @@ export const BUILTIN_PASSES: readonly Pass[] = [
   fuelPinnedPass,
   fuelDropChecksPass,
   fuelPlacePass,
+  fuelCountedLoopsPass,
   fuelStripPass,
   epochInsertPass,
 ];

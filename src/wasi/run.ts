@@ -4,9 +4,11 @@ import { basename } from 'node:path';
 import { z } from 'zod';
 import { WASM_RUNTIME_SLOTS } from '../abi/index.js';
 import { loadProfile, profileOptionSchema, type EdgeProfileFile } from '../passes/fuel/placement-clif/profile.js';
+import { placeByProfile } from '../passes/fuel/placement-clif/profile-pipeline.js';
+import { PipelineError } from '../passes/pipeline-syntax.js';
 import { edgeProfileFromCounts, instrumentEdgeCounters, type EdgeCounterMap } from '../passes/profile/edge-counters.js';
 import { OutOfFuel, RuntimeConfigError } from '../runtime/errors.js';
-import { meteringModeSchema, PINNED_FUEL_PIPELINE } from '../runtime/metering.js';
+import { defaultPipeline, meteringModeSchema, PINNED_FUEL_PIPELINE } from '../runtime/metering.js';
 import type { Function } from '../ir/index.js';
 import { CompileCache } from '../wasm/compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from '../wasm/fuel-costs.js';
@@ -99,6 +101,17 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
   const pinned = o.metering === 'slacked' || o.metering === 'count';
   if ((o.measureProfile || o.profile !== undefined) && !pinned) throw new RuntimeConfigError('edge profiles apply to the slacked and count modes (the code fuel-place works on)');
   if (o.measureProfile && o.profile !== undefined) throw new RuntimeConfigError('measure a profile or place by one, not both in one run');
+  // A profile guides the fuel-place steps of the mode's own pipeline (loaded once here: a path
+  // in the pipeline would be read again for every function).
+  let profiled: string | undefined;
+  if (o.profile !== undefined) {
+    try {
+      profiled = placeByProfile(o.pipeline ?? (await defaultPipeline(o.metering)), loadProfile(o.profile));
+    } catch (error) {
+      if (error instanceof PipelineError) throw new RuntimeConfigError(error.message);
+      throw error;
+    }
+  }
   let counters: EdgeCounterMap | undefined;
   const instrument = (fns: readonly Function[]) => {
     counters = instrumentEdgeCounters(fns, { slot: WASM_RUNTIME_SLOTS.profileCounters });
@@ -116,9 +129,8 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
     ...(o.measureProfile
       ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }
-      : o.profile !== undefined
-        ? // Loaded once here: a path in the pipeline would be read again for every function.
-          { pipeline: `${PINNED_FUEL_PIPELINE},fuel-place${JSON.stringify({ profile: loadProfile(o.profile) })}` }
+      : profiled !== undefined
+        ? { pipeline: profiled }
         : {}),
   });
   const instance = await module.instantiate({

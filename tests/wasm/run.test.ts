@@ -1,9 +1,10 @@
 // Translated modules run on slackfuel's runtime in every metering mode and agree with V8:
 // results, traps (by kind), memory contents and host calls; fuel is identical across
-// vanilla, slacked and count.
+// vanilla, slacked (also with fuel-counted-loops) and count.
 import test from 'ava';
 import { compileWasm, WasmTrap, type WasmInstance } from '../../src/wasm/index.js';
 import { METERING_MODES } from '../../src/runtime/metering.js';
+import { BENCH_MODE_SPECS } from '../../src/bench/modes.js';
 import { CASES, hostImports, IMPORTED_GLOBALS, type Arg } from './cases.js';
 import { comparableTrap, runInV8, type Outcome } from './v8.js';
 import { WAT_FIXTURES, wat, watModule } from './wat.js';
@@ -36,9 +37,11 @@ for (const name of WAT_FIXTURES) {
     const v8 = runInV8(bytes, CASES[name], hostImports(v8Log), IMPORTED_GLOBALS);
     const fuelByMode = new Map<string, (number | null)[]>();
     let kinds: string[] | undefined;
-    for (const metering of METERING_MODES) {
+    // Every runtime mode, and slacked with counted loops charged in bulk (fuel-counted-loops).
+    const variants = [...METERING_MODES.map((m) => [m, m] as const), ['slacked-counted', 'slacked'] as const];
+    for (const [metering, runtimeMode] of variants) {
       const log: Arg[][] = [];
-      const module = await compileWasm(bytes, metering);
+      const module = await compileWasm(bytes, runtimeMode, undefined, metering === 'slacked-counted' ? { pipeline: BENCH_MODE_SPECS['slacked-counted'].pipeline! } : {});
       const instance = await module.instantiate({ imports: hostImports(log), globals: IMPORTED_GLOBALS, checkIntervalMs: false });
       try {
         const ours = await runInSlackfuel(instance, name);
@@ -56,6 +59,7 @@ for (const name of WAT_FIXTURES) {
     t.true(vanilla.some((f) => f !== null && f > 0));
     t.deepEqual(fuelByMode.get('slacked'), vanilla);
     t.deepEqual(fuelByMode.get('count'), vanilla);
+    t.deepEqual(fuelByMode.get('slacked-counted'), vanilla);
     t.true(fuelByMode.get('none')!.every((f) => f === null));
   });
 }

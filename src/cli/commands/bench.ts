@@ -55,12 +55,14 @@ Modes:
                   asynchronous checker at the runtime's default pace (every 1 ms near
                   exhaustion, up to every 20 ms otherwise)
   slacked-placed  the runtime's slacked: slacked-unplaced plus fuel-place
+  slacked-counted slacked-placed plus fuel-counted-loops: counted loops charged once on
+                  entry (a guarded copy of the loop without increments)
   count           slacked-placed with no checker
 
 Options:
   --quick          the built-in programs at their quick sizes, 3 repetitions (under 2 minutes);
                    differences of a few percent are within the noise of such short runs
-  --modes LIST     comma-separated modes (default: all seven)
+  --modes LIST     comma-separated modes (default: all eight)
   --wasm FILE      measure this WASI module instead of the built-in suite (repeatable; run
                    with no arguments)
   --dir PATH       directory preopened read-only as "." for --wasm modules

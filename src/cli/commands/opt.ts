@@ -148,6 +148,7 @@ Passes:
   fuel-pinned          keep the fuel counter in the pinned register (get/set_pinned_reg)
   fuel-drop-checks     remove fuel checks and their out-of-gas paths
   fuel-place           re-place constant increments (when the placement pass is built in)
+  fuel-counted-loops   after fuel-place: charge counted loops once on entry (guarded copy)
   fuel-strip           remove all fuel metering (the unmetered baseline)
   epoch-insert         insert Wasmtime-style epoch checks at entry and loop headers
 

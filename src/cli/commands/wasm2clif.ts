@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
@@ -5,6 +6,7 @@ import { fuelCostsOption } from '../fuel-costs-option.js';
 import { DEFAULT_METERING, METERING_MODES_HELP, meteringOptionSchema, meteringSpec } from '../metering-option.js';
 import { headersForFunctions } from '../../abi/file-headers.js';
 import { parse, print } from '../../ir/index.js';
+import { loadProfile, placeByProfile } from '../../passes/index.js';
 import { applyPipeline } from '../../runtime/metering.js';
 import { clifText, memoryConfigSchema, translate } from '../../wasm/translate.js';
 
@@ -15,6 +17,7 @@ const optionsSchema = z.object({
   memoryReservation: z.coerce.number().pipe(memoryConfigSchema.shape.memoryReservation.unwrap()),
   memoryGuardSize: z.coerce.number().pipe(memoryConfigSchema.shape.memoryGuardSize.unwrap()),
   fuelCosts: z.string().min(1).optional(),
+  profile: z.string().min(1).optional(),
 });
 
 export const wasm2clifCommand: Command = {
@@ -22,7 +25,7 @@ export const wasm2clifCommand: Command = {
   summary: 'Translate a WebAssembly module to Wasmtime-shaped CLIF and print it',
   help: `Usage: slackfuel wasm2clif FILE.wasm [--metering MODE] [--metadata] [-o OUT]
                           [--memory-reservation BYTES] [--memory-guard-size BYTES]
-                          [--fuel-costs FILE.json]
+                          [--fuel-costs FILE.json] [--profile PROFILE.json]
 
 Translates a binary WebAssembly module (- reads it from standard input) with slackfuel's front
 end (wasmparser and cranelift-frontend, in the native addon) and prints the CLIF of every
@@ -48,6 +51,9 @@ Options:
                    the fuel each operator costs, as Wasmtime's Config::operator_cost:
                    a JSON object keyed by Wasmtime's operator names ({"I32Add": 2, "Call": 5,
                    "variable": {"memory_copy_per_byte": 2}}); unset entries keep the defaults
+  --profile PROFILE.json
+                   slacked-placed, slacked-counted, count: the mode's fuel-place places the
+                   increments by this edge profile (as run-wasm --profile-out writes it)
   -h, --help       show this help
 
 Errors: a module that is not valid exits with status 1 and 'invalid: ...'; a valid module
@@ -67,6 +73,7 @@ Examples:
         'memory-reservation': { type: 'string', default: String(2 ** 32) },
         'memory-guard-size': { type: 'string', default: String(32 * 2 ** 20) },
         'fuel-costs': { type: 'string' },
+        profile: { type: 'string' },
       },
     });
     if (positionals.length !== 1) throw new UsageError('give exactly one .wasm file');
@@ -77,12 +84,16 @@ Examples:
       memoryReservation: values['memory-reservation'],
       memoryGuardSize: values['memory-guard-size'],
       fuelCosts: values['fuel-costs'],
+      profile: values.profile,
     });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const { metering, metadata, file, memoryReservation, memoryGuardSize } = parsed.data;
     const fuelCosts = parsed.data.fuelCosts === undefined ? {} : await fuelCostsOption(parsed.data.fuelCosts);
     const bytes = await io.readBinary(file);
     const spec = meteringSpec(metering);
+    if (parsed.data.profile !== undefined && spec.increments !== 'placed' && spec.increments !== 'counted') {
+      throw new UsageError('--profile applies to --metering slacked-placed, slacked-counted or count (the modes that place increments)');
+    }
     // The front end instruments for none, epoch or Wasmtime's fuel; every fuel mode starts from the latter.
     const translation = spec.metering === 'none' || spec.metering === 'epoch' ? spec.metering : 'vanilla';
     const module = translate(bytes, { metering: translation, memoryReservation, memoryGuardSize, fuelCosts });
@@ -91,7 +102,8 @@ Examples:
       io.out(`${JSON.stringify({ ...rest, functions: functions.map(({ clif: _clif, ...f }) => f) }, null, 2)}\n`);
       return 0;
     }
-    const pipeline = spec.pipeline ?? '';
+    // A profile guides the mode's own fuel-place (loaded once: not re-read per function).
+    const pipeline = parsed.data.profile === undefined ? (spec.pipeline ?? '') : placeByProfile(spec.pipeline ?? '', loadProfile(resolve(parsed.data.profile)));
     if (pipeline === '' || module.functions.length === 0) {
       io.out(clifText(module));
       return 0;

@@ -1,5 +1,6 @@
 // The profile loop from the command line: run-wasm --profile-out measures an edge profile,
-// run-wasm --profile places the increments by it; fuel and output stay those of vanilla.
+// run-wasm --profile places the increments by it (in slacked-placed and slacked-counted alike;
+// wasm2clif --profile prints that code); fuel and output stay those of vanilla.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,11 +27,23 @@ test('run-wasm --profile-out writes a profile; --profile runs by it with vanilla
   const fuel = async (name: string) => (JSON.parse(await readFile(report(name), 'utf8')) as { fuelConsumed: number }).fuelConsumed;
   t.is(await fuel('placed'), await fuel('vanilla'));
   t.is(await fuel('measure'), await fuel('vanilla'));
+  // The profile guides the fuel-place of slacked-counted too, without a further switch.
+  const counted = runCli(['run-wasm', '--metering', 'slacked-counted', '--profile', profilePath, '--report', report('counted'), ...FIB]);
+  t.is(counted.code, 0, counted.stderr);
+  t.is(counted.stdout, vanilla.stdout);
+  t.is(await fuel('counted'), await fuel('vanilla'));
+  // wasm2clif prints the code run-wasm runs: with the profile, another placement.
+  const clif = (extra: string[]) => runCli(['wasm2clif', FIB[0]!, '--metering', 'slacked-counted', ...extra]);
+  const byProfile = clif(['--profile', profilePath]);
+  t.is(byProfile.code, 0, byProfile.stderr);
+  t.not(byProfile.stdout, clif([]).stdout);
+  t.is(runCli(['wasm2clif', FIB[0]!, '--metering', 'vanilla', '--profile', profilePath]).code, 2);
 });
 
 test('run-wasm profile flags: usage errors', (t) => {
   t.is(runCli(['run-wasm', '--metering', 'vanilla', '--profile-out', '/tmp/x.json', ...FIB]).code, 2);
   t.is(runCli(['run-wasm', '--metering', 'count', '--profile-out', '/tmp/x.json', '--profile', '/tmp/y.json', ...FIB]).code, 2);
+  t.is(runCli(['run-wasm', '--metering', 'slacked-unplaced', '--profile', '/tmp/y.json', ...FIB]).code, 2);
   const missing = runCli(['run-wasm', '--metering', 'slacked-placed', '--profile', '/nonexistent/profile.json', ...FIB]);
   t.is(missing.code, 1);
   t.regex(missing.stderr, /cannot read the profile/);

@@ -18,6 +18,7 @@ import {
   type PathCounterexample,
 } from './types.js';
 import { ClassTable, SideValues } from './value-classes.js';
+import { findVersionedLoops, resolveVersions } from './versioned-loops.js';
 
 export function checkFuel(before: Function, after: Function, options: CheckFuelOptions = {}): FuelCheckResult {
   const parsed = checkFuelOptionsSchema.safeParse(options);
@@ -28,37 +29,46 @@ export function checkFuel(before: Function, after: Function, options: CheckFuelO
   try {
     const fb = currentDialect(before, 'before');
     const fa = currentDialect(after, 'after');
-    const sb = new FunctionScan(fb);
-    const sa = new FunctionScan(fa);
-    const location = counterLocation(sb, sa);
-    const vb = new FuelView(fb, 'before', location, sb);
-    const va = new FuelView(fa, 'after', location, sa);
-    const negative = findNegativeIncrement(va);
-    if (negative !== undefined) return { ok: false, reason: 'counterexample', counterexample: negative };
-    const table = new ClassTable();
-    const sizes = sb.order.length + sa.order.length;
-    const walk = new ProductWalk(new SideValues(vb, table), new SideValues(va, table), table, opts.observeTraps, opts.maxProductPoints ?? 4 * sizes + 64);
-    const raw = walk.run();
-    const graph: ProductGraph = { points: raw.points, edges: raw.edges.map((e, id) => ({ ...e, id })) };
-    const mismatch = findMismatch(graph);
-    if (mismatch !== undefined) {
-      return { ok: false, reason: 'counterexample', counterexample: describeWalk(graph, mismatch.kind, mismatch.walk, vb) };
-    }
-    return {
-      ok: true,
-      stats: {
-        productPoints: graph.points.length,
-        productEdges: graph.edges.length,
-        observationPoints: graph.points.filter((p) => p.end || p.start).length,
-        before: sideStats(vb),
-        after: sideStats(va),
-      },
-    };
+    // Counted loops charged in bulk: each version is proven on its own (versioned-loops.ts).
+    const versioned = findVersionedLoops(fa, opts.observeTraps);
+    if (versioned.length === 0) return prove(fb, fa, opts);
+    const original = prove(fb, resolveVersions(fa, versioned, 'original'), opts);
+    if (!original.ok) return original;
+    return prove(fb, resolveVersions(fa, versioned, 'copy'), opts);
   } catch (error) {
     if (error instanceof FuelCheckDiagnostic) return { ok: false, reason: 'diagnostic', diagnostic: error.diagnostic };
     if (error instanceof NegativeCounterUpdate) return { ok: false, reason: 'counterexample', counterexample: error.counterexample };
     throw error;
   }
+}
+
+function prove(fb: Function, fa: Function, opts: { observeTraps: boolean; maxProductPoints?: number | undefined }): FuelCheckResult {
+  const sb = new FunctionScan(fb);
+  const sa = new FunctionScan(fa);
+  const location = counterLocation(sb, sa);
+  const vb = new FuelView(fb, 'before', location, sb);
+  const va = new FuelView(fa, 'after', location, sa);
+  const negative = findNegativeIncrement(va);
+  if (negative !== undefined) return { ok: false, reason: 'counterexample', counterexample: negative };
+  const table = new ClassTable();
+  const sizes = sb.order.length + sa.order.length;
+  const walk = new ProductWalk(new SideValues(vb, table), new SideValues(va, table), table, opts.observeTraps, opts.maxProductPoints ?? 4 * sizes + 64);
+  const raw = walk.run();
+  const graph: ProductGraph = { points: raw.points, edges: raw.edges.map((e, id) => ({ ...e, id })) };
+  const mismatch = findMismatch(graph);
+  if (mismatch !== undefined) {
+    return { ok: false, reason: 'counterexample', counterexample: describeWalk(graph, mismatch.kind, mismatch.walk, vb) };
+  }
+  return {
+    ok: true,
+    stats: {
+      productPoints: graph.points.length,
+      productEdges: graph.edges.length,
+      observationPoints: graph.points.filter((p) => p.end || p.start).length,
+      before: sideStats(vb),
+      after: sideStats(va),
+    },
+  };
 }
 
 function counterLocation(fb: FunctionScan, fa: FunctionScan): CounterLocation | null {

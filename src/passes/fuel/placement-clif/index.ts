@@ -5,5 +5,6 @@ export { CONDITIONAL_TRAPS, scanPinned, type PinnedIncrementSite, type PinnedSca
 export { buildPinnedFuelModel, type PinnedFuelModel } from './model.js';
 export { applyPlacement, type AppliedPlacement } from './apply.js';
 export { edgeProfile, edgeProfileFileSchema, functionProfileSchema, loadProfile, profileFor, profileOptionSchema, type EdgeProfileFile, type FunctionProfile, type ProfileOption } from './profile.js';
+export { placeByProfile } from './profile-pipeline.js';
 export { placeStats, type PlaceStats } from './stats.js';
 export { placeFuel, type PlaceFuelOptions, type PlaceFuelResult } from './place-fuel.js';

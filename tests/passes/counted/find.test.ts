@@ -1,0 +1,79 @@
+// Which loops fuel-counted-loops versions, and why it leaves the others alone (its statistics),
+// on small wasm functions translated by the front end and placed by fuel-place; every result is
+// proven by check-fuel against the vanilla translation.
+import test from 'ava';
+import { parse } from '../../../src/ir/index.js';
+import { checkFuel } from '../../../src/passes/fuel/check/index.js';
+import { PassManager } from '../../../src/passes/index.js';
+import { translate } from '../../../src/wasm/index.js';
+import { wat } from '../../wasm/wat.js';
+
+const pipeline = PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops');
+
+/** The pass's statistics for a module of one exported function `f` (with a helper `g`). */
+async function statsOf(body: string, t: { true: (v: boolean, m?: string) => void }): Promise<Record<string, number>> {
+  const bytes = await wat(`(module
+    (func $g (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
+    (func (export "f") (param $i i32) (param $n i32) (result i32) (local $acc i32) (local $j i32)
+      ${body}
+      (local.get $acc)))`);
+  const out: Record<string, number> = {};
+  for (const f of translate(bytes, { metering: 'vanilla' }).functions) {
+    const fn = parse(f.clif).functions[0]!;
+    const run = pipeline.run(fn);
+    for (const [k, v] of run.stats) if (k.startsWith('fuel-counted-loops.')) out[k.slice('fuel-counted-loops.'.length)] = (out[k.slice('fuel-counted-loops.'.length)] ?? 0) + v;
+    const r = checkFuel(parse(f.clif).functions[0]!, fn);
+    t.true(r.ok, JSON.stringify(r));
+  }
+  return out;
+}
+
+const COUNT = `(loop $l
+  (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+  (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
+
+test('a counted loop is versioned', async (t) => {
+  t.deepEqual(await statsOf(COUNT, t), { versioned: 1 });
+});
+
+test('a loop with a call is left alone', async (t) => {
+  const body = `(loop $l
+    (local.set $acc (call $g (local.get $acc)))
+    (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
+  t.deepEqual(await statsOf(body, t), { 'rejected.call': 1 });
+});
+
+test('a loop with an early exit is left alone', async (t) => {
+  const body = `(block $out (loop $l
+    (br_if $out (i32.eq (local.get $acc) (i32.const 77)))
+    (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+    (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n)))))`;
+  t.deepEqual(await statsOf(body, t), { 'rejected.exits': 1 });
+});
+
+test('a loop whose exit depends on data, or whose step is not a power of two, is not counted', async (t) => {
+  const data = `(loop $l
+    (local.set $acc (i32.add (local.get $acc) (i32.const 3)))
+    (br_if $l (i32.lt_u (local.get $acc) (local.get $n))))`;
+  t.deepEqual(await statsOf(data, t), { 'rejected.not-counted': 1 });
+  const three = COUNT.replace('(i32.const 1)', '(i32.const 3)');
+  t.deepEqual(await statsOf(three, t), { 'rejected.not-counted': 1 });
+});
+
+test('an iteration that charges differently on two paths is left alone', async (t) => {
+  const body = `(loop $l
+    (if (i32.and (local.get $i) (i32.const 1))
+      (then (local.set $acc (i32.mul (i32.add (local.get $acc) (i32.const 7)) (i32.const 3)))))
+    (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
+  t.deepEqual(await statsOf(body, t), { 'rejected.uneven-charge': 1 });
+});
+
+test('nested counted loops: the inner one is versioned, the outer one has an inner cycle', async (t) => {
+  const body = `(loop $outer
+    (local.set $j (i32.const 0))
+    (loop $inner
+      (local.set $acc (i32.add (local.get $acc) (local.get $j)))
+      (br_if $inner (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 10))))
+    (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
+  t.deepEqual(await statsOf(body, t), { 'rejected.nested': 1, versioned: 1 });
+});
