@@ -192,12 +192,12 @@ impl NativeInstance {
     /// A copy of `len` bytes of a wasm instance's linear memory. Only while no call runs or
     /// while the call waits for a host function.
     #[napi]
-    pub fn read_memory(&self, offset: f64, len: f64) -> napi::Result<Buffer> {
+    pub fn read_memory(&self, offset: f64, len: f64, memory: Option<u32>) -> napi::Result<Buffer> {
         entry(|| {
             let state = self.wasm_state()?;
             let guard = state.lock().unwrap_or_else(|p| p.into_inner());
             guard
-                .read(offset as usize, len as usize)
+                .read(memory.unwrap_or(0), offset as usize, len as usize)
                 .map(Buffer::from)
                 .map_err(failure_to_napi)
         })
@@ -205,12 +205,12 @@ impl NativeInstance {
 
     /// Writes bytes into a wasm instance's linear memory (same rule as `read_memory`).
     #[napi]
-    pub fn write_memory(&self, offset: f64, bytes: Buffer) -> napi::Result<()> {
+    pub fn write_memory(&self, offset: f64, bytes: Buffer, memory: Option<u32>) -> napi::Result<()> {
         entry(|| {
             let state = self.wasm_state()?;
             let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
             guard
-                .write(offset as usize, &bytes)
+                .write(memory.unwrap_or(0), offset as usize, &bytes)
                 .map_err(failure_to_napi)
         })
     }
@@ -228,11 +228,11 @@ impl NativeInstance {
 
     /// Bytes of a wasm instance's linear memory.
     #[napi]
-    pub fn memory_size(&self) -> napi::Result<f64> {
+    pub fn memory_size(&self, memory: Option<u32>) -> napi::Result<f64> {
         entry(|| {
             let state = self.wasm_state()?;
             let guard = state.lock().unwrap_or_else(|p| p.into_inner());
-            Ok(guard.memory_size() as f64)
+            Ok(guard.memory_size(memory.unwrap_or(0)) as f64)
         })
     }
 
