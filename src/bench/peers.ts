@@ -50,11 +50,15 @@ export interface PeerRun {
   readonly wasmFile: string;
   readonly args: readonly string[];
   readonly dir: string | null;
+  /** The name the program sees `dir` under (default "."). */
+  readonly guestDir?: string;
   readonly env?: Readonly<Record<string, string>>;
   readonly fuel?: number;
   readonly invoke?: { readonly name: string; readonly args: readonly string[] };
   /** A fuel-cost table file (Wasmtime's Config::operator_cost; see src/wasm/fuel-costs.ts). */
   readonly fuelCosts?: string;
+  /** random_get and the clocks as fixed sequences (the runner's and run-wasm's --deterministic). */
+  readonly deterministic?: boolean;
 }
 
 /** Runs one program under real Wasmtime and returns its validated report. */
@@ -63,8 +67,9 @@ export async function runPeer(run: PeerRun): Promise<PeerReport> {
   const argv = ['run', '--mode', run.mode];
   if (run.fuel !== undefined) argv.push('--fuel', String(run.fuel));
   if (run.fuelCosts !== undefined) argv.push('--fuel-costs', run.fuelCosts);
-  if (run.dir !== null) argv.push('--dir', `${run.dir}::.`);
+  if (run.dir !== null) argv.push('--dir', `${run.dir}::${run.guestDir ?? '.'}`);
   for (const [k, v] of Object.entries(run.env ?? {})) argv.push('--env', `${k}=${v}`);
+  if (run.deterministic === true) argv.push('--deterministic');
   if (run.invoke !== undefined) argv.push('--invoke', run.invoke.name, ...run.invoke.args, '--');
   argv.push(run.wasmFile, ...run.args);
   return new Promise((resolve, reject) => {

@@ -26,15 +26,42 @@ export const ERRNO = Object.freeze({
 
 export const FILETYPE = Object.freeze({ unknown: 0, blockDevice: 1, characterDevice: 2, directory: 3, regularFile: 4, socketDgram: 5, socketStream: 6, symbolicLink: 7 });
 
-/** Rights bits used here (fd_seek, fd_tell: isatty() says "not a terminal" when present). */
+/** The preview1 rights bits (only reported: rights are not enforced, as in Wasmtime's p1). */
 export const RIGHTS = Object.freeze({
+  fdDatasync: 1n << 0n,
   fdRead: 1n << 1n,
   fdSeek: 1n << 2n,
   fdFdstatSetFlags: 1n << 3n,
+  fdSync: 1n << 4n,
   fdTell: 1n << 5n,
   fdWrite: 1n << 6n,
+  fdAdvise: 1n << 7n,
+  fdAllocate: 1n << 8n,
+  pathCreateDirectory: 1n << 9n,
+  pathCreateFile: 1n << 10n,
+  pathLinkSource: 1n << 11n,
+  pathLinkTarget: 1n << 12n,
   pathOpen: 1n << 13n,
   fdReaddir: 1n << 14n,
+  pathReadlink: 1n << 15n,
+  pathRenameSource: 1n << 16n,
+  pathRenameTarget: 1n << 17n,
   pathFilestatGet: 1n << 18n,
+  pathFilestatSetSize: 1n << 19n,
+  pathFilestatSetTimes: 1n << 20n,
   fdFilestatGet: 1n << 21n,
+  fdFilestatSetSize: 1n << 22n,
+  fdFilestatSetTimes: 1n << 23n,
+  pathSymlink: 1n << 24n,
+  pathRemoveDirectory: 1n << 25n,
+  pathUnlinkFile: 1n << 26n,
+  pollFdReadwrite: 1n << 27n,
+  sockShutdown: 1n << 28n,
+  sockAccept: 1n << 29n,
 });
+
+/** Every right. */
+export const ALL_RIGHTS = (1n << 30n) - 1n;
+
+/** fdflags bits. */
+export const FDFLAGS = Object.freeze({ append: 1, dsync: 2, nonblock: 4, rsync: 8, sync: 16 });

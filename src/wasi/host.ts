@@ -32,8 +32,9 @@ import {
 import type { ClifValue } from '../native/values.js';
 import type { HostFunction } from '../runtime/instance.js';
 import { HostStop, SlackfuelError } from '../runtime/errors.js';
-import { ERRNO, FILETYPE, RIGHTS } from './errno.js';
+import { ALL_RIGHTS, ERRNO, FDFLAGS, FILETYPE, RIGHTS } from './errno.js';
 import { fdPath, openResolved, PINNED, resolveBeneath, wasiErrno, type Resolved } from './sandbox.js';
+import { CLOCK, readClock, systemClocks, type WasiClocks } from './clocks.js';
 import { pollOneoff } from './poll.js';
 
 /** Thrown by proc_exit: the program asked to exit with `code`; the call that ran it ends. */
@@ -84,6 +85,8 @@ export interface WasiOptions {
    * whose control flow depends on the bytes reproducible, fuel included.
    */
   readonly random?: (bytes: Uint8Array) => void;
+  /** The clocks the program reads (default: the host's); deterministic.ts has fixed ones. */
+  readonly clocks?: WasiClocks;
 }
 
 /** A host directory the guest sees under the name `guest`. */
@@ -102,12 +105,26 @@ interface OpenFile {
   readonly fd: number;
   /** Opened beneath a writable preopen; for a file, opened for writing too. */
   readonly writable: boolean;
-  /** fdflags.append: every write goes to the end. */
-  readonly append: boolean;
+  /** fdflags.append: every write goes to the end (fd_fdstat_set_flags may change it). */
+  append: boolean;
+  /** fdflags.nonblock: only reported back (files never block here), as Wasmtime keeps it. */
+  nonblocking: boolean;
+  /** path_open asked for fd_read / fd_write: Wasmtime's open mode, which fdstat reports. */
+  readonly readRight: boolean;
+  readonly writeRight: boolean;
   position: bigint;
 }
 
 const PREOPEN_FD = 3;
+
+/** What fd_fdstat_get reports for a preopened directory: the fixed sets Wasmtime's p1 reports. */
+const PREOPEN_RIGHTS =
+  RIGHTS.pathCreateDirectory | RIGHTS.pathCreateFile | RIGHTS.pathLinkSource | RIGHTS.pathLinkTarget | RIGHTS.pathOpen | RIGHTS.fdReaddir |
+  RIGHTS.pathReadlink | RIGHTS.pathRenameSource | RIGHTS.pathRenameTarget | RIGHTS.pathSymlink | RIGHTS.pathRemoveDirectory |
+  RIGHTS.pathUnlinkFile | RIGHTS.pathFilestatGet | RIGHTS.pathFilestatSetTimes | RIGHTS.fdFilestatGet | RIGHTS.fdFilestatSetTimes;
+const PREOPEN_INHERITING =
+  PREOPEN_RIGHTS | RIGHTS.fdDatasync | RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdFdstatSetFlags | RIGHTS.fdSync | RIGHTS.fdTell | RIGHTS.fdWrite |
+  RIGHTS.fdAdvise | RIGHTS.fdAllocate | RIGHTS.fdFilestatGet | RIGHTS.fdFilestatSetSize | RIGHTS.fdFilestatSetTimes | RIGHTS.pollFdReadwrite;
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -329,36 +346,27 @@ export class WasiHost {
     fd_allocate: (fd) => (this.#files.has(u32(fd)) ? ERRNO.notsup : ERRNO.badf), // Wasmtime's p1 answer for every file
     fd_readdir: (fd, buf, bufLen, cookie, usedPtr) => this.#readdir(u32(fd), u32(buf), u32(bufLen), BigInt.asUintN(64, BigInt(cookie)), u32(usedPtr)),
     fd_fdstat_get: (fd, ptr) => {
-      const f = u32(fd);
-      const file = this.#files.get(f);
-      let filetype: number;
-      let rights: bigint;
-      if (f <= 2) {
-        filetype = this.options.terminals?.[f] === true ? FILETYPE.characterDevice : FILETYPE.unknown;
-        rights = f === 0 ? RIGHTS.fdRead : RIGHTS.fdWrite | RIGHTS.fdFdstatSetFlags;
-      } else if (this.#preopens.has(f)) {
-        filetype = FILETYPE.directory;
-        rights = RIGHTS.pathOpen | RIGHTS.pathFilestatGet | RIGHTS.fdReaddir | RIGHTS.fdFilestatGet;
-      } else if (file !== undefined) {
-        filetype = file.kind === 'dir' ? FILETYPE.directory : FILETYPE.regularFile;
-        rights = file.kind === 'dir' ? RIGHTS.pathOpen | RIGHTS.pathFilestatGet : RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | (file.writable ? RIGHTS.fdWrite : 0n);
-      } else {
-        return ERRNO.badf;
-      }
+      const stat = this.#fdstat(u32(fd));
+      if (stat === null) return ERRNO.badf;
       const b = new Uint8Array(24);
       const v = new DataView(b.buffer);
-      v.setUint8(0, filetype);
-      v.setUint16(2, file?.append === true ? 1 : 0, true); // fdflags.append
-      v.setBigUint64(8, rights, true);
-      v.setBigUint64(16, file?.kind === 'dir' || this.#preopens.has(f) ? RIGHTS.fdRead | RIGHTS.fdSeek | RIGHTS.fdTell | RIGHTS.fdFilestatGet | RIGHTS.pathOpen | RIGHTS.pathFilestatGet : 0n, true);
+      v.setUint8(0, stat.filetype);
+      v.setUint16(2, stat.flags, true);
+      v.setBigUint64(8, stat.base, true);
+      v.setBigUint64(16, stat.inheriting, true);
       this.#mem.writeMemory(u32(ptr), b);
       return ERRNO.success;
     },
+    // As Wasmtime's p1: only an open file's append and nonblock flags can change; the sync
+    // flags are EINVAL, and stdio and directories are EBADF.
     fd_fdstat_set_flags: (fd, flags) => {
-      const f = u32(fd);
-      if (f > 2 && !this.#files.has(f) && !this.#preopens.has(f)) return ERRNO.badf;
-      // Only "no flags" is supported (append, nonblock, sync would need a writable file).
-      return u32(flags) === 0 ? ERRNO.success : ERRNO.notsup;
+      const file = this.#files.get(u32(fd));
+      if (file === undefined || file.kind !== 'file') return ERRNO.badf;
+      const f = u32(flags);
+      if ((f & (FDFLAGS.dsync | FDFLAGS.rsync | FDFLAGS.sync)) !== 0) return ERRNO.inval;
+      file.append = (f & FDFLAGS.append) !== 0;
+      file.nonblocking = (f & FDFLAGS.nonblock) !== 0;
+      return ERRNO.success;
     },
     fd_prestat_get: (fd, ptr) => {
       const pre = this.#preopens.get(u32(fd));
@@ -411,7 +419,10 @@ export class WasiHost {
         fd: opened.fd,
         position: 0n,
         writable: kind === 'dir' ? treeWritable : writes,
-        append: (u32(fdflags) & 1) !== 0,
+        append: (u32(fdflags) & FDFLAGS.append) !== 0,
+        nonblocking: (u32(fdflags) & FDFLAGS.nonblock) !== 0,
+        readRight: (BigInt(rightsBase) & RIGHTS.fdRead) !== 0n,
+        writeRight: (BigInt(rightsBase) & RIGHTS.fdWrite) !== 0n,
       });
       this.#writeU32(u32(fdPtr), fd);
       return ERRNO.success;
@@ -490,7 +501,7 @@ export class WasiHost {
     fd_pwrite: (fd, iovs, count, offset, nwritten) =>
       u32(fd) <= 2 ? ERRNO.spipe : this.#writeFile(u32(fd), u32(iovs), u32(count), u32(nwritten), BigInt.asUintN(64, BigInt(offset))),
     poll_oneoff: (inPtr, outPtr, count, eventsPtr) =>
-      pollOneoff(this.#mem, u32(inPtr), u32(outPtr), u32(count), u32(eventsPtr), (fd) => this.#readiness(fd)),
+      pollOneoff(this.#mem, u32(inPtr), u32(outPtr), u32(count), u32(eventsPtr), (fd) => this.#readiness(fd), this.options.clocks ?? systemClocks),
     sched_yield: () => ERRNO.success,
     // No sockets are ever handed to the guest, so no fd is one (Wasmtime's p1 without sockets).
     sock_accept: (fd) => this.#notSocket(u32(fd)),
@@ -499,20 +510,22 @@ export class WasiHost {
     sock_shutdown: (fd) => this.#notSocket(u32(fd)),
     clock_time_get: (id, _precision, ptr) => {
       const clock = u32(id);
-      let now: bigint;
-      if (clock === 0) now = BigInt(Date.now()) * 1_000_000n;
-      else if (clock === 1 || clock === 2 || clock === 3) now = process.hrtime.bigint();
-      else return ERRNO.inval;
+      const now = readClock(this.options.clocks ?? systemClocks, clock);
+      // The CPU-time clocks are named by preview1 but Wasmtime's answers EBADF for them.
+      if (now === null) return clock === CLOCK.processCputime || clock === CLOCK.threadCputime ? ERRNO.badf : ERRNO.inval;
       this.#writeU64(u32(ptr), now);
       return ERRNO.success;
     },
     clock_res_get: (id, ptr) => {
-      if (u32(id) > 3) return ERRNO.inval;
-      this.#writeU64(u32(ptr), 1n); // every clock here is read in nanoseconds
+      const clock = u32(id);
+      if (clock === CLOCK.processCputime || clock === CLOCK.threadCputime) return ERRNO.badf;
+      if (clock !== CLOCK.realtime && clock !== CLOCK.monotonic) return ERRNO.inval;
+      this.#writeU64(u32(ptr), 1n); // both clocks here are read in nanoseconds
       return ERRNO.success;
     },
-    // Rights are not enforced (Wasmtime's p1 dropped them): narrowing them is accepted on an open fd.
-    fd_fdstat_set_rights: (fd) => (u32(fd) <= 2 || this.#files.has(u32(fd)) || this.#preopens.has(u32(fd)) ? ERRNO.success : ERRNO.badf),
+    // Rights are not enforced (Wasmtime's p1 dropped them): narrowing them is ENOTSUP on an open
+    // file or directory, EBADF on stdio and closed fds, as Wasmtime answers.
+    fd_fdstat_set_rights: (fd) => (this.#files.has(u32(fd)) || this.#preopens.has(u32(fd)) ? ERRNO.notsup : ERRNO.badf),
     random_get: (ptr, len) => {
       const bytes = new Uint8Array(u32(len));
       (this.options.random ?? randomFillSync)(bytes);
@@ -657,6 +670,25 @@ export class WasiHost {
   }
 
   /** For poll_oneoff: bytes ready to read on fd (stdin, a file), writable (stdout, stderr), or badf. */
+  /** fd_fdstat_get's answer, as Wasmtime's p1 computes it; null for an fd that is not open. */
+  #fdstat(fd: number): { filetype: number; flags: number; base: bigint; inheriting: bigint } | null {
+    if (fd <= 2) {
+      const filetype = this.options.terminals?.[fd] === true ? FILETYPE.characterDevice : FILETYPE.unknown;
+      const rights = fd === 0 ? RIGHTS.fdRead : RIGHTS.fdWrite;
+      return { filetype, flags: 0, base: rights, inheriting: rights };
+    }
+    if (this.#preopens.has(fd)) return { filetype: FILETYPE.directory, flags: 0, base: PREOPEN_RIGHTS, inheriting: PREOPEN_INHERITING };
+    const file = this.#files.get(fd);
+    if (file === undefined) return null;
+    // Every right, less what the open mode rules out; a directory is never open for fd_write.
+    let base = ALL_RIGHTS;
+    if (file.kind === 'dir') base &= ~(RIGHTS.fdSeek | RIGHTS.fdFilestatSetSize | RIGHTS.pathFilestatSetSize | RIGHTS.fdWrite);
+    if (!file.readRight) base &= ~(RIGHTS.fdRead | RIGHTS.fdReaddir);
+    if (!file.writeRight) base &= ~RIGHTS.fdWrite;
+    const flags = (file.append ? FDFLAGS.append : 0) | (file.nonblocking ? FDFLAGS.nonblock : 0);
+    return { filetype: file.kind === 'dir' ? FILETYPE.directory : FILETYPE.regularFile, flags, base, inheriting: base };
+  }
+
   #readiness(fd: number): { read: bigint; write: boolean } | null {
     if (fd === 0) return { read: BigInt((this.options.stdin?.length ?? 0) - this.#stdinPosition), write: false };
     if (fd === 1 || fd === 2) return { read: 0n, write: true };

@@ -3,6 +3,7 @@
 // once (files and stdio never block here), so a poll with any fd subscription returns without
 // sleeping, as Wasmtime's does when a stream is ready.
 import { ERRNO } from './errno.js';
+import { CLOCK, readClock, type WasiClocks } from './clocks.js';
 import type { WasiMemory } from './host.js';
 
 const SUBSCRIPTION_SIZE = 48;
@@ -15,13 +16,7 @@ export type Readiness = (fd: number) => { read: bigint; write: boolean } | null;
 
 const sleeper = new Int32Array(new SharedArrayBuffer(4));
 
-function now(clock: number): bigint | null {
-  if (clock === 0) return BigInt(Date.now()) * 1_000_000n;
-  if (clock >= 1 && clock <= 3) return process.hrtime.bigint();
-  return null;
-}
-
-export function pollOneoff(mem: WasiMemory, inPtr: number, outPtr: number, count: number, eventsPtr: number, readiness: Readiness): number {
+export function pollOneoff(mem: WasiMemory, inPtr: number, outPtr: number, count: number, eventsPtr: number, readiness: Readiness, hostClocks: WasiClocks): number {
   // Wasmtime refuses an empty poll (it would block forever).
   if (count === 0) return ERRNO.inval;
   const subs = mem.readMemory(inPtr, count * SUBSCRIPTION_SIZE);
@@ -45,9 +40,15 @@ export function pollOneoff(mem: WasiMemory, inPtr: number, outPtr: number, count
       const id = view.getUint32(at + 16, true);
       const timeout = view.getBigUint64(at + 24, true);
       const flags = view.getUint16(at + 40, true);
-      const t = now(id);
-      if (t === null) return ERRNO.inval;
-      const waitNs = (flags & SUBCLOCKFLAGS_ABSTIME) !== 0 ? (timeout > t ? timeout - t : 0n) : timeout;
+      if (id !== CLOCK.realtime && id !== CLOCK.monotonic) return ERRNO.inval;
+      // As Wasmtime: a clock is read only for an absolute deadline (a deterministic clock
+      // advances per read, so reading it more often would change what the guest sees next).
+      let waitNs = timeout;
+      if ((flags & SUBCLOCKFLAGS_ABSTIME) !== 0) {
+        const t = readClock(hostClocks, id);
+        if (t === null) return ERRNO.inval;
+        waitNs = timeout > t ? timeout - t : 0n;
+      }
       clocks.push({ userdata, waitNs });
     } else if (tag === EVENTTYPE.fdRead || tag === EVENTTYPE.fdWrite) {
       const fd = view.getUint32(at + 16, true);

@@ -14,6 +14,7 @@ import { CompileCache } from '../wasm/compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from '../wasm/fuel-costs.js';
 import { compileWasm, resourceLimitsSchema } from '../wasm/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
+import { deterministicClocks, deterministicRandom } from './deterministic.js';
 import { exportedMemory } from './exported-memory.js';
 import { WasiExit, WasiHost, type BenchMarks } from './host.js';
 
@@ -39,6 +40,11 @@ export const runWasiOptionsSchema = z
     terminals: z.tuple([z.boolean(), z.boolean(), z.boolean()]).optional(),
     /** random_get's source (default: the OS's random bytes); see WasiOptions.random. */
     random: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function').optional(),
+    /**
+     * random_get and the clocks as the fixed sequences of deterministic.ts (and of the
+     * reference runner's --deterministic): the same run every time, fuel included.
+     */
+    deterministic: z.boolean().default(false),
     checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
     /** The checker's longest wait while the observed fuel rate allows (default max(20, interval)). */
     checkMaxIntervalMs: z.number().positive().finite().max(60_000).optional(),
@@ -88,6 +94,7 @@ export const TRAP_EXIT_CODE = 134;
 
 export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promise<WasiRunReport> {
   const o = runWasiOptionsSchema.parse(options);
+  if (o.deterministic && o.random !== undefined) throw new RuntimeConfigError('deterministic runs use their own random_get source: give random or deterministic, not both');
   const host = new WasiHost({
     args: [basename(o.programName), ...o.args],
     env: o.env,
@@ -96,6 +103,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     stdout: o.stdout,
     stderr: o.stderr,
     ...(o.random === undefined ? {} : { random: o.random }),
+    ...(o.deterministic ? { random: deterministicRandom(), clocks: deterministicClocks() } : {}),
     ...(o.terminals === undefined ? {} : { terminals: o.terminals }),
   });
   const pinned = o.metering === 'slacked' || o.metering === 'count';

@@ -6,6 +6,7 @@
 //! fuel fixtures compare against it.
 
 mod batch;
+mod deterministic;
 mod fuel_costs;
 
 use serde_json::{Value, json};
@@ -32,12 +33,13 @@ struct Options {
     invoke: Option<(String, Vec<String>)>,
     emit_clif: Option<String>,
     fuel_costs: Option<String>,
+    deterministic: bool,
     module: String,
     args: Vec<String>,
 }
 
 const USAGE: &str = "usage: wasmtime-runner run --mode none|fuel|epoch [--fuel N] [--dir HOST[::GUEST]]... [--env NAME=VALUE]... \
-[--emit-clif DIR] [--fuel-costs FILE.json] [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]
+[--emit-clif DIR] [--fuel-costs FILE.json] [--deterministic] [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]
        wasmtime-runner batch [--fuel-costs FILE.json]   (JSON requests on stdin, one per line; see batch.rs)";
 
 fn parse_options(argv: &[String]) -> Result<Options> {
@@ -52,6 +54,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
     let mut invoke = None;
     let mut emit_clif = None;
     let mut fuel_costs = None;
+    let mut deterministic = false;
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format_err!("{name} needs a value"));
         match arg.as_str() {
@@ -76,6 +79,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
             }
             "--emit-clif" => emit_clif = Some(value("--emit-clif")?),
             "--fuel-costs" => fuel_costs = Some(value("--fuel-costs")?),
+            "--deterministic" => deterministic = true,
             "--invoke" => {
                 let name = value("--invoke")?;
                 let mut args = Vec::new();
@@ -97,6 +101,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                     invoke,
                     emit_clif,
                     fuel_costs,
+                    deterministic,
                     module: module.to_string(),
                     args: it.cloned().collect(),
                 });
@@ -181,6 +186,11 @@ fn run(o: Options) -> Result<Value> {
     wasi.arg(&program).args(&o.args).stdout(stdout.clone()).inherit_stderr();
     for (k, v) in &o.env {
         wasi.env(k, v);
+    }
+    if o.deterministic {
+        wasi.secure_random(deterministic::StreamRng::default())
+            .wall_clock(deterministic::SteppedWallClock::default())
+            .monotonic_clock(deterministic::SteppedMonotonicClock::default());
     }
     for (host, guest) in &o.dirs {
         wasi.preopened_dir(host, guest, FsPerms::ReadWrite)

@@ -32,6 +32,7 @@ const optionsSchema = z.object({
   fuelCosts: z.string().min(1).optional(),
   cacheDir: z.string().min(1).optional(),
   noCache: z.boolean(),
+  deterministic: z.boolean(),
   jobs: z.coerce.number().int().min(1).max(256).optional(),
   file: z.string().min(1, 'give the .wasm file (or - for standard input)'),
   args: z.array(z.string()),
@@ -63,7 +64,7 @@ const VALUE_OPTIONS = new Set([
 ]);
 
 /** Options that take no value. */
-const FLAG_OPTIONS = new Set(['--no-cache']);
+const FLAG_OPTIONS = new Set(['--no-cache', '--deterministic']);
 
 /** `wasmtime run -W KEY=VALUE` keys slackfuel understands, and the option each stands for. */
 const W_OPTIONS: Readonly<Record<string, string>> = {
@@ -186,6 +187,10 @@ Options:
                        null, "OutOfFuel" or the wasm trap kind
   -o, --output PATH    write the program's standard output to PATH
   --env NAME=VALUE     environment variable for the program (repeatable; default: none)
+  --deterministic      random_get and the clocks give fixed sequences (random bytes from
+                       SplitMix64 seed 0; each clock read advances that clock by 1 ms), the
+                       same as the reference Wasmtime runner's --deterministic: a program that
+                       reads them (Go's runtime does) runs, and is charged, the same every time
   --max-memory BYTES, -W max-memory-size=BYTES
                        linear memory the guest may have: a larger minimum fails to instantiate,
                        memory.grow past it returns -1 (default: the module's own maximum)
@@ -255,6 +260,7 @@ Examples:
       fuelCosts: one('--fuel-costs'),
       cacheDir: one('--cache-dir'),
       noCache: values.has('--no-cache'),
+      deterministic: values.has('--deterministic'),
       jobs: one('--jobs'),
       file: split_.file ?? '',
       args: split_.args,
@@ -300,6 +306,7 @@ Examples:
       cacheDir: o.noCache ? null : (o.cacheDir ?? defaultCacheDir()),
       ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
       ...(fuelCosts === undefined ? {} : { fuelCosts }),
+      deterministic: o.deterministic,
     });
     out(stdout.decode());
     io.err(stderr.decode());
