@@ -70,3 +70,13 @@ test('--fuel with a mode that enforces no budget is a usage error', (t) => {
     t.regex(r.stderr, new RegExp(`--fuel: --metering ${mode} .*no .*budget`), mode);
   }
 });
+
+test('--deterministic: a program reading the clocks and random_get prints and is charged the same on every run', (t) => {
+  const clockRandom = 'tests/fixtures/wasi/wasm/clock_random.wasm';
+  const [a, b] = [run(['--metering', 'vanilla', '--deterministic', clockRandom]), run(['--metering', 'vanilla', '--deterministic', clockRandom])];
+  t.is(a.code, 0, a.stderr);
+  t.regex(a.stdout, /monotonic clock never goes back: yes\n[^]*two draws differ: yes\n/);
+  t.is(a.stdout, b.stdout);
+  t.is(a.report!.fuelConsumed, b.report!.fuelConsumed);
+  t.regex(runCli(['run-wasm', '--help']).stdout, /--deterministic/);
+});
