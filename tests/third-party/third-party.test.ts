@@ -16,7 +16,10 @@ test('the fixture covers every program and names the Wasmtime version', (t) => {
 
 for (const program of THIRD_PARTY) {
   for (const metering of program.modes) {
-    test(`${program.name} (${metering}): Wasmtime's stdout, exit code${metering === 'none' ? '' : ' and fuel'}`, async (t) => {
+    // The large modules (SQLite, Go: 1–2.5 GB each while compiling) run one at a time, before
+    // the others: side by side in one worker they exhaust its heap.
+    const declare = program.large === true ? test.serial : test;
+    declare(`${program.name} (${metering}): Wasmtime's stdout, exit code${metering === 'none' ? '' : ' and fuel'}`, async (t) => {
       t.timeout(240_000);
       const want = fixture.programs.find((p) => p.name === program.name);
       if (want === undefined) return t.fail(`${program.name} is not in ${THIRD_PARTY_FIXTURE}: run npm run peer:record-third-party`);
