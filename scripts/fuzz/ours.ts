@@ -4,12 +4,27 @@ import { compileWasm, type WasmModule } from '../../src/wasm/instance.js';
 import { WasmTrap } from '../../src/wasm/trap-kinds.js';
 import { OutOfFuel, SlackfuelError, TranslateError } from '../../src/runtime/errors.js';
 import type { MeteringMode } from '../../src/runtime/metering.js';
+import { BENCH_MODE_SPECS } from '../../src/bench/modes.js';
 import type { ClifValue } from '../../src/native/values.js';
 import type { FuelCosts } from '../../src/wasm/fuel-costs.js';
+import type { Function } from '../../src/ir/index.js';
 import type { NumericType, Outcome } from './outcome.js';
 
-export const OUR_MODES = ['none', 'vanilla', 'slacked', 'count'] as const satisfies readonly MeteringMode[];
+export const OUR_MODES = ['none', 'vanilla', 'slacked', 'counted', 'count'] as const;
 export type OurMode = (typeof OUR_MODES)[number];
+
+/**
+ * How each of our modes is compiled: a runtime metering mode and, where it is not the mode's
+ * default, the fuel pipeline. `counted` is slacked with counted loops charged in bulk (the
+ * bench's `slacked-counted`); it must agree with Wasmtime by the same rules as `slacked`.
+ */
+const MODE_SPECS: Record<OurMode, { metering: MeteringMode; pipeline?: string }> = {
+  none: { metering: 'none' },
+  vanilla: { metering: 'vanilla' },
+  slacked: { metering: 'slacked' },
+  counted: { metering: 'slacked', pipeline: BENCH_MODE_SPECS['slacked-counted'].pipeline! },
+  count: { metering: 'count' },
+};
 
 const scratch = new DataView(new ArrayBuffer(8));
 
@@ -43,13 +58,24 @@ export function fromClif(type: NumericType, value: ClifValue): string {
   }
 }
 
+/** Per mode, a look at the CLIF after the mode's pipeline (e.g. to count versioned loops). */
+export type CompileObserver = Partial<Record<OurMode, (functions: readonly Function[]) => void>>;
+
 /** A module compiled in each of our modes, or why it could not be. */
 export type Compiled = { modules: Record<OurMode, WasmModule> } | { refused: TranslateError } | { error: string };
 
-export async function compileAll(wasm: Uint8Array, fuelCosts?: FuelCosts): Promise<Compiled> {
+export async function compileAll(wasm: Uint8Array, fuelCosts?: FuelCosts, observe: CompileObserver = {}): Promise<Compiled> {
   try {
     const modules = {} as Record<OurMode, WasmModule>;
-    for (const mode of OUR_MODES) modules[mode] = await compileWasm(wasm, mode, undefined, fuelCosts === undefined ? {} : { fuelCosts });
+    for (const mode of OUR_MODES) {
+      const { metering, pipeline } = MODE_SPECS[mode];
+      const transform = observe[mode];
+      modules[mode] = await compileWasm(wasm, metering, undefined, {
+        ...(fuelCosts === undefined ? {} : { fuelCosts }),
+        ...(pipeline === undefined ? {} : { pipeline }),
+        ...(transform === undefined ? {} : { transform }),
+      });
+    }
     return { modules };
   } catch (error) {
     if (error instanceof TranslateError) return { refused: error };

@@ -22,7 +22,7 @@ test('the corpus holds bug-finding modules and covers traps and out-of-fuel', (t
 });
 
 for (const m of corpus.modules) {
-  test(`seed ${m.seed} (${m.why}): our four modes agree with Wasmtime`, async (t) => {
+  test(`seed ${m.seed} (${m.why}): our five modes agree with Wasmtime`, async (t) => {
     t.timeout(120_000);
     const compiled = await compileAll(readFileSync(`${CORPUS_DIR}${m.file}`));
     if (!('modules' in compiled)) return t.fail(`cannot compile: ${JSON.stringify(compiled)}`);
