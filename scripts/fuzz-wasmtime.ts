@@ -1,8 +1,8 @@
 // `npm run fuzz -- --count N --seed S`: differential fuzzing against Wasmtime 48. wasm-smith
 // modules (native/frontend/examples/fuzz_modules.rs) run every exported function with numeric
 // parameters under the reference runner (peers/wasmtime-runner, batch mode; `npm run
-// peer:build` first) and under our none, vanilla, slacked, counted and count modes, each call on a fresh
-// instance, and the outcomes are compared: result values (floats by their bits), trap kinds,
+// peer:build` first) and under our none, vanilla, slacked, uncounted, count and count-uncounted
+// modes, each call on a fresh instance, and the outcomes are compared: result values (floats by their bits), trap kinds,
 // fuel consumed, and out-of-fuel for budgets that run out mid-program. Prints a tally and, for
 // each difference, the seed and what differed. See docs/fuzzing.md.
 import { execFileSync } from 'node:child_process';
@@ -81,10 +81,10 @@ const tally = {
   wasmtimeInstantiateFuel: 0,
   /** Wasmtime overflowed its stack; we went deeper (smaller frames) and ran out of fuel first. */
   stackDepth: 0,
-  /** Loops fuel-counted-loops versioned in the `counted` mode's code, and the modules with any. */
+  /** Loops fuel-counted-loops versioned in the `slacked` mode's code, and the modules with any. */
   versionedLoops: 0,
   modulesWithVersionedLoops: 0,
-  /** How the `counted` runs ended (ok, trap kinds, oof): whether the prepaid copies ran. */
+  /** How the `slacked` runs ended (ok, trap kinds, oof): whether the prepaid copies ran. */
   countedOutcomes: new Map<string, number>(),
 };
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
@@ -132,7 +132,7 @@ async function fuzzOne(seed: number, file: string): Promise<void> {
     return;
   }
   let versioned = 0;
-  const compiled = await compileAll(wasm, fuelCosts, { counted: (fns) => fns.forEach((fn) => (versioned += findVersionedLoops(fn, false).length)) });
+  const compiled = await compileAll(wasm, fuelCosts, { slacked: (fns) => fns.forEach((fn) => (versioned += findVersionedLoops(fn, false).length)) });
   tally.versionedLoops += versioned;
   if (versioned > 0) tally.modulesWithVersionedLoops++;
   if ('refused' in compiled) {
@@ -160,7 +160,7 @@ async function invoke(seed: number, file: string, modules: Record<OurMode, WasmM
   if (result.runnerError !== null) record(seed, file, f.name, args, 'runner-error', 'wasmtime', result.runnerError, result.runnerError);
   for (const c of result.comparisons) {
     tally.comparisons++;
-    if (c.mode === 'counted') bump(tally.countedOutcomes, c.ours.kind === 'trap' ? c.ours.trap : c.ours.kind);
+    if (c.mode === 'slacked') bump(tally.countedOutcomes, c.ours.kind === 'trap' ? c.ours.trap : c.ours.kind);
     if (c.ours.kind === 'error' && /NativePanic|no answer/.test(c.ours.message)) tally.crashes++;
     if (c.difference === null) tally.agree++;
     else if (c.difference === 'known:stack-depth') tally.stackDepth++;

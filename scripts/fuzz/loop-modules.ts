@@ -6,8 +6,9 @@
 // recognises and one it does not; their bodies mix arithmetic, loads and stores (in and out of
 // bounds), divisions by the induction variable (a trap when it reaches 0), global updates, and
 // now and then what makes a loop uncountable: a call, an inner loop, an early exit, a branch, an
-// `unreachable`. Trip counts range from 1 to 2^64 / |step| and to never ending (a bound the
-// variable skips), so budgets run out before, inside and after the loops.
+// `unreachable`. Most loops run an exact number of iterations (1 to 3000), the others whatever
+// their start and bound give, up to 2^64 / |step| or never ending (a bound the variable skips),
+// so budgets run out before, inside and after the loops.
 import { parse } from '@bytecodealliance/jco';
 import { stream } from './args.js';
 
@@ -117,8 +118,15 @@ function loop(c: Choices, depth: number): string {
         : test < 9
           ? `(br_if $exit (${w}.eq ${stepped} (local.get ${bound})))\n        (br $loop)`
           : `(br_if $loop (${w}.lt_u ${stepped} (local.get ${bound})))`;
-  return `(local.set ${start} ${operand(c, w, false)})
-    (local.set ${bound} ${test >= 6 && test < 8 ? constant(w, 0n) : operand(c, w, true)})
+  // Most loops get an exact trip count (the bound is the start plus trips × step), the others
+  // whatever start and bound the operands give: huge trip counts, or none (a skipped bound).
+  const zeroTest = test >= 6 && test < 8;
+  const trips = BigInt(1 + c.int(c.chance(0.5) ? 20 : 3000));
+  const exact = c.chance(0.6);
+  const startValue = exact && zeroTest ? constant(w, -trips * step) : operand(c, w, false);
+  const boundValue = zeroTest ? constant(w, 0n) : exact ? `(${w}.add (local.get ${start}) ${constant(w, trips * step)})` : operand(c, w, true);
+  return `(local.set ${start} ${startValue})
+    (local.set ${bound} ${boundValue})
     (local.set ${iv} (local.get ${start}))
     (block $exit
       (loop $loop

@@ -3,27 +3,28 @@
 import { compileWasm, type WasmModule } from '../../src/wasm/instance.js';
 import { WasmTrap } from '../../src/wasm/trap-kinds.js';
 import { OutOfFuel, SlackfuelError, TranslateError } from '../../src/runtime/errors.js';
-import type { MeteringMode } from '../../src/runtime/metering.js';
-import { BENCH_MODE_SPECS } from '../../src/bench/modes.js';
+import { UNCOUNTED_FUEL_PIPELINE, type MeteringMode } from '../../src/runtime/metering.js';
 import type { ClifValue } from '../../src/native/values.js';
 import type { FuelCosts } from '../../src/wasm/fuel-costs.js';
 import type { Function } from '../../src/ir/index.js';
 import type { NumericType, Outcome } from './outcome.js';
 
-export const OUR_MODES = ['none', 'vanilla', 'slacked', 'counted', 'count'] as const;
+export const OUR_MODES = ['none', 'vanilla', 'slacked', 'uncounted', 'count', 'count-uncounted'] as const;
 export type OurMode = (typeof OUR_MODES)[number];
 
 /**
  * How each of our modes is compiled: a runtime metering mode and, where it is not the mode's
- * default, the fuel pipeline. `counted` is slacked with counted loops charged in bulk (the
- * bench's `slacked-counted`); it must agree with Wasmtime by the same rules as `slacked`.
+ * default, the fuel pipeline. `uncounted` is slacked without fuel-counted-loops (the bench's
+ * `slacked-uncounted`), checked by the same rules as `slacked`; `count-uncounted` is its code
+ * with no budget, whose counter at a trap says whether that code had spent the budget there.
  */
 const MODE_SPECS: Record<OurMode, { metering: MeteringMode; pipeline?: string }> = {
   none: { metering: 'none' },
   vanilla: { metering: 'vanilla' },
   slacked: { metering: 'slacked' },
-  counted: { metering: 'slacked', pipeline: BENCH_MODE_SPECS['slacked-counted'].pipeline! },
+  uncounted: { metering: 'slacked', pipeline: UNCOUNTED_FUEL_PIPELINE },
   count: { metering: 'count' },
+  'count-uncounted': { metering: 'count', pipeline: UNCOUNTED_FUEL_PIPELINE },
 };
 
 const scratch = new DataView(new ArrayBuffer(8));

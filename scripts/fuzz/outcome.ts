@@ -62,8 +62,8 @@ export interface Rules {
  * Wasmtime but is out of fuel under slacked (docs/runtime.md, by design).
  */
 export function expected(mode: string, budget: number, theirs: Outcome, rules: Rules): Outcome {
-  // `counted` is slacked metering too (slacked with fuel-counted-loops): the same rules.
-  const slacked = mode === 'slacked' || mode === 'counted';
+  // `uncounted` is slacked metering too (slacked without fuel-counted-loops): the same rules.
+  const slacked = mode === 'slacked' || mode === 'uncounted';
   if (slacked && rules.exact !== null && rules.exact > budget && (theirs.kind === 'ok' || theirs.kind === 'trap')) return { kind: 'oof' };
   // fuel-place may charge a block's cost before the instruction that faults in it (it observes
   // calls, returns and `unreachable`, not loads): slacked then sees the budget spent at the
