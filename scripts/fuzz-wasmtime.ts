@@ -1,18 +1,20 @@
 // `npm run fuzz -- --count N --seed S`: differential fuzzing against Wasmtime 48. wasm-smith
 // modules (native/frontend/examples/fuzz_modules.rs) run every exported function with numeric
 // parameters under the reference runner (peers/wasmtime-runner, batch mode; `npm run
-// peer:build` first) and under our none, vanilla, slacked and count modes, each call on a fresh
-// instance, and the outcomes are compared: result values (floats by their bits), trap kinds,
+// peer:build` first) and under our none, vanilla, slacked, uncounted, count and count-uncounted
+// modes, each call on a fresh instance, and the outcomes are compared: result values (floats by their bits), trap kinds,
 // fuel consumed, and out-of-fuel for budgets that run out mid-program. Prints a tally and, for
 // each difference, the seed and what differed. See docs/fuzzing.md.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { loadFuelCosts, type FuelCosts } from '../src/wasm/fuel-costs.js';
+import { findVersionedLoops } from '../src/passes/fuel/check/versioned-loops.js';
+import { loopModule } from './fuzz/loop-modules.js';
 import { argsFor } from './fuzz/args.js';
 import { show, type Outcome } from './fuzz/outcome.js';
 import { checkCall, type WasmtimeSide } from './fuzz/differential.js';
@@ -30,6 +32,7 @@ const { values } = parseArgs({
     'fuel-costs': { type: 'string' },
     save: { type: 'string', default: join(tmpdir(), 'slackfuel-fuzz-differences') },
     quiet: { type: 'boolean', default: false },
+    generator: { type: 'string', default: 'smith' },
   },
 });
 const o = z
@@ -42,14 +45,26 @@ const o = z
     fuelCosts: z.string().min(1).optional(),
     save: z.string().min(1),
     quiet: z.boolean(),
+    generator: z.enum(['smith', 'loops']),
   })
   .parse({ ...values, maxExports: values['max-exports'], fuelCosts: values['fuel-costs'] });
 const fuelCosts: FuelCosts | undefined = o.fuelCosts === undefined ? undefined : await loadFuelCosts(o.fuelCosts);
 
 const frontendDir = new URL('../native/frontend/', import.meta.url).pathname;
-console.log('building the module generator (cargo, release)...');
-execFileSync('cargo', ['build', '--release', '--example', 'fuzz_modules'], { cwd: frontendDir, stdio: ['ignore', 'ignore', 'inherit'] });
 const generator = join(frontendDir, 'target/release/examples/fuzz_modules');
+if (o.generator === 'smith') {
+  console.log('building the module generator (cargo, release)...');
+  execFileSync('cargo', ['build', '--release', '--example', 'fuzz_modules'], { cwd: frontendDir, stdio: ['ignore', 'ignore', 'inherit'] });
+}
+
+/** Writes DIR/seed-N.wasm for seeds first … first+n−1 with the chosen generator. */
+async function generate(dir: string, first: number, n: number): Promise<void> {
+  if (o.generator === 'smith') {
+    execFileSync(generator, [dir, String(first), String(n)], { stdio: ['ignore', 'ignore', 'ignore'] });
+    return;
+  }
+  for (let seed = first; seed < first + n; seed++) writeFileSync(join(dir, `seed-${seed}.wasm`), await loopModule(seed));
+}
 
 const tally = {
   modules: 0,
@@ -66,6 +81,11 @@ const tally = {
   wasmtimeInstantiateFuel: 0,
   /** Wasmtime overflowed its stack; we went deeper (smaller frames) and ran out of fuel first. */
   stackDepth: 0,
+  /** Loops fuel-counted-loops versioned in the `slacked` mode's code, and the modules with any. */
+  versionedLoops: 0,
+  modulesWithVersionedLoops: 0,
+  /** How the `slacked` runs ended (ok, trap kinds, oof): whether the prepaid copies ran. */
+  countedOutcomes: new Map<string, number>(),
 };
 const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1);
 const differences: string[] = [];
@@ -78,7 +98,7 @@ for (let first = o.seed; first < o.seed + o.count; first += CHUNK) {
   const n = Math.min(CHUNK, o.seed + o.count - first);
   const dir = mkdtempSync(join(tmpdir(), 'slackfuel-fuzz-'));
   try {
-    execFileSync(generator, [dir, String(first), String(n)], { stdio: ['ignore', 'ignore', 'ignore'] });
+    await generate(dir, first, n);
     for (let seed = first; seed < first + n; seed++) await fuzzOne(seed, join(dir, `seed-${seed}.wasm`));
   } finally {
     rmSync(dir, { recursive: true, force: true });
@@ -87,13 +107,13 @@ for (let first = o.seed; first < o.seed + o.count; first += CHUNK) {
 }
 runner.close();
 progress();
-console.log(JSON.stringify({ ...tally, weRefused: Object.fromEntries(tally.weRefused), differ: Object.fromEntries(tally.differ) }, null, 1));
+console.log(JSON.stringify({ ...tally, weRefused: Object.fromEntries(tally.weRefused), differ: Object.fromEntries(tally.differ), countedOutcomes: Object.fromEntries(tally.countedOutcomes) }, null, 1));
 if (differences.length > 0) console.log(`\n${differences.length} difference(s); modules saved in ${o.save}\n${differences.slice(0, 200).join('\n')}`);
 process.exit(differences.length > 0 ? 1 : 0);
 
 function progress(): void {
   const s = ((performance.now() - started) / 1000).toFixed(0);
-  console.log(`[${s}s] modules ${tally.modules}, invocations ${tally.invocations}, comparisons ${tally.comparisons}, agree ${tally.agree}, differ ${[...tally.differ.values()].reduce((a, b) => a + b, 0)}, crashes ${tally.crashes}`);
+  console.log(`[${s}s] modules ${tally.modules} (versioned loops ${tally.versionedLoops}), invocations ${tally.invocations}, comparisons ${tally.comparisons}, agree ${tally.agree}, differ ${[...tally.differ.values()].reduce((a, b) => a + b, 0)}, crashes ${tally.crashes}`);
 }
 
 async function fuzzOne(seed: number, file: string): Promise<void> {
@@ -111,7 +131,10 @@ async function fuzzOne(seed: number, file: string): Promise<void> {
     record(seed, file, '(module)', [], 'wasmtime-refused', 'module', { kind: 'error', message: exported.error }, { kind: 'error', message: exported.error });
     return;
   }
-  const compiled = await compileAll(wasm, fuelCosts);
+  let versioned = 0;
+  const compiled = await compileAll(wasm, fuelCosts, { slacked: (fns) => fns.forEach((fn) => (versioned += findVersionedLoops(fn, false).length)) });
+  tally.versionedLoops += versioned;
+  if (versioned > 0) tally.modulesWithVersionedLoops++;
   if ('refused' in compiled) {
     bump(tally.weRefused, compiled.refused.message.split(/[:(]/)[0]!.trim());
     return;
@@ -137,6 +160,7 @@ async function invoke(seed: number, file: string, modules: Record<OurMode, WasmM
   if (result.runnerError !== null) record(seed, file, f.name, args, 'runner-error', 'wasmtime', result.runnerError, result.runnerError);
   for (const c of result.comparisons) {
     tally.comparisons++;
+    if (c.mode === 'slacked') bump(tally.countedOutcomes, c.ours.kind === 'trap' ? c.ours.trap : c.ours.kind);
     if (c.ours.kind === 'error' && /NativePanic|no answer/.test(c.ours.message)) tally.crashes++;
     if (c.difference === null) tally.agree++;
     else if (c.difference === 'known:stack-depth') tally.stackDepth++;

@@ -11,7 +11,7 @@ const EDGES: Record<NumericType, readonly bigint[]> = {
 };
 
 /** xorshift64*: a small deterministic stream. */
-function stream(seed: number): () => bigint {
+export function stream(seed: number): () => bigint {
   let x = (BigInt(seed) * 0x9e3779b97f4a7c15n) | 1n;
   const mask = (1n << 64n) - 1n;
   return () => {

@@ -1,7 +1,7 @@
 // One differential check: an exported function with given arguments, run under Wasmtime and our
-// four modes, compared by the rules of ./outcome.ts. Wasmtime's side is an interface so the
-// fuzzer asks the live runner and the corpus test (tests/fuzz/corpus.test.ts) replays what the
-// runner answered when the corpus was recorded.
+// modes (none, vanilla, slacked, uncounted, count, count-uncounted), compared by the rules of ./outcome.ts.
+// Wasmtime's side is an interface so the fuzzer asks the live runner and the corpus test
+// (tests/fuzz/corpus.test.ts) replays what the runner answered when the corpus was recorded.
 import type { WasmModule } from '../../src/wasm/instance.js';
 import { difference, expected, knownStackDepth, type Outcome, type Rules } from './outcome.js';
 import { callOurs, type OurMode, type Signature } from './ours.js';
@@ -48,12 +48,19 @@ export async function checkCall(
   if (fuelled.kind === 'oof') {
     // It may not terminate: nothing runs unbounded.
     await compare('slacked', budget, fuelled, metered);
+    await compare('uncounted', budget, fuelled, metered);
     return { comparisons, wasmtimeInstantiateFuel: instantiateFuel, runnerError: null };
   }
   await compare('none', budget, (await wasmtime.call(null)).outcome, none);
-  const count = await compare('count', budget, fuelled, metered);
-  const countAtTrap = count.kind === 'trap' ? count.fuel : null;
+  await compare('count', budget, fuelled, metered);
+  // Whether the code had spent the budget at a trap, from the code without prepaid loops: count
+  // (no budget) always takes a prepaid copy, whose counter at a trap inside it is ahead by the
+  // loop's residue; with a budget the copy runs only when the budget covers the whole loop, and
+  // elsewhere the two codes' counters agree.
+  const uncountedCount = await compare('count-uncounted', budget, fuelled, metered);
+  const countAtTrap = uncountedCount.kind === 'trap' ? uncountedCount.fuel : null;
   await compare('slacked', budget, fuelled, { ...metered, countAtTrap });
+  await compare('uncounted', budget, fuelled, { ...metered, countAtTrap });
   // A budget that runs out mid-call: half of the call's exact cost (our vanilla's count;
   // Wasmtime's count at a trap is as of its last store of the counter). Not after a stack
   // overflow: that count depends on how deep our native stack lets the guest go, so a budget
@@ -66,6 +73,7 @@ export async function checkCall(
     const rules: Rules = { compareFuel: true, exact, countAtTrap };
     await compare('vanilla', half, short, rules);
     await compare('slacked', half, short, rules);
+    await compare('uncounted', half, short, rules);
   }
   return { comparisons, wasmtimeInstantiateFuel: instantiateFuel, runnerError: null };
 }

@@ -3,13 +3,29 @@
 import { compileWasm, type WasmModule } from '../../src/wasm/instance.js';
 import { WasmTrap } from '../../src/wasm/trap-kinds.js';
 import { OutOfFuel, SlackfuelError, TranslateError } from '../../src/runtime/errors.js';
-import type { MeteringMode } from '../../src/runtime/metering.js';
+import { UNCOUNTED_FUEL_PIPELINE, type MeteringMode } from '../../src/runtime/metering.js';
 import type { ClifValue } from '../../src/native/values.js';
 import type { FuelCosts } from '../../src/wasm/fuel-costs.js';
+import type { Function } from '../../src/ir/index.js';
 import type { NumericType, Outcome } from './outcome.js';
 
-export const OUR_MODES = ['none', 'vanilla', 'slacked', 'count'] as const satisfies readonly MeteringMode[];
+export const OUR_MODES = ['none', 'vanilla', 'slacked', 'uncounted', 'count', 'count-uncounted'] as const;
 export type OurMode = (typeof OUR_MODES)[number];
+
+/**
+ * How each of our modes is compiled: a runtime metering mode and, where it is not the mode's
+ * default, the fuel pipeline. `uncounted` is slacked without fuel-counted-loops (the bench's
+ * `slacked-uncounted`), checked by the same rules as `slacked`; `count-uncounted` is its code
+ * with no budget, whose counter at a trap says whether that code had spent the budget there.
+ */
+const MODE_SPECS: Record<OurMode, { metering: MeteringMode; pipeline?: string }> = {
+  none: { metering: 'none' },
+  vanilla: { metering: 'vanilla' },
+  slacked: { metering: 'slacked' },
+  uncounted: { metering: 'slacked', pipeline: UNCOUNTED_FUEL_PIPELINE },
+  count: { metering: 'count' },
+  'count-uncounted': { metering: 'count', pipeline: UNCOUNTED_FUEL_PIPELINE },
+};
 
 const scratch = new DataView(new ArrayBuffer(8));
 
@@ -43,13 +59,24 @@ export function fromClif(type: NumericType, value: ClifValue): string {
   }
 }
 
+/** Per mode, a look at the CLIF after the mode's pipeline (e.g. to count versioned loops). */
+export type CompileObserver = Partial<Record<OurMode, (functions: readonly Function[]) => void>>;
+
 /** A module compiled in each of our modes, or why it could not be. */
 export type Compiled = { modules: Record<OurMode, WasmModule> } | { refused: TranslateError } | { error: string };
 
-export async function compileAll(wasm: Uint8Array, fuelCosts?: FuelCosts): Promise<Compiled> {
+export async function compileAll(wasm: Uint8Array, fuelCosts?: FuelCosts, observe: CompileObserver = {}): Promise<Compiled> {
   try {
     const modules = {} as Record<OurMode, WasmModule>;
-    for (const mode of OUR_MODES) modules[mode] = await compileWasm(wasm, mode, undefined, fuelCosts === undefined ? {} : { fuelCosts });
+    for (const mode of OUR_MODES) {
+      const { metering, pipeline } = MODE_SPECS[mode];
+      const transform = observe[mode];
+      modules[mode] = await compileWasm(wasm, metering, undefined, {
+        ...(fuelCosts === undefined ? {} : { fuelCosts }),
+        ...(pipeline === undefined ? {} : { pipeline }),
+        ...(transform === undefined ? {} : { transform }),
+      });
+    }
     return { modules };
   } catch (error) {
     if (error instanceof TranslateError) return { refused: error };

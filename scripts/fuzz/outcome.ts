@@ -62,11 +62,13 @@ export interface Rules {
  * Wasmtime but is out of fuel under slacked (docs/runtime.md, by design).
  */
 export function expected(mode: string, budget: number, theirs: Outcome, rules: Rules): Outcome {
-  if (mode === 'slacked' && rules.exact !== null && rules.exact > budget && (theirs.kind === 'ok' || theirs.kind === 'trap')) return { kind: 'oof' };
+  // `uncounted` is slacked metering too (slacked without fuel-counted-loops): the same rules.
+  const slacked = mode === 'slacked' || mode === 'uncounted';
+  if (slacked && rules.exact !== null && rules.exact > budget && (theirs.kind === 'ok' || theirs.kind === 'trap')) return { kind: 'oof' };
   // fuel-place may charge a block's cost before the instruction that faults in it (it observes
   // calls, returns and `unreachable`, not loads): slacked then sees the budget spent at the
   // fault, and out-of-fuel takes precedence over the trap (docs/fuzzing.md).
-  if (mode === 'slacked' && theirs.kind === 'trap' && rules.countAtTrap !== null && rules.countAtTrap >= budget) return { kind: 'oof' };
+  if (slacked && theirs.kind === 'trap' && rules.countAtTrap !== null && rules.countAtTrap >= budget) return { kind: 'oof' };
   return theirs;
 }
 

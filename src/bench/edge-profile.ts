@@ -36,5 +36,5 @@ export async function measureEdgeProfile(program: BenchProgram, engine: Engine, 
 
 /** The placed pipeline with fuel-place fed `profile`, counting increments (fuel = increments run). */
 export function profiledIncrementsPipeline(profile: EdgeProfileFile): string {
-  return `${PINNED_PIPELINE},fuel-place${JSON.stringify({ profile })},fuel-unit-increments`;
+  return `${PINNED_PIPELINE},fuel-place${JSON.stringify({ profile })},fuel-counted-loops,fuel-unit-increments`;
 }

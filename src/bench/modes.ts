@@ -1,12 +1,13 @@
 // The benchmark's metering modes: each is a runtime metering mode plus the fuel pipeline its
-// CLIF goes through. The runtime's `slacked` default already adds fuel-place; the benchmark
-// separates the two so the cost of pinning and the gain of placement show apart: its
-// `slacked-unplaced` is the runtime's `slacked` without fuel-place, and its `slacked-placed` is
-// the runtime's `slacked` as it is.
+// CLIF goes through. The runtime's `slacked` default adds fuel-place and fuel-counted-loops to
+// the pinned form; the benchmark separates the steps so each one's effect shows apart:
+// `slacked-unplaced` is the runtime's `slacked` without either (increments where Wasmtime puts
+// them), `slacked-uncounted` without fuel-counted-loops (fuel-place alone: one increment per
+// loop iteration at least), and `slacked-placed` is the runtime's `slacked` as it is.
 import { z } from 'zod';
-import { PINNED_FUEL_PIPELINE, type MeteringMode } from '../runtime/metering.js';
+import { PINNED_FUEL_PIPELINE, SLACKED_FUEL_PIPELINE, UNCOUNTED_FUEL_PIPELINE, type MeteringMode } from '../runtime/metering.js';
 
-export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked-unplaced', 'slacked-placed', 'slacked-counted', 'count'] as const;
+export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked-unplaced', 'slacked-uncounted', 'slacked-placed', 'count'] as const;
 export const benchModeSchema = z.enum(BENCH_MODES);
 export type BenchMode = z.infer<typeof benchModeSchema>;
 
@@ -23,13 +24,11 @@ export interface BenchModeSpec {
 
 export { PINNED_FUEL_PIPELINE as PINNED_PIPELINE } from '../runtime/metering.js';
 const PINNED = PINNED_FUEL_PIPELINE;
-const PLACED = `${PINNED},fuel-place`;
-// Counted loops charged in bulk after placement: its own mode until its run time is measured
-// on an idle machine (docs/results.md, "Counted loops").
-const COUNTED = `${PLACED},fuel-counted-loops`;
+const UNCOUNTED = UNCOUNTED_FUEL_PIPELINE;
+const PLACED = SLACKED_FUEL_PIPELINE;
 
 /** Which placement an instrumented run counts the increments of. */
-export type IncrementsKind = 'as-wasmtime' | 'placed' | 'counted';
+export type IncrementsKind = 'as-wasmtime' | 'uncounted' | 'placed';
 
 export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {
   none: { metering: 'none', pipeline: undefined, accounts: false, increments: '' },
@@ -37,16 +36,16 @@ export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {
   accounting: { metering: 'vanilla', pipeline: 'fuel-drop-checks', accounts: true, increments: 'as-wasmtime' },
   epoch: { metering: 'epoch', pipeline: undefined, accounts: false, increments: '' },
   'slacked-unplaced': { metering: 'slacked', pipeline: PINNED, accounts: true, increments: 'as-wasmtime' },
+  'slacked-uncounted': { metering: 'slacked', pipeline: UNCOUNTED, accounts: true, increments: 'uncounted' },
   'slacked-placed': { metering: 'slacked', pipeline: PLACED, accounts: true, increments: 'placed' },
-  'slacked-counted': { metering: 'slacked', pipeline: COUNTED, accounts: true, increments: 'counted' },
   count: { metering: 'count', pipeline: PLACED, accounts: true, increments: 'placed' },
 };
 
 /** Pipelines of the instrumented runs: each increment adds 1, so fuel = increments executed. */
 export const INCREMENT_PIPELINES = {
   'as-wasmtime': `${PINNED},fuel-unit-increments`,
+  uncounted: `${UNCOUNTED},fuel-unit-increments`,
   placed: `${PLACED},fuel-unit-increments`,
-  counted: `${COUNTED},fuel-unit-increments`,
 } as const;
 
 /** Parses `--modes a,b,c`: known names, no duplicates; `none` and `vanilla` are always measured. */

@@ -85,29 +85,29 @@ export function incrementsTable(report: BenchReport): string {
     '| program | fuel consumed | dynamic, as Wasmtime | dynamic, placed | placed / Wasmtime | dynamic, placed with profile | estimate / profile | static, as Wasmtime | static, placed |',
     '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
   ];
-  // Counted loops charged in bulk get two more columns when the report has them.
-  const counted = report.benchmarks.some((b) => b.modes['slacked-counted']?.dynamicIncrements != null);
-  if (counted) {
-    rows[0] += ' dynamic, counted loops | counted / Wasmtime |';
+  // Placement without counted loops charged in bulk gets two more columns when measured.
+  const uncounted = report.benchmarks.some((b) => b.modes['slacked-uncounted']?.dynamicIncrements != null);
+  if (uncounted) {
+    rows[0] += ' dynamic, without counted loops | uncounted / Wasmtime |';
     rows[1] += '---:|---:|';
   }
-  const countedRatios: number[] = [];
+  const uncountedRatios: number[] = [];
   for (const b of report.benchmarks) {
     const w = b.modes['slacked-unplaced'] ?? b.modes.vanilla;
     const p = b.modes['slacked-placed'] ?? b.modes.count;
     const ratio = w?.dynamicIncrements && p?.dynamicIncrements ? f3(p.dynamicIncrements / w.dynamicIncrements) : '—';
     const vsProfile = p?.dynamicIncrements && b.profiledIncrements ? f3(p.dynamicIncrements / b.profiledIncrements) : '—';
     let row = `| ${b.name} | ${int(b.modes.vanilla?.fuelConsumed ?? null)} | ${int(w?.dynamicIncrements ?? null)} | ${int(p?.dynamicIncrements ?? null)} | ${ratio} | ${int(b.profiledIncrements)} | ${vsProfile} | ${int(b.modes['slacked-unplaced']?.staticIncrements ?? null)} | ${int(p?.staticIncrements ?? null)} |`;
-    if (counted) {
-      const c = b.modes['slacked-counted']?.dynamicIncrements ?? null;
+    if (uncounted) {
+      const c = b.modes['slacked-uncounted']?.dynamicIncrements ?? null;
       const r = c !== null && c > 0 && w?.dynamicIncrements ? c / w.dynamicIncrements : null;
-      if (r !== null) countedRatios.push(r);
+      if (r !== null) uncountedRatios.push(r);
       row += ` ${int(c)} | ${r === null ? '—' : r.toPrecision(3)} |`;
     }
     rows.push(row);
   }
   const opt = (x: number | null): string => (x === null ? '—' : f3(x));
-  rows.push(`| **geomean** | | | | **${opt(report.incrementsRatio)}** | | **${opt(report.estimateVsProfile)}** | | |${counted ? ` | **${countedRatios.length === 0 ? '—' : geometricMean(countedRatios).toPrecision(3)}** |` : ''}`);
+  rows.push(`| **geomean** | | | | **${opt(report.incrementsRatio)}** | | **${opt(report.estimateVsProfile)}** | | |${uncounted ? ` | **${uncountedRatios.length === 0 ? '—' : geometricMean(uncountedRatios).toPrecision(3)}** |` : ''}`);
   return rows.join('\n');
 }
 
@@ -163,8 +163,8 @@ const COLORS: Readonly<Record<BenchMode | PeerMode, string>> = {
   accounting: '#ff7f0e',
   epoch: '#8c564b',
   'slacked-unplaced': '#1f77b4',
+  'slacked-uncounted': '#bcbd22',
   'slacked-placed': '#2ca02c',
-  'slacked-counted': '#bcbd22',
   count: '#17becf',
 };
 

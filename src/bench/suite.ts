@@ -224,12 +224,12 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
     }
   }
   const increments: Partial<Record<IncrementsKind, number>> = {};
-  for (const kind of ['as-wasmtime', 'placed', 'counted'] as const) {
+  for (const kind of ['as-wasmtime', 'uncounted', 'placed'] as const) {
     if (!o.modes.some((m) => BENCH_MODE_SPECS[m].increments === kind)) continue;
     o.progress(`${step} ${program.name}: count increments (${kind})`);
-    const counted = INCREMENT_PIPELINES[kind];
-    const uncounted = byPipeline.get(counted.slice(0, counted.lastIndexOf(',')));
-    increments[kind] = await countIncrements(program, counted, engine, uncounted?.module.functions);
+    const instrumented = INCREMENT_PIPELINES[kind];
+    const plain = byPipeline.get(instrumented.slice(0, instrumented.lastIndexOf(',')));
+    increments[kind] = await countIncrements(program, instrumented, engine, plain?.module.functions);
   }
   let profiledIncrements: number | null = null;
   if (o.profile && increments.placed !== undefined) {

@@ -20,7 +20,7 @@ export function meteringSpec(mode: MeteringOption): BenchModeSpec {
 
 /** Whether a `--fuel` budget means anything in the mode: accounting and count only count. */
 export function enforcesBudget(mode: MeteringOption): boolean {
-  return mode === 'vanilla' || mode === 'slacked' || mode === 'slacked-unplaced' || mode === 'slacked-placed' || mode === 'slacked-counted';
+  return mode === 'vanilla' || mode === 'slacked' || mode === 'slacked-unplaced' || mode === 'slacked-uncounted' || mode === 'slacked-placed';
 }
 
 /** The modes' help text, shared by every command's --help. */
@@ -33,8 +33,10 @@ export const METERING_MODES_HELP = `Metering modes (--metering MODE; default ${D
   slacked-unplaced
                   counter in the pinned register, increments where Wasmtime puts them
                   (fuel-pinned,fuel-drop-checks), asynchronous checker
-  slacked-placed  slacked-unplaced plus fuel-place: increments moved to where they run least
-  slacked-counted slacked-placed plus fuel-counted-loops: counted loops charged once on entry
-                  (a guarded copy of the loop without increments)
+  slacked-uncounted
+                  slacked-unplaced plus fuel-place: increments moved to where they run least
+                  (at least one per loop iteration)
+  slacked-placed  slacked-uncounted plus fuel-counted-loops: counted loops charged once on
+                  entry (a guarded copy of the loop without increments)
   slacked         the same as slacked-placed (the runtime's slacked mode)
   count           slacked-placed with no checker: fuel accounting only, no budget`;

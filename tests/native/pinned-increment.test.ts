@@ -6,6 +6,7 @@ import fc from 'fast-check';
 import { readdirSync, readFileSync } from 'node:fs';
 import { print, type Function } from '../../src/ir/index.js';
 import { compile, jit, runChecks, type Isa } from '../../src/native/index.js';
+import { findVersionedLoops } from '../../src/passes/fuel/check/versioned-loops.js';
 import { findPinnedIncrements } from '../../src/passes/fuel/web/index.js';
 import { compileWasm } from '../../src/wasm/index.js';
 import { fixture } from './fixture.js';
@@ -168,9 +169,13 @@ for (const isa of ['x86_64', 'aarch64'] as const) {
     for (const { name, functions } of await slackedModules) {
       for (const fn of functions) {
         const expectedCount = findPinnedIncrements(fn).filter((inc) => foldable(inc.amount, isa)).length;
+        // A counted loop's prepaid amount (n × c) is computed at run time, but Cranelift folds it
+        // to a constant when the start and the bound are constants, and then it is one add too.
+        const prepaid = findVersionedLoops(fn, false).length;
         const [compiled] = compile(`set enable_pinned_reg=true\n\n${print(fn)}`, { isa, optLevel: 'speed' });
         const instructions = compiled!.disassembly.split('\n').filter((line) => oneInstruction[isa].test(line)).length;
-        t.is(instructions, expectedCount, `${name} function ${JSON.stringify(fn.name)}`);
+        const where = `${name} function ${JSON.stringify(fn.name)}`;
+        t.true(instructions >= expectedCount && instructions <= expectedCount + prepaid, `${where}: ${instructions} one-instruction increments for ${expectedCount} constant ones and ${prepaid} prepaid loops`);
         increments += expectedCount;
       }
     }

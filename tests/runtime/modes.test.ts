@@ -1,6 +1,5 @@
 import test from 'ava';
 import fc from 'fast-check';
-import { defaultRegistry } from '../../src/passes/registry.js';
 import { defaultPipeline } from '../../src/runtime/index.js';
 import { Engine, METERING_MODES, type MeteringMode } from '../../src/runtime/index.js';
 import { example, fixture } from './fixture.js';
@@ -36,9 +35,10 @@ test('every mode computes the same results; vanilla, slacked and count report id
   }
 });
 
-test('slacked after fuel-place reports the same fuel as vanilla (when fuel-place is available)', async (t) => {
+test('slacked after fuel-place and fuel-counted-loops reports the same fuel as vanilla', async (t) => {
   const pipeline = await defaultPipeline('slacked');
-  t.is(pipeline, defaultRegistry.has('fuel-place') ? 'fuel-pinned,fuel-drop-checks,fuel-place' : 'fuel-pinned,fuel-drop-checks');
+  t.is(pipeline, 'fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops');
+  t.is(await defaultPipeline('count'), pipeline);
   const text = example('wasmtime-fuel.clif');
   const placed = await runAll(text, 'u0:0', [250], ['slacked'], pipeline);
   const vanilla = await runAll(text, 'u0:0', [250], ['vanilla']);

@@ -41,7 +41,7 @@ on every CFG edge), feeds it to fuel-place, and reports the increments that plac
 executes next to those of the static estimate.
 
 Every mode must print what none prints, and the fuel consumed under accounting,
-slacked-unplaced, slacked-placed and count must equal vanilla's: otherwise the run fails
+slacked-unplaced, slacked-uncounted, slacked-placed and count must equal vanilla's: otherwise the run fails
 (exit status 1).
 
 Modes:
@@ -54,9 +54,10 @@ Modes:
                   increments where Wasmtime puts them (fuel-pinned,fuel-drop-checks),
                   asynchronous checker at the runtime's default pace (every 1 ms near
                   exhaustion, up to every 20 ms otherwise)
-  slacked-placed  the runtime's slacked: slacked-unplaced plus fuel-place
-  slacked-counted slacked-placed plus fuel-counted-loops: counted loops charged once on
-                  entry (a guarded copy of the loop without increments)
+  slacked-uncounted
+                  slacked-unplaced plus fuel-place (at least one increment per loop iteration)
+  slacked-placed  the runtime's slacked: slacked-uncounted plus fuel-counted-loops: counted
+                  loops charged once on entry (a guarded copy of the loop without increments)
   count           slacked-placed with no checker
 
 Options:

@@ -180,7 +180,7 @@ Options:
   --profile-out PATH   slacked, slacked-placed, count: measure the edge profile (a counter on
                        every CFG edge of the code fuel-place works on) and write it to PATH as
                        JSON, the format fuel-place{profile=PATH} reads
-  --profile PATH       slacked-placed, slacked-counted, count: place the increments by this
+  --profile PATH       slacked-placed, slacked-uncounted, count: place the increments by this
                        edge profile (the mode's fuel-place gets profile=PATH) instead of the
                        static frequency estimate
   --report PATH        write {"exitCode", "fuelConsumed", "error"} as JSON to PATH; error is
@@ -271,7 +271,7 @@ Examples:
     if (o.fuel !== undefined && !enforcesBudget(o.metering)) throw new UsageError(`--fuel: --metering ${o.metering} enforces no fuel budget (vanilla, slacked and slacked-placed do)`);
     if (o.profileOut !== undefined && o.profile !== undefined) throw new UsageError('--profile-out measures a profile, --profile places by one: give one of them');
     if (o.profileOut !== undefined && spec.metering !== 'slacked' && spec.metering !== 'count') throw new UsageError('--profile-out applies to --metering slacked, slacked-placed or count');
-    if (o.profile !== undefined && spec.increments !== 'placed' && spec.increments !== 'counted') throw new UsageError('--profile applies to --metering slacked-placed, slacked-counted or count (the modes that place increments)');
+    if (o.profile !== undefined && spec.increments !== 'placed' && spec.increments !== 'uncounted') throw new UsageError('--profile applies to --metering slacked-placed, slacked-uncounted or count (the modes that place increments)');
     const dirs = [...o.dir.map((d) => parseDir(d, '--dir', false)), ...o.dirWrite.map((d) => parseDir(d, '--dir-write', true))];
     const bytes = await io.readBinary(o.file);
     const programOut: string[] = [];

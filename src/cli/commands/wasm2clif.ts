@@ -52,7 +52,7 @@ Options:
                    a JSON object keyed by Wasmtime's operator names ({"I32Add": 2, "Call": 5,
                    "variable": {"memory_copy_per_byte": 2}}); unset entries keep the defaults
   --profile PROFILE.json
-                   slacked-placed, slacked-counted, count: the mode's fuel-place places the
+                   slacked-placed, slacked-uncounted, count: the mode's fuel-place places the
                    increments by this edge profile (as run-wasm --profile-out writes it)
   -h, --help       show this help
 
@@ -91,8 +91,8 @@ Examples:
     const fuelCosts = parsed.data.fuelCosts === undefined ? {} : await fuelCostsOption(parsed.data.fuelCosts);
     const bytes = await io.readBinary(file);
     const spec = meteringSpec(metering);
-    if (parsed.data.profile !== undefined && spec.increments !== 'placed' && spec.increments !== 'counted') {
-      throw new UsageError('--profile applies to --metering slacked-placed, slacked-counted or count (the modes that place increments)');
+    if (parsed.data.profile !== undefined && spec.increments !== 'placed' && spec.increments !== 'uncounted') {
+      throw new UsageError('--profile applies to --metering slacked-placed, slacked-uncounted or count (the modes that place increments)');
     }
     // The front end instruments for none, epoch or Wasmtime's fuel; every fuel mode starts from the latter.
     const translation = spec.metering === 'none' || spec.metering === 'epoch' ? spec.metering : 'vanilla';

@@ -1,5 +1,5 @@
 // The profile loop from the command line: run-wasm --profile-out measures an edge profile,
-// run-wasm --profile places the increments by it (in slacked-placed and slacked-counted alike;
+// run-wasm --profile places the increments by it (in slacked-placed and slacked-uncounted alike;
 // wasm2clif --profile prints that code); fuel and output stay those of vanilla.
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -27,13 +27,13 @@ test('run-wasm --profile-out writes a profile; --profile runs by it with vanilla
   const fuel = async (name: string) => (JSON.parse(await readFile(report(name), 'utf8')) as { fuelConsumed: number }).fuelConsumed;
   t.is(await fuel('placed'), await fuel('vanilla'));
   t.is(await fuel('measure'), await fuel('vanilla'));
-  // The profile guides the fuel-place of slacked-counted too, without a further switch.
-  const counted = runCli(['run-wasm', '--metering', 'slacked-counted', '--profile', profilePath, '--report', report('counted'), ...FIB]);
-  t.is(counted.code, 0, counted.stderr);
-  t.is(counted.stdout, vanilla.stdout);
-  t.is(await fuel('counted'), await fuel('vanilla'));
+  // The profile guides the fuel-place of slacked-uncounted too, without a further switch.
+  const uncounted = runCli(['run-wasm', '--metering', 'slacked-uncounted', '--profile', profilePath, '--report', report('uncounted'), ...FIB]);
+  t.is(uncounted.code, 0, uncounted.stderr);
+  t.is(uncounted.stdout, vanilla.stdout);
+  t.is(await fuel('uncounted'), await fuel('vanilla'));
   // wasm2clif prints the code run-wasm runs: with the profile, another placement.
-  const clif = (extra: string[]) => runCli(['wasm2clif', FIB[0]!, '--metering', 'slacked-counted', ...extra]);
+  const clif = (extra: string[]) => runCli(['wasm2clif', FIB[0]!, '--metering', 'slacked-placed', ...extra]);
   const byProfile = clif(['--profile', profilePath]);
   t.is(byProfile.code, 0, byProfile.stderr);
   t.not(byProfile.stdout, clif([]).stdout);

@@ -1,5 +1,5 @@
 // Profile-guided placement whenever a profile is given: the profile goes to every fuel-place
-// step of whatever pipeline a mode uses (slacked-placed, slacked-counted, count, or a user's
+// step of whatever pipeline a mode uses (slacked-placed, slacked-uncounted, count, or a user's
 // own), its other steps and options kept, instead of a pipeline of its own.
 import { parsePipeline, PipelineError } from '../../pipeline-syntax.js';
 import type { EdgeProfileFile } from './profile.js';
