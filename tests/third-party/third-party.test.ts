@@ -20,7 +20,7 @@ for (const program of THIRD_PARTY) {
     // the others: side by side in one worker they exhaust its heap.
     const declare = program.large === true ? test.serial : test;
     declare(`${program.name} (${metering}): Wasmtime's stdout, exit code${metering === 'none' ? '' : ' and fuel'}`, async (t) => {
-      t.timeout(240_000);
+      t.timeout(600_000);
       const want = fixture.programs.find((p) => p.name === program.name);
       if (want === undefined) return t.fail(`${program.name} is not in ${THIRD_PARTY_FIXTURE}: run npm run peer:record-third-party`);
       const out: Uint8Array[] = [];
