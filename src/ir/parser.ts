@@ -90,19 +90,6 @@ export function parseFunction(text: string, options: ParseOptions = {}): Functio
   return file.functions[0]!;
 }
 
-/** The value of a plain decimal of at most 9 digits, or -1. */
-function smallDecimal(text: string): number {
-  const n = text.length;
-  if (n === 0 || n > 9) return -1;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 /** The type Cranelift's reader names in "type variable required" errors. */
 function exampleType(info: OpcodeInfo): string {
   return info.ctrlTypes === undefined ? 'i32' : typeSetExample(info.ctrlTypes).name;
@@ -252,6 +239,13 @@ class Parser {
   // ---- immediates ----
 
   private imm64(message: string): bigint {
+    if (this.tk() === Tok.Integer) {
+      const small = this.lex.plainDecimal();
+      if (small !== -1) {
+        this.next();
+        return BigInt(small);
+      }
+    }
     const text = this.integerText(message);
     const v = parseI64Fast(text);
     if (typeof v === 'string') throw this.err(v);
@@ -296,12 +290,14 @@ class Parser {
    * unsigned decimal or hex; returns the value as unsigned `bits`-bit integer.
    */
   private sizedImm(bits: number, message: string): bigint {
-    const raw = this.integerText(message);
-    const fast = smallDecimal(raw);
-    if (fast !== -1 && fast < 2 ** bits) {
-      this.next();
-      return BigInt(fast);
+    if (this.tk() === Tok.Integer) {
+      const fast = this.lex.plainDecimal();
+      if (fast !== -1 && fast < 2 ** bits) {
+        this.next();
+        return BigInt(fast);
+      }
     }
+    const raw = this.integerText(message);
     const negative = raw.startsWith('-');
     const text = negative || raw.startsWith('+') ? raw.slice(1) : raw;
     const max = (1n << BigInt(bits)) - 1n;
@@ -336,6 +332,11 @@ class Parser {
   /** An optional signed offset (`+8`, `-0x10`); absent means 0. */
   private optionalOffset32(): number {
     if (this.tk() !== Tok.Integer) return 0;
+    const small = this.lex.signedDecimal();
+    if (small !== null) {
+      this.next();
+      return small;
+    }
     const text = this.lex.text();
     if (!(text.startsWith('+') || text.startsWith('-'))) return 0;
     const v = parseOffset32(text);
@@ -956,10 +957,7 @@ class Parser {
       const tags = this.debugTags();
       let srcloc = -1;
       if (this.tk() === Tok.SourceLoc) {
-        const text = this.lex.text();
-        if (text.length > 8 && !/^0*[0-9a-fA-F]{1,8}$/.test(text)) throw this.err(`invalid source location: ${text}`);
-        srcloc = parseInt(text, 16);
-        if (!(srcloc <= 0xffff_ffff)) throw this.err(`invalid source location: ${text}`);
+        srcloc = this.sourceLoc();
         this.next();
       }
       const results: Value[] = [];
@@ -984,6 +982,22 @@ class Parser {
         this.instruction(ctx, block, results, srcloc, tags, lineStart);
       }
     }
+  }
+
+  /** The value of a `@hex` token, read from the source: at most 8 significant digits. */
+  private sourceLoc(): number {
+    const lex = this.lex;
+    const src = lex.src;
+    let value = 0;
+    let significant = 0;
+    for (let i = lex.start + 1; i < lex.end; i++) {
+      const c = src.charCodeAt(i);
+      const d = c <= 57 ? c - 48 : (c | 32) - 87;
+      if (significant > 0 || d !== 0) significant++;
+      value = value * 16 + d;
+    }
+    if (significant > 8) throw this.err(`invalid source location: ${lex.text()}`);
+    return value;
   }
 
   private blockParam(ctx: Context, block: Block): void {
@@ -1048,8 +1062,9 @@ class Parser {
     for (const r of results) this.define(ctx, r, lineStart);
     if (this.tk() !== Tok.Identifier) throw this.err('expected instruction opcode');
     const opcodeAt = this.lex.start;
-    const name = this.lex.text();
-    let info = opcodeInfo(name);
+    const word = this.lex.interned;
+    const name = word === null ? this.lex.text() : word.text;
+    let info = word === null ? opcodeInfo(name) : word.opcode();
     if (info === undefined) throw this.err(`unknown opcode: '${name}'`);
     this.next();
 
@@ -1641,17 +1656,16 @@ class Parser {
   private finishBody(ctx: Context): void {
     const fn = ctx.fn;
     const dfg = fn.dfg;
-    for (const block of fn.layout.blocks()) {
-      for (const inst of fn.layout.blockInsts(block)) {
-        const data = dfg.insts[inst]!;
-        const args = data.args;
-        for (let i = 0; i < args.length; i++) {
-          if (!this.isDefined(ctx, args[i]!)) throw this.lex.error(`undefined operand value v${args[i]!}`, ctx.instOffsets[inst] ?? 0);
-        }
-        if (data.destinations === null && data.table === null && data.exceptionTable === null) continue;
-        for (const v of dfg.instValues(inst)) {
-          if (!this.isDefined(ctx, v)) throw this.lex.error(`undefined operand value v${v}`, ctx.instOffsets[inst] ?? 0);
-        }
+    // Instructions are numbered in text order while parsing, so this is layout order.
+    for (let inst = 0; inst < dfg.insts.length; inst++) {
+      const data = dfg.insts[inst]!;
+      const args = data.args;
+      for (let i = 0; i < args.length; i++) {
+        if (!this.isDefined(ctx, args[i]!)) throw this.lex.error(`undefined operand value v${args[i]!}`, ctx.instOffsets[inst] ?? 0);
+      }
+      if (data.destinations === null && data.table === null && data.exceptionTable === null) continue;
+      for (const v of dfg.instValues(inst)) {
+        if (!this.isDefined(ctx, v)) throw this.lex.error(`undefined operand value v${v}`, ctx.instOffsets[inst] ?? 0);
       }
     }
     // An alias's target is always defined (and typed) earlier in the text, so one step suffices
