@@ -128,6 +128,11 @@ class Parser {
   /** Largest entity number that may be defined (see `checkNumber`). */
   private readonly maxEntityNumber: number;
 
+  /** Result values of the instruction line being read (scratch). */
+  private readonly results: Value[] = [];
+  /** Block-call or call arguments being read (scratch). */
+  private readonly blockArgs: BlockArg[] = [];
+
   /** Calling convention of signatures that name none (see `ParseOptions.hostCallConv`). */
   private defaultCallConv: CallConv = 'fast';
 
@@ -960,7 +965,9 @@ class Parser {
         srcloc = this.sourceLoc();
         this.next();
       }
-      const results: Value[] = [];
+      // Reused for every line: the parser copies what it keeps.
+      const results = this.results;
+      results.length = 0;
       if (this.tk() === Tok.Value) {
         results.push(this.lex.num);
         this.next();
@@ -1210,7 +1217,10 @@ class Parser {
 
   private blockCall(message: string): BlockCall {
     const block = this.entity(Tok.Block, message);
-    const args: BlockArg[] = [];
+    if (this.tk() !== Tok.LPar) return { block, args: [] };
+    // Collected in a scratch list and copied at its exact size (see DataFlowGraph.attachResult).
+    const args = this.blockArgs;
+    args.length = 0;
     if (this.optional(Tok.LPar)) {
       while (this.tk() !== Tok.RPar) {
         const k = this.tk();
@@ -1223,16 +1233,17 @@ class Parser {
       }
       this.expect(Tok.RPar, "expected ')' after arguments");
     }
-    return { block, args };
+    return { block, args: args.slice() };
   }
 
   private valueList(): Value[] {
-    const args: Value[] = [];
-    if (this.tk() !== Tok.Value) return args;
+    if (this.tk() !== Tok.Value) return [];
+    const args = this.blockArgs as Value[];
+    args.length = 0;
     args.push(this.lex.num);
     this.next();
     while (this.optional(Tok.Comma)) args.push(this.value('expected value in argument list'));
-    return args;
+    return args.slice();
   }
 
   private comma(): void {
