@@ -2,7 +2,6 @@
 // bytes and makes one string at the end, instead of the thousands of short-lived strings (and
 // their garbage) that template literals and `+=` produce per function.
 
-const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
 /** Spare buffer of the last finished sink, reused by the next one (printing is synchronous). */
@@ -19,7 +18,7 @@ export class TextSink {
     spare = null; // a nested sink (an annotation hook that prints) gets a buffer of its own
   }
 
-  /** Bytes written so far. */
+  /** Bytes written since the last non-ASCII string (enough to measure a line's prefix). */
   get length(): number {
     return this.pos;
   }
@@ -39,7 +38,7 @@ export class TextSink {
     this.buf[this.pos++] = c;
   }
 
-  /** A string (ASCII copied byte by byte; anything else encoded as UTF-8). */
+  /** A string: ASCII is copied byte by byte; a string with anything else is kept as it is. */
   str(s: string): void {
     const n = s.length;
     this.reserve(n);
@@ -48,8 +47,10 @@ export class TextSink {
     for (let i = 0; i < n; i++) {
       const c = s.charCodeAt(i);
       if (c >= 0x80) {
-        this.pos = p;
-        this.utf8(s.slice(i));
+        // Not through UTF-8, which would replace lone surrogates: end the bytes so far as one
+        // string piece and keep `s` as the next piece.
+        (this.pieces ??= []).push(this.decode(), s);
+        this.pos = 0;
         return;
       }
       buf[p++] = c;
@@ -57,9 +58,11 @@ export class TextSink {
     this.pos = p;
   }
 
-  private utf8(s: string): void {
-    this.reserve(3 * s.length);
-    this.pos += encoder.encodeInto(s, this.buf.subarray(this.pos)).written;
+  /** Earlier pieces of the text, when a non-ASCII string broke the bytes up. */
+  private pieces: string[] | null = null;
+
+  private decode(): string {
+    return decoder.decode(this.buf.subarray(0, this.pos));
   }
 
   /** A non-negative integer below 2^53 in decimal. */
@@ -113,7 +116,8 @@ export class TextSink {
 
   /** The text written, as one string; the sink must not be used afterwards. */
   finish(): string {
-    const text = decoder.decode(this.buf.subarray(0, this.pos));
+    const last = this.decode();
+    const text = this.pieces === null ? last : this.pieces.join('') + last;
     if (this.buf.length <= SPARE_LIMIT) spare = this.buf;
     return text;
   }
