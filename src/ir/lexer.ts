@@ -285,12 +285,7 @@ export class Lexer {
     const s = this.src;
     let p = begin + 1;
     const n = s.length;
-    let hash = hashStep(0, s.charCodeAt(begin));
-    for (; p < n; p++) {
-      const c = s.charCodeAt(p);
-      if (!is(c, WORD)) break;
-      hash = hashStep(hash, c);
-    }
+    while (p < n && is(s.charCodeAt(p), WORD)) p++;
     this.end = this.pos = p;
     let digits = p;
     while (digits > begin && is(s.charCodeAt(digits - 1), DIGIT)) digits--;
@@ -309,6 +304,9 @@ export class Lexer {
       }
     }
     // Any other word: look it up among the words seen before, classifying it the first time.
+    // (Hashed only here: entity words, the most frequent, need no hash.)
+    let hash = 0;
+    for (let i = begin; i < p; i++) hash = hashStep(hash, s.charCodeAt(i));
     let word = findWord(s, begin, p, hash);
     if (word === null) {
       const text = s.slice(begin, p);

@@ -29,11 +29,9 @@ import {
 import { Lexer, Tok, type TokKind } from './lexer.js';
 import { defaultMemFlags, setMemFlagByName, type MemFlags } from './memflags.js';
 import {
-  formatSpec,
-  instResultTypes,
   legacyOpcodeInfo,
-  opcodeInfo,
-  requiresTypevarOperand,
+  opcodeFacts,
+  opcodeFactsByName,
   resultsFromSignature,
   type FormatSpec,
   type OpcodeInfo,
@@ -967,7 +965,7 @@ class Parser {
       }
       // Reused for every line: the parser copies what it keeps.
       const results = this.results;
-      results.length = 0;
+      while (results.length > 0) results.pop(); // cheaper than `length = 0`, a runtime call
       if (this.tk() === Tok.Value) {
         results.push(this.lex.num);
         this.next();
@@ -1071,8 +1069,9 @@ class Parser {
     const opcodeAt = this.lex.start;
     const word = this.lex.interned;
     const name = word === null ? this.lex.text() : word.text;
-    let info = word === null ? opcodeInfo(name) : word.opcode();
-    if (info === undefined) throw this.err(`unknown opcode: '${name}'`);
+    let facts = word === null ? opcodeFactsByName(name) : word.opcode();
+    if (facts === undefined) throw this.err(`unknown opcode: '${name}'`);
+    let info = facts.info;
     this.next();
 
     let explicit: Type | undefined;
@@ -1090,15 +1089,19 @@ class Parser {
 
     // Opcode names current Cranelift reuses with another meaning (see opcodes.ts `legacyForms`).
     if (name === 'brif' && this.tk() === Tok.Identifier && intCCs.has(this.lex.text())) {
-      info = legacyOpcodeInfo(name) ?? info;
+      const legacy = legacyOpcodeInfo(name);
+      if (legacy !== undefined) facts = opcodeFacts(legacy);
+      info = facts.info;
     }
 
-    let spec = formatSpec(info);
+    let spec = facts.spec;
     const data = new InstructionData(info.name);
     this.operands(ctx, info, spec, data, explicit);
     if (data.legacyRef >= 0 && name === 'br_table') {
-      info = legacyOpcodeInfo(name) ?? info;
-      spec = formatSpec(info);
+      const legacy = legacyOpcodeInfo(name);
+      if (legacy !== undefined) facts = opcodeFacts(legacy);
+      info = facts.info;
+      spec = facts.spec;
     }
     const ctrl = this.inferTypevar(ctx, info, spec, data, explicit, opcodeAt);
 
@@ -1132,7 +1135,7 @@ class Parser {
       const sig = sigRef === null || sigRef === undefined ? undefined : fn.signatures[sigRef];
       types = sig === undefined ? [] : sig.returns.map((p) => p.type);
     } else {
-      types = instResultTypes(info, ctrl);
+      types = facts.resultTypes(ctrl);
       if (types === undefined) throw this.lex.error(`${ctrl?.name ?? 'no type'} is not a valid typevar for ${info.name}`, opcodeAt);
     }
     for (let i = 0; i < results.length && i < types.length; i++) fn.dfg.attachResult(inst, results[i]!, types[i]!);
@@ -1220,7 +1223,7 @@ class Parser {
     if (this.tk() !== Tok.LPar) return { block, args: [] };
     // Collected in a scratch list and copied at its exact size (see DataFlowGraph.attachResult).
     const args = this.blockArgs;
-    args.length = 0;
+    while (args.length > 0) args.pop();
     if (this.optional(Tok.LPar)) {
       while (this.tk() !== Tok.RPar) {
         const k = this.tk();
@@ -1239,7 +1242,7 @@ class Parser {
   private valueList(): Value[] {
     if (this.tk() !== Tok.Value) return [];
     const args = this.blockArgs as Value[];
-    args.length = 0;
+    while (args.length > 0) args.pop();
     args.push(this.lex.num);
     this.next();
     while (this.optional(Tok.Comma)) args.push(this.value('expected value in argument list'));

@@ -19,7 +19,7 @@ import {
 } from './immediates.js';
 import { formatBlockCall, type BlockCall, type InstructionData } from './instruction.js';
 import { formatMemFlags, type MemFlags } from './memflags.js';
-import { formatSpec, opcodeInfo, requiresTypevarOperand, legacyOpcodeInfo, type OpcodeInfo } from './opcode-table.js';
+import { legacyOpcodeInfo, opcodeFacts, opcodeFactsByName, type OpcodeFacts, type OpcodeInfo } from './opcode-table.js';
 import { formatGlobalValue, formatHeap, formatJumpTableDecl, formatStackSlot, formatTable } from './preamble.js';
 import { formatSignature } from './signature.js';
 import { ValueKind } from './dfg.js';
@@ -217,16 +217,16 @@ class Printer {
       }
       out.str(' = ');
     }
-    const info = infoFor(data);
+    const facts = factsFor(data);
     out.str(data.opcode);
-    if (info !== undefined && info.polymorphic) {
-      const suffix = this.typeSuffix(inst, ordinal, data, info);
+    if (facts !== undefined && facts.info.polymorphic) {
+      const suffix = this.typeSuffix(inst, ordinal, data, facts);
       if (suffix !== null) {
         out.byte(DOT);
         out.str(suffix);
       }
     }
-    this.operands(inst, data, info);
+    this.operands(inst, data, facts);
     this.constantComments(inst, data);
     const note = this.options.annotateInst?.(inst);
     if (note !== undefined) {
@@ -238,10 +238,10 @@ class Printer {
   }
 
   /** Cranelift's `type_suffix`: omitted when the typevar operand is defined in this block. */
-  private typeSuffix(inst: Inst, ordinal: number, data: InstructionData, info: OpcodeInfo): string | null {
+  private typeSuffix(inst: Inst, ordinal: number, data: InstructionData, facts: OpcodeFacts): string | null {
     const dfg = this.fn.dfg;
-    const spec = formatSpec(info);
-    if (info.useTypevarOperand && spec.typevarOperand !== null) {
+    const spec = facts.spec;
+    if (facts.info.useTypevarOperand && spec.typevarOperand !== null) {
       const operand = data.args[spec.typevarOperand];
       if (operand !== undefined) {
         const def = dfg.definingData(operand);
@@ -254,14 +254,14 @@ class Printer {
         }
       }
     }
-    return this.ctrlType(inst, data, info);
+    return this.ctrlType(inst, data, facts);
   }
 
   /** Cranelift's `ctrl_typevar`: the typevar operand's type, or the first result's. */
-  private ctrlType(inst: Inst, data: InstructionData, info: OpcodeInfo): string | null {
+  private ctrlType(inst: Inst, data: InstructionData, facts: OpcodeFacts): string | null {
     const dfg = this.fn.dfg;
-    if (requiresTypevarOperand(info)) {
-      const spec = formatSpec(info);
+    if (facts.requiresTypevar) {
+      const spec = facts.spec;
       const operand = spec.typevarOperand === null ? undefined : data.args[spec.typevarOperand];
       const t = operand === undefined ? undefined : dfg.values[operand]?.type;
       return t === undefined || t === null ? null : t.writerName;
@@ -328,10 +328,10 @@ class Printer {
     out.byte(RPAR);
   }
 
-  private operands(inst: Inst, d: InstructionData, info: OpcodeInfo | undefined): void {
+  private operands(inst: Inst, d: InstructionData, facts: OpcodeFacts | undefined): void {
     const a = d.args;
     const out = this.out;
-    const format = info === undefined ? '' : formatSpec(info).name;
+    const format = facts === undefined ? '' : facts.spec.name;
     switch (format) {
       // The most frequent formats first.
       case 'Load':
@@ -554,10 +554,10 @@ class Printer {
     if (def === undefined || def.kind !== ValueKind.Result) return;
     const src = dfg.insts[def.owner];
     if (src === undefined) return;
-    const info = infoFor(src);
+    const facts = factsFor(src);
     // Only constants get a comment: skip everything else before any work.
-    if (info === undefined || !CONSTANT_FORMATS.has(info.format)) return;
-    const text = this.constantText(def.owner, src, info);
+    if (facts === undefined || !facts.isConstant) return;
+    const text = this.constantText(def.owner, src, facts.info);
     if (text === null) return;
     const out = this.out;
     out.str(this.commented ? ', ' : '  ; ');
@@ -592,7 +592,6 @@ class Printer {
   }
 }
 
-const CONSTANT_FORMATS: ReadonlySet<string> = new Set(['UnaryImm', 'UnaryIeee16', 'UnaryIeee32', 'UnaryIeee64', 'UnaryConst']);
 const NL = 10;
 const SPACE = 32;
 const LPAR = 40;
@@ -602,10 +601,16 @@ const MINUS = 45;
 const DOT = 46;
 const AT = 64;
 
-function infoFor(d: InstructionData): OpcodeInfo | undefined {
-  if (d.opcode === 'brif' && d.cond !== '') return legacyOpcodeInfo('brif');
-  if (d.opcode === 'br_table' && d.legacyRef >= 0) return legacyOpcodeInfo('br_table');
-  return opcodeInfo(d.opcode);
+/** The opcode's facts, in the legacy meaning where the data says so (see opcodes.ts `legacyForms`). */
+function factsFor(d: InstructionData): OpcodeFacts | undefined {
+  if (d.cond !== '' && d.opcode === 'brif') return legacyFacts('brif');
+  if (d.legacyRef >= 0 && d.opcode === 'br_table') return legacyFacts('br_table');
+  return opcodeFactsByName(d.opcode);
+}
+
+function legacyFacts(name: string): OpcodeFacts | undefined {
+  const info = legacyOpcodeInfo(name);
+  return info === undefined ? undefined : opcodeFacts(info);
 }
 
 function flags(f: MemFlags | null): string {

@@ -2,12 +2,11 @@
 // a word by a hash of its characters without slicing it out of the source, and each entry caches
 // what the word means, so every distinct word is sliced and classified once per process instead
 // of once per occurrence.
-import type { OpcodeInfo } from './opcode-info.js';
-import { lookupOpcode } from './opcodes.js';
+import { opcodeFactsByName, type OpcodeFacts } from './opcode-table.js';
 import type { Type } from './types.js';
 
 export class Word {
-  private opcodeCache: OpcodeInfo | null | undefined = undefined;
+  private opcodeCache: OpcodeFacts | null | undefined = undefined;
 
   constructor(
     /** The word itself. */
@@ -16,9 +15,9 @@ export class Word {
     readonly type: Type | null,
   ) {}
 
-  /** The opcode this word names, or undefined. */
-  opcode(): OpcodeInfo | undefined {
-    if (this.opcodeCache === undefined) this.opcodeCache = lookupOpcode(this.text) ?? null;
+  /** The opcode this word names (its current meaning), or undefined. */
+  opcode(): OpcodeFacts | undefined {
+    if (this.opcodeCache === undefined) this.opcodeCache = opcodeFactsByName(this.text) ?? null;
     return this.opcodeCache ?? undefined;
   }
 }
@@ -42,8 +41,14 @@ export function findWord(src: string, begin: number, end: number, hash: number):
   for (let i = hash & MASK; ; i = (i + 1) & MASK) {
     const w = slots[i]!;
     if (w === null) return null;
-    if (w.text.length === len && src.startsWith(w.text, begin)) return w;
+    if (w.text.length === len && sameChars(w.text, src, begin)) return w;
   }
+}
+
+/** Whether `src` holds `text` at `at` (a loop: words are short, and startsWith is a call). */
+function sameChars(text: string, src: string, at: number): boolean {
+  for (let i = 0; i < text.length; i++) if (text.charCodeAt(i) !== src.charCodeAt(at + i)) return false;
+  return true;
 }
 
 /** Interns `text` (whose hash is `hash`); null when the table is full. */
