@@ -4,25 +4,29 @@ import { NONE, type Block, type Inst } from './entities.js';
 
 /** An Int32Array twice as large (at least `min + 1` entries), the new part filled with NONE. */
 function grown(a: Int32Array, min: number): Int32Array {
-  let size = Math.max(16, a.length * 2);
+  let size = Math.max(64, a.length * 2);
   while (size <= min) size *= 2;
   const b = new Int32Array(size).fill(NONE);
   b.set(a);
   return b;
 }
 
+// Shared by every new layout until it grows (never written: growing replaces them).
+const NO_LINKS = new Int32Array(0);
+const NO_FLAGS = new Uint8Array(0);
+
 export class Layout {
   // Dense tables indexed by block or instruction number, NONE where unset: typed arrays, so a
   // function's links cost 4 bytes each and growing them makes no garbage per entry.
-  private blockPrev: Int32Array = new Int32Array(0);
-  private blockNext: Int32Array = new Int32Array(0);
+  private blockPrev: Int32Array = NO_LINKS;
+  private blockNext: Int32Array = NO_LINKS;
   /** 1 when the block is in the layout (indexed like blockPrev). */
-  private inLayout: Uint8Array = new Uint8Array(0);
-  private firstInstOf: Int32Array = new Int32Array(0);
-  private lastInstOf: Int32Array = new Int32Array(0);
-  private instPrev: Int32Array = new Int32Array(0);
-  private instNext: Int32Array = new Int32Array(0);
-  private instBlockOf: Int32Array = new Int32Array(0);
+  private inLayout: Uint8Array = NO_FLAGS;
+  private firstInstOf: Int32Array = NO_LINKS;
+  private lastInstOf: Int32Array = NO_LINKS;
+  private instPrev: Int32Array = NO_LINKS;
+  private instNext: Int32Array = NO_LINKS;
+  private instBlockOf: Int32Array = NO_LINKS;
   private cold: Set<Block> = new Set();
   private first: Block = NONE;
   private last: Block = NONE;
