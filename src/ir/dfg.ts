@@ -203,18 +203,16 @@ export class DataFlowGraph {
   /** Makes existing value number `v` the next result of `inst`. */
   attachResult(inst: Inst, v: Value, type: Type): void {
     this.ensureValue(v);
-    let list = this.results[inst];
+    const list = this.results[inst];
     if (list === undefined) throw new Error(`inst${inst} does not exist`);
-    if (list === NO_VALUES) {
-      list = [];
-      this.results[inst] = list;
-    }
     const d = this.values[v]!;
     d.kind = ValueKind.Result;
     d.type = type;
     d.owner = inst;
     d.num = list.length;
-    list.push(v);
+    // A literal, not `[]` and push: V8 would give the array room for 17 (most have one result).
+    if (list === NO_VALUES) this.results[inst] = [v];
+    else list.push(v);
   }
 
   /** Detaches all results of `inst` (they become Invalid) and returns them. */

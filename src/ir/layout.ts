@@ -2,15 +2,31 @@
 // removal anywhere cost O(1).
 import { NONE, type Block, type Inst } from './entities.js';
 
+/** An Int32Array twice as large (at least `min + 1` entries), the new part filled with NONE. */
+function grown(a: Int32Array, min: number): Int32Array {
+  let size = Math.max(64, a.length * 2);
+  while (size <= min) size *= 2;
+  const b = new Int32Array(size).fill(NONE);
+  b.set(a);
+  return b;
+}
+
+// Shared by every new layout until it grows (never written: growing replaces them).
+const NO_LINKS = new Int32Array(0);
+const NO_FLAGS = new Uint8Array(0);
+
 export class Layout {
-  private blockPrev: number[] = [];
-  private blockNext: number[] = [];
-  private inLayout: boolean[] = [];
-  private firstInstOf: number[] = [];
-  private lastInstOf: number[] = [];
-  private instPrev: number[] = [];
-  private instNext: number[] = [];
-  private instBlockOf: number[] = [];
+  // Dense tables indexed by block or instruction number, NONE where unset: typed arrays, so a
+  // function's links cost 4 bytes each and growing them makes no garbage per entry.
+  private blockPrev: Int32Array = NO_LINKS;
+  private blockNext: Int32Array = NO_LINKS;
+  /** 1 when the block is in the layout (indexed like blockPrev). */
+  private inLayout: Uint8Array = NO_FLAGS;
+  private firstInstOf: Int32Array = NO_LINKS;
+  private lastInstOf: Int32Array = NO_LINKS;
+  private instPrev: Int32Array = NO_LINKS;
+  private instNext: Int32Array = NO_LINKS;
+  private instBlockOf: Int32Array = NO_LINKS;
   private cold: Set<Block> = new Set();
   private first: Block = NONE;
   private last: Block = NONE;
@@ -32,10 +48,28 @@ export class Layout {
     return c;
   }
 
+  private growBlocks(block: Block): void {
+    if (block < this.blockPrev.length) return;
+    this.blockPrev = grown(this.blockPrev, block);
+    this.blockNext = grown(this.blockNext, block);
+    this.firstInstOf = grown(this.firstInstOf, block);
+    this.lastInstOf = grown(this.lastInstOf, block);
+    const inLayout = new Uint8Array(this.blockPrev.length);
+    inLayout.set(this.inLayout);
+    this.inLayout = inLayout;
+  }
+
+  private growInsts(inst: Inst): void {
+    if (inst < this.instPrev.length) return;
+    this.instPrev = grown(this.instPrev, inst);
+    this.instNext = grown(this.instNext, inst);
+    this.instBlockOf = grown(this.instBlockOf, inst);
+  }
+
   // ---- blocks ----
 
   isBlockInserted(block: Block): boolean {
-    return this.inLayout[block] === true;
+    return this.inLayout[block] === 1;
   }
 
   entryBlock(): Block | undefined {
@@ -69,8 +103,10 @@ export class Layout {
   }
 
   private initBlock(block: Block): void {
-    if (this.inLayout[block] === true) throw new Error(`block${block} is already in the layout`);
-    this.inLayout[block] = true;
+    if (!Number.isInteger(block) || block < 0) throw new Error(`block${block} is not a block number`);
+    if (this.inLayout[block] === 1) throw new Error(`block${block} is already in the layout`);
+    this.growBlocks(block);
+    this.inLayout[block] = 1;
     this.firstInstOf[block] = NONE;
     this.lastInstOf[block] = NONE;
   }
@@ -116,7 +152,7 @@ export class Layout {
     else this.blockNext[prev] = next;
     if (next === NONE) this.last = prev;
     else this.blockPrev[next] = prev;
-    this.inLayout[block] = false;
+    this.inLayout[block] = 0;
     this.cold.delete(block);
   }
 
@@ -173,7 +209,9 @@ export class Layout {
   }
 
   private checkFreeInst(inst: Inst): void {
+    if (!Number.isInteger(inst) || inst < 0) throw new Error(`inst${inst} is not an instruction number`);
     if ((this.instBlockOf[inst] ?? NONE) !== NONE) throw new Error(`inst${inst} is already in the layout`);
+    this.growInsts(inst);
   }
 
   appendInst(inst: Inst, block: Block): void {

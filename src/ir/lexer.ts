@@ -3,6 +3,7 @@
 // allocates almost nothing and runs in linear time.
 import { ClifParseError, errorAt } from './parse-error.js';
 import { I8, parseType, type Type } from './types.js';
+import { addWord, findWord, hashStep, type Word } from './words.js';
 
 /** Token kinds. */
 export const Tok = {
@@ -90,6 +91,17 @@ export function typeWord(text: string): Type | undefined {
   return parseType(text);
 }
 
+/** The type a word names, or undefined (Cranelift's lexer rule for type words). */
+function classify(text: string): Type | undefined {
+  // Type words start with i, f, b or r (or are iflags/fflags) and are short; every type name but
+  // iflags/fflags has a digit second (i32, f64x2, b1, r64).
+  const c0 = text.charCodeAt(0);
+  if (text.length <= 12 && (c0 === 105 || c0 === 102 || c0 === 98 || c0 === 114) && (is(text.charCodeAt(1), DIGIT) || text.length === 6)) {
+    return typeWord(text);
+  }
+  return undefined;
+}
+
 export class Lexer {
   readonly src: string;
   private pos = 0;
@@ -103,6 +115,8 @@ export class Lexer {
   num = 0;
   /** The type of `Type` tokens. */
   type: Type = I8;
+  /** The interned word of `Identifier`, `Type` and `Cold` tokens (null if the table was full). */
+  interned: Word | null = null;
 
   constructor(src: string) {
     this.src = src;
@@ -114,7 +128,37 @@ export class Lexer {
     const k = this.kind;
     if (k === Tok.Name || k === Tok.HexSequence || k === Tok.SourceLoc) return this.src.slice(this.start + 1, this.end);
     if (k === Tok.String) return this.src.slice(this.start + 1, this.end - 1);
+    if ((k === Tok.Identifier || k === Tok.Type || k === Tok.Cold) && this.interned !== null) return this.interned.text;
     return this.src.slice(this.start, this.end);
+  }
+
+  /** The current token as a plain decimal of 1 to 9 digits (no sign, no `_`), read in place; else -1. */
+  plainDecimal(): number {
+    const s = this.src;
+    const len = this.end - this.start;
+    if (len > 9) return -1;
+    let v = 0;
+    for (let i = this.start; i < this.end; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return -1;
+      v = v * 10 + d;
+    }
+    return v;
+  }
+
+  /** The current token as `+N` or `-N` with 1 to 9 plain decimal digits, read in place; else null. */
+  signedDecimal(): number | null {
+    const s = this.src;
+    const sign = s.charCodeAt(this.start);
+    const len = this.end - this.start;
+    if ((sign !== 43 && sign !== 45) || len < 2 || len > 10) return null;
+    let v = 0;
+    for (let i = this.start + 1; i < this.end; i++) {
+      const d = s.charCodeAt(i) - 48;
+      if (d < 0 || d > 9) return null;
+      v = v * 10 + d;
+    }
+    return sign === 45 ? 0 - v : v; // never -0
   }
 
   error(reason: string, offset = this.start): ClifParseError {
@@ -259,23 +303,29 @@ export class Lexer {
         }
       }
     }
-    // Type words start with i, f, b or r (or are iflags/fflags) and are short.
-    const c0 = s.charCodeAt(begin);
-    // Every type name but iflags/fflags has a digit second (i32, f64x2, b1, r64): opcode words
-    // such as iadd or brif, the most frequent words, skip the slice and the lookup.
-    if (p - begin <= 12 && (c0 === 105 || c0 === 102 || c0 === 98 || c0 === 114) && (is(s.charCodeAt(begin + 1), DIGIT) || p - begin === 6)) {
-      const type = typeWord(s.slice(begin, p));
-      if (type !== undefined) {
-        this.kind = Tok.Type;
-        this.type = type;
+    // Any other word: look it up among the words seen before, classifying it the first time.
+    // (Hashed only here: entity words, the most frequent, need no hash.)
+    let hash = 0;
+    for (let i = begin; i < p; i++) hash = hashStep(hash, s.charCodeAt(i));
+    let word = findWord(s, begin, p, hash);
+    if (word === null) {
+      const text = s.slice(begin, p);
+      word = addWord(text, hash, classify(text) ?? null);
+      if (word === null) {
+        this.interned = null;
+        const type = classify(text);
+        if (type !== undefined) {
+          this.kind = Tok.Type;
+          this.type = type;
+        } else this.kind = text === 'cold' ? Tok.Cold : Tok.Identifier;
         return;
       }
     }
-    if (p - begin === 4 && s.startsWith('cold', begin)) {
-      this.kind = Tok.Cold;
-      return;
-    }
-    this.kind = Tok.Identifier;
+    this.interned = word;
+    if (word.type !== null) {
+      this.kind = Tok.Type;
+      this.type = word.type;
+    } else this.kind = word.text === 'cold' ? Tok.Cold : Tok.Identifier;
   }
 
   /** The entity kind whose prefix is the `len` characters at `begin`, without slicing. */

@@ -54,3 +54,55 @@ export function instResultTypes(info: OpcodeInfo, ctrl: Type | undefined): reado
   byCtrl.set(ctrl, types);
   return types;
 }
+
+/**
+ * What the parser and printer need of one opcode, computed once per process: one lookup per
+ * instruction instead of a format lookup, a typevar check and two result-type lookups.
+ */
+export class OpcodeFacts {
+  readonly spec: FormatSpec;
+  /** Cranelift's `requires_typevar_operand` (see above). */
+  readonly requiresTypevar: boolean;
+  /** Whether the writer comments uses of its result with the constant (`; v3 = 7`). */
+  readonly isConstant: boolean;
+  private readonly typesByCtrl = new Map<Type | undefined, readonly Type[] | undefined>();
+
+  constructor(readonly info: OpcodeInfo) {
+    this.spec = formatSpec(info);
+    this.requiresTypevar = requiresTypevarOperand(info);
+    this.isConstant = CONSTANT_FORMATS.has(info.format);
+  }
+
+  /** `instResultTypes(info, ctrl)`, shared arrays included. */
+  resultTypes(ctrl: Type | undefined): readonly Type[] | undefined {
+    const found = this.typesByCtrl.get(ctrl);
+    if (found !== undefined || this.typesByCtrl.has(ctrl)) return found;
+    const types = instResultTypes(this.info, ctrl);
+    this.typesByCtrl.set(ctrl, types);
+    return types;
+  }
+}
+
+const CONSTANT_FORMATS: ReadonlySet<string> = new Set(['UnaryImm', 'UnaryIeee16', 'UnaryIeee32', 'UnaryIeee64', 'UnaryConst']);
+const factsByInfo = new Map<OpcodeInfo, OpcodeFacts>();
+const factsByName = new Map<string, OpcodeFacts | null>();
+
+export function opcodeFacts(info: OpcodeInfo): OpcodeFacts {
+  let facts = factsByInfo.get(info);
+  if (facts === undefined) {
+    facts = new OpcodeFacts(info);
+    factsByInfo.set(info, facts);
+  }
+  return facts;
+}
+
+/** The facts of the opcode named `name` in its current meaning, or undefined. */
+export function opcodeFactsByName(name: string): OpcodeFacts | undefined {
+  let facts = factsByName.get(name);
+  if (facts === undefined) {
+    const info = lookupOpcode(name);
+    facts = info === undefined ? null : opcodeFacts(info);
+    factsByName.set(name, facts);
+  }
+  return facts ?? undefined;
+}

@@ -29,11 +29,9 @@ import {
 import { Lexer, Tok, type TokKind } from './lexer.js';
 import { defaultMemFlags, setMemFlagByName, type MemFlags } from './memflags.js';
 import {
-  formatSpec,
-  instResultTypes,
   legacyOpcodeInfo,
-  opcodeInfo,
-  requiresTypevarOperand,
+  opcodeFacts,
+  opcodeFactsByName,
   resultsFromSignature,
   type FormatSpec,
   type OpcodeInfo,
@@ -90,19 +88,6 @@ export function parseFunction(text: string, options: ParseOptions = {}): Functio
   return file.functions[0]!;
 }
 
-/** The value of a plain decimal of at most 9 digits, or -1. */
-function smallDecimal(text: string): number {
-  const n = text.length;
-  if (n === 0 || n > 9) return -1;
-  let v = 0;
-  for (let i = 0; i < n; i++) {
-    const c = text.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-}
-
 /** The type Cranelift's reader names in "type variable required" errors. */
 function exampleType(info: OpcodeInfo): string {
   return info.ctrlTypes === undefined ? 'i32' : typeSetExample(info.ctrlTypes).name;
@@ -140,6 +125,11 @@ class Parser {
   private lastEntityAt = 0;
   /** Largest entity number that may be defined (see `checkNumber`). */
   private readonly maxEntityNumber: number;
+
+  /** Result values of the instruction line being read (scratch). */
+  private readonly results: Value[] = [];
+  /** Block-call or call arguments being read (scratch). */
+  private readonly blockArgs: BlockArg[] = [];
 
   /** Calling convention of signatures that name none (see `ParseOptions.hostCallConv`). */
   private defaultCallConv: CallConv = 'fast';
@@ -252,6 +242,13 @@ class Parser {
   // ---- immediates ----
 
   private imm64(message: string): bigint {
+    if (this.tk() === Tok.Integer) {
+      const small = this.lex.plainDecimal();
+      if (small !== -1) {
+        this.next();
+        return BigInt(small);
+      }
+    }
     const text = this.integerText(message);
     const v = parseI64Fast(text);
     if (typeof v === 'string') throw this.err(v);
@@ -296,12 +293,14 @@ class Parser {
    * unsigned decimal or hex; returns the value as unsigned `bits`-bit integer.
    */
   private sizedImm(bits: number, message: string): bigint {
-    const raw = this.integerText(message);
-    const fast = smallDecimal(raw);
-    if (fast !== -1 && fast < 2 ** bits) {
-      this.next();
-      return BigInt(fast);
+    if (this.tk() === Tok.Integer) {
+      const fast = this.lex.plainDecimal();
+      if (fast !== -1 && fast < 2 ** bits) {
+        this.next();
+        return BigInt(fast);
+      }
     }
+    const raw = this.integerText(message);
     const negative = raw.startsWith('-');
     const text = negative || raw.startsWith('+') ? raw.slice(1) : raw;
     const max = (1n << BigInt(bits)) - 1n;
@@ -336,6 +335,11 @@ class Parser {
   /** An optional signed offset (`+8`, `-0x10`); absent means 0. */
   private optionalOffset32(): number {
     if (this.tk() !== Tok.Integer) return 0;
+    const small = this.lex.signedDecimal();
+    if (small !== null) {
+      this.next();
+      return small;
+    }
     const text = this.lex.text();
     if (!(text.startsWith('+') || text.startsWith('-'))) return 0;
     const v = parseOffset32(text);
@@ -956,13 +960,12 @@ class Parser {
       const tags = this.debugTags();
       let srcloc = -1;
       if (this.tk() === Tok.SourceLoc) {
-        const text = this.lex.text();
-        if (text.length > 8 && !/^0*[0-9a-fA-F]{1,8}$/.test(text)) throw this.err(`invalid source location: ${text}`);
-        srcloc = parseInt(text, 16);
-        if (!(srcloc <= 0xffff_ffff)) throw this.err(`invalid source location: ${text}`);
+        srcloc = this.sourceLoc();
         this.next();
       }
-      const results: Value[] = [];
+      // Reused for every line: the parser copies what it keeps.
+      const results = this.results;
+      while (results.length > 0) results.pop(); // cheaper than `length = 0`, a runtime call
       if (this.tk() === Tok.Value) {
         results.push(this.lex.num);
         this.next();
@@ -984,6 +987,22 @@ class Parser {
         this.instruction(ctx, block, results, srcloc, tags, lineStart);
       }
     }
+  }
+
+  /** The value of a `@hex` token, read from the source: at most 8 significant digits. */
+  private sourceLoc(): number {
+    const lex = this.lex;
+    const src = lex.src;
+    let value = 0;
+    let significant = 0;
+    for (let i = lex.start + 1; i < lex.end; i++) {
+      const c = src.charCodeAt(i);
+      const d = c <= 57 ? c - 48 : (c | 32) - 87;
+      if (significant > 0 || d !== 0) significant++;
+      value = value * 16 + d;
+    }
+    if (significant > 8) throw this.err(`invalid source location: ${lex.text()}`);
+    return value;
   }
 
   private blockParam(ctx: Context, block: Block): void {
@@ -1048,9 +1067,11 @@ class Parser {
     for (const r of results) this.define(ctx, r, lineStart);
     if (this.tk() !== Tok.Identifier) throw this.err('expected instruction opcode');
     const opcodeAt = this.lex.start;
-    const name = this.lex.text();
-    let info = opcodeInfo(name);
-    if (info === undefined) throw this.err(`unknown opcode: '${name}'`);
+    const word = this.lex.interned;
+    const name = word === null ? this.lex.text() : word.text;
+    let facts = word === null ? opcodeFactsByName(name) : word.opcode();
+    if (facts === undefined) throw this.err(`unknown opcode: '${name}'`);
+    let info = facts.info;
     this.next();
 
     let explicit: Type | undefined;
@@ -1068,15 +1089,19 @@ class Parser {
 
     // Opcode names current Cranelift reuses with another meaning (see opcodes.ts `legacyForms`).
     if (name === 'brif' && this.tk() === Tok.Identifier && intCCs.has(this.lex.text())) {
-      info = legacyOpcodeInfo(name) ?? info;
+      const legacy = legacyOpcodeInfo(name);
+      if (legacy !== undefined) facts = opcodeFacts(legacy);
+      info = facts.info;
     }
 
-    let spec = formatSpec(info);
+    let spec = facts.spec;
     const data = new InstructionData(info.name);
     this.operands(ctx, info, spec, data, explicit);
     if (data.legacyRef >= 0 && name === 'br_table') {
-      info = legacyOpcodeInfo(name) ?? info;
-      spec = formatSpec(info);
+      const legacy = legacyOpcodeInfo(name);
+      if (legacy !== undefined) facts = opcodeFacts(legacy);
+      info = facts.info;
+      spec = facts.spec;
     }
     const ctrl = this.inferTypevar(ctx, info, spec, data, explicit, opcodeAt);
 
@@ -1110,7 +1135,7 @@ class Parser {
       const sig = sigRef === null || sigRef === undefined ? undefined : fn.signatures[sigRef];
       types = sig === undefined ? [] : sig.returns.map((p) => p.type);
     } else {
-      types = instResultTypes(info, ctrl);
+      types = facts.resultTypes(ctrl);
       if (types === undefined) throw this.lex.error(`${ctrl?.name ?? 'no type'} is not a valid typevar for ${info.name}`, opcodeAt);
     }
     for (let i = 0; i < results.length && i < types.length; i++) fn.dfg.attachResult(inst, results[i]!, types[i]!);
@@ -1195,7 +1220,10 @@ class Parser {
 
   private blockCall(message: string): BlockCall {
     const block = this.entity(Tok.Block, message);
-    const args: BlockArg[] = [];
+    if (this.tk() !== Tok.LPar) return { block, args: [] };
+    // Collected in a scratch list and copied at its exact size (see DataFlowGraph.attachResult).
+    const args = this.blockArgs;
+    while (args.length > 0) args.pop();
     if (this.optional(Tok.LPar)) {
       while (this.tk() !== Tok.RPar) {
         const k = this.tk();
@@ -1208,16 +1236,17 @@ class Parser {
       }
       this.expect(Tok.RPar, "expected ')' after arguments");
     }
-    return { block, args };
+    return { block, args: args.slice() };
   }
 
   private valueList(): Value[] {
-    const args: Value[] = [];
-    if (this.tk() !== Tok.Value) return args;
+    if (this.tk() !== Tok.Value) return [];
+    const args = this.blockArgs as Value[];
+    while (args.length > 0) args.pop();
     args.push(this.lex.num);
     this.next();
     while (this.optional(Tok.Comma)) args.push(this.value('expected value in argument list'));
-    return args;
+    return args.slice();
   }
 
   private comma(): void {
@@ -1641,17 +1670,16 @@ class Parser {
   private finishBody(ctx: Context): void {
     const fn = ctx.fn;
     const dfg = fn.dfg;
-    for (const block of fn.layout.blocks()) {
-      for (const inst of fn.layout.blockInsts(block)) {
-        const data = dfg.insts[inst]!;
-        const args = data.args;
-        for (let i = 0; i < args.length; i++) {
-          if (!this.isDefined(ctx, args[i]!)) throw this.lex.error(`undefined operand value v${args[i]!}`, ctx.instOffsets[inst] ?? 0);
-        }
-        if (data.destinations === null && data.table === null && data.exceptionTable === null) continue;
-        for (const v of dfg.instValues(inst)) {
-          if (!this.isDefined(ctx, v)) throw this.lex.error(`undefined operand value v${v}`, ctx.instOffsets[inst] ?? 0);
-        }
+    // Instructions are numbered in text order while parsing, so this is layout order.
+    for (let inst = 0; inst < dfg.insts.length; inst++) {
+      const data = dfg.insts[inst]!;
+      const args = data.args;
+      for (let i = 0; i < args.length; i++) {
+        if (!this.isDefined(ctx, args[i]!)) throw this.lex.error(`undefined operand value v${args[i]!}`, ctx.instOffsets[inst] ?? 0);
+      }
+      if (data.destinations === null && data.table === null && data.exceptionTable === null) continue;
+      for (const v of dfg.instValues(inst)) {
+        if (!this.isDefined(ctx, v)) throw this.lex.error(`undefined operand value v${v}`, ctx.instOffsets[inst] ?? 0);
       }
     }
     // An alias's target is always defined (and typed) earlier in the text, so one step suffices

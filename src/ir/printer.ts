@@ -19,10 +19,11 @@ import {
 } from './immediates.js';
 import { formatBlockCall, type BlockCall, type InstructionData } from './instruction.js';
 import { formatMemFlags, type MemFlags } from './memflags.js';
-import { formatSpec, opcodeInfo, requiresTypevarOperand, legacyOpcodeInfo, type OpcodeInfo } from './opcode-table.js';
+import { legacyOpcodeInfo, opcodeFacts, opcodeFactsByName, type OpcodeFacts, type OpcodeInfo } from './opcode-table.js';
 import { formatGlobalValue, formatHeap, formatJumpTableDecl, formatStackSlot, formatTable } from './preamble.js';
 import { formatSignature } from './signature.js';
 import { ValueKind } from './dfg.js';
+import { TextSink } from './text-sink.js';
 
 export interface PrintOptions {
   /**
@@ -47,19 +48,23 @@ export function printFile(file: ClifFile, options: PrintOptions = {}): string {
   return parts.join('\n');
 }
 
-const SPACES = ' '.repeat(64);
-
-function pad(n: number): string {
-  return n <= 64 ? SPACES.slice(0, n) : ' '.repeat(n);
-}
-
+/** The text of one function, written into a byte sink (see ./text-sink.ts). */
 class Printer {
-  private out = '';
+  private readonly out = new TextSink();
   private readonly aliases: Map<Value, Value[]> | null;
   private readonly indent: number;
   private readonly srclocBase: number | null;
-  /** Instructions of the current block printed so far (the reader infers types only from those). */
-  private readonly printedInBlock = new Set<Inst>();
+  private readonly hasSrclocs: boolean;
+  private readonly hasTags: boolean;
+  /**
+   * Per instruction, the ordinal (from 1) of the block in which it has been printed: the reader
+   * infers a type only from instructions printed above in the same block.
+   */
+  private readonly printedIn: Uint32Array;
+  private blockOrdinal = 0;
+  private currentBlock: Block = -1;
+  /** Whether the current line already has its `  ; ` constant comment. */
+  private commented = false;
 
   constructor(
     private readonly fn: Function,
@@ -68,26 +73,34 @@ class Printer {
     this.aliases = aliasMap(fn);
     this.indent = fn.srclocs.size === 0 && fn.debugTags.size === 0 ? 4 : 36;
     this.srclocBase = fn.srclocBase;
+    this.hasSrclocs = fn.srclocs.size > 0 && fn.srclocBase !== null;
+    this.hasTags = fn.debugTags.size > 0;
+    this.printedIn = new Uint32Array(fn.dfg.numInsts());
   }
 
   run(): string {
     const fn = this.fn;
-    this.out = `function ${formatFunctionName(fn.name)}${formatSignature(fn.signature)} {\n`;
+    const out = this.out;
+    out.str('function ');
+    out.str(formatFunctionName(fn.name));
+    out.str(formatSignature(fn.signature));
+    out.str(' {\n');
     let any = this.preamble();
-    for (const block of fn.layout.blocks()) {
-      if (any) this.out += '\n';
+    const layout = fn.layout;
+    for (let block = layout.entryBlock(); block !== undefined; block = layout.nextBlock(block)) {
+      if (any) out.byte(NL);
       this.block(block);
       any = true;
     }
-    this.out += '}\n';
-    return this.out;
+    out.str('}\n');
+    return out.finish();
   }
 
   private preamble(): boolean {
     const fn = this.fn;
     let any = false;
     const line = (entity: string, value: string) => {
-      this.out += `    ${entity} = ${value}\n`;
+      this.out.str(`    ${entity} = ${value}\n`);
       any = true;
     };
     fn.dynamicStackSlots.forEach((d, i) => line(`dss${i}`, `explicit_dynamic_slot dt${d.dynamicType}`));
@@ -117,24 +130,39 @@ class Printer {
   private block(block: Block): void {
     const fn = this.fn;
     const dfg = fn.dfg;
-    let header = `${pad(this.indent - 4)}block${block}`;
+    const out = this.out;
+    out.spaces(this.indent - 4);
+    out.entity('block', block);
     const params = dfg.blockParams(block);
     if (params.length > 0) {
-      header += '(';
+      out.byte(LPAR);
       for (let i = 0; i < params.length; i++) {
         const v = params[i]!;
-        header += `${i === 0 ? '' : ', '}v${v}: ${dfg.valueType(v).writerName}`;
+        if (i > 0) out.str(', ');
+        out.entity('v', v);
+        out.str(': ');
+        out.str(dfg.valueType(v).writerName);
       }
-      header += ')';
+      out.byte(RPAR);
     }
-    this.out += `${header}${fn.layout.isCold(block) ? ' cold' : ''}:\n`;
+    if (fn.layout.isCold(block)) out.str(' cold');
+    out.str(':\n');
     const note = this.options.annotate?.(block);
-    if (note !== undefined) for (const l of note.split('\n')) this.out += `${pad(this.indent)}; ${l}\n`;
+    if (note !== undefined) {
+      for (const l of note.split('\n')) {
+        out.spaces(this.indent);
+        out.str('; ');
+        out.str(l);
+        out.byte(NL);
+      }
+    }
     if (this.aliases !== null) for (const p of params) this.writeAliases(p, this.indent);
-    this.printedInBlock.clear();
-    for (const inst of fn.layout.blockInsts(block)) {
-      this.instruction(inst, block);
-      this.printedInBlock.add(inst);
+    const ordinal = ++this.blockOrdinal;
+    this.currentBlock = block;
+    const layout = fn.layout;
+    for (let inst = layout.firstInst(block); inst !== undefined; inst = layout.nextInst(inst)) {
+      this.instruction(inst, ordinal);
+      this.printedIn[inst] = ordinal;
     }
   }
 
@@ -145,74 +173,95 @@ class Printer {
       const list = this.aliases!.get(t);
       if (list === undefined) continue;
       for (const a of list) {
-        this.out += `${pad(indent)}v${a} -> v${t}\n`;
+        this.out.spaces(indent);
+        this.out.entity('v', a);
+        this.out.str(' -> ');
+        this.out.entity('v', t);
+        this.out.byte(NL);
         stack.push(a);
       }
     }
   }
 
-  private instruction(inst: Inst, block: Block): void {
+  private instruction(inst: Inst, ordinal: number): void {
     const fn = this.fn;
     const dfg = fn.dfg;
+    const out = this.out;
     const data = dfg.insts[inst]!;
     let indent = this.indent;
-    let prefix = '';
-    const loc = fn.srclocs.get(inst);
-    if (loc !== undefined && this.srclocBase !== null && ((loc - this.srclocBase) >>> 0) !== 0xffff_ffff) {
-      prefix = `@${loc.toString(16).padStart(4, '0')} `;
+    if (this.hasTags) {
+      const tags = fn.debugTags.get(inst);
+      if (tags !== undefined && tags.length > 0) {
+        const s = `<${tags.map((t) => (t.kind === 'user' ? String(t.value) : `ss${t.slot}`)).join(', ')}> `;
+        out.str(s);
+        indent = Math.max(0, indent - s.length);
+      }
     }
-    const tags = fn.debugTags.get(inst);
-    if (tags !== undefined && tags.length > 0) {
-      const s = `<${tags.map((t) => (t.kind === 'user' ? String(t.value) : `ss${t.slot}`)).join(', ')}> `;
-      this.out += s;
-      indent = Math.max(0, indent - s.length);
+    let column = 0;
+    if (this.hasSrclocs) {
+      const loc = fn.srclocs.get(inst);
+      if (loc !== undefined && ((loc - this.srclocBase!) >>> 0) !== 0xffff_ffff) {
+        const before = out.length;
+        out.byte(AT);
+        out.hex(loc, 4);
+        out.byte(SPACE);
+        column = out.length - before;
+      }
     }
-    let line = prefix.length >= indent ? prefix : prefix + pad(indent - prefix.length);
+    if (column < indent) out.spaces(indent - column);
     const results = dfg.instResults(inst);
     if (results.length > 0) {
-      for (let i = 0; i < results.length; i++) line += `${i === 0 ? 'v' : ', v'}${results[i]!}`;
-      line += ' = ';
+      for (let i = 0; i < results.length; i++) {
+        if (i > 0) out.str(', ');
+        out.entity('v', results[i]!);
+      }
+      out.str(' = ');
     }
-    const info = infoFor(data);
-    line += data.opcode;
-    if (info !== undefined && info.polymorphic) {
-      const suffix = this.typeSuffix(inst, block, data, info);
-      if (suffix !== null) line += `.${suffix}`;
+    const facts = factsFor(data);
+    out.str(data.opcode);
+    if (facts !== undefined && facts.info.polymorphic) {
+      const suffix = this.typeSuffix(inst, ordinal, data, facts);
+      if (suffix !== null) {
+        out.byte(DOT);
+        out.str(suffix);
+      }
     }
-    line += this.operands(inst, data, info);
-    line += this.constantComments(inst);
+    this.operands(inst, data, facts);
+    this.constantComments(inst, data);
     const note = this.options.annotateInst?.(inst);
-    if (note !== undefined) line += `  ; ${note.replaceAll('\n', ' ')}`;
-    this.out += `${line}\n`;
+    if (note !== undefined) {
+      out.str('  ; ');
+      out.str(note.replaceAll('\n', ' '));
+    }
+    out.byte(NL);
     if (this.aliases !== null) for (const r of results) this.writeAliases(r, indent);
   }
 
   /** Cranelift's `type_suffix`: omitted when the typevar operand is defined in this block. */
-  private typeSuffix(inst: Inst, block: Block, data: InstructionData, info: OpcodeInfo): string | null {
+  private typeSuffix(inst: Inst, ordinal: number, data: InstructionData, facts: OpcodeFacts): string | null {
     const dfg = this.fn.dfg;
-    const spec = formatSpec(info);
-    if (info.useTypevarOperand && spec.typevarOperand !== null) {
+    const spec = facts.spec;
+    if (facts.info.useTypevarOperand && spec.typevarOperand !== null) {
       const operand = data.args[spec.typevarOperand];
       if (operand !== undefined) {
         const def = dfg.definingData(operand);
-        let defBlock: number | undefined;
         // Cranelift's test is "defined in this block"; in valid CLIF that means "above". For
         // invalid input (a use of its own result, or of a later one) the reader could not infer
         // the type, so the suffix stays.
-        if (def !== undefined && def.kind === ValueKind.Result && this.printedInBlock.has(def.owner)) defBlock = this.fn.layout.instBlock(def.owner);
-        else if (def !== undefined && def.kind === ValueKind.Param) defBlock = def.owner;
-        if (defBlock !== undefined && defBlock === block) return null;
+        if (def !== undefined) {
+          if (def.kind === ValueKind.Result && this.printedIn[def.owner] === ordinal) return null;
+          if (def.kind === ValueKind.Param && def.owner === this.currentBlock) return null;
+        }
       }
     }
-    const ctrl = this.ctrlType(inst, data, info);
-    return ctrl === null ? null : ctrl;
+    return this.ctrlType(inst, data, facts);
   }
 
   /** Cranelift's `ctrl_typevar`: the typevar operand's type, or the first result's. */
-  private ctrlType(inst: Inst, data: InstructionData, info: OpcodeInfo): string | null {
+  private ctrlType(inst: Inst, data: InstructionData, facts: OpcodeFacts): string | null {
     const dfg = this.fn.dfg;
-    if (requiresTypevarOperand(info)) {
-      const spec = formatSpec(info);
+    if (facts.requiresTypevar) {
+      const spec = facts.spec;
       const operand = spec.typevarOperand === null ? undefined : data.args[spec.typevarOperand];
       const t = operand === undefined ? undefined : dfg.values[operand]?.type;
       return t === undefined || t === null ? null : t.writerName;
@@ -229,140 +278,275 @@ class Printer {
     return t === null ? 0 : t.bits;
   }
 
-  private operands(inst: Inst, d: InstructionData, info: OpcodeInfo | undefined): string {
+  private v(value: Value): void {
+    this.out.byte(118 /* v */);
+    this.out.uint(value);
+  }
+
+  /** ` vA, vB` */
+  private twoValues(a: readonly Value[]): void {
+    this.out.byte(SPACE);
+    this.v(a[0]!);
+    this.out.str(', ');
+    this.v(a[1]!);
+  }
+
+  private values(values: readonly Value[], from: number): void {
+    for (let i = from; i < values.length; i++) {
+      if (i > from) this.out.str(', ');
+      this.v(values[i]!);
+    }
+  }
+
+  private offset32(x: number): void {
+    if (x === 0) return;
+    if (x > -10000 && x < 10000) {
+      this.out.byte(x < 0 ? MINUS : PLUS);
+      this.out.uint(Math.abs(x));
+    } else {
+      this.out.str(formatOffset32(x));
+    }
+  }
+
+  private imm64(x: bigint): void {
+    if (x < 10000n && x >= 0n) this.out.uint(Number(x));
+    else this.out.str(formatImm64(x));
+  }
+
+  private call(c: BlockCall | undefined): void {
+    if (c === undefined) return;
+    const out = this.out;
+    out.entity('block', c.block);
+    if (c.args.length === 0) return;
+    out.byte(LPAR);
+    for (let i = 0; i < c.args.length; i++) {
+      if (i > 0) out.str(', ');
+      const a = c.args[i]!;
+      if (typeof a === 'number') this.v(a);
+      else out.entity(a.kind, a.index);
+    }
+    out.byte(RPAR);
+  }
+
+  private operands(inst: Inst, d: InstructionData, facts: OpcodeFacts | undefined): void {
     const a = d.args;
-    const format = info === undefined ? '' : formatSpec(info).name;
+    const out = this.out;
+    const format = facts === undefined ? '' : facts.spec.name;
     switch (format) {
-      // Cranelift's writer leaves out the memflags of these two.
-      case 'AtomicRmw':
-        return ` ${d.atomicOp} v${a[0]!}, v${a[1]!}`;
-      case 'AtomicCas':
-        return ` v${a[0]!}, v${a[1]!}, v${a[2]!}`;
-      case 'LoadNoOffset':
-        return `${flags(d.flags)} v${a[0]!}`;
-      case 'StoreNoOffset':
-        return `${flags(d.flags)} v${a[0]!}, v${a[1]!}`;
-      case 'Unary':
-        return ` v${a[0]!}`;
+      // The most frequent formats first.
+      case 'Load':
+        out.str(flags(d.flags));
+        out.byte(SPACE);
+        this.v(a[0]!);
+        this.offset32(d.offset);
+        return;
+      case 'Store':
+        out.str(flags(d.flags));
+        this.twoValues(a);
+        this.offset32(d.offset);
+        return;
+      case 'Binary':
+        this.twoValues(a);
+        return;
       case 'UnaryImm': {
         const bits = this.ctrlBits(inst);
-        return ` ${formatImm64(bits !== 0 ? signExtendFromWidth(d.imm, bits) : d.imm)}`;
+        out.byte(SPACE);
+        this.imm64(bits !== 0 ? signExtendFromWidth(d.imm, bits) : d.imm);
+        return;
       }
-      case 'UnaryIeee16':
-        return ` ${formatFloat(d.floatBits, IEEE16)}`;
-      case 'UnaryIeee32':
-        return ` ${formatFloat(d.floatBits, IEEE32)}`;
-      case 'UnaryIeee64':
-        return ` ${formatFloat(d.floatBits, IEEE64)}`;
-      case 'UnaryGlobalValue':
-        return ` gv${d.globalValue}`;
-      case 'UnaryConst':
-        return ` const${d.constant}`;
-      case 'Binary':
-        return ` v${a[0]!}, v${a[1]!}`;
-      case 'BinaryImm8':
-        return ` v${a[0]!}, ${d.lane}`;
-      case 'Ternary':
-        return ` v${a[0]!}, v${a[1]!}, v${a[2]!}`;
-      case 'MultiAry':
-        return a.length === 0 ? '' : ` ${valueList(a)}`;
-      case 'NullAry':
-        return ' ';
-      case 'TernaryImm8':
-        return ` v${a[0]!}, v${a[1]!}, ${d.lane}`;
-      case 'Shuffle':
-        return ` v${a[0]!}, v${a[1]!}, ${formatConstantData(d.mask ?? [])}`;
+      case 'Unary':
+        out.byte(SPACE);
+        this.v(a[0]!);
+        return;
       case 'IntCompare':
       case 'FloatCompare':
-        return ` ${d.cond} v${a[0]!}, v${a[1]!}`;
-      case 'IntAddTrap':
-        return ` v${a[0]!}, v${a[1]!}, ${d.trapCode}`;
+        out.byte(SPACE);
+        out.str(d.cond);
+        this.twoValues(a);
+        return;
       case 'Jump':
-        return ` ${call(d.destinations?.[0])}`;
+        out.byte(SPACE);
+        this.call(d.destinations?.[0]);
+        return;
       case 'Brif':
-        return ` v${a[0]!}, ${call(d.destinations?.[0])}, ${call(d.destinations?.[1])}`;
+        out.byte(SPACE);
+        this.v(a[0]!);
+        out.str(', ');
+        this.call(d.destinations?.[0]);
+        out.str(', ');
+        this.call(d.destinations?.[1]);
+        return;
+      case 'Call':
+        out.str(' fn');
+        out.uint(d.funcRef);
+        out.byte(LPAR);
+        this.values(a, 0);
+        out.byte(RPAR);
+        out.str(stackMap(d));
+        return;
+      case 'CallIndirect':
+        out.str(' sig');
+        out.uint(d.sigRef);
+        out.str(', ');
+        this.v(a[0]!);
+        out.byte(LPAR);
+        this.values(a, 1);
+        out.byte(RPAR);
+        out.str(stackMap(d));
+        return;
+      case 'MultiAry':
+        if (a.length > 0) {
+          out.byte(SPACE);
+          this.values(a, 0);
+        }
+        return;
+      case 'Ternary':
+        this.twoValues(a);
+        out.str(', ');
+        this.v(a[2]!);
+        return;
+      // Cranelift's writer leaves out the memflags of these two.
+      case 'AtomicRmw':
+        out.str(` ${d.atomicOp} v${a[0]!}, v${a[1]!}`);
+        return;
+      case 'AtomicCas':
+        out.str(` v${a[0]!}, v${a[1]!}, v${a[2]!}`);
+        return;
+      case 'LoadNoOffset':
+        out.str(`${flags(d.flags)} v${a[0]!}`);
+        return;
+      case 'StoreNoOffset':
+        out.str(`${flags(d.flags)} v${a[0]!}, v${a[1]!}`);
+        return;
+      case 'UnaryIeee16':
+        out.str(` ${formatFloat(d.floatBits, IEEE16)}`);
+        return;
+      case 'UnaryIeee32':
+        out.str(` ${formatFloat(d.floatBits, IEEE32)}`);
+        return;
+      case 'UnaryIeee64':
+        out.str(` ${formatFloat(d.floatBits, IEEE64)}`);
+        return;
+      case 'UnaryGlobalValue':
+        out.str(` gv${d.globalValue}`);
+        return;
+      case 'UnaryConst':
+        out.str(` const${d.constant}`);
+        return;
+      case 'BinaryImm8':
+        out.str(` v${a[0]!}, ${d.lane}`);
+        return;
+      case 'NullAry':
+        out.byte(SPACE);
+        return;
+      case 'TernaryImm8':
+        out.str(` v${a[0]!}, v${a[1]!}, ${d.lane}`);
+        return;
+      case 'Shuffle':
+        out.str(` v${a[0]!}, v${a[1]!}, ${formatConstantData(d.mask ?? [])}`);
+        return;
+      case 'IntAddTrap':
+        out.str(` v${a[0]!}, v${a[1]!}, ${d.trapCode}`);
+        return;
       case 'BranchTable': {
         const t = d.table;
-        if (t === null) return ` v${a[0]!}`;
-        return ` v${a[0]!}, ${formatBlockCall(t.default)}, [${t.entries.map(formatBlockCall).join(', ')}]`;
+        if (t === null) out.str(` v${a[0]!}`);
+        else out.str(` v${a[0]!}, ${formatBlockCall(t.default)}, [${t.entries.map(formatBlockCall).join(', ')}]`);
+        return;
       }
-      case 'Call':
-        return ` fn${d.funcRef}(${valueList(a)})${stackMap(d)}`;
-      case 'CallIndirect':
-        return ` sig${d.sigRef}, v${a[0]!}(${valueList(a.slice(1))})${stackMap(d)}`;
       case 'TryCall':
-        return ` fn${d.funcRef}(${valueList(a)}), ${exceptionTable(d)}${stackMap(d)}`;
+        out.str(` fn${d.funcRef}(${valueList(a)}), ${exceptionTable(d)}${stackMap(d)}`);
+        return;
       case 'TryCallIndirect':
-        return ` v${a[0]!}(${valueList(a.slice(1))}), ${exceptionTable(d)}${stackMap(d)}`;
+        out.str(` v${a[0]!}(${valueList(a.slice(1))}), ${exceptionTable(d)}${stackMap(d)}`);
+        return;
       case 'FuncAddr':
-        return ` fn${d.funcRef}`;
+        out.str(` fn${d.funcRef}`);
+        return;
       case 'StackAddr':
       case 'StackLoad':
-        return ` ss${d.stackSlot}${formatOffset32(d.offset)}`;
+        out.str(` ss${d.stackSlot}${formatOffset32(d.offset)}`);
+        return;
       case 'DynamicStackAddr':
       case 'DynamicStackLoad':
-        return ` dss${d.dynamicStackSlot}`;
-      case 'Load':
-        return `${flags(d.flags)} v${a[0]!}${formatOffset32(d.offset)}`;
-      case 'Store':
-        return `${flags(d.flags)} v${a[0]!}, v${a[1]!}${formatOffset32(d.offset)}`;
+        out.str(` dss${d.dynamicStackSlot}`);
+        return;
       case 'Trap':
-        return ` ${d.trapCode}`;
+        out.str(` ${d.trapCode}`);
+        return;
       case 'CondTrap':
-        return ` v${a[0]!}, ${d.trapCode}`;
+        out.str(` v${a[0]!}, ${d.trapCode}`);
+        return;
       case 'ExceptionHandlerAddress':
-        return ` block${d.block}, ${formatImm64(d.imm)}`;
+        out.str(` block${d.block}, ${formatImm64(d.imm)}`);
+        return;
       // Legacy dialect.
       case 'BinaryImm64':
-        return ` v${a[0]!}, ${formatImm64(d.imm)}`;
+        out.str(` v${a[0]!}, ${formatImm64(d.imm)}`);
+        return;
       case 'IntCompareImm':
-        return ` ${d.cond} v${a[0]!}, ${formatImm64(d.imm)}`;
+        out.str(` ${d.cond} v${a[0]!}, ${formatImm64(d.imm)}`);
+        return;
       case 'StackStore':
-        return ` v${a[0]!}, ss${d.stackSlot}${formatOffset32(d.offset)}`;
+        out.str(` v${a[0]!}, ss${d.stackSlot}${formatOffset32(d.offset)}`);
+        return;
       case 'DynamicStackStore':
-        return ` v${a[0]!}, dss${d.dynamicStackSlot}`;
+        out.str(` v${a[0]!}, dss${d.dynamicStackSlot}`);
+        return;
       case 'Branch':
-        return ` v${a[0]!}, ${call(d.destinations?.[0])}`;
+        out.str(` v${a[0]!}, ${call(d.destinations?.[0])}`);
+        return;
       case 'BranchInt':
       case 'BranchFloat':
-        return ` ${d.cond} v${a[0]!}, ${call(d.destinations?.[0])}`;
+        out.str(` ${d.cond} v${a[0]!}, ${call(d.destinations?.[0])}`);
+        return;
       case 'BranchIcmp':
-        return ` ${d.cond} v${a[0]!}, v${a[1]!}, ${call(d.destinations?.[0])}`;
+        out.str(` ${d.cond} v${a[0]!}, v${a[1]!}, ${call(d.destinations?.[0])}`);
+        return;
       case 'IntCond':
       case 'FloatCond':
-        return ` ${d.cond} v${a[0]!}`;
+        out.str(` ${d.cond} v${a[0]!}`);
+        return;
       case 'IntSelect':
-        return ` ${d.cond} v${a[0]!}, v${a[1]!}, v${a[2]!}`;
+        out.str(` ${d.cond} v${a[0]!}, v${a[1]!}, v${a[2]!}`);
+        return;
       case 'IntCondTrap':
       case 'FloatCondTrap':
-        return ` ${d.cond} v${a[0]!}, ${d.trapCode}`;
+        out.str(` ${d.cond} v${a[0]!}, ${d.trapCode}`);
+        return;
       case 'UnaryBool':
-        return d.imm !== 0n ? ' true' : ' false';
+        out.str(d.imm !== 0n ? ' true' : ' false');
+        return;
       case 'LegacyBranchTable':
-        return ` v${a[0]!}, block${d.table?.default.block ?? 0}, jt${d.legacyRef}`;
+        out.str(` v${a[0]!}, block${d.table?.default.block ?? 0}, jt${d.legacyRef}`);
+        return;
       case 'HeapAddr':
-        return ` heap${d.legacyRef}, v${a[0]!}, ${formatUimm(d.imm)}${d.accessSize >= 0 ? `, ${formatUimm(d.accessSize)}` : ''}`;
+        out.str(` heap${d.legacyRef}, v${a[0]!}, ${formatUimm(d.imm)}${d.accessSize >= 0 ? `, ${formatUimm(d.accessSize)}` : ''}`);
+        return;
       case 'TableAddr':
-        return ` table${d.legacyRef}, v${a[0]!}${d.offset !== 0 ? `, ${formatOffset32(d.offset)}` : ''}`;
+        out.str(` table${d.legacyRef}, v${a[0]!}${d.offset !== 0 ? `, ${formatOffset32(d.offset)}` : ''}`);
+        return;
       default:
-        return a.length === 0 ? '' : ` ${valueList(a)}`;
+        if (a.length > 0) {
+          out.byte(SPACE);
+          this.values(a, 0);
+        }
     }
   }
 
   /** `  ; v7 = 1, v9 = 0` for operands defined by constant instructions. */
-  private constantComments(inst: Inst): string {
-    const dfg = this.fn.dfg;
-    const data = dfg.insts[inst]!;
-    this.comment = '';
-    for (let i = 0; i < data.args.length; i++) this.commentFor(data.args[i]!);
-    if (data.destinations !== null || data.table !== null || data.exceptionTable !== null) {
-      const values = dfg.instValues(inst);
-      for (let i = data.args.length; i < values.length; i++) this.commentFor(values[i]!);
+  private constantComments(inst: Inst, data: InstructionData): void {
+    this.commented = false;
+    const args = data.args;
+    for (let i = 0; i < args.length; i++) this.commentFor(args[i]!);
+    if (data.destinations !== null) {
+      // Cranelift's order (DataFlowGraph::inst_values): arguments, then each destination's.
+      for (const dest of data.destinations) for (const a of dest.args) if (typeof a === 'number') this.commentFor(a);
+    } else if (data.table !== null || data.exceptionTable !== null) {
+      const values = this.fn.dfg.instValues(inst);
+      for (let i = args.length; i < values.length; i++) this.commentFor(values[i]!);
     }
-    return this.comment;
   }
-
-  private comment = '';
 
   private commentFor(arg: Value): void {
     const dfg = this.fn.dfg;
@@ -370,14 +554,20 @@ class Printer {
     if (def === undefined || def.kind !== ValueKind.Result) return;
     const src = dfg.insts[def.owner];
     if (src === undefined) return;
-    const text = this.constantText(def.owner, src);
+    const facts = factsFor(src);
+    // Only constants get a comment: skip everything else before any work.
+    if (facts === undefined || !facts.isConstant) return;
+    const text = this.constantText(def.owner, src, facts.info);
     if (text === null) return;
-    this.comment += `${this.comment === '' ? '  ; ' : ', '}v${arg} = ${text}`;
+    const out = this.out;
+    out.str(this.commented ? ', ' : '  ; ');
+    this.commented = true;
+    this.v(arg);
+    out.str(' = ');
+    out.str(text);
   }
 
-  private constantText(src: Inst, d: InstructionData): string | null {
-    const info = infoFor(d);
-    if (info === undefined) return null;
+  private constantText(src: Inst, d: InstructionData, info: OpcodeInfo): string | null {
     switch (info.format) {
       case 'UnaryImm': {
         const bits = this.ctrlBits(src);
@@ -402,10 +592,25 @@ class Printer {
   }
 }
 
-function infoFor(d: InstructionData): OpcodeInfo | undefined {
-  if (d.opcode === 'brif' && d.cond !== '') return legacyOpcodeInfo('brif');
-  if (d.opcode === 'br_table' && d.legacyRef >= 0) return legacyOpcodeInfo('br_table');
-  return opcodeInfo(d.opcode);
+const NL = 10;
+const SPACE = 32;
+const LPAR = 40;
+const RPAR = 41;
+const PLUS = 43;
+const MINUS = 45;
+const DOT = 46;
+const AT = 64;
+
+/** The opcode's facts, in the legacy meaning where the data says so (see opcodes.ts `legacyForms`). */
+function factsFor(d: InstructionData): OpcodeFacts | undefined {
+  if (d.cond !== '' && d.opcode === 'brif') return legacyFacts('brif');
+  if (d.legacyRef >= 0 && d.opcode === 'br_table') return legacyFacts('br_table');
+  return opcodeFactsByName(d.opcode);
+}
+
+function legacyFacts(name: string): OpcodeFacts | undefined {
+  const info = legacyOpcodeInfo(name);
+  return info === undefined ? undefined : opcodeFacts(info);
 }
 
 function flags(f: MemFlags | null): string {

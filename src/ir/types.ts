@@ -344,15 +344,21 @@ export function resultTypes(info: OpcodeInfo, ctrl: Type | undefined): Type[] | 
 
 /** Lane widths a type set allows for a lane kind. */
 function widthsFor(set: TypeSet, kind: LaneKind): readonly number[] {
-  const widths: Readonly<Record<LaneKind, readonly number[]>> = {
-    int: set.ints,
-    float: set.floats,
-    bool: set.bools,
-    ref: set.refs,
-    flags: [],
-  };
-  return widths[kind];
+  switch (kind) {
+    case 'int':
+      return set.ints;
+    case 'float':
+      return set.floats;
+    case 'bool':
+      return set.bools;
+    case 'ref':
+      return set.refs;
+    default:
+      return NO_WIDTHS;
+  }
 }
+
+const NO_WIDTHS: readonly number[] = [];
 
 /** Whether `t` belongs to `set` (Cranelift's `ValueTypeSet::contains`). */
 export function typeSetContains(set: TypeSet, t: Type): boolean {

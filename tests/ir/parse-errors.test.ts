@@ -1,7 +1,8 @@
 // Invalid input gives a ClifParseError with the right place and reason. Every case here is also
 // rejected by Cranelift 0.135.8's reader.
 import test from 'ava';
-import { ClifParseError, parse } from '../../src/ir/index.js';
+import { ClifParseError, parse, parseFunction, print } from '../../src/ir/index.js';
+import { Lexer, Tok } from '../../src/ir/lexer.js';
 
 interface Case {
   readonly text: string;
@@ -58,6 +59,17 @@ const cases: Record<string, Case> = {
   'alias cycle': { text: fn('    v1 -> v0\n    v1 -> v2'), line: 4, column: 11, reason: /already defined as an alias with destination v0/ },
   'not a function': { text: 'fn %f() {}\n', line: 1, column: 1, reason: /expected 'function'/ },
   'unterminated string': { text: fn('', '(i32)', '    region0 = 1 "abc\n'), line: 2, column: 17, reason: /unterminated string/ },
+  // The fast paths of issue 16 (words found by hash, numbers read in place) keep the places.
+  'unknown opcode': { text: fn('    v1 = frobnicate v0'), line: 3, column: 10, reason: /unknown opcode: 'frobnicate'/ },
+  'unknown opcode named like a known word': { text: fn('    v1 = iadd_x v0, v0'), line: 3, column: 10, reason: /unknown opcode: 'iadd_x'/ },
+  'decimal offset out of range': { text: fn('    v1 = load.i32 v0+3000000000'), line: 3, column: 21, reason: /Offset out of range/ },
+  'source location of nine digits after a valid one': {
+    text: fn('    @0001 v1 = iadd v0, v0\n    @100000000 v2 = iadd v0, v0'),
+    line: 4,
+    column: 5,
+    reason: /invalid source location: 100000000/,
+  },
+  'i16 immediate out of range, read in place': { text: fn('    v1 = iconst.i16 65536'), line: 3, column: 21, reason: /expected decimal immediate/ },
 };
 
 for (const [name, c] of Object.entries(cases)) {
@@ -80,4 +92,31 @@ test('accepts an empty file and a file of only headers', (t) => {
   const file = parse('test verifier ; checks\nset opt_level=speed\ntarget x86_64 has_avx\nfeature "foo"\n');
   t.deepEqual(file.headers, ['test verifier', 'set opt_level=speed', 'target x86_64 has_avx', 'feature "foo"']);
   t.is(file.functions.length, 0);
+});
+
+test('numbers read in place mean what the slow path reads', (t) => {
+  // Leading zeros in a source location, a negative zero offset, immediates at the edges.
+  const text = fn('    @000012345678 v1 = load.i32 v0-0\n    @0002 v2 = iconst.i8 255\n    @0003 v3 = iconst.i64 123456789\n    @0004 v4 = load.i32 v0-123456789');
+  const printed = print(parseFunction(text));
+  t.regex(printed, /@12345678 +v1 = load\.i32 v0\n/);
+  t.regex(printed, /v2 = iconst\.i8 -1\n/); // the writer sign-extends to the type
+  t.regex(printed, /v3 = iconst\.i64 0x075b_cd15\n/);
+  t.regex(printed, /v4 = load\.i32 v0-0x075b_cd15\n/);
+});
+
+test('the lexer reads more distinct words than its intern table holds', (t) => {
+  // The table keeps a few thousand words; past that, words are sliced and classified each time.
+  const words = Array.from({ length: 6000 }, (_, i) => `w${i}x`);
+  const lex = new Lexer(`${words.join(' ')} i16x8 cold plain`);
+  for (const w of words) {
+    t.is(lex.kind, Tok.Identifier);
+    t.is(lex.text(), w);
+    lex.next();
+  }
+  t.is(lex.kind, Tok.Type);
+  t.is(lex.type.name, 'i16x8');
+  lex.next();
+  t.is(lex.kind, Tok.Cold);
+  lex.next();
+  t.is(lex.text(), 'plain');
 });

@@ -64,3 +64,13 @@ block1:
   t.is(print(fn), canonical);
   t.is(print(parseFunction(annotated)), canonical, 'annotated text parses back to the same function');
 });
+
+test('non-ASCII text in notes and region descriptions prints exactly, lone surrogates included', (t) => {
+  // The printer writes bytes; strings that are not ASCII are kept as strings, not re-encoded.
+  const fn = parseFunction('function %f() {\n    region0 = 7 "größe ∑"\nblock0:\n    return\n}\n');
+  const note = 'naïve \ud800 note';
+  const out = print(fn, { annotate: () => note, annotateInst: () => '→ done' });
+  t.true(out.includes('    region0 = 7 "größe ∑"\n'));
+  t.true(out.includes(`block0:\n    ; ${note}\n    return  ; → done\n}\n`));
+  t.is(print(fn), 'function %f() fast {\n    region0 = 7 "größe ∑"\n\nblock0:\n    return\n}\n');
+});
