@@ -75,6 +75,8 @@ pub struct Memory {
     pub max_pages: Option<u64>,
     pub shared: bool,
     pub imported: bool,
+    /// A 64-bit memory (memory64): i64 addresses, sizes and lengths.
+    pub memory64: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

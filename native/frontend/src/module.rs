@@ -150,24 +150,14 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn memory(
-    ty: &wasmparser::MemoryType,
-    imported: bool,
-    offset: u64,
-) -> Result<Memory, TranslateError> {
-    if ty.memory64 {
-        return Err(TranslateError::unsupported(
-            "memory64",
-            "memory type",
-            offset,
-        ));
-    }
-    Ok(Memory {
+fn memory(ty: &wasmparser::MemoryType, imported: bool) -> Memory {
+    Memory {
         min_pages: ty.initial,
         max_pages: ty.maximum,
         shared: ty.shared,
         imported,
-    })
+        memory64: ty.memory64,
+    }
 }
 
 fn table(
@@ -293,7 +283,7 @@ pub(crate) fn translate_module(
                             ImportKind::Table { table: t }
                         }
                         TypeRef::Memory(m) => {
-                            let mem = memory(&m, true, offset)?;
+                            let mem = memory(&m, true);
                             info.memories.push(m);
                             out.memories.push(mem.clone());
                             ImportKind::Memory { memory: mem }
@@ -342,10 +332,10 @@ pub(crate) fn translate_module(
                 }
             }
             Payload::MemorySection(reader) => {
-                let offset = reader.range().start;
+                 
                 for m in reader {
                     let m = m?;
-                    out.memories.push(memory(&m, false, offset)?);
+                    out.memories.push(memory(&m, false));
                     info.memories.push(m);
                 }
             }
