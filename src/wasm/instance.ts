@@ -258,7 +258,7 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     tables: m.tables.map((t) => ({ min: t.min, max: t.max, init: t.init === null ? null : ev.item(t.init) })),
     elements: m.elementSegments.map((e) => ({
       table: e.mode === 'active' ? e.index : null,
-      offset: e.mode === 'active' ? ev.offset(e.offset) : null,
+      offset: e.mode === 'active' ? ev.offset(e.offset, m.tables[e.index]?.table64 === true) : null,
       items: e.items.map((i) => ev.item(i)),
       dropped: e.mode === 'declared',
     })),

@@ -51,6 +51,7 @@ export const tableSchema = z
     max: z.number().int().nonnegative().nullable(),
     imported: z.boolean(),
     init: constExprSchema.nullable(),
+    table64: z.boolean(),
   })
   .strict();
 export type WasmTable = z.infer<typeof tableSchema>;

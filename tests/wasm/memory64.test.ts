@@ -1,4 +1,4 @@
-// memory64 (on by default in Wasmtime 48): every memory operator on the 64-bit memories of
+// memory64 (on by default in Wasmtime 48), 64-bit memories and tables: every memory operator on the 64-bit memories of
 // tests/fixtures/wasmtime/mem64.wat, beside a 32-bit one, in every metering mode. Node 20's V8
 // has no memory64, so the expected values are written out here; they are what real Wasmtime
 // returns (tests/fixtures/wasmtime/fuel.json, `mem64/` cases, checked with their fuel by
@@ -132,4 +132,51 @@ test('the memory limit bounds 64-bit memories: memory.grow returns -1 beyond it'
 test('a 64-bit memory whose minimum exceeds the limit is refused at instantiation', async (t) => {
   const module = await compileWasm(await wat('(module (memory i64 3) (func (export "f")))'), 'none');
   await t.throwsAsync(module.instantiate({ limits: { maxMemoryBytes: 2 * 65536 } }), { message: /needs 196608 bytes/ });
+});
+
+// table64: the operators of tests/fixtures/wasmtime/table64.wat, values as Wasmtime returns them.
+const tableBytes = wat(readFileSync(watFixtureUrl('table64'), 'utf8'));
+const TABLE_CASES: readonly (readonly [string, readonly number[], string])[] = [
+  ['call', [1, 5], '10'], // the element segment at i64 offset 1: double, inc
+  ['call', [2, 5], '6'],
+  ['call', [0, 5], 'indirect_call_null'],
+  ['call', [4, 5], 'table_out_of_bounds'],
+  ['callneg', [], 'table_out_of_bounds'], // index 2^64 - 1
+  ['size', [], '24'],
+  ['grow', [2], '406'],
+  ['grow', [5], '-96'], // past the maximum of 8: -1 as i64
+  ['growbig', [1], '-1'], // a delta of 2^32
+  ['getset', [3], '8'],
+  ['getset', [4], 'table_out_of_bounds'],
+  ['fill', [4], '14'],
+  ['fill', [5], 'table_out_of_bounds'],
+  ['copy', [], '211'], // 64 → 32, 32 → 64, 64 → 64
+  ['copyoob', [2], '1'],
+  ['copyoob', [3], 'table_out_of_bounds'],
+  ['init', [0], '4'],
+  ['init', [3], 'table_out_of_bounds'],
+  ['ext', [1], '1'],
+  ['ext', [2], 'table_out_of_bounds'],
+];
+
+for (const metering of MODES) {
+  test(`${metering}: every operator on 64-bit tables gives Wasmtime's result`, async (t) => {
+    const module = await compileWasm(await tableBytes, metering);
+    for (const [name, args, want] of TABLE_CASES) {
+      const instance = await module.instantiate({ checkIntervalMs: false });
+      try {
+        t.is(await outcome(instance.call(name, [...args])), want, `${name}(${args.join(',')})`);
+      } finally {
+        instance.dispose();
+      }
+    }
+  });
+}
+
+test('the translation marks 64-bit tables', async (t) => {
+  const m = translate(await tableBytes, { metering: 'none' });
+  t.deepEqual(
+    m.tables.map((x) => x.table64),
+    [false, true, true],
+  );
 });

@@ -1270,29 +1270,48 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::TableSize { table } if let Some(Some(size)) = self.info.fixed_table_sizes.get(*table as usize) => {
                 // A table that cannot grow has a constant size, as Wasmtime's static tables
                 // (so a bulk operation sized by it is charged as a constant).
-                let size = self.b.ins().iconst(I32, *size as i64);
+                let ty = if self.table64(*table) { I64 } else { I32 };
+                let size = self.b.ins().iconst(ty, *size as i64);
                 self.push(size);
             }
             O::TableSize { table } => {
                 let rec = self.table_record(*table);
                 let len = self.load_at(I64, rec, i64::from(self.layout.table_length));
-                let len = self.b.ins().ireduce(I32, len);
+                let len = if self.table64(*table) {
+                    len
+                } else {
+                    self.b.ins().ireduce(I32, len)
+                };
                 self.push(len);
             }
+            // On a 64-bit table the indices, sizes and lengths are i64: fuel is charged on the
+            // i64, then the builtins get it clamped to 32 bits (`clamp32`).
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
                 // Wasmtime 48 charges one unit per element requested (`table_grow_per_element`).
                 self.fuel_dynamic(delta, self.costs.variable.table_grow_per_element);
                 let t = self.const_i32(*table);
+                let delta = self.clamp32(delta);
                 let old = self
                     .call_builtin(Builtin::TableGrow, &[t, delta, init])
                     .expect("table_grow returns");
+                let old = if self.table64(*table) {
+                    // -1 stays -1; any old size is unsigned.
+                    let wide = self.b.ins().uextend(I64, old);
+                    let failed = self.b.ins().icmp_imm_s(IntCC::Equal, old, -1);
+                    let minus1 = self.b.ins().iconst(I64, -1);
+                    self.b.ins().select(failed, minus1, wide)
+                } else {
+                    old
+                };
                 self.push(old);
             }
             O::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
                 self.fuel_dynamic(len, self.costs.variable.table_fill_per_element);
                 let t = self.const_i32(*table);
+                let dst = self.clamp32(dst);
+                let len = self.clamp32(len);
                 self.call_fallible(Builtin::TableFill, &[t, dst, val, len]);
             }
             O::TableCopy {
@@ -1303,6 +1322,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.fuel_dynamic(len, self.costs.variable.table_copy_per_element);
                 let dt = self.const_i32(*dst_table);
                 let st = self.const_i32(*src_table);
+                let dst = self.clamp32(dst);
+                let src = self.clamp32(src);
+                let len = self.clamp32(len);
                 self.call_fallible(Builtin::TableCopy, &[dt, st, dst, src, len]);
             }
             O::TableInit { elem_index, table } => {
@@ -1310,6 +1332,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.fuel_dynamic(len, self.costs.variable.table_init_per_element);
                 let t = self.const_i32(*table);
                 let e = self.const_i32(*elem_index);
+                let dst = self.clamp32(dst);
                 self.call_fallible(Builtin::TableInit, &[t, e, dst, src, len]);
             }
             O::ElemDrop { elem_index } => {
@@ -1592,6 +1615,23 @@ impl<'a, 'f> Translator<'a, 'f> {
         (self.b.ins().select_spectre_guard(oob, null, addr), 0)
     }
 
+    /// Whether table `table` is a 64-bit table (table64).
+    fn table64(&self, table: u32) -> bool {
+        self.info.table64.get(table as usize).copied().unwrap_or(false)
+    }
+
+    /// A table index or length as the table builtins take it (i32): an i64 above u32::MAX
+    /// becomes u32::MAX, which is out of bounds (and past growth) of every table short of
+    /// 2^32 - 1 elements, 32 GiB of them, beyond what the runtime can allocate.
+    fn clamp32(&mut self, v: Value) -> Value {
+        if self.b.func.dfg.value_type(v) != I64 {
+            return v;
+        }
+        let max = self.b.ins().iconst(I64, i64::from(u32::MAX));
+        let clamped = self.b.ins().umin(v, max);
+        self.b.ins().ireduce(I32, clamped)
+    }
+
     /// Whether memory `mem` is a 64-bit memory (memory64).
     fn memory64(&self, mem: u32) -> bool {
         self.info
@@ -1669,7 +1709,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         let rec = self.table_record(table);
         let length = self.load_at(I64, rec, i64::from(self.layout.table_length));
         let base = self.load_at(I64, rec, i64::from(self.layout.table_base));
-        let index = self.b.ins().uextend(I64, index);
+        // A 64-bit table's index is used as is.
+        let index = self.to_i64(index);
         let oob = self
             .b
             .ins()

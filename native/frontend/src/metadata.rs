@@ -88,6 +88,8 @@ pub struct Table {
     pub imported: bool,
     /// Initial value of every element (`ref.null` when absent).
     pub init: Option<ConstExpr>,
+    /// A 64-bit table (table64, part of memory64): i64 indices, sizes and lengths.
+    pub table64: bool,
 }
 
 /// A constant expression (global initialisers, segment offsets and items).

@@ -49,12 +49,20 @@ fn multi_memory_reaches_memories_past_zero_through_their_records() {
 }
 
 #[test]
-fn a_64_bit_table_is_unsupported_with_offset() {
-    let err = error_of(r#"(module (table i64 1 funcref))"#);
-    assert!(
-        matches!(&err, TranslateError::Unsupported { feature, offset, .. } if feature == "memory64" && *offset > 0),
-        "{err:?}"
-    );
+fn a_64_bit_table_takes_its_i64_index_as_is() {
+    // table64: call_indirect and table.size on table 1 use i64 (no uextend, no ireduce).
+    let wasm = wat(r#"(module (type $t (func)) (table 1 funcref) (table i64 1 funcref)
+        (func (export "f") (param i64) (result i64) (call_indirect 1 (type $t) (local.get 0)) (table.size 1)))"#);
+    for mode in MODES {
+        let module = translate(&wasm, &options(mode)).expect("translates");
+        assert_eq!(
+            module.tables.iter().map(|t| t.table64).collect::<Vec<_>>(),
+            [false, true]
+        );
+        let clif = &module.functions[0].clif;
+        assert!(!clif.contains("uextend") && !clif.contains("ireduce"), "{clif}");
+        common::reparse_and_verify(clif);
+    }
 }
 
 #[test]
