@@ -1,4 +1,4 @@
-//! A wasm32 linear memory as Wasmtime lays it out on 64-bit hosts: one virtual reservation,
+//! A linear memory as Wasmtime lays a wasm32 one out on 64-bit hosts: one virtual reservation,
 //! mapped inaccessible, whose accessible prefix is opened with `mprotect` as the memory grows.
 //! The base never moves, and nothing is committed up front: the kernel hands out zeroed pages
 //! on first touch, so `memory.grow` by 65535 pages costs address space, not RAM.
@@ -9,6 +9,9 @@ use std::ops::{Deref, DerefMut};
 pub const WASM_PAGE: u64 = 65536;
 /// Wasm32 memories never exceed 4 GiB.
 pub const MAX_WASM32_PAGES: u64 = 65536;
+/// The most a 64-bit memory may grow to here (16 GiB): its base never moves, so its whole
+/// maximum is reserved up front, and this bounds a memory declared without a maximum.
+pub const MAX_WASM64_PAGES: u64 = 1 << 18;
 
 pub struct LinearMemory {
     base: *mut u8,
@@ -56,9 +59,13 @@ impl LinearMemory {
     /// Reserves the memory's address space and opens `min_pages`. With `guard` (the code was
     /// compiled for guard pages, without explicit bounds checks) the reservation is the full
     /// 4 GiB a 32-bit index can reach plus `guard` bytes, and failing to get it is an error: the
-    /// code would be unsafe in less. Without, it is what the maximum needs (explicit checks).
+    /// code would be unsafe in less. Without, it is what the maximum needs (explicit checks;
+    /// always so for a 64-bit memory, whose maximum the caller bounds by `MAX_WASM64_PAGES`).
     pub fn new(min_pages: u64, max_pages: u64, guard: Option<u64>) -> NativeResult<LinearMemory> {
-        let max_pages = max_pages.min(MAX_WASM32_PAGES);
+        let max_pages = match guard {
+            Some(_) => max_pages.min(MAX_WASM32_PAGES),
+            None => max_pages.min(MAX_WASM64_PAGES),
+        };
         if min_pages > max_pages {
             return Err(Failure::call(format!(
                 "instantiation failed: the memory needs {min_pages} pages, more than its maximum {max_pages}"

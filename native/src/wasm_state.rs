@@ -8,7 +8,7 @@
 
 use crate::errors::{Failure, NativeResult};
 use crate::jit::LoadedModule;
-use crate::linear_memory::{LinearMemory, MAX_WASM32_PAGES, WASM_PAGE as PAGE};
+use crate::linear_memory::{LinearMemory, MAX_WASM32_PAGES, MAX_WASM64_PAGES, WASM_PAGE as PAGE};
 use serde::Deserialize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
@@ -68,6 +68,9 @@ pub struct MemorySetup {
     /// (no explicit bounds checks where they cover the access); null: explicit checks.
     #[serde(default)]
     pub guard_bytes: Option<u64>,
+    /// A 64-bit memory (memory64): never guard pages, and it may grow past 4 GiB.
+    #[serde(default)]
+    pub memory64: bool,
 }
 
 #[derive(Deserialize, Debug)]
@@ -334,9 +337,11 @@ impl WasmState {
             }
         }
         let limits = &setup.limits;
-        let memory_limit = limits.max_memory_bytes.map_or(MAX_WASM32_PAGES, |b| b / PAGE);
         let mut memories = Vec::with_capacity(setup.memories.len());
         for m in &setup.memories {
+            // The most the index type can address here; the user's limit lowers it.
+            let cap = if m.memory64 { MAX_WASM64_PAGES } else { MAX_WASM32_PAGES };
+            let memory_limit = limits.max_memory_bytes.map_or(cap, |b| b / PAGE);
             if m.min_pages > memory_limit {
                 return Err(Failure::call(format!(
                     "instantiation failed: the memory's minimum of {} bytes exceeds the limit of {} bytes",
@@ -346,11 +351,13 @@ impl WasmState {
             }
             let max_pages = m
                 .max_pages
-                .unwrap_or(MAX_WASM32_PAGES)
-                .min(MAX_WASM32_PAGES)
+                .unwrap_or(cap)
+                .min(cap)
                 .min(memory_limit);
+            // The code checks every access to a 64-bit memory explicitly.
+            let guard = if m.memory64 { None } else { m.guard_bytes };
             memories.push(Memory {
-                memory: LinearMemory::new(m.min_pages, max_pages, m.guard_bytes)?,
+                memory: LinearMemory::new(m.min_pages, max_pages, guard)?,
                 max_pages,
             });
         }
@@ -716,6 +723,24 @@ extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
     })
 }
 
+/// `memory.grow` on a 64-bit memory: i64 delta and result (-1 when it cannot grow).
+extern "C" fn memory_grow64(vmctx: *mut u8, mem: u32, delta: u64) -> u64 {
+    guarded(u64::MAX, || {
+        with_state(vmctx, |s, vmctx| {
+            let Some(m) = s.memories.get_mut(mem as usize) else {
+                return u64::MAX;
+            };
+            match m.memory.grow(delta, m.max_pages) {
+                Some(old) => {
+                    s.publish(vmctx);
+                    old
+                }
+                None => u64::MAX,
+            }
+        })
+    })
+}
+
 extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, value: u32, len: u64) -> u8 {
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
@@ -890,7 +915,7 @@ extern "C" fn elem_drop(vmctx: *mut u8, elem: u32) {
     })
 }
 
-/// Builtins 0–9 in the front end's numbering; the CLIF shims call them through this table.
+/// Builtins 0–10 in the front end's numbering; the CLIF shims call them through this table.
 fn builtin_table() -> Box<[u64]> {
     Box::new([
         memory_grow as *const () as u64,
@@ -903,5 +928,6 @@ fn builtin_table() -> Box<[u64]> {
         table_copy as *const () as u64,
         table_init as *const () as u64,
         elem_drop as *const () as u64,
+        memory_grow64 as *const () as u64,
     ])
 }

@@ -84,7 +84,7 @@ function builtinShims(module: TranslatedModule, used: ReadonlySet<string>): { te
   const parts: string[] = [];
   for (const b of module.builtins) {
     const name = `u${BUILTIN_NAMESPACE}:${b.index}`;
-    if (b.index > 9 || !used.has(name)) continue;
+    if (b.index > 10 || !used.has(name)) continue;
     names.push(name);
     const params = b.params.map((t, i) => `v${i + 1}: ${t}`);
     const results = b.results.length > 0 ? ` -> ${b.results.join(', ')}` : '';
@@ -160,8 +160,11 @@ class ConstEval {
     if (bits === undefined || stack.length !== 1) throw new RuntimeConfigError('malformed extended constant expression');
     return { bits, func: null, isFuncRef: false };
   }
-  offset(e: ConstExpr): number {
-    return Number(this.eval(e).bits & 0xffff_ffffn);
+  /** A segment offset: 32 bits, or 64 for a 64-bit memory (beyond 2^53 it is out of bounds
+   * of any memory the runtime holds, so it is clamped to stay exact in JSON). */
+  offset(e: ConstExpr, wide = false): number {
+    const bits = this.eval(e).bits & (wide ? U64 : 0xffff_ffffn);
+    return Number(bits > BigInt(Number.MAX_SAFE_INTEGER) ? BigInt(Number.MAX_SAFE_INTEGER) : bits);
   }
   item(e: ConstExpr): number | null {
     return this.eval(e).func;
@@ -245,9 +248,9 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     },
     vmctxBytes: layout.globals + 8 * m.globals.length,
     globals,
-    memories: m.memories.map((x) => ({ minPages: x.minPages, maxPages: x.maxPages, guardBytes: guardBytes(memoryConfig) })),
+    memories: m.memories.map((x) => ({ minPages: x.minPages, maxPages: x.maxPages, guardBytes: x.memory64 ? null : guardBytes(memoryConfig), memory64: x.memory64 })),
     data: m.dataSegments.map((d) => ({
-      offset: d.mode === 'active' ? ev.offset(d.offset) : null,
+      offset: d.mode === 'active' ? ev.offset(d.offset, m.memories[d.index]?.memory64 === true) : null,
       memory: d.mode === 'active' ? d.index : 0,
       bytesHex: d.bytesHex,
       dropped: d.mode === 'declared',
@@ -255,7 +258,7 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     tables: m.tables.map((t) => ({ min: t.min, max: t.max, init: t.init === null ? null : ev.item(t.init) })),
     elements: m.elementSegments.map((e) => ({
       table: e.mode === 'active' ? e.index : null,
-      offset: e.mode === 'active' ? ev.offset(e.offset) : null,
+      offset: e.mode === 'active' ? ev.offset(e.offset, m.tables[e.index]?.table64 === true) : null,
       items: e.items.map((i) => ev.item(i)),
       dropped: e.mode === 'declared',
     })),

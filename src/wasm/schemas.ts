@@ -40,7 +40,7 @@ export const constExprSchema = z.discriminatedUnion('op', [...simpleConstExprs, 
 export type ConstExpr = z.infer<typeof constExprSchema>;
 
 export const memorySchema = z
-  .object({ minPages: z.number().int().nonnegative(), maxPages: z.number().int().nonnegative().nullable(), shared: z.boolean(), imported: z.boolean() })
+  .object({ minPages: z.number().int().nonnegative(), maxPages: z.number().int().nonnegative().nullable(), shared: z.boolean(), imported: z.boolean(), memory64: z.boolean() })
   .strict();
 export type WasmMemory = z.infer<typeof memorySchema>;
 
@@ -51,6 +51,7 @@ export const tableSchema = z
     max: z.number().int().nonnegative().nullable(),
     imported: z.boolean(),
     init: constExprSchema.nullable(),
+    table64: z.boolean(),
   })
   .strict();
 export type WasmTable = z.infer<typeof tableSchema>;

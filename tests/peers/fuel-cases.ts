@@ -14,7 +14,7 @@ export type FuelCase =
   | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[]; readonly costs?: boolean };
 
 /** The WAT fixtures of tests/fixtures/wasmtime/ whose exports are cases. */
-export const WAT_FILES = ['ops', 'simd', 'multimem', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image'] as const;
+export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image'] as const;
 export type WatFile = (typeof WAT_FILES)[number];
 export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmtime/${file}.wat`, import.meta.url);
 
@@ -35,6 +35,19 @@ const SIMD: readonly (readonly [string, ...number[]])[] = [
 const MULTIMEM: readonly (readonly [string, ...number[]])[] = [
   ['ls1', 0], ['ls2', 8], ['hello1'], ['sizes'], ['grow1', 1], ['grow1', 4], ['grow1_use'], ['fill2', 10, 1000], ['copy21', 50, 8], ['copy12c'],
   ['init2', 40], ['oob2', 131068], ['oob2', 131069], ['oob1', 0], ['copyoob', 65520], ['copyoob', 65521], ['simd12', 0],
+];
+
+/** Exports of tests/fixtures/wasmtime/mem64.wat (memory64 beside a 32-bit memory) and their arguments. */
+export const MEM64: readonly (readonly [string, ...number[]])[] = [
+  ['ls', 0], ['ls', 100], ['hello'], ['sizes'], ['grow', 1], ['grow', 3], ['grow', 4], ['growhuge'], ['grow_use'], ['fill', 10, 1000], ['copy', 50, 8],
+  ['init', 40], ['oob', 65528], ['oob', 65529], ['wrap', 0], ['wrap', 1], ['minus1'], ['bigoff'], ['filloob', 65520], ['filloob', 65521],
+  ['copyoob', 65520], ['copyoob', 65521], ['simd', 0], ['big'],
+];
+
+/** Exports of tests/fixtures/wasmtime/table64.wat (64-bit tables beside a 32-bit one) and their arguments. */
+export const TABLE64: readonly (readonly [string, ...number[]])[] = [
+  ['call', 1, 5], ['call', 2, 5], ['call', 0, 5], ['call', 4, 5], ['callneg'], ['size'], ['grow', 2], ['grow', 5], ['growbig', 1], ['getset', 3], ['getset', 4],
+  ['fill', 4], ['fill', 5], ['copy'], ['copyoob', 2], ['copyoob', 3], ['init', 0], ['init', 3], ['ext', 1], ['ext', 2],
 ];
 
 /** Instantiation fuel (Wasmtime's startup function): one module per case, then one call. */
@@ -68,6 +81,8 @@ export const FUEL_CASES: readonly FuelCase[] = [
   ...SIMD.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `simd/${invoke}(${invokeArgs.join(',')})`, file: 'simd' as const, invoke, invokeArgs })),
   ...STARTUP.map(([file, invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `startup/${file.slice('startup-'.length)}/${invoke}(${invokeArgs.join(',')})`, file, invoke, invokeArgs })),
   ...MULTIMEM.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `multimem/${invoke}(${invokeArgs.join(',')})`, file: 'multimem' as const, invoke, invokeArgs })),
+  ...TABLE64.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `table64/${invoke}(${invokeArgs.join(',')})`, file: 'table64' as const, invoke, invokeArgs })),
+  ...MEM64.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `mem64/${invoke}(${invokeArgs.join(',')})`, file: 'mem64' as const, invoke, invokeArgs })),
   // The same operators, and two whole programs, under FUEL_COSTS_FIXTURE's table.
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `costs/ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs, costs: true })),
   ...loadBenchManifest()

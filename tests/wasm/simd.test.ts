@@ -92,7 +92,6 @@ test('relaxed SIMD follows Wasmtime: x86 instructions by default, deterministic 
 
 test('what Wasmtime validates but we do not translate is refused by name and offset', async (t) => {
   const cases: [string, string][] = [
-    ['(module (memory i64 1))', 'memory64'],
     ['(module (memory 1 1 shared) (func (drop (i32.atomic.load (i32.const 0)))))', 'threads'],
     ['(module (tag) (func (throw 0)))', 'exceptions'],
     ['(module (type (struct (field i32))))', 'gc'],

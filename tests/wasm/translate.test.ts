@@ -37,7 +37,7 @@ test('the metadata describes the module', async (t) => {
   t.is(calls.start, 2);
   t.deepEqual(calls.imports.map((i) => `${i.module}.${i.name}:${i.kind}`), ['env.add3:func', 'env.log:func']);
   const memory = translate(await watModule('memory'));
-  t.deepEqual(memory.memories, [{ minPages: 1, maxPages: 4, shared: false, imported: false }]);
+  t.deepEqual(memory.memories, [{ minPages: 1, maxPages: 4, shared: false, imported: false, memory64: false }]);
   t.is(memory.dataSegments[0]?.bytesHex, Buffer.from('hello, wasm\0').toString('hex'));
 });
 

@@ -34,6 +34,9 @@ pub enum Builtin {
     TableInit,
     /// `(vmctx, elem: i32)`.
     ElemDrop,
+    /// `(vmctx, mem: i32, delta: i64) -> i64`: `memory.grow` on a 64-bit memory; old size in
+    /// pages, or -1.
+    MemoryGrow64,
     /// `(vmctx) -> i8`: Wasmtime's out-of-gas builtin (index 12).
     OutOfGas,
     /// `(vmctx) -> i64`: Wasmtime's new-epoch builtin (index 13); returns the new deadline.
@@ -52,7 +55,7 @@ pub struct BuiltinInfo {
 }
 
 impl Builtin {
-    pub const ALL: [Builtin; 12] = [
+    pub const ALL: [Builtin; 13] = [
         Builtin::MemoryGrow,
         Builtin::MemoryFill,
         Builtin::MemoryCopy,
@@ -63,6 +66,7 @@ impl Builtin {
         Builtin::TableCopy,
         Builtin::TableInit,
         Builtin::ElemDrop,
+        Builtin::MemoryGrow64,
         Builtin::OutOfGas,
         Builtin::NewEpoch,
     ];
@@ -80,6 +84,7 @@ impl Builtin {
             Builtin::TableCopy => 7,
             Builtin::TableInit => 8,
             Builtin::ElemDrop => 9,
+            Builtin::MemoryGrow64 => 10,
             Builtin::OutOfGas => 12,
             Builtin::NewEpoch => 13,
         }
@@ -97,6 +102,7 @@ impl Builtin {
             Builtin::TableCopy => "table_copy",
             Builtin::TableInit => "table_init",
             Builtin::ElemDrop => "elem_drop",
+            Builtin::MemoryGrow64 => "memory_grow64",
             Builtin::OutOfGas => "out_of_gas",
             Builtin::NewEpoch => "new_epoch",
         }
@@ -105,6 +111,7 @@ impl Builtin {
     fn shape(self) -> (&'static [&'static str], &'static [&'static str]) {
         match self {
             Builtin::MemoryGrow => (&["i32", "i32"], &["i32"]),
+            Builtin::MemoryGrow64 => (&["i32", "i64"], &["i64"]),
             Builtin::MemoryFill => (&["i32", "i64", "i32", "i64"], &["i8"]),
             Builtin::MemoryCopy => (&["i32", "i64", "i32", "i64", "i64"], &["i8"]),
             Builtin::MemoryInit => (&["i32", "i32", "i64", "i32", "i32"], &["i8"]),

@@ -670,10 +670,10 @@ impl<'a, 'f> Translator<'a, 'f> {
                 None => {
                     self.fuel_flush();
                     let wide = if ty == I64 { units } else { self.b.ins().uextend(I64, units) };
-                    // At one unit each (the default) the count is the cost, and cannot exceed
-                    // i64::MAX as any 32- or 64-bit count the runtime can act on.
+                    // At one unit each (the default) a 32-bit count is the cost; a 64-bit one
+                    // (memory64) saturates at i64::MAX, as Wasmtime clamps it.
                     let amount = match (per_unit, ty == I64) {
-                        (1, _) => wide,
+                        (1, false) => wide,
                         (_, false) => self.b.ins().imul_imm_u(wide, per_unit),
                         (_, true) => {
                             let product = self.b.ins().imul_imm_u(wide, per_unit);
@@ -1195,7 +1195,12 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::MemorySize { mem } => {
                 let len = self.memory_length(*mem);
                 let pages = self.b.ins().ushr_imm_s(len, 16);
-                let pages = self.b.ins().ireduce(I32, pages);
+                // A 64-bit memory's size is an i64 (memory64).
+                let pages = if self.memory64(*mem) {
+                    pages
+                } else {
+                    self.b.ins().ireduce(I32, pages)
+                };
                 self.push(pages);
             }
             O::MemoryGrow { mem } => {
@@ -1204,35 +1209,45 @@ impl<'a, 'f> Translator<'a, 'f> {
                 // delta still gets a fuel check).
                 self.fuel_dynamic(delta, self.costs.variable.memory_grow_per_page);
                 let m = self.const_i32(*mem);
+                // A 64-bit memory takes and returns i64 pages.
+                let builtin = if self.memory64(*mem) {
+                    Builtin::MemoryGrow64
+                } else {
+                    Builtin::MemoryGrow
+                };
                 let old = self
-                    .call_builtin(Builtin::MemoryGrow, &[m, delta])
+                    .call_builtin(builtin, &[m, delta])
                     .expect("memory_grow returns");
                 self.push(old);
             }
+            // Addresses and lengths are i64 on a 64-bit memory, i32 otherwise; the builtins
+            // take i64 for both.
             O::MemoryFill { mem } => {
                 let (dst, val, len) = self.pop3();
                 self.fuel_dynamic(len, self.costs.variable.memory_fill_per_byte);
                 let m = self.const_i32(*mem);
-                let dst = self.b.ins().uextend(I64, dst);
-                let len = self.b.ins().uextend(I64, len);
+                let dst = self.to_i64(dst);
+                let len = self.to_i64(len);
                 self.call_fallible(Builtin::MemoryFill, &[m, dst, val, len]);
             }
             O::MemoryCopy { dst_mem, src_mem } => {
+                // Between a 32- and a 64-bit memory the length has the smaller type (i32).
                 let (dst, src, len) = self.pop3();
                 self.fuel_dynamic(len, self.costs.variable.memory_copy_per_byte);
                 let dm = self.const_i32(*dst_mem);
                 let sm = self.const_i32(*src_mem);
-                let dst = self.b.ins().uextend(I64, dst);
-                let src = self.b.ins().uextend(I64, src);
-                let len = self.b.ins().uextend(I64, len);
+                let dst = self.to_i64(dst);
+                let src = self.to_i64(src);
+                let len = self.to_i64(len);
                 self.call_fallible(Builtin::MemoryCopy, &[dm, dst, sm, src, len]);
             }
             O::MemoryInit { data_index, mem } => {
+                // Only the destination is i64 on a 64-bit memory (segments are 32-bit).
                 let (dst, src, len) = self.pop3();
                 self.fuel_dynamic(len, self.costs.variable.memory_init_per_byte);
                 let m = self.const_i32(*mem);
                 let d = self.const_i32(*data_index);
-                let dst = self.b.ins().uextend(I64, dst);
+                let dst = self.to_i64(dst);
                 self.call_fallible(Builtin::MemoryInit, &[m, d, dst, src, len]);
             }
             O::DataDrop { data_index } => {
@@ -1255,29 +1270,48 @@ impl<'a, 'f> Translator<'a, 'f> {
             O::TableSize { table } if let Some(Some(size)) = self.info.fixed_table_sizes.get(*table as usize) => {
                 // A table that cannot grow has a constant size, as Wasmtime's static tables
                 // (so a bulk operation sized by it is charged as a constant).
-                let size = self.b.ins().iconst(I32, *size as i64);
+                let ty = if self.table64(*table) { I64 } else { I32 };
+                let size = self.b.ins().iconst(ty, *size as i64);
                 self.push(size);
             }
             O::TableSize { table } => {
                 let rec = self.table_record(*table);
                 let len = self.load_at(I64, rec, i64::from(self.layout.table_length));
-                let len = self.b.ins().ireduce(I32, len);
+                let len = if self.table64(*table) {
+                    len
+                } else {
+                    self.b.ins().ireduce(I32, len)
+                };
                 self.push(len);
             }
+            // On a 64-bit table the indices, sizes and lengths are i64: fuel is charged on the
+            // i64, then the builtins get it clamped to 32 bits (`clamp32`).
             O::TableGrow { table } => {
                 let (init, delta) = self.pop2();
                 // Wasmtime 48 charges one unit per element requested (`table_grow_per_element`).
                 self.fuel_dynamic(delta, self.costs.variable.table_grow_per_element);
                 let t = self.const_i32(*table);
+                let delta = self.clamp32(delta);
                 let old = self
                     .call_builtin(Builtin::TableGrow, &[t, delta, init])
                     .expect("table_grow returns");
+                let old = if self.table64(*table) {
+                    // -1 stays -1; any old size is unsigned.
+                    let wide = self.b.ins().uextend(I64, old);
+                    let failed = self.b.ins().icmp_imm_s(IntCC::Equal, old, -1);
+                    let minus1 = self.b.ins().iconst(I64, -1);
+                    self.b.ins().select(failed, minus1, wide)
+                } else {
+                    old
+                };
                 self.push(old);
             }
             O::TableFill { table } => {
                 let (dst, val, len) = self.pop3();
                 self.fuel_dynamic(len, self.costs.variable.table_fill_per_element);
                 let t = self.const_i32(*table);
+                let dst = self.clamp32(dst);
+                let len = self.clamp32(len);
                 self.call_fallible(Builtin::TableFill, &[t, dst, val, len]);
             }
             O::TableCopy {
@@ -1288,6 +1322,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.fuel_dynamic(len, self.costs.variable.table_copy_per_element);
                 let dt = self.const_i32(*dst_table);
                 let st = self.const_i32(*src_table);
+                let dst = self.clamp32(dst);
+                let src = self.clamp32(src);
+                let len = self.clamp32(len);
                 self.call_fallible(Builtin::TableCopy, &[dt, st, dst, src, len]);
             }
             O::TableInit { elem_index, table } => {
@@ -1295,6 +1332,7 @@ impl<'a, 'f> Translator<'a, 'f> {
                 self.fuel_dynamic(len, self.costs.variable.table_init_per_element);
                 let t = self.const_i32(*table);
                 let e = self.const_i32(*elem_index);
+                let dst = self.clamp32(dst);
                 self.call_fallible(Builtin::TableInit, &[t, e, dst, src, len]);
             }
             O::ElemDrop { elem_index } => {
@@ -1502,7 +1540,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             }
         };
         let index = self.pop();
-        let end = memarg.offset + u64::from(size);
+        let memory64 = self.memory64(mem);
         // Validation guarantees the memory exists.
         let max_bytes = self
             .info
@@ -1510,14 +1548,22 @@ impl<'a, 'f> Translator<'a, 'f> {
             .get(mem as usize)
             .and_then(|m| m.maximum)
             .map(|p| p.saturating_mul(65536))
-            .unwrap_or(1u64 << 32);
-        if end > max_bytes {
+            .unwrap_or(if memory64 { u64::MAX } else { 1u64 << 32 });
+        // A 64-bit offset plus the size may overflow: such an access can never succeed either.
+        let Some(end) = memarg
+            .offset
+            .checked_add(u64::from(size))
+            .filter(|end| *end <= max_bytes)
+        else {
             // Wasmtime stores the counter before an access that always traps.
             self.fuel_flush();
             self.fuel_store();
             self.b.ins().trap(TrapCode::HEAP_OUT_OF_BOUNDS);
             self.reachable = false;
             return Ok(None);
+        };
+        if memory64 {
+            return Ok(Some(self.heap_addr64(mem, index, memarg.offset, end)));
         }
         let index = self.b.ins().uextend(I64, index);
         let base = self.memory_base(mem);
@@ -1545,6 +1591,62 @@ impl<'a, 'f> Translator<'a, 'f> {
         let null = self.b.ins().iconst(I64, 0);
         let guarded = self.b.ins().select_spectre_guard(oob, null, addr);
         Ok(Some((guarded, 0)))
+    }
+
+    /// A 64-bit memory's access: no guard covers a 64-bit index, so every access is checked
+    /// explicitly. `index + offset + size` may wrap: that traps (`uadd_overflow_trap`), then
+    /// the end is compared with the length and a failed check selects address 0, as for 32-bit.
+    fn heap_addr64(&mut self, mem: u32, index: Value, offset: u64, end: u64) -> (Value, i32) {
+        let end = self.b.ins().iconst(I64, end as i64);
+        let last = self
+            .b
+            .ins()
+            .uadd_overflow_trap(index, end, TrapCode::HEAP_OUT_OF_BOUNDS);
+        let length = self.memory_length(mem);
+        let oob = self.b.ins().icmp(IntCC::UnsignedGreaterThan, last, length);
+        let base = self.memory_base(mem);
+        let addr = self.b.ins().iadd(base, index);
+        let addr = if offset == 0 {
+            addr
+        } else {
+            self.b.ins().iadd_imm_s(addr, offset as i64)
+        };
+        let null = self.b.ins().iconst(I64, 0);
+        (self.b.ins().select_spectre_guard(oob, null, addr), 0)
+    }
+
+    /// Whether table `table` is a 64-bit table (table64).
+    fn table64(&self, table: u32) -> bool {
+        self.info.table64.get(table as usize).copied().unwrap_or(false)
+    }
+
+    /// A table index or length as the table builtins take it (i32): an i64 above u32::MAX
+    /// becomes u32::MAX, which is out of bounds (and past growth) of every table short of
+    /// 2^32 - 1 elements, 32 GiB of them, beyond what the runtime can allocate.
+    fn clamp32(&mut self, v: Value) -> Value {
+        if self.b.func.dfg.value_type(v) != I64 {
+            return v;
+        }
+        let max = self.b.ins().iconst(I64, i64::from(u32::MAX));
+        let clamped = self.b.ins().umin(v, max);
+        self.b.ins().ireduce(I32, clamped)
+    }
+
+    /// Whether memory `mem` is a 64-bit memory (memory64).
+    fn memory64(&self, mem: u32) -> bool {
+        self.info
+            .memories
+            .get(mem as usize)
+            .is_some_and(|m| m.memory64)
+    }
+
+    /// An address or length as the builtins take it: i64 (32-bit values zero-extended).
+    fn to_i64(&mut self, v: Value) -> Value {
+        if self.b.func.dfg.value_type(v) == I64 {
+            v
+        } else {
+            self.b.ins().uextend(I64, v)
+        }
     }
 
     fn load(
@@ -1607,7 +1709,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         let rec = self.table_record(table);
         let length = self.load_at(I64, rec, i64::from(self.layout.table_length));
         let base = self.load_at(I64, rec, i64::from(self.layout.table_base));
-        let index = self.b.ins().uextend(I64, index);
+        // A 64-bit table's index is used as is.
+        let index = self.to_i64(index);
         let oob = self
             .b
             .ins()

@@ -75,6 +75,8 @@ pub struct Memory {
     pub max_pages: Option<u64>,
     pub shared: bool,
     pub imported: bool,
+    /// A 64-bit memory (memory64): i64 addresses, sizes and lengths.
+    pub memory64: bool,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
@@ -86,6 +88,8 @@ pub struct Table {
     pub imported: bool,
     /// Initial value of every element (`ref.null` when absent).
     pub init: Option<ConstExpr>,
+    /// A 64-bit table (table64, part of memory64): i64 indices, sizes and lengths.
+    pub table64: bool,
 }
 
 /// A constant expression (global initialisers, segment offsets and items).

@@ -26,6 +26,8 @@ pub(crate) struct ModuleInfo {
     /// Per table: its size when it cannot change (minimum = maximum), as Wasmtime's static
     /// tables, whose `table.size` is a constant.
     pub fixed_table_sizes: Vec<Option<u64>>,
+    /// Per table: whether it is a 64-bit table (table64).
+    pub table64: Vec<bool>,
     /// Per global: its value when it is defined, immutable and initialised by a constant, as
     /// Wasmtime's `global_initializers` (whose `global.get` is then a constant).
     pub constant_globals: Vec<Option<ConstExpr>>,
@@ -150,24 +152,14 @@ fn hex(bytes: &[u8]) -> String {
     s
 }
 
-fn memory(
-    ty: &wasmparser::MemoryType,
-    imported: bool,
-    offset: u64,
-) -> Result<Memory, TranslateError> {
-    if ty.memory64 {
-        return Err(TranslateError::unsupported(
-            "memory64",
-            "memory type",
-            offset,
-        ));
-    }
-    Ok(Memory {
+fn memory(ty: &wasmparser::MemoryType, imported: bool) -> Memory {
+    Memory {
         min_pages: ty.initial,
         max_pages: ty.maximum,
         shared: ty.shared,
         imported,
-    })
+        memory64: ty.memory64,
+    }
 }
 
 fn table(
@@ -176,19 +168,13 @@ fn table(
     init: Option<ConstExpr>,
     offset: u64,
 ) -> Result<Table, TranslateError> {
-    if ty.table64 {
-        return Err(TranslateError::unsupported(
-            "memory64",
-            "64-bit table",
-            offset,
-        ));
-    }
     Ok(Table {
         element_type: ref_type(ty.element_type, offset)?,
         min: ty.initial,
         max: ty.maximum,
         imported,
         init,
+        table64: ty.table64,
     })
 }
 
@@ -225,6 +211,7 @@ pub(crate) fn translate_module(
         globals: Vec::new(),
         memories: Vec::new(),
         fixed_table_sizes: Vec::new(),
+        table64: Vec::new(),
         constant_globals: Vec::new(),
     };
     let mut bodies: Vec<(FuncToValidate<ValidatorResources>, FunctionBody<'_>)> = Vec::new();
@@ -293,7 +280,7 @@ pub(crate) fn translate_module(
                             ImportKind::Table { table: t }
                         }
                         TypeRef::Memory(m) => {
-                            let mem = memory(&m, true, offset)?;
+                            let mem = memory(&m, true);
                             info.memories.push(m);
                             out.memories.push(mem.clone());
                             ImportKind::Memory { memory: mem }
@@ -342,10 +329,10 @@ pub(crate) fn translate_module(
                 }
             }
             Payload::MemorySection(reader) => {
-                let offset = reader.range().start;
+                 
                 for m in reader {
                     let m = m?;
-                    out.memories.push(memory(&m, false, offset)?);
+                    out.memories.push(memory(&m, false));
                     info.memories.push(m);
                 }
             }
@@ -475,6 +462,7 @@ pub(crate) fn translate_module(
     out.function_types = info.function_types.clone();
     out.num_imported_functions = info.num_imported_functions;
     info.fixed_table_sizes = out.tables.iter().map(|t| (t.max == Some(t.min)).then_some(t.min)).collect();
+    info.table64 = out.tables.iter().map(|t| t.table64).collect();
     info.constant_globals = out
         .globals
         .iter()

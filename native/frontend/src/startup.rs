@@ -42,6 +42,8 @@ fn ops(expr: &ConstExpr) -> u64 {
 fn constant_offset(expr: &ConstExpr) -> Option<u64> {
     match expr {
         ConstExpr::I32Const { value } => Some(u64::from(*value as u32)),
+        // A 64-bit memory's offset (Wasmtime images those too).
+        ConstExpr::I64Const { value } => value.parse::<i64>().ok().map(|v| v as u64),
         _ => None,
     }
 }

@@ -49,12 +49,45 @@ fn multi_memory_reaches_memories_past_zero_through_their_records() {
 }
 
 #[test]
-fn a_64_bit_second_memory_is_unsupported_with_offset() {
-    let err = error_of(r#"(module (memory 1) (memory i64 1))"#);
-    assert!(
-        matches!(&err, TranslateError::Unsupported { feature, offset, .. } if feature == "memory64" && *offset > 0),
-        "{err:?}"
-    );
+fn a_64_bit_table_takes_its_i64_index_as_is() {
+    // table64: call_indirect and table.size on table 1 use i64 (no uextend, no ireduce).
+    let wasm = wat(r#"(module (type $t (func)) (table 1 funcref) (table i64 1 funcref)
+        (func (export "f") (param i64) (result i64) (call_indirect 1 (type $t) (local.get 0)) (table.size 1)))"#);
+    for mode in MODES {
+        let module = translate(&wasm, &options(mode)).expect("translates");
+        assert_eq!(
+            module.tables.iter().map(|t| t.table64).collect::<Vec<_>>(),
+            [false, true]
+        );
+        let clif = &module.functions[0].clif;
+        assert!(!clif.contains("uextend") && !clif.contains("ireduce"), "{clif}");
+        common::reparse_and_verify(clif);
+    }
+}
+
+#[test]
+fn a_64_bit_memory_checks_every_access_with_its_i64_index() {
+    // Memory 1 is 64-bit: the index is used as is (no uextend), `index + offset + size` traps on
+    // wrap-around, and memory.size/grow are i64 (memory_grow64, builtin 10).
+    let wasm = wat(r#"(module (memory 1) (memory i64 1 2)
+        (func (export "f") (param i64) (result i64) (i64.load 1 offset=4 (local.get 0)))
+        (func (export "g") (param i64) (result i64) (i64.add (memory.grow 1 (local.get 0)) (memory.size 1))))"#);
+    for mode in MODES {
+        let module = translate(&wasm, &options(mode)).expect("translates");
+        assert_eq!(
+            module.memories.iter().map(|m| m.memory64).collect::<Vec<_>>(),
+            [false, true]
+        );
+        let load = &module.functions[0].clif;
+        assert!(load.contains("uadd_overflow_trap"), "{load}");
+        assert!(load.contains("heap_oob") && load.contains("select_spectre_guard"), "{load}");
+        assert!(!load.contains("uextend"), "{load}");
+        let grow = &module.functions[1].clif;
+        assert!(grow.contains("colocated u805306368:10"), "{grow}");
+        assert!(!grow.contains("ireduce"), "memory.size stays i64: {grow}");
+        common::reparse_and_verify(load);
+        common::reparse_and_verify(grow);
+    }
 }
 
 #[test]
