@@ -34,7 +34,7 @@ import type { HostFunction } from '../runtime/instance.js';
 import { HostStop, SlackfuelError } from '../runtime/errors.js';
 import { ALL_RIGHTS, ERRNO, FDFLAGS, FILETYPE, RIGHTS } from './errno.js';
 import { fdPath, openResolved, PINNED, resolveBeneath, wasiErrno, type Resolved } from './sandbox.js';
-import { CLOCK, readClock, systemClocks, type WasiClocks } from './clocks.js';
+import { hasClock, missingClockErrno, readClock, systemClocks, type WasiClocks } from './clocks.js';
 import { pollOneoff } from './poll.js';
 
 /** Thrown by proc_exit: the program asked to exit with `code`; the call that ran it ends. */
@@ -511,15 +511,13 @@ export class WasiHost {
     clock_time_get: (id, _precision, ptr) => {
       const clock = u32(id);
       const now = readClock(this.options.clocks ?? systemClocks, clock);
-      // The CPU-time clocks are named by preview1 but Wasmtime's answers EBADF for them.
-      if (now === null) return clock === CLOCK.processCputime || clock === CLOCK.threadCputime ? ERRNO.badf : ERRNO.inval;
+      if (now === null) return missingClockErrno(clock);
       this.#writeU64(u32(ptr), now);
       return ERRNO.success;
     },
     clock_res_get: (id, ptr) => {
       const clock = u32(id);
-      if (clock === CLOCK.processCputime || clock === CLOCK.threadCputime) return ERRNO.badf;
-      if (clock !== CLOCK.realtime && clock !== CLOCK.monotonic) return ERRNO.inval;
+      if (!hasClock(clock)) return missingClockErrno(clock);
       this.#writeU64(u32(ptr), 1n); // both clocks here are read in nanoseconds
       return ERRNO.success;
     },
