@@ -172,7 +172,7 @@ Options:
                        error with a mode that enforces no budget
   --dir HOST[::GUEST]  preopen directory HOST read-only, named GUEST in the program (default:
                        HOST as written); repeatable; a missing directory is an error; without
-                       any --dir or --dir-write, "." is preopened read-only
+                       any --dir or --dir-write the program sees no files at all (as wasmtime)
   --dir-write HOST[::GUEST]
                        the same, with write access (create, write, rename, remove beneath
                        it); these come after the --dir preopens in fd order
@@ -241,8 +241,8 @@ Examples:
     const parsed = optionsSchema.safeParse({
       metering: one('--metering') ?? DEFAULT_METERING,
       fuel: one('--fuel'),
-      // Without any preopen flag, "." is preopened read-only (unlike wasmtime, which preopens none).
-      dir: values.get('--dir') ?? (values.has('--dir-write') ? [] : ['.']),
+      // Nothing is preopened unless the user grants it, as wasmtime does.
+      dir: values.get('--dir') ?? [],
       dirWrite: values.get('--dir-write') ?? [],
       invoke: one('--invoke') ?? '_start',
       report: one('--report'),
