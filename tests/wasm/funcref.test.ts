@@ -2,10 +2,15 @@
 // tests/fixtures/wasmtime/funcref.wat in every metering mode and slacked variant, with the results,
 // traps and fuel real Wasmtime 48 gives (the `fref/` cases of tests/fixtures/wasmtime/fuel.json
 // check the same fuel against the recording; the figures here are that recording's).
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import test from 'ava';
 import { BENCH_MODE_SPECS } from '../../src/bench/modes.js';
+import { verify } from '../../src/native/index.js';
+import { RuntimeConfigError } from '../../src/runtime/errors.js';
 import { compileWasm, translate, WasmTrap, type WasmModule } from '../../src/wasm/index.js';
+import { runCli } from '../helpers/cli.js';
 import { watFixtureUrl } from '../peers/fuel-cases.js';
 import { wat } from './wat.js';
 
@@ -115,3 +120,49 @@ test('the translation: typed references are func-refs, call_ref checks null only
   t.regex(clif, /return_call_indirect sig\d+, v\d+/);
   t.true(m.trapCodes.some((c) => c.code === 'user6' && c.trap === 'null_reference'));
 });
+
+test('wasm2clif prints CLIF that Cranelift verifies in every mode', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'slackfuel-funcref-'));
+  try {
+    const file = join(dir, 'funcref.wasm');
+    writeFileSync(file, await bytes);
+    for (const metering of ['none', 'vanilla', 'slacked-unplaced', 'slacked-uncounted', 'slacked-placed', 'count', 'epoch']) {
+      const out = runCli(['wasm2clif', file, '--metering', metering]);
+      t.is(out.code, 0, out.stderr);
+      t.regex(out.stdout, /return_call_indirect/, metering);
+      t.deepEqual(verify(out.stdout, { enable_pinned_reg: true }), { ok: true }, metering);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+// Func-refs across the host boundary: only null or one the instance handed out may come back.
+const HOST = `(module
+  (type $t (func (param i32) (result i32)))
+  (import "env" "echo" (func $echo (param (ref null $t)) (result (ref null $t))))
+  (import "env" "forge" (func $forge (result (ref null $t))))
+  (func $f (type $t) (i32.mul (local.get 0) (i32.const 3)))
+  (elem declare func $f)
+  (func (export "get") (result (ref $t)) (ref.func $f))
+  (func (export "use") (param (ref null $t)) (result i32) (call_ref $t (i32.const 7) (local.get 0)))
+  (func (export "roundtrip") (result i32) (call_ref $t (i32.const 2) (call $echo (ref.func $f))))
+  (func (export "forged") (result i32) (call_ref $t (i32.const 2) (call $forge))))`;
+
+for (const metering of ['vanilla', 'slacked'] as const) {
+  test(`${metering}: a func-ref passes the host boundary only as null or as one the instance handed out`, async (t) => {
+    const module = await compileWasm(await wat(HOST), metering);
+    const instance = await module.instantiate({ checkIntervalMs: false, imports: { env: { echo: (f) => f, forge: () => 4096n } } });
+    try {
+      const [f] = (await instance.call('get')).results;
+      t.not(f, undefined);
+      t.deepEqual((await instance.call('use', [f!])).results, [21]);
+      await t.throwsAsync(instance.call('use', [0n]), { instanceOf: WasmTrap, message: /null_reference/ });
+      t.throws(() => instance.call('use', [f! === 4096n ? 8192n : 4096n]), { instanceOf: RuntimeConfigError, message: /neither null/ });
+      t.deepEqual((await instance.call('roundtrip')).results, [6]);
+      await t.throwsAsync(instance.call('forged'), { instanceOf: RuntimeConfigError, message: /host function env\.forge returned/ });
+    } finally {
+      instance.dispose();
+    }
+  });
+}
