@@ -212,6 +212,8 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
       const key = imp === undefined ? `global ${index}` : `${imp.module}.${imp.name}`;
       const given = importedGlobals[key];
       if (given === undefined) throw new RuntimeConfigError(`missing imported global ${key} (${g.type})`);
+      // A func-ref is an address call_ref dereferences; none exists before the instance does.
+      if (g.type === 'funcref' && BigInt(given) !== 0n) throw new RuntimeConfigError(`imported global ${key} is a funcref: only null (0) can be given`);
       value = { bits: hostValueBits(g.type, given), func: null, isFuncRef: false };
     } else {
       if (g.init === null) throw new RuntimeConfigError(`global ${index} has no initialiser`);

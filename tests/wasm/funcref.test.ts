@@ -166,3 +166,18 @@ for (const metering of ['vanilla', 'slacked'] as const) {
     }
   });
 }
+
+test('an imported funcref global can only be given null', async (t) => {
+  const module = await compileWasm(
+    await wat(`(module (type $t (func (param i32) (result i32))) (import "env" "g" (global $g (ref null $t)))
+      (func (export "f") (result i32) (call_ref $t (i32.const 1) (global.get $g))))`),
+    'vanilla',
+  );
+  await t.throwsAsync(module.instantiate({ globals: { 'env.g': 4096n } }), { instanceOf: RuntimeConfigError, message: /only null/ });
+  const instance = await module.instantiate({ checkIntervalMs: false, globals: { 'env.g': 0 } });
+  try {
+    await t.throwsAsync(instance.call('f'), { instanceOf: WasmTrap, message: /null_reference/ });
+  } finally {
+    instance.dispose();
+  }
+});
