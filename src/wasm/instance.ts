@@ -19,6 +19,7 @@ import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
 import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
+import { FuncRefGuard } from './func-ref-guard.js';
 
 /** Host functions by module and name, as a wasm module imports them. */
 export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
@@ -211,6 +212,8 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
       const key = imp === undefined ? `global ${index}` : `${imp.module}.${imp.name}`;
       const given = importedGlobals[key];
       if (given === undefined) throw new RuntimeConfigError(`missing imported global ${key} (${g.type})`);
+      // A func-ref is an address call_ref dereferences; none exists before the instance does.
+      if (g.type === 'funcref' && BigInt(given) !== 0n) throw new RuntimeConfigError(`imported global ${key} is a funcref: only null (0) can be given`);
       value = { bits: hostValueBits(g.type, given), func: null, isFuncRef: false };
     } else {
       if (g.init === null) throw new RuntimeConfigError(`global ${index} has no initialiser`);
@@ -491,6 +494,9 @@ export class WasmInstance {
 
   readonly #live: { count: number };
 
+  /** The func-refs JavaScript may pass back (see FuncRefGuard). */
+  readonly #guard: FuncRefGuard;
+
   /**
    * Fuel instantiation consumed, as Wasmtime 48 counts it (its startup function: constant
    * expressions it evaluates, segment copies it cannot do from an image, the start function's
@@ -504,7 +510,9 @@ export class WasmInstance {
     instance: Instance,
     native: NativeInstance,
     live: { count: number },
+    guard: FuncRefGuard,
   ) {
+    this.#guard = guard;
     this.#instance = instance;
     this.#native = native;
     this.#live = live;
@@ -516,12 +524,14 @@ export class WasmInstance {
     const o = wasmInstantiateOptionsSchema.parse(options);
     const t = module.translated;
     const hostImports: Record<string, HostFunction> = {};
+    const guard = new FuncRefGuard();
     t.imports
       .filter((i) => i.kind === 'func')
       .forEach((imp, i) => {
         const f = o.imports[imp.module]?.[imp.name];
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
-        hostImports[`%sf_import_${i}`] = f;
+        const type = t.types[imp.typeIndex]!;
+        hostImports[`%sf_import_${i}`] = guard.wrap(f, type.params, type.results, `${imp.module}.${imp.name}`);
       });
     const counters = o.profileCounters ?? module.profileCounters;
     if (counters < module.profileCounters) {
@@ -549,7 +559,7 @@ export class WasmInstance {
       checkIntervalMs: o.checkIntervalMs,
       ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
     });
-    const wasm = new WasmInstance(module, instance, native, live);
+    const wasm = new WasmInstance(module, instance, native, live, guard);
     const metered = accountsFuel(module.metering);
     let instantiationFuel = t.startupFuel ?? 0;
     if (o.runStart && t.start !== null) {
@@ -589,7 +599,13 @@ export class WasmInstance {
   call(name: string, args: readonly ClifValue[] = [], options: { fuel?: number; resultBits?: boolean } = {}): Promise<WasmCallResult> {
     const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'func');
     if (e === undefined) throw new RuntimeConfigError(`no exported function ${name} (exports: ${this.module.exportedFunctions.join(', ')})`);
-    return this.#callIndex(e.index, args, options);
+    const t = this.module.translated;
+    const type = t.types[t.functionTypes[e.index]!]!;
+    this.#guard.check(type.params, args, `${name}'s arguments`);
+    return this.#callIndex(e.index, args, options).then((r) => {
+      this.#guard.issue(type.results, r.results);
+      return r;
+    });
   }
 
   /** Bytes of linear memory 0 (0 without a memory). */

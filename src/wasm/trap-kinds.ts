@@ -8,6 +8,8 @@ export type WasmTrapKind =
   | 'table_out_of_bounds'
   | 'indirect_call_null'
   | 'indirect_call_signature_mismatch'
+  /** call_ref, return_call_ref or ref.as_non_null on a null reference (Wasmtime's NullReference). */
+  | 'null_reference'
   | 'division_by_zero'
   | 'integer_overflow'
   | 'invalid_conversion'
@@ -18,6 +20,7 @@ const BY_CODE: Readonly<Record<string, WasmTrapKind>> = {
   user2: 'table_out_of_bounds',
   user3: 'indirect_call_null',
   user4: 'indirect_call_signature_mismatch',
+  user6: 'null_reference',
   heap_oob: 'memory_out_of_bounds',
   int_divz: 'division_by_zero',
   int_ovf: 'integer_overflow',

@@ -278,6 +278,89 @@ test('2022 builtin calls through the builtin array are non-pinned; memory.grow i
   );
 });
 
+// call_ref through a funcref kept in a vmctx global (tests/fixtures/wasmtime/funcref.wat, call_g):
+// the code is loaded from a pointer loaded from the vmctx, as through the builtin array, but the
+// callee vmctx comes from the func-ref. It is a wasm function: flushing and reloading the
+// counter around it would drop the fuel it charges.
+const CALL_REF_THROUGH_GLOBAL = `function u0:5(i64 vmctx, i64, i32, i32) -> i32 tail {
+    gv0 = vmctx
+    gv1 = load.i64 notrap aligned readonly gv0+8
+    gv2 = load.i64 notrap aligned gv1+16
+    sig0 = (i64 vmctx) -> i8 tail
+    sig1 = (i64 vmctx, i64, i32) -> i32 tail
+    fn0 = colocated u805306368:12 sig0
+    stack_limit = gv2
+
+block0(v0: i64, v1: i64, v2: i32, v3: i32):
+    v5 = load.i64 notrap aligned readonly can_move v0+8
+    v6 = load.i64 notrap aligned v5
+    v7 = iconst.i64 1
+    v8 = iadd v6, v7  ; v7 = 1
+    v9 = iconst.i64 0
+    v10 = icmp sge v8, v9  ; v9 = 0
+    brif v10, block2, block3(v8)
+
+block2:
+    store.i64 notrap aligned v8, v5
+    v11 = call fn0(v0)
+    v12 = load.i64 notrap aligned v5
+    jump block3(v12)
+
+block3(v14: i64):
+    v15 = iconst.i64 2
+    v16 = iadd v14, v15  ; v15 = 2
+    brif.i32 v2, block4, block5
+
+block4:
+    v17 = iconst.i32 2
+    v18 = load.i64 notrap aligned v0+48
+    v19 = load.i64 notrap aligned v18+8
+    v20 = load.i64 notrap aligned v18
+    v21 = uextend.i64 v17  ; v17 = 2
+    v22 = icmp uge v21, v19
+    trapnz v22, user2
+    v23 = iconst.i64 3
+    v24 = ishl v21, v23  ; v23 = 3
+    v25 = iadd v20, v24
+    v26 = load.i64 notrap aligned v25
+    store notrap aligned v26, v0+128
+    v27 = iconst.i64 3
+    v28 = iadd.i64 v16, v27  ; v27 = 3
+    jump block6(v28)
+
+block5:
+    jump block6(v16)
+
+block6(v32: i64):
+    v31 = load.i64 notrap aligned v0+128
+    v33 = iconst.i64 3
+    v34 = iadd v32, v33  ; v33 = 3
+    store notrap aligned v34, v5
+    trapz v31, user6
+    v35 = load.i64 notrap aligned v31
+    v36 = load.i64 notrap aligned v31+8
+    v37 = call_indirect sig1, v35(v36, v0, v3)
+    v38 = load.i64 notrap aligned v5
+    jump block1(v37)
+
+block1(v4: i32):
+    store.i64 notrap aligned v38, v5
+    return v4
+}`;
+
+test('a call_ref through a funcref global is a pinned wasm call, not a builtin', (t) => {
+  const fn = parse(CALL_REF_THROUGH_GLOBAL).functions[0]!;
+  const web = findFuelWeb(fn)!;
+  t.deepEqual(
+    web.calls.map((c) => [c.convention, c.outOfGas]),
+    [
+      ['non-pinned', true],
+      ['pinned', false],
+    ],
+  );
+  t.is(rewriteToPinned(fn)!.flushedCalls, 1, 'only the out-of-gas builtin');
+});
+
 test('an increment folded onto an older counter value charges the difference', (t) => {
   const web = findFuelWeb(load('folded/folded-2026-opt.clif'))!;
   t.deepEqual(

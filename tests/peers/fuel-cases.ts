@@ -14,7 +14,7 @@ export type FuelCase =
   | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[]; readonly costs?: boolean };
 
 /** The WAT fixtures of tests/fixtures/wasmtime/ whose exports are cases. */
-export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image'] as const;
+export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'funcref', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image'] as const;
 export type WatFile = (typeof WAT_FILES)[number];
 export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmtime/${file}.wat`, import.meta.url);
 
@@ -50,6 +50,13 @@ export const TABLE64: readonly (readonly [string, ...number[]])[] = [
   ['fill', 4], ['fill', 5], ['copy'], ['copyoob', 2], ['copyoob', 3], ['init', 0], ['init', 3], ['ext', 1], ['ext', 2],
 ];
 
+/** Exports of tests/fixtures/wasmtime/funcref.wat (typed function references) and their arguments. */
+export const FUNCREF: readonly (readonly [string, ...number[]])[] = [
+  ['apply', 0, 5], ['apply', 2, 5], ['apply', 4, 5], ['viag', 1], ['call_g', 0, 3], ['call_g', 1, 3], ['as_non_null', 0], ['as_non_null', 1],
+  ['or_default', 0, 4], ['or_default', 1, 4], ['non_null', 1, 4], ['non_null', 2, 4], ['pick', 0, 0], ['pick', 1, 1], ['compose', 1, 2, 3],
+  ['loop', 100], ['tsum', 1000], ['even', 1001], ['fact', 10], ['tail_null', 1], ['ci', 2, 6], ['init', 0], ['init', 2], ['grow', 1],
+];
+
 /** Instantiation fuel (Wasmtime's startup function): one module per case, then one call. */
 const STARTUP: readonly (readonly [WatFile, string, ...number[]])[] = [
   ['startup-globals', 'get'], ['startup-elem', 'call', 3], ['startup-elem', 'init'], ['startup-data', 'get'], ['startup-image', 'get'],
@@ -83,6 +90,7 @@ export const FUEL_CASES: readonly FuelCase[] = [
   ...MULTIMEM.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `multimem/${invoke}(${invokeArgs.join(',')})`, file: 'multimem' as const, invoke, invokeArgs })),
   ...TABLE64.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `table64/${invoke}(${invokeArgs.join(',')})`, file: 'table64' as const, invoke, invokeArgs })),
   ...MEM64.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `mem64/${invoke}(${invokeArgs.join(',')})`, file: 'mem64' as const, invoke, invokeArgs })),
+  ...FUNCREF.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `fref/${invoke}(${invokeArgs.join(',')})`, file: 'funcref' as const, invoke, invokeArgs })),
   // The same operators, and two whole programs, under FUEL_COSTS_FIXTURE's table.
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `costs/ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs, costs: true })),
   ...loadBenchManifest()

@@ -40,6 +40,9 @@ pub(crate) const TRAP_ICALL_NULL: TrapCode = TrapCode::unwrap_user(3);
 pub(crate) const TRAP_BAD_SIG: TrapCode = TrapCode::unwrap_user(4);
 /// A builtin reported failure; the runtime knows which trap it recorded.
 pub(crate) const TRAP_HOST: TrapCode = TrapCode::unwrap_user(5);
+/// `call_ref`, `return_call_ref` or `ref.as_non_null` on a null reference (Wasmtime's
+/// `Trap::NullReference`; `call_indirect` through a null entry stays `indirect_call_to_null`).
+pub(crate) const TRAP_NULL_REFERENCE: TrapCode = TrapCode::unwrap_user(6);
 
 pub(crate) fn trap_code_table() -> Vec<TrapCodeInfo> {
     vec![
@@ -62,6 +65,10 @@ pub(crate) fn trap_code_table() -> Vec<TrapCodeInfo> {
         TrapCodeInfo {
             code: "user5",
             trap: "builtin",
+        },
+        TrapCodeInfo {
+            code: "user6",
+            trap: "null_reference",
         },
         TrapCodeInfo {
             code: "heap_oob",
@@ -100,15 +107,19 @@ fn heap_flags() -> MemFlagsData {
         .with_endianness(Endianness::Little)
 }
 
-/// The CLIF type of a wasm value type. Every value type Wasmtime validates by default that we
-/// translate has one; the Result and offset stay for the callers' uniform error handling.
-pub(crate) fn ir_type(ty: ValType, _offset: u64) -> Result<ir::Type, TranslateError> {
+/// The CLIF type of a wasm value type: a reference is a pointer (a func-ref record, or the
+/// externref's bits); a GC reference (a local or block type may name one without any GC type
+/// definition) is refused as `gc` at `offset`.
+pub(crate) fn ir_type(ty: ValType, offset: u64) -> Result<ir::Type, TranslateError> {
     Ok(match ty {
         ValType::I32 => I32,
         ValType::I64 => I64,
         ValType::F32 => F32,
         ValType::F64 => F64,
-        ValType::Ref(_) => I64,
+        ValType::Ref(r) => {
+            crate::module::value_type(ValType::Ref(r), offset)?;
+            I64
+        }
         // v128 travels as I8X16 and is bitcast to the lane type an operator needs (Wasmtime's
         // convention).
         ValType::V128 => I8X16,
@@ -207,6 +218,14 @@ fn unsupported_op(op: &Operator<'_>, offset: u64) -> TranslateError {
         .any(|p| name.starts_with(p))
     {
         "exceptions"
+    } else if [
+        "Struct", "Array", "I31", "RefI31", "RefTest", "RefCast", "BrOnCast", "RefEq",
+        "AnyConvert", "ExternConvert",
+    ]
+    .iter()
+    .any(|p| name.starts_with(p))
+    {
+        "gc"
     } else {
         "instruction"
     };
@@ -761,8 +780,10 @@ impl<'a, 'f> Translator<'a, 'f> {
             | Operator::Return
             | Operator::Call { .. }
             | Operator::CallIndirect { .. }
+            | Operator::CallRef { .. }
             | Operator::ReturnCall { .. }
-            | Operator::ReturnCallIndirect { .. } => {
+            | Operator::ReturnCallIndirect { .. }
+            | Operator::ReturnCallRef { .. } => {
                 self.fuel_flush();
                 self.fuel_store();
             }
@@ -771,6 +792,8 @@ impl<'a, 'f> Translator<'a, 'f> {
             | Operator::Br { .. }
             | Operator::BrIf { .. }
             | Operator::BrTable { .. }
+            | Operator::BrOnNull { .. }
+            | Operator::BrOnNonNull { .. }
             | Operator::End
             | Operator::Else => self.fuel_flush(),
             _ => {}
@@ -778,7 +801,7 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     fn fuel_after_op(&mut self, op: &Operator<'_>) {
-        if matches!(op, Operator::Call { .. } | Operator::CallIndirect { .. }) {
+        if matches!(op, Operator::Call { .. } | Operator::CallIndirect { .. } | Operator::CallRef { .. }) {
             self.fuel_load();
         }
     }
@@ -1116,6 +1139,39 @@ impl<'a, 'f> Translator<'a, 'f> {
                 type_index,
                 table_index,
             } => self.call_indirect(*type_index, *table_index, true)?,
+            O::CallRef { type_index } => self.call_ref(*type_index, false)?,
+            O::ReturnCallRef { type_index } => self.call_ref(*type_index, true)?,
+            O::BrOnNull { relative_depth } => {
+                // Branch with the values below the reference when it is null; else go on with
+                // the reference (now known non-null) back on the stack.
+                let r = self.pop();
+                let (target, n) = self.branch_target(*relative_depth);
+                let args = self.peek_n(n).to_vec();
+                let block_args = self.block_args(&args);
+                let next = self.b.create_block();
+                let is_null = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
+                self.b.ins().brif(is_null, target, &block_args, next, &[]);
+                self.b.seal_block(next);
+                self.b.switch_to_block(next);
+                self.push(r);
+            }
+            O::BrOnNonNull { relative_depth } => {
+                // The target takes the reference as its last value; a null one is dropped.
+                let r = *self.stack.last().expect("validated operand stack");
+                let (target, n) = self.branch_target(*relative_depth);
+                let args = self.peek_n(n).to_vec();
+                let block_args = self.block_args(&args);
+                let next = self.b.create_block();
+                let is_null = self.b.ins().icmp_imm_s(IntCC::Equal, r, 0);
+                self.b.ins().brif(is_null, next, &[], target, &block_args);
+                self.b.seal_block(next);
+                self.b.switch_to_block(next);
+                self.pop();
+            }
+            O::RefAsNonNull => {
+                let r = *self.stack.last().expect("validated operand stack");
+                self.b.ins().trapz(r, TRAP_NULL_REFERENCE);
+            }
             O::Drop => {
                 self.pop();
             }
@@ -1339,7 +1395,8 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let e = self.const_i32(*elem_index);
                 self.call_builtin(Builtin::ElemDrop, &[e]);
             }
-            O::RefNull { .. } => {
+            O::RefNull { hty } => {
+                crate::module::heap_type(*hty, self.offset)?;
                 let v = self.b.ins().iconst(I64, 0);
                 self.push(v);
             }
@@ -1790,6 +1847,29 @@ impl<'a, 'f> Translator<'a, 'f> {
             .ins()
             .icmp_imm_s(IntCC::NotEqual, type_id, i64::from(expected));
         self.b.ins().trapnz(mismatch, TRAP_BAD_SIG);
+        let code = self.load_at(I64, func_ref, i64::from(self.layout.func_ref_code));
+        let callee_vmctx = self.load_at(I64, func_ref, i64::from(self.layout.func_ref_vmctx));
+        let sig = self.sig_for_type(type_index)?;
+        let mut all = vec![callee_vmctx, self.vmctx];
+        all.extend(args);
+        let inst = if tail {
+            self.b.ins().return_call_indirect(sig, code, &all)
+        } else {
+            self.b.ins().call_indirect(sig, code, &all)
+        };
+        self.finish_call(inst, tail);
+        Ok(())
+    }
+
+    /// `call_ref` / `return_call_ref`: the reference is a func-ref pointer of the right type
+    /// (validation proves it), so unlike `call_indirect` there is no table and no signature
+    /// check, only the null check (Wasmtime's `call_ref`, trap `NullReference`).
+    fn call_ref(&mut self, type_index: u32, tail: bool) -> Result<(), TranslateError> {
+        let func_ref = self.pop();
+        let n = self.info.types[type_index as usize].params().len();
+        let args = self.pop_n(n);
+        let args = self.canonical(&args);
+        self.b.ins().trapz(func_ref, TRAP_NULL_REFERENCE);
         let code = self.load_at(I64, func_ref, i64::from(self.layout.func_ref_code));
         let callee_vmctx = self.load_at(I64, func_ref, i64::from(self.layout.func_ref_vmctx));
         let sig = self.sig_for_type(type_index)?;

@@ -55,17 +55,25 @@ pub(crate) fn value_type(ty: ValType, offset: u64) -> Result<ValueType, Translat
     })
 }
 
+/// The representation of a reference type: every function reference — `funcref`, `(ref func)`,
+/// `(ref null $t)`, `(ref $t)` (concrete types are all function types: the type section refuses
+/// the others) — is a func-ref pointer, every external reference an `externref`. Nullability is
+/// the validator's business. What only the GC proposal adds (any, eq, i31, struct, array, the
+/// bottom types none/nofunc/noextern, exn, shared references) is refused as `gc`.
 fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValueType, TranslateError> {
-    if r.is_func_ref() {
-        Ok(ValueType::Funcref)
-    } else if r.is_extern_ref() {
-        Ok(ValueType::Externref)
-    } else {
-        Err(TranslateError::unsupported(
-            "reference types beyond funcref/externref",
-            format!("{r:?}"),
+    heap_type(r.heap_type(), offset)
+}
+
+pub(crate) fn heap_type(h: wasmparser::HeapType, offset: u64) -> Result<ValueType, TranslateError> {
+    use wasmparser::{AbstractHeapType as A, HeapType as H};
+    match h {
+        H::Abstract { shared: false, ty: A::Func } | H::Concrete(_) => Ok(ValueType::Funcref),
+        H::Abstract { shared: false, ty: A::Extern } => Ok(ValueType::Externref),
+        other => Err(TranslateError::unsupported(
+            "gc",
+            format!("heap type {other:?}"),
             offset,
-        ))
+        )),
     }
 }
 
@@ -101,26 +109,9 @@ fn const_op(op: Operator<'_>, offset: u64) -> Result<ConstExpr, TranslateError> 
         Operator::GlobalGet { global_index } => ConstExpr::GlobalGet {
             index: global_index,
         },
-        Operator::RefNull { hty } => {
-            let r#type = match hty {
-                wasmparser::HeapType::Abstract {
-                    ty: wasmparser::AbstractHeapType::Func,
-                    ..
-                } => ValueType::Funcref,
-                wasmparser::HeapType::Abstract {
-                    ty: wasmparser::AbstractHeapType::Extern,
-                    ..
-                } => ValueType::Externref,
-                other => {
-                    return Err(TranslateError::unsupported(
-                        "reference types",
-                        format!("ref.null {other:?}"),
-                        offset,
-                    ));
-                }
-            };
-            ConstExpr::RefNull { r#type }
-        }
+        Operator::RefNull { hty } => ConstExpr::RefNull {
+            r#type: heap_type(hty, offset)?,
+        },
         Operator::RefFunc { function_index } => ConstExpr::RefFunc {
             index: function_index,
         },
@@ -142,6 +133,19 @@ fn const_op(op: Operator<'_>, offset: u64) -> Result<ConstExpr, TranslateError> 
             ));
         }
     })
+}
+
+/// Per type index, the lowest type index of the same type. The validator interns rec groups
+/// (iso-recursive equivalence: `(ref $a)` and `(ref $b)` in two function types are the same
+/// when $a and $b are), so equal ids mean equal types, as Wasmtime's engine-wide type ids.
+fn canonical_type_ids(validator: &Validator, count: usize) -> Vec<u32> {
+    let Some(types) = validator.types(0) else {
+        return (0..count as u32).collect();
+    };
+    let mut first = std::collections::HashMap::new();
+    (0..count as u32)
+        .map(|i| *first.entry(types.core_type_at_in_module(i)).or_insert(i))
+        .collect()
 }
 
 fn hex(bytes: &[u8]) -> String {
@@ -231,14 +235,17 @@ pub(crate) fn translate_module(
                 for group in reader {
                     let group = group?;
                     for sub in group.into_types() {
+                        if !sub.supertype_idxs.is_empty() {
+                            // Declared subtyping is the GC proposal's: call_indirect would need
+                            // a subtype check instead of comparing canonical ids.
+                            return Err(TranslateError::unsupported(
+                                "gc",
+                                "declared subtype",
+                                offset,
+                            ));
+                        }
                         match &sub.composite_type.inner {
                             CompositeInnerType::Func(f) if !sub.composite_type.shared => {
-                                let index = info.types.len() as u32;
-                                let canonical = info
-                                    .types
-                                    .iter()
-                                    .position(|t| t == f)
-                                    .map_or(index, |p| p as u32);
                                 let params = f
                                     .params()
                                     .iter()
@@ -251,7 +258,6 @@ pub(crate) fn translate_module(
                                     .collect::<Result<_, _>>()?;
                                 out.types.push(FuncType { params, results });
                                 info.types.push(f.clone());
-                                info.canonical_type_ids.push(canonical);
                             }
                             _ => {
                                 return Err(TranslateError::unsupported(
@@ -263,6 +269,7 @@ pub(crate) fn translate_module(
                         }
                     }
                 }
+                info.canonical_type_ids = canonical_type_ids(&validator, info.types.len());
             }
             Payload::ImportSection(reader) => {
                 let offset = reader.range().start;

@@ -100,6 +100,53 @@ fn gc_types_are_unsupported_at_the_type_section() {
 }
 
 #[test]
+fn gc_references_are_refused_by_name_function_references_are_not() {
+    // Heap types only the GC proposal has, anywhere they may appear without a GC type definition.
+    for text in [
+        r#"(module (func (param anyref)))"#,
+        r#"(module (func (local i31ref)))"#,
+        r#"(module (func (result i32) (ref.is_null (ref.null none))))"#,
+        r#"(module (func (result i32) (i31.get_s (ref.i31 (i32.const 1)))))"#,
+        r#"(module (global eqref (ref.null eq)))"#,
+        r#"(module (table 1 (ref null struct)))"#,
+        r#"(module (type $s (sub (func))) (type (sub $s (func))))"#,
+        r#"(module (func (param nullfuncref)))"#,
+    ] {
+        let err = error_of(text);
+        assert!(
+            matches!(&err, TranslateError::Unsupported { feature, offset, .. } if feature == "gc" && *offset > 0),
+            "{text}: {err:?}"
+        );
+    }
+    let wasm = wat(r#"(module (type $t (func (param i32) (result i32)))
+        (func $f (type $t) (local.get 0))
+        (table 1 (ref $t) (ref.func $f))
+        (global (ref null func) (ref.null $t))
+        (func (export "g") (param (ref null $t)) (result (ref func)) (ref.as_non_null (local.get 0))))"#);
+    for mode in MODES {
+        let module = translate(&wasm, &options(mode)).expect("function references translate");
+        assert_eq!(module.tables[0].element_type, ValueType::Funcref);
+        assert_eq!(module.tables[0].init, Some(ConstExpr::RefFunc { index: 0 }));
+        assert_eq!(module.globals[0].init, Some(ConstExpr::RefNull { r#type: ValueType::Funcref }));
+        assert_eq!(module.types[1].params, [ValueType::Funcref]);
+    }
+}
+
+#[test]
+fn function_types_with_typed_references_compare_as_canonical_types() {
+    // $a and $b are the same type; $c and $d differ only in the type they reference, which are
+    // equal types too, so call_indirect accepts either; $e references a different type.
+    let wasm = wat(r#"(module
+        (type $a (func (param i32)))
+        (type $b (func (param i32)))
+        (type $c (func (param (ref $a))))
+        (type $d (func (param (ref $b))))
+        (type $e (func (param (ref $c)))))"#);
+    let module = translate(&wasm, &options(Metering::None)).expect("translates");
+    assert_eq!(module.canonical_type_ids, [0, 0, 2, 2, 4]);
+}
+
+#[test]
 fn atomics_are_unsupported() {
     let err = error_of(
         r#"(module (memory 1 1 shared) (func (result i32) (i32.atomic.load (i32.const 0))))"#,

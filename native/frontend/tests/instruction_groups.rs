@@ -278,3 +278,46 @@ fn tables_calls_and_references() {
         ],
     );
 }
+
+#[test]
+fn typed_function_references() {
+    // call_ref / return_call_ref: a null check (user6, null_reference) and no signature check;
+    // ref.as_non_null traps with user6; br_on_null / br_on_non_null are conditional branches;
+    // typed references in params, results, locals (non-nullable too), globals, tables with an
+    // initialiser, typed element segments and block types.
+    let texts = clif_of(
+        r#"(module
+        (type $t (func (param i32) (result i32)))
+        (rec (type $k (func (param (ref null $k) i32) (result i32))))
+        (func $f (type $t) (i32.add (local.get 0) (i32.const 1)))
+        (table $tab 2 (ref $t) (ref.func $f))
+        (elem (table $tab) (i32.const 1) (ref $t) (ref.func $f))
+        (global $g (mut (ref null $t)) (ref.null $t))
+        (elem declare func $f $self)
+        (func $self (type $k) (local.get 1))
+        (func (export "call") (param i32) (result i32)
+          (local $l (ref $t))
+          (local.set $l (table.get $tab (local.get 0)))
+          (call_ref $t (local.get 0) (local.get $l)))
+        (func (export "nonnull") (param i32) (result i32)
+          (call_ref $t (local.get 0) (ref.as_non_null (global.get $g))))
+        (func (export "onnull") (param i32) (result i32)
+          (block $b (result i32)
+            (i32.const -1)
+            (br_on_null $b (global.get $g))
+            (drop (ref.is_null))))
+        (func (export "onnonnull") (param i32) (result i32)
+          (call_ref $t (local.get 0)
+            (block $b (result (ref $t))
+              (br_on_non_null $b (global.get $g))
+              (ref.func $f))))
+        (func (export "selfcall") (param i32) (result i32)
+          (call_ref $k (ref.func $self) (local.get 0) (ref.func $self)))
+        (func (export "tail") (param i32) (result i32)
+          (return_call_ref $t (local.get 0) (ref.func $f))))"#,
+    );
+    assert_all_contain(&texts, &["trapz", "user6", "call_indirect sig", "return_call_indirect sig", "icmp eq"]);
+    for t in &texts {
+        assert!(!t.contains("user4"), "call_ref checks no signature:\n{t}");
+    }
+}

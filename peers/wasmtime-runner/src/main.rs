@@ -145,6 +145,7 @@ pub(crate) fn trap_code(trap: &Trap) -> &'static str {
         Trap::TableOutOfBounds => "table_out_of_bounds",
         Trap::IndirectCallToNull => "indirect_call_null",
         Trap::BadSignature => "indirect_call_signature_mismatch",
+        Trap::NullReference => "null_reference",
         Trap::IntegerOverflow => "integer_overflow",
         Trap::IntegerDivisionByZero => "division_by_zero",
         Trap::BadConversionToInteger => "invalid_conversion",

@@ -157,8 +157,8 @@ class Recognizer {
 
   /**
    * A `call_indirect` through the builtin-function array (2022 Wasmtime): the callee is loaded at
-   * a constant offset from a pointer that is itself loaded at a constant offset from the vmctx.
-   * Builtins are host code: they never use the pinned register.
+   * a constant offset from a pointer that is itself loaded at a constant offset from the vmctx,
+   * and its first argument is the vmctx. Builtins are host code: they never use the pinned register.
    */
   private callsBuiltinArray(inst: Inst): boolean {
     const dfg = this.fn.dfg;
@@ -172,7 +172,11 @@ class Recognizer {
     };
     const table = loadedFrom(data.args[0]);
     const base = table === undefined ? undefined : loadedFrom(table);
-    return base !== undefined && this.vmctx.has(base);
+    // A builtin gets the caller's own vmctx first; a wasm function (call_ref through a funcref
+    // kept in a vmctx global has the same two loads) gets its callee vmctx, loaded from the
+    // func-ref: it uses the pinned counter and must not be flushed around.
+    const first = data.args[1];
+    return base !== undefined && this.vmctx.has(base) && first !== undefined && this.vmctx.has(this.r(first));
   }
 
   /** Every counter store stores a `get_pinned_reg` result and every counter load only feeds `set_pinned_reg`. */
