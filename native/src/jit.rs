@@ -4,6 +4,7 @@
 
 use crate::aot::{codegen_failure, verify_all};
 use crate::clif_file::{self, function_name};
+use crate::code_alignment::AlignedCode;
 use crate::code_registry::{self, CodeRange, Registration, TrapSite};
 use crate::errors::{Failure, NativeResult};
 use crate::settings::{Setting, Target, build_isa_for_target};
@@ -198,8 +199,10 @@ fn load_target(
     // express. Only the pages used are committed.
     let arena = ArenaMemoryProvider::new_with_size(JIT_RESERVATION)
         .map_err(|e| Failure::call(format!("cannot reserve memory for machine code: {e}")))?;
+    // Functions start at the ISA's preferred alignment, as Wasmtime places wasm functions.
+    let code_alignment = u64::from(isa.function_alignment().preferred);
     let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
-    builder.memory_provider(Box::new(arena));
+    builder.memory_provider(Box::new(AlignedCode::new(arena, code_alignment)));
     crate::libcalls::register(&mut builder);
     let mut module = JITModule::new(builder);
 

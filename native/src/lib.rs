@@ -4,6 +4,7 @@
 
 mod aot;
 mod clif_file;
+mod code_alignment;
 mod code_registry;
 mod errors;
 mod jit;

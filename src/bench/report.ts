@@ -131,7 +131,7 @@ export function markdownReport(report: BenchReport, command: string): string {
     '',
     `Reproduce: \`${command}\``,
     '',
-    'Run time of the measured region (bench.start → bench.end): ratio to `none` (median ms; fastest–slowest repetition in ms).',
+    'Run time of the measured region (bench.start → bench.end, or the `_start` call of a program that marks no region): ratio to `none` (median ms; fastest–slowest repetition in ms).',
     '',
     timeTable(report),
     '',

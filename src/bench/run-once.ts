@@ -10,7 +10,10 @@ export interface RunOutcome {
   readonly stdout: string;
   readonly exitCode: number;
   readonly fuelConsumed: number | null;
-  /** bench.start → bench.end; the whole `_start` when the program does not mark a region. */
+  /**
+   * bench.start → bench.end; the `_start` call alone when the program does not mark a region
+   * (as the Wasmtime runner times it: instantiation and teardown are not part of it).
+   */
   readonly regionMs: number;
   /** Native compile + instance setup (the addon JIT-compiles per instance). */
   readonly instantiateMs: number;
@@ -34,10 +37,14 @@ export async function runOnce(module: WasmModule, args: readonly string[], progr
   let exitCode = 0;
   let fuelConsumed: number | null = null;
   let profileCounts: readonly number[] = [];
+  const called = process.hrtime.bigint();
+  let returned = called;
   try {
     const r = await instance.call('_start', []);
+    returned = process.hrtime.bigint();
     fuelConsumed = r.fuelConsumed === null ? null : r.fuelConsumed + (instance.instantiationFuel ?? 0);
   } catch (error) {
+    returned = process.hrtime.bigint();
     if (error instanceof WasiExit) {
       exitCode = error.code;
       fuelConsumed = error.fuelConsumed === null ? null : error.fuelConsumed + (instance.instantiationFuel ?? 0);
@@ -50,9 +57,8 @@ export async function runOnce(module: WasmModule, args: readonly string[], progr
     if (profileCounters > 0 || module.profileCounters > 0) profileCounts = instance.readProfileCounters();
     instance.dispose();
   }
-  const t2 = process.hrtime.bigint();
   const { start, end } = host.marks;
-  const regionNs = start !== null && end !== null ? end - start : t2 - t1;
+  const regionNs = start !== null && end !== null ? end - start : returned - called;
   const codeBytes = instance.codeSizes.filter((f) => f.name.startsWith('u0:')).reduce((s, f) => s + f.codeSize, 0);
   return {
     stdout: Buffer.concat(chunks).toString('utf8'),

@@ -140,20 +140,14 @@ export function geometricMean(xs: readonly number[]): number {
  * pass (reused rather than placed again).
  */
 async function countIncrements(program: BenchProgram, pipeline: string, engine: Engine, prepared?: readonly Function[]): Promise<number> {
-  const module = await compileWasm(
-    program.wasm,
-    'count',
-    engine,
-    prepared === undefined
-      ? { pipeline }
-      : {
-          pipeline,
-          prepared,
-          transform: (fns) => {
-            for (const fn of fns) unitIncrements(fn);
-          },
-        },
-  );
+  // The last pass, fuel-unit-increments, runs here as a transform: a large module's pipeline
+  // runs on worker threads, whose pass registry does not hold this benchmark-only pass.
+  const unit = ',fuel-unit-increments';
+  if (!pipeline.endsWith(unit)) throw new BenchRunError(`${program.name}: the counting pipeline must end with fuel-unit-increments`);
+  const transform = (fns: readonly Function[]) => {
+    for (const fn of fns) unitIncrements(fn);
+  };
+  const module = await compileWasm(program.wasm, 'count', engine, prepared === undefined ? { pipeline: pipeline.slice(0, -unit.length), transform } : { pipeline, prepared, transform });
   const r = await runOnce(module, program.args, `${program.name}.wasm`, program.dir);
   if (r.fuelConsumed === null) throw new BenchRunError(`${program.name}: the instrumented run reported no fuel`);
   return r.fuelConsumed;

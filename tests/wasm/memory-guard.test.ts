@@ -74,7 +74,7 @@ test('the default layout emits no bounds check where the guard covers the access
   const guarded = clifText(translate(await wat(ACCESS)));
   const load = guarded.slice(guarded.indexOf('function u0:0'), guarded.indexOf('function u0:1'));
   t.notRegex(load, /icmp|trapnz|select_spectre_guard/);
-  t.regex(load, /load\.i32 little v\d+/);
+  t.regex(load, /load\.i32 little region0 v\d+/);
   const far = guarded.slice(guarded.indexOf('function u0:2'), guarded.indexOf('function u0:3'));
   t.regex(far, /select_spectre_guard/);
   const explicit = clifText(translate(await wat(ACCESS), { memoryReservation: 1 << 20 }));

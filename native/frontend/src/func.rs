@@ -7,7 +7,7 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
 use cranelift_codegen::ir::types::{F32, F64, I8, I8X16, I16, I32, I64};
 use cranelift_codegen::ir::{
-    self, AbiParam, ArgumentPurpose, Block, BlockCall, Endianness, ExtFuncData,
+    self, AbiParam, AliasRegion, AliasRegionData, ArgumentPurpose, Block, BlockCall, Endianness, ExtFuncData,
     ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, InstructionData, JumpTableData,
     MemFlagsData, Opcode, SigRef, Signature, TrapCode, UserExternalName, UserFuncName, Value,
     ValueDef,
@@ -100,12 +100,21 @@ fn trusted() -> MemFlagsData {
 
 /// Flags for linear-memory accesses: the access itself may fault (the guard region, or the
 /// null address a failed explicit check selects), so it carries the heap trap code and
-/// Cranelift records it in the trap table; wasm is little-endian.
-fn heap_flags() -> MemFlagsData {
+/// Cranelift records it in the trap table; wasm is little-endian. `region` is the function's
+/// linear-memory alias region: a store to linear memory cannot change the vmctx or the
+/// runtime records, so Cranelift keeps the memory base (and other vmctx loads) across it
+/// instead of treating the store as a fence and loading them again, as Wasmtime's memories
+/// have alias regions of their own.
+fn heap_flags(region: AliasRegion) -> MemFlagsData {
     MemFlagsData::new()
         .with_trap_code(Some(TrapCode::HEAP_OUT_OF_BOUNDS))
         .with_endianness(Endianness::Little)
+        .with_alias_region(Some(region))
 }
+
+/// The `user_id` of the linear-memory alias region (unique within a function, which is all
+/// Cranelift needs without inlining).
+const LINEAR_MEMORY_REGION: u32 = 0;
 
 /// The CLIF type of a wasm value type: a reference is a pointer (a func-ref record, or the
 /// externref's bits); a GC reference (a local or block type may name one without any GC type
@@ -196,6 +205,8 @@ struct Translator<'a, 'f> {
     offset: u64,
     /// How relaxed SIMD and ISA-dependent vector operators lower (Wasmtime's choices).
     simd: SimdTarget,
+    /// The alias region of every linear-memory access (all memories share it).
+    heap_region: AliasRegion,
 }
 
 /// The operator's name as wasmparser spells it (`I32x4Add`).
@@ -267,6 +278,10 @@ pub(crate) fn translate_function(
         });
         func.stack_limit = Some(limit_gv);
     }
+    let heap_region = func.dfg.alias_regions.insert(AliasRegionData {
+        user_id: LINEAR_MEMORY_REGION,
+        description: "linear memory".into(),
+    });
     {
         let mut b = FunctionBuilder::new(&mut func, ctx);
         let entry = b.create_block();
@@ -298,6 +313,7 @@ pub(crate) fn translate_function(
             builtin_refs: HashMap::new(),
             offset: body_offset,
             simd: SimdTarget::new(options.relaxed_simd_deterministic),
+            heap_region,
         };
         for (i, p) in fty.params().iter().enumerate() {
             let var = t.b.declare_var(ir_type(*p, body_offset)?);
@@ -1717,7 +1733,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let Some((addr, off)) = self.heap_addr(memarg, size)? else {
             return Ok(());
         };
-        let flags = heap_flags();
+        let flags = heap_flags(self.heap_region);
         let v = match (mem_ty, result_ty, extend) {
             (I8, _, Some(true)) => self.b.ins().sload8(result_ty, flags, addr, off),
             (I8, _, Some(false)) => self.b.ins().uload8(result_ty, flags, addr, off),
@@ -1741,7 +1757,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let Some((addr, off)) = self.heap_addr(memarg, size)? else {
             return Ok(());
         };
-        let flags = heap_flags();
+        let flags = heap_flags(self.heap_region);
         match narrow {
             Some(I8) => self.b.ins().istore8(flags, value, addr, off),
             Some(I16) => self.b.ins().istore16(flags, value, addr, off),

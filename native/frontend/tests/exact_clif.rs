@@ -17,9 +17,16 @@ fn last_function(text: &str, metering: Metering) -> String {
         .clone()
 }
 
-fn expected(name: &str) -> String {
+/// Compares with tests/expected/NAME.clif; `UPDATE_EXPECTED_CLIF=1` rewrites the file instead
+/// (review the diff by hand before committing it).
+fn check(clif: &str, name: &str) {
     let path = format!("{}/tests/expected/{name}.clif", env!("CARGO_MANIFEST_DIR"));
-    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"))
+    if std::env::var_os("UPDATE_EXPECTED_CLIF").is_some() {
+        std::fs::write(&path, clif).unwrap_or_else(|e| panic!("{path}: {e}"));
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{path}: {e}"));
+    assert_eq!(clif, expected, "{path}");
 }
 
 /// Straight-line code: cost 1 at entry is checked, the body's 3 units are flushed at `end`
@@ -30,7 +37,7 @@ fn vanilla_entry_check_and_exit_store() {
         r#"(module (func (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))"#,
         Metering::Vanilla,
     );
-    assert_eq!(clif, expected("vanilla-straight"));
+    check(&clif, "vanilla-straight");
 }
 
 /// A loop: the header re-checks the counter; the 5 units of the body are flushed before `br_if`.
@@ -40,7 +47,7 @@ fn vanilla_loop_header_check_and_flush_before_branch() {
         r#"(module (func (param i32) (loop $l (br_if $l (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))))"#,
         Metering::Vanilla,
     );
-    assert_eq!(clif, expected("vanilla-loop"));
+    check(&clif, "vanilla-loop");
 }
 
 /// A call: the counter is flushed and stored before it and reloaded after it.
@@ -50,7 +57,7 @@ fn vanilla_store_and_reload_around_call() {
         r#"(module (func $g (param i32) (result i32) (local.get 0)) (func (param i32) (result i32) (call $g (local.get 0)) (i32.const 2) (i32.mul)))"#,
         Metering::Vanilla,
     );
-    assert_eq!(clif, expected("vanilla-call"));
+    check(&clif, "vanilla-call");
 }
 
 /// Epochs: a full check at entry, a cached check with a cold reload-and-call path at the header.
@@ -60,7 +67,7 @@ fn epoch_entry_and_loop_header() {
         r#"(module (func (param i32) (loop $l (br_if $l (local.get 0)))))"#,
         Metering::Epoch,
     );
-    assert_eq!(clif, expected("epoch-loop"));
+    check(&clif, "epoch-loop");
 }
 
 /// No metering: nothing but the function itself.
@@ -70,5 +77,5 @@ fn none_has_no_instrumentation() {
         r#"(module (func (param i32) (result i32) (i32.add (local.get 0) (i32.const 1))))"#,
         Metering::None,
     );
-    assert_eq!(clif, expected("none-straight"));
+    check(&clif, "none-straight");
 }

@@ -32,6 +32,7 @@ struct Options {
     env: Vec<(String, String)>,
     invoke: Option<(String, Vec<String>)>,
     emit_clif: Option<String>,
+    save_compiled: Option<String>,
     fuel_costs: Option<String>,
     deterministic: bool,
     module: String,
@@ -39,7 +40,7 @@ struct Options {
 }
 
 const USAGE: &str = "usage: wasmtime-runner run --mode none|fuel|epoch [--fuel N] [--dir HOST[::GUEST]]... [--env NAME=VALUE]... \
-[--emit-clif DIR] [--fuel-costs FILE.json] [--deterministic] [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]
+[--emit-clif DIR] [--save-compiled FILE.cwasm] [--fuel-costs FILE.json] [--deterministic] [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]
        wasmtime-runner batch [--fuel-costs FILE.json]   (JSON requests on stdin, one per line; see batch.rs)";
 
 fn parse_options(argv: &[String]) -> Result<Options> {
@@ -53,6 +54,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
     let mut env = Vec::new();
     let mut invoke = None;
     let mut emit_clif = None;
+    let mut save_compiled = None;
     let mut fuel_costs = None;
     let mut deterministic = false;
     while let Some(arg) = it.next() {
@@ -78,6 +80,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                 env.push((k.to_string(), v.to_string()));
             }
             "--emit-clif" => emit_clif = Some(value("--emit-clif")?),
+            "--save-compiled" => save_compiled = Some(value("--save-compiled")?),
             "--fuel-costs" => fuel_costs = Some(value("--fuel-costs")?),
             "--deterministic" => deterministic = true,
             "--invoke" => {
@@ -100,6 +103,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                     env,
                     invoke,
                     emit_clif,
+                    save_compiled,
                     fuel_costs,
                     deterministic,
                     module: module.to_string(),
@@ -177,6 +181,12 @@ fn run(o: Options) -> Result<Value> {
     let compile_started = Instant::now();
     let module = Module::from_file(&engine, &o.module).with_context(|| format!("cannot load {}", o.module))?;
     let compile_ms = compile_started.elapsed().as_secs_f64() * 1000.0;
+    // The compiled module as Wasmtime stores it: an ELF object whose .text holds the machine
+    // code with one symbol per function (`wasm[0]::function[N]`), so `objdump -d` reads it.
+    if let Some(path) = &o.save_compiled {
+        let bytes = module.serialize()?;
+        std::fs::write(path, bytes).with_context(|| format!("cannot write {path}"))?;
+    }
 
     let stdout = MemoryOutputPipe::new(usize::MAX >> 1);
     let mut wasi = WasiCtxBuilder::new();

@@ -9,6 +9,7 @@ import { BENCH_MODES, parseModes } from '../../bench/modes.js';
 import { markdownReport, svgChart, timeTable, peerTable, toJson } from '../../bench/report.js';
 import { BenchMismatch, builtinPrograms, filePrograms, runBench } from '../../bench/suite.js';
 import { BenchRunError } from '../../bench/run-once.js';
+import { THIRD_PARTY_BENCH_NAMES, thirdPartyPrograms } from '../../bench/third-party.js';
 
 const optionsSchema = z.object({
   quick: z.boolean(),
@@ -22,13 +23,15 @@ const optionsSchema = z.object({
   opt: z.enum(['none', 'speed', 'speed_and_size']),
   'no-profile': z.boolean(),
   peers: z.boolean(),
+  suite: z.enum(['builtin', 'third-party'], { error: 'give builtin or third-party' }),
 });
 
 export const benchCommand: Command = {
   name: 'bench',
   summary: 'Measure every metering mode on the benchmark programs: run time, fuel, increments, code size',
-  help: `Usage: slackfuel bench [--quick] [--modes LIST] [--wasm FILE... [--dir PATH]] [--json PATH]
-                       [--repeats N] [--only NAMES] [--opt LEVEL] [--no-profile] [--peers] [--out DIR]
+  help: `Usage: slackfuel bench [--quick] [--suite builtin|third-party] [--modes LIST] [--wasm FILE... [--dir PATH]]
+                       [--json PATH] [--repeats N] [--only NAMES] [--opt LEVEL] [--no-profile] [--peers]
+                       [--out DIR]
 
 Compiles each program once per metering mode, then runs interleaved repetitions (the modes
 alternate within each round) and reports, per program and mode, the median time of the region
@@ -63,13 +66,16 @@ Modes:
 Options:
   --quick          the built-in programs at their quick sizes, 3 repetitions (under 2 minutes);
                    differences of a few percent are within the noise of such short runs
+  --suite NAME     builtin (default): the 18 C programs of bench/; third-party: real programs
+                   from tests/fixtures/third-party (a source checkout only) at inputs that run
+                   0.25–0.45 s under Wasmtime: ${THIRD_PARTY_BENCH_NAMES.join(', ')}
   --modes LIST     comma-separated modes (default: all eight)
   --wasm FILE      measure this WASI module instead of the built-in suite (repeatable; run
                    with no arguments)
   --dir PATH       directory preopened read-only as "." for --wasm modules
   --json PATH      write {"geomean", "incrementsRatio", "benchmarks"} as JSON to PATH
   --repeats N      repetitions per mode (default 5, --quick 3)
-  --only NAMES     built-in programs to run, comma-separated (default: all)
+  --only NAMES     programs of the suite to run, comma-separated (default: all)
   --opt LEVEL      Cranelift opt_level for every mode: none, speed (default, as Wasmtime) or
                    speed_and_size
   --no-profile     skip the edge profile and the profile-guided placement
@@ -77,7 +83,8 @@ Options:
                    wasmtime-epoch; the reference runner, built by \`npm run peer:build\`),
                    interleaved with our modes, and report every ratio to wasmtime-none too
   --out DIR        also write the markdown report and the SVG chart into DIR (bench.md and
-                   bench.svg; quick.* with --quick, wasm.* with --wasm); without it nothing
+                   bench.svg; quick.* with --quick, wasm.* with --wasm, third-party.* (or
+                   third-party-quick.*) with --suite third-party); without it nothing
                    is written but standard output (and --json's file)
   -o FILE          write the tables to FILE instead of standard output
   -h, --help       show this help
@@ -85,7 +92,8 @@ Options:
 Examples:
   slackfuel bench --quick
   slackfuel bench --out docs/results --json docs/results/bench.json
-  slackfuel bench --wasm my.wasm --modes slacked-placed,epoch --repeats 9`,
+  slackfuel bench --wasm my.wasm --modes slacked-placed,epoch --repeats 9
+  slackfuel bench --suite third-party --peers --modes none,slacked-placed --no-profile`,
   async run(argv, io) {
     let values;
     try {
@@ -103,6 +111,7 @@ Examples:
           opt: { type: 'string', default: 'speed' },
           'no-profile': { type: 'boolean', default: false },
           peers: { type: 'boolean', default: false },
+          suite: { type: 'string', default: 'builtin' },
         },
         strict: true,
         allowPositionals: false,
@@ -114,7 +123,8 @@ Examples:
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
     const o = parsed.data;
     if (o.dir !== undefined && o.wasm.length === 0) throw new UsageError('--dir applies to --wasm modules only');
-    if (o.only !== undefined && o.wasm.length > 0) throw new UsageError('--only selects built-in programs; it does not combine with --wasm');
+    if (o.only !== undefined && o.wasm.length > 0) throw new UsageError('--only selects programs of a suite; it does not combine with --wasm');
+    if (o.suite !== 'builtin' && o.wasm.length > 0) throw new UsageError('--suite and --wasm are alternatives: give one');
     let modes;
     try {
       modes = parseModes(o.modes);
@@ -123,12 +133,19 @@ Examples:
     }
     const only = o.only === undefined ? undefined : new Set(o.only.split(',').map((s) => s.trim()));
     let programs;
+    // Generated inputs of the third-party suite, removed when the run ends.
+    let dispose = async () => {};
     try {
-      programs = o.wasm.length > 0 ? await filePrograms(o.wasm, o.dir === undefined ? null : resolve(o.dir)) : await builtinPrograms(dirname(packageFile('bench/manifest.json')), o.quick, only);
+      if (o.wasm.length > 0) programs = await filePrograms(o.wasm, o.dir === undefined ? null : resolve(o.dir));
+      else if (o.suite === 'third-party') ({ programs, dispose } = await thirdPartyPrograms(packageFile('tests/fixtures/third-party'), o.quick, only));
+      else programs = await builtinPrograms(dirname(packageFile('bench/manifest.json')), o.quick, only);
     } catch (error) {
       throw new InputError(`cannot read the programs: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (only !== undefined && programs.length !== only.size) throw new UsageError(`--only: unknown program among ${[...only].join(', ')}`);
+    if (only !== undefined && programs.length !== only.size) {
+      await dispose();
+      throw new UsageError(`--only: unknown program among ${[...only].join(', ')}`);
+    }
     const repeats = o.repeats ?? (o.quick ? 3 : 5);
     if (o.quick || repeats < 5) {
       io.err(`slackfuel bench: warning: ${o.quick ? 'quick sizes' : 'short runs'} with ${repeats} repetition${repeats === 1 ? '' : 's'}: differences of a few percent are within the noise; compare the fastest–slowest spread next to each median, and use the default sizes for figures to quote\n`);
@@ -151,9 +168,11 @@ Examples:
         return 1;
       }
       throw error;
+    } finally {
+      await dispose();
     }
     const command = `slackfuel bench ${argv.join(' ')}`.trim();
-    const stem = o.wasm.length > 0 ? 'wasm' : o.quick ? 'quick' : 'bench';
+    const stem = o.wasm.length > 0 ? 'wasm' : o.suite === 'third-party' ? (o.quick ? 'third-party-quick' : 'third-party') : o.quick ? 'quick' : 'bench';
     // Nothing lands in the repository or the user's directory unless --out or --json names it.
     const written: string[] = [];
     if (o.out !== undefined) {

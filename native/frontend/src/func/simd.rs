@@ -292,7 +292,7 @@ impl<'a, 'f> Translator<'a, 'f> {
         let Some((addr, off)) = self.heap_addr(memarg, 8)? else {
             return Ok(());
         };
-        let v = f(self, super::heap_flags(), addr, off);
+        let v = f(self, super::heap_flags(self.heap_region), addr, off);
         self.push(v);
         Ok(())
     }
