@@ -64,9 +64,11 @@ test('the tarball holds what runs and nothing else', (t) => {
   }
   const stray = paths.filter((p) => /^(tests|src|\.ci|peers|docs)\/|\.map$|\.node$|^native\/target\/|^native\/frontend\/tests\//.test(p));
   t.deepEqual(stray, []);
-  // About 1.2 MiB and 230 files of it are the vendored cranelift-codegen the addon builds from.
+  // About 1.2 MiB and 230 files of it are the vendored cranelift-codegen the addon builds from;
+  // the rest is two files (.js, .d.ts) per source module plus the Rust sources. The bounds catch
+  // a whole directory packed by mistake, not the growth of one module at a time.
   t.true(setup.size < 2.5 * 1024 * 1024, `${setup.size} bytes packed`);
-  t.true(setup.entryCount < 700, `${setup.entryCount} files`);
+  t.true(setup.entryCount < 800, `${setup.entryCount} files`);
 });
 
 test("the README's library example runs verbatim as a plain .mjs file", (t) => {
