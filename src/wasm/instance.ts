@@ -19,9 +19,12 @@ import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
 import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
+import { Memory } from './memory.js';
+import { CallGate } from '../runtime/call-gate.js';
 
-/** Host functions by module and name, as a wasm module imports them. */
-export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
+/** What a wasm module imports, by module and name: host functions, and memories other
+ *  instances export (`WasmInstance.memory(name)`). */
+export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction | Memory>>>>;
 
 export const resourceLimitsSchema = z
   .object({
@@ -46,7 +49,9 @@ const collected = new FinalizationRegistry<{ count: number }>((live) => {
 export const wasmInstantiateOptionsSchema = z
   .object({
     metering: meteringModeSchema,
-    imports: z.record(z.string(), z.record(z.string(), z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'))).default({}),
+    imports: z
+      .record(z.string(), z.record(z.string(), z.union([z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'), z.instanceof(Memory)])))
+      .default({}),
     /** Values of imported globals, keyed `module.name` (i64 as bigint, floats as numbers). */
     globals: z.record(z.string(), z.union([z.number(), z.bigint()])).default({}),
     stackBytes: z.number().int().min(256 * 1024).max(2 ** 30).default(8 * 1024 * 1024),
@@ -191,8 +196,9 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 }
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
-function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig): unknown {
-  const memoryMin = Math.max(0, ...m.memories.map((x) => x.minPages)) * 65536;
+function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig, importedMemories: readonly Memory[]): unknown {
+  // An imported memory is allocated (and limited) by the instance that defines it.
+  const memoryMin = Math.max(0, ...m.memories.filter((x) => !x.imported).map((x) => x.minPages)) * 65536;
   if (limits.maxMemoryBytes !== undefined && memoryMin > limits.maxMemoryBytes) {
     throw new ResourceLimitError(`the module's memory needs ${memoryMin} bytes; the limit is ${limits.maxMemoryBytes}`);
   }
@@ -220,8 +226,8 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported, v128: g.type === 'v128' };
   });
   const importedFunctions = m.imports.filter((i) => i.kind === 'func').map((_, i) => `%sf_import_${i}`);
-  if (m.memories.some((x) => x.imported) || m.tables.some((x) => x.imported)) {
-    throw new RuntimeConfigError('imported memories and tables are not supported: the module must define its own');
+  if (m.tables.some((x) => x.imported)) {
+    throw new RuntimeConfigError('imported tables are not supported: the module must define its own (imported memories are)');
   }
   return {
     statePointer: WASM_RUNTIME_SLOTS.statePointer,
@@ -248,7 +254,14 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     },
     vmctxBytes: layout.globals + 8 * m.globals.length,
     globals,
-    memories: m.memories.map((x) => ({ minPages: x.minPages, maxPages: x.maxPages, guardBytes: x.memory64 ? null : guardBytes(memoryConfig), memory64: x.memory64 })),
+    // Imported memories come first in the index space, in import order.
+    memories: m.memories.map((x, i) => ({
+      minPages: x.minPages,
+      maxPages: x.maxPages,
+      guardBytes: x.memory64 ? null : guardBytes(memoryConfig),
+      memory64: x.memory64,
+      imported: x.imported ? (importedMemories[i]?.id ?? null) : null,
+    })),
     data: m.dataSegments.map((d) => ({
       offset: d.mode === 'active' ? ev.offset(d.offset, m.memories[d.index]?.memory64 === true) : null,
       memory: d.mode === 'active' ? d.index : 0,
@@ -490,6 +503,8 @@ export class WasmInstance {
   readonly #native: NativeInstance;
 
   readonly #live: { count: number };
+  /** This instance's group for serialising calls once it shares a memory. */
+  readonly #gate: CallGate;
 
   /**
    * Fuel instantiation consumed, as Wasmtime 48 counts it (its startup function: constant
@@ -504,7 +519,9 @@ export class WasmInstance {
     instance: Instance,
     native: NativeInstance,
     live: { count: number },
+    gate: CallGate,
   ) {
+    this.#gate = gate;
     this.#instance = instance;
     this.#native = native;
     this.#live = live;
@@ -521,7 +538,18 @@ export class WasmInstance {
       .forEach((imp, i) => {
         const f = o.imports[imp.module]?.[imp.name];
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
+        if (f instanceof Memory) throw new RuntimeConfigError(`incompatible import type for \`${imp.module}::${imp.name}\`: expected func, found memory`);
         hostImports[`%sf_import_${i}`] = f;
+      });
+    const importedMemories = t.imports
+      .filter((i) => i.kind === 'memory')
+      .map((imp) => {
+        const given = o.imports[imp.module]?.[imp.name];
+        const name = `${imp.module}::${imp.name}`;
+        if (given === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name} (a memory)`);
+        if (!(given instanceof Memory)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected memory, found func`);
+        given.checkImport(imp.memory, name);
+        return given;
       });
     const counters = o.profileCounters ?? module.profileCounters;
     if (counters < module.profileCounters) {
@@ -532,7 +560,7 @@ export class WasmInstance {
     // bulk operation that Wasmtime checks, and not before one that Wasmtime does not (a
     // constant length costing at most 128), so a builtin check there would stop what
     // Wasmtime runs.
-    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig);
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig, importedMemories);
     const m = module.module;
     let live = liveInstances.get(m.engine);
     if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));
@@ -540,7 +568,11 @@ export class WasmInstance {
       throw new ResourceLimitError(`the engine already has ${live.count} live instance(s); the limit is ${o.limits.maxInstances}`);
     }
     const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
-    const { instance, native } = instantiateTyped(withSetup, {
+    // Instances sharing a memory run their code one at a time (docs/runtime.md), and the data
+    // segments are written into an imported memory in the group's turn too.
+    const gate = new CallGate();
+    for (const memory of importedMemories) await gate.join(memory.gate);
+    const { instance, native } = await gate.through(async () => instantiateTyped(withSetup, {
       imports: hostImports,
       memoryBytes: 0,
       stackBytes: o.stackBytes,
@@ -548,8 +580,9 @@ export class WasmInstance {
       stackLimit: module.layout.stackLimit,
       checkIntervalMs: o.checkIntervalMs,
       ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
-    });
-    const wasm = new WasmInstance(module, instance, native, live);
+    }));
+    const wasm = new WasmInstance(module, instance, native, live, gate);
+    if (importedMemories.length > 0) instance.useGate(gate);
     const metered = accountsFuel(module.metering);
     let instantiationFuel = t.startupFuel ?? 0;
     if (o.runStart && t.start !== null) {
@@ -600,6 +633,17 @@ export class WasmInstance {
   /** Bytes of linear memory `memory` (multi-memory; 0 when the module has no such memory). */
   memorySizeOf(memory: number): number {
     return memory < this.module.translated.memories.length ? this.#native.memorySize(memory) : 0;
+  }
+
+  /**
+   * The memory exported as `name`, to import into another instance (`imports: { env: { mem } }`).
+   * From then on calls into this instance and the importers run one at a time.
+   */
+  memory(name: string): Memory {
+    const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'memory');
+    if (e === undefined) throw new RuntimeConfigError(`no exported memory ${name}`);
+    this.#instance.useGate(this.#gate);
+    return new Memory(this.#native.memory(e.index), this.#gate);
   }
 
   /** A copy of linear memory `memory` (call only between calls, or from a host function). */
