@@ -2,7 +2,7 @@
 // through the mode's fuel passes), builtin shims, wasm→host trampolines for the imports, and
 // the instance state (memory, tables, globals, segments, func-refs) built by the addon.
 import { z } from 'zod';
-import { DEFAULT_WASM_VMCTX_LAYOUT, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
+import { DEFAULT_WASM_VMCTX_LAYOUT, OUT_OF_FUEL_TRAP, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
 import { parse, print, type Function } from '../ir/index.js';
 import type { NativeInstance } from '../native/instance.js';
 import type { ClifValue } from '../native/values.js';
@@ -83,8 +83,19 @@ function slotType(t: WasmValueType): SlotType {
 
 const BUILTIN_NAMESPACE = 805306368;
 
-/** A tail-convention shim per memory/table builtin that calls the addon's C function. */
-function builtinShims(module: TranslatedModule, used: ReadonlySet<string>): { text: string; names: string[] } {
+/** The builtins that grow a memory or table (memory_grow, table_grow, memory_grow64): their
+ *  cost may be up to i64::MAX, which a pinned counter must not carry past (see builtinShims). */
+const GROW_BUILTINS: ReadonlySet<number> = new Set([0, 5, 10]);
+
+/**
+ * A tail-convention shim per memory/table builtin that calls the addon's C function. With
+ * `fuelCheck` (the pinned modes, which have no inline checks) a grow shim first traps with the
+ * out-of-fuel code when the counter the code stored before the call is spent: a grow by a huge
+ * (or negative) delta charges up to i64::MAX, and two such charges in a row would wrap the
+ * counter back below zero before the asynchronous checker saw it. Vanilla checks inline after
+ * the charge, as Wasmtime does; the bulk builtins check in the addon.
+ */
+function builtinShims(module: TranslatedModule, used: ReadonlySet<string>, fuelCheck: { storeContextPointer: number; fuelConsumed: number } | null): { text: string; names: string[] } {
   const names: string[] = [];
   const parts: string[] = [];
   for (const b of module.builtins) {
@@ -95,12 +106,23 @@ function builtinShims(module: TranslatedModule, used: ReadonlySet<string>): { te
     const results = b.results.length > 0 ? ` -> ${b.results.join(', ')}` : '';
     const args = ['v0', ...b.params.map((_, i) => `v${i + 1}`)].join(', ');
     const n = b.params.length + 1;
+    const check = fuelCheck !== null && GROW_BUILTINS.has(b.index);
+    const m = n + 3;
     parts.push(
       [
         `function ${name}(i64 vmctx${b.params.map((t) => `, ${t}`).join('')})${results} tail {`,
         `    sig0 = (i64${b.params.map((t) => `, ${t}`).join('')})${results} system_v`,
         '',
         `block0(${['v0: i64', ...params].join(', ')}):`,
+        ...(check
+          ? [
+              `    v${m} = load.i64 notrap aligned readonly v0+${fuelCheck.storeContextPointer}`,
+              `    v${m + 1} = load.i64 notrap aligned v${m}+${fuelCheck.fuelConsumed}`,
+              `    v${m + 3} = iconst.i64 0`,
+              `    v${m + 2} = icmp sge v${m + 1}, v${m + 3}`,
+              `    trapnz v${m + 2}, ${OUT_OF_FUEL_TRAP}`,
+            ]
+          : []),
         `    v${n} = load.i64 notrap aligned readonly v0+${WASM_RUNTIME_SLOTS.builtinsPointer}`,
         `    v${n + 1} = load.i64 notrap aligned readonly v${n}+${b.index * 8}`,
         b.results.length > 0 ? `    v${n + 2} = call_indirect sig0, v${n + 1}(${args})` : `    call_indirect sig0, v${n + 1}(${args})`,
@@ -444,7 +466,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const profileCounters = transformed === undefined ? 0 : z.number().int().nonnegative().max(2 ** 24).parse(transformed.profileCounters);
   const used = new Set<string>();
   for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
-  const shims = builtinShims(translated, used);
+  const shims = builtinShims(translated, used, fuelConvention(mode) === 'pinned' ? { storeContextPointer: layout.storeContextPointer, fuelConsumed: layout.fuelConsumed } : null);
   const hostImports: WasmImport[] = translated.imports
     .filter((i) => i.kind === 'func')
     .map((imp, i) => {
