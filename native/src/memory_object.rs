@@ -72,7 +72,6 @@ impl MemoryObject {
         self.id
     }
 
-
     pub fn kind(&self) -> MemoryKind {
         self.kind
     }
