@@ -149,7 +149,10 @@ pub(super) fn worker(
 fn refresh_memories(context: &mut Context) {
     let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
     if let Some(state) = &context.wasm {
-        state.lock().unwrap_or_else(|p| p.into_inner()).refresh(vmctx);
+        state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .refresh(vmctx);
     }
 }
 
