@@ -155,3 +155,12 @@ test('two grows by a huge delta run out of fuel in slacked too (seed 1111: the s
   const [vanilla, slacked] = await Promise.all([call(text, 'vanilla', [2], 1000), call(text, 'slacked', [2], 1000)]);
   t.is(slacked.fuelConsumed, vanilla.fuelConsumed);
 });
+
+test('a bulk operation whose constant 64-bit length saturates the cost compiles in slacked (seeds 2075, 3137: fuel-place refused the i64::MAX charge)', async (t) => {
+  // Wasmtime folds the constant length into a static charge of i64::MAX and runs out of fuel.
+  const text = `(module (memory i64 1) (func (export "f") (result i32)
+    (memory.fill (i64.const 0) (i32.const 0) (i64.const -1)) (i32.const 1)))`;
+  for (const mode of ['vanilla', 'slacked'] as const) {
+    await t.throwsAsync(call(text, mode, [], 1000), { instanceOf: OutOfFuel }, mode);
+  }
+});
