@@ -13,9 +13,9 @@ export interface PinnedFuelModel {
 
 /**
  * A segment costs more than 2^53 − 1, which the solver's numbers do not hold exactly: a bulk
- * operation on a 64-bit memory or table whose constant length Wasmtime's cost saturates at
- * i64::MAX. Such a charge exhausts any budget at once, so there is nothing to gain by moving it:
- * fuel-place leaves the function as it is.
+ * operation on a 64-bit memory or table with a huge constant length (Wasmtime's cost, up to
+ * i64::MAX). Such a charge exhausts any budget the runtime accepts at once, so there is nothing
+ * to gain by moving it: fuel-place leaves the function as it is.
  */
 export class SegmentTooLargeError extends FuelPlaceError {}
 
