@@ -10,6 +10,7 @@ mod errors;
 mod jit;
 mod libcalls;
 mod linear_memory;
+mod memory_object;
 mod run_commands;
 mod run_targets;
 mod runtime;

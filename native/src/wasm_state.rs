@@ -9,6 +9,7 @@
 use crate::errors::{Failure, NativeResult};
 use crate::jit::LoadedModule;
 use crate::linear_memory::{LinearMemory, MAX_WASM32_PAGES, MAX_WASM64_PAGES, WASM_PAGE as PAGE};
+use crate::memory_object::{MemoryKind, MemoryObject};
 use serde::Deserialize;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::{Arc, Mutex};
@@ -71,6 +72,9 @@ pub struct MemorySetup {
     /// A 64-bit memory (memory64): never guard pages, and it may grow past 4 GiB.
     #[serde(default)]
     pub memory64: bool,
+    /// Imported: the id of the memory object (another instance's memory) it is bound to.
+    #[serde(default)]
+    pub imported: Option<u64>,
 }
 
 #[derive(Deserialize, Debug)]
@@ -172,11 +176,9 @@ struct Table {
     max: u64,
 }
 
-/// One linear memory and how far it may grow.
+/// One linear memory, defined here or imported: shared with every instance that uses it.
 struct Memory {
-    memory: LinearMemory,
-    /// The lower of the memory's declared maximum and the limit.
-    max_pages: u64,
+    memory: Arc<MemoryObject>,
 }
 
 /// The mutable state; lives as long as the instance.
@@ -227,6 +229,35 @@ fn hex(text: &str) -> NativeResult<Vec<u8>> {
 fn write_at(base: *mut u8, offset: usize, value: u64) {
     // SAFETY: callers pass offsets inside the allocation `base` points at (validated sizes).
     unsafe { base.add(offset).cast::<u64>().write_unaligned(value) }
+}
+
+/// The memory object an import is bound to, after the checks memory safety rests on (the
+/// TypeScript side checks the import's type as Wasmtime does first, with clearer messages):
+/// the index type, and for code compiled without explicit bounds checks a reservation with at
+/// least the guard that code relies on.
+fn imported_memory(id: u64, m: &MemorySetup) -> NativeResult<Arc<MemoryObject>> {
+    let object = MemoryObject::find(id)?;
+    let kind = object.kind();
+    if kind.memory64 != m.memory64 {
+        return Err(Failure::call(
+            "imported memory: a 32-bit memory cannot stand for a 64-bit one, nor the reverse",
+        ));
+    }
+    if let Some(needed) = if m.memory64 { None } else { m.guard_bytes } {
+        if kind.guard_bytes.is_none_or(|g| g < needed) {
+            return Err(Failure::call(format!(
+                "imported memory: the importing code relies on a 4 GiB reservation with {needed} guard bytes, which the memory does not have (compile both modules with the same memoryReservation and memoryGuardSize)"
+            )));
+        }
+    }
+    let pages = object.current().1 / PAGE;
+    if pages < m.min_pages {
+        return Err(Failure::call(format!(
+            "imported memory: {pages} pages, fewer than the {} the import requires",
+            m.min_pages
+        )));
+    }
+    Ok(object)
 }
 
 /// A segment that does not fit traps at instantiation, as in Wasmtime: a Trap with the code of
@@ -339,6 +370,12 @@ impl WasmState {
         let limits = &setup.limits;
         let mut memories = Vec::with_capacity(setup.memories.len());
         for m in &setup.memories {
+            if let Some(id) = m.imported {
+                memories.push(Memory {
+                    memory: imported_memory(id, m)?,
+                });
+                continue;
+            }
             // The most the index type can address here; the user's limit lowers it.
             let cap = if m.memory64 { MAX_WASM64_PAGES } else { MAX_WASM32_PAGES };
             let memory_limit = limits.max_memory_bytes.map_or(cap, |b| b / PAGE);
@@ -356,9 +393,14 @@ impl WasmState {
                 .min(memory_limit);
             // The code checks every access to a 64-bit memory explicitly.
             let guard = if m.memory64 { None } else { m.guard_bytes };
+            let kind = MemoryKind {
+                declared_max: m.max_pages,
+                memory64: m.memory64,
+                guard_bytes: guard,
+            };
+            let memory = LinearMemory::new(m.min_pages, max_pages, guard)?;
             memories.push(Memory {
-                memory: LinearMemory::new(m.min_pages, max_pages, guard)?,
-                max_pages,
+                memory: MemoryObject::new(memory, max_pages, kind),
             });
         }
         let memory_records = words(setup.memories.len() * r.memory_stride);
@@ -473,9 +515,10 @@ impl WasmState {
                     .memories
                     .get_mut(d.memory as usize)
                     .ok_or_else(|| instantiation_trap("data segment"))?;
-                let range = WasmState::range(memory.memory.len(), offset, bytes.len() as u64)
+                let mut memory = memory.memory.lock();
+                let range = WasmState::range(memory.len(), offset, bytes.len() as u64)
                     .ok_or_else(|| instantiation_trap("data segment"))?;
-                memory.memory[range].copy_from_slice(&bytes);
+                memory[range].copy_from_slice(&bytes);
                 state.data.push(None);
             } else if d.dropped {
                 state.data.push(None);
@@ -512,14 +555,15 @@ impl WasmState {
         let (base0, len0) = self
             .memories
             .first()
-            .map_or((0, 0), |m| (m.memory.base() as u64, m.memory.len() as u64));
+            .map_or((0, 0), |m| m.memory.current());
         write_at(vmctx, self.memory_base, base0);
         write_at(vmctx, self.memory_bound, len0);
         let records = self.memory_records.as_mut_ptr().cast::<u8>();
         for (i, m) in self.memories.iter().enumerate() {
             let at = i * r.memory_stride;
-            write_at(records, at + r.memory_record_base, m.memory.base() as u64);
-            write_at(records, at + r.memory_record_length, m.memory.len() as u64);
+            let (base, len) = m.memory.current();
+            write_at(records, at + r.memory_record_base, base);
+            write_at(records, at + r.memory_record_length, len);
         }
         write_at(vmctx, r.memories_pointer, self.memory_records.as_ptr() as u64);
         let base = self.table_records.as_mut_ptr().cast::<u8>();
@@ -539,16 +583,21 @@ impl WasmState {
     }
 
     /// Linear memory `index`; an index the module does not define is a typed error.
-    fn memory(&self, index: u32) -> NativeResult<&LinearMemory> {
+    fn memory(&self, index: u32) -> NativeResult<&Arc<MemoryObject>> {
         self.memories
             .get(index as usize)
             .map(|m| &m.memory)
             .ok_or_else(|| Failure::call(format!("the module has no memory {index}")))
     }
 
+    /// A handle on memory `index` for another instance to import (keeps it alive).
+    pub fn memory_object(&self, index: u32) -> NativeResult<Arc<MemoryObject>> {
+        self.memory(index).map(Arc::clone)
+    }
+
     /// A copy of `len` bytes of linear memory `index` at `offset`.
     pub fn read(&self, index: u32, offset: usize, len: usize) -> NativeResult<Vec<u8>> {
-        let memory = self.memory(index)?;
+        let memory = self.memory(index)?.lock();
         let end = offset.checked_add(len).filter(|&e| e <= memory.len());
         end.map(|e| memory[offset..e].to_vec()).ok_or_else(|| {
             Failure::call(format!(
@@ -558,14 +607,14 @@ impl WasmState {
     }
 
     pub fn write(&mut self, index: u32, offset: usize, bytes: &[u8]) -> NativeResult<()> {
-        let len = self.memory(index)?.len();
-        let end = offset.checked_add(bytes.len()).filter(|&e| e <= len);
-        match (end, self.memories.get_mut(index as usize)) {
-            (Some(e), Some(m)) => {
-                m.memory[offset..e].copy_from_slice(bytes);
+        let mut memory = self.memory(index)?.lock();
+        let end = offset.checked_add(bytes.len()).filter(|&e| e <= memory.len());
+        match end {
+            Some(e) => {
+                memory[offset..e].copy_from_slice(bytes);
                 Ok(())
             }
-            _ => Err(Failure::call(format!(
+            None => Err(Failure::call(format!(
                 "memory write of {} bytes at {offset} is out of bounds",
                 bytes.len()
             ))),
@@ -574,7 +623,25 @@ impl WasmState {
 
     /// Bytes of linear memory `index` (0 when the module has no such memory).
     pub fn memory_size(&self, index: u32) -> usize {
-        self.memories.get(index as usize).map_or(0, |m| m.memory.len())
+        self.memories
+            .get(index as usize)
+            .map_or(0, |m| m.memory.current().1 as usize)
+    }
+
+    /// Whether another instance or a handle shares one of this instance's memories.
+    pub fn shares_memory(&self) -> bool {
+        self.memories.iter().any(|m| Arc::strong_count(&m.memory) > 1)
+    }
+
+    /// Refreshes the memory records from the memory objects: another instance sharing a memory
+    /// may have grown it since this instance's code last ran. Called whenever this instance's
+    /// code is entered (a call, or the return from a host function), which are the only points
+    /// where another instance can have run in between (calls into a group that shares a memory
+    /// are serialised).
+    pub fn refresh(&mut self, vmctx: *mut u8) {
+        if self.shares_memory() {
+            self.publish(vmctx);
+        }
     }
 
     /// The profile counters as little-endian u64s (empty without profiling). JIT code writes
@@ -709,10 +776,10 @@ fn copy_in_pieces(memory: &mut [u8], src: usize, dst: usize, len: usize) -> Opti
 extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
     guarded(u32::MAX, || {
         with_state(vmctx, |s, vmctx| {
-            let Some(m) = s.memories.get_mut(mem as usize) else {
+            let Some(m) = s.memories.get(mem as usize) else {
                 return u32::MAX;
             };
-            match m.memory.grow(delta as u64, m.max_pages) {
+            match m.memory.grow(delta as u64) {
                 Some(old) => {
                     s.publish(vmctx);
                     old as u32
@@ -727,10 +794,10 @@ extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
 extern "C" fn memory_grow64(vmctx: *mut u8, mem: u32, delta: u64) -> u64 {
     guarded(u64::MAX, || {
         with_state(vmctx, |s, vmctx| {
-            let Some(m) = s.memories.get_mut(mem as usize) else {
+            let Some(m) = s.memories.get(mem as usize) else {
                 return u64::MAX;
             };
-            match m.memory.grow(delta, m.max_pages) {
+            match m.memory.grow(delta) {
                 Some(old) => {
                     s.publish(vmctx);
                     old
@@ -745,7 +812,7 @@ extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, value: u32, len: u
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "heap_oob", |s| {
-                let m = &mut s.memories.get_mut(mem as usize)?.memory;
+                let mut m = s.memories.get(mem as usize)?.memory.lock();
                 let r = WasmState::range(m.len(), dst, len)?;
                 fill_in_pieces(&mut m[r], value as u8, CHUNK)
             })
@@ -757,22 +824,28 @@ extern "C" fn memory_copy(vmctx: *mut u8, dm: u32, dst: u64, sm: u32, src: u64, 
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "heap_oob", |s| {
-                let d = WasmState::range(s.memories.get(dm as usize)?.memory.len(), dst, len)?;
-                let r = WasmState::range(s.memories.get(sm as usize)?.memory.len(), src, len)?;
-                if dm == sm {
-                    let m = &mut s.memories.get_mut(dm as usize)?.memory;
-                    return copy_in_pieces(m, r.start, d.start, r.len());
+                let to = Arc::clone(&s.memories.get(dm as usize)?.memory);
+                let from = Arc::clone(&s.memories.get(sm as usize)?.memory);
+                // Two indices may name one memory (imported twice, or imported and exported
+                // back): then it is one copy inside one memory, under one lock.
+                if Arc::ptr_eq(&to, &from) {
+                    let mut m = to.lock();
+                    let d = WasmState::range(m.len(), dst, len)?;
+                    let r = WasmState::range(m.len(), src, len)?;
+                    return copy_in_pieces(&mut m, r.start, d.start, r.len());
                 }
-                // Two memories never overlap: split the borrow and copy piece by piece.
-                let (lo, hi) = (dm.min(sm) as usize, dm.max(sm) as usize);
-                let (head, tail) = s.memories.split_at_mut(hi);
-                let (a, b) = (&mut head[lo].memory, &mut tail[0].memory);
-                let (from, to): (&[u8], &mut [u8]) = if sm < dm {
-                    (&a[r], &mut b[d])
+                // Distinct memories never overlap; lock them in id order (no lock cycle).
+                let (first, second) = if to.id() < from.id() { (&to, &from) } else { (&from, &to) };
+                let mut a = first.lock();
+                let mut b = second.lock();
+                let (src_mem, dst_mem) = if to.id() < from.id() {
+                    (&mut *b, &mut *a)
                 } else {
-                    (&b[r], &mut a[d])
+                    (&mut *a, &mut *b)
                 };
-                copy_between(from, to)
+                let d = WasmState::range(dst_mem.len(), dst, len)?;
+                let r = WasmState::range(src_mem.len(), src, len)?;
+                copy_between(&src_mem[r], &mut dst_mem[d])
             })
         })
     })
@@ -805,7 +878,7 @@ extern "C" fn memory_init(
                     .get(data as usize)
                     .and_then(|d| d.as_ref())
                     .map_or(0, Vec::len);
-                let m = &mut s.memories.get_mut(mem as usize)?.memory;
+                let mut m = s.memories.get(mem as usize)?.memory.lock();
                 let d = WasmState::range(m.len(), dst, len as u64)?;
                 let r = WasmState::range(segment_len, src as u64, len as u64)?;
                 if let Some(Some(bytes)) = s.data.get(data as usize) {

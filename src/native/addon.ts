@@ -29,9 +29,17 @@ export interface NativeInstanceHandle {
   writeMemory(offset: number, bytes: Uint8Array, memory?: number): void;
   memorySize(memory?: number): number;
   readProfileCounters(): Uint8Array;
+  memory(memory: number): NativeMemoryHandle;
   dispose(): void;
   readonly disposed: boolean;
   readonly threadAlive: boolean;
+}
+
+/** A linear memory an instance defines or imports, kept alive while a handle or instance holds it. */
+export interface NativeMemoryHandle {
+  readonly id: number;
+  readonly byteLength: number;
+  kind(): unknown;
 }
 
 /** The fuel checker bound to an instance's wasm thread. */

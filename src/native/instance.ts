@@ -1,7 +1,7 @@
 // Typed access to the addon's instances: a JIT module running on a thread the addon owns, driven
 // in steps (call → host requests answered with resume → end), and its fuel checker.
 import { z } from 'zod';
-import { addon, type NativeFuelChecker, type NativeInstanceHandle } from './addon.js';
+import { addon, type NativeFuelChecker, type NativeInstanceHandle, type NativeMemoryHandle } from './addon.js';
 import { decodeNativeError, throughNative } from './native-errors.js';
 import { jitFunctionsSchema } from './schemas.js';
 import { toNativeSettings, type Settings } from './settings.js';
@@ -73,6 +73,11 @@ export class NativeInstance {
   /** Bytes of linear memory `memory` (0 when the module has no such memory). */
   memorySize(memory = 0): number {
     return z.number().int().nonnegative().parse(throughNative(() => this.#handle.memorySize(memory)));
+  }
+
+  /** Wasm instances: a handle on linear memory `memory`, for another instance to import. */
+  memory(memory: number): NativeMemoryHandle {
+    return throughNative(() => this.#handle.memory(memory));
   }
 
   /** Wasm instances with profile counters: their values (only while no call runs). */

@@ -7,6 +7,7 @@ import { stepError, type CallStep, type NativeInstance } from '../native/instanc
 import { readBits, readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
 import type { WasmExport, WasmImport } from './assemble.js';
 import { AsyncFuelChecker } from './checker.js';
+import type { CallGate } from './call-gate.js';
 import { CallError, HostStop, OutOfFuel, ReentrantCallError, Trap, type OutOfFuelDetection } from './errors.js';
 import { accountsFuel, fuelConvention, type MeteringMode } from './metering.js';
 
@@ -46,6 +47,8 @@ export class Instance {
   readonly #native: NativeInstance;
   readonly #exports: Map<string, WasmExport & { index: number }>;
   #queue: Promise<unknown> = Promise.resolve();
+  /** Set when the instance shares a memory: its code runs only in the group's turn. */
+  #gate: CallGate | undefined;
 
   /** Use `module.instantiate()`. */
   constructor(
@@ -67,6 +70,16 @@ export class Instance {
       this.#exports.set(e.name, entry);
       if (e.name.startsWith('%')) this.#exports.set(e.name.slice(1), entry);
     }
+  }
+
+  /** Puts the instance in a group whose members run wasm code one at a time (CallGate). */
+  useGate(gate: CallGate): void {
+    this.#gate = gate;
+  }
+
+  /** One native step (a call, or the resumption after a host function) in the group's turn. */
+  #step(op: () => Promise<CallStep>): Promise<CallStep> {
+    return this.#gate === undefined ? op() : this.#gate.through(op);
   }
 
   /** Exported wasm functions, as CLIF names them. */
@@ -117,7 +130,7 @@ export class Instance {
     let step: CallStep;
     try {
       checker?.start(this.checkIntervalMs as number, this.checkMaxIntervalMs);
-      step = await this.#native.call(e.index, buffer, counts ? -budget : 0);
+      step = await this.#step(() => this.#native.call(e.index, buffer, counts ? -budget : 0));
       while (step.kind === 'host') {
         const host = this.hostFunctions[step.hostIndex];
         let failed = false;
@@ -135,7 +148,7 @@ export class Instance {
           hostError = { error };
           failed = true;
         }
-        step = await this.#native.resume(out, failed);
+        step = await this.#step(() => this.#native.resume(out, failed));
       }
     } finally {
       checker?.stop();

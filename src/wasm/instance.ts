@@ -2,7 +2,7 @@
 // through the mode's fuel passes), builtin shims, wasm→host trampolines for the imports, and
 // the instance state (memory, tables, globals, segments, func-refs) built by the addon.
 import { z } from 'zod';
-import { DEFAULT_WASM_VMCTX_LAYOUT, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
+import { DEFAULT_WASM_VMCTX_LAYOUT, OUT_OF_FUEL_TRAP, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
 import { parse, print, type Function } from '../ir/index.js';
 import type { NativeInstance } from '../native/instance.js';
 import type { ClifValue } from '../native/values.js';
@@ -20,9 +20,12 @@ import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig 
 import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
 import { FuncRefGuard } from './func-ref-guard.js';
+import { Memory } from './memory.js';
+import { CallGate } from '../runtime/call-gate.js';
 
-/** Host functions by module and name, as a wasm module imports them. */
-export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction>>>>;
+/** What a wasm module imports, by module and name: host functions, and memories other
+ *  instances export (`WasmInstance.memory(name)`). */
+export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction | Memory>>>>;
 
 export const resourceLimitsSchema = z
   .object({
@@ -47,7 +50,9 @@ const collected = new FinalizationRegistry<{ count: number }>((live) => {
 export const wasmInstantiateOptionsSchema = z
   .object({
     metering: meteringModeSchema,
-    imports: z.record(z.string(), z.record(z.string(), z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'))).default({}),
+    imports: z
+      .record(z.string(), z.record(z.string(), z.union([z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'), z.instanceof(Memory)])))
+      .default({}),
     /** Values of imported globals, keyed `module.name` (i64 as bigint, floats as numbers). */
     globals: z.record(z.string(), z.union([z.number(), z.bigint()])).default({}),
     stackBytes: z.number().int().min(256 * 1024).max(2 ** 30).default(8 * 1024 * 1024),
@@ -79,8 +84,19 @@ function slotType(t: WasmValueType): SlotType {
 
 const BUILTIN_NAMESPACE = 805306368;
 
-/** A tail-convention shim per memory/table builtin that calls the addon's C function. */
-function builtinShims(module: TranslatedModule, used: ReadonlySet<string>): { text: string; names: string[] } {
+/** The builtins that grow a memory or table (memory_grow, table_grow, memory_grow64): their
+ *  cost may be up to i64::MAX, which a pinned counter must not carry past (see builtinShims). */
+const GROW_BUILTINS: ReadonlySet<number> = new Set([0, 5, 10]);
+
+/**
+ * A tail-convention shim per memory/table builtin that calls the addon's C function. With
+ * `fuelCheck` (the pinned modes, which have no inline checks) a grow shim first traps with the
+ * out-of-fuel code when the counter the code stored before the call is spent: a grow by a huge
+ * (or negative) delta charges up to i64::MAX, and two such charges in a row would wrap the
+ * counter back below zero before the asynchronous checker saw it. Vanilla checks inline after
+ * the charge, as Wasmtime does; the bulk builtins check in the addon.
+ */
+function builtinShims(module: TranslatedModule, used: ReadonlySet<string>, fuelCheck: { storeContextPointer: number; fuelConsumed: number } | null): { text: string; names: string[] } {
   const names: string[] = [];
   const parts: string[] = [];
   for (const b of module.builtins) {
@@ -91,12 +107,23 @@ function builtinShims(module: TranslatedModule, used: ReadonlySet<string>): { te
     const results = b.results.length > 0 ? ` -> ${b.results.join(', ')}` : '';
     const args = ['v0', ...b.params.map((_, i) => `v${i + 1}`)].join(', ');
     const n = b.params.length + 1;
+    const check = fuelCheck !== null && GROW_BUILTINS.has(b.index);
+    const m = n + 3;
     parts.push(
       [
         `function ${name}(i64 vmctx${b.params.map((t) => `, ${t}`).join('')})${results} tail {`,
         `    sig0 = (i64${b.params.map((t) => `, ${t}`).join('')})${results} system_v`,
         '',
         `block0(${['v0: i64', ...params].join(', ')}):`,
+        ...(check
+          ? [
+              `    v${m} = load.i64 notrap aligned readonly v0+${fuelCheck.storeContextPointer}`,
+              `    v${m + 1} = load.i64 notrap aligned v${m}+${fuelCheck.fuelConsumed}`,
+              `    v${m + 3} = iconst.i64 0`,
+              `    v${m + 2} = icmp sge v${m + 1}, v${m + 3}`,
+              `    trapnz v${m + 2}, ${OUT_OF_FUEL_TRAP}`,
+            ]
+          : []),
         `    v${n} = load.i64 notrap aligned readonly v0+${WASM_RUNTIME_SLOTS.builtinsPointer}`,
         `    v${n + 1} = load.i64 notrap aligned readonly v${n}+${b.index * 8}`,
         b.results.length > 0 ? `    v${n + 2} = call_indirect sig0, v${n + 1}(${args})` : `    call_indirect sig0, v${n + 1}(${args})`,
@@ -192,8 +219,9 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 }
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
-function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig): unknown {
-  const memoryMin = Math.max(0, ...m.memories.map((x) => x.minPages)) * 65536;
+function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig, importedMemories: readonly Memory[]): unknown {
+  // An imported memory is allocated (and limited) by the instance that defines it.
+  const memoryMin = Math.max(0, ...m.memories.filter((x) => !x.imported).map((x) => x.minPages)) * 65536;
   if (limits.maxMemoryBytes !== undefined && memoryMin > limits.maxMemoryBytes) {
     throw new ResourceLimitError(`the module's memory needs ${memoryMin} bytes; the limit is ${limits.maxMemoryBytes}`);
   }
@@ -223,8 +251,8 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported, v128: g.type === 'v128' };
   });
   const importedFunctions = m.imports.filter((i) => i.kind === 'func').map((_, i) => `%sf_import_${i}`);
-  if (m.memories.some((x) => x.imported) || m.tables.some((x) => x.imported)) {
-    throw new RuntimeConfigError('imported memories and tables are not supported: the module must define its own');
+  if (m.tables.some((x) => x.imported)) {
+    throw new RuntimeConfigError('imported tables are not supported: the module must define its own (imported memories are)');
   }
   return {
     statePointer: WASM_RUNTIME_SLOTS.statePointer,
@@ -251,7 +279,14 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     },
     vmctxBytes: layout.globals + 8 * m.globals.length,
     globals,
-    memories: m.memories.map((x) => ({ minPages: x.minPages, maxPages: x.maxPages, guardBytes: x.memory64 ? null : guardBytes(memoryConfig), memory64: x.memory64 })),
+    // Imported memories come first in the index space, in import order.
+    memories: m.memories.map((x, i) => ({
+      minPages: x.minPages,
+      maxPages: x.maxPages,
+      guardBytes: x.memory64 ? null : guardBytes(memoryConfig),
+      memory64: x.memory64,
+      imported: x.imported ? (importedMemories[i]?.id ?? null) : null,
+    })),
     data: m.dataSegments.map((d) => ({
       offset: d.mode === 'active' ? ev.offset(d.offset, m.memories[d.index]?.memory64 === true) : null,
       memory: d.mode === 'active' ? d.index : 0,
@@ -434,7 +469,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const profileCounters = transformed === undefined ? 0 : z.number().int().nonnegative().max(2 ** 24).parse(transformed.profileCounters);
   const used = new Set<string>();
   for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
-  const shims = builtinShims(translated, used);
+  const shims = builtinShims(translated, used, fuelConvention(mode) === 'pinned' ? { storeContextPointer: layout.storeContextPointer, fuelConsumed: layout.fuelConsumed } : null);
   const hostImports: WasmImport[] = translated.imports
     .filter((i) => i.kind === 'func')
     .map((imp, i) => {
@@ -493,6 +528,8 @@ export class WasmInstance {
   readonly #native: NativeInstance;
 
   readonly #live: { count: number };
+  /** This instance's group for serialising calls once it shares a memory. */
+  readonly #gate: CallGate;
 
   /** The func-refs JavaScript may pass back (see FuncRefGuard). */
   readonly #guard: FuncRefGuard;
@@ -511,8 +548,10 @@ export class WasmInstance {
     native: NativeInstance,
     live: { count: number },
     guard: FuncRefGuard,
+    gate: CallGate,
   ) {
     this.#guard = guard;
+    this.#gate = gate;
     this.#instance = instance;
     this.#native = native;
     this.#live = live;
@@ -530,8 +569,19 @@ export class WasmInstance {
       .forEach((imp, i) => {
         const f = o.imports[imp.module]?.[imp.name];
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
+        if (f instanceof Memory) throw new RuntimeConfigError(`incompatible import type for \`${imp.module}::${imp.name}\`: expected func, found memory`);
         const type = t.types[imp.typeIndex]!;
         hostImports[`%sf_import_${i}`] = guard.wrap(f, type.params, type.results, `${imp.module}.${imp.name}`);
+      });
+    const importedMemories = t.imports
+      .filter((i) => i.kind === 'memory')
+      .map((imp) => {
+        const given = o.imports[imp.module]?.[imp.name];
+        const name = `${imp.module}::${imp.name}`;
+        if (given === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name} (a memory)`);
+        if (!(given instanceof Memory)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected memory, found func`);
+        given.checkImport(imp.memory, name);
+        return given;
       });
     const counters = o.profileCounters ?? module.profileCounters;
     if (counters < module.profileCounters) {
@@ -542,7 +592,7 @@ export class WasmInstance {
     // bulk operation that Wasmtime checks, and not before one that Wasmtime does not (a
     // constant length costing at most 128), so a builtin check there would stop what
     // Wasmtime runs.
-    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig);
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig, importedMemories);
     const m = module.module;
     let live = liveInstances.get(m.engine);
     if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));
@@ -550,7 +600,11 @@ export class WasmInstance {
       throw new ResourceLimitError(`the engine already has ${live.count} live instance(s); the limit is ${o.limits.maxInstances}`);
     }
     const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
-    const { instance, native } = instantiateTyped(withSetup, {
+    // Instances sharing a memory run their code one at a time (docs/runtime.md), and the data
+    // segments are written into an imported memory in the group's turn too.
+    const gate = new CallGate();
+    for (const memory of importedMemories) await gate.join(memory.gate);
+    const { instance, native } = await gate.through(async () => instantiateTyped(withSetup, {
       imports: hostImports,
       memoryBytes: 0,
       stackBytes: o.stackBytes,
@@ -558,8 +612,9 @@ export class WasmInstance {
       stackLimit: module.layout.stackLimit,
       checkIntervalMs: o.checkIntervalMs,
       ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
-    });
-    const wasm = new WasmInstance(module, instance, native, live, guard);
+    }));
+    const wasm = new WasmInstance(module, instance, native, live, guard, gate);
+    if (importedMemories.length > 0) instance.useGate(gate);
     const metered = accountsFuel(module.metering);
     let instantiationFuel = t.startupFuel ?? 0;
     if (o.runStart && t.start !== null) {
@@ -616,6 +671,17 @@ export class WasmInstance {
   /** Bytes of linear memory `memory` (multi-memory; 0 when the module has no such memory). */
   memorySizeOf(memory: number): number {
     return memory < this.module.translated.memories.length ? this.#native.memorySize(memory) : 0;
+  }
+
+  /**
+   * The memory exported as `name`, to import into another instance (`imports: { env: { mem } }`).
+   * From then on calls into this instance and the importers run one at a time.
+   */
+  memory(name: string): Memory {
+    const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'memory');
+    if (e === undefined) throw new RuntimeConfigError(`no exported memory ${name}`);
+    this.#instance.useGate(this.#gate);
+    return new Memory(this.#native.memory(e.index), this.#gate);
   }
 
   /** A copy of linear memory `memory` (call only between calls, or from a host function). */

@@ -2,6 +2,7 @@
 // each pinned by a small module. The expected values are what the reference runner reported
 // for the same module (peers/wasmtime-runner, batch mode).
 import test from 'ava';
+import { OutOfFuel } from '../../src/runtime/errors.js';
 import type { MeteringMode } from '../../src/runtime/metering.js';
 import { compileWasm, WasmTrap, type WasmTrapKind } from '../../src/wasm/index.js';
 import { wat } from './wat.js';
@@ -134,4 +135,32 @@ test('global.get of a defined immutable global with a constant initialiser is a 
   for (const mode of ['none', 'slacked'] as const) t.deepEqual((await call(constant, mode, [], 10)).results, [1], mode);
   const floats = `(module (global f64 (f64.const -2.5)) (global i64 (i64.const -7)) (func (export "f") (result f64 i64) (global.get 0) (global.get 1)))`;
   t.deepEqual((await call(floats, 'vanilla', [], 10)).results, [-2.5, -7n]);
+});
+
+test('two grows by a huge delta run out of fuel in slacked too (seed 1111: the saturated charges wrapped the pinned counter)', async (t) => {
+  // Each grow by -1 (2^64 - 1 elements) charges i64::MAX. Vanilla and Wasmtime check right after
+  // the first charge; slacked has no inline check, and two charges wrapped its counter back
+  // below zero, so it returned 7. The grow shims now check the stored counter first.
+  const text = `(module (table i64 1 externref)
+    (func (export "f") (param i64) (result i64)
+      (drop (table.grow 0 (ref.null extern) (local.get 0)))
+      (drop (table.grow 0 (ref.null extern) (local.get 0)))
+      (i64.const 7)))`;
+  for (const mode of ['vanilla', 'slacked'] as const) {
+    await t.throwsAsync(call(text, mode, [-1], 1000), { instanceOf: OutOfFuel }, mode);
+    // A small delta grows twice and returns, with the same fuel in both modes.
+    const r = await call(text, mode, [1], 1000);
+    t.is(String(r.results[0]), '7', mode);
+  }
+  const [vanilla, slacked] = await Promise.all([call(text, 'vanilla', [2], 1000), call(text, 'slacked', [2], 1000)]);
+  t.is(slacked.fuelConsumed, vanilla.fuelConsumed);
+});
+
+test('a bulk operation whose constant 64-bit length saturates the cost compiles in slacked (seeds 2075, 3137: fuel-place refused the i64::MAX charge)', async (t) => {
+  // Wasmtime folds the constant length into a static charge of i64::MAX and runs out of fuel.
+  const text = `(module (memory i64 1) (func (export "f") (result i32)
+    (memory.fill (i64.const 0) (i32.const 0) (i64.const -1)) (i32.const 1)))`;
+  for (const mode of ['vanilla', 'slacked'] as const) {
+    await t.throwsAsync(call(text, mode, [], 1000), { instanceOf: OutOfFuel }, mode);
+  }
 });

@@ -2,8 +2,9 @@
 //! scripts/fuzz-wasmtime.ts): `cargo run --release --example fuzz_modules -- OUTDIR FIRST_SEED COUNT`
 //! writes OUTDIR/seed-N.wasm for each seed.
 //!
-//! The features are Wasmtime 48's defaults less what the front end refuses (SIMD, GC, threads,
-//! exceptions, memory64, wide arithmetic, extended constants, custom page sizes; one memory).
+//! The features are Wasmtime 48's defaults less what the front end refuses (GC, threads,
+//! exceptions, wide arithmetic, custom page sizes; one memory); memory64 (at most 4 MiB) and
+//! extended constant expressions are on.
 //! Modules import nothing and export everything; NaNs are left as the hardware makes them (the
 //! fuzzer compares their bits). Odd seeds get wasm-smith's termination global (a counter that
 //! traps with `unreachable` when it runs out), so they finish; even seeds may loop forever
@@ -30,6 +31,7 @@ fn config() -> wasm_smith::Config {
         canonicalize_nans: false,
         allow_start_export: false,
         max_memory32_bytes: 4 << 20,
+        max_memory64_bytes: 4 << 20,
         max_table_elements: 1000,
         ..translatable_config()
     }

@@ -5,6 +5,7 @@
 use super::steps::{Deferred, Job, Outcome, settle};
 use crate::errors::Failure;
 use crate::jit;
+use crate::wasm_state::SharedState;
 use std::cell::RefCell;
 use std::sync::mpsc::Receiver;
 
@@ -12,6 +13,9 @@ use std::sync::mpsc::Receiver;
 pub(super) struct WorkerState {
     pub(super) jobs: Receiver<Job>,
     pub(super) pending: Option<Deferred>,
+    /// A wasm instance's state and vmctx address: its memory fields are refreshed when a host
+    /// function returns (the host may have run another instance that grew a shared memory).
+    pub(super) wasm: Option<(SharedState, usize)>,
 }
 
 thread_local! {
@@ -69,6 +73,10 @@ pub(super) extern "C" fn host_dispatch(
                         deferred,
                     }) => {
                         state.pending = Some(deferred);
+                        if let Some((wasm, vmctx)) = &state.wasm {
+                            let mut guard = wasm.lock().unwrap_or_else(|p| p.into_inner());
+                            guard.refresh(*vmctx as *mut u8);
+                        }
                         if failed {
                             return HOST_FAILED;
                         }

@@ -10,6 +10,7 @@ use super::thread_handle::{ThreadHandle, UNOBSERVED};
 use super::worker::{SendModule, worker};
 use crate::errors::{Failure, NativeResult};
 use crate::jit::{self, JitFunctionInfo};
+use crate::memory_object::NativeMemory;
 use crate::settings::Setting;
 use crate::signals;
 use crate::wasm_state::{FuelSlot, SharedState, WasmState};
@@ -233,6 +234,18 @@ impl NativeInstance {
             let state = self.wasm_state()?;
             let guard = state.lock().unwrap_or_else(|p| p.into_inner());
             Ok(guard.memory_size(memory.unwrap_or(0)) as f64)
+        })
+    }
+
+    /// A handle on linear memory `memory` of a wasm instance, for another instance to import;
+    /// it keeps the memory alive after this instance is disposed.
+    #[napi]
+    pub fn memory(&self, memory: u32) -> napi::Result<NativeMemory> {
+        entry(|| {
+            let state = self.wasm_state()?;
+            let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            let object = guard.memory_object(memory).map_err(failure_to_napi)?;
+            Ok(NativeMemory { object })
         })
     }
 

@@ -70,6 +70,10 @@ pub(super) fn worker(
         *cell.borrow_mut() = Some(WorkerState {
             jobs,
             pending: None,
+            wasm: context
+                .wasm
+                .clone()
+                .map(|state| (state, context.vmctx_address() as usize)),
         })
     });
     let module = module.0;
@@ -87,6 +91,7 @@ pub(super) fn worker(
                     context.set_fuel(f);
                 }
                 context.set_stack_limit();
+                refresh_memories(&mut context);
                 let mut full = context.vmctx_address().to_le_bytes().to_vec();
                 full.resize(jit::SLOT_BYTES, 0);
                 full.extend_from_slice(&args);
@@ -137,6 +142,18 @@ pub(super) fn worker(
     WORKER.with(|cell| *cell.borrow_mut() = None);
     drop(module);
     drop(context);
+}
+
+/// Brings the vmctx's memory fields up to date before the instance's code runs (another
+/// instance sharing one of its memories may have grown it meanwhile).
+fn refresh_memories(context: &mut Context) {
+    let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
+    if let Some(state) = &context.wasm {
+        state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .refresh(vmctx);
+    }
 }
 
 /// A panic payload's message, when it is a string.

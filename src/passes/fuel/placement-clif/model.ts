@@ -11,6 +11,14 @@ export interface PinnedFuelModel {
   readonly scan: PinnedScan;
 }
 
+/**
+ * A segment costs more than 2^53 − 1, which the solver's numbers do not hold exactly: a bulk
+ * operation on a 64-bit memory or table with a huge constant length (Wasmtime's cost, up to
+ * i64::MAX). Such a charge exhausts any budget the runtime accepts at once, so there is nothing
+ * to gain by moving it: fuel-place leaves the function as it is.
+ */
+export class SegmentTooLargeError extends FuelPlaceError {}
+
 /** Scans `fn` (pinned form) and builds its FuelModel over `graph` (default: its flow graph). */
 export function buildPinnedFuelModel(fn: Function, observeTraps: boolean, graph: FlowGraph = functionFlowGraph(fn)): PinnedFuelModel {
   const scan = scanPinned(fn, observeTraps, (b) => graph.successors(b).length > 0);
@@ -19,7 +27,7 @@ export function buildPinnedFuelModel(fn: Function, observeTraps: boolean, graph:
     blocks.set(block, {
       segments: s.segments.map((seg) => {
         if (seg.cost > BigInt(Number.MAX_SAFE_INTEGER)) {
-          throw new FuelPlaceError(`block${block}: a segment charges ${seg.cost}, more than placement handles exactly`, seg.constants[0]?.add, block);
+          throw new SegmentTooLargeError(`block${block}: a segment charges ${seg.cost}, more than placement handles exactly`, seg.constants[0]?.add, block);
         }
         return seg.dynamics.length > 0 ? { cost: Number(seg.cost), dynamic: seg.dynamics.length } : { cost: Number(seg.cost) };
       }),

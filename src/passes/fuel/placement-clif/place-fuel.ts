@@ -8,7 +8,7 @@ import { fuelCharges } from '../web/index.js';
 import { placeIncrements, type FrequencySource, type FuelModel, type Placement, type PlacementOptions } from '../placement/index.js';
 import { applyPlacement, type AppliedPlacement } from './apply.js';
 import { FuelPlaceError } from './errors.js';
-import { buildPinnedFuelModel } from './model.js';
+import { buildPinnedFuelModel, SegmentTooLargeError } from './model.js';
 import { edgeProfile, profileFor, type EdgeProfileFile } from './profile.js';
 import { placeStats, type PlaceStats } from './stats.js';
 
@@ -32,14 +32,22 @@ export interface PlaceFuelResult {
 
 /**
  * Re-places the constant increments of `fn` (pinned form) in place. Returns null when the
- * function has no fuel at all. Throws FuelPlaceError when the counter is still in memory (run
+ * function has no fuel at all, or a charge too large to place exactly (left as it is). Throws FuelPlaceError when the counter is still in memory (run
  * fuel-pinned first) or the shape is not one it can re-place safely.
  */
 export function placeFuel(fn: Function, options: PlaceFuelOptions = {}, analyses?: AnalysisCache): PlaceFuelResult | null {
   const cache = analyses ?? new AnalysisCache(() => functionFlowGraph(fn), () => ({ cold: (b: number) => fn.layout.isCold(b) }));
   const name = formatFunctionName(fn.name);
   const cfg = cache.cfg();
-  const { model, scan } = buildPinnedFuelModel(fn, options.observeTraps ?? false, cfg.graph);
+  let built: ReturnType<typeof buildPinnedFuelModel>;
+  try {
+    built = buildPinnedFuelModel(fn, options.observeTraps ?? false, cfg.graph);
+  } catch (error) {
+    // A saturated charge (fuzz seeds 2075, 3137): the increments stay where they are, exact.
+    if (error instanceof SegmentTooLargeError) return null;
+    throw error;
+  }
+  const { model, scan } = built;
   if (!scan.usesPinnedRegister) {
     const charges = fuelCharges(fn);
     if (charges.form === 'memory') {
