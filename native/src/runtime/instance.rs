@@ -125,9 +125,18 @@ impl NativeInstance {
         self.wasm = None;
     }
 
-    fn send(&self, job: Job) -> NativeResult<()> {
-        let jobs = self.jobs.as_ref().ok_or_else(gone)?;
-        jobs.send(job).map_err(|_| gone())
+    /// Hands `job` to the wasm thread; once the instance is disposed (or its thread gone) the
+    /// job's promise is settled with the disposal error instead, since a deferred that is never
+    /// settled keeps Node's event loop alive for good.
+    fn send(&self, job: Job) {
+        match &self.jobs {
+            None => job.fail(gone()),
+            Some(jobs) => {
+                if let Err(std::sync::mpsc::SendError(job)) = jobs.send(job) {
+                    job.fail(gone());
+                }
+            }
+        }
     }
 }
 
@@ -163,9 +172,7 @@ impl NativeInstance {
                 fuel,
                 deferred,
             };
-            // A send fails only once the wasm thread is gone; the job and its deferred are
-            // dropped with the error, so the caller gets the error instead of the promise.
-            self.send(job).map_err(failure_to_napi)?;
+            self.send(job);
             Ok(promise)
         })
     }
@@ -184,8 +191,7 @@ impl NativeInstance {
                 slots: slots.to_vec(),
                 failed,
                 deferred,
-            })
-            .map_err(failure_to_napi)?;
+            });
             Ok(promise)
         })
     }

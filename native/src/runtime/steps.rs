@@ -113,3 +113,11 @@ pub(super) enum Job {
         deferred: Deferred,
     },
 }
+
+impl Job {
+    /// Settles the job's promise with `failure` instead of running it.
+    pub(super) fn fail(self, failure: Failure) {
+        let (Job::Call { deferred, .. } | Job::Resume { deferred, .. }) = self;
+        settle(deferred, Outcome::Failed(failure));
+    }
+}
