@@ -226,9 +226,86 @@ fn hex(text: &str) -> NativeResult<Vec<u8>> {
         .collect()
 }
 
-fn write_at(base: *mut u8, offset: usize, value: u64) {
-    // SAFETY: callers pass offsets inside the allocation `base` points at (validated sizes).
+/// Writes the word `value` at `base + offset`.
+///
+/// # Safety
+/// `base .. base + offset + 8` must lie inside one live allocation that nothing else is
+/// reading or writing at the time. Every caller here writes a record field or a vmctx slot
+/// whose offset `validate_layout` has checked against its table's or the vmctx's size.
+unsafe fn write_at(base: *mut u8, offset: usize, value: u64) {
+    // SAFETY: the caller's contract above.
     unsafe { base.add(offset).cast::<u64>().write_unaligned(value) }
+}
+
+/// Checks, before anything is written, that every record field lies inside its record and
+/// every vmctx slot inside the vmctx: the layout comes from TypeScript, and the writes that
+/// follow (`write_at`) rely on it.
+fn validate_layout(setup: &WasmSetup, memory_base: usize, memory_bound: usize) -> NativeResult<()> {
+    let r = &setup.records;
+    let fits = |field: usize, width: usize, size: usize| {
+        field.checked_add(width).is_some_and(|end| end <= size)
+    };
+    let fields = [
+        ("funcRef.code", r.func_ref_code, 8, r.func_ref_stride),
+        ("funcRef.vmctx", r.func_ref_vmctx, 8, r.func_ref_stride),
+        ("funcRef.typeId", r.func_ref_type_id, 4, r.func_ref_stride),
+        (
+            "importedFunction.code",
+            r.imported_function_code,
+            8,
+            r.imported_function_stride,
+        ),
+        (
+            "importedFunction.vmctx",
+            r.imported_function_vmctx,
+            8,
+            r.imported_function_stride,
+        ),
+        (
+            "memoryRecord.base",
+            r.memory_record_base,
+            8,
+            r.memory_stride,
+        ),
+        (
+            "memoryRecord.length",
+            r.memory_record_length,
+            8,
+            r.memory_stride,
+        ),
+        ("table.base", r.table_base, 8, r.table_stride),
+        ("table.length", r.table_length, 8, r.table_stride),
+    ];
+    let slots = [
+        ("memoryBase", memory_base),
+        ("memoryBound", memory_bound),
+        ("memoriesPointer", r.memories_pointer),
+        ("tablesPointer", r.tables_pointer),
+        ("importedFunctionsPointer", r.imported_functions_pointer),
+        ("funcRefsPointer", r.func_refs_pointer),
+        ("builtinsPointer", setup.builtins_pointer),
+        ("statePointer", setup.state_pointer),
+    ];
+    let counters = setup
+        .profile_counters_pointer
+        .map(|slot| ("profileCountersPointer", slot));
+    let bad_field = fields
+        .iter()
+        .find(|(_, at, width, stride)| !fits(*at, *width, *stride));
+    let bad_slot = slots
+        .iter()
+        .chain(counters.iter())
+        .find(|(_, at)| !fits(*at, 8, setup.vmctx_bytes));
+    match (bad_field, bad_slot) {
+        (Some((name, at, width, stride)), _) => Err(Failure::call(format!(
+            "record layout: {name} ({width} bytes at {at}) does not fit its {stride}-byte record"
+        ))),
+        (None, Some((name, at))) => Err(Failure::call(format!(
+            "vmctx layout: {name} (8 bytes at {at}) does not fit the {}-byte vmctx",
+            setup.vmctx_bytes
+        ))),
+        (None, None) => Ok(()),
+    }
 }
 
 /// The memory object an import is bound to, after the checks memory safety rests on (the
@@ -264,7 +341,11 @@ fn imported_memory(id: u64, m: &MemorySetup) -> NativeResult<Arc<MemoryObject>> 
 /// the wasm trap kind (`heap_oob` for memory, `user2` for tables), so callers see the same
 /// typed trap an instruction would raise.
 fn instantiation_trap(what: &str) -> Failure {
-    let trap_code = if what == "data segment" { "heap_oob" } else { "user2" };
+    let trap_code = if what == "data segment" {
+        "heap_oob"
+    } else {
+        "user2"
+    };
     Failure::Trap {
         message: format!("instantiation failed: {what} out of bounds"),
         trap_code: trap_code.to_string(),
@@ -275,8 +356,12 @@ fn instantiation_trap(what: &str) -> Failure {
 }
 
 impl WasmState {
-    /// Builds the state and fills the vmctx (`vmctx` spans `setup.vmctx_bytes`).
-    pub fn new(
+    /// Builds the state and fills the vmctx.
+    ///
+    /// # Safety
+    /// `vmctx` must point at a writable allocation of at least `setup.vmctx_bytes` bytes that
+    /// outlives the state and that no running code reads while this builds it.
+    pub unsafe fn new(
         setup: &WasmSetup,
         module: &LoadedModule,
         vmctx: *mut u8,
@@ -284,6 +369,7 @@ impl WasmState {
         memory_bound: usize,
         fuel: FuelSlot,
     ) -> NativeResult<SharedState> {
+        validate_layout(setup, memory_base, memory_bound)?;
         let r = setup.records.clone();
         let address = |name: &str| {
             module
@@ -295,9 +381,11 @@ impl WasmState {
         let refs_base = func_refs.as_mut_ptr().cast::<u8>();
         for (i, f) in setup.functions.iter().enumerate() {
             let record = i * r.func_ref_stride;
-            write_at(refs_base, record + r.func_ref_code, address(&f.code)?);
-            write_at(refs_base, record + r.func_ref_vmctx, vmctx as u64);
-            // SAFETY: the type id field lies inside the record (layout validated in TS).
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe { write_at(refs_base, record + r.func_ref_code, address(&f.code)?) };
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe { write_at(refs_base, record + r.func_ref_vmctx, vmctx as u64) };
+            // SAFETY: the type id field lies inside the record (validate_layout checked it).
             unsafe {
                 refs_base
                     .add(record + r.func_ref_type_id)
@@ -319,16 +407,22 @@ impl WasmState {
         let imports_base = imported_functions.as_mut_ptr().cast::<u8>();
         for (i, name) in setup.imported_functions.iter().enumerate() {
             let record = i * r.imported_function_stride;
-            write_at(
-                imports_base,
-                record + r.imported_function_code,
-                address(name)?,
-            );
-            write_at(
-                imports_base,
-                record + r.imported_function_vmctx,
-                vmctx as u64,
-            );
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe {
+                write_at(
+                    imports_base,
+                    record + r.imported_function_code,
+                    address(name)?,
+                )
+            };
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe {
+                write_at(
+                    imports_base,
+                    record + r.imported_function_vmctx,
+                    vmctx as u64,
+                )
+            };
         }
         let mut imported_globals = words(setup.globals.len() * 8);
         let mut v128_globals = vec![0u128; setup.globals.len()].into_boxed_slice();
@@ -345,7 +439,8 @@ impl WasmState {
                     .parse::<u128>()
                     .map_err(|_| Failure::call("bad v128 global bits"))?;
                 let cell = std::ptr::addr_of_mut!(v128_globals[i]) as u64;
-                write_at(vmctx, slot, cell);
+                // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+                unsafe { write_at(vmctx, slot, cell) };
                 continue;
             }
             let value = if g.is_func_ref {
@@ -362,9 +457,11 @@ impl WasmState {
             if g.imported {
                 imported_globals[i] = value;
                 let cell = std::ptr::addr_of_mut!(imported_globals[i]) as u64;
-                write_at(vmctx, slot, cell);
+                // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+                unsafe { write_at(vmctx, slot, cell) };
             } else {
-                write_at(vmctx, slot, value);
+                // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+                unsafe { write_at(vmctx, slot, value) };
             }
         }
         let limits = &setup.limits;
@@ -377,7 +474,11 @@ impl WasmState {
                 continue;
             }
             // The most the index type can address here; the user's limit lowers it.
-            let cap = if m.memory64 { MAX_WASM64_PAGES } else { MAX_WASM32_PAGES };
+            let cap = if m.memory64 {
+                MAX_WASM64_PAGES
+            } else {
+                MAX_WASM32_PAGES
+            };
             let memory_limit = limits.max_memory_bytes.map_or(cap, |b| b / PAGE);
             if m.min_pages > memory_limit {
                 return Err(Failure::call(format!(
@@ -386,11 +487,7 @@ impl WasmState {
                     limits.max_memory_bytes.unwrap_or(0)
                 )));
             }
-            let max_pages = m
-                .max_pages
-                .unwrap_or(cap)
-                .min(cap)
-                .min(memory_limit);
+            let max_pages = m.max_pages.unwrap_or(cap).min(cap).min(memory_limit);
             // The code checks every access to a 64-bit memory explicitly.
             let guard = if m.memory64 { None } else { m.guard_bytes };
             let kind = MemoryKind {
@@ -527,24 +624,33 @@ impl WasmState {
             }
         }
         state.publish(vmctx);
-        write_at(vmctx, r.func_refs_pointer, state.func_refs.as_ptr() as u64);
-        write_at(
-            vmctx,
-            r.imported_functions_pointer,
-            state.imported_functions.as_ptr() as u64,
-        );
-        write_at(
-            vmctx,
-            setup.builtins_pointer,
-            state.builtins.as_ptr() as u64,
-        );
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe { write_at(vmctx, r.func_refs_pointer, state.func_refs.as_ptr() as u64) };
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe {
+            write_at(
+                vmctx,
+                r.imported_functions_pointer,
+                state.imported_functions.as_ptr() as u64,
+            )
+        };
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe {
+            write_at(
+                vmctx,
+                setup.builtins_pointer,
+                state.builtins.as_ptr() as u64,
+            )
+        };
         if let Some(slot) = counters_slot {
             let counters = state.profile_counters.as_mut_ptr() as u64;
-            write_at(vmctx, slot, counters);
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe { write_at(vmctx, slot, counters) };
         }
         register_state_offset(setup.state_pointer)?;
         let shared = Arc::new(Mutex::new(state));
-        write_at(vmctx, setup.state_pointer, Arc::as_ptr(&shared) as u64);
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe { write_at(vmctx, setup.state_pointer, Arc::as_ptr(&shared) as u64) };
         Ok(shared)
     }
 
@@ -552,34 +658,49 @@ impl WasmState {
     /// (after any growth).
     fn publish(&mut self, vmctx: *mut u8) {
         let r = &self.records;
-        let (base0, len0) = self
-            .memories
-            .first()
-            .map_or((0, 0), |m| m.memory.current());
-        write_at(vmctx, self.memory_base, base0);
-        write_at(vmctx, self.memory_bound, len0);
+        let (base0, len0) = self.memories.first().map_or((0, 0), |m| m.memory.current());
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe { write_at(vmctx, self.memory_base, base0) };
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe { write_at(vmctx, self.memory_bound, len0) };
         let records = self.memory_records.as_mut_ptr().cast::<u8>();
         for (i, m) in self.memories.iter().enumerate() {
             let at = i * r.memory_stride;
             let (base, len) = m.memory.current();
-            write_at(records, at + r.memory_record_base, base);
-            write_at(records, at + r.memory_record_length, len);
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe { write_at(records, at + r.memory_record_base, base) };
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe { write_at(records, at + r.memory_record_length, len) };
         }
-        write_at(vmctx, r.memories_pointer, self.memory_records.as_ptr() as u64);
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe {
+            write_at(
+                vmctx,
+                r.memories_pointer,
+                self.memory_records.as_ptr() as u64,
+            )
+        };
         let base = self.table_records.as_mut_ptr().cast::<u8>();
         for (i, t) in self.tables.iter_mut().enumerate() {
-            write_at(
-                base,
-                i * r.table_stride + r.table_base,
-                t.elements.as_mut_ptr() as u64,
-            );
-            write_at(
-                base,
-                i * r.table_stride + r.table_length,
-                t.elements.len() as u64,
-            );
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe {
+                write_at(
+                    base,
+                    i * r.table_stride + r.table_base,
+                    t.elements.as_mut_ptr() as u64,
+                )
+            };
+            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+            unsafe {
+                write_at(
+                    base,
+                    i * r.table_stride + r.table_length,
+                    t.elements.len() as u64,
+                )
+            };
         }
-        write_at(vmctx, r.tables_pointer, self.table_records.as_ptr() as u64);
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe { write_at(vmctx, r.tables_pointer, self.table_records.as_ptr() as u64) };
     }
 
     /// Linear memory `index`; an index the module does not define is a typed error.
@@ -608,7 +729,9 @@ impl WasmState {
 
     pub fn write(&mut self, index: u32, offset: usize, bytes: &[u8]) -> NativeResult<()> {
         let mut memory = self.memory(index)?.lock();
-        let end = offset.checked_add(bytes.len()).filter(|&e| e <= memory.len());
+        let end = offset
+            .checked_add(bytes.len())
+            .filter(|&e| e <= memory.len());
         match end {
             Some(e) => {
                 memory[offset..e].copy_from_slice(bytes);
@@ -630,7 +753,9 @@ impl WasmState {
 
     /// Whether another instance or a handle shares one of this instance's memories.
     pub fn shares_memory(&self) -> bool {
-        self.memories.iter().any(|m| Arc::strong_count(&m.memory) > 1)
+        self.memories
+            .iter()
+            .any(|m| Arc::strong_count(&m.memory) > 1)
     }
 
     /// Refreshes the memory records from the memory objects: another instance sharing a memory
@@ -735,7 +860,12 @@ impl WasmState {
     }
 
     /// Checks fuel, then runs a bulk operation; failure records `trap`.
-    fn bulk(&mut self, vmctx: *mut u8, trap: &'static str, op: impl FnOnce(&mut WasmState) -> Option<()>) -> u8 {
+    fn bulk(
+        &mut self,
+        vmctx: *mut u8,
+        trap: &'static str,
+        op: impl FnOnce(&mut WasmState) -> Option<()>,
+    ) -> u8 {
         if self.out_of_fuel(vmctx) {
             return self.fail("user200");
         }
@@ -835,7 +965,11 @@ extern "C" fn memory_copy(vmctx: *mut u8, dm: u32, dst: u64, sm: u32, src: u64, 
                     return copy_in_pieces(&mut m, r.start, d.start, r.len());
                 }
                 // Distinct memories never overlap; lock them in id order (no lock cycle).
-                let (first, second) = if to.id() < from.id() { (&to, &from) } else { (&from, &to) };
+                let (first, second) = if to.id() < from.id() {
+                    (&to, &from)
+                } else {
+                    (&from, &to)
+                };
                 let mut a = first.lock();
                 let mut b = second.lock();
                 let (src_mem, dst_mem) = if to.id() < from.id() {
@@ -862,14 +996,7 @@ fn copy_between(from: &[u8], to: &mut [u8]) -> Option<()> {
     Some(())
 }
 
-extern "C" fn memory_init(
-    vmctx: *mut u8,
-    mem: u32,
-    data: u32,
-    dst: u64,
-    src: u32,
-    len: u32,
-) -> u8 {
+extern "C" fn memory_init(vmctx: *mut u8, mem: u32, data: u32, dst: u64, src: u32, len: u32) -> u8 {
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "heap_oob", |s| {

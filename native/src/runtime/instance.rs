@@ -76,7 +76,10 @@ pub fn instantiate(
             fuel_consumed: l.fuel_consumed,
         };
         let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
-        context.wasm = Some(WasmState::new(setup, &module, vmctx, base, bound, fuel)?);
+        // SAFETY: `context.vmctx` holds max(layout.vmctx_size, vmctx_bytes) bytes and lives in
+        // the context with the state; no wasm code runs before the thread starts below.
+        let state = unsafe { WasmState::new(setup, &module, vmctx, base, bound, fuel) }?;
+        context.wasm = Some(state);
     }
     let wasm = context.wasm.clone();
     let (sender, receiver) = channel();
