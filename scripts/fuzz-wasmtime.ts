@@ -6,7 +6,7 @@
 // fuel consumed, and out-of-fuel for budgets that run out mid-program. Prints a tally and, for
 // each difference, the seed and what differed. See docs/fuzzing.md.
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -91,6 +91,10 @@ const bump = (m: Map<string, number>, k: string) => m.set(k, (m.get(k) ?? 0) + 1
 const differences: string[] = [];
 mkdirSync(o.save, { recursive: true });
 
+if (!existsSync(o.runner)) {
+  process.stderr.write(`fuzz: no reference runner at ${o.runner}: build it with \`npm run peer:build\` or pass --runner PATH\n`);
+  process.exit(2);
+}
 const runner = new WasmtimeBatch(o.runner, o.fuelCosts);
 const started = performance.now();
 const CHUNK = 50;

@@ -35,7 +35,10 @@ export class WasmtimeBatch {
       for (const w of this.#waiting.splice(0)) w(JSON.stringify({ error: this.#exited }));
     });
     this.#child.on('error', (e) => {
+      // A runner that cannot start (or dies this way) answers every pending request with the
+      // reason, so no caller waits forever.
       this.#exited = `the runner failed: ${e.message}`;
+      for (const w of this.#waiting.splice(0)) w(JSON.stringify({ error: this.#exited }));
     });
   }
 
