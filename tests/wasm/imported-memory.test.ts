@@ -26,6 +26,18 @@ const EXPORTER = wat(`(module
   (func (export "size") (result i32) (memory.size))
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))`);
 
+/** `fill` and a byte-summing loop over memory 0: the same code in the importer and in a module
+ *  that defines its memory, so their fuel can be compared. */
+const FILL_AND_SUM = `(func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "sum") (param i32 i32) (result i32) (local i32)
+    (block (loop
+      (br_if 1 (i32.eqz (local.get 1)))
+      (local.set 2 (i32.add (local.get 2) (i32.load8_u (local.get 0))))
+      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
+      (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
+      (br 0)))
+    (local.get 2))`;
+
 // The importer declares a smaller minimum than the exporter has: its import is satisfied by the
 // current size, as in Wasmtime. Its data segment lands in the shared memory.
 const IMPORTER = wat(`(module
@@ -35,15 +47,7 @@ const IMPORTER = wat(`(module
   (func (export "store") (param i32 i32) (i32.store8 (local.get 0) (local.get 1)))
   (func (export "size") (result i32) (memory.size))
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
-  (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2)))
-  (func (export "sum") (param i32 i32) (result i32) (local i32)
-    (block (loop
-      (br_if 1 (i32.eqz (local.get 1)))
-      (local.set 2 (i32.add (local.get 2) (i32.load8_u (local.get 0))))
-      (local.set 0 (i32.add (local.get 0) (i32.const 1)))
-      (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
-      (br 0)))
-    (local.get 2)))`);
+  ${FILL_AND_SUM})`);
 
 /** An imported memory (0) beside a memory of the importer's own (1): multi-memory. */
 const SECOND = wat(`(module
@@ -128,16 +132,7 @@ for (const mode of MODES) {
 }
 
 test('fuel: an imported memory charges what a defined one does', async (t) => {
-  const own = wat(`(module (memory 1 4)
-    (func (export "sum") (param i32 i32) (result i32) (local i32)
-      (block (loop
-        (br_if 1 (i32.eqz (local.get 1)))
-        (local.set 2 (i32.add (local.get 2) (i32.load8_u (local.get 0))))
-        (local.set 0 (i32.add (local.get 0) (i32.const 1)))
-        (local.set 1 (i32.sub (local.get 1) (i32.const 1)))
-        (br 0)))
-      (local.get 2))
-    (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2))))`);
+  const own = wat(`(module (memory 1 4) ${FILL_AND_SUM})`);
   for (const mode of MODES.filter((m) => m.metering !== 'none')) {
     const exporter = await (await compiled(EXPORTER, mode)).instantiate();
     const importer = await (await compiled(IMPORTER, mode)).instantiate({ imports: { env: { mem: exporter.memory('mem') } } });

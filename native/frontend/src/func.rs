@@ -1863,18 +1863,7 @@ impl<'a, 'f> Translator<'a, 'f> {
             .ins()
             .icmp_imm_s(IntCC::NotEqual, type_id, i64::from(expected));
         self.b.ins().trapnz(mismatch, TRAP_BAD_SIG);
-        let code = self.load_at(I64, func_ref, i64::from(self.layout.func_ref_code));
-        let callee_vmctx = self.load_at(I64, func_ref, i64::from(self.layout.func_ref_vmctx));
-        let sig = self.sig_for_type(type_index)?;
-        let mut all = vec![callee_vmctx, self.vmctx];
-        all.extend(args);
-        let inst = if tail {
-            self.b.ins().return_call_indirect(sig, code, &all)
-        } else {
-            self.b.ins().call_indirect(sig, code, &all)
-        };
-        self.finish_call(inst, tail);
-        Ok(())
+        self.call_through_func_ref(func_ref, type_index, args, tail)
     }
 
     /// `call_ref` / `return_call_ref`: the reference is a func-ref pointer of the right type
@@ -1886,6 +1875,18 @@ impl<'a, 'f> Translator<'a, 'f> {
         let args = self.pop_n(n);
         let args = self.canonical(&args);
         self.b.ins().trapz(func_ref, TRAP_NULL_REFERENCE);
+        self.call_through_func_ref(func_ref, type_index, args, tail)
+    }
+
+    /// The call both `call_indirect` and `call_ref` end in, once the func-ref is known to be
+    /// non-null and of type `type_index`: its code with its vmctx, then the caller's.
+    fn call_through_func_ref(
+        &mut self,
+        func_ref: Value,
+        type_index: u32,
+        args: Vec<Value>,
+        tail: bool,
+    ) -> Result<(), TranslateError> {
         let code = self.load_at(I64, func_ref, i64::from(self.layout.func_ref_code));
         let callee_vmctx = self.load_at(I64, func_ref, i64::from(self.layout.func_ref_vmctx));
         let sig = self.sig_for_type(type_index)?;
