@@ -571,7 +571,7 @@ export class WasmInstance {
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
         if (f instanceof Memory) throw new RuntimeConfigError(`incompatible import type for \`${imp.module}::${imp.name}\`: expected func, found memory`);
         const type = t.types[imp.typeIndex]!;
-        hostImports[`%sf_import_${i}`] = guard.wrap(f, type.params, type.results, `${imp.module}.${imp.name}`);
+        hostImports[`%sf_import_${i}`] = guard.wrap(f, type, `${imp.module}.${imp.name}`);
       });
     const importedMemories = t.imports
       .filter((i) => i.kind === 'memory')
@@ -656,7 +656,7 @@ export class WasmInstance {
     if (e === undefined) throw new RuntimeConfigError(`no exported function ${name} (exports: ${this.module.exportedFunctions.join(', ')})`);
     const t = this.module.translated;
     const type = t.types[t.functionTypes[e.index]!]!;
-    this.#guard.check(type.params, args, `${name}'s arguments`);
+    this.#guard.check(type.params, args, `${name}'s arguments`, type.nonNullParams);
     return this.#callIndex(e.index, args, options).then((r) => {
       this.#guard.issue(type.results, r.results);
       return r;

@@ -9,7 +9,15 @@ const u32 = z.number().int().nonnegative().max(0xffff_ffff);
 /** 64-bit quantities travel as decimal strings so JavaScript does not round them. */
 const decimal = z.string().regex(/^-?\d+$/);
 
-export const funcTypeSchema = z.object({ params: z.array(wasmValueTypeSchema), results: z.array(wasmValueTypeSchema) }).strict();
+export const funcTypeSchema = z
+  .object({
+    params: z.array(wasmValueTypeSchema),
+    results: z.array(wasmValueTypeSchema),
+    /** Positions typed as non-nullable references (`(ref $t)`): null is refused there at the host boundary. */
+    nonNullParams: z.array(z.number().int().nonnegative()),
+    nonNullResults: z.array(z.number().int().nonnegative()),
+  })
+  .strict();
 export type WasmFuncType = z.infer<typeof funcTypeSchema>;
 
 const simpleConstExprs = [

@@ -181,3 +181,46 @@ test('an imported funcref global can only be given null', async (t) => {
     instance.dispose();
   }
 });
+
+// Null where the type says `(ref $t)` / `(ref extern)`: refused at the boundary, as Wasmtime
+// refuses a value of the wrong type, in both directions; null stays fine where the type allows it.
+test('null is refused at the host boundary where the type is a non-nullable reference', async (t) => {
+  const module = await compileWasm(
+    await wat(`(module
+      (type $t (func (param i32) (result i32)))
+      (import "env" "nn" (func $nn (result (ref $t))))
+      (import "env" "ext" (func $ext (result (ref extern))))
+      (func $f (type $t) (i32.add (local.get 0) (i32.const 1)))
+      (elem declare func $f)
+      (func (export "get") (result (ref $t)) (ref.func $f))
+      (func (export "use") (param i32 (ref $t)) (result i32) (call_ref $t (local.get 0) (local.get 1)))
+      (func (export "keep") (param (ref extern)) (result (ref extern)) (local.get 0))
+      (func (export "maybe") (param (ref null extern)) (result i32) (ref.is_null (local.get 0)))
+      (func (export "from_host") (result i32) (call_ref $t (i32.const 1) (call $nn)))
+      (func (export "ext_from_host") (result i32) (drop (call $ext)) (i32.const 1)))`),
+    'slacked',
+  );
+  const typeOf = (name: string) => {
+    const e = module.translated.exports.find((x) => x.name === name)!;
+    return module.translated.types[module.translated.functionTypes[e.index]!]!;
+  };
+  t.like(typeOf('use'), { params: ['i32', 'funcref'], nonNullParams: [1], nonNullResults: [] });
+  t.like(typeOf('keep'), { nonNullParams: [0], nonNullResults: [0] });
+  t.like(typeOf('maybe'), { params: ['externref'], nonNullParams: [] });
+  let hostGives: bigint = 0n;
+  const instance = await module.instantiate({ checkIntervalMs: false, imports: { env: { nn: () => hostGives, ext: () => 0n } } });
+  try {
+    const [f] = (await instance.call('get')).results;
+    t.deepEqual((await instance.call('use', [4, f!])).results, [5]);
+    t.throws(() => instance.call('use', [4, 0n]), { instanceOf: RuntimeConfigError, message: /use's arguments: funcref value 1 is null, but its type is a non-nullable reference/ });
+    t.throws(() => instance.call('keep', [0n]), { instanceOf: RuntimeConfigError, message: /externref value 0 is null/ });
+    t.deepEqual((await instance.call('keep', [77n])).results, [77n]);
+    t.deepEqual((await instance.call('maybe', [0n])).results, [1]);
+    await t.throwsAsync(instance.call('from_host'), { instanceOf: RuntimeConfigError, message: /host function env\.nn returned: funcref value 0 is null/ });
+    hostGives = BigInt(f!);
+    t.deepEqual((await instance.call('from_host')).results, [2]);
+    await t.throwsAsync(instance.call('ext_from_host'), { instanceOf: RuntimeConfigError, message: /host function env\.ext returned: externref value 0 is null/ });
+  } finally {
+    instance.dispose();
+  }
+});

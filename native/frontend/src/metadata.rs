@@ -21,9 +21,15 @@ pub enum ValueType {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
 pub struct FuncType {
     pub params: Vec<ValueType>,
     pub results: Vec<ValueType>,
+    /// Indices of the params typed as non-nullable references (`(ref $t)`, `(ref func)`,
+    /// `(ref extern)`): the host must not pass null there, since the code does not check it.
+    pub non_null_params: Vec<u32>,
+    /// The same for results: a host function must not return null there.
+    pub non_null_results: Vec<u32>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]

@@ -55,6 +55,15 @@ pub(crate) fn value_type(ty: ValType, offset: u64) -> Result<ValueType, Translat
     })
 }
 
+/// The positions of `types` that hold non-nullable references.
+fn non_null_indices(types: &[ValType]) -> Vec<u32> {
+    (0u32..)
+        .zip(types)
+        .filter(|(_, t)| matches!(t, ValType::Ref(r) if !r.is_nullable()))
+        .map(|(i, _)| i)
+        .collect()
+}
+
 /// The representation of a reference type: every function reference — `funcref`, `(ref func)`,
 /// `(ref null $t)`, `(ref $t)` (concrete types are all function types: the type section refuses
 /// the others) — is a func-ref pointer, every external reference an `externref`. Nullability is
@@ -256,7 +265,12 @@ pub(crate) fn translate_module(
                                     .iter()
                                     .map(|t| value_type(*t, offset))
                                     .collect::<Result<_, _>>()?;
-                                out.types.push(FuncType { params, results });
+                                out.types.push(FuncType {
+                                    params,
+                                    results,
+                                    non_null_params: non_null_indices(f.params()),
+                                    non_null_results: non_null_indices(f.results()),
+                                });
                                 info.types.push(f.clone());
                             }
                             _ => {
