@@ -241,7 +241,10 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
       const given = importedGlobals[key];
       if (given === undefined) throw new RuntimeConfigError(`missing imported global ${key} (${g.type})`);
       // A func-ref is an address call_ref dereferences; none exists before the instance does.
-      if (g.type === 'funcref' && BigInt(given) !== 0n) throw new RuntimeConfigError(`imported global ${key} is a funcref: only null (0) can be given`);
+      if (g.type === 'funcref' && BigInt(given) !== 0n) {
+        throw new RuntimeConfigError(`imported global ${key} is a funcref: only null (0) can be given${g.nonNull ? ', and its type (a non-nullable reference) excludes null' : ''}`);
+      }
+      if (g.nonNull && BigInt(given) === 0n) throw new RuntimeConfigError(`imported global ${key} is a non-nullable reference: null (0) is not a value of its type`);
       value = { bits: hostValueBits(g.type, given), func: null, isFuncRef: false };
     } else {
       if (g.init === null) throw new RuntimeConfigError(`global ${index} has no initialiser`);

@@ -65,7 +65,7 @@ export const tableSchema = z
 export type WasmTable = z.infer<typeof tableSchema>;
 
 export const globalSchema = z
-  .object({ type: wasmValueTypeSchema, mutable: z.boolean(), imported: z.boolean(), init: constExprSchema.nullable() })
+  .object({ type: wasmValueTypeSchema, nonNull: z.boolean(), mutable: z.boolean(), imported: z.boolean(), init: constExprSchema.nullable() })
   .strict();
 export type WasmGlobal = z.infer<typeof globalSchema>;
 

@@ -224,3 +224,19 @@ test('null is refused at the host boundary where the type is a non-nullable refe
     instance.dispose();
   }
 });
+
+test('an imported global of a non-nullable reference type takes no null', async (t) => {
+  const module = await compileWasm(
+    await wat(`(module (import "env" "e" (global $e (ref extern))) (import "env" "n" (global $n (ref null extern)))
+      (func (export "f") (result i32) (ref.is_null (global.get $e))))`),
+    'vanilla',
+  );
+  t.like(module.translated.globals, [{ type: 'externref', nonNull: true }, { type: 'externref', nonNull: false }]);
+  await t.throwsAsync(module.instantiate({ globals: { 'env.e': 0n, 'env.n': 0n } }), { instanceOf: RuntimeConfigError, message: /env\.e is a non-nullable reference: null \(0\) is not a value of its type/ });
+  const instance = await module.instantiate({ checkIntervalMs: false, globals: { 'env.e': 9n, 'env.n': 0n } });
+  try {
+    t.deepEqual((await instance.call('f')).results, [0]);
+  } finally {
+    instance.dispose();
+  }
+});

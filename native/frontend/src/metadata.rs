@@ -143,6 +143,8 @@ pub enum ConstExpr {
 #[serde(rename_all = "camelCase")]
 pub struct Global {
     pub r#type: ValueType,
+    /// A non-nullable reference type (`(ref $t)`, `(ref extern)`): null is not a value of it.
+    pub non_null: bool,
     pub mutable: bool,
     pub imported: bool,
     pub init: Option<ConstExpr>,

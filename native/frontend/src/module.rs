@@ -55,11 +55,16 @@ pub(crate) fn value_type(ty: ValType, offset: u64) -> Result<ValueType, Translat
     })
 }
 
+/// Whether `t` is a reference type without null (`(ref $t)`, `(ref extern)`).
+fn is_non_null(t: ValType) -> bool {
+    matches!(t, ValType::Ref(r) if !r.is_nullable())
+}
+
 /// The positions of `types` that hold non-nullable references.
 fn non_null_indices(types: &[ValType]) -> Vec<u32> {
     (0u32..)
         .zip(types)
-        .filter(|(_, t)| matches!(t, ValType::Ref(r) if !r.is_nullable()))
+        .filter(|(_, t)| is_non_null(**t))
         .map(|(i, _)| i)
         .collect()
 }
@@ -311,6 +316,7 @@ pub(crate) fn translate_module(
                             info.globals.push((g.content_type, true));
                             let global = Global {
                                 r#type,
+                                non_null: is_non_null(g.content_type),
                                 mutable: g.mutable,
                                 imported: true,
                                 init: None,
@@ -372,6 +378,7 @@ pub(crate) fn translate_module(
                     info.globals.push((g.ty.content_type, false));
                     out.globals.push(Global {
                         r#type,
+                        non_null: is_non_null(g.ty.content_type),
                         mutable: g.ty.mutable,
                         imported: false,
                         init: Some(const_expr(&g.init_expr)?),
