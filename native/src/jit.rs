@@ -5,12 +5,12 @@
 use crate::aot::{codegen_failure, verify_all};
 use crate::clif_file::{self, function_name};
 use crate::code_alignment::AlignedCode;
-use crate::code_registry::{self, CodeRange, Registration, TrapSite};
+use crate::code_registry::{self, CodeRange, Registration};
 use crate::errors::{Failure, NativeResult};
+use crate::parallel_compile;
 use crate::settings::{Setting, Target, build_isa_for_target};
 use crate::signals::{self, CallOutcome, Trampoline, TrapInfo};
 use crate::trampoline::{callable_signature, define_trampoline};
-use cranelift_codegen::Context;
 use cranelift_codegen::ir::TrapCode;
 use cranelift_codegen::ir::{ExternalName, Function, GlobalValueData, Type, UserExternalName};
 use cranelift_jit::{ArenaMemoryProvider, JITBuilder, JITModule};
@@ -229,27 +229,21 @@ fn load_target(
         order.push((name, id));
     }
 
-    let mut compiled = Vec::with_capacity(functions.len());
-    for (func, (name, id)) in functions.iter_mut().zip(&order) {
+    for func in functions.iter_mut() {
         resolve_references(func, &ids, &signatures)?;
-        let mut ctx = Context::for_function(func.clone());
-        if let Err(e) = module.define_function(*id, &mut ctx) {
-            return Err(module_failure(Some(func), name, e));
-        }
-        let code = ctx.compiled_code().ok_or_else(|| {
-            Failure::compile(Some(name.clone()), format!("{name}: no code was produced"))
-        })?;
-        let mut traps: Vec<TrapSite> = code
-            .buffer
-            .traps()
-            .iter()
-            .map(|t| TrapSite {
-                offset: t.offset,
-                code: t.code.as_raw().get(),
-            })
-            .collect();
-        traps.sort_by_key(|t| t.offset);
-        compiled.push((code.code_buffer().len(), code.code_info().total_size, traps));
+    }
+    let threads = parallel_compile::configured_threads()?;
+    let ids_in_order: Vec<FuncId> = order.iter().map(|(_, id)| *id).collect();
+    let mut compiled = Vec::with_capacity(functions.len());
+    for (code, (name, id)) in
+        parallel_compile::compile_all(module.isa(), &functions, &ids_in_order, threads)?
+            .into_iter()
+            .zip(&order)
+    {
+        module
+            .define_function_bytes(*id, code.alignment, &code.bytes, &code.relocs)
+            .map_err(|e| module_failure(None, name, e))?;
+        compiled.push((code.bytes.len(), code.total_size, code.traps));
     }
 
     // One trampoline per callable function, compiled with the same flags.

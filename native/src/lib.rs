@@ -11,6 +11,7 @@ mod jit;
 mod libcalls;
 mod linear_memory;
 mod memory_object;
+mod parallel_compile;
 mod run_commands;
 mod run_targets;
 mod runtime;
