@@ -4,7 +4,7 @@
 use crate::errors::{Failure, NativeResult};
 use cranelift_codegen::ir::Function;
 use cranelift_codegen::isa;
-use cranelift_reader::{ParseOptions, TestFile, parse_test};
+use cranelift_reader::{IsaSpec, ParseOptions, TestFile, parse_test};
 use std::borrow::Cow;
 use std::str::FromStr;
 use target_lexicon::Triple;
@@ -103,4 +103,98 @@ fn target_not_built(line: &str) -> Option<String> {
 /// The name Cranelift prints for a function: `%name` or `u0:1`.
 pub fn function_name(func: &Function) -> String {
     func.name.to_string()
+}
+
+/// Below this much text a file is parsed in one piece: splitting it would not pay.
+const SPLIT_PARSE_MIN_BYTES: usize = 1 << 20;
+
+/// The file's target lines and its functions, as `parse` reads them, but a large file is cut
+/// at its `function` lines into pieces parsed on `threads` threads (each piece after the
+/// file's header, so each sees the same `set`/`target` lines). A syntax error reports the line
+/// of the whole file, and the first one in the file, as `parse` would. Comments are dropped.
+pub fn parse_functions(text: &str, threads: usize) -> NativeResult<(IsaSpec, Vec<Function>)> {
+    let starts = function_starts(text);
+    if threads <= 1 || text.len() < SPLIT_PARSE_MIN_BYTES || starts.len() < 2 {
+        let file = parse(text)?;
+        return Ok((
+            file.isa_spec,
+            file.functions.into_iter().map(|(f, _)| f).collect(),
+        ));
+    }
+    let header = &text[..starts[0]];
+    if header.contains("function") {
+        // An indented function before the first one at a line start: not cut.
+        let file = parse(text)?;
+        return Ok((
+            file.isa_spec,
+            file.functions.into_iter().map(|(f, _)| f).collect(),
+        ));
+    }
+    let header_lines = header.matches('\n').count();
+    // A few pieces per thread, of about equal size, each a run of whole functions.
+    let pieces = threads * 4;
+    let target = text.len() / pieces + 1;
+    let mut bounds = vec![starts[0]];
+    for &s in &starts[1..] {
+        if s - bounds[bounds.len() - 1] >= target {
+            bounds.push(s);
+        }
+    }
+    bounds.push(text.len());
+    let ranges: Vec<(usize, usize)> = bounds.windows(2).map(|w| (w[0], w[1])).collect();
+    let parsed = crate::parallel_compile::parallel_map(
+        &ranges,
+        threads,
+        |&(from, to)| {
+            let piece = format!("{header}{}", &text[from..to]);
+            parse(&piece)
+                .map(|file| {
+                    (
+                        file.isa_spec,
+                        file.functions
+                            .into_iter()
+                            .map(|(f, _)| f)
+                            .collect::<Vec<_>>(),
+                    )
+                })
+                .map_err(|e| match e {
+                    // Lines of the piece past the header are lines of the file from `from`.
+                    Failure::ClifSyntaxError { message, line } if line > header_lines => {
+                        let file_line = line - header_lines + text[..from].matches('\n').count();
+                        Failure::ClifSyntaxError {
+                            message: message.replacen(
+                                &format!("line {line}:"),
+                                &format!("line {file_line}:"),
+                                1,
+                            ),
+                            line: file_line,
+                        }
+                    }
+                    other => other,
+                })
+        },
+        |_| Err(Failure::call("the CLIF reader panicked")),
+    )?;
+    let mut isa_spec = None;
+    let mut functions = Vec::with_capacity(starts.len());
+    for piece in parsed {
+        let (spec, funcs) = piece?;
+        isa_spec.get_or_insert(spec);
+        functions.extend(funcs);
+    }
+    let isa_spec = isa_spec.ok_or_else(|| Failure::call("a CLIF file cut into no pieces"))?;
+    Ok((isa_spec, functions))
+}
+
+/// Byte offsets of the lines that begin with `function` (where the reader starts a function).
+fn function_starts(text: &str) -> Vec<usize> {
+    let mut starts = Vec::new();
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if line.starts_with("function") {
+            starts.push(offset);
+        }
+        offset += line.len();
+    }
+    starts
 }

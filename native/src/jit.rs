@@ -2,7 +2,7 @@
 //! function references resolved by name, callable from JavaScript through per-signature
 //! trampolines, with their code registered for trap handling.
 
-use crate::aot::{codegen_failure, verify_all};
+use crate::aot::codegen_failure;
 use crate::clif_file::{self, function_name};
 use crate::code_alignment::AlignedCode;
 use crate::code_registry::{self, CodeRange, Registration};
@@ -176,15 +176,35 @@ fn load_target(
     target: usize,
 ) -> NativeResult<LoadedModule> {
     signals::ensure_handlers()?;
+    let threads = parallel_compile::configured_threads()?;
     let text = clif_file::readable(text);
-    let file = clif_file::parse(&text)?;
+    let (isa_spec, mut functions) = clif_file::parse_functions(&text, threads)?;
     // cranelift-jit patches absolute addresses, so position-independent code is not an option.
     let isa = build_isa_for_target(
         Target::Host,
-        &file.isa_spec,
+        &isa_spec,
         target,
         &[("is_pic", "false")],
         settings,
+    )?;
+    // The functions are verified once, below, all of them in one report; compiling them with
+    // the same flags but the verifier off does not verify each a second time. The flag
+    // changes no generated code.
+    let verify = isa.flags().enable_verifier();
+    let unverified_settings: Vec<Setting> = settings
+        .iter()
+        .cloned()
+        .chain([Setting {
+            name: "enable_verifier".into(),
+            value: "false".into(),
+        }])
+        .collect();
+    let compile_isa = build_isa_for_target(
+        Target::Host,
+        &isa_spec,
+        target,
+        &[("is_pic", "false")],
+        &unverified_settings,
     )?;
     if isa.flags().is_pic() {
         return Err(Failure::setting(
@@ -206,9 +226,8 @@ fn load_target(
     crate::libcalls::register(&mut builder);
     let mut module = JITModule::new(builder);
 
-    let mut functions: Vec<Function> = file.functions.into_iter().map(|(func, _)| func).collect();
-    if module.isa().flags().enable_verifier() {
-        verify_all(&functions, module.isa())?;
+    if verify {
+        parallel_compile::verify_all(&functions, module.isa(), threads)?;
     }
     let mut ids = HashMap::new();
     let mut signatures = HashMap::new();
@@ -232,11 +251,10 @@ fn load_target(
     for func in functions.iter_mut() {
         resolve_references(func, &ids, &signatures)?;
     }
-    let threads = parallel_compile::configured_threads()?;
     let ids_in_order: Vec<FuncId> = order.iter().map(|(_, id)| *id).collect();
     let mut compiled = Vec::with_capacity(functions.len());
     for (code, (name, id)) in
-        parallel_compile::compile_all(module.isa(), &functions, &ids_in_order, threads)?
+        parallel_compile::compile_all(&*compile_isa, &functions, &ids_in_order, threads)?
             .into_iter()
             .zip(&order)
     {

@@ -6,7 +6,9 @@
 use crate::aot::codegen_failure;
 use crate::clif_file::function_name;
 use crate::code_registry::TrapSite;
+use crate::errors::VerifierProblem;
 use crate::errors::{Failure, NativeResult};
+use crate::verify::verify_one;
 use cranelift_codegen::Context;
 use cranelift_codegen::control::ControlPlane;
 use cranelift_codegen::ir::Function;
@@ -54,9 +56,62 @@ pub fn configured_threads() -> NativeResult<usize> {
     }
 }
 
-/// Compiles each function (already resolved against the module's ids) for `isa`; on several
-/// threads when `threads` > 1 and the module is large enough. A failure names the first
-/// failing function in input order, whatever the thread that met it.
+/// `f` over `items` on up to `threads` threads (the calling one included), results in input
+/// order. Items are taken in increasing index order; a panic in `f` is `on_panic(item)`.
+pub fn parallel_map<T: Sync, R: Send>(
+    items: &[T],
+    threads: usize,
+    f: impl Fn(&T) -> R + Sync,
+    on_panic: impl Fn(&T) -> R + Sync,
+) -> NativeResult<Vec<R>> {
+    let run =
+        |item: &T| catch_unwind(AssertUnwindSafe(|| f(item))).unwrap_or_else(|_| on_panic(item));
+    let threads = threads.min(items.len());
+    if threads <= 1 {
+        return Ok(items.iter().map(run).collect());
+    }
+    let next = AtomicUsize::new(0);
+    let results: Vec<Mutex<Option<R>>> = items.iter().map(|_| Mutex::new(None)).collect();
+    std::thread::scope(|scope| {
+        let worker = || loop {
+            let index = next.fetch_add(1, Ordering::Relaxed);
+            let Some(item) = items.get(index) else { break };
+            let result = run(item);
+            *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+        };
+        for _ in 1..threads {
+            // Fewer threads than asked still completes the work: the calling thread works too.
+            if std::thread::Builder::new()
+                .name("slackfuel-compile".into())
+                .stack_size(THREAD_STACK)
+                .spawn_scoped(scope, worker)
+                .is_err()
+            {
+                break;
+            }
+        }
+        worker();
+    });
+    results
+        .into_iter()
+        .map(|slot| slot.into_inner().unwrap_or_else(|p| p.into_inner()))
+        .collect::<Option<Vec<R>>>()
+        .ok_or_else(|| Failure::call("a compile thread left work undone"))
+}
+
+/// Whether a module of `functions` is worth threads (see PARALLEL_MIN_INSTRUCTIONS).
+pub fn threads_for(functions: &[Function], threads: usize) -> usize {
+    let instructions: usize = functions.iter().map(|f| f.dfg.num_insts()).sum();
+    if instructions < PARALLEL_MIN_INSTRUCTIONS {
+        1
+    } else {
+        threads
+    }
+}
+
+/// Compiles each function (already resolved against the module's ids, and verified if the
+/// caller wants that: `isa` should not verify again) for `isa`, on `threads` threads. A failure
+/// names the first failing function in input order, as a one-thread compile would.
 pub fn compile_all(
     isa: &dyn TargetIsa,
     functions: &[Function],
@@ -66,115 +121,81 @@ pub fn compile_all(
     if ids.len() != functions.len() {
         return Err(Failure::call("compile_all: one id per function"));
     }
-    let instructions: usize = functions.iter().map(|f| f.dfg.num_insts()).sum();
-    let threads = if instructions < PARALLEL_MIN_INSTRUCTIONS {
-        1
-    } else {
-        threads.min(functions.len())
-    };
-    if threads <= 1 {
-        return functions
-            .iter()
-            .zip(ids)
-            .map(|(f, id)| compile_one(isa, f, *id))
-            .collect();
-    }
-    let next = AtomicUsize::new(0);
-    let results: Vec<Mutex<Option<NativeResult<CompiledFunction>>>> =
-        functions.iter().map(|_| Mutex::new(None)).collect();
-    let spawn_failure = std::thread::scope(|scope| {
-        let worker = || {
-            loop {
-                let index = next.fetch_add(1, Ordering::Relaxed);
-                let (Some(func), Some(id)) = (functions.get(index), ids.get(index)) else {
-                    break;
-                };
-                let result = compile_one(isa, func, *id);
-                let failed = result.is_err();
-                *results[index].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
-                if failed {
-                    // The others finish what they hold; nothing new starts.
-                    next.store(functions.len(), Ordering::Relaxed);
-                }
-            }
-        };
-        let mut spawned = Vec::with_capacity(threads - 1);
-        for _ in 1..threads {
-            match std::thread::Builder::new()
-                .name("slackfuel-compile".into())
-                .stack_size(THREAD_STACK)
-                .spawn_scoped(scope, worker)
-            {
-                Ok(handle) => spawned.push(handle),
-                // Fewer threads than asked is still a complete compile: this one works too.
-                Err(_) => break,
-            }
-        }
-        worker();
-        spawned
-            .into_iter()
-            .map(|h| h.join())
-            .find(Result::is_err)
-            .map(|_| ())
-    });
-    if spawn_failure.is_some() {
-        return Err(Failure::call("a compile thread ended abnormally"));
-    }
-    // Indices are taken in increasing order, so every function before a failing one was
-    // compiled, and one never taken comes after a failure: reading in order meets the failure
-    // first, as a one-thread compile would.
-    let mut compiled = Vec::with_capacity(functions.len());
-    for slot in results {
-        match slot.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            Some(Ok(code)) => compiled.push(code),
-            Some(Err(failure)) => return Err(failure),
-            None => return Err(Failure::call("a function was left uncompiled")),
-        }
-    }
-    Ok(compiled)
+    let jobs: Vec<(&Function, FuncId)> = functions.iter().zip(ids.iter().copied()).collect();
+    parallel_map(
+        &jobs,
+        threads_for(functions, threads),
+        |(func, id)| compile_one(isa, func, *id),
+        |(func, _)| {
+            let name = function_name(func);
+            Err(Failure::compile(
+                Some(name.clone()),
+                format!("{name}: Cranelift panicked while compiling it"),
+            ))
+        },
+    )?
+    .into_iter()
+    .collect()
 }
 
-/// One function, with a panic inside Cranelift turned into a compile error naming it.
+/// The verifier's problems in every function, in input order, on `threads` threads.
+pub fn verify_all(functions: &[Function], isa: &dyn TargetIsa, threads: usize) -> NativeResult<()> {
+    let problems: Vec<VerifierProblem> = parallel_map(
+        functions,
+        threads_for(functions, threads),
+        |func| verify_one(func, isa),
+        |func| {
+            vec![VerifierProblem {
+                function: function_name(func),
+                location: String::new(),
+                instruction: None,
+                message: "the verifier panicked".into(),
+            }]
+        },
+    )?
+    .into_iter()
+    .flatten()
+    .collect();
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(Failure::verifier(problems))
+    }
+}
+
+/// One function's machine code.
 fn compile_one(isa: &dyn TargetIsa, func: &Function, id: FuncId) -> NativeResult<CompiledFunction> {
     let name = function_name(func);
-    catch_unwind(AssertUnwindSafe(|| {
-        let mut ctx = Context::for_function(func.clone());
-        ctx.compile(isa, &mut ControlPlane::default())
-            .map_err(|e| codegen_failure(&name, e.inner, func))?;
-        let Some(code) = ctx.compiled_code() else {
-            return Err(Failure::compile(
-                Some(name.clone()),
-                format!("{name}: no code was produced"),
-            ));
-        };
-        let mut traps: Vec<TrapSite> = code
-            .buffer
-            .traps()
-            .iter()
-            .map(|t| TrapSite {
-                offset: t.offset,
-                code: t.code.as_raw().get(),
-            })
-            .collect();
-        traps.sort_by_key(|t| t.offset);
-        let relocs = code
-            .buffer
-            .relocs()
-            .iter()
-            .map(|reloc| ModuleReloc::from_mach_reloc(reloc, &ctx.func, id))
-            .collect();
-        Ok(CompiledFunction {
-            bytes: code.code_buffer().to_vec(),
-            alignment: u64::from(code.buffer.alignment),
-            relocs,
-            traps,
-            total_size: code.code_info().total_size,
-        })
-    }))
-    .unwrap_or_else(|_| {
-        Err(Failure::compile(
+    let mut ctx = Context::for_function(func.clone());
+    ctx.compile(isa, &mut ControlPlane::default())
+        .map_err(|e| codegen_failure(&name, e.inner, func))?;
+    let Some(code) = ctx.compiled_code() else {
+        return Err(Failure::compile(
             Some(name.clone()),
-            format!("{name}: Cranelift panicked while compiling it"),
-        ))
+            format!("{name}: no code was produced"),
+        ));
+    };
+    let mut traps: Vec<TrapSite> = code
+        .buffer
+        .traps()
+        .iter()
+        .map(|t| TrapSite {
+            offset: t.offset,
+            code: t.code.as_raw().get(),
+        })
+        .collect();
+    traps.sort_by_key(|t| t.offset);
+    let relocs = code
+        .buffer
+        .relocs()
+        .iter()
+        .map(|reloc| ModuleReloc::from_mach_reloc(reloc, &ctx.func, id))
+        .collect();
+    Ok(CompiledFunction {
+        bytes: code.code_buffer().to_vec(),
+        alignment: u64::from(code.buffer.alignment),
+        relocs,
+        traps,
+        total_size: code.code_info().total_size,
     })
 }
