@@ -76,15 +76,41 @@ export interface AssembleExtras {
   readonly hostImports?: readonly WasmImport[];
 }
 
+/**
+ * One function as the assembly sees it: its name, signature and printed text, and the functions
+ * it calls by name (what `assemble` reads from a parsed function's declarations).
+ */
+export interface AssemblyPart {
+  readonly name: string;
+  readonly signature: Signature;
+  readonly text: string;
+  readonly callees: readonly { readonly name: string; readonly signature: Signature }[];
+}
+
+/** A parsed function as an assembly part. */
+export function assemblyPart(f: Function): AssemblyPart {
+  const callees: { name: string; signature: Signature }[] = [];
+  f.extFuncs.forEach((ext, i) => {
+    const name = calleeName(f, i);
+    if (name !== undefined && ext.signature !== null) callees.push({ name, signature: f.signatures[ext.signature]! });
+  });
+  return { name: formatFunctionName(f.name), signature: f.signature, text: print(f), callees };
+}
+
 export function assemble(functions: readonly Function[], fuel: FuelConvention, layout: VmctxLayout, extras: AssembleExtras = {}): Assembled {
-  const defined = new Set([...functions.map((f) => formatFunctionName(f.name)), ...(extras.definedNames ?? [])]);
+  return assembleParts(functions.map(assemblyPart), fuel, layout, extras);
+}
+
+/** `assemble` on functions already printed (see AssemblyPart). */
+export function assembleParts(functions: readonly AssemblyPart[], fuel: FuelConvention, layout: VmctxLayout, extras: AssembleExtras = {}): Assembled {
+  const defined = new Set([...functions.map((f) => f.name), ...(extras.definedNames ?? [])]);
   const entryPoints = extras.entryPoints === undefined ? undefined : new Set(extras.entryPoints);
   const exports: WasmExport[] = [];
-  const parts: string[] = functions.map((f) => print(f));
+  const parts: string[] = functions.map((f) => f.text);
   const entries: string[] = [];
   functions.forEach((f, k) => {
     if (!isWasmShaped(f.signature)) return;
-    const name = formatFunctionName(f.name);
+    const name = f.name;
     if (entryPoints !== undefined && !entryPoints.has(name)) return;
     const params = slotTypes(f.signature.params.slice(2).map((p) => p.type.name), name);
     const returns = slotTypes(f.signature.returns.map((p) => p.type.name), name);
@@ -96,19 +122,17 @@ export function assemble(functions: readonly Function[], fuel: FuelConvention, l
   let builtins = '';
   const needed = new Set<string>();
   for (const f of functions) {
-    f.extFuncs.forEach((ext, i) => {
-      const name = calleeName(f, i);
-      if (name === undefined || defined.has(name) || ext.signature === null) return;
+    for (const { name, signature: sig } of f.callees) {
+      if (defined.has(name)) continue;
       if (name === OUT_OF_GAS_BUILTIN || name === NEW_EPOCH_BUILTIN) {
         needed.add(name);
-        return;
+        continue;
       }
-      const sig = f.signatures[ext.signature]!;
       const signature = formatSignature(sig);
       const known = imports.get(name);
       if (known !== undefined) {
         if (known.signature !== signature) throw new RuntimeConfigError(`${name} is called with two signatures: ${known.signature} and ${signature}`);
-        return;
+        continue;
       }
       if (!isWasmShaped(sig)) throw new RuntimeConfigError(`${name} is not defined in the file and its signature ${signature} is not a wasm import's (i64 vmctx, i64, ...) tail`);
       imports.set(name, {
@@ -117,7 +141,7 @@ export function assemble(functions: readonly Function[], fuel: FuelConvention, l
         params: slotTypes(sig.params.slice(2).map((p) => p.type.name), name),
         returns: slotTypes(sig.returns.map((p) => p.type.name), name),
       });
-    });
+    }
   }
   if (needed.has(OUT_OF_GAS_BUILTIN)) builtins += outOfGasBuiltin();
   if (needed.has(NEW_EPOCH_BUILTIN)) builtins += newEpochBuiltin(layout);
@@ -127,6 +151,6 @@ export function assemble(functions: readonly Function[], fuel: FuelConvention, l
     text: [...parts, ...entries, ...hostTrampolines, builtins, extras.definitions ?? ''].join('\n'),
     exports,
     imports: importList,
-    wasmFunctions: functions.filter((f) => isWasmShaped(f.signature)).map((f) => formatFunctionName(f.name)),
+    wasmFunctions: functions.filter((f) => isWasmShaped(f.signature)).map((f) => f.name),
   };
 }

@@ -68,18 +68,29 @@ function canonicalName(name: string): string {
 export type { HostFunction, ClifValue };
 
 export class Module {
+  #functions: readonly Function[] | (() => readonly Function[]);
+
   /** Use `engine.compile()`. */
   constructor(
     readonly engine: Engine,
     readonly metering: MeteringMode,
     /** The pipeline that produced the functions ('' for none). */
     readonly pipeline: string,
-    /** The functions after the pipeline. */
-    readonly functions: readonly Function[],
+    /** The functions after the pipeline, or how to get them when first asked (parsing text
+     *  nobody reads would cost more than compiling it). */
+    functions: readonly Function[] | (() => readonly Function[]),
     readonly assembled: Assembled,
     /** Instance state for translated wasm modules (src/wasm), passed to the addon as is. */
     readonly wasmSetup?: unknown,
-  ) {}
+  ) {
+    this.#functions = functions;
+  }
+
+  /** The functions after the pipeline. */
+  get functions(): readonly Function[] {
+    if (typeof this.#functions === 'function') this.#functions = this.#functions();
+    return this.#functions;
+  }
 
   /** The CLIF the addon compiles (functions, trampolines, builtins). */
   get text(): string {

@@ -3,10 +3,10 @@
 // the instance state (memory, tables, globals, segments, func-refs) built by the addon.
 import { z } from 'zod';
 import { DEFAULT_WASM_VMCTX_LAYOUT, OUT_OF_FUEL_TRAP, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
-import { parse, print, type Function } from '../ir/index.js';
+import { formatFunctionName, parse, print, type Function } from '../ir/index.js';
 import type { NativeInstance } from '../native/instance.js';
 import type { ClifValue } from '../native/values.js';
-import { assemble, type WasmImport } from '../runtime/assemble.js';
+import { assemble, assembleParts, type AssemblyPart, type WasmImport } from '../runtime/assemble.js';
 import { Engine } from '../runtime/engine.js';
 import { ResourceLimitError, RuntimeConfigError } from '../runtime/errors.js';
 import type { HostFunction, Instance } from '../runtime/instance.js';
@@ -452,6 +452,34 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
       pipelineMs = performance.now() - started;
     }
   }
+  const used = new Set<string>();
+  for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
+  const shims = builtinShims(translated, used, fuelConvention(mode) === 'pinned' ? { storeContextPointer: layout.storeContextPointer, fuelConsumed: layout.fuelConsumed } : null);
+  const hostImports: WasmImport[] = translated.imports
+    .filter((i) => i.kind === 'func')
+    .map((imp, i) => {
+      const type = translated.types[imp.typeIndex]!;
+      const params = type.params.map(slotType);
+      const returns = type.results.map(slotType);
+      const signature = `(i64 vmctx, i64${params.map((p) => `, ${p}`).join('')})${returns.length > 0 ? ` -> ${returns.join(', ')}` : ''} tail`;
+      return { name: `%sf_import_${i}`, signature, params, returns };
+    });
+  const entryPoints = translated.exports
+    .filter((e) => e.kind === 'func' && e.index >= translated.numImportedFunctions)
+    .map((e) => `u0:${e.index}`);
+  if (translated.start !== null && translated.start >= translated.numImportedFunctions) entryPoints.push(`u0:${translated.start}`);
+  const extras = { entryPoints, definitions: shims.text, definedNames: shims.names, hostImports };
+  // Without a pipeline, the translation's text is compiled as it is: parsing it here only to
+  // print it again would cost more than Cranelift's compile (SQLite: 1.2 s of 20 MB). The
+  // functions are parsed if someone asks for them.
+  if (pipeline === '' && options.prepared === undefined && options.transform === undefined) {
+    const parts = translatedParts(translated, shims.names);
+    if (parts !== undefined) {
+      const assembled = assembleParts(parts, fuelConvention(mode), engine.layout, extras);
+      const lazy = () => (translated.functions.length === 0 ? [] : parse(clifText(translated)).functions);
+      return new WasmModule(translated, new Module(engine, mode, pipeline, lazy, assembled, undefined), layout, 0, 0, memoryConfig, false);
+    }
+  }
   const jobs = pipeline === '' ? 1 : jobsFor(translated.functions.reduce((n, f) => n + f.clif.length, 0), options.jobs);
   if (functions === undefined && jobs > 1) {
     // Workers parse, run and print; this thread parses their output once.
@@ -470,29 +498,30 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   }
   const transformed = options.transform?.(functions);
   const profileCounters = transformed === undefined ? 0 : z.number().int().nonnegative().max(2 ** 24).parse(transformed.profileCounters);
-  const used = new Set<string>();
-  for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
-  const shims = builtinShims(translated, used, fuelConvention(mode) === 'pinned' ? { storeContextPointer: layout.storeContextPointer, fuelConsumed: layout.fuelConsumed } : null);
-  const hostImports: WasmImport[] = translated.imports
-    .filter((i) => i.kind === 'func')
-    .map((imp, i) => {
-      const type = translated.types[imp.typeIndex]!;
-      const params = type.params.map(slotType);
-      const returns = type.results.map(slotType);
-      const signature = `(i64 vmctx, i64${params.map((p) => `, ${p}`).join('')})${returns.length > 0 ? ` -> ${returns.join(', ')}` : ''} tail`;
-      return { name: `%sf_import_${i}`, signature, params, returns };
-    });
-  const entryPoints = translated.exports
-    .filter((e) => e.kind === 'func' && e.index >= translated.numImportedFunctions)
-    .map((e) => `u0:${e.index}`);
-  if (translated.start !== null && translated.start >= translated.numImportedFunctions) entryPoints.push(`u0:${translated.start}`);
-  const assembled = assemble(functions, fuelConvention(mode), engine.layout, {
-    entryPoints,
-    definitions: shims.text,
-    definedNames: shims.names,
-    hostImports,
-  });
+  const assembled = assemble(functions, fuelConvention(mode), engine.layout, extras);
   return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
+}
+
+/**
+ * The translation's functions as assembly parts, read without parsing their bodies: the name
+ * and signature from each `function` line, the text as the front end printed it (Cranelift's
+ * writer). Undefined, so the caller parses, if a function calls anything but the module's own
+ * functions and `shimNames` (which the assembly would have to resolve as imports).
+ */
+function translatedParts(translated: TranslatedModule, shimNames: readonly string[]): AssemblyPart[] | undefined {
+  const defined = new Set(shimNames);
+  const parts: AssemblyPart[] = [];
+  for (const f of translated.functions) {
+    const newline = f.clif.indexOf('\n');
+    const header = parse(`${f.clif.slice(0, newline)}\n}\n`).functions[0];
+    if (header === undefined) return undefined;
+    parts.push({ name: formatFunctionName(header.name), signature: header.signature, text: f.clif.endsWith('\n') ? f.clif : `${f.clif}\n`, callees: [] });
+  }
+  for (const p of parts) defined.add(p.name);
+  for (const f of translated.functions) {
+    for (const m of f.clif.matchAll(/^\s+fn\d+ = (?:colocated )?([^\s(]+)/gm)) if (!defined.has(m[1]!)) return undefined;
+  }
+  return parts;
 }
 
 /** The pipeline on worker threads: the functions printed, as the serial path would print them; a failing pass throws its PassRunError. */
@@ -602,7 +631,7 @@ export class WasmInstance {
     if (o.limits.maxInstances !== undefined && live.count >= o.limits.maxInstances) {
       throw new ResourceLimitError(`the engine already has ${live.count} live instance(s); the limit is ${o.limits.maxInstances}`);
     }
-    const withSetup = new Module(m.engine, m.metering, m.pipeline, m.functions, m.assembled, setup);
+    const withSetup = new Module(m.engine, m.metering, m.pipeline, () => m.functions, m.assembled, setup);
     // Instances sharing a memory run their code one at a time (docs/runtime.md), and the data
     // segments are written into an imported memory in the group's turn too.
     const gate = new CallGate();
