@@ -84,7 +84,8 @@ export interface AssemblyPart {
   readonly name: string;
   readonly signature: Signature;
   readonly text: string;
-  readonly callees: readonly { readonly name: string; readonly signature: Signature }[];
+  /** A callee's signature is needed only if it turns out to be a host import. */
+  readonly callees: readonly { readonly name: string; readonly signature?: Signature }[];
 }
 
 /** A parsed function as an assembly part. */
@@ -128,6 +129,7 @@ export function assembleParts(functions: readonly AssemblyPart[], fuel: FuelConv
         needed.add(name);
         continue;
       }
+      if (sig === undefined) throw new RuntimeConfigError(`${name} is not defined in the file and its signature is not known`);
       const signature = formatSignature(sig);
       const known = imports.get(name);
       if (known !== undefined) {

@@ -86,6 +86,11 @@ export class Module {
     this.#functions = functions;
   }
 
+  /** Whether `functions` has been parsed yet (a compile without a pipeline parses on demand). */
+  get functionsParsed(): boolean {
+    return typeof this.#functions !== 'function';
+  }
+
   /** The functions after the pipeline. */
   get functions(): readonly Function[] {
     if (typeof this.#functions === 'function') this.#functions = this.#functions();

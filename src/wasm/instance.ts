@@ -2,7 +2,7 @@
 // through the mode's fuel passes), builtin shims, wasm→host trampolines for the imports, and
 // the instance state (memory, tables, globals, segments, func-refs) built by the addon.
 import { z } from 'zod';
-import { DEFAULT_WASM_VMCTX_LAYOUT, OUT_OF_FUEL_TRAP, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
+import { DEFAULT_WASM_VMCTX_LAYOUT, NEW_EPOCH_BUILTIN, OUT_OF_FUEL_TRAP, OUT_OF_GAS_BUILTIN, WASM_RUNTIME_SLOTS, wasmVmctxLayoutSchema, type SlotType, type WasmVmctxLayout } from '../abi/index.js';
 import { formatFunctionName, parse, print, type Function } from '../ir/index.js';
 import type { NativeInstance } from '../native/instance.js';
 import type { ClifValue } from '../native/values.js';
@@ -510,16 +510,24 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
  */
 function translatedParts(translated: TranslatedModule, shimNames: readonly string[]): AssemblyPart[] | undefined {
   const defined = new Set(shimNames);
-  const parts: AssemblyPart[] = [];
+  const headers = [];
   for (const f of translated.functions) {
-    const newline = f.clif.indexOf('\n');
-    const header = parse(`${f.clif.slice(0, newline)}\n}\n`).functions[0];
+    const header = parse(`${f.clif.slice(0, f.clif.indexOf('\n'))}\n}\n`).functions[0];
     if (header === undefined) return undefined;
-    parts.push({ name: formatFunctionName(header.name), signature: header.signature, text: f.clif.endsWith('\n') ? f.clif : `${f.clif}\n`, callees: [] });
+    headers.push(header);
+    defined.add(formatFunctionName(header.name));
   }
-  for (const p of parts) defined.add(p.name);
-  for (const f of translated.functions) {
-    for (const m of f.clif.matchAll(/^\s+fn\d+ = (?:colocated )?([^\s(]+)/gm)) if (!defined.has(m[1]!)) return undefined;
+  const parts: AssemblyPart[] = [];
+  for (const [i, f] of translated.functions.entries()) {
+    const callees: { name: string }[] = [];
+    for (const m of f.clif.matchAll(/^\s+fn\d+ = (?:colocated )?([^\s(]+)/gm)) {
+      const name = m[1]!;
+      // The out-of-gas and new-epoch builtins are the assembly's to add.
+      if (name === OUT_OF_GAS_BUILTIN || name === NEW_EPOCH_BUILTIN) callees.push({ name });
+      else if (!defined.has(name)) return undefined;
+    }
+    const header = headers[i]!;
+    parts.push({ name: formatFunctionName(header.name), signature: header.signature, text: f.clif.endsWith('\n') ? f.clif : `${f.clif}\n`, callees });
   }
   return parts;
 }

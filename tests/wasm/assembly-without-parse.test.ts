@@ -23,10 +23,13 @@ for (const [name, load] of MODULES) {
       const direct = await compileWasm(bytes, mode);
       // A transform forces the parse-and-print path (it needs the functions).
       const parsed = await compileWasm(bytes, mode, undefined, { transform: () => ({ profileCounters: 0 }) });
+      t.false(direct.module.functionsParsed, 'compiled without parsing');
+      t.true(parsed.module.functionsParsed);
       t.is(direct.module.text, parsed.module.text);
       t.deepEqual(direct.module.exports, parsed.module.exports);
       t.deepEqual(direct.module.assembled.wasmFunctions, parsed.module.assembled.wasmFunctions);
       // Parsed on demand: the same functions.
+      t.false(direct.module.functionsParsed);
       t.is(direct.module.functions.map((f) => print(f)).join('\n'), parsed.module.functions.map((f) => print(f)).join('\n'));
       t.true(direct.module.functions.length > 0);
     });
