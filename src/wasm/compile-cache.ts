@@ -1,7 +1,9 @@
 // A content-addressed cache of prepared modules, as Wasmtime caches compiled code: the CLIF of a
 // module's functions after its metering mode's fuel pipeline, keyed by everything that decides
 // it (the wasm bytes, the translation options, the pipeline, and the code of slackfuel and of its
-// native addon). A hit skips the TypeScript passes; the text is parsed back instead.
+// native addon). A hit skips the TypeScript passes: the text is assembled as it is (its
+// functions parsed only if asked for), so each entry carries the SHA-256 of its text, and one
+// whose text does not match (a damaged file) is a miss.
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -11,15 +13,19 @@ import { z } from 'zod';
 import { addonPath } from '../native/addon.js';
 
 /** Bumped whenever the entry format or the meaning of a key changes. */
-const CACHE_FORMAT = 1;
+const CACHE_FORMAT = 2;
 
 const entrySchema = z
   .object({
     format: z.literal(CACHE_FORMAT),
     /** The functions after the pipeline, in Cranelift's text format. */
     functions: z.string(),
+    /** SHA-256 of `functions`, hex. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/),
   })
   .strict();
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex');
 
 export type CacheEntry = z.infer<typeof entrySchema>;
 
@@ -106,7 +112,7 @@ export class CompileCache {
   #decode<T>(key: string, decode: (functions: string) => T | undefined): T | undefined {
     try {
       const entry = entrySchema.safeParse(JSON.parse(readFileSync(this.#path(key), 'utf8')));
-      return entry.success ? decode(entry.data.functions) : undefined;
+      return entry.success && sha256(entry.data.functions) === entry.data.sha256 ? decode(entry.data.functions) : undefined;
     } catch {
       return undefined;
     }
@@ -117,7 +123,7 @@ export class CompileCache {
     mkdirSync(this.dir, { recursive: true });
     const path = this.#path(key);
     const temporary = `${path}.${process.pid}.tmp`;
-    const entry: CacheEntry = { format: CACHE_FORMAT, functions };
+    const entry: CacheEntry = { format: CACHE_FORMAT, functions, sha256: sha256(functions) };
     writeFileSync(temporary, JSON.stringify(entry));
     renameSync(temporary, path);
   }

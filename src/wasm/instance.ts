@@ -431,27 +431,6 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const translateOptions = { metering: translationMetering(mode), layout, fuelCosts: fuelCosts.data, ...memoryConfig };
   const translated = translate(wasm, translateOptions);
   const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
-  let functions: Function[] | undefined;
-  let pipelineMs = 0;
-  let fromCache = false;
-  // Only a pipeline is worth caching: without one the text is the translation's own.
-  const cache = options.prepared === undefined && pipeline !== '' ? options.cache : undefined;
-  const key = cache?.key({ wasm, translateOptions, pipeline });
-  if (options.prepared !== undefined) {
-    if (options.prepared.length !== translated.functions.length) throw new RuntimeConfigError('prepared CLIF: not the functions of this module');
-    functions = options.prepared.map((fn) => fn.clone());
-  } else if (cache !== undefined && key !== undefined) {
-    const started = performance.now();
-    const cached = cache.read(key, (text) => {
-      const fns = text === '' ? [] : parse(text).functions;
-      return fns.length === translated.functions.length ? fns : undefined;
-    });
-    if (cached !== undefined) {
-      functions = cached;
-      fromCache = true;
-      pipelineMs = performance.now() - started;
-    }
-  }
   const used = new Set<string>();
   for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
   const shims = builtinShims(translated, used, fuelConvention(mode) === 'pinned' ? { storeContextPointer: layout.storeContextPointer, fuelConsumed: layout.fuelConsumed } : null);
@@ -469,15 +448,55 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     .map((e) => `u0:${e.index}`);
   if (translated.start !== null && translated.start >= translated.numImportedFunctions) entryPoints.push(`u0:${translated.start}`);
   const extras = { entryPoints, definitions: shims.text, definedNames: shims.names, hostImports };
-  // Without a pipeline, the translation's text is compiled as it is: parsing it here only to
-  // print it again would cost more than Cranelift's compile (SQLite: 1.2 s of 20 MB). The
-  // functions are parsed if someone asks for them.
-  if (pipeline === '' && options.prepared === undefined && options.transform === undefined) {
-    const parts = translatedParts(translated, shims.names);
-    if (parts !== undefined) {
-      const assembled = assembleParts(parts, fuelConvention(mode), engine.layout, extras);
-      const lazy = () => (translated.functions.length === 0 ? [] : parse(clifText(translated)).functions);
-      return new WasmModule(translated, new Module(engine, mode, pipeline, lazy, assembled, undefined), layout, 0, 0, memoryConfig, false);
+  // Text that needs no pass (the translation without a pipeline, or a pipeline's output from
+  // the compile cache) is assembled as it is: parsing it only to print it again would cost more
+  // than Cranelift's compile (SQLite: 1.2 s of 20 MB). The functions are parsed if someone asks.
+  const direct = (parts: readonly AssemblyPart[], texts: readonly string[], ms: number, cached: boolean): WasmModule => {
+    const assembled = assembleParts(parts, fuelConvention(mode), engine.layout, extras);
+    const lazy = () => (texts.length === 0 ? [] : parse(texts.join('\n')).functions);
+    return new WasmModule(translated, new Module(engine, mode, pipeline, lazy, assembled, undefined), layout, ms, 0, memoryConfig, cached);
+  };
+  let functions: Function[] | undefined;
+  let pipelineMs = 0;
+  let fromCache = false;
+  // Only a pipeline is worth caching: without one the text is the translation's own.
+  const cache = options.prepared === undefined && pipeline !== '' ? options.cache : undefined;
+  const key = cache?.key({ wasm, translateOptions, pipeline });
+  const asText = options.prepared === undefined && options.transform === undefined;
+  if (asText && pipeline === '') {
+    const texts = translated.functions.map((f) => f.clif);
+    const parts = functionParts(texts, shims.names);
+    if (parts !== undefined) return direct(parts, texts, 0, false);
+  }
+  if (asText && cache !== undefined && key !== undefined) {
+    const started = performance.now();
+    // A function line that does not parse (an entry of another layout) makes it a miss.
+    const hit = cache.read(key, (text) => {
+      const texts = splitFunctions(text);
+      const ours = texts.length === translated.functions.length && texts.every((t, i) => t.startsWith(`function u0:${translated.functions[i]!.index}(`));
+      return ours ? { texts, parts: functionParts(texts, shims.names) } : undefined;
+    });
+    if (hit?.parts !== undefined) return direct(hit.parts, hit.texts, performance.now() - started, true);
+    if (hit !== undefined) {
+      // Calls the assembly must resolve as imports: parse after all.
+      functions = parse(hit.texts.join('\n')).functions;
+      fromCache = true;
+      pipelineMs = performance.now() - started;
+    }
+  }
+  if (options.prepared !== undefined) {
+    if (options.prepared.length !== translated.functions.length) throw new RuntimeConfigError('prepared CLIF: not the functions of this module');
+    functions = options.prepared.map((fn) => fn.clone());
+  } else if (!asText && cache !== undefined && key !== undefined) {
+    const started = performance.now();
+    const cached = cache.read(key, (text) => {
+      const fns = text === '' ? [] : parse(text).functions;
+      return fns.length === translated.functions.length ? fns : undefined;
+    });
+    if (cached !== undefined) {
+      functions = cached;
+      fromCache = true;
+      pipelineMs = performance.now() - started;
     }
   }
   const jobs = pipeline === '' ? 1 : jobsFor(translated.functions.reduce((n, f) => n + f.clif.length, 0), options.jobs);
@@ -503,33 +522,41 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
 }
 
 /**
- * The translation's functions as assembly parts, read without parsing their bodies: the name
- * and signature from each `function` line, the text as the front end printed it (Cranelift's
- * writer). Undefined, so the caller parses, if a function calls anything but the module's own
- * functions and `shimNames` (which the assembly would have to resolve as imports).
+ * Functions' CLIF texts as assembly parts, read without parsing their bodies: the name and
+ * signature from each `function` line, the text as printed (by the front end's Cranelift writer,
+ * or by our printer into the compile cache). Undefined, so the caller parses, if a function
+ * calls anything but these functions, `shimNames` and the builtins the assembly adds (anything
+ * else the assembly would have to resolve as an import, which needs the parsed declarations).
  */
-function translatedParts(translated: TranslatedModule, shimNames: readonly string[]): AssemblyPart[] | undefined {
+function functionParts(texts: readonly string[], shimNames: readonly string[]): AssemblyPart[] | undefined {
   const defined = new Set(shimNames);
   const headers = [];
-  for (const f of translated.functions) {
-    const header = parse(`${f.clif.slice(0, f.clif.indexOf('\n'))}\n}\n`).functions[0];
+  for (const text of texts) {
+    const header = parse(`${text.slice(0, text.indexOf('\n'))}\n}\n`).functions[0];
     if (header === undefined) return undefined;
     headers.push(header);
     defined.add(formatFunctionName(header.name));
   }
   const parts: AssemblyPart[] = [];
-  for (const [i, f] of translated.functions.entries()) {
+  for (const [i, text] of texts.entries()) {
     const callees: { name: string }[] = [];
-    for (const m of f.clif.matchAll(/^\s+fn\d+ = (?:colocated )?([^\s(]+)/gm)) {
+    for (const m of text.matchAll(/^\s+fn\d+ = (?:colocated )?([^\s(]+)/gm)) {
       const name = m[1]!;
-      // The out-of-gas and new-epoch builtins are the assembly's to add.
       if (name === OUT_OF_GAS_BUILTIN || name === NEW_EPOCH_BUILTIN) callees.push({ name });
       else if (!defined.has(name)) return undefined;
     }
     const header = headers[i]!;
-    parts.push({ name: formatFunctionName(header.name), signature: header.signature, text: f.clif.endsWith('\n') ? f.clif : `${f.clif}\n`, callees });
+    parts.push({ name: formatFunctionName(header.name), signature: header.signature, text: text.endsWith('\n') ? text : `${text}\n`, callees });
   }
   return parts;
+}
+
+/** A file of printed functions cut at each `function` line (the compile cache's text). */
+function splitFunctions(text: string): string[] {
+  return text
+    .split(/^(?=function )/m)
+    .filter((piece) => piece.trim() !== '')
+    .map((piece) => piece.replace(/\n+$/, '\n'));
 }
 
 /** The pipeline on worker threads: the functions printed, as the serial path would print them; a failing pass throws its PassRunError. */

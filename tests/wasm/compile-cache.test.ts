@@ -1,4 +1,5 @@
 import test from 'ava';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -19,6 +20,9 @@ const LOOP = `(module
 function freshCache(): CompileCache {
   return new CompileCache(mkdtempSync(join(tmpdir(), 'slackfuel-cache-')));
 }
+
+/** A well-formed entry (its hash matches) whose functions are not this module's. */
+const hashed = (functions: string): string => JSON.stringify({ format: 2, functions, sha256: createHash('sha256').update(functions).digest('hex') });
 
 const text = (module: WasmModule): string => module.module.functions.map((fn) => print(fn)).join('\n');
 
@@ -42,8 +46,10 @@ test('a second compile of the same module is read from the cache and runs the sa
   const second = await compileWasm(bytes, 'slacked', undefined, { cache });
   t.true(second.fromCache);
   t.deepEqual([cache.hits, cache.misses], [1, 1]);
-  t.is(text(second), text(first));
+  // The cached text is assembled as it is; its functions are parsed only when read.
+  t.false(second.module.functionsParsed);
   t.is(second.module.text, first.module.text);
+  t.is(text(second), text(first));
   const expected = await sumWithFuel(await compileWasm(bytes, 'slacked'));
   t.deepEqual(await sumWithFuel(second), expected);
   t.deepEqual(expected.results, [500500]);
@@ -74,7 +80,7 @@ test('a damaged or foreign entry is a miss, and is replaced', async (t) => {
   const [file] = readdirSync(cache.dir);
   const path = join(cache.dir, file!);
   const good = readFileSync(path, 'utf8');
-  for (const damaged of ['', '{"format": 1', JSON.stringify({ format: 0, functions: '' }), JSON.stringify({ format: 1, functions: '' }), JSON.stringify({ format: 1, functions: 'x', extra: 1 }), JSON.stringify({ format: 1, functions: 'function %broken() {' })]) {
+  for (const damaged of ['', '{"format": 1', JSON.stringify({ format: 0, functions: '' }), JSON.stringify({ format: 1, functions: '' }), JSON.stringify({ format: 1, functions: 'x', extra: 1 }), JSON.stringify({ format: 1, functions: 'function %broken() {' }), JSON.stringify({ format: 2, functions: 'function u0:0() {', sha256: '0'.repeat(64) }), hashed('function %other() {\n}\n')]) {
     writeFileSync(path, damaged);
     const module = await compileWasm(bytes, 'slacked', undefined, { cache });
     t.false(module.fromCache, damaged);
