@@ -37,6 +37,8 @@ export interface VersionedLoop {
   readonly okDef: Inst;
   readonly copyHeader: Block;
   readonly copyLatch: Block;
+  /** Whether the copy leaves from its latch or from a block before it (its top). */
+  readonly exitAt: 'latch' | 'top';
   /** What each entry of the copy's header, and each run of its latch, would charge without the prepay. */
   readonly headerCharge: bigint;
   readonly latchCharge: bigint;
@@ -236,7 +238,7 @@ function recognise(fn: Function, preds: Map<Block, Inst[]>, prepay: Block, insts
   for (let i = fn.layout.nextInst(read); i !== undefined; i = fn.layout.nextInst(i)) {
     if (fn.dfg.insts[i]!.opcode === 'set_pinned_reg' || opcodeInfo(fn.dfg.insts[i]!.opcode)?.isCall === true) gfail('the counter changes after the guard reads it');
   }
-  return { guard, guardBranch, prepay, prepaySet: insts[2]!, amountDef: definingInst(fn, amount)!, okDef: definingInst(fn, gd.args[0]!)!, copyHeader, copyLatch: latch, headerCharge: top ? topCharge : charge, latchCharge: top ? charge - topCharge : 0n };
+  return { guard, guardBranch, prepay, prepaySet: insts[2]!, amountDef: definingInst(fn, amount)!, okDef: definingInst(fn, gd.args[0]!)!, copyHeader, copyLatch: latch, exitAt: top ? 'top' : 'latch', headerCharge: top ? topCharge : charge, latchCharge: top ? charge - topCharge : 0n };
 }
 
 /**
