@@ -2,9 +2,10 @@
 // (n × c; for a loop that exits from its top, m × c + c_top: the part up to the test runs once
 // more) and, when the counter can pay it without reaching 0 (F + amount < 0, so neither
 // out-of-fuel nor a trap inside the loop can be told apart from the original's), charges it once
-// and enters an increment-free copy of the loop; otherwise it runs the original loop. Both leave through one new exit block whose
-// parameters carry the loop's values that are used after it. The guard's exact shape is what
-// check-fuel recognises (src/passes/fuel/check/versioned-loops.ts); keep the two in step.
+// and enters an increment-free copy of the loop; otherwise it runs the original loop. Both
+// leave through one new exit block whose parameters carry the loop's values used after it. The
+// guard's exact shape is what check-fuel recognises (src/passes/fuel/check/versioned-loops.ts);
+// keep the two in step.
 import {
   appendBlockParam,
   cloneInstructionData,
