@@ -24,14 +24,15 @@ const files = process.argv.length > 2 ? process.argv.slice(2) : [...wasmIn('benc
 
 const manager = PassManager.build(PIPELINE);
 const reasons = new Set<string>();
-const rows: { name: string; functions: number; versioned: number; rejected: Map<string, number> }[] = [];
+const rows: { name: string; functions: number; versioned: number; top: number; rejected: Map<string, number> }[] = [];
 for (const file of files) {
   const module = translate(new Uint8Array(readFileSync(file)), { metering: 'vanilla' });
   const functions = module.functions.length === 0 ? [] : parse(clifText(module)).functions;
-  const row = { name: basename(file, '.wasm'), functions: functions.length, versioned: 0, rejected: new Map<string, number>() };
+  const row = { name: basename(file, '.wasm'), functions: functions.length, versioned: 0, top: 0, rejected: new Map<string, number>() };
   for (const fn of functions) {
     for (const [key, n] of manager.run(fn).stats) {
       if (key === 'fuel-counted-loops.versioned') row.versioned += n;
+      else if (key === 'fuel-counted-loops.versioned-top-exit') row.top += n;
       else if (key.startsWith('fuel-counted-loops.rejected.')) {
         const why = key.slice('fuel-counted-loops.rejected.'.length);
         reasons.add(why);
@@ -43,15 +44,16 @@ for (const file of files) {
   process.stderr.write(`${row.name}: ${row.versioned} versioned\n`);
 }
 const order = [...reasons].sort();
-console.log(`| module | functions | versioned | left alone | ${order.join(' | ')} |`);
-console.log(`|---|---:|---:|---:|${order.map(() => '---:|').join('')}`);
-const total = { functions: 0, versioned: 0, rejected: new Map<string, number>() };
+console.log(`| module | functions | versioned | of which exit from the top | left alone | ${order.join(' | ')} |`);
+console.log(`|---|---:|---:|---:|---:|${order.map(() => '---:|').join('')}`);
+const total = { functions: 0, versioned: 0, top: 0, rejected: new Map<string, number>() };
 for (const r of rows) {
   const left = [...r.rejected.values()].reduce((a, b) => a + b, 0);
-  console.log(`| ${r.name} | ${r.functions} | ${r.versioned} | ${left} | ${order.map((k) => r.rejected.get(k) ?? 0).join(' | ')} |`);
+  console.log(`| ${r.name} | ${r.functions} | ${r.versioned} | ${r.top} | ${left} | ${order.map((k) => r.rejected.get(k) ?? 0).join(' | ')} |`);
   total.functions += r.functions;
   total.versioned += r.versioned;
+  total.top += r.top;
   for (const [k, n] of r.rejected) total.rejected.set(k, (total.rejected.get(k) ?? 0) + n);
 }
 const left = [...total.rejected.values()].reduce((a, b) => a + b, 0);
-console.log(`| **all** | ${total.functions} | **${total.versioned}** | ${left} | ${order.map((k) => total.rejected.get(k) ?? 0).join(' | ')} |`);
+console.log(`| **all** | ${total.functions} | **${total.versioned}** | ${total.top} | ${left} | ${order.map((k) => total.rejected.get(k) ?? 0).join(' | ')} |`);

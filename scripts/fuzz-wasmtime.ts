@@ -84,6 +84,8 @@ const tally = {
   /** Loops fuel-counted-loops versioned in the `slacked` mode's code, and the modules with any. */
   versionedLoops: 0,
   modulesWithVersionedLoops: 0,
+  /** Of the versioned loops, those that exit from their top. */
+  versionedTopExit: 0,
   /** How the `slacked` runs ended (ok, trap kinds, oof): whether the prepaid copies ran. */
   countedOutcomes: new Map<string, number>(),
 };
@@ -117,7 +119,7 @@ process.exit(differences.length > 0 ? 1 : 0);
 
 function progress(): void {
   const s = ((performance.now() - started) / 1000).toFixed(0);
-  console.log(`[${s}s] modules ${tally.modules} (versioned loops ${tally.versionedLoops}), invocations ${tally.invocations}, comparisons ${tally.comparisons}, agree ${tally.agree}, differ ${[...tally.differ.values()].reduce((a, b) => a + b, 0)}, crashes ${tally.crashes}`);
+  console.log(`[${s}s] modules ${tally.modules} (versioned loops ${tally.versionedLoops}, ${tally.versionedTopExit} exiting from the top), invocations ${tally.invocations}, comparisons ${tally.comparisons}, agree ${tally.agree}, differ ${[...tally.differ.values()].reduce((a, b) => a + b, 0)}, crashes ${tally.crashes}`);
 }
 
 async function fuzzOne(seed: number, file: string): Promise<void> {
@@ -136,7 +138,14 @@ async function fuzzOne(seed: number, file: string): Promise<void> {
     return;
   }
   let versioned = 0;
-  const compiled = await compileAll(wasm, fuelCosts, { slacked: (fns) => fns.forEach((fn) => (versioned += findVersionedLoops(fn, false).length)) });
+  const compiled = await compileAll(wasm, fuelCosts, {
+    slacked: (fns) =>
+      fns.forEach((fn) => {
+        const loops = findVersionedLoops(fn, false);
+        versioned += loops.length;
+        tally.versionedTopExit += loops.filter((l) => l.exitAt === 'top').length;
+      }),
+  });
   tally.versionedLoops += versioned;
   if (versioned > 0) tally.modulesWithVersionedLoops++;
   if ('refused' in compiled) {

@@ -2,8 +2,8 @@
 // loops`): wasm-smith rarely makes a loop whose trip count is known on entry, so this one makes
 // little else. Each exported function runs one to three loops over an induction variable of
 // either width stepped by a constant (mostly ±2^t, sometimes not), from a start and to a bound
-// taken from constants or (masked) parameters, with the three exit tests fuel-counted-loops
-// recognises and one it does not; their bodies mix arithmetic, loads and stores (in and out of
+// taken from constants or (masked) parameters, with the exit tests fuel-counted-loops recognises
+// (on the latch, or at the top of the loop) and one it does not; their bodies mix arithmetic, loads and stores (in and out of
 // bounds), divisions by the induction variable (a trap when it reaches 0), global updates, and
 // now and then what makes a loop uncountable: a call, an inner loop, an early exit, a branch, an
 // `unreachable`. Most loops run an exact number of iterations (1 to 3000), the others whatever
@@ -105,12 +105,13 @@ function loop(c: Choices, depth: number): string {
   const w: Width = c.chance(0.65) ? 'i32' : 'i64';
   const { iv, bound, start } = IV[w];
   const step = c.pick(STEPS);
-  const body = Array.from({ length: 1 + c.int(4) }, () => statement(c, w, depth)).join('\n        ');
+  const statements = Array.from({ length: 1 + c.int(4) }, () => statement(c, w, depth));
+  let body = statements.join('\n        ');
   const stepped = `(local.tee ${iv} (${w}.add (local.get ${iv}) ${constant(w, step)}))`;
   const test = c.int(10);
   // `x != bound` continuing (the common shape), `x` itself continuing while non-zero, `x == bound`
   // leaving through an outer br_if, or `x < bound` (not counted: the pass leaves it alone).
-  const latch =
+  let latch =
     test < 6
       ? `(br_if $loop (${w}.ne ${stepped} (local.get ${bound})))`
       : test < 8
@@ -118,6 +119,13 @@ function loop(c: Choices, depth: number): string {
         : test < 9
           ? `(br_if $exit (${w}.eq ${stepped} (local.get ${bound})))\n        (br $loop)`
           : `(br_if $loop (${w}.lt_u ${stepped} (local.get ${bound})))`;
+  // Half of the `x == bound` loops exit from their top instead: `i == bound` tested between the
+  // two halves of the body, `i += step` after them (a loop with a peeled round, as clang makes).
+  if (test === 8 && c.chance(0.5)) {
+    const half = c.int(statements.length + 1);
+    body = [...statements.slice(0, half), `(br_if $exit (${w}.eq (local.get ${iv}) (local.get ${bound})))`, ...statements.slice(half)].join('\n        ');
+    latch = `(local.set ${iv} (${w}.add (local.get ${iv}) ${constant(w, step)}))\n        (br $loop)`;
+  }
   // Most loops get an exact trip count (the bound is the start plus trips × step), the others
   // whatever start and bound the operands give: huge trip counts, or none (a skipped bound).
   const zeroTest = test >= 6 && test < 8;

@@ -1,6 +1,6 @@
 // fuel-counted-loops: after fuel-place, charges counted loops in bulk. A loop whose trip count n
 // is known on entry (induction variable stepped by ±2^t, exit test against a loop invariant, one
-// exit, no call) and whose every iteration charges the same c is versioned: when the counter can
+// exit, on the latch or at the top of the loop, no call) and whose every iteration charges the same c is versioned: when the counter can
 // pay n × c outright, the preheader charges it and runs a copy of the loop without increments;
 // otherwise the original runs. check-fuel proves the result (docs/passes.md, fuel-counted-loops).
 import { z } from 'zod';
@@ -27,15 +27,18 @@ export const fuelCountedLoopsPass = definePass({
     // One loop at a time: versioning splits edges and renames values other loops may refer to,
     // so each loop is found again on the current function. Originals stay counted loops: skip them.
     const done = new Set<number>();
+    let top = 0;
     for (let found = first; ; found = findCountedLoops(fn, ctx.analyses, ctx.options.observeTraps)) {
       const loop = found.loops.find((l) => !done.has(l.header));
       if (loop === undefined) break;
       versionLoop(fn, loop);
       done.add(loop.header);
+      if (loop.exitAt === 'top') top++;
       ctx.invalidate();
     }
     if (done.size === 0) return UNCHANGED;
     ctx.stat('fuel-counted-loops.versioned', done.size);
+    if (top > 0) ctx.stat('fuel-counted-loops.versioned-top-exit', top);
     return CFG_CHANGED;
   },
 });

@@ -77,3 +77,44 @@ test('nested counted loops: the inner one is versioned, the outer one has an inn
     (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
   t.deepEqual(await statsOf(body, t), { 'rejected.nested': 1, versioned: 1 });
 });
+
+// Loops that exit from their top (the shape of clang's loops with a peeled round): the test on
+// a block before the latch, which only jumps back.
+const TOP = `(block $out (loop $l
+  (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+  (br_if $out (i32.eq (local.get $i) (local.get $n)))
+  (local.set $acc (i32.xor (local.get $acc) (i32.const 5)))
+  (local.set $i (i32.add (local.get $i) (i32.const 4)))
+  (br $l)))`;
+
+test('a loop that exits from its top is versioned, whether it tests i or i + s', async (t) => {
+  t.deepEqual(await statsOf(TOP, t), { versioned: 1, 'versioned-top-exit': 1 });
+  const stepped = `(block $out (loop $l
+    (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+    (br_if $out (i32.eq (local.tee $j (i32.add (local.get $i) (i32.const -2))) (local.get $n)))
+    (local.set $acc (i32.xor (local.get $acc) (i32.const 5)))
+    (local.set $i (local.get $j))
+    (br $l)))`;
+  t.deepEqual(await statsOf(stepped, t), { versioned: 1, 'versioned-top-exit': 1 });
+});
+
+test('a loop exiting from its top is left alone when some iterations skip the test', async (t) => {
+  const body = `(block $out (loop $l
+    (if (i32.and (local.get $acc) (i32.const 1))
+      (then (br_if $out (i32.eq (local.get $i) (local.get $n)))))
+    (local.set $acc (i32.add (local.get $acc) (local.get $i)))
+    (local.set $i (i32.add (local.get $i) (i32.const 4)))
+    (br $l)))`;
+  t.deepEqual(await statsOf(body, t), { 'rejected.exits': 1 });
+});
+
+test('a loop exiting from its top keeps the other guards: a call, a bound computed in the loop, a second exit', async (t) => {
+  const call = TOP.replace('(i32.const 5)', '(call $g (i32.const 5))');
+  t.deepEqual(await statsOf(call, t), { 'rejected.call': 1 });
+  const moving = TOP.replace('(local.get $n)', '(local.get $acc)');
+  t.deepEqual(await statsOf(moving, t), { 'rejected.not-counted': 1 });
+  const second = TOP.replace('(br $l)', '(br_if $out (i32.eq (local.get $acc) (i32.const 77)))\n  (br $l)');
+  t.deepEqual(await statsOf(second, t), { 'rejected.exits': 1 });
+  const three = TOP.replace('(i32.const 4)', '(i32.const 12)');
+  t.deepEqual(await statsOf(three, t), { 'rejected.not-counted': 1 });
+});

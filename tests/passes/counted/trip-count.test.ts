@@ -2,9 +2,11 @@
 // against simulation of the loop `do { i += step } while (i != bound)` in w-bit arithmetic:
 // exhaustively at 8 bits (every start, bound and step ±2^t), and at 16 bits for every bound and
 // step from starts at 0, the sign boundary, the top and a few others (the count depends on
-// bound − start only, but the formula is checked as written, on the start as given).
+// bound − start only, but the formula is checked as written, on the start as given). The count
+// of a loop that exits from its top, `while (i != bound) { ...; i += step }` (or the test on
+// `i + step`), is checked the same way, exhaustively at 8 bits.
 import test from 'ava';
-import { prepayLimit, stepShift, tripCount } from '../../../src/passes/fuel/counted/trip-count.js';
+import { prepayLimit, stepShift, topExitTripCount, tripCount } from '../../../src/passes/fuel/counted/trip-count.js';
 
 /** First k >= 1 with start + k·step == bound (mod 2^w), for every bound: one walk round the orbit. */
 function simulate(width: number, start: bigint, step: bigint): Map<bigint, bigint> {
@@ -50,6 +52,38 @@ test('8 bits, exhaustive: the formula gives the simulated trip count, and null e
 test('16 bits, every bound and step from chosen starts', (t) => {
   const { cases, bad } = agree(16, [0n, 1n, 0x7fffn, 0x8000n, 0xfffen, 0xffffn, 12345n]);
   t.is(cases, 32 * 7 * 65536);
+  t.deepEqual(bad, []);
+});
+
+/** Iterations completed before the top test leaves: the first k >= 0 with the tested value at bound. */
+function simulateTop(width: number, start: bigint, step: bigint, testsStepped: boolean): Map<bigint, bigint> {
+  const first = new Map<bigint, bigint>();
+  let i = BigInt.asUintN(width, start);
+  for (let k = 0n; k < 1n << BigInt(width); k++) {
+    const tested = testsStepped ? BigInt.asUintN(width, i + step) : i;
+    if (!first.has(tested)) first.set(tested, k);
+    i = BigInt.asUintN(width, i + step);
+  }
+  return first;
+}
+
+test('8 bits, exhaustive: a loop that exits from its top completes the simulated number of iterations, or never leaves', (t) => {
+  const bad: string[] = [];
+  let cases = 0;
+  for (const testsStepped of [false, true]) {
+    for (const step of steps(8)) {
+      for (let start = 0n; start < 256n; start++) {
+        const sim = simulateTop(8, start, step, testsStepped);
+        for (let bound = 0n; bound < 256n; bound++) {
+          cases++;
+          const expected = sim.get(bound) ?? null;
+          const got = topExitTripCount(8, start, bound, step, testsStepped);
+          if (got !== expected && bad.length < 5) bad.push(`start=${start} bound=${bound} step=${step} stepped=${testsStepped}: ${got} != ${expected}`);
+        }
+      }
+    }
+  }
+  t.is(cases, 2 * 16 * 256 * 256);
   t.deepEqual(bad, []);
 });
 

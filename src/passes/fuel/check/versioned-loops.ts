@@ -2,17 +2,22 @@
 // versioned loop is a guard block G ending in `brif ok, P, H(args)` where P charges the pinned
 // counter a run-time amount and jumps to H'(args), the header of an increment-free copy of the
 // loop. The rule proves, structurally, that
-//   * the copy is a loop entered only from P, with one latch whose exit test is `(i + s) != bound`
-//     (or `i + s` itself, bound 0) on its own induction variable i (header parameter k, stepped
-//     by the constant s = ±2^t, bound loop-invariant), no other exit, no inner cycle, no call or
-//     return, no counter access, and (with observeTraps) no trap: so it runs exactly
-//     n(i0, bound, s) iterations (docs/results.md, "Counted loops") and observes nothing inside;
-//   * the amount P charges is exactly n(args[k], bound, s) × c for a constant c > 0, and the guard
-//     takes the copy only when n ≤ 2^62 / c, c × n < −F (F the current counter: the budget covers
-//     the whole loop) and, for t > 0, δ is a multiple of |s| (the loop ends).
+//   * the copy is a loop entered only from P, with one latch and one exiting block, whose exit
+//     test is `(i + s) != bound` (or `i + s` itself, bound 0) on its own induction variable i
+//     (header parameter k, stepped by the constant s = ±2^t, bound loop-invariant), no inner
+//     cycle, no call or return, no counter access, and (with observeTraps) no trap. Either the
+//     latch tests (it runs n(i0, bound, s) = m + 1 times), or the latch only jumps back and the
+//     test is on a block E every path from the header to the latch passes, on `i + s` or on `i`
+//     itself ('top': the header and E run m + 1 times, the latch m; m one less than n, or
+//     δ / |s| for a test of `i`) (docs/results.md, "Counted loops"). It observes nothing inside;
+//   * the amount P charges is exactly (m + 1) × c ('latch') or m × c + c_top with
+//     0 <= c_top <= c ('top'), for constants c > 0, and the guard takes the copy only when
+//     m < 2^62 / c, amount < −F (F the current counter: the budget covers the whole loop) and,
+//     for t > 0, δ is a multiple of |s| (the loop ends).
 // Then each version is checked by the ordinary proof: `after` with every guard sent to the
 // original loop (the copies removed), and `after` with every guard sent to the copy, the prepaid
-// amount removed and an increment of c put at the top of the copy's header (n entries: n × c).
+// amount removed and increments put at the top of the copy's header (c, or c_top for 'top') and
+// of its latch (c − c_top for 'top'): the same total, and the ordinary proof checks the split.
 import { cloneInstructionData, Cursor, I64, ValueKind, branchDestinations, type Block, type Function, type Inst, type Value } from '../../../ir/index.js';
 import { opcodeInfo } from '../../../ir/opcode-table.js';
 import { blockSuccessors } from '../../flow-graph.js';
@@ -31,7 +36,12 @@ export interface VersionedLoop {
   readonly amountDef: Inst;
   readonly okDef: Inst;
   readonly copyHeader: Block;
-  readonly charge: bigint;
+  readonly copyLatch: Block;
+  /** Whether the copy leaves from its latch or from a block before it (its top). */
+  readonly exitAt: 'latch' | 'top';
+  /** What each entry of the copy's header, and each run of its latch, would charge without the prepay. */
+  readonly headerCharge: bigint;
+  readonly latchCharge: bigint;
 }
 
 const TRAPS = new Set(['trap', 'trapz', 'trapnz', 'resumable_trap', 'resumable_trapnz', 'trapif', 'trapff', 'debugtrap']);
@@ -85,7 +95,6 @@ function recognise(fn: Function, preds: Map<Block, Inst[]>, prepay: Block, insts
   if (region.has(prepay) || region.has(guard)) fail('the copy is reachable from itself only through its guard');
   for (const b of region) {
     if (b !== copyHeader) for (const p of preds.get(b) ?? []) if (!region.has(fn.layout.instBlock(p)!)) fail(`block${b} of the copy is entered from outside it`);
-    for (const s of blockSuccessors(fn, b)) if (!region.has(s) && b !== latch) fail(`block${b} of the copy has an exit other than the counted one`);
     for (const inst of fn.layout.blockInsts(b)) {
       const data = fn.dfg.insts[inst]!;
       const info = opcodeInfo(data.opcode);
@@ -96,60 +105,94 @@ function recognise(fn: Function, preds: Map<Block, Inst[]>, prepay: Block, insts
   }
   if (hasInnerCycle(fn, region, copyHeader)) fail('the copy has an inner cycle');
 
-  // The latch's exit test on the copy's induction variable.
-  const ld = fn.dfg.insts[latchBranch]!;
-  if (ld.opcode !== 'brif' || ld.destinations === null) fail('the latch does not end in brif', latchBranch);
-  const backIndex = ld.destinations![0]!.block === copyHeader ? 0 : 1;
-  const exitDest = ld.destinations![1 - backIndex]!;
-  if (exitDest.block === copyHeader || region.has(exitDest.block)) fail('the latch does not leave the loop', latchBranch);
+  // The exit: on the latch (`brif` back or out), or on one block E that every path from the
+  // header to the latch passes, the latch then only jumping back ('top': the blocks up to E run
+  // once more than the rest).
+  const exitingBlocks = [...region].filter((b) => blockSuccessors(fn, b).some((x) => !region.has(x)));
+  if (exitingBlocks.length !== 1) fail(`the copy has an exit other than the counted one (it leaves from ${exitingBlocks.length} blocks)`);
+  const exiting = exitingBlocks[0]!;
+  const top = exiting !== latch;
+  if (top) {
+    if (fn.dfg.insts[latchBranch]!.opcode !== 'jump') fail('the latch neither tests nor just jumps back', latchBranch);
+    if (reachesAvoiding(fn, region, copyHeader, latch, exiting)) fail(`an iteration can reach the latch without passing the exit test in block${exiting}`);
+  }
+  const exitBranch = fn.layout.lastInst(exiting)!;
+  const ld = fn.dfg.insts[exitBranch]!;
+  if (ld.opcode !== 'brif' || ld.destinations === null) return fail('the exiting block does not end in brif', exitBranch);
+  const stayIndex = region.has(ld.destinations[0]!.block) ? 0 : 1;
+  const exitDest = ld.destinations[1 - stayIndex]!;
+  if (region.has(exitDest.block) || (!top && ld.destinations[stayIndex]!.block !== copyHeader)) fail('the latch does not leave the loop', exitBranch);
   const exitPreds = preds.get(exitDest.block) ?? [];
-  if (exitPreds.length !== 2) fail(`the loop's exit block${exitDest.block} is not shared by exactly the copy and the original`, latchBranch);
+  if (exitPreds.length !== 2) fail(`the loop's exit block${exitDest.block} is not shared by exactly the copy and the original`, exitBranch);
   let cond = fn.dfg.resolveAliases(ld.args[0]!);
   const ext = definingInst(fn, cond);
   if (ext !== undefined && fn.dfg.insts[ext]!.opcode === 'uextend') cond = fn.dfg.resolveAliases(fn.dfg.insts[ext]!.args[0]!);
-  let stepped: Value;
-  let bound: Value | 0n;
+  let operands: Value[];
   const cd = defOf(fn, cond);
   if (cd !== undefined && cd.opcode === 'icmp') {
-    if (cd.cond !== (backIndex === 0 ? 'ne' : 'eq')) fail('the exit test is not an (in)equality that leaves when the induction variable meets its bound', latchBranch);
-    const [a, b] = cd.args.map((v) => fn.dfg.resolveAliases(v));
-    const sa = stepOf(fn, a!);
-    const sb = stepOf(fn, b!);
-    if (sa !== undefined) [stepped, bound] = [a!, b!];
-    else if (sb !== undefined) [stepped, bound] = [b!, a!];
-    else return fail('the exit test compares no stepped induction variable', latchBranch);
+    if (cd.cond !== (stayIndex === 0 ? 'ne' : 'eq')) fail('the exit test is not an (in)equality that leaves when the induction variable meets its bound', exitBranch);
+    operands = cd.args.map((v) => fn.dfg.resolveAliases(v));
   } else {
-    if (backIndex !== 0 || cond !== fn.dfg.resolveAliases(ld.args[0]!)) fail('the exit test is not counted', latchBranch);
-    stepped = cond;
-    bound = 0n;
+    if (stayIndex !== 0 || cond !== fn.dfg.resolveAliases(ld.args[0]!)) fail('the exit test is not counted', exitBranch);
+    operands = [cond];
   }
-  const step = stepOf(fn, stepped)!;
-  if (step === undefined) fail('the exit test compares no stepped induction variable', latchBranch);
+  // The tested operand: `i + s` carried round the back edge, or (top) the header parameter `i`
+  // itself, carried round as `i + s`.
   const params = fn.dfg.blockParams(copyHeader).map((p) => fn.dfg.resolveAliases(p));
-  const k = params.indexOf(step.iv);
-  const back = ld.destinations![backIndex]!.args[k];
-  if (k < 0 || typeof back !== 'number' || fn.dfg.resolveAliases(back) !== stepped) fail("the stepped value is not the copy header's induction variable carried round the back edge", latchBranch);
+  const backArgs = fn.dfg.insts[latchBranch]!.destinations!.find((d) => d.block === copyHeader)!.args;
+  const backOf = (k: number) => (typeof backArgs[k] === 'number' ? fn.dfg.resolveAliases(backArgs[k]) : undefined);
+  let found: { k: number; step: { iv: Value; step: bigint }; testsStepped: boolean; bound: Value | 0n } | undefined;
+  for (let o = 0; o < operands.length && found === undefined; o++) {
+    const x = operands[o]!;
+    const bound = operands.length === 2 ? operands[1 - o]! : 0n;
+    const st = stepOf(fn, x);
+    const k = st === undefined ? -1 : params.indexOf(st.iv);
+    if (st !== undefined && k >= 0 && backOf(k) === x) found = { k, step: st, testsStepped: true, bound };
+    const j = params.indexOf(x);
+    const bst = j >= 0 && backOf(j) !== undefined ? stepOf(fn, backOf(j)!) : undefined;
+    if (found === undefined && top && bst !== undefined && bst.iv === x) found = { k: j, step: bst, testsStepped: false, bound };
+  }
+  if (found === undefined) return fail("the exit test compares no induction variable of the copy's header carried round the back edge as i + s", exitBranch);
+  const { k, step, testsStepped, bound } = found;
   const w = fn.dfg.valueType(step.iv).laneBits;
   const t = stepShift(step.step, w);
-  if (t === undefined) return fail(`the step ${step.step} is not ±2^t`, latchBranch);
+  if (t === undefined) return fail(`the step ${step.step} is not ±2^t`, exitBranch);
   const s = BigInt.asIntN(w, step.step);
   if (typeof bound !== 'bigint') {
     const home = homeBlock(fn, bound);
-    if (home !== undefined && region.has(home) && constantDef(fn, bound) === undefined) fail('the bound is computed inside the loop', latchBranch);
+    if (home !== undefined && region.has(home) && constantDef(fn, bound) === undefined) fail('the bound is computed inside the loop', exitBranch);
   }
   const i0 = enter.args[k];
   if (typeof i0 !== 'number') return fail('the initial induction value is not a value');
 
-  // The prepaid amount: n(i0, bound, s) × c.
+  // The prepaid amount: 'latch': (m + 1) × c; 'top': m × c + c_top with 0 <= c_top <= c; m the
+  // iterations before the last test, from δ (δ − |s| when the test is on `i + s`).
   const fmt = (why: string): never => fail(`the prepaid amount is not the trip count times the charge: ${why}`, insts[1]);
   const amount = fn.dfg.resolveAliases(addend(fn, insts[1]!));
-  const mul = defOf(fn, amount);
-  if (mul?.opcode !== 'imul') return fmt('no imul');
-  const charge = constValue(fn, mul.args[1]!, 64);
-  if (charge === undefined || charge <= 0n) return fmt('the charge is not a positive constant');
-  const n = defOf(fn, mul.args[0]!);
-  if (n?.opcode !== 'iadd' || constValue(fn, n.args[1]!, 64) !== 1n) return fmt('no n = m + 1');
-  let m = fn.dfg.resolveAliases(n.args[0]!);
+  let charge: bigint;
+  let topCharge = 0n;
+  let m: Value;
+  if (!top) {
+    const mul = defOf(fn, amount);
+    if (mul?.opcode !== 'imul') return fmt('no imul');
+    const c = constValue(fn, mul.args[1]!, 64);
+    if (c === undefined || c <= 0n) return fmt('the charge is not a positive constant');
+    charge = c;
+    const n = defOf(fn, mul.args[0]!);
+    if (n?.opcode !== 'iadd' || constValue(fn, n.args[1]!, 64) !== 1n) return fmt('no n = m + 1');
+    m = fn.dfg.resolveAliases(n.args[0]!);
+  } else {
+    const sum = defOf(fn, amount);
+    const c0 = sum?.opcode === 'iadd' ? constValue(fn, sum.args[1]!, 64) : undefined;
+    const mul = sum?.opcode === 'iadd' ? defOf(fn, sum.args[0]!) : undefined;
+    if (c0 === undefined || mul?.opcode !== 'imul') return fmt('no m × c + c_top');
+    const c = constValue(fn, mul.args[1]!, 64);
+    if (c === undefined || c <= 0n) return fmt('the charge is not a positive constant');
+    if (c0 > c) return fmt('the top part charges more than the whole iteration');
+    charge = c;
+    topCharge = c0;
+    m = fn.dfg.resolveAliases(mul.args[0]!);
+  }
   const m64 = m;
   if (w < 64) {
     const x = defOf(fn, m);
@@ -161,9 +204,12 @@ function recognise(fn: Function, preds: Map<Block, Inst[]>, prepay: Block, insts
     if (x?.opcode !== 'ushr' || constValue(fn, x.args[1]!, w) !== BigInt(t)) return fmt(`m is not shifted right by ${t}`);
     m = fn.dfg.resolveAliases(x.args[0]!);
   }
-  const dm = defOf(fn, m);
-  if (dm?.opcode !== 'isub' || constValue(fn, dm.args[1]!, w) !== 1n << BigInt(t)) return fmt(`no δ − ${1n << BigInt(t)}`);
-  const delta = fn.dfg.resolveAliases(dm.args[0]!);
+  let delta = m;
+  if (testsStepped) {
+    const dm = defOf(fn, m);
+    if (dm?.opcode !== 'isub' || constValue(fn, dm.args[1]!, w) !== 1n << BigInt(t)) return fmt(`no δ − ${1n << BigInt(t)}`);
+    delta = fn.dfg.resolveAliases(dm.args[0]!);
+  }
   const dd = defOf(fn, delta);
   if (dd?.opcode !== 'isub') return fmt('no δ');
   const [minuend, subtrahend] = s > 0n ? [dd.args[0]!, dd.args[1]!] : [dd.args[1]!, dd.args[0]!];
@@ -192,7 +238,7 @@ function recognise(fn: Function, preds: Map<Block, Inst[]>, prepay: Block, insts
   for (let i = fn.layout.nextInst(read); i !== undefined; i = fn.layout.nextInst(i)) {
     if (fn.dfg.insts[i]!.opcode === 'set_pinned_reg' || opcodeInfo(fn.dfg.insts[i]!.opcode)?.isCall === true) gfail('the counter changes after the guard reads it');
   }
-  return { guard, guardBranch, prepay, prepaySet: insts[2]!, amountDef: definingInst(fn, amount)!, okDef: definingInst(fn, gd.args[0]!)!, copyHeader, charge };
+  return { guard, guardBranch, prepay, prepaySet: insts[2]!, amountDef: definingInst(fn, amount)!, okDef: definingInst(fn, gd.args[0]!)!, copyHeader, copyLatch: latch, exitAt: top ? 'top' : 'latch', headerCharge: top ? topCharge : charge, latchCharge: top ? charge - topCharge : 0n };
 }
 
 /**
@@ -213,8 +259,11 @@ export function resolveVersions(fn: Function, loops: readonly VersionedLoop[], c
     out.layout.removeInst(l.guardBranch);
     if (choice === 'copy') {
       out.layout.removeInst(l.prepaySet);
-      const cur = new Cursor(out).atTop(l.copyHeader);
-      cur.setPinnedReg(cur.iadd(cur.getPinnedReg(I64), cur.iconst(I64, l.charge)));
+      for (const [block, amount] of [[l.copyHeader, l.headerCharge], [l.copyLatch, l.latchCharge]] as const) {
+        if (amount === 0n) continue;
+        const cur = new Cursor(out).atTop(block);
+        cur.setPinnedReg(cur.iadd(cur.getPinnedReg(I64), cur.iconst(I64, amount)));
+      }
     }
   }
   const live = reachableBlocks(out);
@@ -244,6 +293,20 @@ function predecessors(fn: Function): Map<Block, Inst[]> {
     }
   }
   return preds;
+}
+
+/** Whether `to` is reachable from `from` within `region` without passing `avoid`. */
+function reachesAvoiding(fn: Function, region: ReadonlySet<Block>, from: Block, to: Block, avoid: Block): boolean {
+  const seen = new Set<Block>([avoid]);
+  const stack = [from];
+  while (stack.length > 0) {
+    const b = stack.pop()!;
+    if (b === to) return true;
+    if (seen.has(b)) continue;
+    seen.add(b);
+    for (const x of blockSuccessors(fn, b)) if (region.has(x) && x !== from) stack.push(x);
+  }
+  return false;
 }
 
 function hasInnerCycle(fn: Function, region: ReadonlySet<Block>, header: Block): boolean {

@@ -1,8 +1,10 @@
 // Recognises counted loops in a function whose increments are placed (pinned form, after
-// fuel-place): an innermost natural loop with one preheader edge, one latch ending in
-// `brif (i + s) != bound` (or `i + s` itself, bound 0) back to the header, no other exit, no
-// call, and constant increments only on blocks every iteration runs. Each rejected loop gets a
-// reason, for the pass's statistics and the tests.
+// fuel-place): an innermost natural loop with one preheader edge, one latch, one exiting block
+// whose `brif` tests the induction variable against a loop invariant, no call, and constant
+// increments only on blocks every iteration runs. The test is either on the latch (`brif (i + s)
+// != bound` back to the header) or, when the latch just jumps back, on a block that dominates it
+// (a loop that exits from its top, as when clang peels a round: the blocks up to the test run
+// once more than the rest). Each rejected loop gets a reason, for the pass's statistics and the tests.
 import type { AnalysisCache } from '../../../analysis/cache.js';
 import type { Loop } from '../../../analysis/loops.js';
 import { branchDestinations, ValueKind, type Block, type Function, type Inst, type Type, type Value } from '../../../ir/index.js';
@@ -10,8 +12,15 @@ import { opcodeInfo } from '../../../ir/opcode-table.js';
 import { constantDef, definingInst, findPinnedIncrements, isPinnedAccess, type PinnedIncrement } from '../web/shapes.js';
 import { stepShift } from './trip-count.js';
 
-/** What the exit test compares `i + step` with. */
+/** What the exit test compares the induction variable with. */
 export type LoopBound = { readonly kind: 'value'; readonly value: Value } | { readonly kind: 'const'; readonly value: bigint };
+
+/**
+ * Where the loop leaves. 'latch': the latch tests `i + s` after each iteration, which runs
+ * n = m + 1 times. 'top': a block before the latch tests `i` (or `i + s`) and the latch jumps
+ * back; the blocks up to the test run m + 1 times, the rest m times.
+ */
+export type ExitAt = 'latch' | 'top';
 
 export interface CountedLoop {
   readonly header: Block;
@@ -20,19 +29,26 @@ export interface CountedLoop {
   /** The block with the only edge into the header from outside, and that branch. */
   readonly preheader: Block;
   readonly entryBranch: Inst;
-  /** The block ending in the counted `brif`, its branch, and which destination leaves. */
+  /** The block with the back edge. */
   readonly latch: Block;
-  readonly latchBranch: Inst;
+  readonly exitAt: ExitAt;
+  /** The block ending in the counted `brif` (the latch for 'latch'), its branch, and which destination leaves. */
+  readonly exiting: Block;
+  readonly exitBranch: Inst;
   readonly exitIndex: 0 | 1;
+  /** Whether the test compares `i + s` (always for 'latch') or `i` itself. */
+  readonly testsStepped: boolean;
   /** The induction variable: header parameter `ivIndex`, stepped by `step` = ±2^shift. */
   readonly ivIndex: number;
   readonly ivType: Type;
   readonly step: bigint;
   readonly shift: number;
   readonly bound: LoopBound;
-  /** The loop's increments and their sum, charged once per iteration. */
+  /** The loop's increments; `charge`: what one whole iteration charges; `topCharge`: the part of
+   *  it charged up to the exit test ('top' only; 0 for 'latch'), which the last visit pays again. */
   readonly increments: readonly PinnedIncrement[];
   readonly charge: bigint;
+  readonly topCharge: bigint;
 }
 
 export type Rejection =
@@ -81,42 +97,47 @@ function recognise(fn: Function, analyses: AnalysisCache, loop: Loop, allIncreme
   if (outside.length !== 1) return 'entries';
   if (backs.length !== 1) return 'latch';
   const latch = backs[0]!.from;
-  for (const b of loop.nodes) {
-    for (const e of cfg.outEdges(b)) if (!inLoop.has(e.to) && b !== latch) return 'exits';
+  const exitingBlocks = loop.nodes.filter((b) => cfg.outEdges(b).some((e) => !inLoop.has(e.to)));
+  if (exitingBlocks.length !== 1) return 'exits';
+  const exiting = exitingBlocks[0]!;
+  const exitAt: ExitAt = exiting === latch ? 'latch' : 'top';
+  const doms = analyses.dominators();
+  if (exitAt === 'top') {
+    // The latch only goes back, and every iteration passes the test on its way to the latch.
+    const lb = fn.layout.lastInst(latch);
+    if (lb === undefined || fn.dfg.insts[lb]!.opcode !== 'jump') return 'latch';
+    if (!doms.dominates(exiting, latch)) return 'exits';
   }
-  const latchBranch = fn.layout.lastInst(latch);
-  if (latchBranch === undefined) return 'latch';
-  const ld = fn.dfg.insts[latchBranch]!;
+  const exitBranch = fn.layout.lastInst(exiting);
+  if (exitBranch === undefined) return 'latch';
+  const ld = fn.dfg.insts[exitBranch]!;
   if (ld.opcode !== 'brif' || ld.destinations === null) return 'latch';
   const [d0, d1] = ld.destinations;
   if (d0 === undefined || d1 === undefined) return 'latch';
-  const exitIndex = d0.block === header ? 1 : d1.block === header ? 0 : undefined;
-  if (exitIndex === undefined || inLoop.has(ld.destinations[exitIndex]!.block)) return 'exits';
-  const back = ld.destinations[1 - exitIndex]!;
+  const exitIndex = !inLoop.has(d0.block) ? 0 : !inLoop.has(d1.block) ? 1 : undefined;
+  if (exitIndex === undefined || !inLoop.has(ld.destinations[1 - exitIndex]!.block)) return 'exits';
+  if (exitAt === 'latch' && ld.destinations[1 - exitIndex]!.block !== header) return 'latch';
+  const backBranch = fn.dfg.insts[fn.layout.lastInst(latch)!]!;
+  const back = branchDestinations(backBranch).find((d) => d.block === header)!;
 
   const exitTest = countedTest(fn, ld.args[0]!, exitIndex);
   if (exitTest === undefined) return 'not-counted';
-  const stepped = definingInst(fn, exitTest.stepped);
-  if (stepped === undefined) return 'not-counted';
-  const add = stepAdd(fn, stepped);
-  if (add === undefined) return 'not-counted';
   const params = fn.dfg.blockParams(header);
-  const ivIndex = params.indexOf(fn.dfg.resolveAliases(add.iv));
-  if (ivIndex < 0) return 'not-counted';
-  const backArg = back.args[ivIndex];
-  if (typeof backArg !== 'number' || fn.dfg.resolveAliases(backArg) !== fn.dfg.resolveAliases(exitTest.stepped)) return 'not-counted';
+  const iv = inductionVariable(fn, params, back.args, exitTest.operands, exitAt === 'top');
+  if (iv === undefined) return 'not-counted';
+  const { ivIndex, step, testsStepped, other } = iv;
   const ivType = fn.dfg.valueType(params[ivIndex]!);
   if (ivType.laneKind !== 'int' || ivType.minLaneCount !== 1 || ivType.laneBits > 64) return 'not-counted';
-  const shift = stepShift(add.step, ivType.laneBits);
+  const shift = stepShift(step, ivType.laneBits);
   if (shift === undefined) return 'not-counted';
   let bound: LoopBound;
-  if (exitTest.bound === undefined) bound = { kind: 'const', value: 0n };
+  if (other === undefined) bound = { kind: 'const', value: 0n };
   else {
-    const c = constantDef(fn, exitTest.bound);
-    const def = fn.dfg.definingData(fn.dfg.resolveAliases(exitTest.bound));
+    const c = constantDef(fn, other);
+    const def = fn.dfg.definingData(fn.dfg.resolveAliases(other));
     const home = def === undefined ? undefined : def.kind === ValueKind.Param ? def.owner : fn.layout.instBlock(def.owner);
     if (c !== undefined) bound = { kind: 'const', value: c.value };
-    else if (home !== undefined && !inLoop.has(home)) bound = { kind: 'value', value: exitTest.bound };
+    else if (home !== undefined && !inLoop.has(home)) bound = { kind: 'value', value: other };
     else return 'not-counted';
   }
 
@@ -132,12 +153,15 @@ function recognise(fn: Function, analyses: AnalysisCache, loop: Loop, allIncreme
       if (isPinnedAccess(data.opcode) && !incInsts.has(inst)) return 'counter-use';
     }
   }
-  const doms = analyses.dominators();
+  // An increment on a block that dominates the latch runs once per iteration; for 'top', one that
+  // also dominates the exiting block runs once more, on the visit that leaves.
   let charge = 0n;
+  let topCharge = 0n;
   for (const inc of incs) {
     if (inc.amount === null || inc.amount < 0n) return 'counter-use';
     if (!doms.dominates(inc.block, latch)) return 'uneven-charge';
     charge += inc.amount;
+    if (exitAt === 'top' && doms.dominates(inc.block, exiting)) topCharge += inc.amount;
   }
   if (charge <= 0n) return 'no-charge';
   const pre = outside[0]!;
@@ -152,43 +176,75 @@ function recognise(fn: Function, analyses: AnalysisCache, loop: Loop, allIncreme
     preheader: pre.from,
     entryBranch,
     latch,
-    latchBranch,
+    exitAt,
+    exiting,
+    exitBranch,
     exitIndex,
+    testsStepped,
     ivIndex,
     ivType,
-    step: BigInt.asIntN(ivType.laneBits, add.step),
+    step: BigInt.asIntN(ivType.laneBits, step),
     shift,
     bound,
     increments: incs,
     charge,
+    topCharge,
   };
 }
 
 /**
- * The exit test of a latch `brif v` whose destination `exitIndex` leaves: `v` (or `uextend v`) is
- * `icmp ne x, bound` continuing on true, `icmp eq x, bound` leaving on true, or `x` itself
- * continuing while non-zero. Returns `x` (the stepped induction variable) and the bound (none: 0).
+ * The exit test of a `brif v` whose destination `exitIndex` leaves: `v` (or `uextend v`) is
+ * `icmp ne x, y` continuing on true or `icmp eq x, y` leaving on true (operands [x, y]), or `x`
+ * itself continuing while non-zero (operands [x]: the bound is 0).
  */
-function countedTest(fn: Function, cond: Value, exitIndex: 0 | 1): { stepped: Value; bound: Value | undefined } | undefined {
+function countedTest(fn: Function, cond: Value, exitIndex: 0 | 1): { operands: Value[] } | undefined {
   let v = cond;
   const ext = definingInst(fn, v);
   if (ext !== undefined && fn.dfg.insts[ext]!.opcode === 'uextend') v = fn.dfg.insts[ext]!.args[0]!;
   const def = definingInst(fn, v);
   const data = def === undefined ? undefined : fn.dfg.insts[def]!;
   if (data !== undefined && data.opcode === 'icmp') {
-    const wanted = exitIndex === 1 ? 'ne' : 'eq';
-    if (data.cond !== wanted) return undefined;
+    if (data.cond !== (exitIndex === 1 ? 'ne' : 'eq')) return undefined;
     const [a, b] = data.args;
-    if (a === undefined || b === undefined) return undefined;
-    const aStep = definingInst(fn, a);
-    if (aStep !== undefined && stepAdd(fn, aStep) !== undefined) return { stepped: a, bound: b };
-    const bStep = definingInst(fn, b);
-    if (bStep !== undefined && stepAdd(fn, bStep) !== undefined) return { stepped: b, bound: a };
-    return undefined;
+    return a === undefined || b === undefined ? undefined : { operands: [a, b] };
   }
   // `brif x` continues while x != 0: only when the back edge is the `then` destination.
   if (exitIndex !== 1 || v !== cond) return undefined;
-  return { stepped: v, bound: undefined };
+  return { operands: [v] };
+}
+
+/**
+ * Which operand of the test is the induction variable: a header parameter `i` that the back edge
+ * passes as `i + s` (s constant), tested as that stepped value itself or, when the loop exits
+ * from the top, as `i`. `other` is the remaining operand (the bound; none: 0).
+ */
+function inductionVariable(
+  fn: Function,
+  params: readonly Value[],
+  backArgs: readonly unknown[],
+  operands: readonly Value[],
+  top: boolean,
+): { ivIndex: number; step: bigint; testsStepped: boolean; other: Value | undefined } | undefined {
+  const resolve = (v: Value) => fn.dfg.resolveAliases(v);
+  for (let o = 0; o < operands.length; o++) {
+    const x = resolve(operands[o]!);
+    const other = operands.length === 2 ? operands[1 - o] : undefined;
+    const stepped = definingInst(fn, x);
+    const add = stepped === undefined ? undefined : stepAdd(fn, stepped);
+    if (add !== undefined) {
+      const ivIndex = params.indexOf(resolve(add.iv));
+      const backArg = backArgs[ivIndex];
+      if (ivIndex >= 0 && typeof backArg === 'number' && resolve(backArg) === x) return { ivIndex, step: add.step, testsStepped: true, other };
+    }
+    const ivIndex = params.indexOf(x);
+    if (top && ivIndex >= 0) {
+      const backArg = backArgs[ivIndex];
+      const backDef = typeof backArg === 'number' ? definingInst(fn, resolve(backArg)) : undefined;
+      const backAdd = backDef === undefined ? undefined : stepAdd(fn, backDef);
+      if (backAdd !== undefined && resolve(backAdd.iv) === x) return { ivIndex, step: backAdd.step, testsStepped: false, other };
+    }
+  }
+  return undefined;
 }
 
 /** `iadd iv, k` / `iadd k, iv` / `iadd_imm iv, k` with k constant: the step's two parts. */

@@ -1,9 +1,11 @@
-// Versions one counted loop: the preheader computes the trip count n and, when the counter can
-// pay n × c without reaching 0 (F + n·c < 0, so neither out-of-fuel nor a trap inside the loop
-// can be told apart from the original's), charges it once and enters an increment-free copy of
-// the loop; otherwise it runs the original loop. Both leave through one new exit block whose
-// parameters carry the loop's values that are used after it. The guard's exact shape is what
-// check-fuel recognises (src/passes/fuel/check/versioned-loops.ts); keep the two in step.
+// Versions one counted loop: the preheader computes the trip count and the loop's whole charge
+// (n × c; for a loop that exits from its top, m × c + c_top: the part up to the test runs once
+// more) and, when the counter can pay it without reaching 0 (F + amount < 0, so neither
+// out-of-fuel nor a trap inside the loop can be told apart from the original's), charges it once
+// and enters an increment-free copy of the loop; otherwise it runs the original loop. Both
+// leave through one new exit block whose parameters carry the loop's values used after it. The
+// guard's exact shape is what check-fuel recognises (src/passes/fuel/check/versioned-loops.ts);
+// keep the two in step.
 import {
   appendBlockParam,
   cloneInstructionData,
@@ -44,7 +46,7 @@ export function versionLoop(fn: Function, loop: CountedLoop): VersionedLoop {
     guard = splitEdge(fn, entry, index);
     entry = fn.layout.lastInst(guard)!;
   }
-  const exit = splitEdge(fn, loop.latchBranch, loop.exitIndex);
+  const exit = splitEdge(fn, loop.exitBranch, loop.exitIndex);
 
   // The copy: blocks, parameters and results first, operands once every value has its twin.
   const blockMap = new Map<Block, Block>();
@@ -83,8 +85,8 @@ export function versionLoop(fn: Function, loop: CountedLoop): VersionedLoop {
       for (const v of fn.dfg.instValues(inst)) if (valueMap.has(fn.dfg.resolveAliases(v))) liveOut.add(fn.dfg.resolveAliases(v));
     }
   }
-  const exitArgs = branchDestinations(fn.dfg.insts[loop.latchBranch]!)[loop.exitIndex]!.args;
-  const copyExitArgs = branchDestinations(fn.dfg.insts[fn.layout.lastInst(blockMap.get(loop.latch)!)!]!)[loop.exitIndex]!.args;
+  const exitArgs = branchDestinations(fn.dfg.insts[loop.exitBranch]!)[loop.exitIndex]!.args;
+  const copyExitArgs = branchDestinations(fn.dfg.insts[fn.layout.lastInst(blockMap.get(loop.exiting)!)!]!)[loop.exitIndex]!.args;
   const exitParams = new Map<Value, Value>();
   for (const v of liveOut) {
     exitParams.set(v, appendBlockParam(fn, exit, fn.dfg.valueType(v)));
@@ -98,7 +100,7 @@ export function versionLoop(fn: Function, loop: CountedLoop): VersionedLoop {
     }
   }
 
-  // The prepay block: charge n × c once, then enter the copy with the header's arguments.
+  // The prepay block: charge the amount once, then enter the copy with the header's arguments.
   const headerArgs = branchDestinations(fn.dfg.insts[entry]!).find((d) => d.block === loop.header)!.args;
   const prepay = createBlock(fn, { after: guard });
   const w = loop.ivType;
@@ -107,11 +109,15 @@ export function versionLoop(fn: Function, loop: CountedLoop): VersionedLoop {
   const bound = loop.bound.kind === 'value' ? loop.bound.value : cur.iconst(w, loop.bound.value);
   const delta = loop.step > 0n ? cur.isub(bound, i0) : cur.isub(i0, bound);
   const abs = 1n << BigInt(loop.shift);
-  let m = cur.isub(delta, cur.iconst(w, abs));
+  // m: iterations before the last test (n − 1 for 'latch'); a test of `i` itself meets the bound
+  // one step later than a test of `i + s`.
+  let m = loop.testsStepped ? cur.isub(delta, cur.iconst(w, abs)) : delta;
   if (loop.shift > 0) m = cur.insValue('ushr', { args: [m, cur.iconst(w, loop.shift)] });
   const m64 = w.laneBits < 64 ? cur.insValue('uextend', { args: [m] }, I64) : m;
-  const n = cur.iadd(m64, cur.iconst(I64, 1));
-  const amount = cur.insValue('imul', { args: [n, cur.iconst(I64, loop.charge)] });
+  const amount =
+    loop.exitAt === 'latch'
+      ? cur.insValue('imul', { args: [cur.iadd(m64, cur.iconst(I64, 1)), cur.iconst(I64, loop.charge)] })
+      : cur.iadd(cur.insValue('imul', { args: [m64, cur.iconst(I64, loop.charge)] }), cur.iconst(I64, loop.topCharge));
   const small = cur.icmp('ult', m64, cur.iconst(I64, prepayLimit(loop.charge)));
   const counter = cur.getPinnedReg(I64);
   const covered = cur.icmp('slt', amount, cur.insValue('ineg', { args: [counter] }));
