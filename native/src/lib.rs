@@ -7,10 +7,12 @@ mod clif_file;
 mod code_alignment;
 mod code_registry;
 mod errors;
+mod fuel_passes;
 mod jit;
 mod libcalls;
 mod linear_memory;
 mod memory_object;
+mod native_passes;
 mod run_commands;
 mod run_targets;
 mod runtime;
@@ -172,6 +174,16 @@ pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
             })?;
         Ok(slackfuel_frontend::translate(&wasm, &options)?.to_json())
     })
+}
+
+/// Runs the Rust fuel passes (`pipeline`: `fuel-pinned,fuel-drop-checks`) on every function of
+/// `text`; each function printed by Cranelift's writer, plus the time the passes took.
+#[napi]
+pub fn run_native_passes(
+    text: String,
+    pipeline: String,
+) -> napi::Result<native_passes::NativePassesOutput> {
+    guard(|| native_passes::run_on_text(&text, &pipeline))
 }
 
 /// The signal number the fuel checker uses.

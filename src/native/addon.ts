@@ -64,6 +64,7 @@ export interface NativeAddon {
   instantiate(text: string, settings: NativeSetting[], options: string): NativeInstanceHandle;
   checkSignal(): number;
   translateWasm(wasm: Uint8Array, options: string): string;
+  runNativePasses(text: string, pipeline: string): unknown;
 }
 
 // Candidates relative to this file: src/native/ when run from source, dist/ when bundled.
