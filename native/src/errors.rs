@@ -92,7 +92,7 @@ impl From<slackfuel_frontend::TranslateError> for Failure {
                 instruction,
                 offset,
             } => (Some(feature), Some(instruction), Some(offset)),
-            E::InvalidOptions { .. } => (None, None, None),
+            E::InvalidOptions { .. } | E::Rewrite { .. } => (None, None, None),
         };
         Failure::TranslateError {
             message,

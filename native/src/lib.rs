@@ -162,9 +162,15 @@ pub fn instantiate(
 
 /// Translates a wasm module to CLIF text per function plus metadata, with the front end
 /// (`native/frontend`). `options` is the `TranslateOptions` JSON; the result is the
-/// `TranslatedModule` JSON, validated by the TypeScript facade.
+/// `TranslatedModule` JSON, validated by the TypeScript facade. With `native_passes` (a
+/// pipeline such as `fuel-pinned,fuel-drop-checks`), the Rust fuel passes run on each function
+/// before it is printed and the JSON's `rewriteMicros` is their time.
 #[napi]
-pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
+pub fn translate_wasm(
+    wasm: Buffer,
+    options: String,
+    native_passes: Option<String>,
+) -> napi::Result<String> {
     guard(|| {
         let options: slackfuel_frontend::TranslateOptions = serde_json::from_str(&options)
             .map_err(|e| {
@@ -172,7 +178,10 @@ pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
                     message: e.to_string(),
                 })
             })?;
-        Ok(slackfuel_frontend::translate(&wasm, &options)?.to_json())
+        match native_passes {
+            None => Ok(slackfuel_frontend::translate(&wasm, &options)?.to_json()),
+            Some(pipeline) => native_passes::translate_with_passes(&wasm, &options, &pipeline),
+        }
     })
 }
 

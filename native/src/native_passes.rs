@@ -6,7 +6,8 @@ use std::time::Instant;
 
 use crate::clif_file;
 use crate::errors::{Failure, NativeResult};
-use crate::fuel_passes::{NativePass, parse_pipeline, run_passes};
+use crate::fuel_passes::{NativePass, PassStats, parse_pipeline, run_passes};
+use slackfuel_frontend::{TranslateError, TranslateOptions};
 
 #[napi_derive::napi(object)]
 pub struct NativePassesOutput {
@@ -14,6 +15,12 @@ pub struct NativePassesOutput {
     pub functions: Vec<String>,
     /// Milliseconds spent in the passes (all functions together).
     pub pass_ms: f64,
+    /// Increments moved to the pinned register.
+    pub increments: u32,
+    /// Observed calls wrapped in a store and a reload.
+    pub flushed_calls: u32,
+    /// Checks removed.
+    pub dropped_checks: u32,
 }
 
 /// The passes of `pipeline`, or an `InvalidOptions`-like failure naming the unknown pass.
@@ -33,13 +40,49 @@ pub fn run_on_text(text: &str, pipeline: &str) -> NativeResult<NativePassesOutpu
     let file = clif_file::parse(&text)?;
     let mut functions = Vec::with_capacity(file.functions.len());
     let mut pass_ms = 0.0;
+    let mut stats = PassStats::default();
     for (func, _) in file.functions {
         let mut func = func;
         let started = Instant::now();
-        let outcome = run_passes(&mut func, &passes);
+        let outcome = run_passes(&mut func, &passes, &mut stats);
         pass_ms += started.elapsed().as_secs_f64() * 1000.0;
-        outcome.map_err(|(pass, e)| Failure::fuel_pass(pass, &clif_file::function_name(&func), e))?;
+        outcome
+            .map_err(|(pass, e)| Failure::fuel_pass(pass, &clif_file::function_name(&func), e))?;
         functions.push(func.display().to_string());
     }
-    Ok(NativePassesOutput { functions, pass_ms })
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(NativePassesOutput {
+        functions,
+        pass_ms,
+        increments: count(stats.increments),
+        flushed_calls: count(stats.flushed_calls),
+        dropped_checks: count(stats.dropped_checks),
+    })
+}
+
+/// Translates `wasm` with the passes of `pipeline` run on each function before it is printed
+/// (no text round trip); the module JSON, its `rewriteMicros` the passes' time.
+pub fn translate_with_passes(
+    wasm: &[u8],
+    options: &TranslateOptions,
+    pipeline: &str,
+) -> NativeResult<String> {
+    let passes = passes_of(pipeline)?;
+    // The front end only carries a message; the typed failure is kept here and returned instead.
+    let mut refused: Option<Failure> = None;
+    let mut stats = PassStats::default();
+    let mut rewrite = |_index: u32, func: &mut cranelift_codegen::ir::Function| {
+        run_passes(func, &passes, &mut stats).map_err(|(pass, e)| {
+            let failure = Failure::fuel_pass(pass, &clif_file::function_name(func), e);
+            let message = failure.message();
+            refused = Some(failure);
+            message
+        })
+    };
+    let outcome = slackfuel_frontend::translate_rewriting(wasm, options, &mut rewrite);
+    match (outcome, refused) {
+        (Ok(module), _) => Ok(module.to_json()),
+        (Err(TranslateError::Rewrite { .. }), Some(failure)) => Err(failure),
+        (Err(e), _) => Err(e.into()),
+    }
 }

@@ -63,7 +63,7 @@ export interface NativeAddon {
   displayValues(types: string[], slots: Uint8Array): unknown;
   instantiate(text: string, settings: NativeSetting[], options: string): NativeInstanceHandle;
   checkSignal(): number;
-  translateWasm(wasm: Uint8Array, options: string): string;
+  translateWasm(wasm: Uint8Array, options: string, nativePasses?: string | null): string;
   runNativePasses(text: string, pipeline: string): unknown;
 }
 

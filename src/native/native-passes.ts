@@ -18,6 +18,10 @@ const outputSchema = z.object({
   functions: z.array(z.string()),
   /** Milliseconds in the passes alone (parse and print excluded). */
   passMs: z.number().nonnegative(),
+  /** Increments moved to the pinned register, observed calls flushed around, checks removed. */
+  increments: z.number().int().nonnegative(),
+  flushedCalls: z.number().int().nonnegative(),
+  droppedChecks: z.number().int().nonnegative(),
 });
 export type NativePassesOutput = z.infer<typeof outputSchema>;
 

@@ -17,6 +17,7 @@ import { jobsFor, runPipelineOnTexts } from '../passes/parallel/index.js';
 import type { CompileCache } from './compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
+import { splitNativePrefix } from './native-prefix.js';
 import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
 import { FuncRefGuard } from './func-ref-guard.js';
@@ -349,7 +350,7 @@ export class WasmModule {
     readonly module: Module,
     /** The layout the code was translated for: the engine's layout plus the wasm records. */
     readonly layout: WasmVmctxLayout,
-    /** Time the fuel pipeline took in TypeScript (0 when the mode has none, or reused `prepared` CLIF). */
+    /** Time the fuel pipeline took (TypeScript passes, plus the Rust passes with `nativePasses`; 0 when the mode has none, or reused `prepared` CLIF). */
     readonly pipelineMs: number = 0,
     /** Profile counters the code writes (its `transform` instrumented it); instances get at least these. */
     readonly profileCounters: number = 0,
@@ -412,6 +413,11 @@ export interface CompileWasmOptions {
   /** The fuel each operator costs (Wasmtime's `Config::operator_cost`, a partial table keyed by
    *  Wasmtime's operator names; see src/wasm/fuel-costs.ts). Default: Wasmtime's table. */
   readonly fuelCosts?: FuelCosts;
+  /**
+   * Run the pipeline's leading `fuel-pinned`, `fuel-drop-checks` in Rust, on each function before
+   * the front end prints it (native/src/fuel_passes); the rest runs in TypeScript. Default false.
+   */
+  readonly nativePasses?: boolean;
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -424,16 +430,25 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   });
   const fuelCosts = fuelCostsSchema.safeParse(options.fuelCosts ?? {});
   if (!fuelCosts.success) throw new RuntimeConfigError(`invalid fuelCosts: ${z.prettifyError(fuelCosts.error)}`);
+  const fullPipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
+  const split = z.boolean().default(false).parse(options.nativePasses) ? splitNativePrefix(fullPipeline) : { native: '', rest: fullPipeline };
   // Every option of the translation is part of the compile cache's key.
-  const translateOptions = { metering: translationMetering(mode), layout, fuelCosts: fuelCosts.data, ...memoryConfig };
+  const translateOptions = {
+    metering: translationMetering(mode),
+    layout,
+    fuelCosts: fuelCosts.data,
+    ...memoryConfig,
+    ...(split.native === '' ? {} : { nativePasses: split.native }),
+  };
   const translated = translate(wasm, translateOptions);
-  const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
+  const nativeMs = (translated.rewriteMicros ?? 0) / 1000;
+  const pipeline = split.rest;
   let functions: Function[] | undefined;
   let pipelineMs = 0;
   let fromCache = false;
   // Only a pipeline is worth caching: without one the text is the translation's own.
-  const cache = options.prepared === undefined && pipeline !== '' ? options.cache : undefined;
-  const key = cache?.key({ wasm, translateOptions, pipeline });
+  const cache = options.prepared === undefined && fullPipeline !== '' ? options.cache : undefined;
+  const key = cache?.key({ wasm, translateOptions, pipeline: fullPipeline });
   if (options.prepared !== undefined) {
     if (options.prepared.length !== translated.functions.length) throw new RuntimeConfigError('prepared CLIF: not the functions of this module');
     functions = options.prepared.map((fn) => fn.clone());
@@ -455,14 +470,14 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     const started = performance.now();
     const printed = await pipelineOnWorkers(translated.functions.map((f) => f.clif), pipeline, jobs);
     functions = printed === '' ? [] : parse(printed).functions;
-    pipelineMs = performance.now() - started;
+    pipelineMs = nativeMs + performance.now() - started;
     if (cache !== undefined && key !== undefined) cache.write(key, printed);
   }
   if (functions === undefined) {
     functions = translated.functions.length === 0 ? [] : parse(clifText(translated)).functions;
     const started = performance.now();
     await applyPipeline(functions, pipeline);
-    pipelineMs = performance.now() - started;
+    pipelineMs = nativeMs + performance.now() - started;
     if (cache !== undefined && key !== undefined) cache.write(key, functions.map((fn) => print(fn)).join('\n'));
   }
   const transformed = options.transform?.(functions);
@@ -489,7 +504,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     definedNames: shims.names,
     hostImports,
   });
-  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
+  return new WasmModule(translated, new Module(engine, mode, fullPipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
 }
 
 /** The pipeline on worker threads: the functions printed, as the serial path would print them; a failing pass throws its PassRunError. */

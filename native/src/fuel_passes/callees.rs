@@ -23,7 +23,11 @@ fn callee_name(func: &Function, inst: Inst) -> (bool, Option<String>) {
     };
     let name = match &ext.name {
         ExternalName::TestCase(t) => Some(t.to_string()),
-        ExternalName::User(r) => func.params.user_named_funcs().get(*r).map(|u| format!("u{}:{}", u.namespace, u.index)),
+        ExternalName::User(r) => func
+            .params
+            .user_named_funcs()
+            .get(*r)
+            .map(|u| format!("u{}:{}", u.namespace, u.index)),
         _ => None,
     };
     (true, name)

@@ -34,22 +34,50 @@ pub struct FuelCompare {
 
 fn is_zero(func: &Function, v: Value) -> bool {
     match func.dfg.value_def(v).inst() {
-        Some(i) => matches!(func.dfg.insts[i], InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } if imm.bits() == 0),
+        Some(i) => {
+            matches!(func.dfg.insts[i], InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } if imm.bits() == 0)
+        }
         None => false,
     }
 }
 
 /// Matches a compare of a counter value with zero.
-pub fn match_fuel_compare(func: &Function, inst: Inst, is_fuel: &dyn Fn(Value) -> bool) -> Option<FuelCompare> {
+pub fn match_fuel_compare(
+    func: &Function,
+    inst: Inst,
+    is_fuel: &dyn Fn(Value) -> bool,
+) -> Option<FuelCompare> {
     let dfg = &func.dfg;
     match dfg.insts[inst] {
-        InstructionData::IntCompare { opcode: Opcode::Icmp, cond, args: [a, b] } => {
+        InstructionData::IntCompare {
+            opcode: Opcode::Icmp,
+            cond,
+            args: [a, b],
+        } => {
             let (ra, rb) = (dfg.resolve_aliases(a), dfg.resolve_aliases(b));
-            if is_fuel(ra) && is_zero(func, rb) && matches!(cond, IntCC::SignedGreaterThanOrEqual | IntCC::SignedLessThan) {
-                return Some(FuelCompare { fuel: ra, inverted: cond == IntCC::SignedLessThan });
+            if is_fuel(ra)
+                && is_zero(func, rb)
+                && matches!(
+                    cond,
+                    IntCC::SignedGreaterThanOrEqual | IntCC::SignedLessThan
+                )
+            {
+                return Some(FuelCompare {
+                    fuel: ra,
+                    inverted: cond == IntCC::SignedLessThan,
+                });
             }
-            if is_fuel(rb) && is_zero(func, ra) && matches!(cond, IntCC::SignedLessThanOrEqual | IntCC::SignedGreaterThan) {
-                return Some(FuelCompare { fuel: rb, inverted: cond == IntCC::SignedGreaterThan });
+            if is_fuel(rb)
+                && is_zero(func, ra)
+                && matches!(
+                    cond,
+                    IntCC::SignedLessThanOrEqual | IntCC::SignedGreaterThan
+                )
+            {
+                return Some(FuelCompare {
+                    fuel: rb,
+                    inverted: cond == IntCC::SignedGreaterThan,
+                });
             }
             None
         }
@@ -89,34 +117,70 @@ pub fn check_context(func: &Function, live: &EntitySet<Block>) -> CheckContext {
 const MAX_PATH_BLOCKS: usize = 32;
 
 /// Recognizes the check made by `compare`, or explains why it is not one.
-pub fn recognize_check(func: &Function, compare: Inst, m: FuelCompare, ctx: &CheckContext) -> Result<FuelCheck, String> {
+pub fn recognize_check(
+    func: &Function,
+    compare: Inst,
+    m: FuelCompare,
+    ctx: &CheckContext,
+) -> Result<FuelCheck, String> {
     let dfg = &func.dfg;
     let Some(&result) = dfg.inst_results(compare).first() else {
         return Err("the compare has no result".into());
     };
     let users = ctx.users.get(&result).map(Vec::as_slice).unwrap_or(&[]);
     if users.len() != 1 {
-        return Err(format!("its result {result} has {} users; a check branches on it once", users.len()));
+        return Err(format!(
+            "its result {result} has {} users; a check branches on it once",
+            users.len()
+        ));
     }
     let branch = users[0];
-    let block = func.layout.inst_block(branch).ok_or("the branch is not in the layout")?;
+    let block = func
+        .layout
+        .inst_block(branch)
+        .ok_or("the branch is not in the layout")?;
     let (out_of_gas, continuation) = match dfg.insts[branch] {
-        InstructionData::Brif { opcode: Opcode::Brif, arg, blocks } => {
+        InstructionData::Brif {
+            opcode: Opcode::Brif,
+            arg,
+            blocks,
+        } => {
             if arg != result {
                 return Err("the branch does not test the compare".into());
             }
             let then_block = blocks[0].block(&dfg.value_lists);
             let else_block = blocks[1].block(&dfg.value_lists);
-            if m.inverted { (else_block, then_block) } else { (then_block, else_block) }
+            if m.inverted {
+                (else_block, then_block)
+            } else {
+                (then_block, else_block)
+            }
         }
-        ref other => return Err(format!("its result feeds `{}`, not a conditional branch", other.opcode())),
+        ref other => {
+            return Err(format!(
+                "its result feeds `{}`, not a conditional branch",
+                other.opcode()
+            ));
+        }
     };
     let path = out_of_gas_path(func, block, out_of_gas, continuation, ctx)?;
-    Ok(FuelCheck { compare, fuel: m.fuel, branch, continuation, path })
+    Ok(FuelCheck {
+        compare,
+        fuel: m.fuel,
+        branch,
+        continuation,
+        path,
+    })
 }
 
 /// The out-of-gas region: entered once from `from`, leaving only to `continuation`, with a call.
-fn out_of_gas_path(func: &Function, from: Block, oog: Block, continuation: Block, ctx: &CheckContext) -> Result<Vec<Block>, String> {
+fn out_of_gas_path(
+    func: &Function,
+    from: Block,
+    oog: Block,
+    continuation: Block,
+    ctx: &CheckContext,
+) -> Result<Vec<Block>, String> {
     let entry = func.layout.entry_block();
     if oog == continuation {
         return Err("both edges of the branch go to the same block".into());
@@ -131,7 +195,9 @@ fn out_of_gas_path(func: &Function, from: Block, oog: Block, continuation: Block
             return Err(format!("{oog} leads back to the check"));
         }
         if region.len() > MAX_PATH_BLOCKS {
-            return Err(format!("the path from {oog} is too large for an out-of-gas path"));
+            return Err(format!(
+                "the path from {oog} is too large for an out-of-gas path"
+            ));
         }
         for s in successors(func, b) {
             if s == continuation || in_region.contains(s) {
@@ -144,12 +210,16 @@ fn out_of_gas_path(func: &Function, from: Block, oog: Block, continuation: Block
     }
     let oog_preds = ctx.preds[oog].len();
     if oog_preds != 1 {
-        return Err(format!("{oog} has {oog_preds} incoming edges; an out-of-gas block is entered only from its check"));
+        return Err(format!(
+            "{oog} has {oog_preds} incoming edges; an out-of-gas block is entered only from its check"
+        ));
     }
     let mut calls = 0;
     for &b in &region {
         if b != oog && ctx.preds[b].iter().any(|p| !in_region.contains(*p)) {
-            return Err(format!("{b} on the out-of-gas path is also entered from elsewhere"));
+            return Err(format!(
+                "{b} on the out-of-gas path is also entered from elsewhere"
+            ));
         }
         for inst in func.layout.block_insts(b) {
             let op = func.dfg.insts[inst].opcode();
@@ -162,7 +232,9 @@ fn out_of_gas_path(func: &Function, from: Block, oog: Block, continuation: Block
         }
     }
     if calls == 0 {
-        return Err(format!("the path from {oog} calls nothing; an out-of-gas path calls the builtin"));
+        return Err(format!(
+            "the path from {oog} calls nothing; an out-of-gas path calls the builtin"
+        ));
     }
     for &b in &region {
         let mut made: Vec<Value> = func.dfg.block_params(b).to_vec();
@@ -171,10 +243,14 @@ fn out_of_gas_path(func: &Function, from: Block, oog: Block, continuation: Block
         }
         for v in made {
             let outside = ctx.users.get(&v).into_iter().flatten().any(|&u| {
-                func.layout.inst_block(u).is_none_or(|ub| !in_region.contains(ub))
+                func.layout
+                    .inst_block(u)
+                    .is_none_or(|ub| !in_region.contains(ub))
             });
             if outside {
-                return Err(format!("{v}, made on the out-of-gas path, is used outside it"));
+                return Err(format!(
+                    "{v}, made on the out-of-gas path, is used outside it"
+                ));
             }
         }
     }

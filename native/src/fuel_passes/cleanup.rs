@@ -4,12 +4,15 @@
 //! tables are dense).
 
 use std::collections::{BTreeSet, HashMap};
+use std::fmt;
 
 use cranelift_codegen::entity::packed_option::ReservedValue;
-use cranelift_codegen::entity::{EntityRef, PrimaryMap};
+use cranelift_codegen::entity::{EntityRef, PrimaryMap, SecondaryMap};
 use cranelift_codegen::ir::{
-    ExceptionTableData, FuncRef, Function, Inst, InstructionData, Opcode, SigRef, Value, ValueDef,
+    Block, ExceptionTableData, FuncRef, Function, Inst, InstructionData, Opcode, SigRef, Value,
+    ValueDef,
 };
+use cranelift_codegen::write::{FuncWriter, PlainWriter, decorate_function};
 
 use super::graph::{inst_values, reachable};
 
@@ -57,7 +60,7 @@ fn all_insts(func: &Function) -> Vec<Inst> {
 }
 
 /// Removes a block and its instructions from the layout.
-pub fn remove_block(func: &mut Function, block: cranelift_codegen::ir::Block) {
+pub fn remove_block(func: &mut Function, block: Block) {
     let insts: Vec<Inst> = func.layout.block_insts(block).collect();
     for i in insts {
         func.layout.remove_inst(i);
@@ -68,7 +71,11 @@ pub fn remove_block(func: &mut Function, block: cranelift_codegen::ir::Block) {
 /// Removes every block the entry cannot reach; returns how many went.
 pub fn remove_unreachable_blocks(func: &mut Function) -> usize {
     let live = reachable(func);
-    let dead: Vec<_> = func.layout.blocks().filter(|b| !live.set.contains(*b)).collect();
+    let dead: Vec<_> = func
+        .layout
+        .blocks()
+        .filter(|b| !live.set.contains(*b))
+        .collect();
     for &b in &dead {
         remove_block(func, b);
     }
@@ -90,7 +97,12 @@ pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> u
         if func.layout.inst_block(inst).is_none() || has_side_effects(func, inst) {
             continue;
         }
-        if func.dfg.inst_results(inst).iter().any(|r| uses.get(r).copied().unwrap_or(0) > 0) {
+        if func
+            .dfg
+            .inst_results(inst)
+            .iter()
+            .any(|r| uses.get(r).copied().unwrap_or(0) > 0)
+        {
             continue;
         }
         for v in inst_values(func, inst) {
@@ -157,8 +169,10 @@ pub fn remove_unused_declarations(
     sigs: &BTreeSet<SigRef>,
 ) -> (usize, usize) {
     let insts = all_insts(func);
-    let used_funcs: BTreeSet<FuncRef> =
-        insts.iter().filter_map(|&i| func_ref_of(&func.dfg.insts[i])).collect();
+    let used_funcs: BTreeSet<FuncRef> = insts
+        .iter()
+        .filter_map(|&i| func_ref_of(&func.dfg.insts[i]))
+        .collect();
     let mut sig_candidates: BTreeSet<SigRef> = sigs.clone();
     let dead_funcs: BTreeSet<usize> = funcs
         .iter()
@@ -181,11 +195,14 @@ pub fn remove_unused_declarations(
         for n in 0..func.dfg.num_insts() {
             if let Some(r) = func_ref_mut(&mut func.dfg.insts[Inst::new(n)]) {
                 // Instructions outside the layout may keep a dangling reference: never printed.
-                *r = map[r.index()].map(FuncRef::new).unwrap_or(FuncRef::reserved_value());
+                *r = map[r.index()]
+                    .map(FuncRef::new)
+                    .unwrap_or(FuncRef::reserved_value());
             }
         }
     }
-    let mut used_sigs: BTreeSet<SigRef> = func.dfg.ext_funcs.values().map(|e| e.signature).collect();
+    let mut used_sigs: BTreeSet<SigRef> =
+        func.dfg.ext_funcs.values().map(|e| e.signature).collect();
     for &i in &insts {
         let data = &func.dfg.insts[i];
         if let Some(s) = sig_ref_of(data) {
@@ -202,7 +219,11 @@ pub fn remove_unused_declarations(
         .collect();
     if !dead_sigs.is_empty() {
         let map = renumbering(func.dfg.signatures.len(), &dead_sigs);
-        let remap = |s: SigRef| map[s.index()].map(SigRef::new).unwrap_or(SigRef::reserved_value());
+        let remap = |s: SigRef| {
+            map[s.index()]
+                .map(SigRef::new)
+                .unwrap_or(SigRef::reserved_value())
+        };
         let old = std::mem::take(&mut func.dfg.signatures);
         let mut fresh = PrimaryMap::new();
         for (s, sig) in old.into_iter() {
@@ -215,7 +236,8 @@ pub fn remove_unused_declarations(
             ext.signature = remap(ext.signature);
         }
         for n in 0..func.dfg.num_insts() {
-            if let InstructionData::CallIndirect { sig_ref, .. } = &mut func.dfg.insts[Inst::new(n)] {
+            if let InstructionData::CallIndirect { sig_ref, .. } = &mut func.dfg.insts[Inst::new(n)]
+            {
                 *sig_ref = remap(*sig_ref);
             }
         }
@@ -235,9 +257,69 @@ pub fn remove_unused_declarations(
     (dead_funcs.len(), dead_sigs.len())
 }
 
+/// Prints one instruction as it appears in the whole function's text (the type suffix only when
+/// the writer needs it), nothing else.
+struct OneInst {
+    target: Inst,
+    text: String,
+}
+
+impl FuncWriter for OneInst {
+    fn write_block_header(
+        &mut self,
+        _: &mut dyn fmt::Write,
+        _: &Function,
+        _: Block,
+        _: usize,
+    ) -> fmt::Result {
+        Ok(())
+    }
+
+    fn write_instruction(
+        &mut self,
+        _: &mut dyn fmt::Write,
+        func: &Function,
+        aliases: &SecondaryMap<Value, Vec<Value>>,
+        inst: Inst,
+        indent: usize,
+    ) -> fmt::Result {
+        if inst == self.target {
+            PlainWriter.write_instruction(&mut self.text, func, aliases, inst, indent)?;
+        }
+        Ok(())
+    }
+
+    fn write_preamble(&mut self, _: &mut dyn fmt::Write, _: &Function) -> Result<bool, fmt::Error> {
+        Ok(false)
+    }
+}
+
+/// The instruction's text (`v7 = imul v6, v6`) as the function's printout shows it, without
+/// its source location: what the TypeScript `describeInst` gives.
+pub fn describe_inst(func: &Function, inst: Inst) -> String {
+    let mut writer = OneInst {
+        target: inst,
+        text: String::new(),
+    };
+    if func.layout.inst_block(inst).is_none()
+        || decorate_function(&mut writer, &mut String::new(), func).is_err()
+    {
+        return inst.to_string();
+    }
+    let line = writer.text.trim();
+    let line = match line.strip_prefix('@') {
+        Some(rest) => rest
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, after)| after)
+            .trim(),
+        None => line,
+    };
+    line.to_string()
+}
+
 /// `` `v7 = iadd v6, v5` in block3 ``: an instruction for diagnostics, as the TS `locateInst`.
 pub fn locate_inst(func: &Function, inst: Inst) -> String {
-    let text = func.dfg.display_inst(inst).to_string();
+    let text = describe_inst(func, inst);
     match func.layout.inst_block(inst) {
         Some(b) => format!("`{text}` in {b}"),
         None => format!("`{text}`"),

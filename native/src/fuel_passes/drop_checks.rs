@@ -7,10 +7,15 @@
 use std::collections::BTreeSet;
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
-use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstBuilder, InstructionData, ValueDef};
+use cranelift_codegen::ir::{
+    Block, BlockArg, Function, Inst, InstBuilder, InstructionData, ValueDef,
+};
 
 use super::checks::{FuelCheck, find_pinned_checks};
-use super::cleanup::{func_ref_in, remove_block, remove_dead_instructions, remove_unreachable_blocks, remove_unused_declarations, sig_ref_of};
+use super::cleanup::{
+    func_ref_in, remove_block, remove_dead_instructions, remove_unreachable_blocks,
+    remove_unused_declarations, sig_ref_of,
+};
 use super::error::FuelResult;
 use super::graph::inst_values;
 use super::shapes::reads_pinned_register;
@@ -20,8 +25,6 @@ use super::web::find_fuel_web;
 pub struct DroppedChecks {
     pub checks: usize,
     pub removed_blocks: usize,
-    pub removed_func_refs: usize,
-    pub removed_signatures: usize,
 }
 
 /// Turns the check's `brif` into a jump to the continuation (with the continuation's arguments).
@@ -35,7 +38,10 @@ fn rewrite_branch(func: &mut Function, check: &FuelCheck) {
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    FuncCursor::new(func).at_inst(check.branch).ins().jump(check.continuation, &args);
+    FuncCursor::new(func)
+        .at_inst(check.branch)
+        .ins()
+        .jump(check.continuation, &args);
     func.layout.remove_inst(check.branch);
 }
 
@@ -83,6 +89,9 @@ pub fn drop_fuel_checks(func: &mut Function) -> FuelResult<Option<DroppedChecks>
         remove_block(func, b);
     }
     remove_dead_instructions(func, candidates);
-    let (removed_func_refs, removed_signatures) = remove_unused_declarations(func, &funcs, &sigs);
-    Ok(Some(DroppedChecks { checks: checks.len(), removed_blocks: removed.len() + unreachable, removed_func_refs, removed_signatures }))
+    remove_unused_declarations(func, &funcs, &sigs);
+    Ok(Some(DroppedChecks {
+        checks: checks.len(),
+        removed_blocks: removed.len() + unreachable,
+    }))
 }

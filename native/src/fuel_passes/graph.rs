@@ -14,9 +14,17 @@ pub fn destinations(func: &Function, inst: Inst) -> Vec<(Block, Vec<BlockArg>)> 
     let calls = data.branch_destination(&dfg.jump_tables, &dfg.exception_tables);
     let mut out: Vec<(Block, Vec<BlockArg>)> = calls
         .iter()
-        .map(|c| (c.block(&dfg.value_lists), c.args(&dfg.value_lists).collect()))
+        .map(|c| {
+            (
+                c.block(&dfg.value_lists),
+                c.args(&dfg.value_lists).collect(),
+            )
+        })
         .collect();
-    if matches!(data, InstructionData::TryCall { .. } | InstructionData::TryCallIndirect { .. }) {
+    if matches!(
+        data,
+        InstructionData::TryCall { .. } | InstructionData::TryCallIndirect { .. }
+    ) {
         out.rotate_right(1);
     }
     out
@@ -28,7 +36,10 @@ pub fn destination_blocks(func: &Function, inst: Inst) -> Vec<Block> {
     let data = &dfg.insts[inst];
     let calls = data.branch_destination(&dfg.jump_tables, &dfg.exception_tables);
     let mut out: Vec<Block> = calls.iter().map(|c| c.block(&dfg.value_lists)).collect();
-    if matches!(data, InstructionData::TryCall { .. } | InstructionData::TryCallIndirect { .. }) {
+    if matches!(
+        data,
+        InstructionData::TryCall { .. } | InstructionData::TryCallIndirect { .. }
+    ) {
         out.rotate_right(1);
     }
     out
@@ -103,5 +114,8 @@ pub fn reverse_post_order(func: &Function) -> Vec<Block> {
 
 /// The values `inst` reads: its arguments, then its branch arguments (aliases resolved).
 pub fn inst_values(func: &Function, inst: Inst) -> Vec<Value> {
-    func.dfg.inst_values(inst).map(|v| func.dfg.resolve_aliases(v)).collect()
+    func.dfg
+        .inst_values(inst)
+        .map(|v| func.dfg.resolve_aliases(v))
+        .collect()
 }

@@ -10,14 +10,23 @@ pub struct FuelLocation {
 }
 
 /// Wasmtime since 2023 (`VMStoreContext.fuel_consumed` through `vmctx+8`); also slackfuel's ABI.
-pub const WASMTIME_2026: FuelLocation =
-    FuelLocation { name: "wasmtime-2026", context_offset: 8, counter_offset: 0 };
+pub const WASMTIME_2026: FuelLocation = FuelLocation {
+    name: "wasmtime-2026",
+    context_offset: 8,
+    counter_offset: 0,
+};
 /// Wasmtime in 2022 (`VMRuntimeLimits.fuel_consumed` at 8 through `vmctx+8`).
-pub const WASMTIME_2022: FuelLocation =
-    FuelLocation { name: "wasmtime-2022", context_offset: 8, counter_offset: 8 };
+pub const WASMTIME_2022: FuelLocation = FuelLocation {
+    name: "wasmtime-2022",
+    context_offset: 8,
+    counter_offset: 8,
+};
 /// slackfuel's runtime keeps Wasmtime 2026's layout (src/abi/vmctx-layout.ts).
-pub const SLACKFUEL: FuelLocation =
-    FuelLocation { name: "slackfuel", context_offset: 8, counter_offset: 0 };
+pub const SLACKFUEL: FuelLocation = FuelLocation {
+    name: "slackfuel",
+    context_offset: 8,
+    counter_offset: 0,
+};
 
 /// The order `auto` tries, as the TypeScript `AUTO_PRESET_ORDER`.
 pub const AUTO_ORDER: [FuelLocation; 3] = [WASMTIME_2026, WASMTIME_2022, SLACKFUEL];

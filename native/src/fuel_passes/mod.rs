@@ -49,17 +49,48 @@ impl NativePass {
 
 /// A comma-separated pipeline (`fuel-pinned,fuel-drop-checks`) as passes.
 pub fn parse_pipeline(text: &str) -> Result<Vec<NativePass>, String> {
-    text.split(',').map(str::trim).filter(|s| !s.is_empty()).map(NativePass::from_name).collect()
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(NativePass::from_name)
+        .collect()
 }
 
-/// Runs `passes` on `func` in order.
-pub fn run_passes(func: &mut Function, passes: &[NativePass]) -> Result<(), (NativePass, FuelPassError)> {
+/// What the passes did, summed (the TypeScript passes' `--stats` counters).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PassStats {
+    /// Increments fuel-pinned moved to the pinned register.
+    pub increments: usize,
+    /// Observed calls to non-pinned callees wrapped in a store and a reload.
+    pub flushed_calls: usize,
+    /// Checks fuel-drop-checks removed.
+    pub dropped_checks: usize,
+    /// Blocks removed (out-of-gas paths and unreachable code).
+    pub removed_blocks: usize,
+}
+
+/// Runs `passes` on `func` in order, adding what they did to `stats`.
+pub fn run_passes(
+    func: &mut Function,
+    passes: &[NativePass],
+    stats: &mut PassStats,
+) -> Result<(), (NativePass, FuelPassError)> {
     for &pass in passes {
-        let outcome = match pass {
-            NativePass::FuelPinned => pinned::rewrite_to_pinned(func).map(|_| ()),
-            NativePass::FuelDropChecks => drop_checks::drop_fuel_checks(func).map(|_| ()),
-        };
-        outcome.map_err(|e| (pass, e))?;
+        match pass {
+            NativePass::FuelPinned => {
+                if let Some(r) = pinned::rewrite_to_pinned(func).map_err(|e| (pass, e))? {
+                    stats.increments += r.increments;
+                    stats.flushed_calls += r.flushed_calls;
+                    stats.removed_blocks += r.removed_unreachable_blocks;
+                }
+            }
+            NativePass::FuelDropChecks => {
+                if let Some(d) = drop_checks::drop_fuel_checks(func).map_err(|e| (pass, e))? {
+                    stats.dropped_checks += d.checks;
+                    stats.removed_blocks += d.removed_blocks;
+                }
+            }
+        }
     }
     Ok(())
 }

@@ -27,7 +27,10 @@ pub struct PinnedRewrite {
 }
 
 fn web_error(web: &FuelWeb, message: String) -> FuelPassError {
-    FuelPassError { message, location: web.location.name.to_string() }
+    FuelPassError {
+        message,
+        location: web.location.name.to_string(),
+    }
 }
 
 /// True when `a` is at or before `b` in their (shared) block.
@@ -43,8 +46,17 @@ fn same_block_before(func: &Function, a: Inst, b: Inst) -> bool {
 }
 
 /// A context-pointer value available at `inst`, or a fresh load of it from the vmctx.
-fn context_pointer_at(func: &mut Function, web: &FuelWeb, dom: &DominatorTree, inst: Inst, load_flags: MemFlagsData) -> FuelResult<Value> {
-    let block = func.layout.inst_block(inst).ok_or_else(|| web_error(web, format!("{inst} is not in the layout")))?;
+fn context_pointer_at(
+    func: &mut Function,
+    web: &FuelWeb,
+    dom: &DominatorTree,
+    inst: Inst,
+    load_flags: MemFlagsData,
+) -> FuelResult<Value> {
+    let block = func
+        .layout
+        .inst_block(inst)
+        .ok_or_else(|| web_error(web, format!("{inst} is not in the layout")))?;
     for &p in &web.context_pointers {
         match func.dfg.value_def(p) {
             ValueDef::Param(owner, _) => {
@@ -54,7 +66,11 @@ fn context_pointer_at(func: &mut Function, web: &FuelWeb, dom: &DominatorTree, i
             }
             ValueDef::Result(owner, _) => {
                 if let Some(def_block) = func.layout.inst_block(owner) {
-                    let ok = if def_block == block { same_block_before(func, owner, inst) } else { dom.block_dominates(def_block, block) };
+                    let ok = if def_block == block {
+                        same_block_before(func, owner, inst)
+                    } else {
+                        dom.block_dominates(def_block, block)
+                    };
                     if ok {
                         return Ok(p);
                     }
@@ -64,36 +80,65 @@ fn context_pointer_at(func: &mut Function, web: &FuelWeb, dom: &DominatorTree, i
         }
     }
     let entry = func.layout.entry_block();
-    let vmctx = entry.and_then(|e| web.vmctx_values.iter().copied().find(|v| func.dfg.block_params(e).contains(v)));
+    let vmctx = entry.and_then(|e| {
+        web.vmctx_values
+            .iter()
+            .copied()
+            .find(|v| func.dfg.block_params(e).contains(v))
+    });
     let Some(vmctx) = vmctx else {
-        return Err(web_error(web, format!("no context pointer is available at {inst} and the function has no vmctx parameter to load one from")));
+        return Err(web_error(
+            web,
+            format!(
+                "no context pointer is available at {inst} and the function has no vmctx parameter to load one from"
+            ),
+        ));
     };
     let flags = load_flags.with_readonly();
-    let offset = i32::try_from(web.location.context_offset).map_err(|_| web_error(web, "the context offset does not fit 32 bits".into()))?;
-    Ok(FuncCursor::new(func).at_inst(inst).ins().load(I64, flags, vmctx, offset))
+    let offset = i32::try_from(web.location.context_offset)
+        .map_err(|_| web_error(web, "the context offset does not fit 32 bits".into()))?;
+    Ok(FuncCursor::new(func)
+        .at_inst(inst)
+        .ins()
+        .load(I64, flags, vmctx, offset))
 }
 
 /// Rewrites `func` to keep the counter in the pinned register; None when it has no fuel web.
 pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite>> {
-    let Some(web) = find_fuel_web(func)? else { return Ok(None) };
-    let flushed: Vec<_> = web.calls.iter().filter(|c| c.observed && c.convention == Convention::NonPinned).copied().collect();
+    let Some(web) = find_fuel_web(func)? else {
+        return Ok(None);
+    };
+    let flushed: Vec<_> = web
+        .calls
+        .iter()
+        .filter(|c| c.observed && c.convention == Convention::NonPinned)
+        .copied()
+        .collect();
     // Refuse before editing anything: a reload would be needed on every edge of a try_call.
-    if let Some(c) = flushed.iter().find(|c| func.dfg.insts[c.inst].exception_table().is_some()) {
-        return Err(web_error(&web, format!(
-            "{}: an observed try_call to a callee without the pinned register cannot reload the counter on every edge",
-            locate_inst(func, c.inst)
-        )));
+    if let Some(c) = flushed
+        .iter()
+        .find(|c| func.dfg.insts[c.inst].exception_table().is_some())
+    {
+        return Err(web_error(
+            &web,
+            format!(
+                "{}: an observed try_call to a callee without the pinned register cannot reload the counter on every edge",
+                locate_inst(func, c.inst)
+            ),
+        ));
     }
     // The recognizer ignored unreachable code; drop it so nothing there still uses the web.
     let removed_unreachable_blocks = remove_unreachable_blocks(func);
     let flags_of = |func: &Function, i: Option<&Inst>| {
-        i.and_then(|&i| func.dfg.insts[i].memflags_data(&func.dfg)).unwrap_or_else(MemFlagsData::trusted)
+        i.and_then(|&i| func.dfg.insts[i].memflags_data(&func.dfg))
+            .unwrap_or_else(MemFlagsData::trusted)
     };
     let store_flags = flags_of(func, web.counter_stores.first());
     let load_flags = flags_of(func, web.counter_loads.first());
     let cfg = ControlFlowGraph::with_function(func);
     let dom = DominatorTree::with_function(func, &cfg);
-    let offset = i32::try_from(web.location.counter_offset).map_err(|_| web_error(&web, "the counter offset does not fit 32 bits".into()))?;
+    let offset = i32::try_from(web.location.counter_offset)
+        .map_err(|_| web_error(&web, "the counter offset does not fit 32 bits".into()))?;
 
     // Calls first: they may need a context pointer that the clean-up would otherwise drop.
     for call in &flushed {
@@ -113,7 +158,15 @@ pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite
         if let (Some(charge), Some(amount)) = (inc.charge, inc.amount) {
             if charge != i128::from(amount) {
                 // A folded increment: add only what it adds to the counter as it stands.
-                let charge = i64::try_from(charge).map_err(|_| web_error(&web, format!("{}: the folded charge does not fit 64 bits", locate_inst(cur.func, inc.inst))))?;
+                let charge = i64::try_from(charge).map_err(|_| {
+                    web_error(
+                        &web,
+                        format!(
+                            "{}: the folded charge does not fit 64 bits",
+                            locate_inst(cur.func, inc.inst)
+                        ),
+                    )
+                })?;
                 let other = 1 - inc.fuel_operand;
                 let old = cur.func.dfg.inst_args(inc.inst)[other];
                 if let ValueDef::Result(def, _) = cur.func.dfg.value_def(old) {
@@ -125,12 +178,22 @@ pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite
         }
         let read = cur.ins().get_pinned_reg(I64);
         func.dfg.inst_args_mut(inc.inst)[inc.fuel_operand] = read;
-        FuncCursor::new(func).after_inst(inc.inst).ins().set_pinned_reg(inc.result);
+        FuncCursor::new(func)
+            .after_inst(inc.inst)
+            .ins()
+            .set_pinned_reg(inc.result);
     }
     for check in &web.checks {
-        let k = func.dfg.inst_args(check.compare).iter().position(|&a| func.dfg.resolve_aliases(a) == check.fuel);
+        let k = func
+            .dfg
+            .inst_args(check.compare)
+            .iter()
+            .position(|&a| func.dfg.resolve_aliases(a) == check.fuel);
         let Some(k) = k else { continue };
-        let read = FuncCursor::new(func).at_inst(check.compare).ins().get_pinned_reg(I64);
+        let read = FuncCursor::new(func)
+            .at_inst(check.compare)
+            .ins()
+            .get_pinned_reg(I64);
         func.dfg.inst_args_mut(check.compare)[k] = read;
     }
     for &i in web.counter_loads.iter().chain(&web.counter_stores) {
@@ -144,7 +207,11 @@ pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite
     remove_params(func, &web.params);
     remove_dead_instructions(func, candidates);
     assert_no_counter_value_left(func, &web)?;
-    Ok(Some(PinnedRewrite { increments: web.increments.len(), flushed_calls: flushed.len(), removed_unreachable_blocks }))
+    Ok(Some(PinnedRewrite {
+        increments: web.increments.len(),
+        flushed_calls: flushed.len(),
+        removed_unreachable_blocks,
+    }))
 }
 
 /// Removes the counter parameters and their branch arguments in one sweep over the branches.
@@ -161,10 +228,13 @@ fn remove_params(func: &mut Function, params: &[FuelParam]) {
         let insts: Vec<Inst> = func.layout.block_insts(b).collect();
         for i in insts {
             let dfg = &mut func.dfg;
-            let calls = dfg.insts[i].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables);
+            let calls = dfg.insts[i]
+                .branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables);
             for call in calls {
                 let target = call.block(&dfg.value_lists);
-                let Some(indices) = by_block.get(&target) else { continue };
+                let Some(indices) = by_block.get(&target) else {
+                    continue;
+                };
                 for &index in indices {
                     if index < call.len(&dfg.value_lists) {
                         call.remove(index, &mut dfg.value_lists);
@@ -188,8 +258,17 @@ fn assert_no_counter_value_left(func: &Function, web: &FuelWeb) -> FuelResult<()
             if func.dfg.insts[i].opcode() == Opcode::SetPinnedReg {
                 continue;
             }
-            if let Some(v) = inst_values(func, i).into_iter().find(|v| web.values.contains(v)) {
-                return Err(web_error(web, format!("internal error: counter value {v} is still used after the rewrite ({})", locate_inst(func, i))));
+            if let Some(v) = inst_values(func, i)
+                .into_iter()
+                .find(|v| web.values.contains(v))
+            {
+                return Err(web_error(
+                    web,
+                    format!(
+                        "internal error: counter value {v} is still used after the rewrite ({})",
+                        locate_inst(func, i)
+                    ),
+                ));
             }
         }
     }

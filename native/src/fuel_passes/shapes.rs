@@ -28,16 +28,26 @@ pub enum AddMatch {
 pub fn constant_def(func: &Function, v: Value) -> Option<i64> {
     let inst = defining_inst(func, v)?;
     match func.dfg.insts[inst] {
-        InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some(imm.bits()),
+        InstructionData::UnaryImm {
+            opcode: Opcode::Iconst,
+            imm,
+        } => Some(imm.bits()),
         _ => None,
     }
 }
 
 /// `inst` as an addition to the counter, given which values carry it.
-pub fn match_counter_add(func: &Function, inst: Inst, is_counter: &dyn Fn(Value) -> bool) -> AddMatch {
+pub fn match_counter_add(
+    func: &Function,
+    inst: Inst,
+    is_counter: &dyn Fn(Value) -> bool,
+) -> AddMatch {
     let dfg = &func.dfg;
     match dfg.insts[inst] {
-        InstructionData::Binary { opcode: Opcode::Iadd, args: [a, b] } => {
+        InstructionData::Binary {
+            opcode: Opcode::Iadd,
+            args: [a, b],
+        } => {
             let fa = is_counter(dfg.resolve_aliases(a));
             let fb = is_counter(dfg.resolve_aliases(b));
             match (fa, fb) {
@@ -45,7 +55,11 @@ pub fn match_counter_add(func: &Function, inst: Inst, is_counter: &dyn Fn(Value)
                 (true, true) => AddMatch::AddsTwoCounters,
                 _ => {
                     let (k, counter, other) = if fa { (0, a, b) } else { (1, b, a) };
-                    AddMatch::Add(CounterAdd { counter_operand: k, counter, amount: constant_def(func, other) })
+                    AddMatch::Add(CounterAdd {
+                        counter_operand: k,
+                        counter,
+                        amount: constant_def(func, other),
+                    })
                 }
             }
         }
@@ -60,7 +74,9 @@ pub fn is_pinned_read(func: &Function, v: Value) -> bool {
 
 /// True when the function reads the pinned register anywhere (it is in the pinned form).
 pub fn reads_pinned_register(func: &Function) -> bool {
-    func.layout
-        .blocks()
-        .any(|b| func.layout.block_insts(b).any(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg))
+    func.layout.blocks().any(|b| {
+        func.layout
+            .block_insts(b)
+            .any(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg)
+    })
 }

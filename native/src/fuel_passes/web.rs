@@ -11,8 +11,7 @@ use std::collections::{HashMap, HashSet};
 use cranelift_codegen::entity::SecondaryMap;
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{
-    ArgumentPurpose, Block, BlockArg, Function, Inst, InstructionData, Opcode,
-    Value,
+    ArgumentPurpose, Block, BlockArg, Function, Inst, InstructionData, Opcode, Value,
 };
 
 use super::callees::{Convention, callee_convention};
@@ -196,7 +195,10 @@ impl<'f> Recognizer<'f> {
             Some(i) => format!("{}: {message}", locate_inst(self.func, i)),
             None => message,
         };
-        FuelPassError { message, location: self.location.name.to_string() }
+        FuelPassError {
+            message,
+            location: self.location.name.to_string(),
+        }
     }
 
     fn run(mut self) -> FuelResult<Option<FuelWeb>> {
@@ -208,7 +210,10 @@ impl<'f> Recognizer<'f> {
         }
         let func = self.func;
         let pinned_use = self.insts.iter().find(|(_, i)| {
-            matches!(func.dfg.insts[*i].opcode(), Opcode::GetPinnedReg | Opcode::SetPinnedReg)
+            matches!(
+                func.dfg.insts[*i].opcode(),
+                Opcode::GetPinnedReg | Opcode::SetPinnedReg
+            )
         });
         if let Some(&(_, inst)) = pinned_use {
             if self.only_flushes_and_reloads() {
@@ -227,7 +232,11 @@ impl<'f> Recognizer<'f> {
         }
         for inc in &mut self.increments {
             if inc.amount.is_some() {
-                inc.charge = self.charges.get(&inc.inst).copied().or(inc.amount.map(i128::from));
+                inc.charge = self
+                    .charges
+                    .get(&inc.inst)
+                    .copied()
+                    .or(inc.amount.map(i128::from));
             }
         }
         Ok(Some(FuelWeb {
@@ -249,7 +258,11 @@ impl<'f> Recognizer<'f> {
     fn loaded_from(&self, v: Value) -> Option<Value> {
         let inst = self.func.dfg.value_def(v).inst()?;
         match self.func.dfg.insts[inst] {
-            InstructionData::Load { opcode: Opcode::Load, arg, .. } => Some(self.r(arg)),
+            InstructionData::Load {
+                opcode: Opcode::Load,
+                arg,
+                ..
+            } => Some(self.r(arg)),
             _ => None,
         }
     }
@@ -262,7 +275,9 @@ impl<'f> Recognizer<'f> {
             return false;
         }
         let args = dfg.inst_args(inst);
-        let Some(&callee) = args.first() else { return false };
+        let Some(&callee) = args.first() else {
+            return false;
+        };
         let base = self.loaded_from(callee).and_then(|t| self.loaded_from(t));
         let first = args.get(1).map(|&v| self.r(v));
         matches!((base, first), (Some(b), Some(f)) if self.vmctx.has(b) && self.vmctx.has(f))
@@ -279,17 +294,27 @@ impl<'f> Recognizer<'f> {
         }
         let flush = |i: Inst| {
             func.dfg.insts[i].opcode() == Opcode::Store
-                && func.dfg.inst_args(i).first().is_some_and(|&v| is_pinned_read(func, v))
+                && func
+                    .dfg
+                    .inst_args(i)
+                    .first()
+                    .is_some_and(|&v| is_pinned_read(func, v))
         };
         let feeds = |i: Inst| {
-            users.get(&func.dfg.first_result(i)).into_iter().flatten().all(|&u| func.dfg.insts[u].opcode() == Opcode::SetPinnedReg)
+            users
+                .get(&func.dfg.first_result(i))
+                .into_iter()
+                .flatten()
+                .all(|&u| func.dfg.insts[u].opcode() == Opcode::SetPinnedReg)
         };
         self.stores.iter().all(|&i| flush(i)) && self.loads.iter().all(|&i| feeds(i))
     }
 
     fn find_vmctx(&mut self) {
         let func = self.func;
-        let Some(entry) = func.layout.entry_block() else { return };
+        let Some(entry) = func.layout.entry_block() else {
+            return;
+        };
         let params = func.dfg.block_params(entry);
         for (i, p) in func.signature.params.iter().enumerate() {
             if p.purpose == ArgumentPurpose::VMContext {
@@ -305,7 +330,12 @@ impl<'f> Recognizer<'f> {
         let off = self.location.context_offset;
         for &(_, i) in &self.insts {
             match func.dfg.insts[i] {
-                InstructionData::Load { opcode: Opcode::Load, arg, offset, .. } => {
+                InstructionData::Load {
+                    opcode: Opcode::Load,
+                    arg,
+                    offset,
+                    ..
+                } => {
                     if self.vmctx.has(self.r(arg)) && i64::from(offset) == off {
                         let v = func.dfg.first_result(i);
                         if func.dfg.value_type(v) == I64 {
@@ -325,7 +355,10 @@ impl<'f> Recognizer<'f> {
                 if self.ctx.has(*param) || args.is_empty() {
                     continue;
                 }
-                if args.iter().all(|a| a.is_some_and(|a| self.ctx.has(self.r(a)))) {
+                if args
+                    .iter()
+                    .all(|a| a.is_some_and(|a| self.ctx.has(self.r(a))))
+                {
                     self.ctx.insert(*param);
                     changed = true;
                 }
@@ -364,8 +397,13 @@ impl<'f> Recognizer<'f> {
             if !(op.can_load() || op.can_store()) {
                 continue;
             }
-            let addr_index = usize::from(matches!(op, Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32));
-            let Some(&addr) = func.dfg.inst_args(i).get(addr_index) else { continue };
+            let addr_index = usize::from(matches!(
+                op,
+                Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32
+            ));
+            let Some(&addr) = func.dfg.inst_args(i).get(addr_index) else {
+                continue;
+            };
             if !self.ctx.has(self.r(addr)) {
                 continue;
             }
@@ -376,14 +414,20 @@ impl<'f> Recognizer<'f> {
             match op {
                 Opcode::Load => {
                     if func.dfg.value_type(func.dfg.first_result(i)) != I64 {
-                        return Err(self.error("reads the fuel counter with a type other than i64".into(), Some(i)));
+                        return Err(self.error(
+                            "reads the fuel counter with a type other than i64".into(),
+                            Some(i),
+                        ));
                     }
                     self.loads.push(i);
                     self.roles.insert(i, Role::Load);
                 }
                 Opcode::Store => {
                     if func.dfg.value_type(func.dfg.inst_args(i)[0]) != I64 {
-                        return Err(self.error("writes the fuel counter with a type other than i64".into(), Some(i)));
+                        return Err(self.error(
+                            "writes the fuel counter with a type other than i64".into(),
+                            Some(i),
+                        ));
                     }
                     self.stores.push(i);
                     self.roles.insert(i, Role::Store);
@@ -396,7 +440,9 @@ impl<'f> Recognizer<'f> {
 
     fn fuel_operands(&self, i: Inst) -> Vec<usize> {
         let args = self.func.dfg.inst_args(i);
-        (0..args.len()).filter(|&k| self.values.has(self.r(args[k]))).collect()
+        (0..args.len())
+            .filter(|&k| self.values.has(self.r(args[k])))
+            .collect()
     }
 
     /// Grows the set of counter values from the loads through increments and block parameters.
@@ -434,13 +480,31 @@ impl<'f> Recognizer<'f> {
     fn classify(&mut self) -> FuelResult<()> {
         let func = self.func;
         for &b in &self.live.order {
-            let fuel: Vec<(usize, Value)> = func.dfg.block_params(b).iter().copied().enumerate().filter(|(_, p)| self.values.has(*p)).collect();
+            let fuel: Vec<(usize, Value)> = func
+                .dfg
+                .block_params(b)
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(_, p)| self.values.has(*p))
+                .collect();
             if fuel.len() > 1 {
                 let names: Vec<String> = fuel.iter().map(|(_, p)| p.to_string()).collect();
-                return Err(self.error(format!("{b} has {} parameters carrying the counter ({})", fuel.len(), names.join(", ")), None));
+                return Err(self.error(
+                    format!(
+                        "{b} has {} parameters carrying the counter ({})",
+                        fuel.len(),
+                        names.join(", ")
+                    ),
+                    None,
+                ));
             }
             for (index, value) in fuel {
-                self.params.push(FuelParam { block: b, index, value });
+                self.params.push(FuelParam {
+                    block: b,
+                    index,
+                    value,
+                });
             }
         }
         // Every argument passed to a counter parameter must be a counter value.
@@ -454,7 +518,9 @@ impl<'f> Recognizer<'f> {
                     }
                     let ok = a.as_value().is_some_and(|a| self.values.has(self.r(a)));
                     if !ok {
-                        let what = a.as_value().map_or("a call result".to_string(), |a| a.to_string());
+                        let what = a
+                            .as_value()
+                            .map_or("a call result".to_string(), |a| a.to_string());
                         return Err(self.error(
                             format!("{block} parameter {p} carries the counter but receives {what}, which is not the counter, from {blk}"),
                             Some(i),
@@ -470,7 +536,10 @@ impl<'f> Recognizer<'f> {
             if matches!(self.roles.get(&i), Some(Role::Store)) {
                 if !fuel_args.contains(&0) {
                     let v = func.dfg.inst_args(i)[0];
-                    return Err(self.error(format!("stores {v}, which is not the fuel counter, to the counter"), Some(i)));
+                    return Err(self.error(
+                        format!("stores {v}, which is not the fuel counter, to the counter"),
+                        Some(i),
+                    ));
                 }
                 if fuel_args.contains(&1) {
                     return Err(self.error("uses the counter as an address".into(), Some(i)));
@@ -480,7 +549,10 @@ impl<'f> Recognizer<'f> {
             let values = &self.values;
             match match_counter_add(func, i, &|v| values.has(v)) {
                 AddMatch::AddsTwoCounters => {
-                    return Err(self.error("adds two counter values: the counter escapes into arithmetic".into(), Some(i)));
+                    return Err(self.error(
+                        "adds two counter values: the counter escapes into arithmetic".into(),
+                        Some(i),
+                    ));
                 }
                 AddMatch::Add(add) => {
                     self.increments.push(FuelIncrement {
@@ -490,12 +562,15 @@ impl<'f> Recognizer<'f> {
                         charge: add.amount.map(i128::from),
                         result: func.dfg.first_result(i),
                     });
-                    self.roles.insert(i, Role::Increment(self.increments.len() - 1));
+                    self.roles
+                        .insert(i, Role::Increment(self.increments.len() - 1));
                     continue;
                 }
                 AddMatch::None => {}
             }
-            let Some(&first) = fuel_args.first() else { continue };
+            let Some(&first) = fuel_args.first() else {
+                continue;
+            };
             let values = &self.values;
             if let Some(m) = match_fuel_compare(func, i, &|v| values.has(v)) {
                 compares.push((i, m));
@@ -503,7 +578,12 @@ impl<'f> Recognizer<'f> {
             }
             let v = func.dfg.inst_args(i)[first];
             if func.dfg.insts[i].opcode().can_store() {
-                return Err(self.error(format!("the fuel counter {v} escapes into a store to memory other than the counter"), Some(i)));
+                return Err(self.error(
+                    format!(
+                        "the fuel counter {v} escapes into a store to memory other than the counter"
+                    ),
+                    Some(i),
+                ));
             }
             return Err(self.error(
                 format!("the fuel counter {v} escapes into an instruction that is not an increment, a counter store, a check or a branch argument"),
@@ -513,19 +593,34 @@ impl<'f> Recognizer<'f> {
         let check_ctx = check_context(func, &self.live.set);
         for (i, m) in compares {
             match recognize_check(func, i, m, &check_ctx) {
-                Err(why) => return Err(self.error(format!("compares the counter with zero but is not a fuel check: {why}"), Some(i))),
+                Err(why) => {
+                    return Err(self.error(
+                        format!("compares the counter with zero but is not a fuel check: {why}"),
+                        Some(i),
+                    ));
+                }
                 Ok(check) => {
                     self.checks.push(check);
                     self.roles.insert(i, Role::Compare(m.fuel));
                 }
             }
         }
-        let oog: HashSet<Block> = self.checks.iter().flat_map(|c| c.path.iter().copied()).collect();
+        let oog: HashSet<Block> = self
+            .checks
+            .iter()
+            .flat_map(|c| c.path.iter().copied())
+            .collect();
         for &(blk, i) in &self.insts {
             let op = func.dfg.insts[i].opcode();
             if op.is_call() {
                 let tail = matches!(op, Opcode::ReturnCall | Opcode::ReturnCallIndirect);
-                self.roles.insert(i, Role::Call { tail, out_of_gas: oog.contains(&blk) });
+                self.roles.insert(
+                    i,
+                    Role::Call {
+                        tail,
+                        out_of_gas: oog.contains(&blk),
+                    },
+                );
             }
         }
         Ok(())
@@ -541,7 +636,11 @@ impl<'f> Recognizer<'f> {
             Base::Mem(b) => format!("the value in memory at {b}"),
             Base::Val(v) => v.to_string(),
         };
-        if k.off == 0 { text } else { format!("{text} + {}", k.off) }
+        if k.off == 0 {
+            text
+        } else {
+            format!("{text} + {}", k.off)
+        }
     }
 
     fn define(w: &mut Walk, v: Value, k: Class) {
@@ -564,7 +663,10 @@ impl<'f> Recognizer<'f> {
         for &b in &rpo {
             for i in func.layout.block_insts(b) {
                 for (d, (dest, _)) in destinations(func, i).into_iter().enumerate() {
-                    w.incoming[dest].push(Incoming { key: (i, d), from: b });
+                    w.incoming[dest].push(Incoming {
+                        key: (i, d),
+                        from: b,
+                    });
                 }
             }
         }
@@ -587,41 +689,97 @@ impl<'f> Recognizer<'f> {
     }
 
     /// Walks one block from its incoming edge states; returns its outgoing edge states.
-    fn visit(&mut self, w: &mut Walk, block: Block, report: bool) -> FuelResult<Vec<(EdgeKey, State)>> {
+    fn visit(
+        &mut self,
+        w: &mut Walk,
+        block: Block,
+        report: bool,
+    ) -> FuelResult<Vec<(EdgeKey, State)>> {
         let func = self.func;
         let fail = |me: &Self, message: String, inst: Option<Inst>| -> FuelResult<()> {
-            if report { Err(me.error(message, inst)) } else { Ok(()) }
+            if report {
+                Err(me.error(message, inst))
+            } else {
+                Ok(())
+            }
         };
         let entry = func.layout.entry_block();
         let mut s: State;
         if Some(block) == entry {
-            s = State { cur: Class { base: Base::Entry, off: 0 }, synced: true };
+            s = State {
+                cur: Class {
+                    base: Base::Entry,
+                    off: 0,
+                },
+                synced: true,
+            };
         } else {
-            let preds: Vec<Incoming> = w.incoming[block].iter().filter(|e| w.edges.contains_key(&e.key)).cloned().collect();
+            let preds: Vec<Incoming> = w.incoming[block]
+                .iter()
+                .filter(|e| w.edges.contains_key(&e.key))
+                .cloned()
+                .collect();
             let states: Vec<State> = preds.iter().map(|e| w.edges[&e.key]).collect();
             let synced = !states.is_empty() && states.iter().all(|x| x.synced);
             if let Some(&param) = w.param_of.get(&block) {
-                s = State { cur: Class { base: Base::Val(param), off: 0 }, synced };
+                s = State {
+                    cur: Class {
+                        base: Base::Val(param),
+                        off: 0,
+                    },
+                    synced,
+                };
                 Self::define(w, param, s.cur);
-                let index = func.dfg.block_params(block).iter().position(|&p| p == param).unwrap_or(usize::MAX);
+                let index = func
+                    .dfg
+                    .block_params(block)
+                    .iter()
+                    .position(|&p| p == param)
+                    .unwrap_or(usize::MAX);
                 for (k, e) in preds.iter().enumerate() {
                     let dests = destinations(func, e.key.0);
-                    let arg = dests.get(e.key.1).and_then(|(_, args)| arg_value(args.get(index)));
+                    let arg = dests
+                        .get(e.key.1)
+                        .and_then(|(_, args)| arg_value(args.get(index)));
                     if let Some(arg) = arg {
                         if w.class_of.get(&self.r(arg)) != Some(&states[k].cur) {
                             let now = self.describe(w, states[k].cur);
-                            fail(self, format!("passes {arg} as the counter to {block}, but the counter is {now} there: {arg} is stale"), Some(e.key.0))?;
+                            fail(
+                                self,
+                                format!(
+                                    "passes {arg} as the counter to {block}, but the counter is {now} there: {arg} is stale"
+                                ),
+                                Some(e.key.0),
+                            )?;
                         }
                     }
                 }
             } else if !states.is_empty() && states.iter().all(|x| x.cur == states[0].cur) {
-                s = State { cur: states[0].cur, synced };
+                s = State {
+                    cur: states[0].cur,
+                    synced,
+                };
             } else {
                 if !synced {
-                    let bad = preds.iter().find(|e| !w.edges[&e.key].synced).map_or("block?".to_string(), |e| e.from.to_string());
-                    fail(self, format!("{block} is reached with different counter values and the one from {bad} is not in memory, so no single value is the counter here"), None)?;
+                    let bad = preds
+                        .iter()
+                        .find(|e| !w.edges[&e.key].synced)
+                        .map_or("block?".to_string(), |e| e.from.to_string());
+                    fail(
+                        self,
+                        format!(
+                            "{block} is reached with different counter values and the one from {bad} is not in memory, so no single value is the counter here"
+                        ),
+                        None,
+                    )?;
                 }
-                s = State { cur: Class { base: Base::Mem(block), off: 0 }, synced: true };
+                s = State {
+                    cur: Class {
+                        base: Base::Mem(block),
+                        off: 0,
+                    },
+                    synced: true,
+                };
             }
         }
         let mut out = Vec::new();
@@ -630,7 +788,13 @@ impl<'f> Recognizer<'f> {
             let require_current = |me: &Self, w: &Walk, v: Value, s: &State| -> FuelResult<()> {
                 if w.class_of.get(&me.r(v)) != Some(&s.cur) {
                     let now = me.describe(w, s.cur);
-                    return fail(me, format!("uses {v}, a stale counter value: the counter is {now} at this point"), Some(i));
+                    return fail(
+                        me,
+                        format!(
+                            "uses {v}, a stale counter value: the counter is {now} at this point"
+                        ),
+                        Some(i),
+                    );
                 }
                 Ok(())
             };
@@ -638,7 +802,13 @@ impl<'f> Recognizer<'f> {
                 Some(Role::Load) => {
                     if !s.synced {
                         let now = self.describe(w, s.cur);
-                        fail(self, format!("reloads the counter from memory while the counter {now} has not been stored: the increments since the last store would be lost"), Some(i))?;
+                        fail(
+                            self,
+                            format!(
+                                "reloads the counter from memory while the counter {now} has not been stored: the increments since the last store would be lost"
+                            ),
+                            Some(i),
+                        )?;
                     }
                     Self::define(w, func.dfg.first_result(i), s.cur);
                 }
@@ -656,49 +826,103 @@ impl<'f> Recognizer<'f> {
                             let delta = from.off + i128::from(amount) - s.cur.off;
                             if delta < 0 {
                                 let now = self.describe(w, s.cur);
-                                fail(self, format!("adds {amount} to {operand}, which gives less than the counter {now} already holds: the counter would go backwards"), Some(i))?;
+                                fail(
+                                    self,
+                                    format!(
+                                        "adds {amount} to {operand}, which gives less than the counter {now} already holds: the counter would go backwards"
+                                    ),
+                                    Some(i),
+                                )?;
                             }
                             self.charges.insert(i, delta);
-                            s = State { cur: Class { base: s.cur.base, off: from.off + i128::from(amount) }, synced: false };
+                            s = State {
+                                cur: Class {
+                                    base: s.cur.base,
+                                    off: from.off + i128::from(amount),
+                                },
+                                synced: false,
+                            };
                         }
                         _ => {
                             // Dynamic increments (and anything not provably folded) add to the current value.
                             require_current(self, w, operand, &s)?;
                             let next = match inc.amount {
-                                None => Class { base: Base::Val(inc.result), off: 0 },
-                                Some(a) => Class { base: s.cur.base, off: s.cur.off + i128::from(a) },
+                                None => Class {
+                                    base: Base::Val(inc.result),
+                                    off: 0,
+                                },
+                                Some(a) => Class {
+                                    base: s.cur.base,
+                                    off: s.cur.off + i128::from(a),
+                                },
                             };
                             self.charges.insert(i, inc.amount.map_or(0, i128::from));
-                            s = State { cur: next, synced: false };
+                            s = State {
+                                cur: next,
+                                synced: false,
+                            };
                         }
                     }
                     Self::define(w, inc.result, s.cur);
                 }
                 Some(Role::Compare(fuel)) => require_current(self, w, fuel, &s)?,
                 Some(Role::Call { tail, out_of_gas }) => {
-                    let convention = if out_of_gas || self.calls_builtin_array(i) { Convention::NonPinned } else { callee_convention(func, i) };
+                    let convention = if out_of_gas || self.calls_builtin_array(i) {
+                        Convention::NonPinned
+                    } else {
+                        callee_convention(func, i)
+                    };
                     if !s.synced && (convention == Convention::Pinned || tail) {
-                        let what = if tail { "tail-calls" } else { "calls a function that uses the pinned counter" };
+                        let what = if tail {
+                            "tail-calls"
+                        } else {
+                            "calls a function that uses the pinned counter"
+                        };
                         let now = self.describe(w, s.cur);
-                        fail(self, format!("{what} while the counter {now} is not stored: the callee would see a different counter"), Some(i))?;
+                        fail(
+                            self,
+                            format!(
+                                "{what} while the counter {now} is not stored: the callee would see a different counter"
+                            ),
+                            Some(i),
+                        )?;
                     }
                     if report {
-                        w.calls.push(FuelCall { inst: i, convention, observed: s.synced, tail });
+                        w.calls.push(FuelCall {
+                            inst: i,
+                            convention,
+                            observed: s.synced,
+                            tail,
+                        });
                     }
                     if s.synced {
-                        s = State { cur: Class { base: Base::Call(i), off: 0 }, synced: true };
+                        s = State {
+                            cur: Class {
+                                base: Base::Call(i),
+                                off: 0,
+                            },
+                            synced: true,
+                        };
                     }
                 }
                 None => {
                     if func.dfg.insts[i].opcode().is_return() && !s.synced {
                         let now = self.describe(w, s.cur);
-                        fail(self, format!("returns while the counter {now} has not been stored: the caller would see a different counter"), Some(i))?;
+                        fail(
+                            self,
+                            format!(
+                                "returns while the counter {now} has not been stored: the caller would see a different counter"
+                            ),
+                            Some(i),
+                        )?;
                     }
                 }
             }
             for (d, (dest, args)) in destinations(func, i).into_iter().enumerate() {
                 out.push(((i, d), s));
-                let Some(&param) = w.param_of.get(&dest) else { continue };
+                let Some(&param) = w.param_of.get(&dest) else {
+                    continue;
+                };
                 let index = func.dfg.block_params(dest).iter().position(|&p| p == param);
                 if let Some(arg) = index.and_then(|k| arg_value(args.get(k))) {
                     require_current(self, w, arg, &s)?;
