@@ -4,7 +4,7 @@
 //! to the continuation. The legacy shapes the TypeScript also reads (`icmp_imm`, `ifcmp`, one-target
 //! branches) no longer exist in Cranelift 0.135, so its reader cannot produce them.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::condcodes::IntCC;
@@ -93,7 +93,7 @@ pub struct CheckContext {
 }
 
 pub fn check_context(func: &Function, live: &EntitySet<Block>) -> CheckContext {
-    let mut users: HashMap<Value, Vec<Inst>> = HashMap::new();
+    let mut users: HashMap<Value, Vec<Inst>> = HashMap::default();
     let mut preds: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
     for b in func.layout.blocks() {
         if !live.contains(b) {

@@ -3,7 +3,9 @@
 //! signature declarations nothing refers to any more (renumbering the rest, since Cranelift's
 //! tables are dense).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use cranelift_codegen::entity::packed_option::ReservedValue;
@@ -85,7 +87,7 @@ pub fn remove_unreachable_blocks(func: &mut Function) -> usize {
 /// Removes side-effect-free instructions among `candidates` whose results are unused, and then
 /// the definitions they were the last user of. Returns how many were removed.
 pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> usize {
-    let mut uses: HashMap<Value, i64> = HashMap::new();
+    let mut uses: HashMap<Value, i64> = HashMap::default();
     for inst in all_insts(func) {
         for v in inst_values(func, inst) {
             *uses.entry(v).or_insert(0) += 1;

@@ -6,7 +6,7 @@
 //! else is a `FuelPassError` naming the instruction. Unreachable blocks are ignored. The
 //! legacy `global_value` vmctx the TypeScript also reads is gone from Cranelift 0.135.
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use cranelift_codegen::entity::SecondaryMap;
 use cranelift_codegen::ir::types::I64;
@@ -178,9 +178,9 @@ impl<'f> Recognizer<'f> {
             loads: Vec::new(),
             stores: Vec::new(),
             values: Ordered::default(),
-            roles: HashMap::new(),
+            roles: HashMap::default(),
             increments: Vec::new(),
-            charges: HashMap::new(),
+            charges: HashMap::default(),
             params: Vec::new(),
             checks: Vec::new(),
         }
@@ -286,7 +286,7 @@ impl<'f> Recognizer<'f> {
     /// Every counter store stores a register read; every counter load only feeds `set_pinned_reg`.
     fn only_flushes_and_reloads(&self) -> bool {
         let func = self.func;
-        let mut users: HashMap<Value, Vec<Inst>> = HashMap::new();
+        let mut users: HashMap<Value, Vec<Inst>> = HashMap::default();
         for &(_, i) in &self.insts {
             for v in func.dfg.inst_values(i) {
                 users.entry(self.r(v)).or_default().push(i);
@@ -372,7 +372,7 @@ impl<'f> Recognizer<'f> {
     /// For each block parameter (in first-seen order), the arguments reachable branches pass it.
     fn incoming_args(&self) -> Vec<(Value, Vec<Option<Value>>)> {
         let mut out: Vec<(Value, Vec<Option<Value>>)> = Vec::new();
-        let mut index: HashMap<Value, usize> = HashMap::new();
+        let mut index: HashMap<Value, usize> = HashMap::default();
         for &(_, i) in &self.insts {
             for (block, args) in destinations(self.func, i) {
                 for (k, &p) in self.func.dfg.block_params(block).iter().enumerate() {
@@ -653,9 +653,9 @@ impl<'f> Recognizer<'f> {
         let func = self.func;
         let rpo = reverse_post_order(func);
         let mut w = Walk {
-            class_of: HashMap::new(),
-            name_of: HashMap::new(),
-            edges: HashMap::new(),
+            class_of: HashMap::default(),
+            name_of: HashMap::default(),
+            edges: HashMap::default(),
             incoming: SecondaryMap::new(),
             param_of: self.params.iter().map(|p| (p.block, p.value)).collect(),
             calls: Vec::new(),
@@ -743,7 +743,7 @@ impl<'f> Recognizer<'f> {
                         .and_then(|(_, args)| arg_value(args.get(index)));
                     if let Some(arg) = arg {
                         if w.class_of.get(&self.r(arg)) != Some(&states[k].cur) {
-                            let now = self.describe(w, states[k].cur);
+                            let now = if report { self.describe(w, states[k].cur) } else { String::new() };
                             fail(
                                 self,
                                 format!(
@@ -787,7 +787,7 @@ impl<'f> Recognizer<'f> {
         for i in insts {
             let require_current = |me: &Self, w: &Walk, v: Value, s: &State| -> FuelResult<()> {
                 if w.class_of.get(&me.r(v)) != Some(&s.cur) {
-                    let now = me.describe(w, s.cur);
+                    let now = if report { me.describe(w, s.cur) } else { String::new() };
                     return fail(
                         me,
                         format!(
@@ -801,7 +801,7 @@ impl<'f> Recognizer<'f> {
             match self.roles.get(&i).copied() {
                 Some(Role::Load) => {
                     if !s.synced {
-                        let now = self.describe(w, s.cur);
+                        let now = if report { self.describe(w, s.cur) } else { String::new() };
                         fail(
                             self,
                             format!(
@@ -825,7 +825,7 @@ impl<'f> Recognizer<'f> {
                             // Folded: `old + k` where old is an earlier value of the current base.
                             let delta = from.off + i128::from(amount) - s.cur.off;
                             if delta < 0 {
-                                let now = self.describe(w, s.cur);
+                                let now = if report { self.describe(w, s.cur) } else { String::new() };
                                 fail(
                                     self,
                                     format!(
@@ -878,7 +878,7 @@ impl<'f> Recognizer<'f> {
                         } else {
                             "calls a function that uses the pinned counter"
                         };
-                        let now = self.describe(w, s.cur);
+                        let now = if report { self.describe(w, s.cur) } else { String::new() };
                         fail(
                             self,
                             format!(
@@ -907,7 +907,7 @@ impl<'f> Recognizer<'f> {
                 }
                 None => {
                     if func.dfg.insts[i].opcode().is_return() && !s.synced {
-                        let now = self.describe(w, s.cur);
+                        let now = if report { self.describe(w, s.cur) } else { String::new() };
                         fail(
                             self,
                             format!(
