@@ -4,8 +4,7 @@
 //! to the continuation. The legacy shapes the TypeScript also reads (`icmp_imm`, `ifcmp`, one-target
 //! branches) no longer exist in Cranelift 0.135, so its reader cannot produce them.
 
-use rustc_hash::FxHashMap as HashMap;
-
+use cranelift_codegen::entity::packed_option::{PackedOption, ReservedValue};
 use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Value};
@@ -85,25 +84,40 @@ pub fn match_fuel_compare(
     }
 }
 
+/// Who reads each value: distinct instructions in layout order, one flat array indexed by
+/// value (no allocation per value).
+pub struct Users {
+    start: SecondaryMap<Value, u32>,
+    count: SecondaryMap<Value, u32>,
+    list: Vec<Inst>,
+}
+
+impl Users {
+    pub fn of(&self, v: Value) -> &[Inst] {
+        let s = self.start[v] as usize;
+        &self.list[s..s + self.count[v] as usize]
+    }
+}
+
 /// Facts every check recognition needs, computed once over the reachable blocks: who reads each
-/// value (distinct instructions, layout order) and each block's predecessors (one per edge).
+/// value and each block's predecessors (one per edge).
 pub struct CheckContext {
-    pub users: HashMap<Value, Vec<Inst>>,
+    pub users: Users,
     pub preds: SecondaryMap<Block, Vec<Block>>,
 }
 
 pub fn check_context(func: &Function, live: &EntitySet<Block>) -> CheckContext {
-    let mut users: HashMap<Value, Vec<Inst>> = HashMap::default();
     let mut preds: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
-    for b in func.layout.blocks() {
-        if !live.contains(b) {
-            continue;
-        }
+    let values = func.dfg.num_values();
+    let mut count: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
+    let mut last: SecondaryMap<Value, PackedOption<Inst>> = SecondaryMap::with_capacity(values);
+    let blocks: Vec<Block> = func.layout.blocks().filter(|b| live.contains(*b)).collect();
+    for &b in &blocks {
         for i in func.layout.block_insts(b) {
             for v in inst_values(func, i) {
-                let list = users.entry(v).or_default();
-                if list.last() != Some(&i) {
-                    list.push(i);
+                if last[v].expand() != Some(i) {
+                    last[v] = i.into();
+                    count[v] += 1;
                 }
             }
         }
@@ -111,7 +125,30 @@ pub fn check_context(func: &Function, live: &EntitySet<Block>) -> CheckContext {
             preds[s].push(b);
         }
     }
-    CheckContext { users, preds }
+    let mut start: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
+    let mut total = 0u32;
+    for v in func.dfg.values() {
+        start[v] = total;
+        total += count[v];
+    }
+    let mut list = vec![Inst::reserved_value(); total as usize];
+    let mut filled: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
+    let mut last: SecondaryMap<Value, PackedOption<Inst>> = SecondaryMap::with_capacity(values);
+    for &b in &blocks {
+        for i in func.layout.block_insts(b) {
+            for v in inst_values(func, i) {
+                if last[v].expand() != Some(i) {
+                    last[v] = i.into();
+                    list[(start[v] + filled[v]) as usize] = i;
+                    filled[v] += 1;
+                }
+            }
+        }
+    }
+    CheckContext {
+        users: Users { start, count, list },
+        preds,
+    }
 }
 
 const MAX_PATH_BLOCKS: usize = 32;
@@ -127,7 +164,7 @@ pub fn recognize_check(
     let Some(&result) = dfg.inst_results(compare).first() else {
         return Err("the compare has no result".into());
     };
-    let users = ctx.users.get(&result).map(Vec::as_slice).unwrap_or(&[]);
+    let users = ctx.users.of(result);
     if users.len() != 1 {
         return Err(format!(
             "its result {result} has {} users; a check branches on it once",
@@ -242,7 +279,7 @@ fn out_of_gas_path(
             made.extend_from_slice(func.dfg.inst_results(inst));
         }
         for v in made {
-            let outside = ctx.users.get(&v).into_iter().flatten().any(|&u| {
+            let outside = ctx.users.of(v).iter().any(|&u| {
                 func.layout
                     .inst_block(u)
                     .is_none_or(|ub| !in_region.contains(ub))

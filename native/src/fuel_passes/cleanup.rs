@@ -5,7 +5,6 @@
 
 use std::collections::BTreeSet;
 
-use rustc_hash::FxHashMap as HashMap;
 use std::fmt;
 
 use cranelift_codegen::entity::packed_option::ReservedValue;
@@ -87,10 +86,10 @@ pub fn remove_unreachable_blocks(func: &mut Function) -> usize {
 /// Removes side-effect-free instructions among `candidates` whose results are unused, and then
 /// the definitions they were the last user of. Returns how many were removed.
 pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> usize {
-    let mut uses: HashMap<Value, i64> = HashMap::default();
+    let mut uses: SecondaryMap<Value, i64> = SecondaryMap::with_capacity(func.dfg.num_values());
     for inst in all_insts(func) {
         for v in inst_values(func, inst) {
-            *uses.entry(v).or_insert(0) += 1;
+            uses[v] += 1;
         }
     }
     let mut work = candidates;
@@ -99,16 +98,11 @@ pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> u
         if func.layout.inst_block(inst).is_none() || has_side_effects(func, inst) {
             continue;
         }
-        if func
-            .dfg
-            .inst_results(inst)
-            .iter()
-            .any(|r| uses.get(r).copied().unwrap_or(0) > 0)
-        {
+        if func.dfg.inst_results(inst).iter().any(|&r| uses[r] > 0) {
             continue;
         }
         for v in inst_values(func, inst) {
-            *uses.entry(v).or_insert(1) -= 1;
+            uses[v] -= 1;
             if let ValueDef::Result(def, _) = func.dfg.value_def(v) {
                 work.push(def);
             }

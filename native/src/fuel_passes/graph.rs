@@ -5,29 +5,35 @@
 //! the numbering of the values the passes create.
 
 use cranelift_codegen::entity::{EntitySet, SecondaryMap};
-use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstructionData, Value};
+use cranelift_codegen::ir::{Block, BlockArg, BlockCall, Function, Inst, InstructionData, Value};
 
-/// The destinations of `inst` as `(block, args)`, normal return first for `try_call`.
-pub fn destinations(func: &Function, inst: Inst) -> Vec<(Block, Vec<BlockArg>)> {
+/// The destinations of `inst` as `(block, call)`, normal return first for `try_call`; read a
+/// call's arguments with `args` / `arg_at`.
+pub fn destinations(func: &Function, inst: Inst) -> impl Iterator<Item = (Block, BlockCall)> + '_ {
     let dfg = &func.dfg;
     let data = &dfg.insts[inst];
     let calls = data.branch_destination(&dfg.jump_tables, &dfg.exception_tables);
-    let mut out: Vec<(Block, Vec<BlockArg>)> = calls
-        .iter()
-        .map(|c| {
-            (
-                c.block(&dfg.value_lists),
-                c.args(&dfg.value_lists).collect(),
-            )
-        })
-        .collect();
-    if matches!(
+    let n = calls.len();
+    let rotate = matches!(
         data,
         InstructionData::TryCall { .. } | InstructionData::TryCallIndirect { .. }
-    ) {
-        out.rotate_right(1);
-    }
-    out
+    );
+    (0..n).map(move |d| {
+        let call = calls[if rotate { (d + n - 1) % n } else { d }];
+        (call.block(&dfg.value_lists), call)
+    })
+}
+
+/// The `k`th argument of a branch destination, when it is a value.
+pub fn arg_at(func: &Function, call: BlockCall, k: usize) -> Option<Value> {
+    call.args(&func.dfg.value_lists)
+        .nth(k)
+        .and_then(|a| a.as_value())
+}
+
+/// A branch destination's arguments.
+pub fn args(func: &Function, call: BlockCall) -> impl Iterator<Item = BlockArg> + '_ {
+    call.args(&func.dfg.value_lists)
 }
 
 /// The destination blocks of `inst` in the same order, without their arguments.
@@ -113,9 +119,8 @@ pub fn reverse_post_order(func: &Function) -> Vec<Block> {
 }
 
 /// The values `inst` reads: its arguments, then its branch arguments (aliases resolved).
-pub fn inst_values(func: &Function, inst: Inst) -> Vec<Value> {
+pub fn inst_values(func: &Function, inst: Inst) -> impl Iterator<Item = Value> + '_ {
     func.dfg
         .inst_values(inst)
         .map(|v| func.dfg.resolve_aliases(v))
-        .collect()
 }

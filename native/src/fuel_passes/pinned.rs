@@ -135,8 +135,12 @@ pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite
     };
     let store_flags = flags_of(func, web.counter_stores.first());
     let load_flags = flags_of(func, web.counter_loads.first());
-    let cfg = ControlFlowGraph::with_function(func);
-    let dom = DominatorTree::with_function(func, &cfg);
+    // Dominance is only asked about flushed calls; most functions have none.
+    let dom = if flushed.is_empty() {
+        DominatorTree::new()
+    } else {
+        DominatorTree::with_function(func, &ControlFlowGraph::with_function(func))
+    };
     let offset = i32::try_from(web.location.counter_offset)
         .map_err(|_| web_error(&web, "the counter offset does not fit 32 bits".into()))?;
 
@@ -260,7 +264,7 @@ fn assert_no_counter_value_left(func: &Function, web: &FuelWeb) -> FuelResult<()
             }
             if let Some(v) = inst_values(func, i)
                 .into_iter()
-                .find(|v| web.values.contains(v))
+                .find(|&v| web.values.contains(v))
             {
                 return Err(web_error(
                     web,

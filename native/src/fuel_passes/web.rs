@@ -8,17 +8,17 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
-use cranelift_codegen::entity::SecondaryMap;
+use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{
-    ArgumentPurpose, Block, BlockArg, Function, Inst, InstructionData, Opcode, Value,
+    ArgumentPurpose, Block, Function, Inst, InstructionData, Opcode, Value,
 };
 
 use super::callees::{Convention, callee_convention};
 use super::checks::{FuelCheck, check_context, match_fuel_compare, recognize_check};
 use super::cleanup::locate_inst;
 use super::error::{FuelPassError, FuelResult};
-use super::graph::{Reachable, destinations, reachable, reverse_post_order};
+use super::graph::{Reachable, arg_at, args, destinations, reachable, reverse_post_order};
 use super::location::FuelLocation;
 use super::shapes::{AddMatch, is_pinned_read, match_counter_add};
 
@@ -62,7 +62,7 @@ pub struct FuelWeb {
     pub counter_stores: Vec<Inst>,
     pub increments: Vec<FuelIncrement>,
     pub params: Vec<FuelParam>,
-    pub values: HashSet<Value>,
+    pub values: EntitySet<Value>,
     pub checks: Vec<FuelCheck>,
     pub calls: Vec<FuelCall>,
 }
@@ -102,7 +102,7 @@ enum Role {
 #[derive(Default)]
 struct Ordered {
     list: Vec<Value>,
-    set: HashSet<Value>,
+    set: EntitySet<Value>,
 }
 
 impl Ordered {
@@ -114,7 +114,7 @@ impl Ordered {
         fresh
     }
     fn has(&self, v: Value) -> bool {
-        self.set.contains(&v)
+        self.set.contains(v)
     }
 }
 
@@ -127,7 +127,7 @@ struct Incoming {
 }
 
 struct Walk {
-    class_of: HashMap<Value, Class>,
+    class_of: SecondaryMap<Value, Option<Class>>,
     name_of: HashMap<Class, Value>,
     edges: HashMap<EdgeKey, State>,
     incoming: SecondaryMap<Block, Vec<Incoming>>,
@@ -147,15 +147,11 @@ struct Recognizer<'f> {
     loads: Vec<Inst>,
     stores: Vec<Inst>,
     values: Ordered,
-    roles: HashMap<Inst, Role>,
+    roles: SecondaryMap<Inst, Option<Role>>,
     increments: Vec<FuelIncrement>,
     charges: HashMap<Inst, i128>,
     params: Vec<FuelParam>,
     checks: Vec<FuelCheck>,
-}
-
-fn arg_value(a: Option<&BlockArg>) -> Option<Value> {
-    a.and_then(|a| a.as_value())
 }
 
 impl<'f> Recognizer<'f> {
@@ -178,7 +174,7 @@ impl<'f> Recognizer<'f> {
             loads: Vec::new(),
             stores: Vec::new(),
             values: Ordered::default(),
-            roles: HashMap::default(),
+            roles: SecondaryMap::new(),
             increments: Vec::new(),
             charges: HashMap::default(),
             params: Vec::new(),
@@ -374,13 +370,14 @@ impl<'f> Recognizer<'f> {
         let mut out: Vec<(Value, Vec<Option<Value>>)> = Vec::new();
         let mut index: HashMap<Value, usize> = HashMap::default();
         for &(_, i) in &self.insts {
-            for (block, args) in destinations(self.func, i) {
-                for (k, &p) in self.func.dfg.block_params(block).iter().enumerate() {
+            for (block, call) in destinations(self.func, i) {
+                let mut passed = args(self.func, call);
+                for &p in self.func.dfg.block_params(block) {
                     let slot = *index.entry(p).or_insert_with(|| {
                         out.push((p, Vec::new()));
                         out.len() - 1
                     });
-                    out[slot].1.push(arg_value(args.get(k)));
+                    out[slot].1.push(passed.next().and_then(|a| a.as_value()));
                 }
             }
         }
@@ -420,7 +417,7 @@ impl<'f> Recognizer<'f> {
                         ));
                     }
                     self.loads.push(i);
-                    self.roles.insert(i, Role::Load);
+                    self.roles[i] = Some(Role::Load);
                 }
                 Opcode::Store => {
                     if func.dfg.value_type(func.dfg.inst_args(i)[0]) != I64 {
@@ -430,7 +427,7 @@ impl<'f> Recognizer<'f> {
                         ));
                     }
                     self.stores.push(i);
-                    self.roles.insert(i, Role::Store);
+                    self.roles[i] = Some(Role::Store);
                 }
                 _ => return Err(self.error("accesses part of the fuel counter".into(), Some(i))),
             }
@@ -438,11 +435,22 @@ impl<'f> Recognizer<'f> {
         Ok(())
     }
 
-    fn fuel_operands(&self, i: Inst) -> Vec<usize> {
-        let args = self.func.dfg.inst_args(i);
-        (0..args.len())
-            .filter(|&k| self.values.has(self.r(args[k])))
-            .collect()
+    /// Whether argument `k` of `i` carries the counter.
+    fn is_fuel_arg(&self, i: Inst, k: usize) -> bool {
+        self.func
+            .dfg
+            .inst_args(i)
+            .get(k)
+            .is_some_and(|&a| self.values.has(self.r(a)))
+    }
+
+    /// The first argument of `i` that carries the counter.
+    fn first_fuel_arg(&self, i: Inst) -> Option<usize> {
+        self.func
+            .dfg
+            .inst_args(i)
+            .iter()
+            .position(|&a| self.values.has(self.r(a)))
     }
 
     /// Grows the set of counter values from the loads through increments and block parameters.
@@ -459,9 +467,9 @@ impl<'f> Recognizer<'f> {
                 if match_counter_add(func, i, &|v| values.has(v)) != AddMatch::None {
                     changed |= self.values.insert(func.dfg.first_result(i));
                 }
-                for (block, args) in destinations(func, i) {
+                for (block, call) in destinations(func, i) {
                     let params = func.dfg.block_params(block);
-                    for (k, a) in args.iter().enumerate() {
+                    for (k, a) in args(func, call).enumerate() {
                         if let (Some(a), Some(&p)) = (a.as_value(), params.get(k)) {
                             if self.values.has(self.r(a)) {
                                 changed |= self.values.insert(p);
@@ -509,9 +517,9 @@ impl<'f> Recognizer<'f> {
         }
         // Every argument passed to a counter parameter must be a counter value.
         for &(blk, i) in &self.insts {
-            for (block, args) in destinations(func, i) {
+            for (block, call) in destinations(func, i) {
                 let params = func.dfg.block_params(block);
-                for (k, a) in args.iter().enumerate() {
+                for (k, a) in args(func, call).enumerate() {
                     let Some(&p) = params.get(k) else { continue };
                     if !self.values.has(p) {
                         continue;
@@ -532,16 +540,15 @@ impl<'f> Recognizer<'f> {
         let mut compares = Vec::new();
         for idx in 0..self.insts.len() {
             let i = self.insts[idx].1;
-            let fuel_args = self.fuel_operands(i);
-            if matches!(self.roles.get(&i), Some(Role::Store)) {
-                if !fuel_args.contains(&0) {
+            if matches!(self.roles[i], Some(Role::Store)) {
+                if !self.is_fuel_arg(i, 0) {
                     let v = func.dfg.inst_args(i)[0];
                     return Err(self.error(
                         format!("stores {v}, which is not the fuel counter, to the counter"),
                         Some(i),
                     ));
                 }
-                if fuel_args.contains(&1) {
+                if self.is_fuel_arg(i, 1) {
                     return Err(self.error("uses the counter as an address".into(), Some(i)));
                 }
                 continue;
@@ -562,13 +569,12 @@ impl<'f> Recognizer<'f> {
                         charge: add.amount.map(i128::from),
                         result: func.dfg.first_result(i),
                     });
-                    self.roles
-                        .insert(i, Role::Increment(self.increments.len() - 1));
+                    self.roles[i] = Some(Role::Increment(self.increments.len() - 1));
                     continue;
                 }
                 AddMatch::None => {}
             }
-            let Some(&first) = fuel_args.first() else {
+            let Some(first) = self.first_fuel_arg(i) else {
                 continue;
             };
             let values = &self.values;
@@ -601,7 +607,7 @@ impl<'f> Recognizer<'f> {
                 }
                 Ok(check) => {
                     self.checks.push(check);
-                    self.roles.insert(i, Role::Compare(m.fuel));
+                    self.roles[i] = Some(Role::Compare(m.fuel));
                 }
             }
         }
@@ -614,13 +620,10 @@ impl<'f> Recognizer<'f> {
             let op = func.dfg.insts[i].opcode();
             if op.is_call() {
                 let tail = matches!(op, Opcode::ReturnCall | Opcode::ReturnCallIndirect);
-                self.roles.insert(
-                    i,
-                    Role::Call {
-                        tail,
-                        out_of_gas: oog.contains(&blk),
-                    },
-                );
+                self.roles[i] = Some(Role::Call {
+                    tail,
+                    out_of_gas: oog.contains(&blk),
+                });
             }
         }
         Ok(())
@@ -644,7 +647,7 @@ impl<'f> Recognizer<'f> {
     }
 
     fn define(w: &mut Walk, v: Value, k: Class) {
-        w.class_of.insert(v, k);
+        w.class_of[v] = Some(k);
         w.name_of.entry(k).or_insert(v);
     }
 
@@ -653,7 +656,7 @@ impl<'f> Recognizer<'f> {
         let func = self.func;
         let rpo = reverse_post_order(func);
         let mut w = Walk {
-            class_of: HashMap::default(),
+            class_of: SecondaryMap::new(),
             name_of: HashMap::default(),
             edges: HashMap::default(),
             incoming: SecondaryMap::new(),
@@ -662,7 +665,7 @@ impl<'f> Recognizer<'f> {
         };
         for &b in &rpo {
             for i in func.layout.block_insts(b) {
-                for (d, (dest, _)) in destinations(func, i).into_iter().enumerate() {
+                for (d, (dest, _)) in destinations(func, i).enumerate() {
                     w.incoming[dest].push(Incoming {
                         key: (i, d),
                         from: b,
@@ -737,13 +740,16 @@ impl<'f> Recognizer<'f> {
                     .position(|&p| p == param)
                     .unwrap_or(usize::MAX);
                 for (k, e) in preds.iter().enumerate() {
-                    let dests = destinations(func, e.key.0);
-                    let arg = dests
-                        .get(e.key.1)
-                        .and_then(|(_, args)| arg_value(args.get(index)));
+                    let arg = destinations(func, e.key.0)
+                        .nth(e.key.1)
+                        .and_then(|(_, call)| arg_at(func, call, index));
                     if let Some(arg) = arg {
-                        if w.class_of.get(&self.r(arg)) != Some(&states[k].cur) {
-                            let now = if report { self.describe(w, states[k].cur) } else { String::new() };
+                        if w.class_of[self.r(arg)] != Some(states[k].cur) {
+                            let now = if report {
+                                self.describe(w, states[k].cur)
+                            } else {
+                                String::new()
+                            };
                             fail(
                                 self,
                                 format!(
@@ -786,8 +792,12 @@ impl<'f> Recognizer<'f> {
         let insts: Vec<Inst> = func.layout.block_insts(block).collect();
         for i in insts {
             let require_current = |me: &Self, w: &Walk, v: Value, s: &State| -> FuelResult<()> {
-                if w.class_of.get(&me.r(v)) != Some(&s.cur) {
-                    let now = if report { me.describe(w, s.cur) } else { String::new() };
+                if w.class_of[me.r(v)] != Some(s.cur) {
+                    let now = if report {
+                        me.describe(w, s.cur)
+                    } else {
+                        String::new()
+                    };
                     return fail(
                         me,
                         format!(
@@ -798,10 +808,14 @@ impl<'f> Recognizer<'f> {
                 }
                 Ok(())
             };
-            match self.roles.get(&i).copied() {
+            match self.roles[i] {
                 Some(Role::Load) => {
                     if !s.synced {
-                        let now = if report { self.describe(w, s.cur) } else { String::new() };
+                        let now = if report {
+                            self.describe(w, s.cur)
+                        } else {
+                            String::new()
+                        };
                         fail(
                             self,
                             format!(
@@ -819,13 +833,17 @@ impl<'f> Recognizer<'f> {
                 Some(Role::Increment(k)) => {
                     let inc = self.increments[k].clone();
                     let operand = func.dfg.inst_args(i)[inc.fuel_operand];
-                    let from = w.class_of.get(&self.r(operand)).copied();
+                    let from = w.class_of[self.r(operand)];
                     match (inc.amount, from) {
                         (Some(amount), Some(from)) if from != s.cur && from.base == s.cur.base => {
                             // Folded: `old + k` where old is an earlier value of the current base.
                             let delta = from.off + i128::from(amount) - s.cur.off;
                             if delta < 0 {
-                                let now = if report { self.describe(w, s.cur) } else { String::new() };
+                                let now = if report {
+                                    self.describe(w, s.cur)
+                                } else {
+                                    String::new()
+                                };
                                 fail(
                                     self,
                                     format!(
@@ -878,7 +896,11 @@ impl<'f> Recognizer<'f> {
                         } else {
                             "calls a function that uses the pinned counter"
                         };
-                        let now = if report { self.describe(w, s.cur) } else { String::new() };
+                        let now = if report {
+                            self.describe(w, s.cur)
+                        } else {
+                            String::new()
+                        };
                         fail(
                             self,
                             format!(
@@ -907,7 +929,11 @@ impl<'f> Recognizer<'f> {
                 }
                 None => {
                     if func.dfg.insts[i].opcode().is_return() && !s.synced {
-                        let now = if report { self.describe(w, s.cur) } else { String::new() };
+                        let now = if report {
+                            self.describe(w, s.cur)
+                        } else {
+                            String::new()
+                        };
                         fail(
                             self,
                             format!(
@@ -918,13 +944,13 @@ impl<'f> Recognizer<'f> {
                     }
                 }
             }
-            for (d, (dest, args)) in destinations(func, i).into_iter().enumerate() {
+            for (d, (dest, call)) in destinations(func, i).enumerate() {
                 out.push(((i, d), s));
                 let Some(&param) = w.param_of.get(&dest) else {
                     continue;
                 };
                 let index = func.dfg.block_params(dest).iter().position(|&p| p == param);
-                if let Some(arg) = index.and_then(|k| arg_value(args.get(k))) {
+                if let Some(arg) = index.and_then(|k| arg_at(func, call, k)) {
                     require_current(self, w, arg, &s)?;
                 }
             }
