@@ -60,6 +60,18 @@ test('the Rust passes print exactly what the TypeScript passes print, on every f
   t.true(increments > 1000);
 });
 
+test('the Rust passes print exactly what the TypeScript passes print on sqlite and lua (large functions, many loops)', async (t) => {
+  for (const name of ['sqlite', 'lua']) {
+    const text = clifText(translate(new Uint8Array(await readFile(thirdParty(name))), { metering: 'vanilla' }));
+    const expected = await tsOutput(text);
+    const native = runNativePasses(text, PIPELINE);
+    t.is(native.functions.length, expected.length, name);
+    const differing = native.functions.map((got, i) => (got.trimEnd() === expected[i] ? -1 : i)).filter((i) => i >= 0);
+    t.deepEqual(differing, [], name);
+    t.true(native.increments > 10000, name);
+  }
+});
+
 test('fuel-pinned alone and fuel-drop-checks alone (memory form) match the TypeScript passes too', async (t) => {
   const text = clifText(translate(new Uint8Array(await readFile(thirdParty('lz4'))), { metering: 'vanilla' }));
   for (const pipeline of ['fuel-pinned', 'fuel-drop-checks']) {
