@@ -18,6 +18,12 @@ const outputSchema = z.object({
   functions: z.array(z.string()),
   /** Milliseconds in the passes alone (parse and print excluded). */
   passMs: z.number().nonnegative(),
+  /** The same in CPU time of the addon's thread (steadier on a loaded machine); null where unavailable. */
+  passCpuMs: z
+    .number()
+    .nonnegative()
+    .nullish()
+    .transform((v) => v ?? null),
   /** Increments moved to the pinned register, observed calls flushed around, checks removed. */
   increments: z.number().int().nonnegative(),
   flushedCalls: z.number().int().nonnegative(),

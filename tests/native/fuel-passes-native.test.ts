@@ -55,6 +55,7 @@ test('the Rust passes print exactly what the TypeScript passes print, on every f
     functions += expected.length;
     increments += native.increments;
     t.true(native.droppedChecks > 0, `${m.name}: checks were dropped`);
+    t.true(native.passMs > 0 && native.passCpuMs !== null && native.passCpuMs > 0, `${m.name}: the passes time themselves`);
   }
   t.true(functions > 1500);
   t.true(increments > 1000);
