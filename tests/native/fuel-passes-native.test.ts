@@ -20,6 +20,7 @@ import { applyPipeline } from '../../src/runtime/metering.js';
 import { runWasi } from '../../src/wasi/index.js';
 import { splitNativePrefix } from '../../src/wasm/native-prefix.js';
 import { clifText, translate } from '../../src/wasm/translate.js';
+import { runCli } from '../helpers/cli.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const benchDir = join(root, 'bench');
@@ -189,4 +190,25 @@ test('a module compiled through the native passes runs with the same output and 
     t.deepEqual(viaRust, viaTs, p.name);
     t.true((viaRust.fuel ?? 0) > 0);
   }
+});
+
+test('CLI: opt --native-passes and run-wasm --native-passes give the TypeScript path\'s code and run', async (t) => {
+  const lz4 = clifText(translate(new Uint8Array(await readFile(thirdParty('lz4'))), { metering: 'vanilla' }));
+  const viaTs = runCli(['opt', '--passes', PIPELINE, '-'], lz4);
+  const viaRust = runCli(['opt', '--native-passes', '--passes', PIPELINE, '-'], lz4);
+  t.is(viaRust.code, 0, viaRust.stderr);
+  t.is(viaRust.stdout, viaTs.stdout);
+  t.true(viaRust.stdout.startsWith('set enable_pinned_reg=true'));
+  const refused = runCli(['opt', '--native-passes', '--passes', PIPELINE, '-'], ESCAPE);
+  t.is(refused.code, 1);
+  t.regex(refused.stderr, /fuel-pinned: `v6 = imul v5, v5` in block0: the fuel counter v5 escapes/);
+  t.is(runCli(['opt', '--native-passes', '--stats', '--passes', PIPELINE, '-'], lz4).code, 2);
+  t.regex(runCli(['opt', '--help']).stdout, /--native-passes/);
+  const [fib] = await builtinPrograms(benchDir, true, new Set(['fib']));
+  const args = ['run-wasm', '--metering', 'slacked', '--no-cache', '--report', '-', join(benchDir, 'wasm', 'fib.wasm'), ...fib!.args];
+  const a = runCli(args);
+  const b = runCli([...args.slice(0, 1), '--native-passes', ...args.slice(1)]);
+  t.is(b.code, 0, b.stderr);
+  t.is(b.stdout, a.stdout);
+  t.regex(runCli(['run-wasm', '--help']).stdout, /--native-passes/);
 });
