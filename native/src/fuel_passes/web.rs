@@ -343,7 +343,16 @@ impl<'f> Recognizer<'f> {
                 _ => {}
             }
         }
-        // A block parameter is a context pointer when every incoming argument is one.
+        // A block parameter is a context pointer when every incoming argument is one. None can be
+        // unless some branch passes a context pointer (the common case: skip the index).
+        let passed = self.insts.iter().any(|&(_, i)| {
+            destinations(func, i).any(|(_, call)| {
+                args(func, call).any(|a| a.as_value().is_some_and(|v| self.ctx.has(self.r(v))))
+            })
+        });
+        if !passed {
+            return;
+        }
         let incoming = self.incoming_args();
         loop {
             let mut changed = false;
