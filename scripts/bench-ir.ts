@@ -2,6 +2,8 @@
 // command and the inputs that produce it:
 //   (a) the slacked fuel pipeline (parse + fuel-pinned,fuel-drop-checks,fuel-place + print) /
 //       Cranelift's native compile of the same functions: the built-in suite and a large module;
+//       and the Rust passes (native/src/fuel_passes: fuel-pinned,fuel-drop-checks, their own
+//       time only) / the native compile of their output;
 //   (b) `run-wasm --metering slacked` / `--metering vanilla` wall clock, a ~2 s and a ~50 ms run;
 //   (c) parse + print MB/s on real CLIF (the large module's) and on generated CLIF;
 //   (d) peak RSS of the pipeline / of the native compile, on the large module.
@@ -19,13 +21,15 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parse, parseEach, print } from '../src/ir/index.js';
-import { compile, hostIsa } from '../src/native/index.js';
+import { compile, hostIsa, runNativePasses } from '../src/native/index.js';
 import { PassManager } from '../src/passes/pass-manager.js';
 import { defaultJobs, PipelinePool, runPipelineOnTexts } from '../src/passes/parallel/index.js';
 import { clifText, translate } from '../src/wasm/index.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SLACKED = 'fuel-pinned,fuel-drop-checks,fuel-place';
+/** What the Rust passes port so far (fuel-place joins when native/src/fuel_place lands). */
+const NATIVE_PASSES = 'fuel-pinned,fuel-drop-checks';
 const LARGE = 'node_modules/@bytecodealliance/jco/obj/wasm-tools.core.wasm';
 const SUITE = ['tight_loop', 'nested_loops', 'branchy', 'interp', 'fib', 'ackermann', 'calls', 'fnptr', 'sort', 'memcpy', 'hashtable', 'nbody', 'spectral_norm', 'matmul', 'sha256', 'crc32', 'strings', 'lz77'];
 
@@ -201,7 +205,7 @@ if (!options.skip.has('a')) {
   pipelineSerial(warm.text);
   const pool = new PipelinePool(SLACKED, jobs);
   if (jobs > 1) await pipelineParallel(warm.texts, pool);
-  const rows: Array<{ name: string; serial: number; parallel: number; native: number; serialCpu: number; nativeCpu: number }> = [];
+  const rows: Array<{ name: string; serial: number; parallel: number; native: number; serialCpu: number; nativeCpu: number; rustPasses: number; rustNative: number; rustPassesCpu: number; rustNativeCpu: number }> = [];
   const modules = [...SUITE.map((n) => ({ name: n, path: join(ROOT, `bench/wasm/${n}.wasm`) })), { name: basename(options.module), path: options.module }];
   for (const m of modules) {
     const { texts, text } = vanillaClif(m.path);
@@ -210,6 +214,10 @@ if (!options.skip.has('a')) {
     const parallel: number[] = [];
     const native: number[] = [];
     const nativeCpu: number[] = [];
+    const rustPasses: number[] = [];
+    const rustNative: number[] = [];
+    const rustPassesCpu: number[] = [];
+    const rustNativeCpu: number[] = [];
     let output = '';
     for (let r = 0; r < options.repeats; r++) {
       const [out, s, sc] = cpuTimed(() => pipelineSerial(text));
@@ -224,10 +232,28 @@ if (!options.skip.has('a')) {
       const [, n, nc] = cpuTimed(() => nativeCompile(output));
       native.push(n);
       nativeCpu.push(nc);
+      // The Rust passes time themselves (parse and print of the text excluded).
+      const rust = runNativePasses(text, NATIVE_PASSES);
+      rustPasses.push(rust.passMs);
+      rustPassesCpu.push(rust.passCpuMs ?? rust.passMs);
+      const [, rn, rnc] = cpuTimed(() => nativeCompile(rust.functions.join('\n')));
+      rustNative.push(rn);
+      rustNativeCpu.push(rnc);
     }
-    const row = { name: m.name, serial: median(serial), parallel: jobs > 1 ? median(parallel) : median(serial), native: median(native), serialCpu: median(serialCpu), nativeCpu: median(nativeCpu) };
+    const row = {
+      name: m.name,
+      serial: median(serial),
+      parallel: jobs > 1 ? median(parallel) : median(serial),
+      native: median(native),
+      serialCpu: median(serialCpu),
+      nativeCpu: median(nativeCpu),
+      rustPasses: median(rustPasses),
+      rustNative: median(rustNative),
+      rustPassesCpu: median(rustPassesCpu),
+      rustNativeCpu: median(rustNativeCpu),
+    };
     rows.push(row);
-    console.error(`  ${m.name}: serial ${fmt(row.serial, 0)} ms (CPU ${fmt(row.serialCpu, 0)}), ${jobs} workers ${fmt(row.parallel, 0)} ms, native ${fmt(row.native, 0)} ms (CPU ${fmt(row.nativeCpu, 0)})`);
+    console.error(`  ${m.name}: serial ${fmt(row.serial, 0)} ms (CPU ${fmt(row.serialCpu, 0)}), ${jobs} workers ${fmt(row.parallel, 0)} ms, native ${fmt(row.native, 0)} ms (CPU ${fmt(row.nativeCpu, 0)}), Rust passes ${fmt(row.rustPasses, 1)} ms / native ${fmt(row.rustNative, 0)} ms`);
   }
   await pool.close();
   const suite = rows.slice(0, SUITE.length);
@@ -245,6 +271,19 @@ if (!options.skip.has('a')) {
   row(large.name, [large]);
   say(`per suite module, 1 thread: median ratio ${fmt(median(ratios))} (min ${fmt(ratios[0]!)}, max ${fmt(ratios[ratios.length - 1]!)})`);
   say(`**(a) pipeline / native: suite ${fmt(sum((r) => r.serial, suite) / sum((r) => r.native, suite))} (workers ${fmt(sum((r) => r.parallel, suite) / sum((r) => r.native, suite))}); ${large.name} ${fmt(large.serial / large.native)} (workers ${fmt(large.parallel / large.native)})** (target <= 0.2)`);
+  say();
+  say(`### native passes: the Rust ${NATIVE_PASSES} (runNativePasses, its own pass time: no parse, no print) / native compile of their output`);
+  say('| input | Rust passes (ms) | native compile (ms) | ratio | Rust passes, CPU (ms) | native compile, CPU (ms) | ratio of CPU times |');
+  say('|---|---:|---:|---:|---:|---:|---:|');
+  const rustRow = (name: string, rs: typeof rows) => {
+    const [p, n, pc, nc] = [sum((r) => r.rustPasses, rs), sum((r) => r.rustNative, rs), sum((r) => r.rustPassesCpu, rs), sum((r) => r.rustNativeCpu, rs)];
+    say(`| ${name} | ${fmt(p, 1)} | ${fmt(n, 0)} | ${fmt(p / n, 3)} | ${fmt(pc, 1)} | ${fmt(nc, 0)} | ${fmt(pc / nc, 3)} |`);
+  };
+  rustRow('built-in suite (18 modules, sum)', suite);
+  rustRow(large.name, [large]);
+  say(
+    `**(a) native passes / native: suite ${fmt(sum((r) => r.rustPasses, suite) / sum((r) => r.rustNative, suite), 3)} (CPU ${fmt(sum((r) => r.rustPassesCpu, suite) / sum((r) => r.rustNativeCpu, suite), 3)}); ${large.name} ${fmt(large.rustPasses / large.rustNative, 3)} (CPU ${fmt(large.rustPassesCpu / large.rustNativeCpu, 3)})** (fuel-place still in TypeScript; target for the whole pipeline <= 0.2)`,
+  );
   say();
 }
 

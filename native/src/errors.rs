@@ -60,6 +60,14 @@ pub enum Failure {
     CallError {
         message: String,
     },
+    /// A native fuel pass (native/src/fuel_passes) refused a function, or the pipeline names
+    /// a pass the native pipeline does not have (then `pass` is absent).
+    FuelPassError {
+        message: String,
+        pass: Option<String>,
+        location: Option<String>,
+        function: Option<String>,
+    },
     /// The wasm front end rejected a module (`translateKind`: invalid, unsupported,
     /// invalid-options).
     #[serde(rename_all = "camelCase")]
@@ -84,7 +92,7 @@ impl From<slackfuel_frontend::TranslateError> for Failure {
                 instruction,
                 offset,
             } => (Some(feature), Some(instruction), Some(offset)),
-            E::InvalidOptions { .. } => (None, None, None),
+            E::InvalidOptions { .. } | E::Rewrite { .. } => (None, None, None),
         };
         Failure::TranslateError {
             message,
@@ -101,6 +109,19 @@ impl Failure {
         Failure::CompileError {
             message: message.into(),
             function,
+        }
+    }
+
+    pub fn fuel_pass(
+        pass: crate::fuel_passes::NativePass,
+        function: &str,
+        error: crate::fuel_passes::FuelPassError,
+    ) -> Self {
+        Failure::FuelPassError {
+            message: format!("{function}: {}: {error}", pass.name()),
+            pass: Some(pass.name().to_string()),
+            location: Some(error.location),
+            function: Some(function.to_string()),
         }
     }
 

@@ -7,10 +7,12 @@ mod clif_file;
 mod code_alignment;
 mod code_registry;
 mod errors;
+mod fuel_passes;
 mod jit;
 mod libcalls;
 mod linear_memory;
 mod memory_object;
+mod native_passes;
 mod parallel_compile;
 mod run_commands;
 mod run_targets;
@@ -161,9 +163,15 @@ pub fn instantiate(
 
 /// Translates a wasm module to CLIF text per function plus metadata, with the front end
 /// (`native/frontend`). `options` is the `TranslateOptions` JSON; the result is the
-/// `TranslatedModule` JSON, validated by the TypeScript facade.
+/// `TranslatedModule` JSON, validated by the TypeScript facade. With `native_passes` (a
+/// pipeline such as `fuel-pinned,fuel-drop-checks`), the Rust fuel passes run on each function
+/// before it is printed and the JSON's `rewriteMicros` is their time.
 #[napi]
-pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
+pub fn translate_wasm(
+    wasm: Buffer,
+    options: String,
+    native_passes: Option<String>,
+) -> napi::Result<String> {
     guard(|| {
         let options: slackfuel_frontend::TranslateOptions = serde_json::from_str(&options)
             .map_err(|e| {
@@ -171,8 +179,21 @@ pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
                     message: e.to_string(),
                 })
             })?;
-        Ok(slackfuel_frontend::translate(&wasm, &options)?.to_json())
+        match native_passes {
+            None => Ok(slackfuel_frontend::translate(&wasm, &options)?.to_json()),
+            Some(pipeline) => native_passes::translate_with_passes(&wasm, &options, &pipeline),
+        }
     })
+}
+
+/// Runs the Rust fuel passes (`pipeline`: `fuel-pinned,fuel-drop-checks`) on every function of
+/// `text`; each function printed by Cranelift's writer, plus the time the passes took.
+#[napi]
+pub fn run_native_passes(
+    text: String,
+    pipeline: String,
+) -> napi::Result<native_passes::NativePassesOutput> {
+    guard(|| native_passes::run_on_text(&text, &pipeline))
 }
 
 /// The signal number the fuel checker uses.

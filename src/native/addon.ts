@@ -63,7 +63,8 @@ export interface NativeAddon {
   displayValues(types: string[], slots: Uint8Array): unknown;
   instantiate(text: string, settings: NativeSetting[], options: string): NativeInstanceHandle;
   checkSignal(): number;
-  translateWasm(wasm: Uint8Array, options: string): string;
+  translateWasm(wasm: Uint8Array, options: string, nativePasses?: string | null): string;
+  runNativePasses(text: string, pipeline: string): unknown;
 }
 
 // Candidates relative to this file: src/native/ when run from source, dist/ when bundled.

@@ -118,6 +118,25 @@ export type TranslateErrorKind =
   /** The translation options (vmctx layout) are inconsistent. */
   | 'invalid-options';
 
+/**
+ * A native fuel pass (native/src/fuel_passes) refused a function, as the TypeScript pass's
+ * `FuelWebError` would, or the pipeline names a pass the native pipeline does not have.
+ */
+export class NativePassError extends SlackfuelError {
+  override readonly name = 'NativePassError';
+  constructor(
+    message: string,
+    /** The pass that refused (`fuel-pinned`); undefined for an unknown pass name. */
+    readonly pass: string | undefined,
+    /** The counter location the recognizer was trying. */
+    readonly location: string | undefined,
+    /** The function as Cranelift names it (`u0:3`). */
+    readonly functionName: string | undefined,
+  ) {
+    super(message);
+  }
+}
+
 /** The wasm front end rejected a module. */
 export class TranslateError extends SlackfuelError {
   override readonly name = 'TranslateError';

@@ -1,6 +1,7 @@
 // The native Cranelift backend: verify, print, compile, JIT and run checks.
 export { verify, type VerifyResult } from './verify.js';
 export { canonicalPrint } from './canonical-print.js';
+export { NATIVE_PASS_NAMES, nativePipelineSchema, runNativePasses, type NativePassesOutput } from './native-passes.js';
 export {
   compile,
   hostIsa,

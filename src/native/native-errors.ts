@@ -6,6 +6,7 @@ import {
   CompileError,
   ModuleDisposedError,
   NativePanic,
+  NativePassError,
   SettingError,
   TranslateError,
   Trap,
@@ -32,6 +33,13 @@ const payloadSchema = z.discriminatedUnion('kind', [
   }),
   z.object({ kind: z.literal('ModuleDisposedError'), message: z.string() }),
   z.object({ kind: z.literal('CallError'), message: z.string() }),
+  z.object({
+    kind: z.literal('FuelPassError'),
+    message: z.string(),
+    pass: z.string().nullable(),
+    location: z.string().nullable(),
+    function: z.string().nullable(),
+  }),
   z.object({
     kind: z.literal('TranslateError'),
     message: z.string(),
@@ -71,6 +79,8 @@ export function decodeNativeError(error: unknown): SlackfuelError | undefined {
       return new ModuleDisposedError(p.message);
     case 'CallError':
       return new CallError(p.message);
+    case 'FuelPassError':
+      return new NativePassError(p.message, p.pass ?? undefined, p.location ?? undefined, p.function ?? undefined);
     case 'TranslateError':
       return new TranslateError(p.message, p.translateKind, p.feature ?? undefined, p.instruction ?? undefined, p.offset ?? undefined);
   }

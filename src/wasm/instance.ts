@@ -17,6 +17,7 @@ import { jobsFor, runPipelineOnTexts } from '../passes/parallel/index.js';
 import type { CompileCache } from './compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
+import { splitNativePrefix } from './native-prefix.js';
 import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
 import { FuncRefGuard } from './func-ref-guard.js';
@@ -352,7 +353,7 @@ export class WasmModule {
     readonly module: Module,
     /** The layout the code was translated for: the engine's layout plus the wasm records. */
     readonly layout: WasmVmctxLayout,
-    /** Time the fuel pipeline took in TypeScript (0 when the mode has none, or reused `prepared` CLIF). */
+    /** Time the fuel pipeline took (TypeScript passes, plus the Rust passes with `nativePasses`; 0 when the mode has none, or reused `prepared` CLIF). */
     readonly pipelineMs: number = 0,
     /** Profile counters the code writes (its `transform` instrumented it); instances get at least these. */
     readonly profileCounters: number = 0,
@@ -415,6 +416,11 @@ export interface CompileWasmOptions {
   /** The fuel each operator costs (Wasmtime's `Config::operator_cost`, a partial table keyed by
    *  Wasmtime's operator names; see src/wasm/fuel-costs.ts). Default: Wasmtime's table. */
   readonly fuelCosts?: FuelCosts;
+  /**
+   * Run the pipeline's leading `fuel-pinned`, `fuel-drop-checks` in Rust, on each function before
+   * the front end prints it (native/src/fuel_passes); the rest runs in TypeScript. Default false.
+   */
+  readonly nativePasses?: boolean;
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -427,10 +433,19 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   });
   const fuelCosts = fuelCostsSchema.safeParse(options.fuelCosts ?? {});
   if (!fuelCosts.success) throw new RuntimeConfigError(`invalid fuelCosts: ${z.prettifyError(fuelCosts.error)}`);
+  const fullPipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
+  const split = z.boolean().default(false).parse(options.nativePasses) ? splitNativePrefix(fullPipeline) : { native: '', rest: fullPipeline };
   // Every option of the translation is part of the compile cache's key.
-  const translateOptions = { metering: translationMetering(mode), layout, fuelCosts: fuelCosts.data, ...memoryConfig };
+  const translateOptions = {
+    metering: translationMetering(mode),
+    layout,
+    fuelCosts: fuelCosts.data,
+    ...memoryConfig,
+    ...(split.native === '' ? {} : { nativePasses: split.native }),
+  };
   const translated = translate(wasm, translateOptions);
-  const pipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
+  const nativeMs = (translated.rewriteMicros ?? 0) / 1000;
+  const pipeline = split.rest;
   const used = new Set<string>();
   for (const f of translated.functions) for (const m of f.clif.matchAll(/colocated (u805306368:\d+)/g)) used.add(m[1]!);
   const shims = builtinShims(translated, used, fuelConvention(mode) === 'pinned' ? { storeContextPointer: layout.storeContextPointer, fuelConsumed: layout.fuelConsumed } : null);
@@ -454,19 +469,19 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const direct = (parts: readonly AssemblyPart[], texts: readonly string[], ms: number, cached: boolean): WasmModule => {
     const assembled = assembleParts(parts, fuelConvention(mode), engine.layout, extras);
     const lazy = () => (texts.length === 0 ? [] : parse(texts.join('\n')).functions);
-    return new WasmModule(translated, new Module(engine, mode, pipeline, lazy, assembled, undefined), layout, ms, 0, memoryConfig, cached);
+    return new WasmModule(translated, new Module(engine, mode, fullPipeline, lazy, assembled, undefined), layout, ms, 0, memoryConfig, cached);
   };
   let functions: Function[] | undefined;
   let pipelineMs = 0;
   let fromCache = false;
   // Only a pipeline is worth caching: without one the text is the translation's own.
-  const cache = options.prepared === undefined && pipeline !== '' ? options.cache : undefined;
-  const key = cache?.key({ wasm, translateOptions, pipeline });
+  const cache = options.prepared === undefined && fullPipeline !== '' ? options.cache : undefined;
+  const key = cache?.key({ wasm, translateOptions, pipeline: fullPipeline });
   const asText = options.prepared === undefined && options.transform === undefined;
   if (asText && pipeline === '') {
     const texts = translated.functions.map((f) => f.clif);
     const parts = functionParts(texts, shims.names);
-    if (parts !== undefined) return direct(parts, texts, 0, false);
+    if (parts !== undefined) return direct(parts, texts, nativeMs, false);
   }
   if (asText && cache !== undefined && key !== undefined) {
     const started = performance.now();
@@ -505,20 +520,20 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     const started = performance.now();
     const printed = await pipelineOnWorkers(translated.functions.map((f) => f.clif), pipeline, jobs);
     functions = printed === '' ? [] : parse(printed).functions;
-    pipelineMs = performance.now() - started;
+    pipelineMs = nativeMs + performance.now() - started;
     if (cache !== undefined && key !== undefined) cache.write(key, printed);
   }
   if (functions === undefined) {
     functions = translated.functions.length === 0 ? [] : parse(clifText(translated)).functions;
     const started = performance.now();
     await applyPipeline(functions, pipeline);
-    pipelineMs = performance.now() - started;
+    pipelineMs = nativeMs + performance.now() - started;
     if (cache !== undefined && key !== undefined) cache.write(key, functions.map((fn) => print(fn)).join('\n'));
   }
   const transformed = options.transform?.(functions);
   const profileCounters = transformed === undefined ? 0 : z.number().int().nonnegative().max(2 ** 24).parse(transformed.profileCounters);
   const assembled = assemble(functions, fuelConvention(mode), engine.layout, extras);
-  return new WasmModule(translated, new Module(engine, mode, pipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
+  return new WasmModule(translated, new Module(engine, mode, fullPipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
 }
 
 /**

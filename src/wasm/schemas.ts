@@ -139,6 +139,8 @@ export const translatedModuleSchema = z
     layout: z.record(z.string(), z.union([z.number(), z.null()])),
     builtins: z.array(builtinInfoSchema),
     trapCodes: z.array(trapCodeInfoSchema),
+    /** With `nativePasses`: microseconds the Rust fuel passes took (translation and printing excluded). */
+    rewriteMicros: z.number().int().nonnegative().optional(),
   })
   .strict()
   .superRefine((m, ctx) => {

@@ -5,6 +5,7 @@ import { DEFAULT_WASM_VMCTX_LAYOUT, wasmVmctxLayoutSchema, type WasmVmctxLayout 
 import { addon } from '../native/addon.js';
 import { throughNative } from '../native/native-errors.js';
 import { NativePanic, RuntimeConfigError } from '../runtime/errors.js';
+import { nativePipelineSchema } from '../native/native-passes.js';
 import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { translatedModuleSchema, wasmMeteringSchema, type TranslatedModule, type WasmMetering } from './schemas.js';
 
@@ -37,6 +38,8 @@ export const translateOptionsSchema = z
     relaxedSimdDeterministic: z.boolean().default(false),
     /** vanilla: the fuel each operator costs (Wasmtime's operator_cost; default Wasmtime's table). */
     fuelCosts: fuelCostsSchema.default({}),
+    /** Rust fuel passes run on each function before it is printed (`fuel-pinned,fuel-drop-checks`). */
+    nativePasses: nativePipelineSchema.optional(),
     ...memoryConfigSchema.shape,
   })
   .strict();
@@ -49,6 +52,7 @@ export interface TranslateOptions {
   fuelCosts?: FuelCosts;
   memoryReservation?: number;
   memoryGuardSize?: number;
+  nativePasses?: string;
 }
 
 /**
@@ -58,10 +62,14 @@ export interface TranslateOptions {
 export function translate(wasm: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
   const parsed = translateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RuntimeConfigError(`invalid translate options: ${z.prettifyError(parsed.error)}`);
-  const { metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, memoryReservation, memoryGuardSize } = parsed.data;
+  const { metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, memoryReservation, memoryGuardSize, nativePasses } = parsed.data;
   const layout = parsed.data.layout ?? DEFAULT_WASM_VMCTX_LAYOUT;
   const json = throughNative(() =>
-    addon().translateWasm(wasm, JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, layout, memoryReservation, memoryGuardSize })),
+    addon().translateWasm(
+      wasm,
+      JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, layout, memoryReservation, memoryGuardSize }),
+      nativePasses === undefined || nativePasses.trim() === '' ? undefined : nativePasses,
+    ),
   );
   let raw: unknown;
   try {

@@ -15,6 +15,8 @@ pub enum TranslateError {
     },
     /// The options (the vmctx layout) are inconsistent.
     InvalidOptions { message: String },
+    /// The caller's rewrite of function `index` (`translate_rewriting`) failed.
+    Rewrite { message: String, index: u32 },
 }
 
 impl TranslateError {
@@ -32,6 +34,7 @@ impl TranslateError {
             Self::Invalid { .. } => "invalid",
             Self::Unsupported { .. } => "unsupported",
             Self::InvalidOptions { .. } => "invalid-options",
+            Self::Rewrite { .. } => "rewrite",
         }
     }
 }
@@ -53,6 +56,7 @@ impl fmt::Display for TranslateError {
                 )
             }
             Self::InvalidOptions { message } => write!(f, "invalid options: {message}"),
+            Self::Rewrite { message, index } => write!(f, "function {index}: {message}"),
         }
     }
 }

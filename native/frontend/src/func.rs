@@ -250,6 +250,7 @@ pub(crate) fn translate_function(
     body: &FunctionBody<'_>,
     validator: &mut FuncValidator<ValidatorResources>,
     ctx: &mut FunctionBuilderContext,
+    rewrite: Option<&mut crate::FunctionRewrite<'_>>,
 ) -> Result<String, TranslateError> {
     let type_index = info.function_types[index as usize];
     let fty = &info.types[type_index as usize];
@@ -364,6 +365,9 @@ pub(crate) fn translate_function(
     }
     // SSA construction leaves value aliases; print without them, as Wasmtime's dumps are.
     func.dfg.resolve_all_aliases();
+    if let Some(rewrite) = rewrite {
+        rewrite(index, &mut func).map_err(|message| TranslateError::Rewrite { message, index })?;
+    }
     Ok(func.display().to_string())
 }
 

@@ -26,6 +26,11 @@ pub use metadata::{
 pub use cost::{FuelCosts, VariableCosts};
 pub use options::{Metering, TranslateOptions};
 
+/// A caller's edit of each defined function (given its wasm index) after translation and
+/// before printing: how the native fuel passes run without a text round trip.
+pub type FunctionRewrite<'a> =
+    dyn FnMut(u32, &mut cranelift_codegen::ir::Function) -> Result<(), String> + 'a;
+
 /// Translate a binary WebAssembly module into CLIF text per defined function plus metadata.
 pub fn translate(
     wasm: &[u8],
@@ -35,5 +40,28 @@ pub fn translate(
         .layout
         .validate()
         .map_err(|message| TranslateError::InvalidOptions { message })?;
-    module::translate_module(wasm, options)
+    module::translate_module(wasm, options, None)
+}
+
+/// `translate`, with `rewrite` applied to every function before it is printed; the module's
+/// `rewrite_micros` is the time spent in `rewrite`. Its first error stops the translation.
+pub fn translate_rewriting(
+    wasm: &[u8],
+    options: &TranslateOptions,
+    rewrite: &mut FunctionRewrite<'_>,
+) -> Result<TranslatedModule, TranslateError> {
+    options
+        .layout
+        .validate()
+        .map_err(|message| TranslateError::InvalidOptions { message })?;
+    let mut spent = std::time::Duration::ZERO;
+    let mut timed = |index: u32, func: &mut cranelift_codegen::ir::Function| {
+        let started = std::time::Instant::now();
+        let outcome = rewrite(index, func);
+        spent += started.elapsed();
+        outcome
+    };
+    let mut module = module::translate_module(wasm, options, Some(&mut timed))?;
+    module.rewrite_micros = Some(u64::try_from(spent.as_micros()).unwrap_or(u64::MAX));
+    Ok(module)
 }

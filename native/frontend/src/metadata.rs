@@ -226,6 +226,10 @@ pub struct TranslatedModule {
     pub layout: VmctxLayout,
     pub builtins: Vec<BuiltinInfo>,
     pub trap_codes: Vec<TrapCodeInfo>,
+    /// Microseconds a caller's rewrite of the functions took (`translate_rewriting`); absent
+    /// when there was none.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rewrite_micros: Option<u64>,
 }
 
 impl TranslatedModule {

@@ -199,6 +199,7 @@ fn table(
 pub(crate) fn translate_module(
     wasm: &[u8],
     options: &TranslateOptions,
+    mut rewrite: Option<&mut crate::FunctionRewrite<'_>>,
 ) -> Result<TranslatedModule, TranslateError> {
     let mut validator = Validator::new_with_features(wasmtime_features());
     let mut out = TranslatedModule {
@@ -220,6 +221,7 @@ pub(crate) fn translate_module(
         layout: options.layout.clone(),
         builtins: Builtin::ALL.iter().map(|b| b.info()).collect(),
         trap_codes: func::trap_code_table(),
+        rewrite_micros: None,
     };
     let mut info = ModuleInfo {
         types: Vec::new(),
@@ -510,7 +512,7 @@ pub(crate) fn translate_module(
         let index = info.num_imported_functions + i as u32;
         let mut validator = to_validate.into_validator(allocs);
         let clif =
-            func::translate_function(&info, options, index, &body, &mut validator, &mut ctx)?;
+            func::translate_function(&info, options, index, &body, &mut validator, &mut ctx, rewrite.as_deref_mut())?;
         allocs = validator.into_allocations();
         out.functions.push(TranslatedFunction {
             index,

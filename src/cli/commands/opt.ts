@@ -3,7 +3,10 @@ import { z } from 'zod';
 import { UsageError, type Command, type CommandIO } from '../command.js';
 import { headersForFunctions, usesPinnedRegister } from '../../abi/file-headers.js';
 import { ClifParseError, formatFunctionName, parseEach, parseFunction, print, type Function } from '../../ir/index.js';
+import { ClifSyntaxError, NativePassError } from '../../native/errors.js';
+import { runNativePasses } from '../../native/native-passes.js';
 import { jobsFor, jobsSchema, PipelinePool, splitFunctions } from '../../passes/parallel/index.js';
+import { splitNativePrefix } from '../../wasm/native-prefix.js';
 import {
   defaultRegistry,
   describeOptions,
@@ -20,6 +23,7 @@ const optionsSchema = z.object({
   annotate: z.boolean(),
   stats: z.boolean(),
   jobs: z.coerce.number().pipe(jobsSchema).optional(),
+  nativePasses: z.boolean(),
   files: z.array(z.string()).min(1, 'give at least one CLIF file (or - for standard input)'),
 });
 
@@ -128,7 +132,7 @@ async function optFileParallel(name: string, text: string, pool: PipelinePool, i
 export const optCommand: Command = {
   name: 'opt',
   summary: 'Run a pipeline of passes (fuel-pinned, fuel-drop-checks, fuel-place, ...) over CLIF',
-  help: `Usage: slackfuel opt --passes LIST [--annotate] [--stats] FILE...
+  help: `Usage: slackfuel opt --passes LIST [--annotate] [--stats] [--native-passes] FILE...
        slackfuel opt --list
 
 Parses each CLIF file, runs the pipeline LIST over every function and prints the result in
@@ -160,6 +164,10 @@ Options:
   --jobs N        run the functions on N worker threads (1: in this thread); default: one
                   per core for files of 16 MB and more, else 1. The output is the same.
                   --stats and --annotate run in this thread.
+  --native-passes run the pipeline's leading fuel-pinned, fuel-drop-checks (plain names, no
+                  options) in Rust inside the native addon, on Cranelift's own functions; the
+                  rest runs here. The same code (value numbers of what later passes add may
+                  differ); a function they refuse fails its whole file.
   --list          list the available passes with their options, then exit
   -h, --help      show this help
 
@@ -169,7 +177,7 @@ Examples:
   slackfuel opt --passes 'fuel-pinned{non-pinned=[u805306368:*,%*],indirect=non-pinned}' f.clif
   slackfuel opt --passes fuel-pinned,fuel-drop-checks,fuel-place --stats --annotate f.clif`,
   async run(argv, io) {
-    let values: { passes?: string; annotate?: boolean; stats?: boolean; list?: boolean; jobs?: string };
+    let values: { passes?: string; annotate?: boolean; stats?: boolean; list?: boolean; jobs?: string; 'native-passes'?: boolean };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({
@@ -181,6 +189,7 @@ Examples:
           stats: { type: 'boolean', default: false },
           list: { type: 'boolean', default: false },
           jobs: { type: 'string' },
+          'native-passes': { type: 'boolean', default: false },
         },
       }));
     } catch (error) {
@@ -190,12 +199,22 @@ Examples:
       io.out(`${listPasses()}\n`);
       return 0;
     }
-    const parsed = optionsSchema.safeParse({ passes: values.passes, annotate: values.annotate, stats: values.stats, jobs: values.jobs, files: positionals });
+    const parsed = optionsSchema.safeParse({
+      passes: values.passes,
+      annotate: values.annotate,
+      stats: values.stats,
+      jobs: values.jobs,
+      nativePasses: values['native-passes'],
+      files: positionals,
+    });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const options = parsed.data;
+    // --native-passes: the pipeline's leading fuel-pinned, fuel-drop-checks run in Rust first.
+    const split = options.nativePasses ? splitNativePrefix(options.passes) : { native: '', rest: options.passes };
+    if (options.nativePasses && options.stats) throw new UsageError('--stats counts what the TypeScript passes do: give --stats or --native-passes, not both');
     let manager: PassManager;
     try {
-      manager = PassManager.build(options.passes);
+      manager = PassManager.build(split.rest === '' ? [] : split.rest);
     } catch (error) {
       if (error instanceof PipelineError) throw new UsageError(error.message);
       throw error;
@@ -214,7 +233,18 @@ Examples:
           ok = false;
           continue;
         }
-        const jobs = options.stats || options.annotate ? 1 : jobsFor(text.length, options.jobs);
+        if (split.native !== '') {
+          try {
+            const native = runNativePasses(text, split.native);
+            text = [splitFunctions(text).headers, ...native.functions].join('\n');
+          } catch (error) {
+            if (!(error instanceof NativePassError || error instanceof ClifSyntaxError)) throw error;
+            io.err(`${name}: ${error.message}\n`);
+            ok = false;
+            continue;
+          }
+        }
+        const jobs = options.stats || options.annotate || options.nativePasses ? 1 : jobsFor(text.length, options.jobs);
         if (jobs > 1) pool ??= new PipelinePool(options.passes, jobs);
         const parallel = jobs > 1 && pool !== undefined ? await optFileParallel(name, text, pool, io, first) : null;
         const result = parallel ?? optFile(name, text, manager, options, io, first);

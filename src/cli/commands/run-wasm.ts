@@ -33,6 +33,7 @@ const optionsSchema = z.object({
   cacheDir: z.string().min(1).optional(),
   noCache: z.boolean(),
   deterministic: z.boolean(),
+  nativePasses: z.boolean(),
   jobs: z.coerce.number().int().min(1).max(256).optional(),
   file: z.string().min(1, 'give the .wasm file (or - for standard input)'),
   args: z.array(z.string()),
@@ -64,7 +65,7 @@ const VALUE_OPTIONS = new Set([
 ]);
 
 /** Options that take no value. */
-const FLAG_OPTIONS = new Set(['--no-cache', '--deterministic']);
+const FLAG_OPTIONS = new Set(['--no-cache', '--deterministic', '--native-passes']);
 
 /** `wasmtime run -W KEY=VALUE` keys slackfuel understands, and the option each stands for. */
 const W_OPTIONS: Readonly<Record<string, string>> = {
@@ -214,6 +215,9 @@ Options:
                        is kept, keyed by the module, the mode and these options, and reused)
   --cache-dir DIR      where the compile cache lives (default $XDG_CACHE_HOME/slackfuel, else
                        ~/.cache/slackfuel)
+  --native-passes      slacked modes: run fuel-pinned and fuel-drop-checks in Rust, on each
+                       function before the front end prints it (the rest of the pipeline stays
+                       in TypeScript; the code is the same)
   --jobs N             worker threads for the fuel passes (1: none); default one per core
                        for modules of 16 MB of CLIF and more, else 1 (the code is the same)
   --check-interval MS  slacked modes: the asynchronous fuel checker's shortest period (default 1)
@@ -261,6 +265,7 @@ Examples:
       cacheDir: one('--cache-dir'),
       noCache: values.has('--no-cache'),
       deterministic: values.has('--deterministic'),
+      nativePasses: values.has('--native-passes'),
       jobs: one('--jobs'),
       file: split_.file ?? '',
       args: split_.args,
@@ -307,6 +312,7 @@ Examples:
       ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
       ...(fuelCosts === undefined ? {} : { fuelCosts }),
       deterministic: o.deterministic,
+      nativePasses: o.nativePasses,
     });
     out(stdout.decode());
     io.err(stderr.decode());

@@ -1,0 +1,315 @@
+//! A fuel check (src/passes/fuel/web/checks.ts): a compare of the counter with zero
+//! (`icmp sge F, 0`, `icmp sle 0, F`, or their `slt`/`sgt` inversions),
+//! whose result only feeds a `brif` to an out-of-gas path that calls the builtin and comes back
+//! to the continuation. The legacy shapes the TypeScript also reads (`icmp_imm`, `ifcmp`, one-target
+//! branches) no longer exist in Cranelift 0.135, so its reader cannot produce them.
+
+use cranelift_codegen::entity::packed_option::{PackedOption, ReservedValue};
+use cranelift_codegen::entity::{EntitySet, SecondaryMap};
+use cranelift_codegen::ir::condcodes::IntCC;
+use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Value};
+
+use super::graph::{Reachable, inst_values, reachable, successors};
+use super::shapes::is_pinned_read;
+
+#[derive(Debug, Clone)]
+pub struct FuelCheck {
+    pub compare: Inst,
+    /// The counter value compared.
+    pub fuel: Value,
+    pub branch: Inst,
+    pub continuation: Block,
+    /// Every block of the out-of-gas path.
+    pub path: Vec<Block>,
+}
+
+/// The compare part of a check.
+#[derive(Debug, Clone, Copy)]
+pub struct FuelCompare {
+    pub fuel: Value,
+    /// The result is true when fuel remains, so the taken edge is the continuation.
+    pub inverted: bool,
+}
+
+fn is_zero(func: &Function, v: Value) -> bool {
+    match func.dfg.value_def(v).inst() {
+        Some(i) => {
+            matches!(func.dfg.insts[i], InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } if imm.bits() == 0)
+        }
+        None => false,
+    }
+}
+
+/// Matches a compare of a counter value with zero.
+pub fn match_fuel_compare(
+    func: &Function,
+    inst: Inst,
+    is_fuel: &dyn Fn(Value) -> bool,
+) -> Option<FuelCompare> {
+    let dfg = &func.dfg;
+    match dfg.insts[inst] {
+        InstructionData::IntCompare {
+            opcode: Opcode::Icmp,
+            cond,
+            args: [a, b],
+        } => {
+            let (ra, rb) = (dfg.resolve_aliases(a), dfg.resolve_aliases(b));
+            if is_fuel(ra)
+                && is_zero(func, rb)
+                && matches!(
+                    cond,
+                    IntCC::SignedGreaterThanOrEqual | IntCC::SignedLessThan
+                )
+            {
+                return Some(FuelCompare {
+                    fuel: ra,
+                    inverted: cond == IntCC::SignedLessThan,
+                });
+            }
+            if is_fuel(rb)
+                && is_zero(func, ra)
+                && matches!(
+                    cond,
+                    IntCC::SignedLessThanOrEqual | IntCC::SignedGreaterThan
+                )
+            {
+                return Some(FuelCompare {
+                    fuel: rb,
+                    inverted: cond == IntCC::SignedGreaterThan,
+                });
+            }
+            None
+        }
+        _ => None,
+    }
+}
+
+/// Who reads each value: distinct instructions in layout order, one flat array indexed by
+/// value (no allocation per value).
+pub struct Users {
+    start: SecondaryMap<Value, u32>,
+    count: SecondaryMap<Value, u32>,
+    list: Vec<Inst>,
+}
+
+impl Users {
+    pub fn of(&self, v: Value) -> &[Inst] {
+        let s = self.start[v] as usize;
+        &self.list[s..s + self.count[v] as usize]
+    }
+}
+
+/// Facts every check recognition needs, computed once over the reachable blocks: who reads each
+/// value and each block's predecessors (one per edge).
+pub struct CheckContext {
+    pub users: Users,
+    pub preds: SecondaryMap<Block, Vec<Block>>,
+}
+
+pub fn check_context(func: &Function, live: &EntitySet<Block>) -> CheckContext {
+    let mut preds: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
+    let values = func.dfg.num_values();
+    let mut count: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
+    let mut last: SecondaryMap<Value, PackedOption<Inst>> = SecondaryMap::with_capacity(values);
+    let blocks: Vec<Block> = func.layout.blocks().filter(|b| live.contains(*b)).collect();
+    for &b in &blocks {
+        for i in func.layout.block_insts(b) {
+            for v in inst_values(func, i) {
+                if last[v].expand() != Some(i) {
+                    last[v] = i.into();
+                    count[v] += 1;
+                }
+            }
+        }
+        for s in successors(func, b) {
+            preds[s].push(b);
+        }
+    }
+    let mut start: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
+    let mut total = 0u32;
+    for v in func.dfg.values() {
+        start[v] = total;
+        total += count[v];
+    }
+    let mut list = vec![Inst::reserved_value(); total as usize];
+    let mut filled: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
+    let mut last: SecondaryMap<Value, PackedOption<Inst>> = SecondaryMap::with_capacity(values);
+    for &b in &blocks {
+        for i in func.layout.block_insts(b) {
+            for v in inst_values(func, i) {
+                if last[v].expand() != Some(i) {
+                    last[v] = i.into();
+                    list[(start[v] + filled[v]) as usize] = i;
+                    filled[v] += 1;
+                }
+            }
+        }
+    }
+    CheckContext {
+        users: Users { start, count, list },
+        preds,
+    }
+}
+
+const MAX_PATH_BLOCKS: usize = 32;
+
+/// Recognizes the check made by `compare`, or explains why it is not one.
+pub fn recognize_check(
+    func: &Function,
+    compare: Inst,
+    m: FuelCompare,
+    ctx: &CheckContext,
+) -> Result<FuelCheck, String> {
+    let dfg = &func.dfg;
+    let Some(&result) = dfg.inst_results(compare).first() else {
+        return Err("the compare has no result".into());
+    };
+    let users = ctx.users.of(result);
+    if users.len() != 1 {
+        return Err(format!(
+            "its result {result} has {} users; a check branches on it once",
+            users.len()
+        ));
+    }
+    let branch = users[0];
+    let block = func
+        .layout
+        .inst_block(branch)
+        .ok_or("the branch is not in the layout")?;
+    let (out_of_gas, continuation) = match dfg.insts[branch] {
+        InstructionData::Brif {
+            opcode: Opcode::Brif,
+            arg,
+            blocks,
+        } => {
+            if arg != result {
+                return Err("the branch does not test the compare".into());
+            }
+            let then_block = blocks[0].block(&dfg.value_lists);
+            let else_block = blocks[1].block(&dfg.value_lists);
+            if m.inverted {
+                (else_block, then_block)
+            } else {
+                (then_block, else_block)
+            }
+        }
+        ref other => {
+            return Err(format!(
+                "its result feeds `{}`, not a conditional branch",
+                other.opcode()
+            ));
+        }
+    };
+    let path = out_of_gas_path(func, block, out_of_gas, continuation, ctx)?;
+    Ok(FuelCheck {
+        compare,
+        fuel: m.fuel,
+        branch,
+        continuation,
+        path,
+    })
+}
+
+/// The out-of-gas region: entered once from `from`, leaving only to `continuation`, with a call.
+fn out_of_gas_path(
+    func: &Function,
+    from: Block,
+    oog: Block,
+    continuation: Block,
+    ctx: &CheckContext,
+) -> Result<Vec<Block>, String> {
+    let entry = func.layout.entry_block();
+    if oog == continuation {
+        return Err("both edges of the branch go to the same block".into());
+    }
+    let mut region = vec![oog];
+    let mut in_region: EntitySet<Block> = EntitySet::new();
+    in_region.insert(oog);
+    let mut i = 0;
+    while i < region.len() {
+        let b = region[i];
+        if Some(b) == entry || b == from {
+            return Err(format!("{oog} leads back to the check"));
+        }
+        if region.len() > MAX_PATH_BLOCKS {
+            return Err(format!(
+                "the path from {oog} is too large for an out-of-gas path"
+            ));
+        }
+        for s in successors(func, b) {
+            if s == continuation || in_region.contains(s) {
+                continue;
+            }
+            in_region.insert(s);
+            region.push(s);
+        }
+        i += 1;
+    }
+    let oog_preds = ctx.preds[oog].len();
+    if oog_preds != 1 {
+        return Err(format!(
+            "{oog} has {oog_preds} incoming edges; an out-of-gas block is entered only from its check"
+        ));
+    }
+    let mut calls = 0;
+    for &b in &region {
+        if b != oog && ctx.preds[b].iter().any(|p| !in_region.contains(*p)) {
+            return Err(format!(
+                "{b} on the out-of-gas path is also entered from elsewhere"
+            ));
+        }
+        for inst in func.layout.block_insts(b) {
+            let op = func.dfg.insts[inst].opcode();
+            if op.is_return() {
+                return Err(format!("{b} on the out-of-gas path returns"));
+            }
+            if op.is_call() {
+                calls += 1;
+            }
+        }
+    }
+    if calls == 0 {
+        return Err(format!(
+            "the path from {oog} calls nothing; an out-of-gas path calls the builtin"
+        ));
+    }
+    for &b in &region {
+        let mut made: Vec<Value> = func.dfg.block_params(b).to_vec();
+        for inst in func.layout.block_insts(b) {
+            made.extend_from_slice(func.dfg.inst_results(inst));
+        }
+        for v in made {
+            let outside = ctx.users.of(v).iter().any(|&u| {
+                func.layout
+                    .inst_block(u)
+                    .is_none_or(|ub| !in_region.contains(ub))
+            });
+            if outside {
+                return Err(format!(
+                    "{v}, made on the out-of-gas path, is used outside it"
+                ));
+            }
+        }
+    }
+    Ok(region)
+}
+
+/// The checks of a function in pinned form: compares of a pinned-register read with zero.
+pub fn find_pinned_checks(func: &Function) -> Vec<FuelCheck> {
+    let Reachable { set, .. } = reachable(func);
+    let ctx = check_context(func, &set);
+    let mut out = Vec::new();
+    for b in func.layout.blocks() {
+        if !set.contains(b) {
+            continue;
+        }
+        for i in func.layout.block_insts(b) {
+            if let Some(m) = match_fuel_compare(func, i, &|v| is_pinned_read(func, v)) {
+                if let Ok(check) = recognize_check(func, i, m, &ctx) {
+                    out.push(check);
+                }
+            }
+        }
+    }
+    out
+}

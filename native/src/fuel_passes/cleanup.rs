@@ -1,0 +1,323 @@
+//! The clean-ups the fuel passes share (src/passes/utility/*.ts): removing unreachable blocks,
+//! worklist dead-code removal from candidate instructions, and removing external-function and
+//! signature declarations nothing refers to any more (renumbering the rest, since Cranelift's
+//! tables are dense).
+
+use std::collections::BTreeSet;
+
+use std::fmt;
+
+use cranelift_codegen::entity::packed_option::ReservedValue;
+use cranelift_codegen::entity::{EntityRef, PrimaryMap, SecondaryMap};
+use cranelift_codegen::ir::{
+    Block, ExceptionTableData, FuncRef, Function, Inst, InstructionData, Opcode, SigRef, Value,
+    ValueDef,
+};
+use cranelift_codegen::write::{FuncWriter, PlainWriter, decorate_function};
+
+use super::graph::{inst_values, reachable};
+
+/// Whether removing `inst` (its results unused) could change behaviour. A load counts as an
+/// effect unless it cannot trap; reading the pinned register changes nothing.
+pub fn has_side_effects(func: &Function, inst: Inst) -> bool {
+    let data = &func.dfg.insts[inst];
+    let op = data.opcode();
+    if op == Opcode::GetPinnedReg {
+        return false;
+    }
+    if op.is_terminator()
+        || op.is_branch()
+        || op.is_call()
+        || op.is_return()
+        || op.can_store()
+        || op.other_side_effects()
+        || op.can_trap()
+    {
+        return true;
+    }
+    if op.can_load() {
+        return match data.memflags_data(&func.dfg) {
+            None => true,
+            Some(flags) => flags.trap_code().is_some(),
+        };
+    }
+    false
+}
+
+/// The instruction defining `v` (aliases resolved), if it is an instruction result.
+pub fn defining_inst(func: &Function, v: Value) -> Option<Inst> {
+    match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
+        ValueDef::Result(inst, _) => Some(inst),
+        _ => None,
+    }
+}
+
+fn all_insts(func: &Function) -> Vec<Inst> {
+    let mut out = Vec::new();
+    for b in func.layout.blocks() {
+        out.extend(func.layout.block_insts(b));
+    }
+    out
+}
+
+/// Removes a block and its instructions from the layout.
+pub fn remove_block(func: &mut Function, block: Block) {
+    let insts: Vec<Inst> = func.layout.block_insts(block).collect();
+    for i in insts {
+        func.layout.remove_inst(i);
+    }
+    func.layout.remove_block(block);
+}
+
+/// Removes every block the entry cannot reach; returns how many went.
+pub fn remove_unreachable_blocks(func: &mut Function) -> usize {
+    let live = reachable(func);
+    let dead: Vec<_> = func
+        .layout
+        .blocks()
+        .filter(|b| !live.set.contains(*b))
+        .collect();
+    for &b in &dead {
+        remove_block(func, b);
+    }
+    dead.len()
+}
+
+/// Removes side-effect-free instructions among `candidates` whose results are unused, and then
+/// the definitions they were the last user of. Returns how many were removed.
+pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> usize {
+    let mut uses: SecondaryMap<Value, i64> = SecondaryMap::with_capacity(func.dfg.num_values());
+    for inst in all_insts(func) {
+        for v in inst_values(func, inst) {
+            uses[v] += 1;
+        }
+    }
+    let mut work = candidates;
+    let mut removed = 0;
+    while let Some(inst) = work.pop() {
+        if func.layout.inst_block(inst).is_none() || has_side_effects(func, inst) {
+            continue;
+        }
+        if func.dfg.inst_results(inst).iter().any(|&r| uses[r] > 0) {
+            continue;
+        }
+        for v in inst_values(func, inst) {
+            uses[v] -= 1;
+            if let ValueDef::Result(def, _) = func.dfg.value_def(v) {
+                work.push(def);
+            }
+        }
+        func.layout.remove_inst(inst);
+        removed += 1;
+    }
+    removed
+}
+
+fn func_ref_of(data: &InstructionData) -> Option<FuncRef> {
+    match *data {
+        InstructionData::Call { func_ref, .. }
+        | InstructionData::FuncAddr { func_ref, .. }
+        | InstructionData::TryCall { func_ref, .. } => Some(func_ref),
+        _ => None,
+    }
+}
+
+fn func_ref_mut(data: &mut InstructionData) -> Option<&mut FuncRef> {
+    match data {
+        InstructionData::Call { func_ref, .. }
+        | InstructionData::FuncAddr { func_ref, .. }
+        | InstructionData::TryCall { func_ref, .. } => Some(func_ref),
+        _ => None,
+    }
+}
+
+pub fn sig_ref_of(data: &InstructionData) -> Option<SigRef> {
+    match *data {
+        InstructionData::CallIndirect { sig_ref, .. } => Some(sig_ref),
+        _ => None,
+    }
+}
+
+pub fn func_ref_in(data: &InstructionData) -> Option<FuncRef> {
+    func_ref_of(data)
+}
+
+/// Old index → new index after removing the sorted `removed` indices from `0..count`.
+fn renumbering(count: usize, removed: &BTreeSet<usize>) -> Vec<Option<usize>> {
+    let mut shift = 0;
+    (0..count)
+        .map(|n| {
+            if removed.contains(&n) {
+                shift += 1;
+                None
+            } else {
+                Some(n - shift)
+            }
+        })
+        .collect()
+}
+
+/// Removes those of `funcs` no instruction in the layout references, then those of `sigs` (and
+/// the signatures of removed functions) nothing references. Returns how many of each went.
+pub fn remove_unused_declarations(
+    func: &mut Function,
+    funcs: &BTreeSet<FuncRef>,
+    sigs: &BTreeSet<SigRef>,
+) -> (usize, usize) {
+    let insts = all_insts(func);
+    let used_funcs: BTreeSet<FuncRef> = insts
+        .iter()
+        .filter_map(|&i| func_ref_of(&func.dfg.insts[i]))
+        .collect();
+    let mut sig_candidates: BTreeSet<SigRef> = sigs.clone();
+    let dead_funcs: BTreeSet<usize> = funcs
+        .iter()
+        .filter(|f| f.index() < func.dfg.ext_funcs.len() && !used_funcs.contains(f))
+        .map(|f| f.index())
+        .collect();
+    for &f in &dead_funcs {
+        sig_candidates.insert(func.dfg.ext_funcs[FuncRef::new(f)].signature);
+    }
+    if !dead_funcs.is_empty() {
+        let map = renumbering(func.dfg.ext_funcs.len(), &dead_funcs);
+        let old = std::mem::take(&mut func.dfg.ext_funcs);
+        let mut fresh = PrimaryMap::new();
+        for (f, data) in old.into_iter() {
+            if !dead_funcs.contains(&f.index()) {
+                fresh.push(data);
+            }
+        }
+        func.dfg.ext_funcs = fresh;
+        for n in 0..func.dfg.num_insts() {
+            if let Some(r) = func_ref_mut(&mut func.dfg.insts[Inst::new(n)]) {
+                // Instructions outside the layout may keep a dangling reference: never printed.
+                *r = map[r.index()]
+                    .map(FuncRef::new)
+                    .unwrap_or(FuncRef::reserved_value());
+            }
+        }
+    }
+    let mut used_sigs: BTreeSet<SigRef> =
+        func.dfg.ext_funcs.values().map(|e| e.signature).collect();
+    for &i in &insts {
+        let data = &func.dfg.insts[i];
+        if let Some(s) = sig_ref_of(data) {
+            used_sigs.insert(s);
+        }
+        if let Some(et) = data.exception_table() {
+            used_sigs.insert(func.dfg.exception_tables[et].signature());
+        }
+    }
+    let dead_sigs: BTreeSet<usize> = sig_candidates
+        .iter()
+        .filter(|s| s.index() < func.dfg.signatures.len() && !used_sigs.contains(s))
+        .map(|s| s.index())
+        .collect();
+    if !dead_sigs.is_empty() {
+        let map = renumbering(func.dfg.signatures.len(), &dead_sigs);
+        let remap = |s: SigRef| {
+            map[s.index()]
+                .map(SigRef::new)
+                .unwrap_or(SigRef::reserved_value())
+        };
+        let old = std::mem::take(&mut func.dfg.signatures);
+        let mut fresh = PrimaryMap::new();
+        for (s, sig) in old.into_iter() {
+            if !dead_sigs.contains(&s.index()) {
+                fresh.push(sig);
+            }
+        }
+        func.dfg.signatures = fresh;
+        for ext in func.dfg.ext_funcs.values_mut() {
+            ext.signature = remap(ext.signature);
+        }
+        for n in 0..func.dfg.num_insts() {
+            if let InstructionData::CallIndirect { sig_ref, .. } = &mut func.dfg.insts[Inst::new(n)]
+            {
+                *sig_ref = remap(*sig_ref);
+            }
+        }
+        // Exception tables keep their signature private: rebuild the ones that move.
+        let tables: Vec<_> = func.dfg.exception_tables.keys().collect();
+        for et in tables {
+            let table = &func.dfg.exception_tables[et];
+            let sig = table.signature();
+            let new_sig = remap(sig);
+            if new_sig != sig {
+                let normal = *table.normal_return();
+                let items: Vec<_> = table.items().collect();
+                func.dfg.exception_tables[et] = ExceptionTableData::new(new_sig, normal, items);
+            }
+        }
+    }
+    (dead_funcs.len(), dead_sigs.len())
+}
+
+/// Prints one instruction as it appears in the whole function's text (the type suffix only when
+/// the writer needs it), nothing else.
+struct OneInst {
+    target: Inst,
+    text: String,
+}
+
+impl FuncWriter for OneInst {
+    fn write_block_header(
+        &mut self,
+        _: &mut dyn fmt::Write,
+        _: &Function,
+        _: Block,
+        _: usize,
+    ) -> fmt::Result {
+        Ok(())
+    }
+
+    fn write_instruction(
+        &mut self,
+        _: &mut dyn fmt::Write,
+        func: &Function,
+        aliases: &SecondaryMap<Value, Vec<Value>>,
+        inst: Inst,
+        indent: usize,
+    ) -> fmt::Result {
+        if inst == self.target {
+            PlainWriter.write_instruction(&mut self.text, func, aliases, inst, indent)?;
+        }
+        Ok(())
+    }
+
+    fn write_preamble(&mut self, _: &mut dyn fmt::Write, _: &Function) -> Result<bool, fmt::Error> {
+        Ok(false)
+    }
+}
+
+/// The instruction's text (`v7 = imul v6, v6`) as the function's printout shows it, without
+/// its source location: what the TypeScript `describeInst` gives.
+pub fn describe_inst(func: &Function, inst: Inst) -> String {
+    let mut writer = OneInst {
+        target: inst,
+        text: String::new(),
+    };
+    if func.layout.inst_block(inst).is_none()
+        || decorate_function(&mut writer, &mut String::new(), func).is_err()
+    {
+        return inst.to_string();
+    }
+    let line = writer.text.trim();
+    let line = match line.strip_prefix('@') {
+        Some(rest) => rest
+            .split_once(char::is_whitespace)
+            .map_or("", |(_, after)| after)
+            .trim(),
+        None => line,
+    };
+    line.to_string()
+}
+
+/// `` `v7 = iadd v6, v5` in block3 ``: an instruction for diagnostics, as the TS `locateInst`.
+pub fn locate_inst(func: &Function, inst: Inst) -> String {
+    let text = describe_inst(func, inst);
+    match func.layout.inst_block(inst) {
+        Some(b) => format!("`{text}` in {b}"),
+        None => format!("`{text}`"),
+    }
+}

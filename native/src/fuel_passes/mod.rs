@@ -1,0 +1,96 @@
+//! The slacked fuel pipeline's first passes in Rust, on Cranelift's own `ir::Function` (issue
+//! 16): `fuel-pinned` and `fuel-drop-checks`, ports of the TypeScript passes in
+//! src/passes/fuel/ (which stay the reference and the test oracle). They edit the function in
+//! place and create instructions in the TypeScript passes' order, so the printed text is the
+//! same for the front end's functions. See docs/passes.md, "Native passes".
+
+mod callees;
+mod checks;
+mod cleanup;
+mod drop_checks;
+mod error;
+mod graph;
+mod location;
+mod pinned;
+mod shapes;
+mod web;
+
+use cranelift_codegen::ir::Function;
+
+pub use error::FuelPassError;
+
+/// A pass the native pipeline runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NativePass {
+    FuelPinned,
+    FuelDropChecks,
+}
+
+impl NativePass {
+    /// The pass of a pipeline name; the names are the TypeScript passes' names.
+    pub fn from_name(name: &str) -> Result<Self, String> {
+        match name {
+            "fuel-pinned" => Ok(NativePass::FuelPinned),
+            "fuel-drop-checks" => Ok(NativePass::FuelDropChecks),
+            // TODO(nplace): "fuel-place" from branch nplace (native/src/fuel_place/) joins here at merge.
+            other => Err(format!(
+                "the native pipeline has no pass `{other}` (it runs fuel-pinned and fuel-drop-checks, without options)"
+            )),
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            NativePass::FuelPinned => "fuel-pinned",
+            NativePass::FuelDropChecks => "fuel-drop-checks",
+        }
+    }
+}
+
+/// A comma-separated pipeline (`fuel-pinned,fuel-drop-checks`) as passes.
+pub fn parse_pipeline(text: &str) -> Result<Vec<NativePass>, String> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(NativePass::from_name)
+        .collect()
+}
+
+/// What the passes did, summed (the TypeScript passes' `--stats` counters).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct PassStats {
+    /// Increments fuel-pinned moved to the pinned register.
+    pub increments: usize,
+    /// Observed calls to non-pinned callees wrapped in a store and a reload.
+    pub flushed_calls: usize,
+    /// Checks fuel-drop-checks removed.
+    pub dropped_checks: usize,
+    /// Blocks removed (out-of-gas paths and unreachable code).
+    pub removed_blocks: usize,
+}
+
+/// Runs `passes` on `func` in order, adding what they did to `stats`.
+pub fn run_passes(
+    func: &mut Function,
+    passes: &[NativePass],
+    stats: &mut PassStats,
+) -> Result<(), (NativePass, FuelPassError)> {
+    for &pass in passes {
+        match pass {
+            NativePass::FuelPinned => {
+                if let Some(r) = pinned::rewrite_to_pinned(func).map_err(|e| (pass, e))? {
+                    stats.increments += r.increments;
+                    stats.flushed_calls += r.flushed_calls;
+                    stats.removed_blocks += r.removed_unreachable_blocks;
+                }
+            }
+            NativePass::FuelDropChecks => {
+                if let Some(d) = drop_checks::drop_fuel_checks(func).map_err(|e| (pass, e))? {
+                    stats.dropped_checks += d.checks;
+                    stats.removed_blocks += d.removed_blocks;
+                }
+            }
+        }
+    }
+    Ok(())
+}

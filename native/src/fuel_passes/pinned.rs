@@ -1,0 +1,280 @@
+//! fuel-pinned (src/passes/fuel/fuel-pinned.ts): moves the counter from memory into the pinned
+//! register. Every increment becomes get/iadd/set, counter parameters and their branch
+//! arguments go, counter loads and stores go, and around observed calls to callees that do not
+//! use the pinned register the counter is stored before and reloaded after. The instructions
+//! are created in the TypeScript pass's order, so both number new values alike.
+
+use std::collections::BTreeMap;
+
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
+use cranelift_codegen::dominator_tree::DominatorTree;
+use cranelift_codegen::flowgraph::ControlFlowGraph;
+use cranelift_codegen::ir::types::I64;
+use cranelift_codegen::ir::{Function, Inst, InstBuilder, MemFlagsData, Opcode, Value, ValueDef};
+
+use super::callees::Convention;
+use super::cleanup::{locate_inst, remove_dead_instructions, remove_unreachable_blocks};
+use super::error::{FuelPassError, FuelResult};
+use super::graph::inst_values;
+use super::web::{FuelParam, FuelWeb, find_fuel_web};
+
+/// What the rewrite did.
+#[derive(Debug, Clone, Default)]
+pub struct PinnedRewrite {
+    pub increments: usize,
+    pub flushed_calls: usize,
+    pub removed_unreachable_blocks: usize,
+}
+
+fn web_error(web: &FuelWeb, message: String) -> FuelPassError {
+    FuelPassError {
+        message,
+        location: web.location.name.to_string(),
+    }
+}
+
+/// True when `a` is at or before `b` in their (shared) block.
+fn same_block_before(func: &Function, a: Inst, b: Inst) -> bool {
+    let mut cur = Some(a);
+    while let Some(i) = cur {
+        if i == b {
+            return true;
+        }
+        cur = func.layout.next_inst(i);
+    }
+    false
+}
+
+/// A context-pointer value available at `inst`, or a fresh load of it from the vmctx.
+fn context_pointer_at(
+    func: &mut Function,
+    web: &FuelWeb,
+    dom: &DominatorTree,
+    inst: Inst,
+    load_flags: MemFlagsData,
+) -> FuelResult<Value> {
+    let block = func
+        .layout
+        .inst_block(inst)
+        .ok_or_else(|| web_error(web, format!("{inst} is not in the layout")))?;
+    for &p in &web.context_pointers {
+        match func.dfg.value_def(p) {
+            ValueDef::Param(owner, _) => {
+                if func.layout.is_block_inserted(owner) && dom.block_dominates(owner, block) {
+                    return Ok(p);
+                }
+            }
+            ValueDef::Result(owner, _) => {
+                if let Some(def_block) = func.layout.inst_block(owner) {
+                    let ok = if def_block == block {
+                        same_block_before(func, owner, inst)
+                    } else {
+                        dom.block_dominates(def_block, block)
+                    };
+                    if ok {
+                        return Ok(p);
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+    let entry = func.layout.entry_block();
+    let vmctx = entry.and_then(|e| {
+        web.vmctx_values
+            .iter()
+            .copied()
+            .find(|v| func.dfg.block_params(e).contains(v))
+    });
+    let Some(vmctx) = vmctx else {
+        return Err(web_error(
+            web,
+            format!(
+                "no context pointer is available at {inst} and the function has no vmctx parameter to load one from"
+            ),
+        ));
+    };
+    let flags = load_flags.with_readonly();
+    let offset = i32::try_from(web.location.context_offset)
+        .map_err(|_| web_error(web, "the context offset does not fit 32 bits".into()))?;
+    Ok(FuncCursor::new(func)
+        .at_inst(inst)
+        .ins()
+        .load(I64, flags, vmctx, offset))
+}
+
+/// Rewrites `func` to keep the counter in the pinned register; None when it has no fuel web.
+pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite>> {
+    let Some(web) = find_fuel_web(func)? else {
+        return Ok(None);
+    };
+    let flushed: Vec<_> = web
+        .calls
+        .iter()
+        .filter(|c| c.observed && c.convention == Convention::NonPinned)
+        .copied()
+        .collect();
+    // Refuse before editing anything: a reload would be needed on every edge of a try_call.
+    if let Some(c) = flushed
+        .iter()
+        .find(|c| func.dfg.insts[c.inst].exception_table().is_some())
+    {
+        return Err(web_error(
+            &web,
+            format!(
+                "{}: an observed try_call to a callee without the pinned register cannot reload the counter on every edge",
+                locate_inst(func, c.inst)
+            ),
+        ));
+    }
+    // The recognizer ignored unreachable code; drop it so nothing there still uses the web.
+    let removed_unreachable_blocks = remove_unreachable_blocks(func);
+    let flags_of = |func: &Function, i: Option<&Inst>| {
+        i.and_then(|&i| func.dfg.insts[i].memflags_data(&func.dfg))
+            .unwrap_or_else(MemFlagsData::trusted)
+    };
+    let store_flags = flags_of(func, web.counter_stores.first());
+    let load_flags = flags_of(func, web.counter_loads.first());
+    // Dominance is only asked about flushed calls; most functions have none.
+    let dom = if flushed.is_empty() {
+        DominatorTree::new()
+    } else {
+        DominatorTree::with_function(func, &ControlFlowGraph::with_function(func))
+    };
+    let offset = i32::try_from(web.location.counter_offset)
+        .map_err(|_| web_error(&web, "the counter offset does not fit 32 bits".into()))?;
+
+    // Calls first: they may need a context pointer that the clean-up would otherwise drop.
+    for call in &flushed {
+        let ptr = context_pointer_at(func, &web, &dom, call.inst, load_flags)?;
+        let mut before = FuncCursor::new(func).at_inst(call.inst);
+        let current = before.ins().get_pinned_reg(I64);
+        before.ins().store(store_flags, current, ptr, offset);
+        if !call.tail {
+            let mut after = FuncCursor::new(func).after_inst(call.inst);
+            let reloaded = after.ins().load(I64, load_flags, ptr, offset);
+            after.ins().set_pinned_reg(reloaded);
+        }
+    }
+    let mut candidates: Vec<Inst> = web.context_pointer_defs.clone();
+    for inc in &web.increments {
+        let mut cur = FuncCursor::new(func).at_inst(inc.inst);
+        if let (Some(charge), Some(amount)) = (inc.charge, inc.amount) {
+            if charge != i128::from(amount) {
+                // A folded increment: add only what it adds to the counter as it stands.
+                let charge = i64::try_from(charge).map_err(|_| {
+                    web_error(
+                        &web,
+                        format!(
+                            "{}: the folded charge does not fit 64 bits",
+                            locate_inst(cur.func, inc.inst)
+                        ),
+                    )
+                })?;
+                let other = 1 - inc.fuel_operand;
+                let old = cur.func.dfg.inst_args(inc.inst)[other];
+                if let ValueDef::Result(def, _) = cur.func.dfg.value_def(old) {
+                    candidates.push(def);
+                }
+                let k = cur.ins().iconst(I64, charge);
+                cur.func.dfg.inst_args_mut(inc.inst)[other] = k;
+            }
+        }
+        let read = cur.ins().get_pinned_reg(I64);
+        func.dfg.inst_args_mut(inc.inst)[inc.fuel_operand] = read;
+        FuncCursor::new(func)
+            .after_inst(inc.inst)
+            .ins()
+            .set_pinned_reg(inc.result);
+    }
+    for check in &web.checks {
+        let k = func
+            .dfg
+            .inst_args(check.compare)
+            .iter()
+            .position(|&a| func.dfg.resolve_aliases(a) == check.fuel);
+        let Some(k) = k else { continue };
+        let read = FuncCursor::new(func)
+            .at_inst(check.compare)
+            .ins()
+            .get_pinned_reg(I64);
+        func.dfg.inst_args_mut(check.compare)[k] = read;
+    }
+    for &i in web.counter_loads.iter().chain(&web.counter_stores) {
+        for v in inst_values(func, i) {
+            if let ValueDef::Result(def, _) = func.dfg.value_def(v) {
+                candidates.push(def);
+            }
+        }
+        func.layout.remove_inst(i);
+    }
+    remove_params(func, &web.params);
+    remove_dead_instructions(func, candidates);
+    assert_no_counter_value_left(func, &web)?;
+    Ok(Some(PinnedRewrite {
+        increments: web.increments.len(),
+        flushed_calls: flushed.len(),
+        removed_unreachable_blocks,
+    }))
+}
+
+/// Removes the counter parameters and their branch arguments in one sweep over the branches.
+fn remove_params(func: &mut Function, params: &[FuelParam]) {
+    let mut by_block: BTreeMap<cranelift_codegen::ir::Block, Vec<usize>> = BTreeMap::new();
+    for p in params {
+        by_block.entry(p.block).or_default().push(p.index);
+    }
+    for list in by_block.values_mut() {
+        list.sort_unstable_by(|a, b| b.cmp(a));
+    }
+    let blocks: Vec<_> = func.layout.blocks().collect();
+    for b in blocks {
+        let insts: Vec<Inst> = func.layout.block_insts(b).collect();
+        for i in insts {
+            let dfg = &mut func.dfg;
+            let calls = dfg.insts[i]
+                .branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables);
+            for call in calls {
+                let target = call.block(&dfg.value_lists);
+                let Some(indices) = by_block.get(&target) else {
+                    continue;
+                };
+                for &index in indices {
+                    if index < call.len(&dfg.value_lists) {
+                        call.remove(index, &mut dfg.value_lists);
+                    }
+                }
+            }
+        }
+    }
+    for (block, indices) in by_block {
+        for index in indices {
+            let v = func.dfg.block_params(block)[index];
+            func.dfg.remove_block_param(v);
+        }
+    }
+}
+
+/// Safety net: after the rewrite, counter values may only feed the `set_pinned_reg` after their increment.
+fn assert_no_counter_value_left(func: &Function, web: &FuelWeb) -> FuelResult<()> {
+    for b in func.layout.blocks() {
+        for i in func.layout.block_insts(b) {
+            if func.dfg.insts[i].opcode() == Opcode::SetPinnedReg {
+                continue;
+            }
+            if let Some(v) = inst_values(func, i)
+                .into_iter()
+                .find(|&v| web.values.contains(v))
+            {
+                return Err(web_error(
+                    web,
+                    format!(
+                        "internal error: counter value {v} is still used after the rewrite ({})",
+                        locate_inst(func, i)
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
+}

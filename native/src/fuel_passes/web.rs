@@ -1,0 +1,993 @@
+//! The fuel web of a Wasmtime-shaped function for one counter location
+//! (src/passes/fuel/web/web.ts): the context-pointer loads, the counter loads and stores, the
+//! values that carry the counter (increments, block parameters), the checks and the calls; then
+//! a forward walk over the CFG proving the web linear: at every point one value is the counter,
+//! every use reads it, and memory holds it at every call and return that observes it. Anything
+//! else is a `FuelPassError` naming the instruction. Unreachable blocks are ignored. The
+//! legacy `global_value` vmctx the TypeScript also reads is gone from Cranelift 0.135.
+
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+
+use cranelift_codegen::entity::{EntitySet, SecondaryMap};
+use cranelift_codegen::ir::types::I64;
+use cranelift_codegen::ir::{
+    ArgumentPurpose, Block, Function, Inst, InstructionData, Opcode, Value,
+};
+
+use super::callees::{Convention, callee_convention};
+use super::checks::{FuelCheck, check_context, match_fuel_compare, recognize_check};
+use super::cleanup::locate_inst;
+use super::error::{FuelPassError, FuelResult};
+use super::graph::{Reachable, arg_at, args, destinations, reachable, reverse_post_order};
+use super::location::FuelLocation;
+use super::shapes::{AddMatch, is_pinned_read, match_counter_add};
+
+#[derive(Debug, Clone)]
+pub struct FuelIncrement {
+    pub inst: Inst,
+    /// Index in the instruction's arguments of the counter operand.
+    pub fuel_operand: usize,
+    /// The constant added, or None for a dynamic increment.
+    pub amount: Option<i64>,
+    /// What it adds to the counter as it stands (differs from `amount` when an optimizer folded
+    /// it onto an older counter value); None for a dynamic increment.
+    pub charge: Option<i128>,
+    pub result: Value,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FuelParam {
+    pub block: Block,
+    pub index: usize,
+    pub value: Value,
+}
+
+#[derive(Debug, Clone, Copy)]
+pub struct FuelCall {
+    pub inst: Inst,
+    pub convention: Convention,
+    /// Memory held the counter at the call, so the callee observes it.
+    pub observed: bool,
+    /// `return_call`/`return_call_indirect`: nothing follows.
+    pub tail: bool,
+}
+
+#[derive(Debug)]
+pub struct FuelWeb {
+    pub location: FuelLocation,
+    pub vmctx_values: Vec<Value>,
+    pub context_pointers: Vec<Value>,
+    pub context_pointer_defs: Vec<Inst>,
+    pub counter_loads: Vec<Inst>,
+    pub counter_stores: Vec<Inst>,
+    pub increments: Vec<FuelIncrement>,
+    pub params: Vec<FuelParam>,
+    pub values: EntitySet<Value>,
+    pub checks: Vec<FuelCheck>,
+    pub calls: Vec<FuelCall>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Base {
+    Entry,
+    Call(Inst),
+    Mem(Block),
+    Val(Value),
+}
+
+/// A counter value's class: a base plus the constants added since. Two values of one class are
+/// equal, so an increment folded onto an older value of the same base is understood.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Class {
+    base: Base,
+    off: i128,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct State {
+    cur: Class,
+    synced: bool,
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Role {
+    Load,
+    Store,
+    Increment(usize),
+    Compare(Value),
+    Call { tail: bool, out_of_gas: bool },
+}
+
+/// An insertion-ordered set (the TypeScript `Set`'s iteration order matters for numbering).
+#[derive(Default)]
+struct Ordered {
+    list: Vec<Value>,
+    set: EntitySet<Value>,
+}
+
+impl Ordered {
+    fn insert(&mut self, v: Value) -> bool {
+        let fresh = self.set.insert(v);
+        if fresh {
+            self.list.push(v);
+        }
+        fresh
+    }
+    fn has(&self, v: Value) -> bool {
+        self.set.contains(v)
+    }
+}
+
+type EdgeKey = (Inst, usize);
+
+#[derive(Clone)]
+struct Incoming {
+    key: EdgeKey,
+    from: Block,
+}
+
+struct Walk {
+    class_of: SecondaryMap<Value, Option<Class>>,
+    name_of: HashMap<Class, Value>,
+    edges: HashMap<EdgeKey, State>,
+    incoming: SecondaryMap<Block, Vec<Incoming>>,
+    param_of: HashMap<Block, Value>,
+    calls: Vec<FuelCall>,
+}
+
+struct Recognizer<'f> {
+    func: &'f Function,
+    location: FuelLocation,
+    live: Reachable,
+    /// Reachable instructions with their blocks, in layout order.
+    insts: Vec<(Block, Inst)>,
+    vmctx: Ordered,
+    ctx: Ordered,
+    ctx_defs: Vec<Inst>,
+    loads: Vec<Inst>,
+    stores: Vec<Inst>,
+    values: Ordered,
+    roles: SecondaryMap<Inst, Option<Role>>,
+    increments: Vec<FuelIncrement>,
+    charges: HashMap<Inst, i128>,
+    params: Vec<FuelParam>,
+    checks: Vec<FuelCheck>,
+}
+
+impl<'f> Recognizer<'f> {
+    fn new(func: &'f Function, location: FuelLocation) -> Self {
+        let live = reachable(func);
+        let mut insts = Vec::new();
+        for b in func.layout.blocks() {
+            if live.set.contains(b) {
+                insts.extend(func.layout.block_insts(b).map(|i| (b, i)));
+            }
+        }
+        Recognizer {
+            func,
+            location,
+            live,
+            insts,
+            vmctx: Ordered::default(),
+            ctx: Ordered::default(),
+            ctx_defs: Vec::new(),
+            loads: Vec::new(),
+            stores: Vec::new(),
+            values: Ordered::default(),
+            roles: SecondaryMap::new(),
+            increments: Vec::new(),
+            charges: HashMap::default(),
+            params: Vec::new(),
+            checks: Vec::new(),
+        }
+    }
+
+    fn r(&self, v: Value) -> Value {
+        self.func.dfg.resolve_aliases(v)
+    }
+
+    fn error(&self, message: String, inst: Option<Inst>) -> FuelPassError {
+        let message = match inst {
+            Some(i) => format!("{}: {message}", locate_inst(self.func, i)),
+            None => message,
+        };
+        FuelPassError {
+            message,
+            location: self.location.name.to_string(),
+        }
+    }
+
+    fn run(mut self) -> FuelResult<Option<FuelWeb>> {
+        self.find_vmctx();
+        self.find_context_pointers();
+        self.find_counter_accesses()?;
+        if self.loads.is_empty() && self.stores.is_empty() {
+            return Ok(None);
+        }
+        let func = self.func;
+        let pinned_use = self.insts.iter().find(|(_, i)| {
+            matches!(
+                func.dfg.insts[*i].opcode(),
+                Opcode::GetPinnedReg | Opcode::SetPinnedReg
+            )
+        });
+        if let Some(&(_, inst)) = pinned_use {
+            if self.only_flushes_and_reloads() {
+                return Ok(None);
+            }
+            return Err(self.error(
+                "the function already uses the pinned register and also keeps the counter in memory".into(),
+                Some(inst),
+            ));
+        }
+        self.propagate();
+        self.classify()?;
+        let calls = self.walk()?;
+        if self.stores.is_empty() && self.checks.is_empty() {
+            return Ok(None);
+        }
+        for inc in &mut self.increments {
+            if inc.amount.is_some() {
+                inc.charge = self
+                    .charges
+                    .get(&inc.inst)
+                    .copied()
+                    .or(inc.amount.map(i128::from));
+            }
+        }
+        Ok(Some(FuelWeb {
+            location: self.location,
+            vmctx_values: self.vmctx.list,
+            context_pointers: self.ctx.list,
+            context_pointer_defs: self.ctx_defs,
+            counter_loads: self.loads,
+            counter_stores: self.stores,
+            increments: self.increments,
+            params: self.params,
+            values: self.values.set,
+            checks: self.checks,
+            calls,
+        }))
+    }
+
+    /// The value `v` was loaded from, when a `load` defines it.
+    fn loaded_from(&self, v: Value) -> Option<Value> {
+        let inst = self.func.dfg.value_def(v).inst()?;
+        match self.func.dfg.insts[inst] {
+            InstructionData::Load {
+                opcode: Opcode::Load,
+                arg,
+                ..
+            } => Some(self.r(arg)),
+            _ => None,
+        }
+    }
+
+    /// A `call_indirect` through the builtin-function array (2022 Wasmtime): callee loaded from a
+    /// pointer loaded from the vmctx, first argument the caller's vmctx. Builtins are host code.
+    fn calls_builtin_array(&self, inst: Inst) -> bool {
+        let dfg = &self.func.dfg;
+        if dfg.insts[inst].opcode() != Opcode::CallIndirect {
+            return false;
+        }
+        let args = dfg.inst_args(inst);
+        let Some(&callee) = args.first() else {
+            return false;
+        };
+        let base = self.loaded_from(callee).and_then(|t| self.loaded_from(t));
+        let first = args.get(1).map(|&v| self.r(v));
+        matches!((base, first), (Some(b), Some(f)) if self.vmctx.has(b) && self.vmctx.has(f))
+    }
+
+    /// Every counter store stores a register read; every counter load only feeds `set_pinned_reg`.
+    fn only_flushes_and_reloads(&self) -> bool {
+        let func = self.func;
+        let mut users: HashMap<Value, Vec<Inst>> = HashMap::default();
+        for &(_, i) in &self.insts {
+            for v in func.dfg.inst_values(i) {
+                users.entry(self.r(v)).or_default().push(i);
+            }
+        }
+        let flush = |i: Inst| {
+            func.dfg.insts[i].opcode() == Opcode::Store
+                && func
+                    .dfg
+                    .inst_args(i)
+                    .first()
+                    .is_some_and(|&v| is_pinned_read(func, v))
+        };
+        let feeds = |i: Inst| {
+            users
+                .get(&func.dfg.first_result(i))
+                .into_iter()
+                .flatten()
+                .all(|&u| func.dfg.insts[u].opcode() == Opcode::SetPinnedReg)
+        };
+        self.stores.iter().all(|&i| flush(i)) && self.loads.iter().all(|&i| feeds(i))
+    }
+
+    fn find_vmctx(&mut self) {
+        let func = self.func;
+        let Some(entry) = func.layout.entry_block() else {
+            return;
+        };
+        let params = func.dfg.block_params(entry);
+        for (i, p) in func.signature.params.iter().enumerate() {
+            if p.purpose == ArgumentPurpose::VMContext {
+                if let Some(&v) = params.get(i) {
+                    self.vmctx.insert(v);
+                }
+            }
+        }
+    }
+
+    fn find_context_pointers(&mut self) {
+        let func = self.func;
+        let off = self.location.context_offset;
+        for &(_, i) in &self.insts {
+            match func.dfg.insts[i] {
+                InstructionData::Load {
+                    opcode: Opcode::Load,
+                    arg,
+                    offset,
+                    ..
+                } => {
+                    if self.vmctx.has(self.r(arg)) && i64::from(offset) == off {
+                        let v = func.dfg.first_result(i);
+                        if func.dfg.value_type(v) == I64 {
+                            self.ctx.insert(v);
+                            self.ctx_defs.push(i);
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+        // A block parameter is a context pointer when every incoming argument is one. None can be
+        // unless some branch passes a context pointer (the common case: skip the index).
+        let passed = self.insts.iter().any(|&(_, i)| {
+            destinations(func, i).any(|(_, call)| {
+                args(func, call).any(|a| a.as_value().is_some_and(|v| self.ctx.has(self.r(v))))
+            })
+        });
+        if !passed {
+            return;
+        }
+        let incoming = self.incoming_args();
+        loop {
+            let mut changed = false;
+            for (param, args) in &incoming {
+                if self.ctx.has(*param) || args.is_empty() {
+                    continue;
+                }
+                if args
+                    .iter()
+                    .all(|a| a.is_some_and(|a| self.ctx.has(self.r(a))))
+                {
+                    self.ctx.insert(*param);
+                    changed = true;
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// For each block parameter (in first-seen order), the arguments reachable branches pass it.
+    fn incoming_args(&self) -> Vec<(Value, Vec<Option<Value>>)> {
+        let mut out: Vec<(Value, Vec<Option<Value>>)> = Vec::new();
+        let mut index: HashMap<Value, usize> = HashMap::default();
+        for &(_, i) in &self.insts {
+            for (block, call) in destinations(self.func, i) {
+                let mut passed = args(self.func, call);
+                for &p in self.func.dfg.block_params(block) {
+                    let slot = *index.entry(p).or_insert_with(|| {
+                        out.push((p, Vec::new()));
+                        out.len() - 1
+                    });
+                    out[slot].1.push(passed.next().and_then(|a| a.as_value()));
+                }
+            }
+        }
+        out
+    }
+
+    fn find_counter_accesses(&mut self) -> FuelResult<()> {
+        let func = self.func;
+        let off = self.location.counter_offset;
+        for idx in 0..self.insts.len() {
+            let i = self.insts[idx].1;
+            let data = &func.dfg.insts[i];
+            let op = data.opcode();
+            if !(op.can_load() || op.can_store()) {
+                continue;
+            }
+            let addr_index = usize::from(matches!(
+                op,
+                Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32
+            ));
+            let Some(&addr) = func.dfg.inst_args(i).get(addr_index) else {
+                continue;
+            };
+            if !self.ctx.has(self.r(addr)) {
+                continue;
+            }
+            // Formats without an offset (atomics) read as offset 0: an access right at the counter.
+            if i64::from(data.load_store_offset().unwrap_or(0)) != off {
+                continue;
+            }
+            match op {
+                Opcode::Load => {
+                    if func.dfg.value_type(func.dfg.first_result(i)) != I64 {
+                        return Err(self.error(
+                            "reads the fuel counter with a type other than i64".into(),
+                            Some(i),
+                        ));
+                    }
+                    self.loads.push(i);
+                    self.roles[i] = Some(Role::Load);
+                }
+                Opcode::Store => {
+                    if func.dfg.value_type(func.dfg.inst_args(i)[0]) != I64 {
+                        return Err(self.error(
+                            "writes the fuel counter with a type other than i64".into(),
+                            Some(i),
+                        ));
+                    }
+                    self.stores.push(i);
+                    self.roles[i] = Some(Role::Store);
+                }
+                _ => return Err(self.error("accesses part of the fuel counter".into(), Some(i))),
+            }
+        }
+        Ok(())
+    }
+
+    /// Whether argument `k` of `i` carries the counter.
+    fn is_fuel_arg(&self, i: Inst, k: usize) -> bool {
+        self.func
+            .dfg
+            .inst_args(i)
+            .get(k)
+            .is_some_and(|&a| self.values.has(self.r(a)))
+    }
+
+    /// The first argument of `i` that carries the counter.
+    fn first_fuel_arg(&self, i: Inst) -> Option<usize> {
+        self.func
+            .dfg
+            .inst_args(i)
+            .iter()
+            .position(|&a| self.values.has(self.r(a)))
+    }
+
+    /// Grows the set of counter values from the loads through increments and block parameters.
+    fn propagate(&mut self) {
+        let func = self.func;
+        for &l in &self.loads {
+            self.values.insert(func.dfg.first_result(l));
+        }
+        loop {
+            let mut changed = false;
+            for idx in 0..self.insts.len() {
+                let i = self.insts[idx].1;
+                let values = &self.values;
+                if match_counter_add(func, i, &|v| values.has(v)) != AddMatch::None {
+                    changed |= self.values.insert(func.dfg.first_result(i));
+                }
+                for (block, call) in destinations(func, i) {
+                    let params = func.dfg.block_params(block);
+                    for (k, a) in args(func, call).enumerate() {
+                        if let (Some(a), Some(&p)) = (a.as_value(), params.get(k)) {
+                            if self.values.has(self.r(a)) {
+                                changed |= self.values.insert(p);
+                            }
+                        }
+                    }
+                }
+            }
+            if !changed {
+                break;
+            }
+        }
+    }
+
+    /// Gives every instruction touching the counter its role, or fails on an escape.
+    fn classify(&mut self) -> FuelResult<()> {
+        let func = self.func;
+        for &b in &self.live.order {
+            let fuel: Vec<(usize, Value)> = func
+                .dfg
+                .block_params(b)
+                .iter()
+                .copied()
+                .enumerate()
+                .filter(|(_, p)| self.values.has(*p))
+                .collect();
+            if fuel.len() > 1 {
+                let names: Vec<String> = fuel.iter().map(|(_, p)| p.to_string()).collect();
+                return Err(self.error(
+                    format!(
+                        "{b} has {} parameters carrying the counter ({})",
+                        fuel.len(),
+                        names.join(", ")
+                    ),
+                    None,
+                ));
+            }
+            for (index, value) in fuel {
+                self.params.push(FuelParam {
+                    block: b,
+                    index,
+                    value,
+                });
+            }
+        }
+        // Every argument passed to a counter parameter must be a counter value.
+        for &(blk, i) in &self.insts {
+            for (block, call) in destinations(func, i) {
+                let params = func.dfg.block_params(block);
+                for (k, a) in args(func, call).enumerate() {
+                    let Some(&p) = params.get(k) else { continue };
+                    if !self.values.has(p) {
+                        continue;
+                    }
+                    let ok = a.as_value().is_some_and(|a| self.values.has(self.r(a)));
+                    if !ok {
+                        let what = a
+                            .as_value()
+                            .map_or("a call result".to_string(), |a| a.to_string());
+                        return Err(self.error(
+                            format!("{block} parameter {p} carries the counter but receives {what}, which is not the counter, from {blk}"),
+                            Some(i),
+                        ));
+                    }
+                }
+            }
+        }
+        let mut compares = Vec::new();
+        for idx in 0..self.insts.len() {
+            let i = self.insts[idx].1;
+            if matches!(self.roles[i], Some(Role::Store)) {
+                if !self.is_fuel_arg(i, 0) {
+                    let v = func.dfg.inst_args(i)[0];
+                    return Err(self.error(
+                        format!("stores {v}, which is not the fuel counter, to the counter"),
+                        Some(i),
+                    ));
+                }
+                if self.is_fuel_arg(i, 1) {
+                    return Err(self.error("uses the counter as an address".into(), Some(i)));
+                }
+                continue;
+            }
+            let values = &self.values;
+            match match_counter_add(func, i, &|v| values.has(v)) {
+                AddMatch::AddsTwoCounters => {
+                    return Err(self.error(
+                        "adds two counter values: the counter escapes into arithmetic".into(),
+                        Some(i),
+                    ));
+                }
+                AddMatch::Add(add) => {
+                    self.increments.push(FuelIncrement {
+                        inst: i,
+                        fuel_operand: add.counter_operand,
+                        amount: add.amount,
+                        charge: add.amount.map(i128::from),
+                        result: func.dfg.first_result(i),
+                    });
+                    self.roles[i] = Some(Role::Increment(self.increments.len() - 1));
+                    continue;
+                }
+                AddMatch::None => {}
+            }
+            let Some(first) = self.first_fuel_arg(i) else {
+                continue;
+            };
+            let values = &self.values;
+            if let Some(m) = match_fuel_compare(func, i, &|v| values.has(v)) {
+                compares.push((i, m));
+                continue;
+            }
+            let v = func.dfg.inst_args(i)[first];
+            if func.dfg.insts[i].opcode().can_store() {
+                return Err(self.error(
+                    format!(
+                        "the fuel counter {v} escapes into a store to memory other than the counter"
+                    ),
+                    Some(i),
+                ));
+            }
+            return Err(self.error(
+                format!("the fuel counter {v} escapes into an instruction that is not an increment, a counter store, a check or a branch argument"),
+                Some(i),
+            ));
+        }
+        let check_ctx = check_context(func, &self.live.set);
+        for (i, m) in compares {
+            match recognize_check(func, i, m, &check_ctx) {
+                Err(why) => {
+                    return Err(self.error(
+                        format!("compares the counter with zero but is not a fuel check: {why}"),
+                        Some(i),
+                    ));
+                }
+                Ok(check) => {
+                    self.checks.push(check);
+                    self.roles[i] = Some(Role::Compare(m.fuel));
+                }
+            }
+        }
+        let oog: HashSet<Block> = self
+            .checks
+            .iter()
+            .flat_map(|c| c.path.iter().copied())
+            .collect();
+        for &(blk, i) in &self.insts {
+            let op = func.dfg.insts[i].opcode();
+            if op.is_call() {
+                let tail = matches!(op, Opcode::ReturnCall | Opcode::ReturnCallIndirect);
+                self.roles[i] = Some(Role::Call {
+                    tail,
+                    out_of_gas: oog.contains(&blk),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    fn describe(&self, w: &Walk, k: Class) -> String {
+        if let Some(v) = w.name_of.get(&k) {
+            return v.to_string();
+        }
+        let text = match k.base {
+            Base::Entry => "the value at function entry".to_string(),
+            Base::Call(i) => format!("the value after {}", locate_inst(self.func, i)),
+            Base::Mem(b) => format!("the value in memory at {b}"),
+            Base::Val(v) => v.to_string(),
+        };
+        if k.off == 0 {
+            text
+        } else {
+            format!("{text} + {}", k.off)
+        }
+    }
+
+    fn define(w: &mut Walk, v: Value, k: Class) {
+        w.class_of[v] = Some(k);
+        w.name_of.entry(k).or_insert(v);
+    }
+
+    /// The forward walk; returns the calls with their conventions. Fails on the first violation.
+    fn walk(&mut self) -> FuelResult<Vec<FuelCall>> {
+        let func = self.func;
+        let rpo = reverse_post_order(func);
+        let mut w = Walk {
+            class_of: SecondaryMap::new(),
+            name_of: HashMap::default(),
+            edges: HashMap::default(),
+            incoming: SecondaryMap::new(),
+            param_of: self.params.iter().map(|p| (p.block, p.value)).collect(),
+            calls: Vec::new(),
+        };
+        for &b in &rpo {
+            for i in func.layout.block_insts(b) {
+                for (d, (dest, _)) in destinations(func, i).enumerate() {
+                    w.incoming[dest].push(Incoming {
+                        key: (i, d),
+                        from: b,
+                    });
+                }
+            }
+        }
+        // Iterate to a fixed point without reporting, then walk once more reporting violations.
+        for _ in 0..64 {
+            let before = w.edges.clone();
+            for &b in &rpo {
+                let out = self.visit(&mut w, b, false)?;
+                w.edges.extend(out);
+            }
+            if before == w.edges {
+                break;
+            }
+        }
+        w.calls.clear();
+        for &b in &rpo {
+            self.visit(&mut w, b, true)?;
+        }
+        Ok(w.calls)
+    }
+
+    /// Walks one block from its incoming edge states; returns its outgoing edge states.
+    fn visit(
+        &mut self,
+        w: &mut Walk,
+        block: Block,
+        report: bool,
+    ) -> FuelResult<Vec<(EdgeKey, State)>> {
+        let func = self.func;
+        let fail = |me: &Self, message: String, inst: Option<Inst>| -> FuelResult<()> {
+            if report {
+                Err(me.error(message, inst))
+            } else {
+                Ok(())
+            }
+        };
+        let entry = func.layout.entry_block();
+        let mut s: State;
+        if Some(block) == entry {
+            s = State {
+                cur: Class {
+                    base: Base::Entry,
+                    off: 0,
+                },
+                synced: true,
+            };
+        } else {
+            let preds: Vec<Incoming> = w.incoming[block]
+                .iter()
+                .filter(|e| w.edges.contains_key(&e.key))
+                .cloned()
+                .collect();
+            let states: Vec<State> = preds.iter().map(|e| w.edges[&e.key]).collect();
+            let synced = !states.is_empty() && states.iter().all(|x| x.synced);
+            if let Some(&param) = w.param_of.get(&block) {
+                s = State {
+                    cur: Class {
+                        base: Base::Val(param),
+                        off: 0,
+                    },
+                    synced,
+                };
+                Self::define(w, param, s.cur);
+                let index = func
+                    .dfg
+                    .block_params(block)
+                    .iter()
+                    .position(|&p| p == param)
+                    .unwrap_or(usize::MAX);
+                for (k, e) in preds.iter().enumerate() {
+                    let arg = destinations(func, e.key.0)
+                        .nth(e.key.1)
+                        .and_then(|(_, call)| arg_at(func, call, index));
+                    if let Some(arg) = arg {
+                        if w.class_of[self.r(arg)] != Some(states[k].cur) {
+                            let now = if report {
+                                self.describe(w, states[k].cur)
+                            } else {
+                                String::new()
+                            };
+                            fail(
+                                self,
+                                format!(
+                                    "passes {arg} as the counter to {block}, but the counter is {now} there: {arg} is stale"
+                                ),
+                                Some(e.key.0),
+                            )?;
+                        }
+                    }
+                }
+            } else if !states.is_empty() && states.iter().all(|x| x.cur == states[0].cur) {
+                s = State {
+                    cur: states[0].cur,
+                    synced,
+                };
+            } else {
+                if !synced {
+                    let bad = preds
+                        .iter()
+                        .find(|e| !w.edges[&e.key].synced)
+                        .map_or("block?".to_string(), |e| e.from.to_string());
+                    fail(
+                        self,
+                        format!(
+                            "{block} is reached with different counter values and the one from {bad} is not in memory, so no single value is the counter here"
+                        ),
+                        None,
+                    )?;
+                }
+                s = State {
+                    cur: Class {
+                        base: Base::Mem(block),
+                        off: 0,
+                    },
+                    synced: true,
+                };
+            }
+        }
+        let mut out = Vec::new();
+        let insts: Vec<Inst> = func.layout.block_insts(block).collect();
+        for i in insts {
+            let require_current = |me: &Self, w: &Walk, v: Value, s: &State| -> FuelResult<()> {
+                if w.class_of[me.r(v)] != Some(s.cur) {
+                    let now = if report {
+                        me.describe(w, s.cur)
+                    } else {
+                        String::new()
+                    };
+                    return fail(
+                        me,
+                        format!(
+                            "uses {v}, a stale counter value: the counter is {now} at this point"
+                        ),
+                        Some(i),
+                    );
+                }
+                Ok(())
+            };
+            match self.roles[i] {
+                Some(Role::Load) => {
+                    if !s.synced {
+                        let now = if report {
+                            self.describe(w, s.cur)
+                        } else {
+                            String::new()
+                        };
+                        fail(
+                            self,
+                            format!(
+                                "reloads the counter from memory while the counter {now} has not been stored: the increments since the last store would be lost"
+                            ),
+                            Some(i),
+                        )?;
+                    }
+                    Self::define(w, func.dfg.first_result(i), s.cur);
+                }
+                Some(Role::Store) => {
+                    require_current(self, w, func.dfg.inst_args(i)[0], &s)?;
+                    s.synced = true;
+                }
+                Some(Role::Increment(k)) => {
+                    let inc = self.increments[k].clone();
+                    let operand = func.dfg.inst_args(i)[inc.fuel_operand];
+                    let from = w.class_of[self.r(operand)];
+                    match (inc.amount, from) {
+                        (Some(amount), Some(from)) if from != s.cur && from.base == s.cur.base => {
+                            // Folded: `old + k` where old is an earlier value of the current base.
+                            let delta = from.off + i128::from(amount) - s.cur.off;
+                            if delta < 0 {
+                                let now = if report {
+                                    self.describe(w, s.cur)
+                                } else {
+                                    String::new()
+                                };
+                                fail(
+                                    self,
+                                    format!(
+                                        "adds {amount} to {operand}, which gives less than the counter {now} already holds: the counter would go backwards"
+                                    ),
+                                    Some(i),
+                                )?;
+                            }
+                            self.charges.insert(i, delta);
+                            s = State {
+                                cur: Class {
+                                    base: s.cur.base,
+                                    off: from.off + i128::from(amount),
+                                },
+                                synced: false,
+                            };
+                        }
+                        _ => {
+                            // Dynamic increments (and anything not provably folded) add to the current value.
+                            require_current(self, w, operand, &s)?;
+                            let next = match inc.amount {
+                                None => Class {
+                                    base: Base::Val(inc.result),
+                                    off: 0,
+                                },
+                                Some(a) => Class {
+                                    base: s.cur.base,
+                                    off: s.cur.off + i128::from(a),
+                                },
+                            };
+                            self.charges.insert(i, inc.amount.map_or(0, i128::from));
+                            s = State {
+                                cur: next,
+                                synced: false,
+                            };
+                        }
+                    }
+                    Self::define(w, inc.result, s.cur);
+                }
+                Some(Role::Compare(fuel)) => require_current(self, w, fuel, &s)?,
+                Some(Role::Call { tail, out_of_gas }) => {
+                    let convention = if out_of_gas || self.calls_builtin_array(i) {
+                        Convention::NonPinned
+                    } else {
+                        callee_convention(func, i)
+                    };
+                    if !s.synced && (convention == Convention::Pinned || tail) {
+                        let what = if tail {
+                            "tail-calls"
+                        } else {
+                            "calls a function that uses the pinned counter"
+                        };
+                        let now = if report {
+                            self.describe(w, s.cur)
+                        } else {
+                            String::new()
+                        };
+                        fail(
+                            self,
+                            format!(
+                                "{what} while the counter {now} is not stored: the callee would see a different counter"
+                            ),
+                            Some(i),
+                        )?;
+                    }
+                    if report {
+                        w.calls.push(FuelCall {
+                            inst: i,
+                            convention,
+                            observed: s.synced,
+                            tail,
+                        });
+                    }
+                    if s.synced {
+                        s = State {
+                            cur: Class {
+                                base: Base::Call(i),
+                                off: 0,
+                            },
+                            synced: true,
+                        };
+                    }
+                }
+                None => {
+                    if func.dfg.insts[i].opcode().is_return() && !s.synced {
+                        let now = if report {
+                            self.describe(w, s.cur)
+                        } else {
+                            String::new()
+                        };
+                        fail(
+                            self,
+                            format!(
+                                "returns while the counter {now} has not been stored: the caller would see a different counter"
+                            ),
+                            Some(i),
+                        )?;
+                    }
+                }
+            }
+            for (d, (dest, call)) in destinations(func, i).enumerate() {
+                out.push(((i, d), s));
+                let Some(&param) = w.param_of.get(&dest) else {
+                    continue;
+                };
+                let index = func.dfg.block_params(dest).iter().position(|&p| p == param);
+                if let Some(arg) = index.and_then(|k| arg_at(func, call, k)) {
+                    require_current(self, w, arg, &s)?;
+                }
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Recognizes the fuel web at `location`; None when the function does not access the counter there.
+pub fn recognize_fuel_web(func: &Function, location: FuelLocation) -> FuelResult<Option<FuelWeb>> {
+    Recognizer::new(func, location).run()
+}
+
+/// The proven web with `auto`: the first preset the function proves wins; if none does but one
+/// saw counter accesses it could not prove, that diagnostic.
+pub fn find_fuel_web(func: &Function) -> FuelResult<Option<FuelWeb>> {
+    let mut first_error = None;
+    for location in super::location::AUTO_ORDER {
+        match recognize_fuel_web(func, location) {
+            Ok(Some(web)) => return Ok(Some(web)),
+            Ok(None) => {}
+            Err(e) => {
+                first_error.get_or_insert(e);
+            }
+        }
+    }
+    match first_error {
+        Some(e) => Err(e),
+        None => Ok(None),
+    }
+}

@@ -1,0 +1,110 @@
+//! The napi entry of the Rust fuel passes: CLIF text and a pipeline in, each function put
+//! through the passes and printed by Cranelift's writer out, with the time the passes alone took
+//! (parse and print excluded) so benchmarks measure the passes, not the text.
+
+use std::time::Instant;
+
+use crate::clif_file;
+use crate::errors::{Failure, NativeResult};
+use crate::fuel_passes::{NativePass, PassStats, parse_pipeline, run_passes};
+use slackfuel_frontend::{TranslateError, TranslateOptions};
+
+#[napi_derive::napi(object)]
+pub struct NativePassesOutput {
+    /// Each function after the passes, as Cranelift prints it.
+    pub functions: Vec<String>,
+    /// Milliseconds spent in the passes (all functions together).
+    pub pass_ms: f64,
+    /// CPU milliseconds of this thread in the passes (steadier than `pass_ms` when others load
+    /// the machine); absent where the thread CPU clock is not available.
+    pub pass_cpu_ms: Option<f64>,
+    /// Increments moved to the pinned register.
+    pub increments: u32,
+    /// Observed calls wrapped in a store and a reload.
+    pub flushed_calls: u32,
+    /// Checks removed.
+    pub dropped_checks: u32,
+}
+
+/// The passes of `pipeline`, or an `InvalidOptions`-like failure naming the unknown pass.
+pub fn passes_of(pipeline: &str) -> NativeResult<Vec<NativePass>> {
+    parse_pipeline(pipeline).map_err(|message| Failure::FuelPassError {
+        message,
+        pass: None,
+        location: None,
+        function: None,
+    })
+}
+
+/// Runs `pipeline` on every function of `text`.
+pub fn run_on_text(text: &str, pipeline: &str) -> NativeResult<NativePassesOutput> {
+    let passes = passes_of(pipeline)?;
+    let text = clif_file::readable(text);
+    let file = clif_file::parse(&text)?;
+    let mut functions = Vec::with_capacity(file.functions.len());
+    let mut pass_ms = 0.0;
+    let mut pass_cpu_ms = Some(0.0);
+    let mut stats = PassStats::default();
+    for (func, _) in file.functions {
+        let mut func = func;
+        let started = Instant::now();
+        let cpu_started = thread_cpu_ms();
+        let outcome = run_passes(&mut func, &passes, &mut stats);
+        pass_cpu_ms = match (pass_cpu_ms, cpu_started, thread_cpu_ms()) {
+            (Some(sum), Some(a), Some(b)) => Some(sum + (b - a)),
+            _ => None,
+        };
+        pass_ms += started.elapsed().as_secs_f64() * 1000.0;
+        outcome
+            .map_err(|(pass, e)| Failure::fuel_pass(pass, &clif_file::function_name(&func), e))?;
+        functions.push(func.display().to_string());
+    }
+    let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+    Ok(NativePassesOutput {
+        functions,
+        pass_ms,
+        pass_cpu_ms,
+        increments: count(stats.increments),
+        flushed_calls: count(stats.flushed_calls),
+        dropped_checks: count(stats.dropped_checks),
+    })
+}
+
+/// Translates `wasm` with the passes of `pipeline` run on each function before it is printed
+/// (no text round trip); the module JSON, its `rewriteMicros` the passes' time.
+pub fn translate_with_passes(
+    wasm: &[u8],
+    options: &TranslateOptions,
+    pipeline: &str,
+) -> NativeResult<String> {
+    let passes = passes_of(pipeline)?;
+    // The front end only carries a message; the typed failure is kept here and returned instead.
+    let mut refused: Option<Failure> = None;
+    let mut stats = PassStats::default();
+    let mut rewrite = |_index: u32, func: &mut cranelift_codegen::ir::Function| {
+        run_passes(func, &passes, &mut stats).map_err(|(pass, e)| {
+            let failure = Failure::fuel_pass(pass, &clif_file::function_name(func), e);
+            let message = failure.message();
+            refused = Some(failure);
+            message
+        })
+    };
+    let outcome = slackfuel_frontend::translate_rewriting(wasm, options, &mut rewrite);
+    match (outcome, refused) {
+        (Ok(module), _) => Ok(module.to_json()),
+        (Err(TranslateError::Rewrite { .. }), Some(failure)) => Err(failure),
+        (Err(e), _) => Err(e.into()),
+    }
+}
+
+/// CPU time of the calling thread in milliseconds, if the platform has a thread CPU clock.
+fn thread_cpu_ms() -> Option<f64> {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a live, writable timespec for the whole call, which is all
+    // clock_gettime writes to; an unsupported clock id only makes it return -1.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    (rc == 0).then(|| ts.tv_sec as f64 * 1000.0 + ts.tv_nsec as f64 / 1e6)
+}
