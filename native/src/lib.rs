@@ -7,6 +7,8 @@ mod clif_file;
 mod code_alignment;
 mod code_registry;
 mod errors;
+mod fuel_place;
+mod fuel_place_entry;
 mod jit;
 mod libcalls;
 mod linear_memory;
@@ -178,4 +180,14 @@ pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
 #[napi]
 pub fn check_signal() -> napi::Result<i32> {
     guard(|| Ok(signals::check_signal()))
+}
+
+/// fuel-place in Rust: every function of `text` (pinned form) placed and printed.
+#[napi]
+pub fn fuel_place(
+    text: String,
+    options: fuel_place_entry::FuelPlaceOptions,
+    profiles: Option<Vec<fuel_place_entry::FunctionEdgeCounts>>,
+) -> napi::Result<Vec<fuel_place_entry::PlacedFunction>> {
+    guard(|| fuel_place_entry::place_text(&text, &options, profiles.as_deref().unwrap_or(&[])))
 }

@@ -1,6 +1,7 @@
 // The native Cranelift backend: verify, print, compile, JIT and run checks.
 export { verify, type VerifyResult } from './verify.js';
 export { canonicalPrint } from './canonical-print.js';
+export { placeFuelNative, nativeFuelPlaceOptionsSchema, type NativeFuelPlaceOptions, type NativePlacedFunction } from './fuel-place.js';
 export {
   compile,
   hostIsa,
