@@ -110,8 +110,11 @@ pub fn place_fuel(func: &mut Function, options: &PlaceOptions, profile: Option<&
         stats.outcome = Outcome::TooLarge;
         return Ok(stats);
     }
-    if flow.in_edges[flow.entry].iter().any(|&e| flow.reachable[flow.edges[e].from]) || !flow.in_edges[flow.entry].is_empty() {
+    if !flow.in_edges[flow.entry].is_empty() {
         return Err(PlaceError::new(format!("block{} is the entry and has predecessors", flow.entry)));
+    }
+    if let Some(e) = flow.edges.iter().find(|e| flow.layout_index.get(e.to).is_none_or(|&i| i == usize::MAX)) {
+        return Err(PlaceError::new(format!("block{} branches to block{}, which is not in the layout", e.from, e.to)));
     }
     let freq = match profile {
         Some(p) => {
