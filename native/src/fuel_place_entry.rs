@@ -2,7 +2,7 @@
 //! placed and printed by Cranelift's writer out, with the time spent in the pass alone.
 
 use crate::clif_file;
-use crate::errors::{Failure, NativeResult};
+use crate::errors::{Failure, NativeResult, guard};
 use crate::fuel_place::{EdgeCounts, Outcome, PlaceOptions, SolverOptions, place_fuel};
 use napi_derive::napi;
 use std::time::Instant;
@@ -91,4 +91,14 @@ pub fn place_text(text: &str, options: &FuelPlaceOptions, profiles: &[FunctionEd
         });
     }
     Ok(out)
+}
+
+/// fuel-place in Rust: every function of `text` (pinned form) placed and printed.
+#[napi]
+pub fn fuel_place(
+    text: String,
+    options: FuelPlaceOptions,
+    profiles: Option<Vec<FunctionEdgeCounts>>,
+) -> napi::Result<Vec<PlacedFunction>> {
+    guard(|| place_text(&text, &options, profiles.as_deref().unwrap_or(&[])))
 }

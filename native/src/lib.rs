@@ -181,13 +181,3 @@ pub fn translate_wasm(wasm: Buffer, options: String) -> napi::Result<String> {
 pub fn check_signal() -> napi::Result<i32> {
     guard(|| Ok(signals::check_signal()))
 }
-
-/// fuel-place in Rust: every function of `text` (pinned form) placed and printed.
-#[napi]
-pub fn fuel_place(
-    text: String,
-    options: fuel_place_entry::FuelPlaceOptions,
-    profiles: Option<Vec<fuel_place_entry::FunctionEdgeCounts>>,
-) -> napi::Result<Vec<fuel_place_entry::PlacedFunction>> {
-    guard(|| fuel_place_entry::place_text(&text, &options, profiles.as_deref().unwrap_or(&[])))
-}

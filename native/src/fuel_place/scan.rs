@@ -177,13 +177,16 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
     }
     let mut blocks: Vec<Option<ScannedBlock>> = (0..dfg.num_blocks()).map(|_| None).collect();
     let mut uses_pinned_register = false;
+    // Dense by instruction, allocated once: the increment a `set_pinned_reg` ends (an index
+    // into `sites`), and whether an instruction is the read or the add of one.
+    let mut ending = vec![u32::MAX; dfg.num_insts()];
+    let mut part_of_increment = vec![false; dfg.num_insts()];
+    let mut sites: Vec<IncrementSite> = Vec::new();
     for block in func.layout.blocks() {
         let insts: Vec<Inst> = func.layout.block_insts(block).collect();
         let Some(&first) = insts.first() else {
             return Err(PlaceError::new(format!("{block} has no instructions")));
         };
-        let mut increments = std::collections::HashMap::new(); // by set_pinned_reg
-        let mut part_of_increment = std::collections::HashSet::new();
         for &i in &insts {
             if dfg.insts[i].opcode() != Opcode::SetPinnedReg {
                 continue;
@@ -197,9 +200,10 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
                     inst_name(func, inc.add)
                 )));
             }
-            increments.insert(i, inc);
-            part_of_increment.insert(inc.get);
-            part_of_increment.insert(inc.add);
+            ending[i.index()] = sites.len() as u32;
+            sites.push(inc);
+            part_of_increment[inc.get.index()] = true;
+            part_of_increment[inc.add.index()] = true;
         }
         let mut segments = Vec::new();
         let mut boundaries = Vec::new();
@@ -223,7 +227,7 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
             if is_pinned_access(op) {
                 uses_pinned_register = true;
             }
-            if let Some(inc) = increments.get(&i) {
+            if let Some(inc) = sites.get(ending[i.index()] as usize) {
                 if let Some(flush) = saw_flush {
                     return Err(PlaceError::new(format!(
                         "the counter is read at {} before the increment at {} with no call in between",
@@ -239,7 +243,7 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
                 }
                 continue;
             }
-            if part_of_increment.contains(&i) {
+            if part_of_increment[i.index()] {
                 continue;
             }
             if op == Opcode::SetPinnedReg {
