@@ -14,6 +14,8 @@ mod potentials;
 mod scan;
 mod scc;
 mod solver;
+#[cfg(test)]
+mod tests;
 
 pub use frequency::EdgeCounts;
 pub use solver::SolverOptions;
