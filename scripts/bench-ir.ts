@@ -29,7 +29,7 @@ import { clifText, translate } from '../src/wasm/index.js';
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SLACKED = 'fuel-pinned,fuel-drop-checks,fuel-place';
 /** What the Rust passes port so far (fuel-place joins when native/src/fuel_place lands). */
-const NATIVE_PASSES = 'fuel-pinned,fuel-drop-checks';
+const NATIVE_PASSES = 'fuel-pinned,fuel-drop-checks,fuel-place';
 const LARGE = 'node_modules/@bytecodealliance/jco/obj/wasm-tools.core.wasm';
 const SUITE = ['tight_loop', 'nested_loops', 'branchy', 'interp', 'fib', 'ackermann', 'calls', 'fnptr', 'sort', 'memcpy', 'hashtable', 'nbody', 'spectral_norm', 'matmul', 'sha256', 'crc32', 'strings', 'lz77'];
 

@@ -46,6 +46,11 @@ pub enum Failure {
     NativePanic {
         message: String,
     },
+    /// fuel-place refused a function (not a shape it can re-place safely).
+    FuelPlaceError {
+        message: String,
+        function: String,
+    },
     #[serde(rename_all = "camelCase")]
     Trap {
         message: String,

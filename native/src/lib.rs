@@ -8,6 +8,8 @@ mod code_alignment;
 mod code_registry;
 mod errors;
 mod fuel_passes;
+pub mod fuel_place;
+pub mod fuel_place_entry;
 mod jit;
 mod libcalls;
 mod linear_memory;

@@ -54,6 +54,7 @@ export interface NativeFuelChecker {
 export interface NativeAddon {
   verify(text: string, settings: NativeSetting[]): unknown;
   canonicalPrint(text: string): unknown;
+  fuelPlace(text: string, options: Record<string, unknown>, profiles?: unknown[] | null): unknown;
   compile(text: string, isa: string, optLevel: string | undefined | null, settings: NativeSetting[]): unknown;
   runCommands(text: string): unknown;
   hostIsa(): string | null | undefined;

@@ -64,6 +64,17 @@ export class CompileError extends SlackfuelError {
   }
 }
 
+/** The native fuel-place refused a function: not a shape it can re-place safely. */
+export class NativeFuelPlaceError extends SlackfuelError {
+  override readonly name = 'NativeFuelPlaceError';
+  constructor(
+    message: string,
+    readonly functionName: string,
+  ) {
+    super(message);
+  }
+}
+
 /** Cranelift panicked; the panic was caught and the process lives on. */
 export class NativePanic extends SlackfuelError {
   override readonly name = 'NativePanic';

@@ -2,6 +2,7 @@
 export { verify, type VerifyResult } from './verify.js';
 export { canonicalPrint } from './canonical-print.js';
 export { NATIVE_PASS_NAMES, nativePipelineSchema, runNativePasses, type NativePassesOutput } from './native-passes.js';
+export { placeFuelNative, nativeFuelPlaceOptionsSchema, type NativeFuelPlaceOptions, type NativePlacedFunction } from './fuel-place.js';
 export {
   compile,
   hostIsa,

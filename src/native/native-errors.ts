@@ -5,6 +5,7 @@ import {
   ClifSyntaxError,
   CompileError,
   ModuleDisposedError,
+  NativeFuelPlaceError,
   NativePanic,
   NativePassError,
   SettingError,
@@ -23,6 +24,7 @@ const payloadSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('SettingError'), message: z.string(), setting: z.string() }),
   z.object({ kind: z.literal('CompileError'), message: z.string(), function: z.string().nullable() }),
   z.object({ kind: z.literal('NativePanic'), message: z.string() }),
+  z.object({ kind: z.literal('FuelPlaceError'), message: z.string(), function: z.string() }),
   z.object({
     kind: z.literal('Trap'),
     message: z.string(),
@@ -73,6 +75,8 @@ export function decodeNativeError(error: unknown): SlackfuelError | undefined {
       return new CompileError(p.message, p.function ?? undefined);
     case 'NativePanic':
       return new NativePanic(p.message);
+    case 'FuelPlaceError':
+      return new NativeFuelPlaceError(p.message, p.function);
     case 'Trap':
       return new Trap(p.message, p.trapCode, p.function ?? undefined, p.offset ?? undefined, p.signal);
     case 'ModuleDisposedError':

@@ -28,9 +28,9 @@ const thirdParty = (name: string) => join(root, 'tests', 'fixtures', 'third-part
 const PIPELINE = 'fuel-pinned,fuel-drop-checks';
 
 /** The TypeScript pipeline's output, one printed function per function of `text`. */
-async function tsOutput(text: string): Promise<string[]> {
+async function tsOutput(text: string, pipeline = PIPELINE): Promise<string[]> {
   const fns = parse(text).functions;
-  await applyPipeline(fns, PIPELINE);
+  await applyPipeline(fns, pipeline);
   return fns.map((fn) => print(fn).trimEnd());
 }
 
@@ -163,8 +163,24 @@ test('the refusal names the first pass that met the shape', (t) => {
   t.regex(err!.message, /^u0:0: fuel-drop-checks: `return v1` in block0: returns while the counter v6 has not been stored/);
 });
 
+test('with fuel-place (native/src/fuel_place) the whole slacked placement pipeline prints what the TypeScript one prints', async (t) => {
+  const placed = 'fuel-pinned,fuel-drop-checks,fuel-place';
+  let functions = 0;
+  for (const m of await suiteModules()) {
+    const text = clifText(translate(m.wasm, { metering: 'vanilla' }));
+    const expected = await tsOutput(text, placed);
+    const native = runNativePasses(text, placed);
+    t.is(native.functions.length, expected.length, m.name);
+    native.functions.forEach((got, i) => {
+      if (got.trimEnd() !== expected[i]) t.fail(`${m.name}: function ${i} differs\n--- TypeScript\n${expected[i]}\n--- Rust\n${got}`);
+    });
+    functions += expected.length;
+  }
+  t.true(functions > 1500);
+});
+
 test('splitNativePrefix keeps the leading plain native passes and leaves the rest to TypeScript', (t) => {
-  t.deepEqual(splitNativePrefix('fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops'), { native: 'fuel-pinned,fuel-drop-checks', rest: 'fuel-place,fuel-counted-loops' });
+  t.deepEqual(splitNativePrefix('fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops'), { native: 'fuel-pinned,fuel-drop-checks,fuel-place', rest: 'fuel-counted-loops' });
   t.deepEqual(splitNativePrefix('fuel-pinned{location=wasmtime-2022},fuel-drop-checks'), { native: '', rest: 'fuel-pinned{location=wasmtime-2022},fuel-drop-checks' });
   t.deepEqual(splitNativePrefix('fuel-strip'), { native: '', rest: 'fuel-strip' });
 });

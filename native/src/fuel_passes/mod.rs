@@ -24,6 +24,8 @@ pub use error::FuelPassError;
 pub enum NativePass {
     FuelPinned,
     FuelDropChecks,
+    /// `crate::fuel_place` with the TypeScript pass's default options.
+    FuelPlace,
 }
 
 impl NativePass {
@@ -32,9 +34,9 @@ impl NativePass {
         match name {
             "fuel-pinned" => Ok(NativePass::FuelPinned),
             "fuel-drop-checks" => Ok(NativePass::FuelDropChecks),
-            // TODO(nplace): "fuel-place" from branch nplace (native/src/fuel_place/) joins here at merge.
+            "fuel-place" => Ok(NativePass::FuelPlace),
             other => Err(format!(
-                "the native pipeline has no pass `{other}` (it runs fuel-pinned and fuel-drop-checks, without options)"
+                "the native pipeline has no pass `{other}` (it runs fuel-pinned, fuel-drop-checks and fuel-place, without options)"
             )),
         }
     }
@@ -43,6 +45,7 @@ impl NativePass {
         match self {
             NativePass::FuelPinned => "fuel-pinned",
             NativePass::FuelDropChecks => "fuel-drop-checks",
+            NativePass::FuelPlace => "fuel-place",
         }
     }
 }
@@ -67,6 +70,8 @@ pub struct PassStats {
     pub dropped_checks: usize,
     /// Blocks removed (out-of-gas paths and unreachable code).
     pub removed_blocks: usize,
+    /// Functions fuel-place placed (the others had no fuel, or charges too large to move).
+    pub placed_functions: usize,
 }
 
 /// Runs `passes` on `func` in order, adding what they did to `stats`.
@@ -88,6 +93,21 @@ pub fn run_passes(
                 if let Some(d) = drop_checks::drop_fuel_checks(func).map_err(|e| (pass, e))? {
                     stats.dropped_checks += d.checks;
                     stats.removed_blocks += d.removed_blocks;
+                }
+            }
+            NativePass::FuelPlace => {
+                let placed = crate::fuel_place::place_fuel(func, &crate::fuel_place::PlaceOptions::default(), None)
+                    .map_err(|e| {
+                        (
+                            pass,
+                            FuelPassError {
+                                message: e.message,
+                                location: "pinned register".into(),
+                            },
+                        )
+                    })?;
+                if placed.outcome == crate::fuel_place::Outcome::Placed {
+                    stats.placed_functions += 1;
                 }
             }
         }

@@ -1,0 +1,92 @@
+//! The function's control flow as fuel-place sees it (the TypeScript `functionFlowGraph` +
+//! `buildControlFlow`): blocks in layout order, one edge per branch destination in
+//! instruction order (repeats kept), edge ids numbered block by block, and reachability from
+//! the entry. Block numbers index dense arrays sized by the DFG's block count.
+
+use cranelift_codegen::ir::{Block, Function};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Edge {
+    pub from: usize,
+    pub to: usize,
+    /// Position among the source's out-edges.
+    pub index: usize,
+}
+
+pub struct Flow {
+    pub entry: usize,
+    /// Block numbers in layout order.
+    pub nodes: Vec<usize>,
+    pub edges: Vec<Edge>,
+    pub out_edges: Vec<Vec<usize>>,
+    pub in_edges: Vec<Vec<usize>>,
+    pub reachable: Vec<bool>,
+    /// Layout position of each block, `usize::MAX` when not in the layout.
+    pub layout_index: Vec<usize>,
+}
+
+/// Successor blocks of `block`, one per edge, in the order the branches name them.
+pub fn block_successors(func: &Function, block: Block) -> Vec<Block> {
+    let dfg = &func.dfg;
+    let mut out = Vec::new();
+    for inst in func.layout.block_insts(block) {
+        for call in dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables) {
+            out.push(call.block(&dfg.value_lists));
+        }
+    }
+    out
+}
+
+impl Flow {
+    /// None when the function has no blocks.
+    pub fn build(func: &Function) -> Option<Flow> {
+        let entry = func.layout.entry_block()?.as_u32() as usize;
+        let size = func.dfg.num_blocks();
+        let nodes: Vec<usize> = func.layout.blocks().map(|b| b.as_u32() as usize).collect();
+        let mut layout_index = vec![usize::MAX; size];
+        for (i, &n) in nodes.iter().enumerate() {
+            layout_index[n] = i;
+        }
+        let mut edges = Vec::new();
+        let mut out_edges = vec![Vec::new(); size];
+        let mut in_edges = vec![Vec::new(); size];
+        for block in func.layout.blocks() {
+            let from = block.as_u32() as usize;
+            for (index, to) in block_successors(func, block).into_iter().enumerate() {
+                let to = to.as_u32() as usize;
+                let id = edges.len();
+                edges.push(Edge { from, to, index });
+                out_edges[from].push(id);
+                if to < size {
+                    in_edges[to].push(id);
+                }
+            }
+        }
+        // Reachability by a depth-first search from the entry.
+        let mut reachable = vec![false; size];
+        reachable[entry] = true;
+        let mut stack = vec![entry];
+        while let Some(n) = stack.pop() {
+            for &e in &out_edges[n] {
+                let to = edges[e].to;
+                if to < size && !reachable[to] {
+                    reachable[to] = true;
+                    stack.push(to);
+                }
+            }
+        }
+        Some(Flow {
+            entry,
+            nodes,
+            edges,
+            out_edges,
+            in_edges,
+            reachable,
+            layout_index,
+        })
+    }
+
+    pub fn successors(&self, n: usize) -> impl Iterator<Item = usize> + '_ {
+        self.out_edges[n].iter().map(|&e| self.edges[e].to)
+    }
+}

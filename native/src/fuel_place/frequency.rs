@@ -1,0 +1,246 @@
+//! Static block and edge frequencies (the TypeScript `estimateFrequencies`, same arithmetic in
+//! the same order so both pick the same placement): branch probabilities from cold blocks and
+//! loop exits, then mass propagated loop by loop, innermost first; a loop's returning mass
+//! scales it by 1 / (1 - back), capped at 4096. An edge profile replaces the estimate.
+
+use super::flow::Flow;
+use super::loops::LoopForest;
+use std::collections::HashMap;
+
+const NORMAL: f64 = 1048576.0; // 2^20
+const LOOP_EXIT: f64 = 32768.0; // 2^15
+const COLD: f64 = 1.0;
+const MAX_LOOP_SCALE: f64 = 4096.0;
+
+pub struct Frequencies {
+    pub block: Vec<f64>,
+    pub edge: Vec<f64>,
+}
+
+/// Counts from an edge profile: how often the function ran and each edge (by edge id) ran.
+pub struct EdgeCounts {
+    pub entry_count: f64,
+    pub edge_counts: Vec<f64>,
+}
+
+fn cold_blocks(flow: &Flow, user_cold: &dyn Fn(usize) -> bool) -> Vec<bool> {
+    let mut cold = vec![false; flow.layout_index.len()];
+    for &n in &flow.nodes {
+        cold[n] = user_cold(n);
+    }
+    // Least fixpoint: a block whose successors are all cold is cold.
+    let mut changed = true;
+    while changed {
+        changed = false;
+        for &n in &flow.nodes {
+            let out = &flow.out_edges[n];
+            if !cold[n] && !out.is_empty() && out.iter().all(|&e| cold[flow.edges[e].to]) {
+                cold[n] = true;
+                changed = true;
+            }
+        }
+    }
+    cold
+}
+
+pub fn from_profile(flow: &Flow, profile: &EdgeCounts) -> Frequencies {
+    let mut block = vec![0.0; flow.layout_index.len()];
+    for &n in &flow.nodes {
+        let incoming = flow.in_edges[n]
+            .iter()
+            .fold(0.0, |s, &e| s + profile.edge_counts.get(e).copied().unwrap_or(0.0));
+        let base = if n == flow.entry { profile.entry_count } else { 0.0 };
+        block[n] = (base + incoming) / profile.entry_count;
+    }
+    let edge = (0..flow.edges.len())
+        .map(|e| profile.edge_counts.get(e).copied().unwrap_or(0.0) / profile.entry_count)
+        .collect();
+    Frequencies { block, edge }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+enum Item {
+    Node(usize),
+    Loop(usize),
+}
+
+struct Summary {
+    scale: f64,
+    exits: Vec<(usize, f64)>,
+    local: Vec<(Item, f64)>,
+}
+
+pub fn estimate(flow: &Flow, forest: &LoopForest, user_cold: &dyn Fn(usize) -> bool) -> Frequencies {
+    let cold = cold_blocks(flow, user_cold);
+    let mut prob = vec![0.0; flow.edges.len()];
+    for &n in &flow.nodes {
+        let out = &flow.out_edges[n];
+        let weights: Vec<f64> = out
+            .iter()
+            .map(|&e| {
+                let to = flow.edges[e].to;
+                if cold[to] && !cold[n] {
+                    COLD
+                } else if forest.is_exit_edge(n, to) {
+                    LOOP_EXIT
+                } else {
+                    NORMAL
+                }
+            })
+            .collect();
+        let total = weights.iter().fold(0.0, |a, b| a + b);
+        for (i, &e) in out.iter().enumerate() {
+            prob[e] = weights[i] / total;
+        }
+    }
+    let freq = propagate(flow, forest, &prob);
+    let edge = flow.edges.iter().enumerate().map(|(id, e)| freq[e.from] * prob[id]).collect();
+    Frequencies { block: freq, edge }
+}
+
+fn propagate(flow: &Flow, forest: &LoopForest, prob: &[f64]) -> Vec<f64> {
+    let mut summaries: Vec<Option<Summary>> = (0..forest.loops.len()).map(|_| None).collect();
+    for i in (0..forest.loops.len()).rev() {
+        let s = summarize(flow, forest, prob, &summaries, Some(i));
+        summaries[i] = Some(s);
+    }
+    let root = summarize(flow, forest, prob, &summaries, None);
+    let mut freq = vec![0.0; flow.layout_index.len()];
+    assign(&root, 1.0, &summaries, &mut freq);
+    freq
+}
+
+fn assign(summary: &Summary, entering: f64, summaries: &[Option<Summary>], freq: &mut [f64]) {
+    let total = entering * summary.scale;
+    for &(item, m) in &summary.local {
+        match item {
+            Item::Node(n) => freq[n] = total * m,
+            Item::Loop(l) => {
+                if let Some(child) = &summaries[l] {
+                    assign(child, total * m, summaries, freq);
+                }
+            }
+        }
+    }
+}
+
+fn summarize(
+    flow: &Flow,
+    forest: &LoopForest,
+    prob: &[f64],
+    summaries: &[Option<Summary>],
+    region: Option<usize>,
+) -> Summary {
+    let in_region = |n: usize| flow.reachable[n] && region.is_none_or(|r| forest.contains(r, n));
+    let item_of = |n: usize| -> Item {
+        let Some(mut l) = forest.innermost(n) else {
+            return Item::Node(n);
+        };
+        if Some(l) == region {
+            return Item::Node(n);
+        }
+        while forest.loops[l].parent != region {
+            match forest.loops[l].parent {
+                Some(p) => l = p,
+                None => break,
+            }
+        }
+        Item::Loop(l)
+    };
+    let headers: Vec<usize> = match region {
+        Some(r) => forest.loops[r].headers.clone(),
+        None => vec![flow.entry],
+    };
+    let is_header = |n: usize| region.is_some() && headers.contains(&n);
+    // Items in order of their first member in the layout.
+    let mut items: Vec<(Item, usize)> = Vec::new();
+    let mut slot: HashMap<Item, usize> = HashMap::new();
+    for &n in &flow.nodes {
+        if !in_region(n) {
+            continue;
+        }
+        let it = item_of(n);
+        if !slot.contains_key(&it) {
+            slot.insert(it, items.len());
+            items.push((it, flow.layout_index[n]));
+        }
+    }
+    let outflow = |it: Item| -> Vec<(usize, f64)> {
+        match it {
+            Item::Node(n) => flow.out_edges[n].iter().map(|&e| (e, prob[e])).collect(),
+            Item::Loop(l) => summaries[l].as_ref().map(|s| s.exits.clone()).unwrap_or_default(),
+        }
+    };
+    let flows: Vec<Vec<(usize, f64)>> = items.iter().map(|&(it, _)| outflow(it)).collect();
+    let mut indeg = vec![0usize; items.len()];
+    let mut targets: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
+    for (k, out) in flows.iter().enumerate() {
+        for &(e, _) in out {
+            let to = flow.edges[e].to;
+            if !in_region(to) || is_header(to) {
+                continue;
+            }
+            let tk = slot[&item_of(to)];
+            if tk == k {
+                continue;
+            }
+            targets[k].push(tk);
+            indeg[tk] += 1;
+        }
+    }
+    let mut mass = vec![0.0; items.len()];
+    for &h in &headers {
+        let hk = slot[&item_of(h)];
+        mass[hk] += 1.0 / headers.len() as f64;
+    }
+    let mut ready: Vec<usize> = (0..items.len()).filter(|&k| indeg[k] == 0).collect();
+    let mut back = 0.0;
+    let mut exits: Vec<(usize, f64)> = Vec::new();
+    let mut exit_slot: HashMap<usize, usize> = HashMap::new();
+    while !ready.is_empty() {
+        let (pos, _) = ready
+            .iter()
+            .enumerate()
+            .min_by_key(|&(_, &k)| items[k].1)
+            .unwrap_or((0, &0));
+        let k = ready.remove(pos);
+        let m = mass[k];
+        for &(e, share) in &flows[k] {
+            let to = flow.edges[e].to;
+            let f = m * share;
+            if !in_region(to) {
+                match exit_slot.get(&e) {
+                    Some(&i) => exits[i].1 += f,
+                    None => {
+                        exit_slot.insert(e, exits.len());
+                        exits.push((e, 0.0 + f));
+                    }
+                }
+            } else if is_header(to) {
+                back += f;
+            } else {
+                let tk = slot[&item_of(to)];
+                if tk != k {
+                    mass[tk] += f;
+                }
+            }
+        }
+        for &tk in &targets[k] {
+            indeg[tk] -= 1;
+            if indeg[tk] == 0 {
+                ready.push(tk);
+            }
+        }
+    }
+    let scale = if region.is_none() {
+        1.0
+    } else {
+        1.0 / (1.0 - f64::min(back, 1.0 - 1.0 / MAX_LOOP_SCALE))
+    };
+    exits.sort_by_key(|&(e, _)| e);
+    Summary {
+        scale,
+        exits: exits.into_iter().map(|(e, m)| (e, m * scale)).collect(),
+        local: items.iter().enumerate().map(|(k, &(it, _))| (it, mass[k])).collect(),
+    }
+}

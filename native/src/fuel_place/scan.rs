@@ -1,0 +1,291 @@
+//! Reads a function in pinned form (after fuel-pinned) into segments (the TypeScript
+//! `scanPinned`): per block, the constant and dynamic increments between observation
+//! boundaries (calls, and conditional traps when observed), and where a new increment goes.
+//! Pinned-register accesses other than increments are the flushes (`get_pinned_reg` stored
+//! for a callee) and reloads (`set_pinned_reg` after a call); inside a segment they must come
+//! as reloads, then increments, then flushes, or the function is refused.
+
+use super::PlaceError;
+use super::flow::Flow;
+use cranelift_codegen::entity::EntityRef;
+use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value, ValueDef};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Boundary {
+    Call,
+    Trap,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BlockEnd {
+    Return,
+    Trap,
+    Branch,
+    CallBranch,
+}
+
+/// `get_pinned_reg → iadd/iadd_imm → set_pinned_reg`, movable as one unit.
+#[derive(Clone, Copy, Debug)]
+pub struct IncrementSite {
+    pub get: Inst,
+    pub add: Inst,
+    pub set: Inst,
+    /// The `iconst` of the amount (`iadd` form).
+    pub const_inst: Option<Inst>,
+    /// None for a run-time valued increment.
+    pub amount: Option<i64>,
+}
+
+pub struct Segment {
+    /// Sum of the constant increments (exact).
+    pub cost: i128,
+    pub constants: Vec<IncrementSite>,
+    /// Run-time valued increments (they stay where they are).
+    #[allow(dead_code)]
+    pub dynamics: usize,
+    /// A new increment goes right before this instruction.
+    pub anchor: Inst,
+}
+
+pub struct ScannedBlock {
+    pub segments: Vec<Segment>,
+    pub boundaries: Vec<Boundary>,
+    pub end: BlockEnd,
+}
+
+pub struct Scan {
+    /// By block number; None for blocks not in the layout.
+    pub blocks: Vec<Option<ScannedBlock>>,
+    pub uses_pinned_register: bool,
+    /// Use counts by (alias-resolved) value.
+    pub uses: Vec<u32>,
+}
+
+fn is_pinned_access(op: Opcode) -> bool {
+    op == Opcode::GetPinnedReg || op == Opcode::SetPinnedReg
+}
+
+fn is_conditional_trap(op: Opcode) -> bool {
+    matches!(op, Opcode::Trapz | Opcode::Trapnz)
+}
+
+fn defining_inst(func: &Function, v: Value) -> Option<Inst> {
+    match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
+        ValueDef::Result(inst, _) => Some(inst),
+        _ => None,
+    }
+}
+
+fn is_pinned_read(func: &Function, v: Value) -> bool {
+    defining_inst(func, v).is_some_and(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg)
+}
+
+pub fn value_use_counts(func: &Function) -> Vec<u32> {
+    let mut uses = vec![0u32; func.dfg.num_values()];
+    for block in func.layout.blocks() {
+        for inst in func.layout.block_insts(block) {
+            for v in func.dfg.inst_values(inst) {
+                let r = func.dfg.resolve_aliases(v).index();
+                if r < uses.len() {
+                    uses[r] += 1;
+                }
+            }
+        }
+    }
+    uses
+}
+
+/// The increment `set` ends, if its value is a pinned read plus an amount.
+fn pinned_increment_at(func: &Function, set: Inst) -> Option<IncrementSite> {
+    let dfg = &func.dfg;
+    if dfg.insts[set].opcode() != Opcode::SetPinnedReg {
+        return None;
+    }
+    let arg = *dfg.inst_args(set).first()?;
+    let add = defining_inst(func, arg)?;
+    func.layout.inst_block(add)?;
+    match dfg.insts[add] {
+        InstructionData::Binary { opcode: Opcode::Iadd, args: [a, b] } => {
+            let (fa, fb) = (is_pinned_read(func, a), is_pinned_read(func, b));
+            if fa == fb {
+                return None;
+            }
+            let (counter, other) = if fa { (a, b) } else { (b, a) };
+            let get = defining_inst(func, counter)?;
+            let constant = defining_inst(func, other).and_then(|c| match dfg.insts[c] {
+                InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some((c, imm.bits())),
+                _ => None,
+            });
+            Some(IncrementSite {
+                get,
+                add,
+                set,
+                const_inst: constant.map(|(c, _)| c),
+                amount: constant.map(|(_, k)| k),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The increment ending at `set`, when it can move as a unit: one block, single uses, nothing
+/// touching the counter, calling or trapping between its read and its write.
+fn increment_at(func: &Function, set: Inst, uses: &[u32]) -> Option<IncrementSite> {
+    let inc = pinned_increment_at(func, set)?;
+    let block = func.layout.inst_block(set);
+    if func.layout.inst_block(inc.add) != block || func.layout.inst_block(inc.get) != block {
+        return None;
+    }
+    let dfg = &func.dfg;
+    let single = |v: Value| uses.get(dfg.resolve_aliases(v).index()).copied() == Some(1);
+    if !single(dfg.inst_args(set)[0]) || !single(dfg.first_result(inc.get)) {
+        return None;
+    }
+    let mut at = func.layout.next_inst(inc.get);
+    while let Some(i) = at {
+        if i == set {
+            break;
+        }
+        let op = dfg.insts[i].opcode();
+        if is_pinned_access(op) || op.is_call() || is_conditional_trap(op) {
+            return None;
+        }
+        at = func.layout.next_inst(i);
+    }
+    Some(inc)
+}
+
+fn inst_name(func: &Function, inst: Inst) -> String {
+    match func.layout.inst_block(inst) {
+        Some(b) => format!("{inst} in {b} (`{}`)", func.dfg.display_inst(inst)),
+        None => format!("{inst}"),
+    }
+}
+
+pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<Scan, PlaceError> {
+    let dfg = &func.dfg;
+    let uses = value_use_counts(func);
+    let mut stored = vec![false; dfg.num_values()];
+    for block in func.layout.blocks() {
+        for inst in func.layout.block_insts(block) {
+            if dfg.insts[inst].opcode() == Opcode::Store {
+                if let Some(&v) = dfg.inst_args(inst).first() {
+                    stored[dfg.resolve_aliases(v).index()] = true;
+                }
+            }
+        }
+    }
+    let mut blocks: Vec<Option<ScannedBlock>> = (0..dfg.num_blocks()).map(|_| None).collect();
+    let mut uses_pinned_register = false;
+    // Dense by instruction, allocated once: the increment a `set_pinned_reg` ends (an index
+    // into `sites`), and whether an instruction is the read or the add of one.
+    let mut ending = vec![u32::MAX; dfg.num_insts()];
+    let mut part_of_increment = vec![false; dfg.num_insts()];
+    let mut sites: Vec<IncrementSite> = Vec::new();
+    for block in func.layout.blocks() {
+        let insts: Vec<Inst> = func.layout.block_insts(block).collect();
+        let Some(&first) = insts.first() else {
+            return Err(PlaceError::new(format!("{block} has no instructions")));
+        };
+        for &i in &insts {
+            if dfg.insts[i].opcode() != Opcode::SetPinnedReg {
+                continue;
+            }
+            let Some(inc) = increment_at(func, i, &uses) else {
+                continue;
+            };
+            if let Some(k) = inc.amount.filter(|&k| k < 0) {
+                return Err(PlaceError::new(format!(
+                    "negative fuel increment {k} at {}",
+                    inst_name(func, inc.add)
+                )));
+            }
+            ending[i.index()] = sites.len() as u32;
+            sites.push(inc);
+            part_of_increment[inc.get.index()] = true;
+            part_of_increment[inc.add.index()] = true;
+        }
+        let mut segments = Vec::new();
+        let mut boundaries = Vec::new();
+        let mut constants: Vec<IncrementSite> = Vec::new();
+        let mut dynamics = 0usize;
+        let mut anchor = first;
+        let mut saw_increment: Option<Inst> = None;
+        let mut saw_flush: Option<Inst> = None;
+        let mut close = |constants: &mut Vec<IncrementSite>, dynamics: &mut usize, anchor: Inst| {
+            let cost = constants.iter().map(|c| i128::from(c.amount.unwrap_or(0))).sum();
+            let anchor = constants.first().map_or(anchor, |c| c.get);
+            segments.push(Segment {
+                cost,
+                constants: std::mem::take(constants),
+                dynamics: std::mem::take(dynamics),
+                anchor,
+            });
+        };
+        for (index, &i) in insts.iter().enumerate() {
+            let op = dfg.insts[i].opcode();
+            if is_pinned_access(op) {
+                uses_pinned_register = true;
+            }
+            if let Some(inc) = sites.get(ending[i.index()] as usize) {
+                if let Some(flush) = saw_flush {
+                    return Err(PlaceError::new(format!(
+                        "the counter is read at {} before the increment at {} with no call in between",
+                        inst_name(func, flush),
+                        inst_name(func, inc.add)
+                    )));
+                }
+                saw_increment.get_or_insert(inc.get);
+                if inc.amount.is_some() {
+                    constants.push(*inc);
+                } else {
+                    dynamics += 1;
+                }
+                continue;
+            }
+            if part_of_increment[i.index()] {
+                continue;
+            }
+            if op == Opcode::SetPinnedReg {
+                if let Some(earlier) = saw_increment.or(saw_flush) {
+                    return Err(PlaceError::new(format!(
+                        "{} overwrites the counter after {} with no call in between; run fuel-pinned first",
+                        inst_name(func, i),
+                        inst_name(func, earlier)
+                    )));
+                }
+                if let Some(&next) = insts.get(index + 1) {
+                    anchor = next;
+                }
+                continue;
+            }
+            if op == Opcode::GetPinnedReg {
+                if stored[dfg.first_result(i).index()] {
+                    saw_flush.get_or_insert(i);
+                }
+                continue;
+            }
+            let is_call = op.is_call() && !op.is_terminator() && !op.is_return();
+            let observed_trap = observe_traps && is_conditional_trap(op);
+            if (is_call || observed_trap) && index + 1 < insts.len() {
+                boundaries.push(if is_call { Boundary::Call } else { Boundary::Trap });
+                close(&mut constants, &mut dynamics, anchor);
+                anchor = insts[index + 1];
+                saw_increment = None;
+                saw_flush = None;
+            }
+        }
+        close(&mut constants, &mut dynamics, anchor);
+        let b = block.as_u32() as usize;
+        let last_op = insts.last().map(|&l| dfg.insts[l].opcode());
+        let end = if flow.out_edges[b].is_empty() {
+            if last_op == Some(Opcode::Trap) { BlockEnd::Trap } else { BlockEnd::Return }
+        } else if matches!(last_op, Some(Opcode::TryCall | Opcode::TryCallIndirect)) {
+            BlockEnd::CallBranch
+        } else {
+            BlockEnd::Branch
+        };
+        blocks[b] = Some(ScannedBlock { segments, boundaries, end });
+    }
+    Ok(Scan { blocks, uses_pinned_register, uses })
+}

@@ -1,0 +1,229 @@
+//! The placement solver (the TypeScript `placeIncrements`, same order of decisions so both give
+//! the same placement). Potentials phi(p) = new counter - original counter, 0 at observation
+//! points; a site from t to h with cost c gets c + phi(h) - phi(t) >= 0. Sites are freed
+//! (made tight) heaviest first while the constraints stay feasible, then an exchange step
+//! trades one free site for several; the result is kept only if no worse than the original.
+
+use super::charge_graph::{ChargeGraph, StepKind};
+use super::flow::Flow;
+use super::frequency::Frequencies;
+use super::potentials::PotentialSystem;
+
+#[derive(Clone, Copy, Debug)]
+pub struct SolverOptions {
+    pub split_edge_cost: f64,
+    pub exchange_rounds: u32,
+    pub exchange_budget: u64,
+    pub search_limit: u64,
+}
+
+impl Default for SolverOptions {
+    fn default() -> Self {
+        SolverOptions { split_edge_cost: 1.0, exchange_rounds: 2, exchange_budget: 5_000_000, search_limit: 20_000 }
+    }
+}
+
+/// New increments: per block one per segment; per edge id.
+pub struct Placement {
+    pub segments: Vec<Vec<i64>>,
+    pub edges: Vec<i64>,
+}
+
+struct Site {
+    step: usize,
+    tail: usize,
+    head: usize,
+    cost: i64,
+    weight: f64,
+    rank: usize,
+}
+
+struct UnionFind(Vec<usize>);
+
+impl UnionFind {
+    fn new(size: usize) -> Self {
+        UnionFind((0..size).collect())
+    }
+    fn find(&mut self, mut p: usize) -> usize {
+        while self.0[p] != p {
+            self.0[p] = self.0[self.0[p]];
+            p = self.0[p];
+        }
+        p
+    }
+    /// The smaller representative wins.
+    fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra != rb {
+            self.0[ra.max(rb)] = ra.min(rb);
+        }
+    }
+}
+
+/// An increment on the edge can sit at the end of its source or the start of its target.
+fn edge_is_folded(flow: &Flow, graph: &ChargeGraph, edge: usize) -> bool {
+    let e = flow.edges[edge];
+    let exit = graph.exit[e.from];
+    let source_absorbs = flow.out_edges[e.from].len() == 1 && !(exit < graph.point_count && graph.is_start[exit]);
+    let reachable_in = flow.in_edges[e.to].iter().filter(|&&i| flow.reachable[flow.edges[i].from]).count();
+    source_absorbs || reachable_in == 1
+}
+
+/// 12 significant digits, as the TypeScript `toPrecision(12)`.
+fn round_weight(w: f64) -> f64 {
+    if w.is_finite() && w > 0.0 {
+        format!("{w:.11e}").parse().unwrap_or(w)
+    } else {
+        0.0
+    }
+}
+
+pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &Frequencies, opts: &SolverOptions) -> Placement {
+    // Fold observation points into one class, and the ends of folded edges and boundaries.
+    let mut classes = UnionFind::new(graph.point_count);
+    if let Some(&first) = graph.observation.first() {
+        for &p in &graph.observation {
+            classes.union(p, first);
+        }
+    }
+    for step in &graph.steps {
+        let fold = match step.kind {
+            StepKind::Boundary => true,
+            StepKind::Edge { edge } => edge_is_folded(flow, graph, edge),
+            StepKind::Segment { .. } => false,
+        };
+        if fold {
+            classes.union(step.tail, step.head);
+        }
+    }
+    let zero = graph.observation.first().map(|&p| classes.find(p));
+
+    let mut sites: Vec<Site> = Vec::new();
+    for (index, step) in graph.steps.iter().enumerate() {
+        let weight = match step.kind {
+            StepKind::Boundary => continue,
+            StepKind::Edge { edge } => {
+                if edge_is_folded(flow, graph, edge) {
+                    continue;
+                }
+                freq.edge[edge] * (1.0 + opts.split_edge_cost)
+            }
+            StepKind::Segment { block, .. } => freq.block[block],
+        };
+        let (tail, head) = (classes.find(step.tail), classes.find(step.head));
+        sites.push(Site { step: index, tail, head, cost: step.cost, weight: round_weight(weight), rank: 0 });
+    }
+    // Heaviest first; among equals the later site first, so charges go early.
+    let mut by_rank: Vec<usize> = (0..sites.len()).collect();
+    by_rank.sort_by(|&a, &b| sites[b].weight.total_cmp(&sites[a].weight).then(b.cmp(&a)));
+    for (rank, &i) in by_rank.iter().enumerate() {
+        sites[i].rank = rank;
+    }
+
+    let mut system = PotentialSystem::new(graph.point_count);
+    for s in &sites {
+        system.add(s.head, s.tail, s.cost, u64::MAX);
+    }
+    let mut tight: Vec<Option<usize>> = vec![None; sites.len()];
+    let mut rigid = UnionFind::new(graph.point_count);
+    for &i in &by_rank {
+        let s = &sites[i];
+        if rigid.find(s.tail) == rigid.find(s.head) && s.cost + system.phi[s.head] - system.phi[s.tail] != 0 {
+            continue;
+        }
+        let Some(handle) = system.add(s.tail, s.head, -s.cost, opts.search_limit) else {
+            continue;
+        };
+        tight[i] = Some(handle);
+        rigid.union(s.tail, s.head);
+    }
+    exchange(&mut system, &sites, &mut tight, zero, opts);
+
+    let placed: Vec<i64> = sites.iter().map(|s| s.cost + system.phi[s.head] - system.phi[s.tail]).collect();
+    let objective = |incs: &[i64]| sites.iter().zip(incs).fold(0.0, |t, (s, &k)| if k != 0 { t + s.weight } else { t });
+    let original: Vec<i64> = sites.iter().map(|s| s.cost).collect();
+    let chosen = if objective(&placed) <= objective(&original) { placed } else { original };
+    let mut segments: Vec<Vec<i64>> = segment_counts.iter().map(|&n| vec![0; n]).collect();
+    let mut edges = vec![0; flow.edges.len()];
+    for (s, &k) in sites.iter().zip(&chosen) {
+        match graph.steps[s.step].kind {
+            StepKind::Segment { block, index } => segments[block][index] = k,
+            StepKind::Edge { edge } => edges[edge] = k,
+            StepKind::Boundary => {}
+        }
+    }
+    Placement { segments, edges }
+}
+
+const MAX_EXCHANGE_NEIGHBOURS: usize = 32;
+
+fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<usize>], zero: Option<usize>, opts: &SolverOptions) {
+    // Sites sharing an end point (other than the observation class) with the freed-up site.
+    let mut incident: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    for (i, s) in sites.iter().enumerate() {
+        let ends: &[usize] = if s.tail == s.head { &[s.tail] } else { &[s.tail, s.head] };
+        for &p in ends {
+            if Some(p) != zero {
+                incident.entry(p).or_default().push(i);
+            }
+        }
+    }
+    let limit = system.work.saturating_add(opts.exchange_budget);
+    for _ in 0..opts.exchange_rounds {
+        let mut improved = false;
+        // Lightest free sites first.
+        let mut candidates: Vec<usize> = (0..sites.len()).filter(|&i| tight[i].is_some()).collect();
+        candidates.sort_by(|&a, &b| sites[b].rank.cmp(&sites[a].rank));
+        for r in candidates {
+            let Some(handle) = tight[r] else {
+                continue;
+            };
+            let mut near: Vec<usize> = Vec::new();
+            for p in [sites[r].tail, sites[r].head] {
+                for &i in incident.get(&p).map(Vec::as_slice).unwrap_or(&[]) {
+                    if i != r && tight[i].is_none() && !near.contains(&i) {
+                        near.push(i);
+                    }
+                }
+            }
+            near.sort_by_key(|&i| sites[i].rank);
+            near.truncate(MAX_EXCHANGE_NEIGHBOURS);
+            if near.len() < 2 {
+                continue;
+            }
+            system.checkpoint();
+            system.remove(handle);
+            let mut gained: Vec<(usize, usize)> = Vec::new();
+            let mut gained_weight = 0.0;
+            for &i in &near {
+                let s = &sites[i];
+                if let Some(h) = system.add(s.tail, s.head, -s.cost, opts.search_limit) {
+                    gained.push((i, h));
+                    gained_weight += s.weight;
+                }
+            }
+            let lost = sites[r].weight;
+            let better = gained_weight > lost * (1.0 + 1e-12) || (gained_weight >= lost * (1.0 - 1e-12) && gained.len() >= 2);
+            if better {
+                system.commit();
+                tight[r] = None;
+                for &(i, h) in &gained {
+                    tight[i] = Some(h);
+                }
+                improved = true;
+            } else {
+                for &(_, h) in &gained {
+                    system.remove(h);
+                }
+                system.rollback();
+                system.restore(handle);
+            }
+            if system.work >= limit {
+                return;
+            }
+        }
+        if !improved {
+            return;
+        }
+    }
+}
