@@ -149,11 +149,11 @@ for (const [name, text, pattern] of [
 
 test('malformed CLIF is a ClifSyntaxError, an unknown pass a NativePassError or a RuntimeConfigError', async (t) => {
   t.throws(() => runNativePasses('function u0:0() {\nblock0:\n    v1 = iadd v9\n', PIPELINE), { instanceOf: ClifSyntaxError });
-  t.throws(() => runNativePasses(ESCAPE, 'fuel-place'), { message: /native pipeline lists only/ });
-  const raw = t.throws(() => throughNative(() => addon().runNativePasses(ESCAPE, 'fuel-place')), { instanceOf: NativePassError });
-  t.regex(raw!.message, /no pass `fuel-place`/);
+  t.throws(() => runNativePasses(ESCAPE, 'fuel-counted-loops'), { message: /native pipeline lists only/ });
+  const raw = t.throws(() => throughNative(() => addon().runNativePasses(ESCAPE, 'fuel-counted-loops')), { instanceOf: NativePassError });
+  t.regex(raw!.message, /no pass `fuel-counted-loops`/);
   const wasm = new Uint8Array(await readFile(thirdParty('lz4')));
-  t.throws(() => translate(wasm, { metering: 'vanilla', nativePasses: 'fuel-place' }), { instanceOf: RuntimeConfigError });
+  t.throws(() => translate(wasm, { metering: 'vanilla', nativePasses: 'fuel-counted-loops' }), { instanceOf: RuntimeConfigError });
 });
 
 test('the refusal names the first pass that met the shape', (t) => {
