@@ -1,7 +1,8 @@
-//! Compiling a module's functions on several threads, as Wasmtime does: each function is
-//! independent until its code is placed, so `Context::compile` runs per function on a pool of
-//! scoped threads, and the results are handed to the JIT module in the original order
-//! (`define_function_bytes`), which keeps the code layout the same as a one-thread compile.
+//! Work on a module's functions on several threads, as Wasmtime compiles: each function is
+//! independent until its code is placed, so reading (clif_file::parse_functions), verifying and
+//! `Context::compile` run per function (or per piece of text) on a pool of scoped threads
+//! (`parallel_map`), and the code is handed to the JIT module in the original order
+//! (`define_function_bytes`), which keeps the layout the same as a one-thread compile.
 
 use crate::aot::codegen_failure;
 use crate::clif_file::function_name;
