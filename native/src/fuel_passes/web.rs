@@ -638,6 +638,15 @@ impl<'f> Recognizer<'f> {
         Ok(())
     }
 
+    /// `describe`, when the walk reports (the message is only built then; otherwise empty).
+    fn describe_when(&self, report: bool, w: &Walk, k: Class) -> String {
+        if report {
+            self.describe(w, k)
+        } else {
+            String::new()
+        }
+    }
+
     fn describe(&self, w: &Walk, k: Class) -> String {
         if let Some(v) = w.name_of.get(&k) {
             return v.to_string();
@@ -754,11 +763,7 @@ impl<'f> Recognizer<'f> {
                         .and_then(|(_, call)| arg_at(func, call, index));
                     if let Some(arg) = arg {
                         if w.class_of[self.r(arg)] != Some(states[k].cur) {
-                            let now = if report {
-                                self.describe(w, states[k].cur)
-                            } else {
-                                String::new()
-                            };
+                            let now = self.describe_when(report, w, states[k].cur);
                             fail(
                                 self,
                                 format!(
@@ -820,11 +825,7 @@ impl<'f> Recognizer<'f> {
             match self.roles[i] {
                 Some(Role::Load) => {
                     if !s.synced {
-                        let now = if report {
-                            self.describe(w, s.cur)
-                        } else {
-                            String::new()
-                        };
+                        let now = self.describe_when(report, w, s.cur);
                         fail(
                             self,
                             format!(
@@ -848,11 +849,7 @@ impl<'f> Recognizer<'f> {
                             // Folded: `old + k` where old is an earlier value of the current base.
                             let delta = from.off + i128::from(amount) - s.cur.off;
                             if delta < 0 {
-                                let now = if report {
-                                    self.describe(w, s.cur)
-                                } else {
-                                    String::new()
-                                };
+                                let now = self.describe_when(report, w, s.cur);
                                 fail(
                                     self,
                                     format!(
@@ -905,11 +902,7 @@ impl<'f> Recognizer<'f> {
                         } else {
                             "calls a function that uses the pinned counter"
                         };
-                        let now = if report {
-                            self.describe(w, s.cur)
-                        } else {
-                            String::new()
-                        };
+                        let now = self.describe_when(report, w, s.cur);
                         fail(
                             self,
                             format!(
@@ -938,11 +931,7 @@ impl<'f> Recognizer<'f> {
                 }
                 None => {
                     if func.dfg.insts[i].opcode().is_return() && !s.synced {
-                        let now = if report {
-                            self.describe(w, s.cur)
-                        } else {
-                            String::new()
-                        };
+                        let now = self.describe_when(report, w, s.cur);
                         fail(
                             self,
                             format!(
