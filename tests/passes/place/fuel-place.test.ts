@@ -13,6 +13,7 @@ import { parse, print } from '../../../src/ir/index.js';
 import { verify } from '../../../src/native/index.js';
 import { checkFuel } from '../../../src/passes/fuel/check/index.js';
 import { expand, fn, increments, place } from './helpers.js';
+import { PLACE_CASES } from './place-cases.js';
 
 /** Blocks numbered `firstNew` and up (created by the pass): `from->to` of the edge they split. */
 function splitBlocks(f: Function, firstNew: number): Record<string, string> {
@@ -25,17 +26,7 @@ function splitBlocks(f: Function, firstNew: number): Record<string, string> {
   return out;
 }
 
-const STRAIGHT = `function %straight(i64 vmctx, i32) -> i32 tail {
-block0(v0: i64, v1: i32):
-    +1
-    jump block1
-block1:
-    +2
-    jump block2
-block2:
-    +3
-    return v1
-}`;
+const STRAIGHT = PLACE_CASES['straight']!;
 
 test('straight line: one increment at the entry for the whole run', (t) => {
   const r = place(STRAIGHT);
@@ -71,30 +62,7 @@ test('diamond costing 10 and 10: the common charge is hoisted before the branch'
 });
 
 test('nested loops: one increment per inner iteration, one per outer iteration, one per call', (t) => {
-  const r = place(`function %nested(i64 vmctx, i32) -> i32 tail {
-block0(v0: i64, v1: i32):
-    +1
-    jump block1(v1)
-block1(v2: i32):
-    +2
-    brif v2, block2(v2), block6
-block2(v3: i32):
-    +3
-    jump block3
-block3:
-    +4
-    v4 = iconst.i32 1
-    v5 = isub v3, v4
-    brif v5, block2(v5), block4
-block4:
-    +5
-    v6 = iconst.i32 1
-    v7 = isub v2, v6
-    jump block1(v7)
-block6:
-    +1
-    return v1
-}`);
+  const r = place(PLACE_CASES['nested loops']!);
   // Entry prepays the first header test and the exit (1 + 2 + 1); the inner loop costs 3 + 4;
   // the outer latch pays itself and the next header test (5 + 2).
   t.deepEqual(increments(r.after), { block0: [4], block2: [7], block4: [7] });
@@ -103,27 +71,7 @@ block6:
 });
 
 test('loop with an early exit: the exit edge out of the body gets its own block', (t) => {
-  const r = place(`function %early_exit(i64 vmctx, i32) -> i32 tail {
-block0(v0: i64, v1: i32):
-    +1
-    jump block1(v1)
-block1(v2: i32):
-    +2
-    brif v2, block2, block4
-block2:
-    +3
-    v3 = iconst.i32 7
-    v4 = icmp eq v2, v3
-    brif v4, block4, block3
-block3:
-    +4
-    v5 = iconst.i32 1
-    v6 = isub v2, v5
-    jump block1(v6)
-block4:
-    +5
-    return v2
-}`);
+  const r = place(PLACE_CASES['loop with an early exit (a split critical edge)']!);
   // 0 prepays 1 + 2 + 5 (the exit through the header); the latch pays 4 + 2 + 3 for the next
   // trip, and the early exit pays only what differs: 5 - 2 ... = 3.
   t.deepEqual(increments(r.after), { block0: [8], block5: [3], block3: [9] });
@@ -132,45 +80,13 @@ block4:
 });
 
 test('br_table switch: each arm charges its own path, the shared join none', (t) => {
-  const r = place(`function %switch(i64 vmctx, i32) -> i32 tail {
-block0(v0: i64, v1: i32):
-    +2
-    br_table v1, block4, [block1, block2, block3]
-block1:
-    +3
-    jump block5
-block2:
-    +3
-    jump block5
-block3:
-    +7
-    jump block5
-block4:
-    +1
-    return v1
-block5:
-    +1
-    return v1
-}`);
+  const r = place(PLACE_CASES['br_table switch']!);
   t.deepEqual(increments(r.after), { block1: [6], block2: [6], block3: [10], block4: [3] });
   t.like(r.stats, { 'fuel-place.dynamic-after': 1 });
 });
 
 test('irreducible loop (two entries): exact on every entry path and around the cycle', (t) => {
-  const r = place(`function %irreducible(i64 vmctx, i32) -> i32 tail {
-block0(v0: i64, v1: i32):
-    +1
-    brif v1, block1, block2
-block1:
-    +2
-    brif v1, block2, block3
-block2:
-    +3
-    brif v1, block1, block3
-block3:
-    +1
-    return v1
-}`);
+  const r = place(PLACE_CASES['irreducible loop']!);
   // The cycle 1 -> 2 -> 1 costs 5, all charged in block2; the entry into 1 and the exit from 1
   // are critical edges that carry the rest.
   t.deepEqual(increments(r.after), { block4: [2], block5: [2], block2: [5] });
@@ -178,35 +94,12 @@ block3:
 });
 
 test('infinite loop: the cycle keeps its cost; charges before it, never observed, are dropped', (t) => {
-  const r = place(`function %infinite(i64 vmctx, i32) -> i32 tail {
-block0(v0: i64, v1: i32):
-    +4
-    jump block1
-block1:
-    +2
-    jump block2
-block2:
-    +3
-    jump block1
-}`);
+  const r = place(PLACE_CASES['infinite loop']!);
   t.deepEqual(increments(r.after), { block1: [5] });
 });
 
 test('calls split blocks: exact before and after each call, the segments between merge', (t) => {
-  const r = place(`function %calls(i64 vmctx, i32) -> i32 tail {
-    sig0 = (i64 vmctx, i32) -> i32 tail
-    fn0 = colocated u0:4 sig0
-block0(v0: i64, v1: i32):
-    +1
-    v2 = call fn0(v0, v1)
-    +2
-    jump block1
-block1:
-    +3
-    v3 = call fn0(v0, v2)
-    +4
-    return v3
-}`);
+  const r = place(PLACE_CASES['calls']!);
   t.deepEqual(increments(r.after), { block0: [1, 5], block1: [4] });
   t.regex(r.text, /set_pinned_reg v\d+\n {4}v2 = call fn0/);
 });
@@ -223,48 +116,18 @@ test('flushes and reloads around a host call stay outside the moved charges', (t
 });
 
 test('unreachable blocks are left as they are', (t) => {
-  const r = place(`function %unreachable(i64 vmctx, i32) -> i32 tail {
-block0(v0: i64, v1: i32):
-    +1
-    jump block2
-block1:
-    +9
-    jump block2
-block2:
-    +2
-    return v1
-}`);
+  const r = place(PLACE_CASES['unreachable block']!);
   t.deepEqual(increments(r.after), { block0: [3], block1: [9] });
   t.like(r.stats, { 'fuel-place.static-before': 2, 'fuel-place.static-after': 1 });
 });
 
 test('a dynamic (bulk-memory) cost stays where it is; constants move around it', (t) => {
-  const r = place(`function %bulk(i64 vmctx, i32, i64) -> i32 tail {
-block0(v0: i64, v1: i32, v2: i64):
-    +1
-    brif v1, block1, block2
-block1:
-    +4
-    +dyn v2
-    jump block2
-block2:
-    +2
-    return v1
-}`);
+  const r = place(PLACE_CASES['dynamic bulk cost']!);
   t.deepEqual(increments(r.after), { block0: [3], block1: [4, 'dyn'] });
 });
 
 test('conditional traps split segments only when observed', (t) => {
-  const text = `function %traps(i64 vmctx, i32) -> i32 tail {
-block0(v0: i64, v1: i32):
-    +1
-    jump block1
-block1:
-    +2
-    trapnz v1, user1
-    +3
-    return v1
-}`;
+  const text = PLACE_CASES['conditional trap']!;
   t.deepEqual(increments(place(text).after), { block0: [6] });
   t.deepEqual(increments(place(text, { observeTraps: true }).after), { block0: [3], block1: [3] });
 });
@@ -374,27 +237,7 @@ test('entity numbers of untouched values and blocks stay the same', (t) => {
 });
 
 test('a charged try_call edge that passes call results gets a block taking them as parameters', (t) => {
-  const source = `function %tc(i64 vmctx, i32) -> i32 tail {
-    sig0 = (i32) -> i32 tail
-    fn0 = %callee sig0
-block0(v0: i64, v1: i32):
-    +2
-    brif v1, block1, block2
-block1:
-    +3
-    try_call fn0(v1), sig0, block3(ret0), [ default: block4(exn0) ]
-block2:
-    +4
-    v9 = iconst.i64 0
-    jump block4(v9)
-block3(v2: i32):
-    +1
-    return v2
-block4(v3: i64):
-    +6
-    v4 = ireduce.i32 v3
-    return v4
-}`;
+  const source = PLACE_CASES['try_call edge passing call results']!;
   const f = fn(source);
   const run = PassManager.build('fuel-place').run(f);
   t.true(run.passes[0]!.cfgChanged);
