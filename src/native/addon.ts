@@ -24,6 +24,8 @@ export interface NativeInstanceHandle {
   functions(): unknown;
   call(index: number, args: Uint8Array, fuel: number | undefined | null): Promise<unknown>;
   resume(slots: Uint8Array, failed: boolean): Promise<unknown>;
+  resumeWait(slots: Uint8Array, failed: boolean, waitMicros: number): unknown;
+  nextStep(): Promise<unknown>;
   checker(): NativeFuelChecker;
   readMemory(offset: number, length: number, memory?: number): Uint8Array;
   writeMemory(offset: number, bytes: Uint8Array, memory?: number): void;

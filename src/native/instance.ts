@@ -8,6 +8,7 @@ import { toNativeSettings, type Settings } from './settings.js';
 import { NativePanic, type SlackfuelError } from './errors.js';
 
 const bytes = z.instanceof(Uint8Array);
+const waitMicrosSchema = z.number().int().min(0).max(10_000);
 const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?? undefined);
 
 /** One step of a call, validated. */
@@ -54,6 +55,22 @@ export class NativeInstance {
 
   async resume(slots: Uint8Array, failed: boolean): Promise<CallStep> {
     const raw = await throughNative(() => this.#handle.resume(slots, failed));
+    return callStepSchema.parse(raw);
+  }
+
+  /**
+   * Answers a host step like `resume`, then blocks this thread up to `waitMicros` (at most
+   * 10,000) for the next step: the step, or undefined when it takes longer (`nextStep()` then
+   * gives it). A call making host calls in quick succession skips the event loop's wake-up.
+   */
+  resumeWait(slots: Uint8Array, failed: boolean, waitMicros: number): CallStep | undefined {
+    const raw = throughNative(() => this.#handle.resumeWait(slots, failed, waitMicrosSchema.parse(waitMicros)));
+    return raw === null || raw === undefined ? undefined : callStepSchema.parse(raw);
+  }
+
+  /** The step the last `resumeWait` stopped waiting for. */
+  async nextStep(): Promise<CallStep> {
+    const raw = await throughNative(() => this.#handle.nextStep());
     return callStepSchema.parse(raw);
   }
 

@@ -7,7 +7,7 @@ import type { ClifValue } from '../native/values.js';
 import type { Assembled, WasmExport, WasmImport } from './assemble.js';
 import type { Engine } from './engine.js';
 import { RuntimeConfigError } from './errors.js';
-import { Instance, type HostFunction } from './instance.js';
+import { hostStepWaitMicrosSchema, Instance, type HostFunction } from './instance.js';
 import { fuelConvention, type MeteringMode } from './metering.js';
 import { NativeInstance } from '../native/instance.js';
 
@@ -39,6 +39,12 @@ export const instantiateOptionsSchema = z
      * `checkIntervalMs`; equal to `checkIntervalMs`: a fixed period).
      */
     checkMaxIntervalMs: z.number().positive().finite().max(60_000).optional(),
+    /**
+     * After answering a host call, how long (µs) the main thread waits, blocked, for the call's
+     * next step before it awaits it through the event loop (docs/runtime.md, "Host calls").
+     * 0: always through the event loop (never blocks it). Default 100.
+     */
+    hostStepWaitMicros: hostStepWaitMicrosSchema,
   })
   .strict();
 
@@ -145,6 +151,6 @@ export class Module {
     const interval = this.metering === 'slacked' ? o.checkIntervalMs : false;
     const max = interval === false ? 0 : (o.checkMaxIntervalMs ?? Math.max(DEFAULT_CHECK_MAX_INTERVAL_MS, interval));
     if (interval !== false && max < interval) throw new RuntimeConfigError(`checkMaxIntervalMs (${max}) is below checkIntervalMs (${interval})`);
-    return { instance: new Instance(native, this.metering, this.exports, hostFunctions, interval, max), native };
+    return { instance: new Instance(native, this.metering, this.exports, hostFunctions, interval, max, o.hostStepWaitMicros), native };
   }
 }

@@ -9,7 +9,7 @@ import type { ClifValue } from '../native/values.js';
 import { assemble, assembleParts, type AssemblyPart, type WasmImport } from '../runtime/assemble.js';
 import { Engine } from '../runtime/engine.js';
 import { ResourceLimitError, RuntimeConfigError } from '../runtime/errors.js';
-import type { HostFunction, Instance } from '../runtime/instance.js';
+import { hostStepWaitMicrosSchema, type HostFunction, type Instance } from '../runtime/instance.js';
 import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
 import { Module } from '../runtime/module.js';
 import { PassRunError } from '../passes/pass-manager.js';
@@ -60,6 +60,8 @@ export const wasmInstantiateOptionsSchema = z
     checkIntervalMs: z.union([z.number().positive().finite().max(60_000), z.literal(false)]).default(1),
     /** The checker's longest wait while the observed fuel rate allows (see the runtime's Module). */
     checkMaxIntervalMs: z.number().positive().finite().max(60_000).optional(),
+    /** After a host call, how long (µs) to wait blocked for the next step (the runtime's Module; 0: never block). */
+    hostStepWaitMicros: hostStepWaitMicrosSchema,
     /** Run the start function (if any) before returning. */
     runStart: z.boolean().default(true),
     /** Fuel for the start function. */
@@ -694,6 +696,7 @@ export class WasmInstance {
       stackLimit: module.layout.stackLimit,
       checkIntervalMs: o.checkIntervalMs,
       ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
+      hostStepWaitMicros: o.hostStepWaitMicros,
     }));
     const wasm = new WasmInstance(module, instance, native, live, guard, gate);
     if (importedMemories.length > 0) instance.useGate(gate);

@@ -175,3 +175,56 @@ impl FuelChecker {
         guard(|| Ok(self.handle.sent.load(Ordering::Relaxed) as f64))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pacer(min_ms: u64, max_ms: u64) -> Pacer {
+        Pacer {
+            min: Duration::from_millis(min_ms),
+            max: Duration::from_millis(max_ms),
+            last: None,
+        }
+    }
+
+    #[test]
+    fn a_distant_budget_at_a_steady_rate_waits_the_maximum() {
+        let mut p = pacer(1, 20);
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        // 1,000 units per ms, 10^12 units left: the budget is hours away.
+        assert_eq!(p.next(ms(1), ms(0), -1_000_000_000_000), Duration::from_millis(1));
+        assert_eq!(p.next(ms(2), ms(1), -999_999_999_000), Duration::from_millis(20));
+        assert_eq!(p.next(ms(22), ms(2), -999_999_998_000), Duration::from_millis(20));
+    }
+
+    #[test]
+    fn a_budget_close_to_empty_waits_half_the_time_left_and_never_below_the_minimum() {
+        let mut p = pacer(1, 20);
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        p.next(ms(1), ms(0), -21_000);
+        // 1,000 units per ms, 20,000 left: empty in 20 ms, less the 1 ms since that check.
+        let wait = p.next(ms(2), ms(1), -20_000).as_secs_f64();
+        assert!((wait - 0.0095).abs() < 1e-9, "{wait}");
+        // 1,000 left: half a millisecond away, so the minimum.
+        assert_eq!(p.next(ms(21), ms(20), -1_000), Duration::from_millis(1));
+    }
+
+    #[test]
+    fn no_progress_no_metered_code_or_a_spent_counter_checks_at_the_minimum() {
+        let t0 = Instant::now();
+        let ms = |n: u64| t0 + Duration::from_millis(n);
+        let mut p = pacer(1, 20);
+        p.next(ms(1), ms(0), -5_000_000);
+        // The thread did not advance (in host code, or not scheduled): no rate to trust.
+        assert_eq!(p.next(ms(2), ms(1), -5_000_000), Duration::from_millis(1));
+        let mut p = pacer(1, 20);
+        assert_eq!(p.next(ms(1), ms(0), UNOBSERVED), Duration::from_millis(1));
+        assert_eq!(p.next(ms(2), ms(1), -5_000_000), Duration::from_millis(1));
+        let mut p = pacer(1, 20);
+        p.next(ms(1), ms(0), -10);
+        assert_eq!(p.next(ms(2), ms(1), 5), Duration::from_millis(1));
+    }
+}

@@ -2,17 +2,19 @@
 //! function's arguments to JavaScript as a `host` step and blocks the wasm thread until
 //! JavaScript resumes the call.
 
-use super::steps::{Deferred, Job, Outcome, settle};
+use super::reply::Reply;
+use super::short_wait::{HOST_ANSWER_POLL, poll_for};
+use super::steps::{Job, Outcome};
 use crate::errors::Failure;
 use crate::jit;
 use crate::wasm_state::SharedState;
 use std::cell::RefCell;
-use std::sync::mpsc::Receiver;
+use std::sync::mpsc::{Receiver, TryRecvError};
 
 /// The state the host dispatcher needs on the wasm thread.
 pub(super) struct WorkerState {
     pub(super) jobs: Receiver<Job>,
-    pub(super) pending: Option<Deferred>,
+    pub(super) pending: Option<Reply>,
     /// A wasm instance's state and vmctx address: its memory fields are refreshed when a host
     /// function returns (the host may have run another instance that grew a shared memory).
     pub(super) wasm: Option<(SharedState, usize)>,
@@ -46,7 +48,7 @@ pub(super) extern "C" fn host_dispatch(
             let Some(state) = borrowed.as_mut() else {
                 return HOST_FAILED;
             };
-            let Some(deferred) = state.pending.take() else {
+            let Some(reply) = state.pending.take() else {
                 return HOST_FAILED;
             };
             let bytes = (params as usize) * jit::SLOT_BYTES;
@@ -58,21 +60,25 @@ pub(super) extern "C" fn host_dispatch(
                 // live for the whole call; `slots` is non-null and `bytes` is within it.
                 unsafe { std::slice::from_raw_parts(slots, bytes) }.to_vec()
             };
-            settle(
-                deferred,
-                Outcome::Host {
-                    index: index as u32,
-                    slots: args,
-                },
-            );
+            reply.deliver(Outcome::Host {
+                index: index as u32,
+                slots: args,
+            });
             loop {
-                match state.jobs.recv() {
+                // Most host functions answer within microseconds: poll before sleeping.
+                let polled = poll_for(HOST_ANSWER_POLL, || match state.jobs.try_recv() {
+                    Ok(job) => Some(Ok(job)),
+                    Err(TryRecvError::Empty) => None,
+                    Err(TryRecvError::Disconnected) => Some(Err(())),
+                });
+                let job = polled.unwrap_or_else(|| state.jobs.recv().map_err(|_| ()));
+                match job {
                     Ok(Job::Resume {
                         slots: answer,
                         failed,
-                        deferred,
+                        reply,
                     }) => {
-                        state.pending = Some(deferred);
+                        state.pending = Some(reply);
                         if let Some((wasm, vmctx)) = &state.wasm {
                             let mut guard = wasm.lock().unwrap_or_else(|p| p.into_inner());
                             guard.refresh(*vmctx as *mut u8);
@@ -89,12 +95,9 @@ pub(super) extern "C" fn host_dispatch(
                         }
                         return 0;
                     }
-                    Ok(Job::Call { deferred, .. }) => settle(
-                        deferred,
-                        Outcome::Failed(Failure::call(
-                            "a host function cannot call into the same instance while it runs",
-                        )),
-                    ),
+                    Ok(Job::Call { reply, .. }) => reply.deliver(Outcome::Failed(Failure::call(
+                        "a host function cannot call into the same instance while it runs",
+                    ))),
                     Err(_) => return HOST_FAILED,
                 }
             }

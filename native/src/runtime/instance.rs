@@ -5,7 +5,8 @@ use super::checker::FuelChecker;
 use super::context::Context;
 use super::entry::{entry, failure_to_napi};
 use super::options::{HOST_STACK_RESERVE, InstanceOptions};
-use super::steps::{CallStep, Job, Outcome, StepResolver, settle};
+use super::reply::{Rendezvous, Reply};
+use super::steps::{CallStep, Job, Outcome, StepResolver, settle, step_of};
 use super::thread_handle::{ThreadHandle, UNOBSERVED};
 use super::worker::{SendModule, worker};
 use crate::errors::{Failure, NativeResult};
@@ -29,6 +30,8 @@ pub struct NativeInstance {
     infos: Vec<JitFunctionInfo>,
     names: Vec<String>,
     wasm: Option<SharedState>,
+    /// The step `resume_wait` stopped waiting for, until `next_step` takes it.
+    waiting: Mutex<Option<Arc<Rendezvous>>>,
 }
 
 fn gone() -> Failure {
@@ -106,6 +109,7 @@ pub fn instantiate(
         infos,
         names,
         wasm,
+        waiting: Mutex::new(None),
     })
 }
 
@@ -173,7 +177,7 @@ impl NativeInstance {
                 index: index as usize,
                 args: args.to_vec(),
                 fuel,
-                deferred,
+                reply: Reply::Promise(deferred),
             };
             self.send(job);
             Ok(promise)
@@ -193,8 +197,54 @@ impl NativeInstance {
             self.send(Job::Resume {
                 slots: slots.to_vec(),
                 failed,
-                deferred,
+                reply: Reply::Promise(deferred),
             });
+            Ok(promise)
+        })
+    }
+
+    /// Answers a `host` step like `resume`, then waits up to `wait_micros` (at most 10 ms) for
+    /// the next step, blocking this thread: the step, or null if it takes longer (then
+    /// `next_step` gives it as a promise). Saves the event loop's wake-up on calls that make
+    /// host calls in quick succession.
+    #[napi]
+    pub fn resume_wait(
+        &self,
+        slots: Buffer,
+        failed: bool,
+        wait_micros: u32,
+    ) -> napi::Result<Option<CallStep>> {
+        entry(|| {
+            let slot = Rendezvous::new();
+            self.send(Job::Resume {
+                slots: slots.to_vec(),
+                failed,
+                reply: Reply::Rendezvous(Arc::clone(&slot)),
+            });
+            let limit = std::time::Duration::from_micros(u64::from(wait_micros.min(10_000)));
+            match slot.wait(limit) {
+                Some(outcome) => Ok(Some(step_of(outcome))),
+                None => {
+                    *self.waiting.lock().unwrap_or_else(|p| p.into_inner()) = Some(slot);
+                    Ok(None)
+                }
+            }
+        })
+    }
+
+    /// The step `resume_wait` stopped waiting for, as a promise.
+    #[napi(ts_return_type = "Promise<CallStep>")]
+    pub fn next_step<'e>(&self, env: &'e Env) -> napi::Result<napi::bindgen_prelude::Object<'e>> {
+        entry(|| {
+            let (deferred, promise) = env.create_deferred::<CallStep, StepResolver>()?;
+            let slot = self.waiting.lock().unwrap_or_else(|p| p.into_inner()).take();
+            match slot {
+                Some(slot) => slot.promise(deferred),
+                None => settle(
+                    deferred,
+                    Outcome::Failed(Failure::call("no step is pending: resume_wait gave it already")),
+                ),
+            }
             Ok(promise)
         })
     }

@@ -9,6 +9,8 @@
 //! * `options`: the instance options and vmctx layout JSON, validated;
 //! * `context`: the memory the code reaches through the vmctx (vmctx, store context, memory);
 //! * `steps`: the steps a call reports to JavaScript, and the jobs JavaScript sends back;
+//! * `reply`: where a step goes: a promise, or a slot the main thread polls briefly;
+//! * `short_wait`: polling for a bounded time before sleeping (host-call latency);
 //! * `thread_handle`: the wasm thread's identity for check signals, and its interrupt flag;
 //! * `host_dispatch`: the C entry point wasm→host trampolines call;
 //! * `worker`: the wasm thread's loop;
@@ -22,6 +24,8 @@ mod entry;
 mod host_dispatch;
 mod instance;
 mod options;
+mod reply;
+mod short_wait;
 mod steps;
 mod thread_handle;
 mod worker;

@@ -4,6 +4,7 @@
 use crate::errors::Failure;
 use crate::signals::TrapInfo;
 use napi::bindgen_prelude::Buffer;
+use super::reply::Reply;
 use napi::{Env, JsDeferred};
 
 /// One step of a call, as JavaScript receives it.
@@ -48,56 +49,59 @@ pub(super) type StepResolver = Box<dyn FnOnce(Env) -> napi::Result<CallStep> + S
 pub(super) type Deferred = JsDeferred<CallStep, StepResolver>;
 
 pub(super) fn settle(deferred: Deferred, outcome: Outcome) {
-    deferred.resolve(Box::new(move |_env| {
-        let empty = CallStep {
-            kind: String::new(),
-            slots: None,
-            host_index: None,
-            fuel_counter: None,
-            pinned: None,
-            interrupted: None,
-            trap_code: None,
-            error: None,
-        };
-        Ok(match outcome {
-            Outcome::Returned { slots, fuel } => CallStep {
-                kind: "returned".into(),
-                slots: Some(slots.into()),
+    deferred.resolve(Box::new(move |_env| Ok(step_of(outcome))));
+}
+
+/// The JavaScript view of `outcome` (built on the main thread: `Buffer`s belong to it).
+pub(super) fn step_of(outcome: Outcome) -> CallStep {
+    let empty = CallStep {
+        kind: String::new(),
+        slots: None,
+        host_index: None,
+        fuel_counter: None,
+        pinned: None,
+        interrupted: None,
+        trap_code: None,
+        error: None,
+    };
+    match outcome {
+        Outcome::Returned { slots, fuel } => CallStep {
+            kind: "returned".into(),
+            slots: Some(slots.into()),
+            fuel_counter: Some(fuel),
+            ..empty
+        },
+        Outcome::Host { index, slots } => CallStep {
+            kind: "host".into(),
+            slots: Some(slots.into()),
+            host_index: Some(index),
+            ..empty
+        },
+        Outcome::Trapped {
+            failure,
+            trap,
+            fuel,
+        } => {
+            let trap_code = match &failure {
+                Failure::Trap { trap_code, .. } => Some(trap_code.clone()),
+                _ => None,
+            };
+            CallStep {
+                kind: "trapped".into(),
                 fuel_counter: Some(fuel),
-                ..empty
-            },
-            Outcome::Host { index, slots } => CallStep {
-                kind: "host".into(),
-                slots: Some(slots.into()),
-                host_index: Some(index),
-                ..empty
-            },
-            Outcome::Trapped {
-                failure,
-                trap,
-                fuel,
-            } => {
-                let trap_code = match &failure {
-                    Failure::Trap { trap_code, .. } => Some(trap_code.clone()),
-                    _ => None,
-                };
-                CallStep {
-                    kind: "trapped".into(),
-                    fuel_counter: Some(fuel),
-                    pinned: Some(trap.pinned as i64),
-                    interrupted: Some(trap.interrupted != 0),
-                    trap_code,
-                    error: Some(failure.message()),
-                    ..empty
-                }
-            }
-            Outcome::Failed(failure) => CallStep {
-                kind: "failed".into(),
+                pinned: Some(trap.pinned as i64),
+                interrupted: Some(trap.interrupted != 0),
+                trap_code,
                 error: Some(failure.message()),
                 ..empty
-            },
-        })
-    }));
+            }
+        }
+        Outcome::Failed(failure) => CallStep {
+            kind: "failed".into(),
+            error: Some(failure.message()),
+            ..empty
+        },
+    }
 }
 
 pub(super) enum Job {
@@ -105,19 +109,22 @@ pub(super) enum Job {
         index: usize,
         args: Vec<u8>,
         fuel: Option<i64>,
-        deferred: Deferred,
+        reply: Reply,
     },
     Resume {
         slots: Vec<u8>,
         failed: bool,
-        deferred: Deferred,
+        reply: Reply,
     },
 }
 
 impl Job {
     /// Settles the job's promise with `failure` instead of running it.
     pub(super) fn fail(self, failure: Failure) {
-        let (Job::Call { deferred, .. } | Job::Resume { deferred, .. }) = self;
-        settle(deferred, Outcome::Failed(failure));
+        match self {
+            Job::Call { reply, .. } | Job::Resume { reply, .. } => {
+                reply.deliver(Outcome::Failed(failure))
+            }
+        }
     }
 }

@@ -3,7 +3,7 @@
 
 use super::context::Context;
 use super::host_dispatch::{WORKER, WorkerState};
-use super::steps::{Job, Outcome, settle};
+use super::steps::{Job, Outcome};
 use super::thread_handle::{LIVENESS, Liveness, ThreadHandle};
 use crate::errors::Failure;
 use crate::jit::{self, LoadedModule};
@@ -85,7 +85,7 @@ pub(super) fn worker(
                 index,
                 args,
                 fuel,
-                deferred,
+                reply,
             } => {
                 if let Some(f) = fuel {
                     context.set_fuel(f);
@@ -97,7 +97,7 @@ pub(super) fn worker(
                 full.extend_from_slice(&args);
                 WORKER.with(|cell| {
                     if let Some(s) = cell.borrow_mut().as_mut() {
-                        s.pending = Some(deferred);
+                        s.pending = Some(reply);
                     }
                 });
                 // The wasm thread's body is an entry point too: a panic here (never in JIT
@@ -129,14 +129,13 @@ pub(super) fn worker(
                 });
                 let pending =
                     WORKER.with(|cell| cell.borrow_mut().as_mut().and_then(|s| s.pending.take()));
-                if let Some(d) = pending {
-                    settle(d, outcome);
+                if let Some(reply) = pending {
+                    reply.deliver(outcome);
                 }
             }
-            Job::Resume { deferred, .. } => settle(
-                deferred,
-                Outcome::Failed(Failure::call("no host function is waiting for results")),
-            ),
+            Job::Resume { reply, .. } => reply.deliver(Outcome::Failed(Failure::call(
+                "no host function is waiting for results",
+            ))),
         }
     }
     WORKER.with(|cell| *cell.borrow_mut() = None);
