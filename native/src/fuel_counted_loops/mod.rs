@@ -11,6 +11,8 @@ mod graph;
 mod increments;
 mod trip_count;
 mod version;
+#[cfg(test)]
+mod tests;
 
 use std::collections::HashSet;
 
