@@ -10,12 +10,13 @@ import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { builtinPrograms } from '../../src/bench/suite.js';
-import { parse, print } from '../../src/ir/index.js';
+import { parse, print, type Function } from '../../src/ir/index.js';
 import { runNativePasses } from '../../src/native/native-passes.js';
 import { checkFuel } from '../../src/passes/fuel/check/check-fuel.js';
 import { PassManager } from '../../src/passes/index.js';
 import { SLACKED_FUEL_PIPELINE } from '../../src/runtime/metering.js';
 import { runWasi } from '../../src/wasi/index.js';
+import { compileWasm } from '../../src/wasm/index.js';
 import { splitNativePrefix } from '../../src/wasm/native-prefix.js';
 import { clifText, translate } from '../../src/wasm/translate.js';
 import { LOOP_FNS, LOOPS_WAT } from '../passes/counted/loops-wat.js';
@@ -220,4 +221,38 @@ test('sha256 (counted loops, one exiting from its top) runs with the same output
   t.is(viaRust.out, p!.expected ?? '');
   t.deepEqual(viaRust, viaTs);
   t.true((viaRust.fuel ?? 0) > 0);
+});
+
+test('the translate fast path with the whole pipeline: each function is the TypeScript text, or proven as far as the TypeScript output is', async (t) => {
+  const programs = await builtinPrograms(benchDir, true);
+  let renumbered = 0;
+  for (const p of programs) {
+    const text = clifText(translate(p.wasm, { metering: 'vanilla' }));
+    const vanilla = parse(text).functions;
+    const expected = tsRun(text, COUNTED).functions;
+    const fast = parse(clifText(translate(p.wasm, { metering: 'vanilla', nativePasses: COUNTED }))).functions;
+    t.is(fast.length, expected.length, p.name);
+    fast.forEach((fn, i) => {
+      if (print(fn).trimEnd() === expected[i]) return;
+      // The front end's function numbers new values and blocks after its dead ones.
+      renumbered++;
+      const proof = checkFuel(vanilla[i]!, fn);
+      const reference = checkFuel(vanilla[i]!, parse(expected[i]!).functions[0]!);
+      if (proof.ok !== reference.ok) t.fail(`${p.name}: function ${i}: ${JSON.stringify(proof)}`);
+    });
+  }
+  t.true(renumbered > 0);
+});
+
+test('compileWasm by default runs the whole pipeline in Rust and parses nothing until module.functions is read', async (t) => {
+  const [p] = await builtinPrograms(benchDir, true, new Set(['sha256']));
+  const native = await compileWasm(p!.wasm, 'slacked');
+  t.false(native.module.functionsParsed);
+  const ts = await compileWasm(p!.wasm, 'slacked', undefined, { nativePasses: false });
+  t.true(ts.module.functionsParsed);
+  // Read on demand: the same functions, with the versioned loops' prepay blocks.
+  t.is(native.module.functions.length, ts.module.functions.length);
+  t.true(native.module.functionsParsed);
+  const counted = (fns: readonly Function[]) => fns.filter((fn) => print(fn).split('set_pinned_reg').length > 2).length;
+  t.is(counted(native.module.functions), counted(ts.module.functions));
 });
