@@ -78,24 +78,62 @@ pub struct Search {
     pub rejected: Vec<Rejection>,
 }
 
+/// Cranelift's dominator tree, built the first time a loop gets far enough to ask.
+struct Dominance<'a> {
+    func: &'a Function,
+    tree: Option<DominatorTree>,
+}
+
+impl Dominance<'_> {
+    fn dominates(&mut self, a: Block, b: Block) -> bool {
+        let func = self.func;
+        self.tree
+            .get_or_insert_with(|| DominatorTree::with_function(func, &ControlFlowGraph::with_function(func)))
+            .block_dominates(a, b)
+    }
+}
+
 /// The counted loops of `func`, in the loop forest's order.
 pub fn find_counted_loops(func: &Function, observe_traps: bool) -> Search {
+    let mut search = Search { loops: Vec::new(), rejected: Vec::new() };
+    walk(func, observe_traps, &mut |r| {
+        match r {
+            Ok(c) => search.loops.push(c),
+            Err(why) => search.rejected.push(why),
+        }
+        false
+    });
+    search
+}
+
+/// The first counted loop of `func` in the loop forest's order whose header is not in `done`
+/// (the loops after it are not looked at).
+pub fn first_counted_loop(func: &Function, observe_traps: bool, done: &HashSet<Block>) -> Option<CountedLoop> {
+    let mut first = None;
+    walk(func, observe_traps, &mut |r| match r {
+        Ok(c) if !done.contains(&c.header) => {
+            first = Some(c);
+            true
+        }
+        _ => false,
+    });
+    first
+}
+
+/// Recognises the loops in order, handing each outcome to `visit` until it returns true.
+fn walk(func: &Function, observe_traps: bool, visit: &mut dyn FnMut(Result<CountedLoop, Rejection>) -> bool) {
     let graph = Graph::build(func);
     let forest = loop_forest(&graph);
-    let mut search = Search { loops: Vec::new(), rejected: Vec::new() };
     if forest.is_empty() {
-        return search;
+        return;
     }
-    let cfg = ControlFlowGraph::with_function(func);
-    let doms = DominatorTree::with_function(func, &cfg);
+    let mut doms = Dominance { func, tree: None };
     let increments = pinned_increments(func);
     for l in &forest {
-        match recognise(func, &graph, &doms, l, &increments, observe_traps) {
-            Ok(c) => search.loops.push(c),
-            Err(r) => search.rejected.push(r),
+        if visit(recognise(func, &graph, &mut doms, l, &increments, observe_traps)) {
+            return;
         }
     }
-    search
 }
 
 fn last_inst(func: &Function, b: Block) -> Option<Inst> {
@@ -114,7 +152,7 @@ fn destinations(func: &Function, inst: Inst) -> Vec<(Block, Vec<BlockArg>)> {
 fn recognise(
     func: &Function,
     graph: &Graph,
-    doms: &DominatorTree,
+    doms: &mut Dominance<'_>,
     l: &Loop,
     all_increments: &[PinnedIncrement],
     observe_traps: bool,
@@ -156,7 +194,7 @@ fn recognise(
             Some(i) if func.dfg.insts[i].opcode() == Opcode::Jump => {}
             _ => return Err(Latch),
         }
-        if !doms.block_dominates(exiting, latch) {
+        if !doms.dominates(exiting, latch) {
             return Err(Exits);
         }
     }
@@ -247,11 +285,11 @@ fn recognise(
             Some(a) if a >= 0 => i128::from(a),
             _ => return Err(CounterUse),
         };
-        if !doms.block_dominates(inc.block, latch) {
+        if !doms.dominates(inc.block, latch) {
             return Err(UnevenCharge);
         }
         charge += amount;
-        if exit_at == ExitAt::Top && doms.block_dominates(inc.block, exiting) {
+        if exit_at == ExitAt::Top && doms.dominates(inc.block, exiting) {
             top_charge += amount;
         }
     }

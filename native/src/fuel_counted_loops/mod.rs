@@ -48,18 +48,15 @@ pub fn count_loops(func: &mut Function, observe_traps: bool) -> Result<CountedSt
     // One loop at a time: versioning splits edges and renames values other loops refer to, so
     // each is found again on the current function. Originals stay counted loops: skip them.
     let mut done = HashSet::new();
-    let mut loops = first.loops;
-    loop {
-        let Some(lp) = loops.iter().find(|l| !done.contains(&l.header)) else {
-            break;
-        };
-        version::version_loop(func, lp)?;
+    let mut next = first.loops.into_iter().next();
+    while let Some(lp) = next {
+        version::version_loop(func, &lp)?;
         done.insert(lp.header);
         stats.versioned += 1;
         if lp.exit_at == find::ExitAt::Top {
             stats.versioned_top_exit += 1;
         }
-        loops = find::find_counted_loops(func, observe_traps).loops;
+        next = find::first_counted_loop(func, observe_traps, &done);
     }
     Ok(stats)
 }

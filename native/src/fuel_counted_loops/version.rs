@@ -9,6 +9,8 @@
 use std::collections::{HashMap, HashSet};
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
+use cranelift_codegen::entity::SecondaryMap;
+use cranelift_codegen::entity::packed_option::PackedOption;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{
@@ -18,17 +20,25 @@ use cranelift_codegen::ir::{
 use super::find::{Bound, CountedLoop, ExitAt};
 use super::trip_count::prepay_limit;
 
-/// Uses of each value (through aliases) by the instructions in the layout.
-fn value_use_counts(func: &Function) -> HashMap<Value, u32> {
-    let mut uses = HashMap::new();
+/// Uses (through aliases) of each of `wanted` by the instructions in the layout. Dense by value
+/// number: the scan covers the whole function once per versioned loop.
+fn use_counts(func: &Function, wanted: &[Value]) -> SecondaryMap<Value, u32> {
+    let mut counts: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(func.dfg.num_values());
+    let mut watched: SecondaryMap<Value, bool> = SecondaryMap::with_capacity(func.dfg.num_values());
+    for &v in wanted {
+        watched[v] = true;
+    }
     for b in func.layout.blocks() {
         for inst in func.layout.block_insts(b) {
             for v in func.dfg.inst_values(inst) {
-                *uses.entry(func.dfg.resolve_aliases(v)).or_insert(0) += 1;
+                let r = func.dfg.resolve_aliases(v);
+                if watched[r] {
+                    counts[r] += 1;
+                }
             }
         }
     }
-    uses
+    counts
 }
 
 fn destination(func: &Function, inst: Inst, index: usize) -> Option<BlockCall> {
@@ -89,10 +99,11 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
     let in_loop: HashSet<Block> = lp.blocks.iter().copied().collect();
     let mut skip: HashSet<Inst> = lp.increments.iter().flat_map(|i| [i.get, i.add, i.set]).collect();
     // An increment's own constant goes too, unless something else uses it.
-    let uses = value_use_counts(func);
+    let constants: Vec<Value> = lp.increments.iter().filter_map(|i| i.const_inst).map(|c| func.dfg.first_result(c)).collect();
+    let uses = use_counts(func, &constants);
     for inc in &lp.increments {
         if let Some(c) = inc.const_inst {
-            if uses.get(&func.dfg.first_result(c)).copied() == Some(1) {
+            if uses[func.dfg.first_result(c)] == 1 {
                 skip.insert(c);
             }
         }
@@ -117,7 +128,8 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
 
     // The copy: blocks, parameters and results first, operands once every value has its twin.
     let mut block_map: HashMap<Block, Block> = HashMap::new();
-    let mut value_map: HashMap<Value, Value> = HashMap::new();
+    // Dense by value number: the live-out scan below looks up every value of the function.
+    let mut value_map: SecondaryMap<Value, PackedOption<Value>> = SecondaryMap::with_capacity(func.dfg.num_values());
     let mut last = *lp.blocks.last().ok_or("the loop has no blocks")?;
     for &b in &lp.blocks {
         let copy = func.dfg.make_block();
@@ -127,7 +139,7 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
         let params: Vec<Value> = func.dfg.block_params(b).to_vec();
         for p in params {
             let ty = func.dfg.value_type(p);
-            value_map.insert(p, func.dfg.append_block_param(copy, ty));
+            value_map[p] = func.dfg.append_block_param(copy, ty).into();
         }
     }
     let mut copies = Vec::new();
@@ -139,14 +151,14 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
             }
             let twin = clone_inst(func, inst);
             for (&r, &t) in func.dfg.inst_results(inst).iter().zip(func.dfg.inst_results(twin)) {
-                value_map.insert(r, t);
+                value_map[r] = t.into();
             }
             func.layout.append_inst(twin, block_map[&b]);
             copies.push(twin);
         }
     }
     for &inst in &copies {
-        map_values(func, inst, |f, v| value_map.get(&f.dfg.resolve_aliases(v)).copied());
+        map_values(func, inst, |f, v| value_map[f.dfg.resolve_aliases(v)].expand());
         let dfg = &mut func.dfg;
         for call in dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables) {
             if let Some(&to) = block_map.get(&call.block(&dfg.value_lists)) {
@@ -160,13 +172,22 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
     let outside: Vec<Block> = func.layout.blocks().filter(|b| !in_loop.contains(b) && !copy_blocks.contains(b)).collect();
     let mut live_out: Vec<Value> = Vec::new();
     let mut seen: HashSet<Value> = HashSet::new();
+    // The instructions that use them, to rename afterwards (layout order).
+    let mut users: Vec<Inst> = Vec::new();
     for &b in &outside {
         for inst in func.layout.block_insts(b) {
+            let mut uses_loop = false;
             for v in func.dfg.inst_values(inst) {
                 let r = func.dfg.resolve_aliases(v);
-                if value_map.contains_key(&r) && seen.insert(r) {
-                    live_out.push(r);
+                if value_map[r].is_some() {
+                    uses_loop = true;
+                    if seen.insert(r) {
+                        live_out.push(r);
+                    }
                 }
+            }
+            if uses_loop {
+                users.push(inst);
             }
         }
     }
@@ -175,7 +196,7 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
     for &v in &live_out {
         let ty = func.dfg.value_type(v);
         exit_params.insert(v, func.dfg.append_block_param(exit, ty));
-        let twin = value_map[&v];
+        let twin = value_map[v].expand().ok_or("a live-out value has no twin")?;
         for (inst, arg) in [(lp.exit_branch, v), (copy_exiting, twin)] {
             let dfg = &mut func.dfg;
             if let Some(call) = dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables).get_mut(lp.exit_index) {
@@ -183,13 +204,8 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
             }
         }
     }
-    if !exit_params.is_empty() {
-        for &b in &outside {
-            let insts: Vec<Inst> = func.layout.block_insts(b).collect();
-            for inst in insts {
-                map_values(func, inst, |f, u| exit_params.get(&f.dfg.resolve_aliases(u)).copied());
-            }
-        }
+    for inst in users {
+        map_values(func, inst, |f, u| exit_params.get(&f.dfg.resolve_aliases(u)).copied());
     }
 
     // The guard: the trip count and amount before the entry branch, which becomes a `brif`.
