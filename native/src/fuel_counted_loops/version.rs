@@ -144,6 +144,7 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
     }
     let mut copies = Vec::new();
     for &b in &lp.blocks {
+        let copy = *block_map.get(&b).ok_or("a loop block has no copy")?;
         let insts: Vec<Inst> = func.layout.block_insts(b).collect();
         for inst in insts {
             if skip.contains(&inst) {
@@ -153,7 +154,7 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
             for (&r, &t) in func.dfg.inst_results(inst).iter().zip(func.dfg.inst_results(twin)) {
                 value_map[r] = t.into();
             }
-            func.layout.append_inst(twin, block_map[&b]);
+            func.layout.append_inst(twin, copy);
             copies.push(twin);
         }
     }
@@ -273,7 +274,7 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
     cur.ins().brif(ok, prepay, &[], lp.header, &args);
     func.layout.remove_inst(entry);
 
-    let copy_header = block_map[&lp.header];
+    let copy_header = *block_map.get(&lp.header).ok_or("the header has no copy")?;
     let mut pay = FuncCursor::new(func).at_bottom(prepay);
     let counter = pay.ins().get_pinned_reg(I64);
     let paid = pay.ins().iadd(counter, amount);
