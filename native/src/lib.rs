@@ -7,6 +7,7 @@ mod clif_file;
 mod code_alignment;
 mod code_registry;
 mod errors;
+mod fuel_counted_loops;
 mod fuel_passes;
 pub mod fuel_place;
 pub mod fuel_place_entry;

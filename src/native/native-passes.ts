@@ -1,11 +1,11 @@
-// The Rust fuel passes (native/src/fuel_passes, native/src/fuel_place): fuel-pinned, fuel-drop-checks and fuel-place run on
+// The Rust fuel passes (native/src/fuel_passes, native/src/fuel_place): fuel-pinned, fuel-drop-checks, fuel-place and fuel-counted-loops run on
 // Cranelift's own `ir::Function` inside the addon, the TypeScript passes being the reference.
 import { z } from 'zod';
 import { addon } from './addon.js';
 import { throughNative } from './native-errors.js';
 
 /** The passes the native pipeline has, by their pipeline names. */
-export const NATIVE_PASS_NAMES = ['fuel-pinned', 'fuel-drop-checks', 'fuel-place'] as const;
+export const NATIVE_PASS_NAMES = ['fuel-pinned', 'fuel-drop-checks', 'fuel-place', 'fuel-counted-loops'] as const;
 
 export const nativePipelineSchema = z
   .string()

@@ -34,8 +34,8 @@ export const runWasiOptionsSchema = z
     invoke: z.string().default('_start'),
     /** The fuel pipeline replacing the mode's default (see compileWasm); the profile options set their own. */
     pipeline: z.string().optional(),
-    /** Run the pipeline's leading fuel-pinned, fuel-drop-checks in Rust (see compileWasm). */
-    nativePasses: z.boolean().default(false),
+    /** Run the pipeline's native passes in Rust (see compileWasm: default, when all of it is native; false: all in TypeScript). */
+    nativePasses: z.boolean().optional(),
     stdout: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     stderr: z.custom<(b: Uint8Array) => void>((f) => typeof f === 'function'),
     /** Which of fds 0, 1, 2 are terminals (see WasiOptions.terminals); default none. */
@@ -136,7 +136,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     ...(o.cacheDir === null ? {} : { cache: new CompileCache(o.cacheDir) }),
     ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
     ...(o.pipeline === undefined ? {} : { pipeline: o.pipeline }),
-    ...(o.nativePasses ? { nativePasses: true } : {}),
+    ...(o.nativePasses === undefined ? {} : { nativePasses: o.nativePasses }),
     ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
     ...(o.measureProfile
       ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }

@@ -17,7 +17,7 @@ import { jobsFor, runPipelineOnTexts } from '../passes/parallel/index.js';
 import type { CompileCache } from './compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
-import { splitNativePrefix } from './native-prefix.js';
+import { splitNativePrefix, type PipelineSplit } from './native-prefix.js';
 import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
 import { FuncRefGuard } from './func-ref-guard.js';
@@ -419,10 +419,24 @@ export interface CompileWasmOptions {
    *  Wasmtime's operator names; see src/wasm/fuel-costs.ts). Default: Wasmtime's table. */
   readonly fuelCosts?: FuelCosts;
   /**
-   * Run the pipeline's leading `fuel-pinned`, `fuel-drop-checks` in Rust, on each function before
-   * the front end prints it (native/src/fuel_passes); the rest runs in TypeScript. Default false.
+   * Run the pipeline's leading native passes (`fuel-pinned`, `fuel-drop-checks`, `fuel-place`,
+   * `fuel-counted-loops`, plain names) in Rust, on each function before the front end prints it
+   * (native/src/fuel_passes); the rest runs in TypeScript. Default: true when the whole pipeline
+   * is native (the slacked and count defaults are), so no function is parsed; false runs every
+   * pass in TypeScript.
    */
   readonly nativePasses?: boolean;
+}
+
+/**
+ * Which passes run in Rust inside the translation and which in TypeScript: by default the Rust
+ * passes take the pipeline only when they can take all of it (then no function is parsed);
+ * `true` gives them the native prefix of any pipeline, `false` none.
+ */
+export function pipelineSplit(pipeline: string, nativePasses: boolean | undefined): PipelineSplit {
+  if (nativePasses === false) return { native: '', rest: pipeline };
+  const split = splitNativePrefix(pipeline);
+  return nativePasses === true || split.rest === '' ? split : { native: '', rest: pipeline };
 }
 
 /** Translates and prepares a wasm module for a metering mode (none|vanilla|slacked|count|epoch). */
@@ -436,7 +450,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const fuelCosts = fuelCostsSchema.safeParse(options.fuelCosts ?? {});
   if (!fuelCosts.success) throw new RuntimeConfigError(`invalid fuelCosts: ${z.prettifyError(fuelCosts.error)}`);
   const fullPipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
-  const split = z.boolean().default(false).parse(options.nativePasses) ? splitNativePrefix(fullPipeline) : { native: '', rest: fullPipeline };
+  const split = pipelineSplit(fullPipeline, z.boolean().optional().parse(options.nativePasses));
   // Every option of the translation is part of the compile cache's key.
   const translateOptions = {
     metering: translationMetering(mode),

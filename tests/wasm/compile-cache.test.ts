@@ -39,18 +39,18 @@ async function sumWithFuel(module: WasmModule): Promise<{ results: unknown[]; fu
 test('a second compile of the same module is read from the cache and runs the same', async (t) => {
   const bytes = await wat(LOOP);
   const cache = freshCache();
-  const first = await compileWasm(bytes, 'slacked', undefined, { cache });
+  const first = await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false });
   t.false(first.fromCache);
   t.deepEqual([cache.hits, cache.misses], [0, 1]);
   t.is(cache.size().entries, 1);
-  const second = await compileWasm(bytes, 'slacked', undefined, { cache });
+  const second = await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false });
   t.true(second.fromCache);
   t.deepEqual([cache.hits, cache.misses], [1, 1]);
   // The cached text is assembled as it is; its functions are parsed only when read.
   t.false(second.module.functionsParsed);
   t.is(second.module.text, first.module.text);
   t.is(text(second), text(first));
-  const expected = await sumWithFuel(await compileWasm(bytes, 'slacked'));
+  const expected = await sumWithFuel(await compileWasm(bytes, 'slacked', undefined, { nativePasses: false }));
   t.deepEqual(await sumWithFuel(second), expected);
   t.deepEqual(expected.results, [500500]);
 });
@@ -59,35 +59,48 @@ test('the mode, the pipeline, the options and the bytes each give their own entr
   const bytes = await wat(LOOP);
   const other = await wat(LOOP.replace('(i32.const 1)', '(i32.const 2)'));
   const cache = freshCache();
-  await compileWasm(bytes, 'slacked', undefined, { cache });
-  await compileWasm(bytes, 'slacked', undefined, { cache, pipeline: 'fuel-pinned,fuel-drop-checks,fuel-place{splitEdgeCost=2}' });
-  await compileWasm(bytes, 'slacked', undefined, { cache, pipeline: 'fuel-pinned,fuel-drop-checks' });
-  await compileWasm(bytes, 'slacked', undefined, { cache, memoryGuardSize: 0 });
-  await compileWasm(other, 'slacked', undefined, { cache });
+  await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false });
+  await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false, pipeline: 'fuel-pinned,fuel-drop-checks,fuel-place{splitEdgeCost=2}' });
+  await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false, pipeline: 'fuel-pinned,fuel-drop-checks' });
+  await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false, memoryGuardSize: 0 });
+  await compileWasm(other, 'slacked', undefined, { cache, nativePasses: false });
   t.deepEqual([cache.hits, cache.misses], [0, 5]);
   t.is(cache.size().entries, 5);
   // count is slacked's code without the checker: the same entry serves both.
-  t.true((await compileWasm(bytes, 'count', undefined, { cache })).fromCache);
+  t.true((await compileWasm(bytes, 'count', undefined, { cache, nativePasses: false })).fromCache);
   // Without a pipeline there is nothing to save: vanilla neither reads nor writes.
-  t.false((await compileWasm(bytes, 'vanilla', undefined, { cache })).fromCache);
+  t.false((await compileWasm(bytes, 'vanilla', undefined, { cache, nativePasses: false })).fromCache);
   t.deepEqual([cache.hits, cache.misses, cache.size().entries], [1, 5, 5]);
 });
 
 test('a damaged or foreign entry is a miss, and is replaced', async (t) => {
   const bytes = await wat(LOOP);
   const cache = freshCache();
-  const reference = await compileWasm(bytes, 'slacked', undefined, { cache });
+  const reference = await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false });
   const [file] = readdirSync(cache.dir);
   const path = join(cache.dir, file!);
   const good = readFileSync(path, 'utf8');
   for (const damaged of ['', '{"format": 1', JSON.stringify({ format: 0, functions: '' }), JSON.stringify({ format: 1, functions: '' }), JSON.stringify({ format: 1, functions: 'x', extra: 1 }), JSON.stringify({ format: 1, functions: 'function %broken() {' }), JSON.stringify({ format: 2, functions: 'function u0:0() {', sha256: '0'.repeat(64) }), hashed('function %other() {\n}\n')]) {
     writeFileSync(path, damaged);
-    const module = await compileWasm(bytes, 'slacked', undefined, { cache });
+    const module = await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false });
     t.false(module.fromCache, damaged);
     t.is(text(module), text(reference));
     t.is(readFileSync(path, 'utf8'), good, 'rewritten whole');
   }
   t.deepEqual(readdirSync(cache.dir), [file], 'no temporary files left behind');
+});
+
+test('the Rust passes running the whole pipeline (the default) neither read nor write the cache: nothing is left to reuse', async (t) => {
+  const bytes = await wat(LOOP);
+  const cache = freshCache();
+  const native = await compileWasm(bytes, 'slacked', undefined, { cache });
+  const again = await compileWasm(bytes, 'slacked', undefined, { cache });
+  t.false(native.fromCache);
+  t.false(again.fromCache);
+  t.false(again.module.functionsParsed);
+  t.deepEqual([cache.hits, cache.misses, cache.size().entries], [0, 0, 0]);
+  // It runs the same as the TypeScript passes' code.
+  t.deepEqual(await sumWithFuel(again), await sumWithFuel(await compileWasm(bytes, 'slacked', undefined, { nativePasses: false })));
 });
 
 test('keys are stable across cache objects and depend on every part', (t) => {

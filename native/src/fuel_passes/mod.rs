@@ -26,6 +26,8 @@ pub enum NativePass {
     FuelDropChecks,
     /// `crate::fuel_place` with the TypeScript pass's default options.
     FuelPlace,
+    /// `crate::fuel_counted_loops` with the TypeScript pass's default options (traps not observed).
+    FuelCountedLoops,
 }
 
 impl NativePass {
@@ -35,8 +37,9 @@ impl NativePass {
             "fuel-pinned" => Ok(NativePass::FuelPinned),
             "fuel-drop-checks" => Ok(NativePass::FuelDropChecks),
             "fuel-place" => Ok(NativePass::FuelPlace),
+            "fuel-counted-loops" => Ok(NativePass::FuelCountedLoops),
             other => Err(format!(
-                "the native pipeline has no pass `{other}` (it runs fuel-pinned, fuel-drop-checks and fuel-place, without options)"
+                "the native pipeline has no pass `{other}` (it runs fuel-pinned, fuel-drop-checks, fuel-place and fuel-counted-loops, without options)"
             )),
         }
     }
@@ -46,6 +49,7 @@ impl NativePass {
             NativePass::FuelPinned => "fuel-pinned",
             NativePass::FuelDropChecks => "fuel-drop-checks",
             NativePass::FuelPlace => "fuel-place",
+            NativePass::FuelCountedLoops => "fuel-counted-loops",
         }
     }
 }
@@ -109,6 +113,11 @@ pub fn run_passes(
                 if placed.outcome == crate::fuel_place::Outcome::Placed {
                     stats.placed_functions += 1;
                 }
+            }
+            NativePass::FuelCountedLoops => {
+                crate::fuel_counted_loops::count_loops(func, false).map_err(|message| {
+                    (pass, FuelPassError { message, location: "pinned register".into() })
+                })?;
             }
         }
     }

@@ -23,7 +23,8 @@ const optionsSchema = z.object({
   annotate: z.boolean(),
   stats: z.boolean(),
   jobs: z.coerce.number().pipe(jobsSchema).optional(),
-  nativePasses: z.boolean(),
+  /** --native-passes: true, --ts-passes: false, neither: Rust when it runs the whole pipeline. */
+  nativePasses: z.boolean().optional(),
   files: z.array(z.string()).min(1, 'give at least one CLIF file (or - for standard input)'),
 });
 
@@ -164,10 +165,14 @@ Options:
   --jobs N        run the functions on N worker threads (1: in this thread); default: one
                   per core for files of 16 MB and more, else 1. The output is the same.
                   --stats and --annotate run in this thread.
-  --native-passes run the pipeline's leading fuel-pinned, fuel-drop-checks (plain names, no
-                  options) in Rust inside the native addon, on Cranelift's own functions; the
-                  rest runs here. The same code (value numbers of what later passes add may
-                  differ); a function they refuse fails its whole file.
+  --native-passes run the pipeline's leading fuel-pinned, fuel-drop-checks, fuel-place,
+                  fuel-counted-loops (plain names, no options) in Rust inside the native addon,
+                  on Cranelift's own functions; the rest runs here. The same code (value numbers
+                  of what later passes add may differ); a function they refuse fails its whole
+                  file. By default a pipeline made only of those, fuel-pinned first, runs in Rust
+                  (the same text) unless --stats or --annotate is given; a function the Rust
+                  passes refuse, or text Cranelift's reader cannot read, then runs here
+  --ts-passes     run every pass here, in TypeScript (the reference)
   --list          list the available passes with their options, then exit
   -h, --help      show this help
 
@@ -177,7 +182,7 @@ Examples:
   slackfuel opt --passes 'fuel-pinned{non-pinned=[u805306368:*,%*],indirect=non-pinned}' f.clif
   slackfuel opt --passes fuel-pinned,fuel-drop-checks,fuel-place --stats --annotate f.clif`,
   async run(argv, io) {
-    let values: { passes?: string; annotate?: boolean; stats?: boolean; list?: boolean; jobs?: string; 'native-passes'?: boolean };
+    let values: { passes?: string; annotate?: boolean; stats?: boolean; list?: boolean; jobs?: string; 'native-passes'?: boolean; 'ts-passes'?: boolean };
     let positionals: string[];
     try {
       ({ values, positionals } = parseArgs({
@@ -190,6 +195,7 @@ Examples:
           list: { type: 'boolean', default: false },
           jobs: { type: 'string' },
           'native-passes': { type: 'boolean', default: false },
+          'ts-passes': { type: 'boolean', default: false },
         },
       }));
     } catch (error) {
@@ -204,17 +210,26 @@ Examples:
       annotate: values.annotate,
       stats: values.stats,
       jobs: values.jobs,
-      nativePasses: values['native-passes'],
+      nativePasses: values['native-passes'] === true ? true : values['ts-passes'] === true ? false : undefined,
       files: positionals,
     });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.join('.') || 'arguments'}: ${i.message}`).join('; '));
     const options = parsed.data;
-    // --native-passes: the pipeline's leading fuel-pinned, fuel-drop-checks run in Rust first.
-    const split = options.nativePasses ? splitNativePrefix(options.passes) : { native: '', rest: options.passes };
-    if (options.nativePasses && options.stats) throw new UsageError('--stats counts what the TypeScript passes do: give --stats or --native-passes, not both');
+    if (values['native-passes'] === true && values['ts-passes'] === true) throw new UsageError('give --native-passes or --ts-passes, not both');
+    if (options.nativePasses === true && options.stats) throw new UsageError('--stats counts what the TypeScript passes do: give --stats or --native-passes, not both');
+    // The pipeline's leading native passes run in Rust first: with --native-passes, or by
+    // default when they are the whole pipeline and nothing asks for the TypeScript passes' notes.
+    const whole = splitNativePrefix(options.passes);
+    // Only pipelines that start from Wasmtime's form (fuel-pinned first), the shape the Rust
+    // passes are compared on; a refusal or unreadable text falls back to the TypeScript passes,
+    // whose diagnostics are the reference.
+    const byDefault = options.nativePasses === undefined && whole.rest === '' && whole.native.startsWith('fuel-pinned') && !options.stats && !options.annotate;
+    const split = options.nativePasses === true || byDefault ? whole : { native: '', rest: options.passes };
     let manager: PassManager;
+    let tsOnly: PassManager;
     try {
-      manager = PassManager.build(split.rest === '' ? [] : split.rest);
+      tsOnly = PassManager.build(options.passes);
+      manager = split.native === '' ? tsOnly : PassManager.build(split.rest === '' ? [] : split.rest);
     } catch (error) {
       if (error instanceof PipelineError) throw new UsageError(error.message);
       throw error;
@@ -233,21 +248,28 @@ Examples:
           ok = false;
           continue;
         }
-        if (split.native !== '') {
+        let fileManager = manager;
+        let native = split.native !== '';
+        if (native) {
           try {
-            const native = runNativePasses(text, split.native);
-            text = [splitFunctions(text).headers, ...native.functions].join('\n');
+            const out = runNativePasses(text, split.native);
+            text = [splitFunctions(text).headers, ...out.functions].join('\n');
           } catch (error) {
             if (!(error instanceof NativePassError || error instanceof ClifSyntaxError)) throw error;
-            io.err(`${name}: ${error.message}\n`);
-            ok = false;
-            continue;
+            if (byDefault) {
+              native = false;
+              fileManager = tsOnly;
+            } else {
+              io.err(`${name}: ${error.message}\n`);
+              ok = false;
+              continue;
+            }
           }
         }
-        const jobs = options.stats || options.annotate || options.nativePasses ? 1 : jobsFor(text.length, options.jobs);
+        const jobs = options.stats || options.annotate || native ? 1 : jobsFor(text.length, options.jobs);
         if (jobs > 1) pool ??= new PipelinePool(options.passes, jobs);
         const parallel = jobs > 1 && pool !== undefined ? await optFileParallel(name, text, pool, io, first) : null;
-        const result = parallel ?? optFile(name, text, manager, options, io, first);
+        const result = parallel ?? optFile(name, text, fileManager, options, io, first);
         ok &&= result.ok;
         if (result.printed) first = false;
       }

@@ -33,7 +33,8 @@ const optionsSchema = z.object({
   cacheDir: z.string().min(1).optional(),
   noCache: z.boolean(),
   deterministic: z.boolean(),
-  nativePasses: z.boolean(),
+  /** --native-passes: true, --ts-passes: false, neither: the default (Rust when it runs the whole pipeline). */
+  nativePasses: z.boolean().optional(),
   jobs: z.coerce.number().int().min(1).max(256).optional(),
   file: z.string().min(1, 'give the .wasm file (or - for standard input)'),
   args: z.array(z.string()),
@@ -65,7 +66,7 @@ const VALUE_OPTIONS = new Set([
 ]);
 
 /** Options that take no value. */
-const FLAG_OPTIONS = new Set(['--no-cache', '--deterministic', '--native-passes']);
+const FLAG_OPTIONS = new Set(['--no-cache', '--deterministic', '--native-passes', '--ts-passes']);
 
 /** `wasmtime run -W KEY=VALUE` keys slackfuel understands, and the option each stands for. */
 const W_OPTIONS: Readonly<Record<string, string>> = {
@@ -215,9 +216,13 @@ Options:
                        is kept, keyed by the module, the mode and these options, and reused)
   --cache-dir DIR      where the compile cache lives (default $XDG_CACHE_HOME/slackfuel, else
                        ~/.cache/slackfuel)
-  --native-passes      slacked modes: run fuel-pinned and fuel-drop-checks in Rust, on each
-                       function before the front end prints it (the rest of the pipeline stays
-                       in TypeScript; the code is the same)
+  --ts-passes          slacked modes: run the fuel passes in TypeScript (the reference) instead
+                       of in Rust; by default a pipeline the Rust passes can run whole (the
+                       default slacked and count pipelines) runs in Rust, on each function
+                       before the front end prints it, and no function is parsed
+  --native-passes      slacked modes: run the pipeline's leading Rust passes (fuel-pinned,
+                       fuel-drop-checks, fuel-place, fuel-counted-loops) in Rust even when
+                       the rest (e.g. a --profile pipeline) stays in TypeScript
   --jobs N             worker threads for the fuel passes (1: none); default one per core
                        for modules of 16 MB of CLIF and more, else 1 (the code is the same)
   --check-interval MS  slacked modes: the asynchronous fuel checker's shortest period (default 1)
@@ -265,12 +270,13 @@ Examples:
       cacheDir: one('--cache-dir'),
       noCache: values.has('--no-cache'),
       deterministic: values.has('--deterministic'),
-      nativePasses: values.has('--native-passes'),
+      nativePasses: values.has('--native-passes') ? true : values.has('--ts-passes') ? false : undefined,
       jobs: one('--jobs'),
       file: split_.file ?? '',
       args: split_.args,
     });
     if (!parsed.success) throw new UsageError(parsed.error.issues.map((i) => `${i.path.length > 0 ? `${i.path.join('.')}: ` : ''}${i.message}`).join('; '));
+    if (values.has('--native-passes') && values.has('--ts-passes')) throw new UsageError('give --native-passes or --ts-passes, not both');
     const o = parsed.data;
     const spec = meteringSpec(o.metering);
     if (o.fuel !== undefined && !enforcesBudget(o.metering)) throw new UsageError(`--fuel: --metering ${o.metering} enforces no fuel budget (vanilla, slacked and slacked-placed do)`);
@@ -312,7 +318,7 @@ Examples:
       ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
       ...(fuelCosts === undefined ? {} : { fuelCosts }),
       deterministic: o.deterministic,
-      nativePasses: o.nativePasses,
+      ...(o.nativePasses === undefined ? {} : { nativePasses: o.nativePasses }),
     });
     out(stdout.decode());
     io.err(stderr.decode());

@@ -1,0 +1,218 @@
+//! The control flow the counted-loop search reads (the TypeScript `buildControlFlow` and
+//! `buildLoopForest`): one edge per branch destination of every block in the layout, repeats
+//! kept, reachability from the entry, and the loop forest by nested strongly connected
+//! components, loops in pre-order with siblings by their first block's layout position. The
+//! order matters: the pass versions the first counted loop of this order, and every block and
+//! value it creates is numbered from there.
+
+use cranelift_codegen::ir::{Block, Function};
+
+#[derive(Clone, Copy, Debug)]
+pub struct Edge {
+    pub from: Block,
+    pub to: Block,
+}
+
+pub struct Graph {
+    /// Blocks in layout order.
+    pub nodes: Vec<Block>,
+    /// Layout position by block number (`usize::MAX`: not in the layout).
+    position: Vec<usize>,
+    out_edges: Vec<Vec<Edge>>,
+    in_edges: Vec<Vec<Edge>>,
+    reachable: Vec<bool>,
+}
+
+const NONE: usize = usize::MAX;
+
+impl Graph {
+    pub fn build(func: &Function) -> Graph {
+        let size = func.dfg.num_blocks();
+        let nodes: Vec<Block> = func.layout.blocks().collect();
+        let mut position = vec![NONE; size];
+        for (i, b) in nodes.iter().enumerate() {
+            position[b.as_u32() as usize] = i;
+        }
+        let mut out_edges = vec![Vec::new(); size];
+        let mut in_edges = vec![Vec::new(); size];
+        let dfg = &func.dfg;
+        for &from in &nodes {
+            for inst in func.layout.block_insts(from) {
+                for call in dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables) {
+                    let edge = Edge { from, to: call.block(&dfg.value_lists) };
+                    out_edges[from.as_u32() as usize].push(edge);
+                    if let Some(list) = in_edges.get_mut(edge.to.as_u32() as usize) {
+                        list.push(edge);
+                    }
+                }
+            }
+        }
+        let mut reachable = vec![false; size];
+        let mut stack: Vec<Block> = func.layout.entry_block().into_iter().collect();
+        while let Some(b) = stack.pop() {
+            let i = b.as_u32() as usize;
+            if i >= size || reachable[i] || position[i] == NONE {
+                continue;
+            }
+            reachable[i] = true;
+            stack.extend(out_edges[i].iter().map(|e| e.to));
+        }
+        Graph { nodes, position, out_edges, in_edges, reachable }
+    }
+
+    pub fn out_edges(&self, b: Block) -> &[Edge] {
+        self.out_edges.get(b.as_u32() as usize).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn in_edges(&self, b: Block) -> &[Edge] {
+        self.in_edges.get(b.as_u32() as usize).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn is_reachable(&self, b: Block) -> bool {
+        self.reachable.get(b.as_u32() as usize).copied().unwrap_or(false)
+    }
+
+    fn position(&self, b: Block) -> usize {
+        self.position.get(b.as_u32() as usize).copied().unwrap_or(NONE)
+    }
+
+    /// Successors by layout position, one per edge, leaving out blocks not in the layout.
+    fn successors(&self, v: usize) -> impl Iterator<Item = usize> + '_ {
+        self.out_edges[self.nodes[v].as_u32() as usize]
+            .iter()
+            .map(|e| self.position(e.to))
+            .filter(|&w| w != NONE)
+    }
+}
+
+pub struct Loop {
+    /// Entry blocks of the region, layout order (several when irreducible).
+    pub headers: Vec<Block>,
+    /// Every block of the loop, inner loops included, layout order.
+    pub nodes: Vec<Block>,
+    pub has_children: bool,
+}
+
+/// The loops of the reachable part of `graph`, parents before children.
+pub fn loop_forest(graph: &Graph) -> Vec<Loop> {
+    let reachable: Vec<usize> = (0..graph.nodes.len()).filter(|&v| graph.is_reachable(graph.nodes[v])).collect();
+    let mut loops = Vec::new();
+    let mut parents: Vec<Option<usize>> = Vec::new();
+    discover(graph, &reachable, &[], None, &mut loops, &mut parents);
+    for p in parents.into_iter().flatten() {
+        loops[p].has_children = true;
+    }
+    loops
+}
+
+fn discover(
+    graph: &Graph,
+    members: &[usize],
+    excluded: &[usize],
+    parent: Option<usize>,
+    loops: &mut Vec<Loop>,
+    parents: &mut Vec<Option<usize>>,
+) {
+    let count = graph.nodes.len();
+    let mut is_excluded = vec![false; count];
+    for &h in excluded {
+        is_excluded[h] = true;
+    }
+    let succ = |v: usize| -> Vec<usize> { graph.successors(v).filter(|&w| !is_excluded[w]).collect() };
+    let mut sccs = strongly_connected_components(members, count, &succ);
+    sccs.sort_by_key(|c| c[0]);
+    for scc in sccs {
+        let mut in_scc = vec![false; count];
+        for &v in &scc {
+            in_scc[v] = true;
+        }
+        let cyclic = scc.len() > 1 || succ(scc[0]).contains(&scc[0]);
+        if !cyclic {
+            continue;
+        }
+        let entry = graph.nodes.first().copied();
+        let headers: Vec<usize> = scc
+            .iter()
+            .copied()
+            .filter(|&v| {
+                let b = graph.nodes[v];
+                Some(b) == entry
+                    || graph.in_edges(b).iter().any(|e| {
+                        let p = graph.position(e.from);
+                        graph.is_reachable(e.from) && p != NONE && !in_scc[p]
+                    })
+            })
+            .collect();
+        let id = loops.len();
+        loops.push(Loop {
+            headers: headers.iter().map(|&v| graph.nodes[v]).collect(),
+            nodes: scc.iter().map(|&v| graph.nodes[v]).collect(),
+            has_children: false,
+        });
+        parents.push(parent);
+        discover(graph, &scc, &headers, Some(id), loops, parents);
+    }
+}
+
+/// Tarjan's components of the subgraph on `members` (layout positions, ascending), each sorted
+/// by the members' order.
+fn strongly_connected_components(members: &[usize], size: usize, succs: &dyn Fn(usize) -> Vec<usize>) -> Vec<Vec<usize>> {
+    let mut order = vec![NONE; size];
+    for (i, &v) in members.iter().enumerate() {
+        order[v] = i;
+    }
+    let mut index = vec![NONE; size];
+    let mut low = vec![0usize; size];
+    let mut on_stack = vec![false; size];
+    let mut stack = Vec::new();
+    let mut result = Vec::new();
+    let mut counter = 0usize;
+    for &start in members {
+        if index[start] != NONE {
+            continue;
+        }
+        // Frames: (vertex, its successors inside the member set, next successor to visit).
+        let mut work: Vec<(usize, Vec<usize>, usize)> = Vec::new();
+        let open = |v: usize, work: &mut Vec<(usize, Vec<usize>, usize)>, stack: &mut Vec<usize>, index: &mut [usize], low: &mut [usize], on_stack: &mut [bool], counter: &mut usize| {
+            index[v] = *counter;
+            low[v] = *counter;
+            *counter += 1;
+            stack.push(v);
+            on_stack[v] = true;
+            let out = succs(v).into_iter().filter(|&w| order[w] != NONE).collect();
+            work.push((v, out, 0));
+        };
+        open(start, &mut work, &mut stack, &mut index, &mut low, &mut on_stack, &mut counter);
+        while let Some(frame) = work.last_mut() {
+            if frame.2 < frame.1.len() {
+                let w = frame.1[frame.2];
+                frame.2 += 1;
+                let v = frame.0;
+                if index[w] == NONE {
+                    open(w, &mut work, &mut stack, &mut index, &mut low, &mut on_stack, &mut counter);
+                } else if on_stack[w] {
+                    low[v] = low[v].min(index[w]);
+                }
+                continue;
+            }
+            let v = frame.0;
+            work.pop();
+            if let Some(parent) = work.last() {
+                low[parent.0] = low[parent.0].min(low[v]);
+            }
+            if low[v] == index[v] {
+                let mut component = Vec::new();
+                while let Some(w) = stack.pop() {
+                    on_stack[w] = false;
+                    component.push(w);
+                    if w == v {
+                        break;
+                    }
+                }
+                component.sort_by_key(|&w| order[w]);
+                result.push(component);
+            }
+        }
+    }
+    result
+}
