@@ -12,7 +12,7 @@ mod frequency;
 mod loops;
 mod potentials;
 mod scan;
-mod scc;
+pub(crate) mod scc;
 mod solver;
 #[cfg(test)]
 mod tests;
