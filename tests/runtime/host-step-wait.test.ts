@@ -2,7 +2,8 @@
 // next step, then awaits it through the event loop (docs/runtime.md, "Host calls"). Either way
 // the call must see the same results, fuel and errors.
 import test from 'ava';
-import { Engine, instantiateOptionsSchema } from '../../src/runtime/index.js';
+import { ModuleDisposedError } from '../../src/native/errors.js';
+import { Engine, instantiateOptionsSchema, OutOfFuel } from '../../src/runtime/index.js';
 import { fixture } from './fixture.js';
 
 const engine = new Engine();
@@ -85,4 +86,37 @@ test('a host function that throws while steps are awaited in place rejects the c
 test('hostStepWaitMicros is validated', (t) => {
   t.is(instantiateOptionsSchema.parse({}).hostStepWaitMicros, 100);
   for (const bad of [-1, 1.5, 10_001]) t.false(instantiateOptionsSchema.safeParse({ hostStepWaitMicros: bad }).success, String(bad));
+});
+
+test('a host function that disposes its own instance ends the call with ModuleDisposedError, waiting or not', async (t) => {
+  const module = await engine.compile(hostCalls, { metering: 'slacked' });
+  for (const hostStepWaitMicros of [0, 100]) {
+    const instance = module.instantiate({
+      hostStepWaitMicros,
+      imports: {
+        accumulate: (acc, i) => {
+          if (Number(i) === 2) instance.dispose();
+          return Number(acc) + Number(i);
+        },
+      },
+    });
+    await t.throwsAsync(instance.call('u0:0', [5], { fuel: 10_000 }), { instanceOf: ModuleDisposedError }, `wait ${hostStepWaitMicros}`);
+    t.true(instance.disposed);
+  }
+});
+
+test('checks every 0.1 ms while steps are awaited in place change no outcome: the budget runs out at the same host call', async (t) => {
+  // 2 on entry and 4 per iteration before its host call: after k calls' increments the counter
+  // is 2 + 4k - 1,002, and the boundary check refuses the call that brings it to 0 (k = 250).
+  const module = await engine.compile(hostCalls, { metering: 'slacked' });
+  for (const hostStepWaitMicros of [0, 100, 10_000]) {
+    let calls = 0;
+    const instance = module.instantiate({ hostStepWaitMicros, checkIntervalMs: 0.1, imports: { accumulate: (acc) => (calls++, acc) } });
+    try {
+      await t.throwsAsync(instance.call('u0:0', [100_000], { fuel: 1_002 }), { instanceOf: OutOfFuel });
+      t.is(calls, 249, `wait ${hostStepWaitMicros}`);
+    } finally {
+      instance.dispose();
+    }
+  }
 });
