@@ -15,7 +15,8 @@ import { runNativePasses } from '../../src/native/native-passes.js';
 import { checkFuel } from '../../src/passes/fuel/check/check-fuel.js';
 import { PassManager } from '../../src/passes/index.js';
 import { SLACKED_FUEL_PIPELINE } from '../../src/runtime/metering.js';
-import { runWasi } from '../../src/wasi/index.js';
+import { COUNT, moduleOf, TOP } from '../passes/counted/loop-shapes.js';
+import { runSlacked } from './run-slacked.js';
 import { compileWasm } from '../../src/wasm/index.js';
 import { splitNativePrefix } from '../../src/wasm/native-prefix.js';
 import { clifText, translate } from '../../src/wasm/translate.js';
@@ -115,23 +116,6 @@ test('the counted-loop module of the TypeScript tests (both widths, ±2^t steps 
   }
 });
 
-/** A module of a helper `g` and one function `f` whose body is `body` (find.test.ts's cases). */
-const moduleOf = (body: string) => `(module
-  (func $g (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-  (func (export "f") (param $i i32) (param $n i32) (result i32) (local $acc i32) (local $j i32)
-    ${body}
-    (local.get $acc)))`;
-
-const COUNT = `(loop $l
-  (local.set $acc (i32.add (local.get $acc) (local.get $i)))
-  (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
-const TOP = `(block $out (loop $l
-  (local.set $acc (i32.add (local.get $acc) (local.get $i)))
-  (br_if $out (i32.eq (local.get $i) (local.get $n)))
-  (local.set $acc (i32.xor (local.get $acc) (i32.const 5)))
-  (local.set $i (i32.add (local.get $i) (i32.const 4)))
-  (br $l)))`;
-
 const CASES: ReadonlyArray<readonly [string, string, number]> = [
   ['counted', COUNT, 1],
   ['a call', COUNT.replace('(local.get $i))', '(call $g (local.get $i)))'), 0],
@@ -204,20 +188,8 @@ test('random Wasmtime-shaped functions: the native pipeline prints what the Type
 
 test('sha256 (counted loops, one exiting from its top) runs with the same output and fuel through the native and the TypeScript passes', async (t) => {
   const [p] = await builtinPrograms(benchDir, true, new Set(['sha256']));
-  const run = async (nativePasses: boolean) => {
-    let out = '';
-    const report = await runWasi(p!.wasm, {
-      metering: 'slacked',
-      args: [...p!.args],
-      nativePasses,
-      stdout: (b) => (out += new TextDecoder().decode(b)),
-      stderr: () => {},
-      checkIntervalMs: false,
-    });
-    return { out, fuel: report.fuelConsumed, exit: report.exitCode };
-  };
-  const viaTs = await run(false);
-  const viaRust = await run(true);
+  const viaTs = await runSlacked(p!, false);
+  const viaRust = await runSlacked(p!, true);
   t.is(viaRust.out, p!.expected ?? '');
   t.deepEqual(viaRust, viaTs);
   t.true((viaRust.fuel ?? 0) > 0);

@@ -12,12 +12,12 @@ import { ClifSyntaxError, NativePassError } from '../../src/native/errors.js';
 import { throughNative } from '../../src/native/native-errors.js';
 import { runNativePasses } from '../../src/native/native-passes.js';
 import { checkFuel } from '../../src/passes/fuel/check/check-fuel.js';
+import { runSlacked } from './run-slacked.js';
 import { rewriteToPinned } from '../../src/passes/fuel/fuel-pinned.js';
 import { FuelWebError } from '../../src/passes/fuel/web/errors.js';
 import { findPinnedIncrements } from '../../src/passes/fuel/web/shapes.js';
 import { RuntimeConfigError } from '../../src/runtime/errors.js';
 import { applyPipeline } from '../../src/runtime/metering.js';
-import { runWasi } from '../../src/wasi/index.js';
 import { splitNativePrefix } from '../../src/wasm/native-prefix.js';
 import { clifText, translate } from '../../src/wasm/translate.js';
 import { runCli } from '../helpers/cli.js';
@@ -189,20 +189,8 @@ test('splitNativePrefix keeps the leading plain native passes and leaves the res
 test('a module compiled through the native passes runs with the same output and fuel as through the TypeScript passes (slacked)', async (t) => {
   const programs = await builtinPrograms(benchDir, true, new Set(['calls', 'sort']));
   for (const p of programs) {
-    const run = async (nativePasses: boolean) => {
-      let out = '';
-      const report = await runWasi(p.wasm, {
-        metering: 'slacked',
-        args: [...p.args],
-        nativePasses,
-        stdout: (b) => (out += new TextDecoder().decode(b)),
-        stderr: () => {},
-        checkIntervalMs: false,
-      });
-      return { out, fuel: report.fuelConsumed, exit: report.exitCode };
-    };
-    const viaTs = await run(false);
-    const viaRust = await run(true);
+    const viaTs = await runSlacked(p, false);
+    const viaRust = await runSlacked(p, true);
     t.is(viaRust.out, p.expected ?? '', p.name);
     t.deepEqual(viaRust, viaTs, p.name);
     t.true((viaRust.fuel ?? 0) > 0);

@@ -7,16 +7,13 @@ import { checkFuel } from '../../../src/passes/fuel/check/index.js';
 import { PassManager } from '../../../src/passes/index.js';
 import { translate } from '../../../src/wasm/index.js';
 import { wat } from '../../wasm/wat.js';
+import { COUNT, moduleOf, TOP } from './loop-shapes.js';
 
 const pipeline = PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops');
 
 /** The pass's statistics for a module of one exported function `f` (with a helper `g`). */
 async function statsOf(body: string, t: { true: (v: boolean, m?: string) => void }): Promise<Record<string, number>> {
-  const bytes = await wat(`(module
-    (func $g (param i32) (result i32) (i32.add (local.get 0) (i32.const 1)))
-    (func (export "f") (param $i i32) (param $n i32) (result i32) (local $acc i32) (local $j i32)
-      ${body}
-      (local.get $acc)))`);
+  const bytes = await wat(moduleOf(body));
   const out: Record<string, number> = {};
   for (const f of translate(bytes, { metering: 'vanilla' }).functions) {
     const fn = parse(f.clif).functions[0]!;
@@ -27,10 +24,6 @@ async function statsOf(body: string, t: { true: (v: boolean, m?: string) => void
   }
   return out;
 }
-
-const COUNT = `(loop $l
-  (local.set $acc (i32.add (local.get $acc) (local.get $i)))
-  (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
 
 test('a counted loop is versioned', async (t) => {
   t.deepEqual(await statsOf(COUNT, t), { versioned: 1 });
@@ -77,15 +70,6 @@ test('nested counted loops: the inner one is versioned, the outer one has an inn
     (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
   t.deepEqual(await statsOf(body, t), { 'rejected.nested': 1, versioned: 1 });
 });
-
-// Loops that exit from their top (the shape of clang's loops with a peeled round): the test on
-// a block before the latch, which only jumps back.
-const TOP = `(block $out (loop $l
-  (local.set $acc (i32.add (local.get $acc) (local.get $i)))
-  (br_if $out (i32.eq (local.get $i) (local.get $n)))
-  (local.set $acc (i32.xor (local.get $acc) (i32.const 5)))
-  (local.set $i (i32.add (local.get $i) (i32.const 4)))
-  (br $l)))`;
 
 test('a loop that exits from its top is versioned, whether it tests i or i + s', async (t) => {
   t.deepEqual(await statsOf(TOP, t), { versioned: 1, 'versioned-top-exit': 1 });
