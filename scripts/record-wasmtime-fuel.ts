@@ -39,6 +39,7 @@ try {
       dir: c.kind === 'wasi' && c.dir !== null ? c.dir : null,
       ...(c.kind === 'wasi' ? { env: c.env } : {}),
       ...(c.kind === 'wat' ? { invoke: { name: c.invoke, args: c.invokeArgs.map(String) } } : {}),
+      ...(c.kind === 'wat' && c.preload !== undefined ? { preload: [{ name: 'lib', wasmFile: watWasm[c.preload] }] } : {}),
       ...(c.kind !== 'wasi' && c.costs === true ? { fuelCosts: FUEL_COSTS_FIXTURE } : {}),
     });
     version = r.wasmtimeVersion;

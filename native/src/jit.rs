@@ -371,6 +371,13 @@ impl LoadedModule {
         self.functions.iter().map(|f| f.info.clone()).collect()
     }
 
+    /// Whether `pc` lies in one of this module's functions.
+    pub fn owns_pc(&self, pc: usize) -> bool {
+        self.functions
+            .iter()
+            .any(|f| pc.wrapping_sub(f.code as usize) < f.code_len)
+    }
+
     pub fn trap_failure(&self, info: &TrapInfo) -> Failure {
         let owner = self
             .functions

@@ -153,15 +153,17 @@ pub fn jit(text: String, settings: Vec<Setting>, target: Option<u32>) -> napi::R
     })
 }
 
-/// Compiles `text` like `jit` and starts an instance on its own wasm thread; `options` is JSON
-/// (the vmctx layout from src/abi, the metered functions, memory and stack sizes).
+/// Compiles `text` like `jit` and starts an instance on its own wasm thread, or, with `store`,
+/// adds it to the store of that instance; `options` is JSON (the vmctx layout from src/abi, the
+/// metered functions, memory and stack sizes).
 #[napi]
 pub fn instantiate(
     text: String,
     settings: Vec<Setting>,
     options: String,
+    store: Option<&runtime::NativeInstance>,
 ) -> napi::Result<runtime::NativeInstance> {
-    guard(|| runtime::instantiate(&text, &settings, &options))
+    guard(|| runtime::instantiate(&text, &settings, &options, store))
 }
 
 /// Translates a wasm module to CLIF text per function plus metadata, with the front end

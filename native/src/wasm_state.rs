@@ -116,6 +116,19 @@ pub struct FunctionSetup {
     pub type_id: u32,
 }
 
+/// What an import record calls.
+#[derive(Deserialize, Debug)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum ImportedFunction {
+    /// The wasm→host trampoline (`%sf_import_0`), with this instance's vmctx.
+    Host(String),
+    /// Function `function` (an index of that module's function space) of store member `member`.
+    Linked { member: u32, function: u32 },
+}
+
+/// Resolves a linked import to its code and vmctx (the runtime's store does).
+pub type Linker<'a> = &'a dyn Fn(u32, u32) -> NativeResult<(u64, u64)>;
+
 /// Everything needed to instantiate a translated module, computed by `src/wasm`.
 #[derive(Deserialize, Debug)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
@@ -135,8 +148,9 @@ pub struct WasmSetup {
     pub elements: Vec<ElementSetup>,
     /// Per function index (imports first).
     pub functions: Vec<FunctionSetup>,
-    /// Per imported function, the wasm→host trampoline that stands for it.
-    pub imported_functions: Vec<String>,
+    /// Per imported function: the wasm→host trampoline that stands for it, or a function of
+    /// another instance of the same store, called directly.
+    pub imported_functions: Vec<ImportedFunction>,
     /// Edge-profile counters (i64, zeroed) for instrumented code: how many (0: none) and the
     /// vmctx offset of the pointer to them.
     #[serde(default)]
@@ -189,6 +203,8 @@ pub struct WasmState {
     tables: Vec<Table>,
     table_records: Box<[u64]>,
     func_refs: Box<[u64]>,
+    /// Functions in the module's function space (imports first): the records in `func_refs`.
+    function_count: usize,
     imported_functions: Box<[u64]>,
     /// Owns the cells imported globals' vmctx slots point at.
     #[allow(dead_code)]
@@ -368,6 +384,7 @@ impl WasmState {
         memory_base: usize,
         memory_bound: usize,
         fuel: FuelSlot,
+        link: Linker,
     ) -> NativeResult<SharedState> {
         validate_layout(setup, memory_base, memory_bound)?;
         let r = setup.records.clone();
@@ -376,15 +393,28 @@ impl WasmState {
                 .address_of(name)
                 .ok_or_else(|| Failure::call(format!("no compiled function {name}")))
         };
+        // Per import: the code and vmctx its record (and its func-ref) holds.
+        let import_targets = setup
+            .imported_functions
+            .iter()
+            .map(|import| match import {
+                ImportedFunction::Host(name) => Ok((address(name)?, vmctx as u64)),
+                ImportedFunction::Linked { member, function } => link(*member, *function),
+            })
+            .collect::<NativeResult<Vec<(u64, u64)>>>()?;
         let words = |bytes: usize| vec![0u64; bytes.div_ceil(8).max(1)].into_boxed_slice();
         let mut func_refs = words(setup.functions.len() * r.func_ref_stride);
         let refs_base = func_refs.as_mut_ptr().cast::<u8>();
         for (i, f) in setup.functions.iter().enumerate() {
             let record = i * r.func_ref_stride;
+            let (code, owner) = match import_targets.get(i) {
+                Some(&target) => target,
+                None => (address(&f.code)?, vmctx as u64),
+            };
             // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
-            unsafe { write_at(refs_base, record + r.func_ref_code, address(&f.code)?) };
+            unsafe { write_at(refs_base, record + r.func_ref_code, code) };
             // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
-            unsafe { write_at(refs_base, record + r.func_ref_vmctx, vmctx as u64) };
+            unsafe { write_at(refs_base, record + r.func_ref_vmctx, owner) };
             // SAFETY: the type id field lies inside the record (validate_layout checked it).
             unsafe {
                 refs_base
@@ -405,24 +435,12 @@ impl WasmState {
         let mut imported_functions =
             words(setup.imported_functions.len() * r.imported_function_stride);
         let imports_base = imported_functions.as_mut_ptr().cast::<u8>();
-        for (i, name) in setup.imported_functions.iter().enumerate() {
+        for (i, &(code, owner)) in import_targets.iter().enumerate() {
             let record = i * r.imported_function_stride;
             // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
-            unsafe {
-                write_at(
-                    imports_base,
-                    record + r.imported_function_code,
-                    address(name)?,
-                )
-            };
+            unsafe { write_at(imports_base, record + r.imported_function_code, code) };
             // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
-            unsafe {
-                write_at(
-                    imports_base,
-                    record + r.imported_function_vmctx,
-                    vmctx as u64,
-                )
-            };
+            unsafe { write_at(imports_base, record + r.imported_function_vmctx, owner) };
         }
         let mut imported_globals = words(setup.globals.len() * 8);
         let mut v128_globals = vec![0u128; setup.globals.len()].into_boxed_slice();
@@ -568,6 +586,7 @@ impl WasmState {
             tables,
             table_records,
             func_refs,
+            function_count: setup.functions.len(),
             imported_functions,
             imported_globals,
             v128_globals,
@@ -751,6 +770,17 @@ impl WasmState {
             .map_or(0, |m| m.memory.current().1 as usize)
     }
 
+    /// The code and vmctx of function `index`'s func-ref record (an import's are its target).
+    pub fn func_ref_target(&self, index: u32) -> Option<(u64, u64)> {
+        let r = &self.records;
+        let record = (index as usize).checked_mul(r.func_ref_stride)?;
+        if (index as usize) >= self.function_count {
+            return None;
+        }
+        let word = |field: usize| self.func_refs.get((record + field) / 8).copied();
+        Some((word(r.func_ref_code)?, word(r.func_ref_vmctx)?))
+    }
+
     /// Whether another instance or a handle shares one of this instance's memories.
     pub fn shares_memory(&self) -> bool {
         self.memories
@@ -905,7 +935,7 @@ fn copy_in_pieces(memory: &mut [u8], src: usize, dst: usize, len: usize) -> Opti
 
 extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
     guarded(u32::MAX, || {
-        with_state(vmctx, |s, vmctx| {
+        let old = with_state(vmctx, |s, vmctx| {
             let Some(m) = s.memories.get(mem as usize) else {
                 return u32::MAX;
             };
@@ -916,14 +946,18 @@ extern "C" fn memory_grow(vmctx: *mut u8, mem: u32, delta: u32) -> u32 {
                 }
                 None => u32::MAX,
             }
-        })
+        });
+        if old != u32::MAX {
+            crate::runtime::refresh_other_members(vmctx);
+        }
+        old
     })
 }
 
 /// `memory.grow` on a 64-bit memory: i64 delta and result (-1 when it cannot grow).
 extern "C" fn memory_grow64(vmctx: *mut u8, mem: u32, delta: u64) -> u64 {
     guarded(u64::MAX, || {
-        with_state(vmctx, |s, vmctx| {
+        let old = with_state(vmctx, |s, vmctx| {
             let Some(m) = s.memories.get(mem as usize) else {
                 return u64::MAX;
             };
@@ -934,7 +968,11 @@ extern "C" fn memory_grow64(vmctx: *mut u8, mem: u32, delta: u64) -> u64 {
                 }
                 None => u64::MAX,
             }
-        })
+        });
+        if old != u64::MAX {
+            crate::runtime::refresh_other_members(vmctx);
+        }
+        old
     })
 }
 

@@ -59,6 +59,8 @@ export interface PeerRun {
   readonly fuelCosts?: string;
   /** random_get and the clocks as fixed sequences (the runner's and run-wasm's --deterministic). */
   readonly deterministic?: boolean;
+  /** Modules instantiated first in the same store, their exports importable under `name`. */
+  readonly preload?: readonly { readonly name: string; readonly wasmFile: string }[];
 }
 
 /** Runs one program under real Wasmtime and returns its validated report. */
@@ -70,6 +72,7 @@ export async function runPeer(run: PeerRun): Promise<PeerReport> {
   if (run.dir !== null) argv.push('--dir', `${run.dir}::${run.guestDir ?? '.'}`);
   for (const [k, v] of Object.entries(run.env ?? {})) argv.push('--env', `${k}=${v}`);
   if (run.deterministic === true) argv.push('--deterministic');
+  for (const p of run.preload ?? []) argv.push('--preload', `${p.name}=${p.wasmFile}`);
   if (run.invoke !== undefined) argv.push('--invoke', run.invoke.name, ...run.invoke.args, '--');
   argv.push(run.wasmFile, ...run.args);
   return new Promise((resolve, reject) => {

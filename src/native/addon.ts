@@ -35,6 +35,8 @@ export interface NativeInstanceHandle {
   dispose(): void;
   readonly disposed: boolean;
   readonly threadAlive: boolean;
+  /** This instance's id in its store. */
+  readonly member: number;
 }
 
 /** A linear memory an instance defines or imports, kept alive while a handle or instance holds it. */
@@ -64,7 +66,7 @@ export interface NativeAddon {
   jit(text: string, settings: NativeSetting[], target?: number | null): NativeJitModule;
   runTargets(text: string): unknown;
   displayValues(types: string[], slots: Uint8Array): unknown;
-  instantiate(text: string, settings: NativeSetting[], options: string): NativeInstanceHandle;
+  instantiate(text: string, settings: NativeSetting[], options: string, store: NativeInstanceHandle | null): NativeInstanceHandle;
   checkSignal(): number;
   translateWasm(wasm: Uint8Array, options: string, nativePasses?: string | null): string;
   runNativePasses(text: string, pipeline: string): unknown;

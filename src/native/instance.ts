@@ -14,7 +14,7 @@ const optional = <T extends z.ZodType>(t: T) => t.nullish().transform((v) => v ?
 /** One step of a call, validated. */
 export const callStepSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('returned'), slots: bytes, fuelCounter: z.number() }),
-  z.object({ kind: z.literal('host'), slots: bytes, hostIndex: z.number().int().nonnegative() }),
+  z.object({ kind: z.literal('host'), slots: bytes, hostIndex: z.number().int().nonnegative(), hostMember: z.number().int().nonnegative() }),
   z.object({
     kind: z.literal('trapped'),
     fuelCounter: z.number(),
@@ -31,6 +31,8 @@ export interface NativeInstanceOptions {
   readonly flags?: Settings;
   /** JSON the addon parses: layout, metered functions, memory and stack sizes. */
   readonly options: string;
+  /** Join the store of this instance (same wasm thread and store context) instead of founding one. */
+  readonly store?: NativeInstance;
 }
 
 /** The typed error inside a step's `error` (a native error message). */
@@ -44,9 +46,13 @@ export class NativeInstance {
 
   constructor(text: string, o: NativeInstanceOptions) {
     const settings = toNativeSettings(o.flags);
-    this.#handle = throughNative(() => addon().instantiate(text, settings, o.options));
+    this.#handle = throughNative(() => addon().instantiate(text, settings, o.options, o.store === undefined ? null : o.store.#handle));
     this.functions = jitFunctionsSchema.parse(this.#handle.functions());
+    this.member = z.number().int().nonnegative().parse(this.#handle.member);
   }
+
+  /** This instance's id in its store (a host step names the member whose import it calls). */
+  readonly member: number;
 
   async call(index: number, args: Uint8Array, fuel: number | undefined): Promise<CallStep> {
     const raw = await throughNative(() => this.#handle.call(index, args, fuel ?? null));

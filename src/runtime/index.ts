@@ -2,6 +2,7 @@
 export { Engine, compileOptionsSchema, engineOptionsSchema, type CompileOptions, type EngineOptions } from './engine.js';
 export { Module, instantiateOptionsSchema, type InstantiateOptions } from './module.js';
 export { Instance, callOptionsSchema, type CallOptions, type CallResult, type HostFunction } from './instance.js';
+export { Store } from './store.js';
 export { AsyncFuelChecker, checkIntervalSchema } from './checker.js';
 export { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, METERING_MODES, meteringModeSchema, PINNED_FUEL_PIPELINE, SLACKED_FUEL_PIPELINE, UNCOUNTED_FUEL_PIPELINE, type MeteringMode } from './metering.js';
 export { assemble, type Assembled, type WasmExport, type WasmImport } from './assemble.js';

@@ -7,9 +7,9 @@ import { stepError, type CallStep, type NativeInstance } from '../native/instanc
 import { readBits, readValue, slotView, SLOT_BYTES, writeValue, type ClifValue } from '../native/values.js';
 import type { WasmExport, WasmImport } from './assemble.js';
 import { AsyncFuelChecker } from './checker.js';
-import type { CallGate } from './call-gate.js';
 import { CallError, HostStop, OutOfFuel, ReentrantCallError, Trap, type OutOfFuelDetection } from './errors.js';
 import { accountsFuel, fuelConvention, type MeteringMode } from './metering.js';
+import { Store } from './store.js';
 
 /** A host function: arguments by the import's signature; returns nothing, a value, or a list. */
 export type HostFunction = (...args: ClifValue[]) => ClifValue | readonly ClifValue[] | void | Promise<ClifValue | readonly ClifValue[] | void>;
@@ -37,8 +37,8 @@ export interface CallResult {
   readonly resultBits?: readonly bigint[];
 }
 
-/** The instances whose host functions are running in the current async context. */
-const servingHostCall = new AsyncLocalStorage<ReadonlySet<Instance>>();
+/** The stores whose host functions are running in the current async context. */
+const servingHostCall = new AsyncLocalStorage<ReadonlySet<Store>>();
 
 /**
  * How long (µs) the main thread waits, blocked, for a call's next step after it answered a host
@@ -54,9 +54,6 @@ const UNLIMITED = Number.MAX_SAFE_INTEGER;
 export class Instance {
   readonly #native: NativeInstance;
   readonly #exports: Map<string, WasmExport & { index: number }>;
-  #queue: Promise<unknown> = Promise.resolve();
-  /** Set when the instance shares a memory: its code runs only in the group's turn. */
-  #gate: CallGate | undefined;
 
   /** Use `module.instantiate()`. */
   constructor(
@@ -70,6 +67,8 @@ export class Instance {
     readonly checkMaxIntervalMs: number = checkIntervalMs === false ? 0 : checkIntervalMs,
     /** See `hostStepWaitMicrosSchema`. */
     readonly hostStepWaitMicros: number = hostStepWaitMicrosSchema.parse(undefined),
+    /** The store it is a member of (a store of its own unless given at instantiation). */
+    readonly store: Store = new Store(),
   ) {
     this.#native = native;
     this.#exports = new Map();
@@ -82,14 +81,14 @@ export class Instance {
     }
   }
 
-  /** Puts the instance in a group whose members run wasm code one at a time (CallGate). */
-  useGate(gate: CallGate): void {
-    this.#gate = gate;
-  }
-
   /** One native step (a call, or the resumption after a host function) in the group's turn. */
   #step(op: () => Promise<CallStep>): Promise<CallStep> {
-    return this.#gate === undefined ? op() : this.#gate.through(op);
+    return this.store.gated ? this.store.gate.through(op) : op();
+  }
+
+  /** This instance's id in its store. */
+  get member(): number {
+    return this.#native.member;
   }
 
   /** Exported wasm functions, as CLIF names them. */
@@ -115,15 +114,10 @@ export class Instance {
   call(name: string, args: readonly ClifValue[] = [], options: CallOptions = {}): Promise<CallResult> {
     // The wasm thread is blocked in the host call that made this one: queueing it behind that
     // call would wait forever, so refuse it now.
-    if (servingHostCall.getStore()?.has(this)) {
-      return Promise.reject(new ReentrantCallError(`${name}: a host function cannot call back into the instance whose call it is serving (re-entrant calls are not supported)`));
+    if (servingHostCall.getStore()?.has(this.store)) {
+      return Promise.reject(new ReentrantCallError(`${name}: a host function cannot call back into the instance (or the store) whose call it is serving (re-entrant calls are not supported)`));
     }
-    const run = this.#queue.then(
-      () => this.#call(name, args, options),
-      () => this.#call(name, args, options),
-    );
-    this.#queue = run.catch(() => undefined);
-    return run;
+    return this.store.enqueue(() => this.#call(name, args, options));
   }
 
   async #call(name: string, args: readonly ClifValue[], options: CallOptions): Promise<CallResult> {
@@ -142,14 +136,16 @@ export class Instance {
       checker?.start(this.checkIntervalMs as number, this.checkMaxIntervalMs);
       step = await this.#step(() => this.#native.call(e.index, buffer, counts ? -budget : 0));
       while (step.kind === 'host') {
-        const host = this.hostFunctions[step.hostIndex];
+        // The import may be another member's: this call may run its code.
+        const owner = step.hostMember === this.member ? this : this.store.member(step.hostMember);
+        const host = owner?.hostFunctions[step.hostIndex];
         let failed = false;
         const out = new Uint8Array(Math.max(host?.returns.length ?? 0, 1) * SLOT_BYTES);
         try {
-          if (host === undefined) throw new CallError(`no host function with index ${step.hostIndex}`);
+          if (host === undefined) throw new CallError(`no host function with index ${step.hostIndex} in store member ${step.hostMember}`);
           const slots = step.slots;
           const hostArgs = host.params.map((t, i) => readValue(slotView(slots, i), t));
-          const serving = new Set(servingHostCall.getStore() ?? []).add(this);
+          const serving = new Set(servingHostCall.getStore() ?? []).add(this.store);
           const value = await servingHostCall.run(serving, () => host.call(...hostArgs));
           const values: readonly ClifValue[] = value === undefined ? [] : Array.isArray(value) ? value : [value as ClifValue];
           if (values.length !== host.returns.length) throw new CallError(`host function ${host.name} returned ${values.length} value(s), its signature has ${host.returns.length}`);
@@ -161,7 +157,7 @@ export class Instance {
         // Ungated, wait a moment on this thread for the next step: in a call that makes many
         // host calls it usually comes within microseconds, and the event loop's wake-up would
         // cost more than the host function (docs/runtime.md, "Host calls").
-        const soon = this.#gate === undefined && this.hostStepWaitMicros > 0;
+        const soon = !this.store.gated && this.hostStepWaitMicros > 0;
         step = soon ? (this.#native.resumeWait(out, failed, this.hostStepWaitMicros) ?? (await this.#native.nextStep())) : await this.#step(() => this.#native.resume(out, failed));
       }
     } finally {

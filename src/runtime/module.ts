@@ -10,6 +10,7 @@ import { RuntimeConfigError } from './errors.js';
 import { hostStepWaitMicrosSchema, Instance, type HostFunction } from './instance.js';
 import { fuelConvention, type MeteringMode } from './metering.js';
 import { NativeInstance } from '../native/instance.js';
+import { Store } from './store.js';
 
 export const instantiateOptionsSchema = z
   .object({
@@ -45,6 +46,8 @@ export const instantiateOptionsSchema = z
      * 0: always through the event loop (never blocks it). Default 100.
      */
     hostStepWaitMicros: hostStepWaitMicrosSchema,
+    /** The store to join (its wasm thread and store context); a new one when absent. */
+    store: z.instanceof(Store).optional(),
   })
   .strict();
 
@@ -134,6 +137,8 @@ export class Module {
       if (!this.imports.some((i) => i.name === name)) throw new RuntimeConfigError(`host function ${name} is not imported by the module (it imports ${this.imports.map((i) => i.name).join(', ') || 'nothing'})`);
     }
     const pinned = fuelConvention(this.metering) === 'pinned';
+    const store = o.store ?? new Store();
+    const via = store.joinVia(this.metering);
     // Cranelift's x64 tail calls need frame pointers (Wasmtime always keeps them); only code
     // that makes tail calls pays for them here.
     const native = new NativeInstance(this.text, {
@@ -147,10 +152,13 @@ export class Module {
         ...(o.stackLimit === undefined ? {} : { stackLimit: o.stackLimit }),
         ...(this.wasmSetup === undefined ? {} : { wasm: this.wasmSetup }),
       }),
+      ...(via === undefined ? {} : { store: via }),
     });
     const interval = this.metering === 'slacked' ? o.checkIntervalMs : false;
     const max = interval === false ? 0 : (o.checkMaxIntervalMs ?? Math.max(DEFAULT_CHECK_MAX_INTERVAL_MS, interval));
     if (interval !== false && max < interval) throw new RuntimeConfigError(`checkMaxIntervalMs (${max}) is below checkIntervalMs (${interval})`);
-    return { instance: new Instance(native, this.metering, this.exports, hostFunctions, interval, max, o.hostStepWaitMicros), native };
+    const instance = new Instance(native, this.metering, this.exports, hostFunctions, interval, max, o.hostStepWaitMicros, store);
+    store.add(instance, native, this.metering);
+    return { instance, native };
   }
 }

@@ -4,5 +4,6 @@ export * from './schemas.js';
 export { fuelCostsSchema, loadFuelCosts, VARIABLE_COST_NAMES, type FuelCosts } from './fuel-costs.js';
 export { compileWasm, WasmInstance, WasmModule, wasmInstantiateOptionsSchema, type CompileWasmOptions, type WasmCallResult, type WasmImports, type WasmInstantiateOptions } from './instance.js';
 export { Memory, type MemoryType } from './memory.js';
+export { WasmFunction } from './wasm-function.js';
 export { WasmTrap, wasmTrapKind, asWasmTrap, type WasmTrapKind } from './trap-kinds.js';
 export { CompileCache, defaultCacheDir, type CacheEntry, type CacheKeyParts } from './compile-cache.js';

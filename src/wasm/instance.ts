@@ -22,11 +22,13 @@ import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type Trans
 import { asWasmTrap } from './trap-kinds.js';
 import { FuncRefGuard } from './func-ref-guard.js';
 import { Memory } from './memory.js';
-import { CallGate } from '../runtime/call-gate.js';
+import { Store } from '../runtime/store.js';
+import type { CallGate } from '../runtime/call-gate.js';
+import { WasmFunction } from './wasm-function.js';
 
-/** What a wasm module imports, by module and name: host functions, and memories other
- *  instances export (`WasmInstance.memory(name)`). */
-export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction | Memory>>>>;
+/** What a wasm module imports, by module and name: host functions, and the memories and
+ *  functions other instances export (`WasmInstance.memory(name)`, `WasmInstance.func(name)`). */
+export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction | Memory | WasmFunction>>>>;
 
 export const resourceLimitsSchema = z
   .object({
@@ -42,6 +44,16 @@ export const resourceLimitsSchema = z
   .strict();
 export type ResourceLimits = z.input<typeof resourceLimitsSchema>;
 
+/** The store to instantiate in: the one given, which must be the linked functions' store. */
+function storeFor(given: Store | undefined, linked: ReadonlyMap<number, WasmFunction>): Store {
+  let store = given;
+  for (const f of linked.values()) {
+    store ??= f.store;
+    if (f.store !== store) throw new RuntimeConfigError(`import of ${f.name}: a function of another store cannot be linked (Wasmtime: cross-\`Store\` instantiation is not supported)`);
+  }
+  return store ?? new Store();
+}
+
 /** Live wasm instances per engine (disposed or collected instances leave the count). */
 const liveInstances = new WeakMap<Engine, { count: number }>();
 const collected = new FinalizationRegistry<{ count: number }>((live) => {
@@ -52,8 +64,11 @@ export const wasmInstantiateOptionsSchema = z
   .object({
     metering: meteringModeSchema,
     imports: z
-      .record(z.string(), z.record(z.string(), z.union([z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'), z.instanceof(Memory)])))
+      .record(z.string(), z.record(z.string(), z.union([z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'), z.instanceof(Memory), z.instanceof(WasmFunction)])))
       .default({}),
+    /** The store to instantiate in (Wasmtime's `Store`: one wasm thread, one fuel counter). By
+     *  default the store of the instances whose functions it imports, else a new one. */
+    store: z.instanceof(Store).optional(),
     /** Values of imported globals, keyed `module.name` (i64 as bigint, floats as numbers). */
     globals: z.record(z.string(), z.union([z.number(), z.bigint()])).default({}),
     stackBytes: z.number().int().min(256 * 1024).max(2 ** 30).default(8 * 1024 * 1024),
@@ -222,7 +237,7 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 }
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
-function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig, importedMemories: readonly Memory[]): unknown {
+function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig, importedMemories: readonly Memory[], linked: ReadonlyMap<number, WasmFunction>): unknown {
   // An imported memory is allocated (and limited) by the instance that defines it.
   const memoryMin = Math.max(0, ...m.memories.filter((x) => !x.imported).map((x) => x.minPages)) * 65536;
   if (limits.maxMemoryBytes !== undefined && memoryMin > limits.maxMemoryBytes) {
@@ -256,7 +271,14 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     ev.values.push(value);
     return { bits: value.bits.toString(), func: value.func, isFuncRef: value.isFuncRef, imported: g.imported, v128: g.type === 'v128' };
   });
-  const importedFunctions = m.imports.filter((i) => i.kind === 'func').map((_, i) => `%sf_import_${i}`);
+  // An import linked to another instance's function: its record holds that function's code and
+  // vmctx (the native side reads them from the exporter's func-ref record).
+  const importedFunctions = m.imports
+    .filter((i) => i.kind === 'func')
+    .map((_, i) => {
+      const f = linked.get(i);
+      return f === undefined ? `%sf_import_${i}` : { member: f.member, function: f.index };
+    });
   if (m.tables.some((x) => x.imported)) {
     throw new RuntimeConfigError('imported tables are not supported: the module must define its own (imported memories are)');
   }
@@ -662,6 +684,7 @@ export class WasmInstance {
     const t = module.translated;
     const hostImports: Record<string, HostFunction> = {};
     const guard = new FuncRefGuard();
+    const linked = new Map<number, WasmFunction>();
     t.imports
       .filter((i) => i.kind === 'func')
       .forEach((imp, i) => {
@@ -669,8 +692,18 @@ export class WasmInstance {
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
         if (f instanceof Memory) throw new RuntimeConfigError(`incompatible import type for \`${imp.module}::${imp.name}\`: expected func, found memory`);
         const type = t.types[imp.typeIndex]!;
+        if (f instanceof WasmFunction) {
+          f.checkImport(type, `${imp.module}::${imp.name}`);
+          linked.set(i, f);
+          // The record calls the function itself; this trampoline is never reached.
+          hostImports[`%sf_import_${i}`] = () => {
+            throw new RuntimeConfigError(`internal error: the linked import ${imp.module}.${imp.name} was called through the host`);
+          };
+          return;
+        }
         hostImports[`%sf_import_${i}`] = guard.wrap(f, type, `${imp.module}.${imp.name}`);
       });
+    const store = storeFor(o.store, linked);
     const importedMemories = t.imports
       .filter((i) => i.kind === 'memory')
       .map((imp) => {
@@ -690,7 +723,7 @@ export class WasmInstance {
     // bulk operation that Wasmtime checks, and not before one that Wasmtime does not (a
     // constant length costing at most 128), so a builtin check there would stop what
     // Wasmtime runs.
-    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig, importedMemories);
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig, importedMemories, linked);
     const m = module.module;
     let live = liveInstances.get(m.engine);
     if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));
@@ -700,9 +733,11 @@ export class WasmInstance {
     const withSetup = new Module(m.engine, m.metering, m.pipeline, () => m.functions, m.assembled, setup);
     // Instances sharing a memory run their code one at a time (docs/runtime.md), and the data
     // segments are written into an imported memory in the group's turn too.
-    const gate = new CallGate();
+    const gate = store.gate;
     for (const memory of importedMemories) await gate.join(memory.gate);
+    if (importedMemories.length > 0) store.useGate();
     const { instance, native } = await gate.through(async () => instantiateTyped(withSetup, {
+      store,
       imports: hostImports,
       memoryBytes: 0,
       stackBytes: o.stackBytes,
@@ -713,7 +748,6 @@ export class WasmInstance {
       hostStepWaitMicros: o.hostStepWaitMicros,
     }));
     const wasm = new WasmInstance(module, instance, native, live, guard, gate);
-    if (importedMemories.length > 0) instance.useGate(gate);
     const metered = accountsFuel(module.metering);
     let instantiationFuel = t.startupFuel ?? 0;
     if (o.runStart && t.start !== null) {
@@ -779,8 +813,25 @@ export class WasmInstance {
   memory(name: string): Memory {
     const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'memory');
     if (e === undefined) throw new RuntimeConfigError(`no exported memory ${name}`);
-    this.#instance.useGate(this.#gate);
+    this.#instance.store.useGate();
     return new Memory(this.#native.memory(e.index), this.#gate);
+  }
+
+  /**
+   * The function exported as `name`, to import into another instance (`imports: { env: { f } }`),
+   * which then joins this instance's store and calls it directly (Wasmtime's `Linker`).
+   */
+  func(name: string): WasmFunction {
+    const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'func');
+    if (e === undefined) throw new RuntimeConfigError(`no exported function ${name} (exports: ${this.module.exportedFunctions.join(', ')})`);
+    if (this.#instance.disposed) throw new RuntimeConfigError(`the instance exporting ${name} has been disposed`);
+    const t = this.module.translated;
+    return new WasmFunction(this.#instance.store, this.#instance.member, e.index, t.types[t.functionTypes[e.index]!]!, name);
+  }
+
+  /** The store this instance belongs to (give it as `store` to instantiate into it). */
+  get store(): Store {
+    return this.#instance.store;
   }
 
   /** A copy of linear memory `memory` (call only between calls, or from a host function). */

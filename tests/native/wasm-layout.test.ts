@@ -35,7 +35,7 @@ const optionsSchema = z.object({ wasm: z.object({ records: z.record(z.string(), 
 
 test('the captured layout instantiates as it is', async (t) => {
   const [text, settings, options] = await capturedInstantiate();
-  const instance = addon().instantiate(text, settings, options);
+  const instance = addon().instantiate(text, settings, options, null);
   instance.dispose();
   t.pass();
 });
@@ -44,12 +44,12 @@ test('a record field past its record is refused by name', async (t) => {
   const [text, settings, options] = await capturedInstantiate();
   const o = optionsSchema.parse(JSON.parse(options));
   o.wasm.records['funcRefCode'] = o.wasm.records['funcRefStride']!;
-  t.throws(() => addon().instantiate(text, settings, JSON.stringify(o)), { message: /record layout: funcRef\.code \(8 bytes at \d+\) does not fit its \d+-byte record/ });
+  t.throws(() => addon().instantiate(text, settings, JSON.stringify(o), null), { message: /record layout: funcRef\.code \(8 bytes at \d+\) does not fit its \d+-byte record/ });
 });
 
 test('a vmctx slot past the vmctx is refused by name', async (t) => {
   const [text, settings, options] = await capturedInstantiate();
   const o = optionsSchema.parse(JSON.parse(options));
   o.wasm.statePointer = o.wasm.vmctxBytes;
-  t.throws(() => addon().instantiate(text, settings, JSON.stringify(o)), { message: /vmctx layout: statePointer \(8 bytes at \d+\) does not fit the \d+-byte vmctx/ });
+  t.throws(() => addon().instantiate(text, settings, JSON.stringify(o), null), { message: /vmctx layout: statePointer \(8 bytes at \d+\) does not fit the \d+-byte vmctx/ });
 });

@@ -11,10 +11,10 @@ export const FUEL_COSTS_FIXTURE = fileURLToPath(new URL('../fixtures/wasmtime/fu
 export type FuelCase =
   | { readonly kind: 'wasi'; readonly name: string; readonly wasm: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly dir: string | null }
   | { readonly kind: 'bench'; readonly name: string; readonly wasm: string; readonly args: readonly string[]; readonly costs?: boolean }
-  | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[]; readonly costs?: boolean };
+  | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[]; readonly costs?: boolean; readonly preload?: WatFile };
 
 /** The WAT fixtures of tests/fixtures/wasmtime/ whose exports are cases. */
-export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'funcref', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image'] as const;
+export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'funcref', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image', 'linked-lib', 'linked-app'] as const;
 export type WatFile = (typeof WAT_FILES)[number];
 export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmtime/${file}.wat`, import.meta.url);
 
@@ -62,6 +62,13 @@ const STARTUP: readonly (readonly [WatFile, string, ...number[]])[] = [
   ['startup-globals', 'get'], ['startup-elem', 'call', 3], ['startup-elem', 'init'], ['startup-data', 'get'], ['startup-image', 'get'],
 ];
 
+/** Two instances in one store: linked-app.wat calls linked-lib.wat's functions directly
+ *  (preloaded as `lib`, as the wasmtime CLI's `--preload lib=...` does). */
+const LINKED: readonly (readonly [string, ...number[]])[] = [
+  ['run', 10], ['run', 1000], ['own_table', 0, 100], ['own_table', 1, 21], ['lib_table', 1, 50], ['lib_table', 0, 7],
+  ['grow_store'], ['divide', 84, 2], ['divide', 1, 0], ['recurse', 500],
+];
+
 /**
  * Benchmark programs auto-vectorised: bench/programs/NAME.c built with
  * `zig cc --target=wasm32-wasi -O3 -msimd128 -s` (ziglang 0.17.1 from PyPI), at small sizes.
@@ -91,6 +98,7 @@ export const FUEL_CASES: readonly FuelCase[] = [
   ...TABLE64.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `table64/${invoke}(${invokeArgs.join(',')})`, file: 'table64' as const, invoke, invokeArgs })),
   ...MEM64.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `mem64/${invoke}(${invokeArgs.join(',')})`, file: 'mem64' as const, invoke, invokeArgs })),
   ...FUNCREF.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `fref/${invoke}(${invokeArgs.join(',')})`, file: 'funcref' as const, invoke, invokeArgs })),
+  ...LINKED.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `linked/${invoke}(${invokeArgs.join(',')})`, file: 'linked-app' as const, invoke, invokeArgs, preload: 'linked-lib' as const })),
   // The same operators, and two whole programs, under FUEL_COSTS_FIXTURE's table.
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `costs/ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs, costs: true })),
   ...loadBenchManifest()

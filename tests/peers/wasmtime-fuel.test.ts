@@ -9,7 +9,7 @@ import { parse } from '@bytecodealliance/jco';
 import test from 'ava';
 import { BENCH_MODE_SPECS } from '../../src/bench/modes.js';
 import { runWasi } from '../../src/wasi/index.js';
-import { compileWasm, WasmTrap } from '../../src/wasm/index.js';
+import { compileWasm, Memory, WasmFunction, WasmTrap, type WasmImports, type WasmInstance, type WasmModule } from '../../src/wasm/index.js';
 import { loadFuelCosts } from '../../src/wasm/fuel-costs.js';
 import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WAT_FILES, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type WatFile } from './fuel-cases.js';
 
@@ -26,8 +26,12 @@ async function ours(c: FuelCase, variant: Variant): Promise<{ fuel: number | nul
   const metering = variant === 'vanilla' ? 'vanilla' : 'slacked';
   const pipeline = variant === 'slacked-uncounted' ? { pipeline: UNCOUNTED_PIPELINE } : {};
   if (c.kind === 'wat') {
-    const module = await compileWasm(await watWasm[c.file], metering, undefined, { ...pipeline, ...(c.costs === true ? { fuelCosts: costTable } : {}) });
-    const instance = await module.instantiate({});
+    const options = { ...pipeline, ...(c.costs === true ? { fuelCosts: costTable } : {}) };
+    const module = await compileWasm(await watWasm[c.file], metering, undefined, options);
+    // A preloaded library: instantiated first, its exports linked into the case's module.
+    const lib = c.preload === undefined ? undefined : await (await compileWasm(await watWasm[c.preload], metering, undefined, options)).instantiate({});
+    const imports: WasmImports = lib === undefined ? {} : { lib: linkedExports(lib, module) };
+    const instance = await module.instantiate({ imports });
     try {
       const r = await instance.call(c.invoke, [...c.invokeArgs]);
       return { fuel: r.fuelConsumed === null ? null : r.fuelConsumed + (instance.instantiationFuel ?? 0), exitCode: 0, stdoutSha256: sha256(new Uint8Array()), results: r.results.map(String) };
@@ -37,6 +41,7 @@ async function ours(c: FuelCase, variant: Variant): Promise<{ fuel: number | nul
       return { fuel: null, exitCode: 0, stdoutSha256: '', results: [], trap: error.kind };
     } finally {
       instance.dispose();
+      lib?.dispose();
     }
   }
   const out: Uint8Array[] = [];
@@ -52,6 +57,16 @@ async function ours(c: FuelCase, variant: Variant): Promise<{ fuel: number | nul
     ...(c.kind === 'bench' && c.costs === true ? { fuelCosts: costTable } : {}),
   });
   return { fuel: r.fuelConsumed, exitCode: r.exitCode, stdoutSha256: sha256(Buffer.concat(out)), results: [] };
+}
+
+/** What `module` imports from `lib`, taken from `lib`'s exports (functions and memories). */
+function linkedExports(lib: WasmInstance, module: WasmModule): Record<string, WasmFunction | Memory> {
+  const out: Record<string, WasmFunction | Memory> = {};
+  for (const imp of module.translated.imports) {
+    if (imp.module !== 'lib') continue;
+    out[imp.name] = imp.kind === 'memory' ? lib.memory(imp.name) : lib.func(imp.name);
+  }
+  return out;
 }
 
 test('the fixture covers every case and names the Wasmtime version', (t) => {

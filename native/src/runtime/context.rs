@@ -72,6 +72,22 @@ impl Context {
         context
     }
 
+    /// The addresses of this context's store context and epoch counter (a store founder's).
+    pub(super) fn store_addresses(&self) -> (u64, u64) {
+        (
+            self.store.as_ptr() as u64,
+            std::ptr::addr_of!(*self.epoch) as u64,
+        )
+    }
+
+    /// Points the vmctx at a store's context and epoch counter instead of this context's own
+    /// (a member joining a store; its own stay unused).
+    pub(super) fn use_store(&mut self, store_context: u64, epoch: u64) {
+        let l = self.layout.clone();
+        write_u64(&mut self.vmctx, l.store_context_pointer, store_context);
+        write_u64(&mut self.vmctx, l.epoch_counter_pointer, epoch);
+    }
+
     pub(super) fn vmctx_address(&self) -> u64 {
         self.vmctx.as_ptr() as u64
     }

@@ -5,19 +5,59 @@
 use super::reply::Reply;
 use super::short_wait::{HOST_ANSWER_POLL, poll_for};
 use super::steps::{Job, Outcome};
+use super::worker::Member;
 use crate::errors::Failure;
 use crate::jit;
 use crate::wasm_state::SharedState;
 use std::cell::RefCell;
 use std::sync::mpsc::{Receiver, TryRecvError};
 
+/// What the dispatcher knows of a store member.
+pub(super) struct MemberView {
+    pub(super) id: usize,
+    pub(super) vmctx: usize,
+    /// Its memory fields are refreshed when a host function returns (the host may have run an
+    /// instance of another store that grew a shared memory).
+    pub(super) wasm: Option<SharedState>,
+}
+
 /// The state the host dispatcher needs on the wasm thread.
 pub(super) struct WorkerState {
     pub(super) jobs: Receiver<Job>,
     pub(super) pending: Option<Reply>,
-    /// A wasm instance's state and vmctx address: its memory fields are refreshed when a host
-    /// function returns (the host may have run another instance that grew a shared memory).
-    pub(super) wasm: Option<(SharedState, usize)>,
+    pub(super) members: Vec<MemberView>,
+    /// Members that joined while a host function ran, for the worker to take in after the call.
+    pub(super) joined: Vec<Member>,
+}
+
+impl WorkerState {
+    /// Rewrites every member's memory fields from its memory objects (those that share one).
+    fn refresh_all(&self) {
+        for m in &self.members {
+            if let Some(wasm) = &m.wasm {
+                let mut guard = wasm.lock().unwrap_or_else(|p| p.into_inner());
+                guard.refresh(m.vmctx as *mut u8);
+            }
+        }
+    }
+}
+
+/// After a `memory.grow` by the member at `vmctx`: the other members of its store that share
+/// the memory see the new length at once (they may run next through a direct call, with no
+/// entry in between). Their states are not locked: this thread runs one member at a time.
+pub(crate) fn refresh_other_members(vmctx: *mut u8) {
+    let _ = WORKER.try_with(|cell| {
+        if let Ok(borrowed) = cell.try_borrow() {
+            for m in borrowed.iter().flat_map(|s| s.members.iter()) {
+                if m.vmctx == vmctx as usize {
+                    continue;
+                }
+                if let Some(Ok(mut guard)) = m.wasm.as_ref().map(|w| w.try_lock()) {
+                    guard.refresh(m.vmctx as *mut u8);
+                }
+            }
+        }
+    });
 }
 
 thread_local! {
@@ -36,7 +76,7 @@ const HOST_FAILED: i32 = 1;
 /// leaves the results in the same slots. Returns 0, or HOST_FAILED when the host function
 /// threw or the instance is going away. Never unwinds into JIT code.
 pub(super) extern "C" fn host_dispatch(
-    _vmctx: *mut u8,
+    vmctx: *mut u8,
     index: u64,
     slots: *mut u8,
     params: u64,
@@ -60,7 +100,14 @@ pub(super) extern "C" fn host_dispatch(
                 // live for the whole call; `slots` is non-null and `bytes` is within it.
                 unsafe { std::slice::from_raw_parts(slots, bytes) }.to_vec()
             };
+            // The member whose import this is: the trampoline passes its own vmctx.
+            let member = state
+                .members
+                .iter()
+                .find(|m| m.vmctx == vmctx as usize)
+                .map_or(0, |m| m.id as u32);
             reply.deliver(Outcome::Host {
+                member,
                 index: index as u32,
                 slots: args,
             });
@@ -79,10 +126,7 @@ pub(super) extern "C" fn host_dispatch(
                         reply,
                     }) => {
                         state.pending = Some(reply);
-                        if let Some((wasm, vmctx)) = &state.wasm {
-                            let mut guard = wasm.lock().unwrap_or_else(|p| p.into_inner());
-                            guard.refresh(*vmctx as *mut u8);
-                        }
+                        state.refresh_all();
                         if failed {
                             return HOST_FAILED;
                         }
@@ -96,8 +140,16 @@ pub(super) extern "C" fn host_dispatch(
                         return 0;
                     }
                     Ok(Job::Call { reply, .. }) => reply.deliver(Outcome::Failed(Failure::call(
-                        "a host function cannot call into the same instance while it runs",
+                        "a host function cannot call into its own store while it runs",
                     ))),
+                    Ok(Job::Join(member)) => {
+                        state.members.push(MemberView {
+                            id: member.id,
+                            vmctx: member.context.vmctx_address() as usize,
+                            wasm: member.context.wasm.clone(),
+                        });
+                        state.joined.push(member);
+                    }
                     Err(_) => return HOST_FAILED,
                 }
             }

@@ -8,7 +8,8 @@ use super::options::{HOST_STACK_RESERVE, InstanceOptions};
 use super::reply::{Rendezvous, Reply};
 use super::steps::{CallStep, Job, Outcome, StepResolver, settle, step_of};
 use super::thread_handle::{ThreadHandle, UNOBSERVED};
-use super::worker::{SendModule, worker};
+use super::store::Store;
+use super::worker::{Member, worker};
 use crate::errors::{Failure, NativeResult};
 use crate::jit::{self, JitFunctionInfo};
 use crate::memory_object::NativeMemory;
@@ -22,11 +23,12 @@ use std::sync::atomic::{AtomicI32, AtomicI64, AtomicU64};
 use std::sync::mpsc::{Sender, channel};
 use std::sync::{Arc, Mutex};
 
-/// An instance: module + context on its own thread.
+/// An instance: module + context, a member of a store whose wasm thread runs its calls.
 #[napi_derive::napi]
 pub struct NativeInstance {
     jobs: Option<Sender<Job>>,
-    handle: Arc<ThreadHandle>,
+    store: Arc<Store>,
+    member: usize,
     infos: Vec<JitFunctionInfo>,
     names: Vec<String>,
     wasm: Option<SharedState>,
@@ -40,15 +42,33 @@ fn gone() -> Failure {
     }
 }
 
+/// Compiles `text` and instantiates it: in a new store on a new wasm thread, or, with
+/// `store_of`, as a member of that instance's store (its imports may then name the other
+/// members' functions, which its code calls directly).
 pub fn instantiate(
     text: &str,
     settings: &[Setting],
     options: &str,
+    store_of: Option<&NativeInstance>,
 ) -> NativeResult<NativeInstance> {
     let options: InstanceOptions = serde_json::from_str(options)
         .map_err(|e| Failure::call(format!("bad instance options: {e}")))?;
     options.layout.validate()?;
     signals::ensure_check_handler()?;
+    let stack_limit = options.stack_limit.map(|o| (o, options.max_wasm_stack));
+    let settings_key = format!("{settings:?}");
+    let joining = match store_of {
+        Some(other) => {
+            if other.jobs.is_none() {
+                return Err(gone());
+            }
+            other
+                .store
+                .check_compatible(&options.layout, stack_limit, &settings_key)?;
+            Some((Arc::clone(&other.store), other.jobs.clone()))
+        }
+        None => None,
+    };
     let metered: HashSet<String> = options.metered.iter().cloned().collect();
     let module = jit::load_with(text, settings, &metered)?;
     let infos = module.infos();
@@ -69,8 +89,12 @@ pub fn instantiate(
             )));
         }
     }
+    let layout = options.layout.clone();
     let mut context = Context::new(options.layout, options.memory_bytes, vmctx_bytes);
-    context.stack_limit = options.stack_limit.map(|o| (o, options.max_wasm_stack));
+    context.stack_limit = stack_limit;
+    if let Some((store, _)) = &joining {
+        context.use_store(store.store_context, store.epoch);
+    }
     if let Some(setup) = &options.wasm {
         let l = &context.layout;
         let (base, bound) = (l.memory_base, l.memory_bound);
@@ -79,33 +103,67 @@ pub fn instantiate(
             fuel_consumed: l.fuel_consumed,
         };
         let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
+        let link = |member: u32, function: u32| match &joining {
+            Some((store, _)) => store.link(member, function),
+            None => Err(Failure::call(
+                "an import names a function of another instance, but the instance is not joining a store",
+            )),
+        };
         // SAFETY: `context.vmctx` holds max(layout.vmctx_size, vmctx_bytes) bytes and lives in
-        // the context with the state; no wasm code runs before the thread starts below.
-        let state = unsafe { WasmState::new(setup, &module, vmctx, base, bound, fuel) }?;
+        // the context with the state; no wasm code runs before the member reaches its thread.
+        let state = unsafe { WasmState::new(setup, &module, vmctx, base, bound, fuel, &link) }?;
         context.wasm = Some(state);
     }
     let wasm = context.wasm.clone();
-    let (sender, receiver) = channel();
-    let handle = Arc::new(ThreadHandle {
-        thread: Mutex::new(None),
-        sent: AtomicU64::new(0),
-        observed: AtomicI64::new(UNOBSERVED),
-        interrupt: AtomicI32::new(0),
-    });
-    let for_thread = Arc::clone(&handle);
-    let module = SendModule(module);
-    std::thread::Builder::new()
-        .name("slackfuel-wasm".into())
-        .stack_size(stack_bytes)
-        .spawn(move || worker(module, context, receiver, for_thread))
-        .map_err(|e| Failure::call(format!("could not start the wasm thread: {e}")))?;
-    // Wait until the thread has published its id, so a checker created now can reach it.
-    while handle.thread.lock().map(|g| g.is_none()).unwrap_or(false) {
-        std::thread::yield_now();
-    }
+    let (store, jobs, member) = match joining {
+        Some((store, Some(jobs))) => {
+            let id = store.add(wasm.clone());
+            let member = Member { id, module, context };
+            jobs.send(Job::Join(member)).map_err(|_| gone())?;
+            (store, jobs, id)
+        }
+        Some((_, None)) => return Err(gone()),
+        None => {
+            let (sender, receiver) = channel();
+            let handle = Arc::new(ThreadHandle {
+                thread: Mutex::new(None),
+                sent: AtomicU64::new(0),
+                observed: AtomicI64::new(UNOBSERVED),
+                interrupt: AtomicI32::new(0),
+            });
+            let (store_context, epoch) = context.store_addresses();
+            let store = Arc::new(Store::new(
+                Arc::clone(&handle),
+                store_context,
+                epoch,
+                layout,
+                stack_limit,
+                settings_key,
+            ));
+            let id = store.add(wasm.clone());
+            let founder = Member { id, module, context };
+            std::thread::Builder::new()
+                .name("slackfuel-wasm".into())
+                .stack_size(stack_bytes)
+                .spawn(move || worker(founder, receiver, handle))
+                .map_err(|e| Failure::call(format!("could not start the wasm thread: {e}")))?;
+            // Wait until the thread has published its id, so a checker created now can reach it.
+            while store
+                .handle
+                .thread
+                .lock()
+                .map(|g| g.is_none())
+                .unwrap_or(false)
+            {
+                std::thread::yield_now();
+            }
+            (store, sender, id)
+        }
+    };
     Ok(NativeInstance {
-        jobs: Some(sender),
-        handle,
+        jobs: Some(jobs),
+        store,
+        member,
         infos,
         names,
         wasm,
@@ -122,10 +180,11 @@ impl NativeInstance {
         }
     }
 
-    /// Interrupts a running call and lets the wasm thread exit (dispose and drop).
+    /// Lets the wasm thread exit once no member of the store is left, interrupting what it
+    /// runs when this was the last (dispose and drop).
     fn end(&mut self) {
-        if self.jobs.take().is_some() {
-            self.handle.interrupt();
+        if self.jobs.take().is_some() && self.store.release() {
+            self.store.handle.interrupt();
         }
         // The wasm thread holds its own reference until it exits; ours would keep linear
         // memory (up to 4 GiB committed) alive until the garbage collector finds this object.
@@ -174,6 +233,7 @@ impl NativeInstance {
                 return Ok(promise);
             }
             let job = Job::Call {
+                member: self.member,
                 index: index as usize,
                 args: args.to_vec(),
                 fuel,
@@ -311,7 +371,7 @@ impl NativeInstance {
     /// A fuel checker bound to this instance's wasm thread.
     #[napi]
     pub fn checker(&self) -> napi::Result<FuelChecker> {
-        entry(|| Ok(FuelChecker::new(Arc::clone(&self.handle))))
+        entry(|| Ok(FuelChecker::new(Arc::clone(&self.store.handle))))
     }
 
     /// Ends the instance: a running call is interrupted (it fails with ModuleDisposedError),
@@ -324,6 +384,12 @@ impl NativeInstance {
         })
     }
 
+    /// This instance's id in its store (host steps name the member whose import is called).
+    #[napi(getter)]
+    pub fn member(&self) -> napi::Result<u32> {
+        entry(|| Ok(self.member as u32))
+    }
+
     #[napi(getter)]
     pub fn disposed(&self) -> napi::Result<bool> {
         entry(|| Ok(self.jobs.is_none()))
@@ -334,6 +400,7 @@ impl NativeInstance {
     pub fn thread_alive(&self) -> napi::Result<bool> {
         entry(|| {
             Ok(self
+                .store
                 .handle
                 .thread
                 .lock()

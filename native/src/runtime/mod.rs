@@ -13,7 +13,8 @@
 //! * `short_wait`: polling for a bounded time before sleeping (host-call latency);
 //! * `thread_handle`: the wasm thread's identity for check signals, and its interrupt flag;
 //! * `host_dispatch`: the C entry point wasm→host trampolines call;
-//! * `worker`: the wasm thread's loop;
+//! * `worker`: the wasm thread's loop over its store's members;
+//! * `store`: what the instances of one store share (thread, store context, links);
 //! * `entry`: the panic policy of the napi methods (every body under `errors::guard`);
 //! * `instance`: the `NativeInstance` napi class;
 //! * `checker`: the `FuelChecker` napi class and its pacing.
@@ -27,8 +28,10 @@ mod options;
 mod reply;
 mod short_wait;
 mod steps;
+mod store;
 mod thread_handle;
 mod worker;
 
 pub use instance::{NativeInstance, instantiate};
 pub use thread_handle::interrupt_requested;
+pub(crate) use host_dispatch::refresh_other_members;

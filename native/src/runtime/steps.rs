@@ -5,6 +5,7 @@ use crate::errors::Failure;
 use crate::signals::TrapInfo;
 use napi::bindgen_prelude::Buffer;
 use super::reply::Reply;
+use super::worker::Member;
 use napi::{Env, JsDeferred};
 
 /// One step of a call, as JavaScript receives it.
@@ -15,6 +16,9 @@ pub struct CallStep {
     pub kind: String,
     pub slots: Option<Buffer>,
     pub host_index: Option<u32>,
+    /// The store member whose host function `host_index` is (a call may run other members'
+    /// code through their exported functions).
+    pub host_member: Option<u32>,
     /// The fuel counter in the store context after the call (or at the trap).
     pub fuel_counter: Option<i64>,
     /// The pinned register when the trap was taken.
@@ -34,6 +38,7 @@ pub(super) enum Outcome {
         fuel: i64,
     },
     Host {
+        member: u32,
         index: u32,
         slots: Vec<u8>,
     },
@@ -58,6 +63,7 @@ pub(super) fn step_of(outcome: Outcome) -> CallStep {
         kind: String::new(),
         slots: None,
         host_index: None,
+        host_member: None,
         fuel_counter: None,
         pinned: None,
         interrupted: None,
@@ -71,10 +77,15 @@ pub(super) fn step_of(outcome: Outcome) -> CallStep {
             fuel_counter: Some(fuel),
             ..empty
         },
-        Outcome::Host { index, slots } => CallStep {
+        Outcome::Host {
+            member,
+            index,
+            slots,
+        } => CallStep {
             kind: "host".into(),
             slots: Some(slots.into()),
             host_index: Some(index),
+            host_member: Some(member),
             ..empty
         },
         Outcome::Trapped {
@@ -105,7 +116,9 @@ pub(super) fn step_of(outcome: Outcome) -> CallStep {
 }
 
 pub(super) enum Job {
+    /// Calls function `index` of store member `member`.
     Call {
+        member: usize,
         index: usize,
         args: Vec<u8>,
         fuel: Option<i64>,
@@ -116,6 +129,8 @@ pub(super) enum Job {
         failed: bool,
         reply: Reply,
     },
+    /// A new instance joins the store: its code and context move to the wasm thread.
+    Join(Member),
 }
 
 impl Job {
@@ -125,6 +140,7 @@ impl Job {
             Job::Call { reply, .. } | Job::Resume { reply, .. } => {
                 reply.deliver(Outcome::Failed(failure))
             }
+            Job::Join(_) => {}
         }
     }
 }

@@ -2,11 +2,13 @@
 //! context, and settles each call's pending step with its outcome.
 
 use super::context::Context;
-use super::host_dispatch::{WORKER, WorkerState};
+use super::host_dispatch::{MemberView, WORKER, WorkerState};
+use super::reply::Reply;
 use super::steps::{Job, Outcome};
 use super::thread_handle::{LIVENESS, Liveness, ThreadHandle};
 use crate::errors::Failure;
 use crate::jit::{self, LoadedModule};
+use crate::signals::TrapInfo;
 use crate::signals;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -19,7 +21,13 @@ fn builtin_trap(context: &Context, failure: Failure) -> Failure {
     let Some(state) = &context.wasm else {
         return failure;
     };
-    let recorded = state.lock().map(|mut s| s.last_trap.take()).unwrap_or(None);
+    let Ok(mut guard) = state.lock() else {
+        return failure;
+    };
+    // Only a `user5` trap consumes the recorded code: a member's record waits for its trap.
+    let is_builtin = matches!(&failure, Failure::Trap { trap_code, .. } if trap_code == "user5");
+    let recorded = if is_builtin { guard.last_trap.take() } else { None };
+    drop(guard);
     match (failure, recorded) {
         (
             Failure::Trap {
@@ -41,17 +49,23 @@ fn builtin_trap(context: &Context, failure: Failure) -> Failure {
     }
 }
 
-pub(super) struct SendModule(pub(super) LoadedModule);
-// SAFETY: `instantiate` moves the module (machine code and the raw pointers into it) to the
-// wasm thread right after building it; from then on it is used and dropped only there.
-unsafe impl Send for SendModule {}
+/// A store member on the wasm thread: an instance's code and the memory its vmctx addresses.
+pub(super) struct Member {
+    pub(super) id: usize,
+    pub(super) module: LoadedModule,
+    pub(super) context: Context,
+}
 
-pub(super) fn worker(
-    module: SendModule,
-    mut context: Context,
-    jobs: Receiver<Job>,
-    handle: Arc<ThreadHandle>,
-) {
+// SAFETY: `instantiate` builds a member (machine code and the raw pointers into it) and moves it
+// to its store's wasm thread at once, founding member or `Job::Join`; from then on it is used
+// and dropped only there.
+unsafe impl Send for Member {}
+
+/// The store's wasm thread. Member 0 founded the store: its store context (fuel counter, epoch
+/// deadline, stack limit) is the one every member's vmctx points at. Members stay until the
+/// thread exits, when the last handle on the store is gone: another member's tables or
+/// imports may still reach their code.
+pub(super) fn worker(founder: Member, jobs: Receiver<Job>, handle: Arc<ThreadHandle>) {
     // SAFETY: the slot lives in the Arc'd handle; this thread holds a reference to it from here
     // on (this function's `handle`, then Liveness), and Liveness clears the slot before dropping
     // that reference as the thread exits. The C handler and the checker access it only
@@ -70,68 +84,45 @@ pub(super) fn worker(
         *cell.borrow_mut() = Some(WorkerState {
             jobs,
             pending: None,
-            wasm: context
-                .wasm
-                .clone()
-                .map(|state| (state, context.vmctx_address() as usize)),
+            members: Vec::new(),
+            joined: Vec::new(),
         })
     });
-    let module = module.0;
+    let mut members: Vec<Member> = Vec::new();
+    admit(&mut members, founder);
     loop {
         let job = WORKER.with(|cell| cell.borrow().as_ref().map(|s| s.jobs.recv()));
         let Some(Ok(job)) = job else { break };
         match job {
+            Job::Join(member) => admit(&mut members, member),
             Job::Call {
+                member,
                 index,
                 args,
                 fuel,
                 reply,
             } => {
-                if let Some(f) = fuel {
-                    context.set_fuel(f);
-                }
-                context.set_stack_limit();
-                refresh_memories(&mut context);
-                let mut full = context.vmctx_address().to_le_bytes().to_vec();
-                full.resize(jit::SLOT_BYTES, 0);
-                full.extend_from_slice(&args);
-                WORKER.with(|cell| {
-                    if let Some(s) = cell.borrow_mut().as_mut() {
-                        s.pending = Some(reply);
+                let outcome = match members.iter().position(|m| m.id == member) {
+                    Some(at) => call(&mut members, at, index, &args, fuel, reply, &stop),
+                    None => {
+                        reply.deliver(Outcome::Failed(Failure::call(format!(
+                            "no store member {member}"
+                        ))));
+                        None
                     }
-                });
-                // The wasm thread's body is an entry point too: a panic here (never in JIT
-                // code, which reaches Rust only through guarded C entry points) must still
-                // settle the call's promise, with a NativePanic.
-                let run = AssertUnwindSafe(|| {
-                    match module.call_raw(index, &full) {
-                    _ if stop.interrupt.load(Ordering::SeqCst) != 0 => {
-                        Outcome::Failed(Failure::ModuleDisposedError {
-                            message: "the instance was disposed while the call ran; the call was interrupted".to_string(),
-                        })
-                    }
-                    Ok(Ok(slots)) => Outcome::Returned {
-                        slots,
-                        fuel: context.fuel(),
-                    },
-                    Ok(Err(trap)) => Outcome::Trapped {
-                        failure: builtin_trap(&context, module.trap_failure(&trap)),
-                        trap,
-                        fuel: context.fuel(),
-                    },
-                    Err(failure) => Outcome::Failed(failure),
-                }
-                });
-                let outcome = catch_unwind(run).unwrap_or_else(|payload| {
-                    Outcome::Failed(Failure::NativePanic {
-                        message: format!("panic on the wasm thread: {}", panic_text(&*payload)),
-                    })
-                });
-                let pending =
-                    WORKER.with(|cell| cell.borrow_mut().as_mut().and_then(|s| s.pending.take()));
-                if let Some(reply) = pending {
+                };
+                if let Some((reply, outcome)) = outcome {
                     reply.deliver(outcome);
                 }
+                // Members that joined while a host function ran (the dispatcher queued them).
+                let joined = WORKER.with(|cell| {
+                    cell.borrow_mut()
+                        .as_mut()
+                        .map(|s| std::mem::take(&mut s.joined))
+                        .unwrap_or_default()
+                });
+                // (the dispatcher made them known already)
+                members.extend(joined);
             }
             Job::Resume { reply, .. } => reply.deliver(Outcome::Failed(Failure::call(
                 "no host function is waiting for results",
@@ -139,8 +130,93 @@ pub(super) fn worker(
         }
     }
     WORKER.with(|cell| *cell.borrow_mut() = None);
-    drop(module);
-    drop(context);
+    drop(members);
+}
+
+/// Adds a member, and makes it known to the host dispatcher (which reports host calls by
+/// member, and refreshes every member's memory fields when a host function returns).
+fn admit(members: &mut Vec<Member>, member: Member) {
+    WORKER.with(|cell| {
+        if let Some(s) = cell.borrow_mut().as_mut() {
+            s.members.push(MemberView {
+                id: member.id,
+                vmctx: member.context.vmctx_address() as usize,
+                wasm: member.context.wasm.clone(),
+            });
+        }
+    });
+    members.push(member);
+}
+
+/// Runs function `index` of `members[at]`. Returns where to deliver the outcome (the reply
+/// left pending by the last host call, if any). The store context is member 0's.
+fn call(
+    members: &mut [Member],
+    at: usize,
+    index: usize,
+    args: &[u8],
+    fuel: Option<i64>,
+    reply: Reply,
+    stop: &ThreadHandle,
+) -> Option<(Reply, Outcome)> {
+    {
+        let store = &mut members[0].context;
+        if let Some(f) = fuel {
+            store.set_fuel(f);
+        }
+        store.set_stack_limit();
+    }
+    for m in members.iter_mut() {
+        refresh_memories(&mut m.context);
+    }
+    let (module, context) = (&members[at].module, &members[at].context);
+    let mut full = context.vmctx_address().to_le_bytes().to_vec();
+    full.resize(jit::SLOT_BYTES, 0);
+    full.extend_from_slice(args);
+    WORKER.with(|cell| {
+        if let Some(s) = cell.borrow_mut().as_mut() {
+            s.pending = Some(reply);
+        }
+    });
+    let store = &members[0].context;
+    // The wasm thread's body is an entry point too: a panic here (never in JIT code, which
+    // reaches Rust only through guarded C entry points) must still settle the call's promise,
+    // with a NativePanic.
+    let run = AssertUnwindSafe(|| match module.call_raw(index, &full) {
+        _ if stop.interrupt.load(Ordering::SeqCst) != 0 => Outcome::Failed(Failure::ModuleDisposedError {
+            message: "the instance was disposed while the call ran; the call was interrupted".to_string(),
+        }),
+        Ok(Ok(slots)) => Outcome::Returned {
+            slots,
+            fuel: store.fuel(),
+        },
+        Ok(Err(trap)) => Outcome::Trapped {
+            failure: trap_failure(members, &trap),
+            trap,
+            fuel: store.fuel(),
+        },
+        Err(failure) => Outcome::Failed(failure),
+    });
+    let outcome = catch_unwind(run).unwrap_or_else(|payload| {
+        Outcome::Failed(Failure::NativePanic {
+            message: format!("panic on the wasm thread: {}", panic_text(&*payload)),
+        })
+    });
+    let pending = WORKER.with(|cell| cell.borrow_mut().as_mut().and_then(|s| s.pending.take()));
+    pending.map(|reply| (reply, outcome))
+}
+
+/// The trap, named after the member whose code it hit (a call may run other members' code),
+/// with the trap a failed builtin recorded in place of its `user5`.
+fn trap_failure(members: &[Member], trap: &TrapInfo) -> Failure {
+    let owner = members
+        .iter()
+        .find(|m| m.module.owns_pc(trap.pc))
+        .unwrap_or(&members[0]);
+    let failure = owner.module.trap_failure(trap);
+    members
+        .iter()
+        .fold(failure, |failure, m| builtin_trap(&m.context, failure))
 }
 
 /// Brings the vmctx's memory fields up to date before the instance's code runs (another

@@ -35,12 +35,15 @@ struct Options {
     save_compiled: Option<String>,
     fuel_costs: Option<String>,
     deterministic: bool,
+    /// Modules instantiated first, in the same store, whose exports the main module may import
+    /// under the given name (the `wasmtime` CLI's `--preload NAME=PATH`).
+    preload: Vec<(String, String)>,
     module: String,
     args: Vec<String>,
 }
 
 const USAGE: &str = "usage: wasmtime-runner run --mode none|fuel|epoch [--fuel N] [--dir HOST[::GUEST]]... [--env NAME=VALUE]... \
-[--emit-clif DIR] [--save-compiled FILE.cwasm] [--fuel-costs FILE.json] [--deterministic] [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]
+[--emit-clif DIR] [--save-compiled FILE.cwasm] [--fuel-costs FILE.json] [--deterministic] [--preload NAME=FILE.wasm]... [--invoke NAME [ARGS...] --] MODULE.wasm [PROGRAM ARGS...]
        wasmtime-runner batch [--fuel-costs FILE.json]   (JSON requests on stdin, one per line; see batch.rs)";
 
 fn parse_options(argv: &[String]) -> Result<Options> {
@@ -57,6 +60,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
     let mut save_compiled = None;
     let mut fuel_costs = None;
     let mut deterministic = false;
+    let mut preload = Vec::new();
     while let Some(arg) = it.next() {
         let mut value = |name: &str| it.next().cloned().ok_or_else(|| format_err!("{name} needs a value"));
         match arg.as_str() {
@@ -83,6 +87,11 @@ fn parse_options(argv: &[String]) -> Result<Options> {
             "--save-compiled" => save_compiled = Some(value("--save-compiled")?),
             "--fuel-costs" => fuel_costs = Some(value("--fuel-costs")?),
             "--deterministic" => deterministic = true,
+            "--preload" => {
+                let spec = value("--preload")?;
+                let (name, path) = spec.split_once('=').ok_or_else(|| format_err!("--preload takes NAME=FILE.wasm"))?;
+                preload.push((name.to_string(), path.to_string()));
+            }
             "--invoke" => {
                 let name = value("--invoke")?;
                 let mut args = Vec::new();
@@ -106,6 +115,7 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                     save_compiled,
                     fuel_costs,
                     deterministic,
+                    preload,
                     module: module.to_string(),
                     args: it.cloned().collect(),
                 });
@@ -234,6 +244,10 @@ fn run(o: Options) -> Result<Value> {
     let instantiated = Instant::now();
     let mut instantiate_fuel = None;
     let outcome: Result<Vec<Val>> = (|| {
+        for (name, path) in &o.preload {
+            let m = Module::from_file(&engine, path).with_context(|| format!("cannot load {path}"))?;
+            linker.module(&mut store, name, &m)?;
+        }
         let instance = linker.instantiate(&mut store, &module)?;
         instantiate_fuel = fuel_left(&store).map(|f| o.fuel - f);
         store.data_mut().start.get_or_insert(Instant::now());
