@@ -40,6 +40,7 @@ pub struct Records {
     pub func_ref_vmctx: usize,
     pub func_ref_type_id: usize,
     pub globals: usize,
+    pub type_ids_pointer: usize,
 }
 
 /// A table element as TypeScript describes it: null, or a function index.
@@ -96,6 +97,18 @@ pub struct TableSetup {
     pub min: u64,
     pub max: Option<u64>,
     pub init: Item,
+    /// An imported table: table `table` of store member `member` (then `init` is unused, and
+    /// `min` and `max` are the import's, checked against the table).
+    #[serde(default)]
+    pub imported: Option<TableLink>,
+}
+
+/// Which table of which store member an import names.
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct TableLink {
+    pub member: u32,
+    pub table: u32,
 }
 
 #[derive(Deserialize, Debug)]
@@ -126,8 +139,12 @@ pub enum ImportedFunction {
     Linked { member: u32, function: u32 },
 }
 
-/// Resolves a linked import to its code and vmctx (the runtime's store does).
-pub type Linker<'a> = &'a dyn Fn(u32, u32) -> NativeResult<(u64, u64)>;
+/// Resolves linked imports (the runtime's store does): a function to its code and vmctx, a table
+/// to the table object.
+pub struct Linker<'a> {
+    pub function: &'a dyn Fn(u32, u32) -> NativeResult<(u64, u64)>,
+    pub table: &'a dyn Fn(TableLink) -> NativeResult<SharedTable>,
+}
 
 /// Everything needed to instantiate a translated module, computed by `src/wasm`.
 #[derive(Deserialize, Debug)]
@@ -148,6 +165,9 @@ pub struct WasmSetup {
     pub elements: Vec<ElementSetup>,
     /// Per function index (imports first).
     pub functions: Vec<FunctionSetup>,
+    /// Per type index: the id the store gave the type (equal ids, equal types, in every
+    /// instance of the store); `call_indirect` reads them through `records.type_ids_pointer`.
+    pub type_ids: Vec<u32>,
     /// Per imported function: the wasm→host trampoline that stands for it, or a function of
     /// another instance of the same store, called directly.
     pub imported_functions: Vec<ImportedFunction>,
@@ -185,9 +205,22 @@ pub struct FuelSlot {
 /// At most 2^24 counters (128 MiB): far more edges than any module has.
 const MAX_PROFILE_COUNTERS: usize = 1 << 24;
 
-struct Table {
+pub struct Table {
     elements: Vec<u64>,
     max: u64,
+    /// The maximum the defining module declared (what an import's maximum is checked against).
+    declared_max: Option<u64>,
+    /// Address of the record the code reads (element array, length): in the table array of the
+    /// defining instance. Importers' slots point at it; whoever changes the table rewrites it.
+    record: usize,
+}
+
+/// A table, shared by the instance that defines it and the instances of its store that import
+/// it (all run on the store's one thread; the lock guards the builtins, not the code).
+pub type SharedTable = Arc<Mutex<Table>>;
+
+fn lock_table(t: &SharedTable) -> std::sync::MutexGuard<'_, Table> {
+    t.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 /// One linear memory, defined here or imported: shared with every instance that uses it.
@@ -200,8 +233,10 @@ pub struct WasmState {
     memories: Vec<Memory>,
     /// One record (base, length) per memory, where the code reads memories other than 0.
     memory_records: Box<[u64]>,
-    tables: Vec<Table>,
+    tables: Vec<SharedTable>,
     table_records: Box<[u64]>,
+    /// Per type index, the store's id for it (see WasmSetup::type_ids).
+    type_ids: Box<[u32]>,
     func_refs: Box<[u64]>,
     /// Functions in the module's function space (imports first): the records in `func_refs`.
     function_count: usize,
@@ -228,6 +263,27 @@ pub struct WasmState {
 }
 
 pub type SharedState = Arc<Mutex<WasmState>>;
+
+/// Wasmtime's table import rule: the table has at least the import's minimum now, and if the
+/// import declares a maximum, the table declares one no larger.
+fn check_table_import(table: &Table, import: &TableSetup) -> NativeResult<()> {
+    let len = table.elements.len() as u64;
+    if len < import.min {
+        return Err(Failure::call(format!(
+            "incompatible import type: table types incompatible: the import needs at least {} elements, the table has {len}",
+            import.min
+        )));
+    }
+    if let Some(max) = import.max
+        && table.declared_max.is_none_or(|m| m > max)
+    {
+        return Err(Failure::call(format!(
+            "incompatible import type: table types incompatible: the import's maximum is {max}, the table's is {}",
+            table.declared_max.map_or("unbounded".to_string(), |m| m.to_string())
+        )));
+    }
+    Ok(())
+}
 
 fn hex(text: &str) -> NativeResult<Vec<u8>> {
     if !text.len().is_multiple_of(2) {
@@ -299,6 +355,7 @@ fn validate_layout(setup: &WasmSetup, memory_base: usize, memory_bound: usize) -
         ("tablesPointer", r.tables_pointer),
         ("importedFunctionsPointer", r.imported_functions_pointer),
         ("funcRefsPointer", r.func_refs_pointer),
+        ("typeIdsPointer", r.type_ids_pointer),
         ("builtinsPointer", setup.builtins_pointer),
         ("statePointer", setup.state_pointer),
     ];
@@ -384,7 +441,7 @@ impl WasmState {
         memory_base: usize,
         memory_bound: usize,
         fuel: FuelSlot,
-        link: Linker,
+        link: Linker<'_>,
     ) -> NativeResult<SharedState> {
         validate_layout(setup, memory_base, memory_bound)?;
         let r = setup.records.clone();
@@ -399,7 +456,7 @@ impl WasmState {
             .iter()
             .map(|import| match import {
                 ImportedFunction::Host(name) => Ok((address(name)?, vmctx as u64)),
-                ImportedFunction::Linked { member, function } => link(*member, *function),
+                ImportedFunction::Linked { member, function } => (link.function)(*member, *function),
             })
             .collect::<NativeResult<Vec<(u64, u64)>>>()?;
         let words = |bytes: usize| vec![0u64; bytes.div_ceil(8).max(1)].into_boxed_slice();
@@ -520,8 +577,16 @@ impl WasmState {
         }
         let memory_records = words(setup.memories.len() * r.memory_stride);
         let table_limit = limits.max_table_elements.unwrap_or(u32::MAX as u64);
+        let mut table_records = words(setup.tables.len() * r.table_stride);
+        let records_base = table_records.as_mut_ptr() as usize;
         let mut tables = Vec::new();
-        for t in &setup.tables {
+        for (i, t) in setup.tables.iter().enumerate() {
+            if let Some(import) = t.imported {
+                let table = (link.table)(import)?;
+                check_table_import(&lock_table(&table), t)?;
+                tables.push(table);
+                continue;
+            }
             let init = func_ref(t.init)?;
             if t.min > table_limit {
                 return Err(Failure::call(format!(
@@ -537,16 +602,17 @@ impl WasmState {
                 )));
             }
             elements.resize(t.min as usize, init);
-            tables.push(Table {
+            tables.push(Arc::new(Mutex::new(Table {
                 elements,
                 max: t
                     .max
                     .unwrap_or(u32::MAX as u64)
                     .min(u32::MAX as u64)
                     .min(table_limit),
-            });
+                declared_max: t.max,
+                record: records_base + i * r.table_stride,
+            })));
         }
-        let table_records = words(setup.tables.len() * r.table_stride);
         if setup.profile_counters > MAX_PROFILE_COUNTERS {
             return Err(Failure::call(format!(
                 "{} profile counters requested; at most {MAX_PROFILE_COUNTERS}",
@@ -585,6 +651,7 @@ impl WasmState {
             memory_records,
             tables,
             table_records,
+            type_ids: setup.type_ids.clone().into_boxed_slice(),
             func_refs,
             function_count: setup.functions.len(),
             imported_functions,
@@ -608,10 +675,12 @@ impl WasmState {
                 .map(|&i| func_ref(i))
                 .collect::<NativeResult<Vec<u64>>>()?;
             if let (Some(table), Some(offset)) = (e.table, e.offset) {
-                let t = state
-                    .tables
-                    .get_mut(table as usize)
-                    .ok_or_else(|| instantiation_trap("table"))?;
+                let mut t = lock_table(
+                    state
+                        .tables
+                        .get(table as usize)
+                        .ok_or_else(|| instantiation_trap("table"))?,
+                );
                 let end = offset as usize + items.len();
                 if end > t.elements.len() {
                     return Err(instantiation_trap("element segment"));
@@ -700,26 +769,27 @@ impl WasmState {
             )
         };
         let base = self.table_records.as_mut_ptr().cast::<u8>();
-        for (i, t) in self.tables.iter_mut().enumerate() {
-            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
-            unsafe {
-                write_at(
-                    base,
-                    i * r.table_stride + r.table_base,
-                    t.elements.as_mut_ptr() as u64,
-                )
-            };
-            // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
-            unsafe {
-                write_at(
-                    base,
-                    i * r.table_stride + r.table_length,
-                    t.elements.len() as u64,
-                )
-            };
+        let own = base as usize..base as usize + self.table_records.len() * 8;
+        for (i, t) in self.tables.iter().enumerate() {
+            let mut t = lock_table(t);
+            let record = t.record as *mut u8;
+            let (elements, len) = (t.elements.as_mut_ptr() as u64, t.elements.len() as u64);
+            // SAFETY: `record` is a table record in the table array of the defining instance
+            // (this one, or a member of its store, whose state the store keeps alive while
+            // this one lives); validate_layout checked the fields against the stride both use.
+            unsafe { write_at(record, r.table_base, elements) };
+            // SAFETY: as above.
+            unsafe { write_at(record, r.table_length, len) };
+            if !own.contains(&t.record) {
+                // An imported table: this instance's slot points at the defining record.
+                // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+                unsafe { write_at(base, i * r.table_stride, t.record as u64) };
+            }
         }
         // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
         unsafe { write_at(vmctx, r.tables_pointer, self.table_records.as_ptr() as u64) };
+        // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+        unsafe { write_at(vmctx, r.type_ids_pointer, self.type_ids.as_ptr() as u64) };
     }
 
     /// Linear memory `index`; an index the module does not define is a typed error.
@@ -768,6 +838,11 @@ impl WasmState {
         self.memories
             .get(index as usize)
             .map_or(0, |m| m.memory.current().1 as usize)
+    }
+
+    /// Table `index`, for an instance of the same store to import.
+    pub fn table_object(&self, index: u32) -> Option<SharedTable> {
+        self.tables.get(index as usize).cloned()
     }
 
     /// The code and vmctx of function `index`'s func-ref record (an import's are its target).
@@ -1069,15 +1144,17 @@ extern "C" fn data_drop(vmctx: *mut u8, data: u32) {
 extern "C" fn table_grow(vmctx: *mut u8, table: u32, delta: u32, init: u64) -> u32 {
     guarded(u32::MAX, || {
         with_state(vmctx, |s, vmctx| {
-            let Some(t) = s.tables.get_mut(table as usize) else {
+            let Some(t) = s.tables.get(table as usize) else {
                 return u32::MAX;
             };
+            let mut t = lock_table(t);
             let old = t.elements.len() as u64;
             let new = old + delta as u64;
             if new > t.max || t.elements.try_reserve_exact(delta as usize).is_err() {
                 return u32::MAX;
             }
             t.elements.resize(new as usize, init);
+            drop(t);
             s.publish(vmctx);
             old as u32
         })
@@ -1088,7 +1165,7 @@ extern "C" fn table_fill(vmctx: *mut u8, table: u32, dst: u32, value: u64, len: 
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "user2", |s| {
-                let t = s.tables.get_mut(table as usize)?;
+                let mut t = lock_table(s.tables.get(table as usize)?);
                 let r = WasmState::range(t.elements.len(), dst as u64, len as u64)?;
                 fill_in_pieces(&mut t.elements[r], value, CHUNK / 8)
             })
@@ -1100,14 +1177,20 @@ extern "C" fn table_copy(vmctx: *mut u8, dt: u32, st: u32, dst: u32, src: u32, l
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "user2", |s| {
-                let dn = s.tables.get(dt as usize)?.elements.len();
-                let sn = s.tables.get(st as usize)?.elements.len();
-                let d = WasmState::range(dn, dst as u64, len as u64)?;
-                let r = WasmState::range(sn, src as u64, len as u64)?;
+                // One lock at a time: the two may be one table (imported twice, or the same).
+                let (to, from) = (s.tables.get(dt as usize)?, s.tables.get(st as usize)?);
+                let dn = lock_table(to).elements.len();
                 let mut chunk = Vec::new();
-                chunk.try_reserve_exact(r.len()).ok()?;
-                chunk.extend_from_slice(&s.tables[st as usize].elements[r]);
-                s.tables[dt as usize].elements[d].copy_from_slice(&chunk);
+                {
+                    let from = lock_table(from);
+                    let r = WasmState::range(from.elements.len(), src as u64, len as u64)?;
+                    WasmState::range(dn, dst as u64, len as u64)?;
+                    chunk.try_reserve_exact(r.len()).ok()?;
+                    chunk.extend_from_slice(&from.elements[r]);
+                }
+                let mut to = lock_table(to);
+                let d = WasmState::range(to.elements.len(), dst as u64, len as u64)?;
+                to.elements[d].copy_from_slice(&chunk);
                 Some(())
             })
         })
@@ -1125,7 +1208,7 @@ extern "C" fn table_init(
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "user2", |s| {
-                let tn = s.tables.get(table as usize)?.elements.len();
+                let tn = lock_table(s.tables.get(table as usize)?).elements.len();
                 let items_len = s
                     .elements
                     .get(elem as usize)
@@ -1135,7 +1218,7 @@ extern "C" fn table_init(
                 let r = WasmState::range(items_len, src as u64, len as u64)?;
                 if let Some(Some(items)) = s.elements.get(elem as usize) {
                     let items = items[r].to_vec();
-                    s.tables[table as usize].elements[d].copy_from_slice(&items);
+                    lock_table(s.tables.get(table as usize)?).elements[d].copy_from_slice(&items);
                 }
                 Some(())
             })

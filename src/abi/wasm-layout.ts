@@ -36,6 +36,9 @@ export const wasmRecordsLayoutSchema = z
     funcRefCode: offset,
     funcRefVmctx: offset,
     funcRefTypeId: offset,
+    /** vmctx field: pointer to the u32 type ids the runtime gave the module's types in its
+     *  store, one per type index (call_indirect compares a func-ref's id with one of them). */
+    typeIdsPointer: offset,
     /** vmctx offset of the globals area (8 bytes per global); it follows the fixed part. */
     globals: offset,
   })
@@ -66,6 +69,7 @@ export const DEFAULT_WASM_VMCTX_LAYOUT: WasmVmctxLayout = Object.freeze(
     funcRefCode: 0,
     funcRefVmctx: 8,
     funcRefTypeId: 16,
+    typeIdsPointer: 104,
     globals: DEFAULT_VMCTX_LAYOUT.vmctxSize,
   }),
 );

@@ -17,6 +17,18 @@ export class Store {
    *  code runs one at a time (CallGate). Used once `gated` is set. */
   readonly gate = new CallGate();
   #gated = false;
+  readonly #typeIds = new Map<string, number>();
+
+  /**
+   * The store's id for the type with structural key `key` (the front end's `typeKeys`): equal
+   * keys, equal ids, in every member, so a func-ref's type id means the same type wherever a
+   * `call_indirect` checks it (Wasmtime's engine-wide type index).
+   */
+  typeId(key: string): number {
+    let id = this.#typeIds.get(key);
+    if (id === undefined) this.#typeIds.set(key, (id = this.#typeIds.size));
+    return id;
+  }
 
   /**
    * The native instance a new member joins through (any live member), or none for the first.

@@ -5,5 +5,6 @@ export { fuelCostsSchema, loadFuelCosts, VARIABLE_COST_NAMES, type FuelCosts } f
 export { compileWasm, WasmInstance, WasmModule, wasmInstantiateOptionsSchema, type CompileWasmOptions, type WasmCallResult, type WasmImports, type WasmInstantiateOptions } from './instance.js';
 export { Memory, type MemoryType } from './memory.js';
 export { WasmFunction } from './wasm-function.js';
+export { Table } from './table.js';
 export { WasmTrap, wasmTrapKind, asWasmTrap, type WasmTrapKind } from './trap-kinds.js';
 export { CompileCache, defaultCacheDir, type CacheEntry, type CacheKeyParts } from './compile-cache.js';

@@ -18,17 +18,18 @@ import type { CompileCache } from './compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from './fuel-costs.js';
 import { clifText, guardBytes, memoryConfigSchema, translate, type MemoryConfig } from './translate.js';
 import { splitNativePrefix, type PipelineSplit } from './native-prefix.js';
-import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmValueType } from './schemas.js';
+import { constArithmeticSchema, type ConstArithmetic, type ConstExpr, type TranslatedModule, type WasmFuncType, type WasmValueType } from './schemas.js';
 import { asWasmTrap } from './trap-kinds.js';
 import { FuncRefGuard } from './func-ref-guard.js';
 import { Memory } from './memory.js';
 import { Store } from '../runtime/store.js';
 import type { CallGate } from '../runtime/call-gate.js';
 import { WasmFunction } from './wasm-function.js';
+import { Table } from './table.js';
 
 /** What a wasm module imports, by module and name: host functions, and the memories and
  *  functions other instances export (`WasmInstance.memory(name)`, `WasmInstance.func(name)`). */
-export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction | Memory | WasmFunction>>>>;
+export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction | Memory | WasmFunction | Table>>>>;
 
 export const resourceLimitsSchema = z
   .object({
@@ -44,14 +45,22 @@ export const resourceLimitsSchema = z
   .strict();
 export type ResourceLimits = z.input<typeof resourceLimitsSchema>;
 
-/** The store to instantiate in: the one given, which must be the linked functions' store. */
-function storeFor(given: Store | undefined, linked: ReadonlyMap<number, WasmFunction>): Store {
+/** The store to instantiate in: the one given, which must be the linked functions' and tables'. */
+function storeFor(given: Store | undefined, linked: readonly (WasmFunction | Table)[]): Store {
   let store = given;
-  for (const f of linked.values()) {
+  for (const f of linked) {
     store ??= f.store;
-    if (f.store !== store) throw new RuntimeConfigError(`import of ${f.name}: a function of another store cannot be linked (Wasmtime: cross-\`Store\` instantiation is not supported)`);
+    if (f.store !== store) throw new RuntimeConfigError(`import of ${f.name}: a ${f instanceof Table ? 'table' : 'function'} of another store cannot be linked (Wasmtime: cross-\`Store\` instantiation is not supported)`);
   }
   return store ?? new Store();
+}
+
+/** Func-ref guards per store: a func-ref handed out by one member is valid in every member. */
+const guards = new WeakMap<Store, FuncRefGuard>();
+function funcRefGuard(store: Store): FuncRefGuard {
+  let guard = guards.get(store);
+  if (guard === undefined) guards.set(store, (guard = new FuncRefGuard()));
+  return guard;
 }
 
 /** Live wasm instances per engine (disposed or collected instances leave the count). */
@@ -64,7 +73,7 @@ export const wasmInstantiateOptionsSchema = z
   .object({
     metering: meteringModeSchema,
     imports: z
-      .record(z.string(), z.record(z.string(), z.union([z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'), z.instanceof(Memory), z.instanceof(WasmFunction)])))
+      .record(z.string(), z.record(z.string(), z.union([z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'), z.instanceof(Memory), z.instanceof(WasmFunction), z.instanceof(Table)])))
       .default({}),
     /** The store to instantiate in (Wasmtime's `Store`: one wasm thread, one fuel counter). By
      *  default the store of the instances whose functions it imports, else a new one. */
@@ -237,13 +246,20 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
 }
 
 /** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
-function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig, importedMemories: readonly Memory[], linked: ReadonlyMap<number, WasmFunction>): unknown {
+/** What an instance links to in its store: functions by import index, tables by table index. */
+interface Links {
+  readonly store: Store;
+  readonly functions: ReadonlyMap<number, WasmFunction>;
+  readonly tables: ReadonlyMap<number, Table>;
+}
+
+function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig, importedMemories: readonly Memory[], links: Links): unknown {
   // An imported memory is allocated (and limited) by the instance that defines it.
   const memoryMin = Math.max(0, ...m.memories.filter((x) => !x.imported).map((x) => x.minPages)) * 65536;
   if (limits.maxMemoryBytes !== undefined && memoryMin > limits.maxMemoryBytes) {
     throw new ResourceLimitError(`the module's memory needs ${memoryMin} bytes; the limit is ${limits.maxMemoryBytes}`);
   }
-  const tableMin = Math.max(0, ...m.tables.map((t) => t.min));
+  const tableMin = Math.max(0, ...m.tables.filter((t) => !t.imported).map((t) => t.min));
   if (tableMin > limits.maxTableElements) {
     throw new ResourceLimitError(`a table of the module needs ${tableMin} elements; the limit is ${limits.maxTableElements}`);
   }
@@ -276,12 +292,10 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
   const importedFunctions = m.imports
     .filter((i) => i.kind === 'func')
     .map((_, i) => {
-      const f = linked.get(i);
+      const f = links.functions.get(i);
       return f === undefined ? `%sf_import_${i}` : { member: f.member, function: f.index };
     });
-  if (m.tables.some((x) => x.imported)) {
-    throw new RuntimeConfigError('imported tables are not supported: the module must define its own (imported memories are)');
-  }
+  const typeIds = m.typeKeys.map((key) => links.store.typeId(key));
   return {
     statePointer: WASM_RUNTIME_SLOTS.statePointer,
     builtinsPointer: WASM_RUNTIME_SLOTS.builtinsPointer,
@@ -304,6 +318,7 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
       funcRefVmctx: layout.funcRefVmctx,
       funcRefTypeId: layout.funcRefTypeId,
       globals: layout.globals,
+      typeIdsPointer: layout.typeIdsPointer,
     },
     vmctxBytes: layout.globals + 8 * m.globals.length,
     globals,
@@ -321,7 +336,11 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
       bytesHex: d.bytesHex,
       dropped: d.mode === 'declared',
     })),
-    tables: m.tables.map((t) => ({ min: t.min, max: t.max, init: t.init === null ? null : ev.item(t.init) })),
+    tables: m.tables.map((t, i) => {
+      const linked = links.tables.get(i);
+      if (t.imported && linked === undefined) throw new RuntimeConfigError(`internal error: table ${i} is imported but not linked`);
+      return { min: t.min, max: t.max, init: t.init === null ? null : ev.item(t.init), ...(linked === undefined ? {} : { imported: { member: linked.member, table: linked.index } }) };
+    }),
     elements: m.elementSegments.map((e) => ({
       table: e.mode === 'active' ? e.index : null,
       offset: e.mode === 'active' ? ev.offset(e.offset, m.tables[e.index]?.table64 === true) : null,
@@ -330,8 +349,9 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
     })),
     functions: m.functionTypes.map((typeIndex, index) => ({
       code: index < m.numImportedFunctions ? `%sf_import_${index}` : `u0:${index}`,
-      typeId: m.canonicalTypeIds[typeIndex]!,
+      typeId: typeIds[typeIndex]!,
     })),
+    typeIds,
     importedFunctions,
     profileCounters,
     profileCountersPointer: WASM_RUNTIME_SLOTS.profileCounters,
@@ -353,6 +373,7 @@ function wasmLayout(engine: Engine): WasmVmctxLayout {
     layout.tablesPointer,
     layout.importedFunctionsPointer,
     layout.funcRefsPointer,
+    layout.typeIdsPointer,
     WASM_RUNTIME_SLOTS.statePointer,
     WASM_RUNTIME_SLOTS.builtinsPointer,
     WASM_RUNTIME_SLOTS.profileCounters,
@@ -683,17 +704,29 @@ export class WasmInstance {
     const o = wasmInstantiateOptionsSchema.parse(options);
     const t = module.translated;
     const hostImports: Record<string, HostFunction> = {};
-    const guard = new FuncRefGuard();
     const linked = new Map<number, WasmFunction>();
+    const hostFunctions: [number, HostFunction, WasmFuncType, string][] = [];
+    const linkedTables = new Map<number, Table>();
+    t.imports
+      .filter((i) => i.kind === 'table')
+      .forEach((imp, i) => {
+        const given = o.imports[imp.module]?.[imp.name];
+        const name = `${imp.module}::${imp.name}`;
+        if (given === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name} (a table)`);
+        if (!(given instanceof Table)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected table, found ${given instanceof Memory ? 'memory' : 'func'}`);
+        given.checkImport(imp.table, name);
+        // Imported tables come first in the table index space, in import order.
+        linkedTables.set(i, given);
+      });
     t.imports
       .filter((i) => i.kind === 'func')
       .forEach((imp, i) => {
         const f = o.imports[imp.module]?.[imp.name];
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
-        if (f instanceof Memory) throw new RuntimeConfigError(`incompatible import type for \`${imp.module}::${imp.name}\`: expected func, found memory`);
+        if (f instanceof Memory || f instanceof Table) throw new RuntimeConfigError(`incompatible import type for \`${imp.module}::${imp.name}\`: expected func, found ${f instanceof Memory ? 'memory' : 'table'}`);
         const type = t.types[imp.typeIndex]!;
         if (f instanceof WasmFunction) {
-          f.checkImport(type, `${imp.module}::${imp.name}`);
+          f.checkImport(type, t.typeKeys[imp.typeIndex]!, `${imp.module}::${imp.name}`);
           linked.set(i, f);
           // The record calls the function itself; this trampoline is never reached.
           hostImports[`%sf_import_${i}`] = () => {
@@ -701,16 +734,19 @@ export class WasmInstance {
           };
           return;
         }
-        hostImports[`%sf_import_${i}`] = guard.wrap(f, type, `${imp.module}.${imp.name}`);
+        hostFunctions.push([i, f, type, `${imp.module}.${imp.name}`]);
       });
-    const store = storeFor(o.store, linked);
+    const store = storeFor(o.store, [...linked.values(), ...linkedTables.values()]);
+    // Func-refs belong to the store: any member may take one another member handed out.
+    const guard = funcRefGuard(store);
+    for (const [i, f, type, name] of hostFunctions) hostImports[`%sf_import_${i}`] = guard.wrap(f, type, name);
     const importedMemories = t.imports
       .filter((i) => i.kind === 'memory')
       .map((imp) => {
         const given = o.imports[imp.module]?.[imp.name];
         const name = `${imp.module}::${imp.name}`;
         if (given === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name} (a memory)`);
-        if (!(given instanceof Memory)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected memory, found func`);
+        if (!(given instanceof Memory)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected memory, found ${given instanceof Table ? 'table' : 'func'}`);
         given.checkImport(imp.memory, name);
         return given;
       });
@@ -723,7 +759,7 @@ export class WasmInstance {
     // bulk operation that Wasmtime checks, and not before one that Wasmtime does not (a
     // constant length costing at most 128), so a builtin check there would stop what
     // Wasmtime runs.
-    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig, importedMemories, linked);
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig, importedMemories, { store, functions: linked, tables: linkedTables });
     const m = module.module;
     let live = liveInstances.get(m.engine);
     if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));
@@ -826,7 +862,19 @@ export class WasmInstance {
     if (e === undefined) throw new RuntimeConfigError(`no exported function ${name} (exports: ${this.module.exportedFunctions.join(', ')})`);
     if (this.#instance.disposed) throw new RuntimeConfigError(`the instance exporting ${name} has been disposed`);
     const t = this.module.translated;
-    return new WasmFunction(this.#instance.store, this.#instance.member, e.index, t.types[t.functionTypes[e.index]!]!, name);
+    const typeIndex = t.functionTypes[e.index]!;
+    return new WasmFunction(this.#instance.store, this.#instance.member, e.index, t.types[typeIndex]!, t.typeKeys[typeIndex]!, name);
+  }
+
+  /**
+   * The table exported as `name`, to import into another instance (`imports: { env: { t } }`),
+   * which then joins this instance's store; both read, grow and call through the one table.
+   */
+  table(name: string): Table {
+    const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'table');
+    if (e === undefined) throw new RuntimeConfigError(`no exported table ${name}`);
+    if (this.#instance.disposed) throw new RuntimeConfigError(`the instance exporting ${name} has been disposed`);
+    return new Table(this.#instance.store, this.#instance.member, e.index, this.module.translated.tables[e.index]!, name);
   }
 
   /** The store this instance belongs to (give it as `store` to instantiate into it). */

@@ -55,6 +55,8 @@ export type WasmMemory = z.infer<typeof memorySchema>;
 export const tableSchema = z
   .object({
     elementType: wasmValueTypeSchema,
+    /** The element type exactly (a typed reference by its type's key): an import must match it. */
+    elementKey: z.string(),
     min: z.number().int().nonnegative(),
     max: z.number().int().nonnegative().nullable(),
     imported: z.boolean(),
@@ -122,6 +124,9 @@ export const translatedModuleSchema = z
     metering: wasmMeteringSchema,
     types: z.array(funcTypeSchema),
     canonicalTypeIds: z.array(u32),
+    /** Per type index, a structural key, equal for equal types in any module (the store numbers
+     *  types by it; call_indirect compares those numbers). */
+    typeKeys: z.array(z.string()),
     functionTypes: z.array(u32),
     imports: z.array(importSchema),
     exports: z.array(exportSchema),
@@ -145,6 +150,7 @@ export const translatedModuleSchema = z
   .strict()
   .superRefine((m, ctx) => {
     if (m.canonicalTypeIds.length !== m.types.length) ctx.addIssue({ code: 'custom', message: 'one canonical type id per type expected' });
+    if (m.typeKeys.length !== m.types.length) ctx.addIssue({ code: 'custom', message: 'one type key per type expected' });
     if (m.functionTypes.length !== m.numImportedFunctions + m.functions.length)
       ctx.addIssue({ code: 'custom', message: 'functionTypes must cover imported and defined functions' });
     m.functions.forEach((f, i) => {

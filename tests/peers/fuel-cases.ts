@@ -67,6 +67,7 @@ const STARTUP: readonly (readonly [WatFile, string, ...number[]])[] = [
 const LINKED: readonly (readonly [string, ...number[]])[] = [
   ['run', 10], ['run', 1000], ['own_table', 0, 100], ['own_table', 1, 21], ['lib_table', 1, 50], ['lib_table', 0, 7],
   ['grow_store'], ['divide', 84, 2], ['divide', 1, 0], ['recurse', 500],
+  ['shared_table', 1, 20], ['shared_table', 2, 21], ['lib_table', 2, 8], ['wrong_signature'], ['shared_table', 5, 1], ['grow_table'],
 ];
 
 /**

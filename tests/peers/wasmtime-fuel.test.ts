@@ -9,7 +9,7 @@ import { parse } from '@bytecodealliance/jco';
 import test from 'ava';
 import { BENCH_MODE_SPECS } from '../../src/bench/modes.js';
 import { runWasi } from '../../src/wasi/index.js';
-import { compileWasm, Memory, WasmFunction, WasmTrap, type WasmImports, type WasmInstance, type WasmModule } from '../../src/wasm/index.js';
+import { compileWasm, Memory, Table, WasmFunction, WasmTrap, type WasmImports, type WasmInstance, type WasmModule } from '../../src/wasm/index.js';
 import { loadFuelCosts } from '../../src/wasm/fuel-costs.js';
 import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WAT_FILES, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type WatFile } from './fuel-cases.js';
 
@@ -34,7 +34,8 @@ async function ours(c: FuelCase, variant: Variant): Promise<{ fuel: number | nul
     const instance = await module.instantiate({ imports });
     try {
       const r = await instance.call(c.invoke, [...c.invokeArgs]);
-      return { fuel: r.fuelConsumed === null ? null : r.fuelConsumed + (instance.instantiationFuel ?? 0), exitCode: 0, stdoutSha256: sha256(new Uint8Array()), results: r.results.map(String) };
+      const startup = (instance.instantiationFuel ?? 0) + (lib?.instantiationFuel ?? 0);
+      return { fuel: r.fuelConsumed === null ? null : r.fuelConsumed + startup, exitCode: 0, stdoutSha256: sha256(new Uint8Array()), results: r.results.map(String) };
     } catch (error) {
       // A trapping export: Wasmtime's trap is compared by kind only (no fuel is reported back).
       if (!(error instanceof WasmTrap)) throw error;
@@ -59,12 +60,12 @@ async function ours(c: FuelCase, variant: Variant): Promise<{ fuel: number | nul
   return { fuel: r.fuelConsumed, exitCode: r.exitCode, stdoutSha256: sha256(Buffer.concat(out)), results: [] };
 }
 
-/** What `module` imports from `lib`, taken from `lib`'s exports (functions and memories). */
-function linkedExports(lib: WasmInstance, module: WasmModule): Record<string, WasmFunction | Memory> {
-  const out: Record<string, WasmFunction | Memory> = {};
+/** What `module` imports from `lib`, taken from `lib`'s exports (functions, memories, tables). */
+function linkedExports(lib: WasmInstance, module: WasmModule): Record<string, WasmFunction | Memory | Table> {
+  const out: Record<string, WasmFunction | Memory | Table> = {};
   for (const imp of module.translated.imports) {
     if (imp.module !== 'lib') continue;
-    out[imp.name] = imp.kind === 'memory' ? lib.memory(imp.name) : lib.func(imp.name);
+    out[imp.name] = imp.kind === 'memory' ? lib.memory(imp.name) : imp.kind === 'table' ? lib.table(imp.name) : lib.func(imp.name);
   }
   return out;
 }

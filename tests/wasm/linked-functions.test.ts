@@ -198,8 +198,16 @@ test('imports are checked as Wasmtime checks them, and a store takes one kind of
       instanceOf: RuntimeConfigError,
       message: 'incompatible import type for `lib::f`: function types incompatible: expected func of type `(i32) -> (i64)`, found func of type `(i32) -> (i32)`',
     });
+    // References are compared by the type they reference, not as "some funcref".
     const refs = await compiled(importer('(param funcref)'), vanilla);
-    await t.throwsAsync(refs.instantiate({ imports: { lib: { f: lib.func('takes_ref') } } }), { instanceOf: RuntimeConfigError, message: /reference-typed/ });
+    (await refs.instantiate({ imports: { lib: { f: lib.func('takes_ref') } } })).dispose();
+    const typed = (param: string) => wat(`(module (type $a (func (param i32))) (type $b (func (param i64))) (func (export "f") (param (ref null ${param}))))`);
+    const exporter = await (await compiled(typed('$a'), vanilla)).instantiate();
+    const wantsB = await compiled(wat(`(module (type $b (func (param i64))) (import "lib" "f" (func (param (ref null $b)))))`), vanilla);
+    await t.throwsAsync(wantsB.instantiate({ imports: { lib: { f: exporter.func('f') } } }), { instanceOf: RuntimeConfigError, message: /function types incompatible/ });
+    const wantsA = await compiled(wat(`(module (type $x (func (param i32))) (import "lib" "f" (func (param (ref null $x)))))`), vanilla);
+    (await wantsA.instantiate({ imports: { lib: { f: exporter.func('f') } } })).dispose();
+    exporter.dispose();
     const slacked = await compiled(importer('(param i32 i32) (result i32)'), MODES[3]);
     await t.throwsAsync(slacked.instantiate({ imports: { lib: { f: lib.func('add') } } }), { instanceOf: RuntimeConfigError, message: /slacked module cannot join a store of vanilla/ });
     const ok = await compiled(importer('(param i32 i32) (result i32)'), vanilla);

@@ -1771,14 +1771,32 @@ impl<'a, 'f> Translator<'a, 'f> {
         Ok(())
     }
 
+    /// The record (element array, length) of `table`. An imported table's slot holds a pointer
+    /// to the exporter's record, which that instance and every importer keep current.
     fn table_record(&mut self, table: u32) -> Value {
         let tables = self.load_vmctx(I64, i64::from(self.layout.tables_pointer));
         let off = i64::from(table) * i64::from(self.layout.table_stride);
-        if off == 0 {
+        let slot = if off == 0 {
             tables
         } else {
             self.b.ins().iadd_imm_s(tables, off)
+        };
+        if self.info.imported_tables.get(table as usize).copied().unwrap_or(false) {
+            // The pointer never changes for the instance's life.
+            self.b.ins().load(I64, trusted().with_readonly(), slot, 0)
+        } else {
+            slot
         }
+    }
+
+    /// The id the runtime gave type `type_index` in the instance's store, read from the vmctx's
+    /// type-id array (written once at instantiation, so `readonly` and free to hoist).
+    fn type_id(&mut self, type_index: u32) -> Value {
+        let ro = trusted().with_readonly().with_can_move();
+        let ptr = i32::try_from(self.layout.type_ids_pointer).unwrap_or(i32::MAX);
+        let ids = self.b.ins().load(I64, ro, self.vmctx, ptr);
+        let at = i32::try_from(u64::from(type_index) * 4).unwrap_or(i32::MAX);
+        self.b.ins().load(I32, ro, ids, at)
     }
 
     /// Address of element `index` of `table`, trapping when out of bounds.
@@ -1861,11 +1879,8 @@ impl<'a, 'f> Translator<'a, 'f> {
         let func_ref = self.b.ins().load(I64, trusted(), slot, 0);
         self.b.ins().trapz(func_ref, TRAP_ICALL_NULL);
         let type_id = self.load_at(I32, func_ref, i64::from(self.layout.func_ref_type_id));
-        let expected = self.info.canonical_type_ids[type_index as usize];
-        let mismatch = self
-            .b
-            .ins()
-            .icmp_imm_s(IntCC::NotEqual, type_id, i64::from(expected));
+        let expected = self.type_id(type_index);
+        let mismatch = self.b.ins().icmp(IntCC::NotEqual, type_id, expected);
         self.b.ins().trapnz(mismatch, TRAP_BAD_SIG);
         self.call_through_func_ref(func_ref, type_index, args, tail)
     }

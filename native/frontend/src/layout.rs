@@ -65,6 +65,10 @@ pub struct VmctxLayout {
     pub func_ref_vmctx: u32,
     /// Offset, in a func-ref record, of the u32 canonical type id.
     pub func_ref_type_id: u32,
+    /// vmctx offset of the pointer to the u32 type ids, one per type index: the ids the
+    /// runtime gave the module's types in its store (`call_indirect` compares a func-ref's id
+    /// with its type's), as Wasmtime's vmctx holds its `VMSharedTypeIndex` array.
+    pub type_ids_pointer: u32,
     /// vmctx offset of the globals area: 8 bytes per global, in global-index order. A defined
     /// global holds its value; an imported global holds a pointer to its value.
     pub globals: u32,
@@ -100,6 +104,7 @@ impl Default for VmctxLayout {
             func_ref_code: 0,
             func_ref_vmctx: 8,
             func_ref_type_id: 16,
+            type_ids_pointer: 104,
             globals: 128,
         }
     }
@@ -125,6 +130,7 @@ impl VmctxLayout {
             ("memoriesPointer", self.memories_pointer),
             ("importedFunctionsPointer", self.imported_functions_pointer),
             ("funcRefsPointer", self.func_refs_pointer),
+            ("typeIdsPointer", self.type_ids_pointer),
         ];
         if let Some(h) = self.host_dispatch {
             vmctx.push(("hostDispatch", h));

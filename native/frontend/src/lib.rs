@@ -14,6 +14,7 @@ mod metadata;
 mod module;
 mod options;
 mod startup;
+mod type_keys;
 
 pub use builtins::{BUILTIN_NAMESPACE, Builtin, BuiltinInfo};
 pub use error::TranslateError;

@@ -89,6 +89,9 @@ pub struct Memory {
 #[serde(rename_all = "camelCase")]
 pub struct Table {
     pub element_type: ValueType,
+    /// The element type exactly (`(ref null func)`, or a typed reference by its type's key):
+    /// an imported table must have the same, as Wasmtime requires.
+    pub element_key: String,
     pub min: u64,
     pub max: Option<u64>,
     pub imported: bool,
@@ -206,6 +209,9 @@ pub struct TranslatedModule {
     /// Per type index, the id call_indirect compares against a func-ref's type id: the lowest
     /// type index with the same signature.
     pub canonical_type_ids: Vec<u32>,
+    /// Per type index, a structural key equal for equal types across modules (the runtime
+    /// numbers types by it per store; `call_indirect` reads the number from the vmctx).
+    pub type_keys: Vec<String>,
     /// Type index of every function (imports first).
     pub function_types: Vec<u32>,
     pub imports: Vec<Import>,

@@ -28,6 +28,9 @@ pub(crate) struct ModuleInfo {
     pub fixed_table_sizes: Vec<Option<u64>>,
     /// Per table: whether it is a 64-bit table (table64).
     pub table64: Vec<bool>,
+    /// Per table: whether it is imported (its record in the vmctx's table array then holds a
+    /// pointer to the exporter's record, as Wasmtime's `VMTableImport` does).
+    pub imported_tables: Vec<bool>,
     /// Per global: its value when it is defined, immutable and initialised by a constant, as
     /// Wasmtime's `global_initializers` (whose `global.get` is then a constant).
     pub constant_globals: Vec<Option<ConstExpr>>,
@@ -185,9 +188,11 @@ fn table(
     imported: bool,
     init: Option<ConstExpr>,
     offset: u64,
+    keys: &crate::type_keys::TypeKeys,
 ) -> Result<Table, TranslateError> {
     Ok(Table {
         element_type: ref_type(ty.element_type, offset)?,
+        element_key: keys.reference_key(ty.element_type),
         min: ty.initial,
         max: ty.maximum,
         imported,
@@ -206,6 +211,7 @@ pub(crate) fn translate_module(
         metering: options.metering,
         types: Vec::new(),
         canonical_type_ids: Vec::new(),
+        type_keys: Vec::new(),
         function_types: Vec::new(),
         imports: Vec::new(),
         exports: Vec::new(),
@@ -231,6 +237,7 @@ pub(crate) fn translate_module(
         globals: Vec::new(),
         memories: Vec::new(),
         fixed_table_sizes: Vec::new(),
+        imported_tables: Vec::new(),
         table64: Vec::new(),
         constant_globals: Vec::new(),
     };
@@ -238,6 +245,7 @@ pub(crate) fn translate_module(
     let mut names: std::collections::HashMap<u32, String> = std::collections::HashMap::new();
     // Per element segment: its items are expressions (Wasmtime cannot precompute those).
     let mut expression_items: Vec<bool> = Vec::new();
+    let mut type_keys = crate::type_keys::TypeKeys::default();
 
     for payload in Parser::new(0).parse_all(wasm) {
         let payload = payload?;
@@ -250,6 +258,7 @@ pub(crate) fn translate_module(
                 let offset = reader.range().start;
                 for group in reader {
                     let group = group?;
+                    let first = info.types.len();
                     for sub in group.into_types() {
                         if !sub.supertype_idxs.is_empty() {
                             // Declared subtyping is the GC proposal's: call_indirect would need
@@ -289,6 +298,7 @@ pub(crate) fn translate_module(
                             }
                         }
                     }
+                    type_keys.add_group(&info.types[first..]);
                 }
                 info.canonical_type_ids = canonical_type_ids(&validator, info.types.len());
             }
@@ -303,7 +313,7 @@ pub(crate) fn translate_module(
                             ImportKind::Func { type_index }
                         }
                         TypeRef::Table(t) => {
-                            let t = table(&t, true, None, offset)?;
+                            let t = table(&t, true, None, offset, &type_keys)?;
                             out.tables.push(t.clone());
                             ImportKind::Table { table: t }
                         }
@@ -354,7 +364,7 @@ pub(crate) fn translate_module(
                         TableInit::RefNull => None,
                         TableInit::Expr(e) => Some(const_expr(e)?),
                     };
-                    out.tables.push(table(&t.ty, false, init, offset)?);
+                    out.tables.push(table(&t.ty, false, init, offset, &type_keys)?);
                 }
             }
             Payload::MemorySection(reader) => {
@@ -489,10 +499,12 @@ pub(crate) fn translate_module(
     out.startup_fuel =
         crate::startup::startup_fuel(&out, &expression_items, &options.fuel_costs.variable);
     out.canonical_type_ids = info.canonical_type_ids.clone();
+    out.type_keys = type_keys.into_keys();
     out.function_types = info.function_types.clone();
     out.num_imported_functions = info.num_imported_functions;
     info.fixed_table_sizes = out.tables.iter().map(|t| (t.max == Some(t.min)).then_some(t.min)).collect();
     info.table64 = out.tables.iter().map(|t| t.table64).collect();
+    info.imported_tables = out.tables.iter().map(|t| t.imported).collect();
     info.constant_globals = out
         .globals
         .iter()

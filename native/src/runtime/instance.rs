@@ -15,7 +15,7 @@ use crate::jit::{self, JitFunctionInfo};
 use crate::memory_object::NativeMemory;
 use crate::settings::Setting;
 use crate::signals;
-use crate::wasm_state::{FuelSlot, SharedState, WasmState};
+use crate::wasm_state::{FuelSlot, Linker, SharedState, TableLink, WasmState};
 use napi::Env;
 use napi::bindgen_prelude::Buffer;
 use std::collections::HashSet;
@@ -103,15 +103,24 @@ pub fn instantiate(
             fuel_consumed: l.fuel_consumed,
         };
         let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
-        let link = |member: u32, function: u32| match &joining {
+        let alone = || {
+            Failure::call("an import names another instance's function or table, but the instance is not joining a store")
+        };
+        let function = |member: u32, function: u32| match &joining {
             Some((store, _)) => store.link(member, function),
-            None => Err(Failure::call(
-                "an import names a function of another instance, but the instance is not joining a store",
-            )),
+            None => Err(alone()),
+        };
+        let table = |link: TableLink| match &joining {
+            Some((store, _)) => store.link_table(link),
+            None => Err(alone()),
+        };
+        let linker = Linker {
+            function: &function,
+            table: &table,
         };
         // SAFETY: `context.vmctx` holds max(layout.vmctx_size, vmctx_bytes) bytes and lives in
         // the context with the state; no wasm code runs before the member reaches its thread.
-        let state = unsafe { WasmState::new(setup, &module, vmctx, base, bound, fuel, &link) }?;
+        let state = unsafe { WasmState::new(setup, &module, vmctx, base, bound, fuel, linker) }?;
         context.wasm = Some(state);
     }
     let wasm = context.wasm.clone();

@@ -1,13 +1,13 @@
 //! What the instances of one store share, as Wasmtime's `Store` does: one wasm thread (so one
 //! fuel checker and one call at a time), one store context (the fuel counter, the epoch
 //! deadline, the stack limit) and the epoch counter. Members call each other's functions
-//! directly, through the import records `link` resolves, so the fuel their code charges goes
-//! to the same counter whichever member's code runs.
+//! directly, through the import records `link` resolves, and share tables (`link_table`), so
+//! the fuel their code charges goes to the same counter whichever member's code runs.
 
 use super::options::Layout;
 use super::thread_handle::ThreadHandle;
 use crate::errors::{Failure, NativeResult};
-use crate::wasm_state::SharedState;
+use crate::wasm_state::{SharedState, SharedTable, TableLink};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -87,6 +87,19 @@ impl Store {
             ));
         }
         Ok(())
+    }
+
+    /// Table `table` of member `member`, for another member to import.
+    pub(super) fn link_table(&self, link: TableLink) -> NativeResult<SharedTable> {
+        let members = self.members.lock().unwrap_or_else(|p| p.into_inner());
+        let state = members
+            .get(link.member as usize)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| Failure::call(format!("no wasm instance {} in this store", link.member)))?;
+        let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+        guard.table_object(link.table).ok_or_else(|| {
+            Failure::call(format!("instance {} of this store has no table {}", link.member, link.table))
+        })
     }
 
     /// The code and vmctx of function `function` of member `member` (its func-ref record), for
