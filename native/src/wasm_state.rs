@@ -59,6 +59,18 @@ pub struct GlobalSetup {
     /// A v128 global: `bits` is a 128-bit value and the slot holds a pointer to its 16-byte cell.
     #[serde(default)]
     pub v128: bool,
+    /// An imported global linked to global `global` of store member `member`: the slot points
+    /// at that global's value, which both instances then read and write.
+    #[serde(default)]
+    pub linked: Option<GlobalLink>,
+}
+
+/// Which global of which store member an import names.
+#[derive(Deserialize, Debug, Clone, Copy)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct GlobalLink {
+    pub member: u32,
+    pub global: u32,
 }
 
 #[derive(Deserialize, Debug)]
@@ -144,6 +156,8 @@ pub enum ImportedFunction {
 pub struct Linker<'a> {
     pub function: &'a dyn Fn(u32, u32) -> NativeResult<(u64, u64)>,
     pub table: &'a dyn Fn(TableLink) -> NativeResult<SharedTable>,
+    /// A global to the address of its value.
+    pub global: &'a dyn Fn(GlobalLink) -> NativeResult<u64>,
 }
 
 /// Everything needed to instantiate a translated module, computed by `src/wasm`.
@@ -237,6 +251,11 @@ pub struct WasmState {
     table_records: Box<[u64]>,
     /// Per type index, the store's id for it (see WasmSetup::type_ids).
     type_ids: Box<[u32]>,
+    /// The vmctx this state was built for, and per global whether its slot holds a pointer to
+    /// the value (imported and v128 globals) rather than the value: where `global_address`
+    /// finds a global for another instance to link.
+    vmctx: usize,
+    indirect_globals: Vec<bool>,
     func_refs: Box<[u64]>,
     /// Functions in the module's function space (imports first): the records in `func_refs`.
     function_count: usize,
@@ -502,6 +521,16 @@ impl WasmState {
         let mut imported_globals = words(setup.globals.len() * 8);
         let mut v128_globals = vec![0u128; setup.globals.len()].into_boxed_slice();
         for (i, g) in setup.globals.iter().enumerate() {
+            if let Some(target) = g.linked {
+                let slot = r.globals + 8 * i;
+                if slot + 8 > setup.vmctx_bytes || !g.imported {
+                    return Err(Failure::call("a linked global must be an import that fits the vmctx"));
+                }
+                let value = (link.global)(target)?;
+                // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
+                unsafe { write_at(vmctx, slot, value) };
+                continue;
+            }
             if g.v128 {
                 let slot = r.globals + 8 * i;
                 if slot + 8 > setup.vmctx_bytes || g.imported {
@@ -652,6 +681,8 @@ impl WasmState {
             tables,
             table_records,
             type_ids: setup.type_ids.clone().into_boxed_slice(),
+            vmctx: vmctx as usize,
+            indirect_globals: setup.globals.iter().map(|g| g.imported || g.v128).collect(),
             func_refs,
             function_count: setup.functions.len(),
             imported_functions,
@@ -838,6 +869,29 @@ impl WasmState {
         self.memories
             .get(index as usize)
             .map_or(0, |m| m.memory.current().1 as usize)
+    }
+
+    /// The address of global `index`'s value, for an instance of the same store to import: its
+    /// vmctx slot, or where the slot points (an imported or v128 global).
+    pub fn global_address(&self, index: u32) -> Option<u64> {
+        let indirect = *self.indirect_globals.get(index as usize)?;
+        let slot = self.vmctx + self.records.globals + 8 * index as usize;
+        if indirect {
+            // SAFETY: the slot lies in this state's vmctx (validate_layout and `new` checked every
+            // global slot against vmctx_bytes) and holds the cell address `new` wrote there.
+            Some(unsafe { std::ptr::read_unaligned(slot as *const u64) })
+        } else {
+            Some(slot as u64)
+        }
+    }
+
+    /// The low 64 bits of global `index`'s value.
+    pub fn global_bits(&self, index: u32) -> Option<u64> {
+        let at = self.global_address(index)?;
+        // SAFETY: `global_address` gives this instance's vmctx slot or the cell its slot points
+        // at (owned by this state or by the store member it imported the global from, which the
+        // store keeps alive); either holds at least 8 bytes.
+        Some(unsafe { std::ptr::read_unaligned(at as *const u64) })
     }
 
     /// Table `index`, for an instance of the same store to import.

@@ -28,6 +28,7 @@ export interface NativeInstanceHandle {
   nextStep(): Promise<unknown>;
   checker(): NativeFuelChecker;
   readMemory(offset: number, length: number, memory?: number): Uint8Array;
+  globalBits(global: number): string;
   writeMemory(offset: number, bytes: Uint8Array, memory?: number): void;
   memorySize(memory?: number): number;
   readProfileCounters(): Uint8Array;

@@ -89,6 +89,11 @@ export class NativeInstance {
     return bytes.parse(throughNative(() => this.#handle.readMemory(offset, length, memory)));
   }
 
+  /** Wasm instances: the low 64 bits of global `global`'s value. */
+  globalBits(global: number): bigint {
+    return BigInt(z.string().regex(/^\d+$/).parse(throughNative(() => this.#handle.globalBits(global))));
+  }
+
   writeMemory(offset: number, data: Uint8Array, memory = 0): void {
     throughNative(() => this.#handle.writeMemory(offset, data, memory));
   }

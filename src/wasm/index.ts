@@ -6,5 +6,6 @@ export { compileWasm, WasmInstance, WasmModule, wasmInstantiateOptionsSchema, ty
 export { Memory, type MemoryType } from './memory.js';
 export { WasmFunction } from './wasm-function.js';
 export { Table } from './table.js';
+export { Global } from './global.js';
 export { WasmTrap, wasmTrapKind, asWasmTrap, type WasmTrapKind } from './trap-kinds.js';
 export { CompileCache, defaultCacheDir, type CacheEntry, type CacheKeyParts } from './compile-cache.js';

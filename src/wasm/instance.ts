@@ -26,10 +26,11 @@ import { Store } from '../runtime/store.js';
 import type { CallGate } from '../runtime/call-gate.js';
 import { WasmFunction } from './wasm-function.js';
 import { Table } from './table.js';
+import { Global } from './global.js';
 
 /** What a wasm module imports, by module and name: host functions, and the memories and
  *  functions other instances export (`WasmInstance.memory(name)`, `WasmInstance.func(name)`). */
-export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction | Memory | WasmFunction | Table>>>>;
+export type WasmImports = Readonly<Record<string, Readonly<Record<string, HostFunction | Memory | WasmFunction | Table | Global>>>>;
 
 export const resourceLimitsSchema = z
   .object({
@@ -45,12 +46,17 @@ export const resourceLimitsSchema = z
   .strict();
 export type ResourceLimits = z.input<typeof resourceLimitsSchema>;
 
-/** The store to instantiate in: the one given, which must be the linked functions' and tables'. */
-function storeFor(given: Store | undefined, linked: readonly (WasmFunction | Table)[]): Store {
+/** What an import value is, in Wasmtime's words for import errors. */
+function kindOf(value: HostFunction | Memory | WasmFunction | Table | Global): string {
+  return value instanceof Memory ? 'memory' : value instanceof Table ? 'table' : value instanceof Global ? 'global' : 'func';
+}
+
+/** The store to instantiate in: the one given, which must be that of everything it links to. */
+function storeFor(given: Store | undefined, linked: readonly (WasmFunction | Table | Global)[]): Store {
   let store = given;
   for (const f of linked) {
     store ??= f.store;
-    if (f.store !== store) throw new RuntimeConfigError(`import of ${f.name}: a ${f instanceof Table ? 'table' : 'function'} of another store cannot be linked (Wasmtime: cross-\`Store\` instantiation is not supported)`);
+    if (f.store !== store) throw new RuntimeConfigError(`import of ${f.name}: a ${kindOf(f)} of another store cannot be linked (Wasmtime: cross-\`Store\` instantiation is not supported)`);
   }
   return store ?? new Store();
 }
@@ -73,7 +79,7 @@ export const wasmInstantiateOptionsSchema = z
   .object({
     metering: meteringModeSchema,
     imports: z
-      .record(z.string(), z.record(z.string(), z.union([z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'), z.instanceof(Memory), z.instanceof(WasmFunction), z.instanceof(Table)])))
+      .record(z.string(), z.record(z.string(), z.union([z.custom<HostFunction>((f) => typeof f === 'function', 'a host function'), z.instanceof(Memory), z.instanceof(WasmFunction), z.instanceof(Table), z.instanceof(Global)])))
       .default({}),
     /** The store to instantiate in (Wasmtime's `Store`: one wasm thread, one fuel counter). By
      *  default the store of the instances whose functions it imports, else a new one. */
@@ -169,7 +175,7 @@ const isArithmetic = (op: { op: string }): op is { op: ConstArithmetic } => cons
 
 /** Evaluates constant expressions (globals, offsets, items) against the globals so far. */
 class ConstEval {
-  readonly values: { bits: bigint; func: number | null; isFuncRef: boolean }[] = [];
+  readonly values: { bits: bigint; func: number | null; isFuncRef: boolean; unreadable?: string }[] = [];
   eval(e: ConstExpr): { bits: bigint; func: number | null; isFuncRef: boolean } {
     switch (e.op) {
       case 'i32.const':
@@ -183,6 +189,7 @@ class ConstEval {
       case 'global.get': {
         const v = this.values[e.index];
         if (v === undefined) throw new RuntimeConfigError(`constant expression reads global ${e.index} before it is defined`);
+        if (v.unreadable !== undefined) throw new RuntimeConfigError(`a constant expression reads global ${e.index}, which is not supported: ${v.unreadable}`);
         return v;
       }
       case 'ref.null':
@@ -245,14 +252,16 @@ function hostValueBits(type: WasmValueType, value: number | bigint): bigint {
   }
 }
 
-/** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
-/** What an instance links to in its store: functions by import index, tables by table index. */
+/** What an instance links to in its store: functions by import index, tables and globals by
+ *  their index (imports come first in each index space). */
 interface Links {
   readonly store: Store;
   readonly functions: ReadonlyMap<number, WasmFunction>;
   readonly tables: ReadonlyMap<number, Table>;
+  readonly globals: ReadonlyMap<number, Global>;
 }
 
+/** The instance state the addon builds (native/src/wasm_state.rs `WasmSetup`). */
 function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlobals: Readonly<Record<string, number | bigint>>, profileCounters: number, limits: z.output<typeof resourceLimitsSchema>, enforceFuel: boolean, memoryConfig: MemoryConfig, importedMemories: readonly Memory[], links: Links): unknown {
   // An imported memory is allocated (and limited) by the instance that defines it.
   const memoryMin = Math.max(0, ...m.memories.filter((x) => !x.imported).map((x) => x.minPages)) * 65536;
@@ -266,8 +275,16 @@ function instanceSetup(m: TranslatedModule, layout: WasmVmctxLayout, importedGlo
   const ev = new ConstEval();
   const globals = m.globals.map((g, index) => {
     let value: { bits: bigint; func: number | null; isFuncRef: boolean };
+    const linked = links.globals.get(index);
+    if (linked !== undefined) {
+      // Shared with the exporter: the value lives there. Constant expressions read its value
+      // now; a reference (an address in another instance) or a v128 they cannot use.
+      const readable = g.type !== 'funcref' && g.type !== 'externref' && g.type !== 'v128';
+      ev.values.push(readable ? { bits: linked.bits(), func: null, isFuncRef: false } : { bits: 0n, func: null, isFuncRef: false, unreadable: `global ${index} is linked to another instance's ${g.type} global` });
+      return { bits: '0', func: null, isFuncRef: false, imported: true, v128: g.type === 'v128', linked: { member: linked.member, global: linked.index } };
+    }
     if (g.imported && g.type === 'v128') {
-      throw new RuntimeConfigError(`global ${index} is an imported v128 global: not supported (a module may define v128 globals)`);
+      throw new RuntimeConfigError(`global ${index} is an imported v128 global: give another instance's (\`instance.global(name)\`); a value from JavaScript is not supported`);
     }
     if (g.imported) {
       const imp = m.imports.filter((i) => i.kind === 'global')[index];
@@ -713,7 +730,7 @@ export class WasmInstance {
         const given = o.imports[imp.module]?.[imp.name];
         const name = `${imp.module}::${imp.name}`;
         if (given === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name} (a table)`);
-        if (!(given instanceof Table)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected table, found ${given instanceof Memory ? 'memory' : 'func'}`);
+        if (!(given instanceof Table)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected table, found ${kindOf(given)}`);
         given.checkImport(imp.table, name);
         // Imported tables come first in the table index space, in import order.
         linkedTables.set(i, given);
@@ -723,7 +740,7 @@ export class WasmInstance {
       .forEach((imp, i) => {
         const f = o.imports[imp.module]?.[imp.name];
         if (f === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name}`);
-        if (f instanceof Memory || f instanceof Table) throw new RuntimeConfigError(`incompatible import type for \`${imp.module}::${imp.name}\`: expected func, found ${f instanceof Memory ? 'memory' : 'table'}`);
+        if (f instanceof Memory || f instanceof Table || f instanceof Global) throw new RuntimeConfigError(`incompatible import type for \`${imp.module}::${imp.name}\`: expected func, found ${kindOf(f)}`);
         const type = t.types[imp.typeIndex]!;
         if (f instanceof WasmFunction) {
           f.checkImport(type, t.typeKeys[imp.typeIndex]!, `${imp.module}::${imp.name}`);
@@ -736,7 +753,18 @@ export class WasmInstance {
         }
         hostFunctions.push([i, f, type, `${imp.module}.${imp.name}`]);
       });
-    const store = storeFor(o.store, [...linked.values(), ...linkedTables.values()]);
+    const linkedGlobals = new Map<number, Global>();
+    t.imports
+      .filter((i) => i.kind === 'global')
+      .forEach((imp, i) => {
+        const given = o.imports[imp.module]?.[imp.name];
+        if (given === undefined) return; // a value in `globals`, or missing (instanceSetup says)
+        const name = `${imp.module}::${imp.name}`;
+        if (!(given instanceof Global)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected global, found ${kindOf(given)}`);
+        given.checkImport(imp.global, name);
+        linkedGlobals.set(i, given);
+      });
+    const store = storeFor(o.store, [...linked.values(), ...linkedTables.values(), ...linkedGlobals.values()]);
     // Func-refs belong to the store: any member may take one another member handed out.
     const guard = funcRefGuard(store);
     for (const [i, f, type, name] of hostFunctions) hostImports[`%sf_import_${i}`] = guard.wrap(f, type, name);
@@ -746,7 +774,7 @@ export class WasmInstance {
         const given = o.imports[imp.module]?.[imp.name];
         const name = `${imp.module}::${imp.name}`;
         if (given === undefined) throw new RuntimeConfigError(`missing import ${imp.module}.${imp.name} (a memory)`);
-        if (!(given instanceof Memory)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected memory, found ${given instanceof Table ? 'table' : 'func'}`);
+        if (!(given instanceof Memory)) throw new RuntimeConfigError(`incompatible import type for \`${name}\`: expected memory, found ${kindOf(given)}`);
         given.checkImport(imp.memory, name);
         return given;
       });
@@ -759,7 +787,7 @@ export class WasmInstance {
     // bulk operation that Wasmtime checks, and not before one that Wasmtime does not (a
     // constant length costing at most 128), so a builtin check there would stop what
     // Wasmtime runs.
-    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig, importedMemories, { store, functions: linked, tables: linkedTables });
+    const setup = instanceSetup(t, module.layout, o.globals, counters, o.limits, fuelConvention(module.metering) === 'pinned', module.memoryConfig, importedMemories, { store, functions: linked, tables: linkedTables, globals: linkedGlobals });
     const m = module.module;
     let live = liveInstances.get(m.engine);
     if (live === undefined) liveInstances.set(m.engine, (live = { count: 0 }));
@@ -875,6 +903,18 @@ export class WasmInstance {
     if (e === undefined) throw new RuntimeConfigError(`no exported table ${name}`);
     if (this.#instance.disposed) throw new RuntimeConfigError(`the instance exporting ${name} has been disposed`);
     return new Table(this.#instance.store, this.#instance.member, e.index, this.module.translated.tables[e.index]!, name);
+  }
+
+  /**
+   * The global exported as `name`, to import into another instance (`imports: { env: { g } }`),
+   * which then joins this instance's store; both read and write the one value.
+   */
+  global(name: string): Global {
+    const e = this.module.translated.exports.find((x) => x.name === name && x.kind === 'global');
+    if (e === undefined) throw new RuntimeConfigError(`no exported global ${name}`);
+    if (this.#instance.disposed) throw new RuntimeConfigError(`the instance exporting ${name} has been disposed`);
+    const native = this.#native;
+    return new Global(this.#instance.store, this.#instance.member, e.index, this.module.translated.globals[e.index]!, name, () => native.globalBits(e.index));
   }
 
   /** The store this instance belongs to (give it as `store` to instantiate into it). */

@@ -67,7 +67,15 @@ export const tableSchema = z
 export type WasmTable = z.infer<typeof tableSchema>;
 
 export const globalSchema = z
-  .object({ type: wasmValueTypeSchema, nonNull: z.boolean(), mutable: z.boolean(), imported: z.boolean(), init: constExprSchema.nullable() })
+  .object({
+    type: wasmValueTypeSchema,
+    /** The value type exactly (a typed reference by its type's key): an import must match it. */
+    typeKey: z.string(),
+    nonNull: z.boolean(),
+    mutable: z.boolean(),
+    imported: z.boolean(),
+    init: constExprSchema.nullable(),
+  })
   .strict();
 export type WasmGlobal = z.infer<typeof globalSchema>;
 

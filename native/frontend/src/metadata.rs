@@ -146,6 +146,8 @@ pub enum ConstExpr {
 #[serde(rename_all = "camelCase")]
 pub struct Global {
     pub r#type: ValueType,
+    /// The value type exactly (a typed reference by its type's key): an import must match it.
+    pub type_key: String,
     /// A non-nullable reference type (`(ref $t)`, `(ref extern)`): null is not a value of it.
     pub non_null: bool,
     pub mutable: bool,

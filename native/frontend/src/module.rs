@@ -328,6 +328,7 @@ pub(crate) fn translate_module(
                             info.globals.push((g.content_type, true));
                             let global = Global {
                                 r#type,
+                                type_key: type_keys.value_key(g.content_type),
                                 non_null: is_non_null(g.content_type),
                                 mutable: g.mutable,
                                 imported: true,
@@ -390,6 +391,7 @@ pub(crate) fn translate_module(
                     info.globals.push((g.ty.content_type, false));
                     out.globals.push(Global {
                         r#type,
+                        type_key: type_keys.value_key(g.ty.content_type),
                         non_null: is_non_null(g.ty.content_type),
                         mutable: g.ty.mutable,
                         imported: false,

@@ -37,6 +37,12 @@ impl TypeKeys {
         self.reference(r, n, n)
     }
 
+    /// The key of a value type outside the type section (a global's type).
+    pub(crate) fn value_key(&self, t: ValType) -> String {
+        let n = self.keys.len() as u32;
+        self.value(t, n, n)
+    }
+
     fn signature(&self, f: &FuncType, start: u32, end: u32) -> String {
         let list = |types: &[ValType]| {
             types

@@ -355,6 +355,7 @@ fn custom_layout_moves_the_accesses() {
         stack_limit: None,
         store_context_pointer: 96,
         memories_pointer: 104,
+        type_ids_pointer: 112,
         ..VmctxLayout::default()
     };
     let module = translate(

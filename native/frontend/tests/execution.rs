@@ -41,6 +41,7 @@ struct Instance {
     _table_elements: Vec<u64>,
     _func_refs: Vec<u64>,
     _imports: Vec<u64>,
+    _type_ids: Vec<u32>,
 }
 
 impl Instance {
@@ -245,6 +246,9 @@ impl Instance {
         vmctx[word(layout.memory_bound)] = memory.len() as u64;
         vmctx[word(layout.tables_pointer)] = tables.as_ptr() as u64;
         vmctx[word(layout.func_refs_pointer)] = refs_addr;
+        // One module alone: its own canonical ids serve as the store's type ids.
+        let type_ids: Vec<u32> = module.canonical_type_ids.clone();
+        vmctx[word(layout.type_ids_pointer)] = type_ids.as_ptr() as u64;
         let imports: Vec<u64> = (0..host.len())
             .flat_map(|i| {
                 [
@@ -269,6 +273,7 @@ impl Instance {
             _table_elements: table_elements,
             _func_refs: func_refs,
             _imports: imports,
+            _type_ids: type_ids,
         }
     }
 

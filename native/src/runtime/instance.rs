@@ -15,7 +15,7 @@ use crate::jit::{self, JitFunctionInfo};
 use crate::memory_object::NativeMemory;
 use crate::settings::Setting;
 use crate::signals;
-use crate::wasm_state::{FuelSlot, Linker, SharedState, TableLink, WasmState};
+use crate::wasm_state::{FuelSlot, GlobalLink, Linker, SharedState, TableLink, WasmState};
 use napi::Env;
 use napi::bindgen_prelude::Buffer;
 use std::collections::HashSet;
@@ -104,7 +104,7 @@ pub fn instantiate(
         };
         let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
         let alone = || {
-            Failure::call("an import names another instance's function or table, but the instance is not joining a store")
+            Failure::call("an import names another instance's function, table or global, but the instance is not joining a store")
         };
         let function = |member: u32, function: u32| match &joining {
             Some((store, _)) => store.link(member, function),
@@ -114,9 +114,14 @@ pub fn instantiate(
             Some((store, _)) => store.link_table(link),
             None => Err(alone()),
         };
+        let global = |link: GlobalLink| match &joining {
+            Some((store, _)) => store.link_global(link),
+            None => Err(alone()),
+        };
         let linker = Linker {
             function: &function,
             table: &table,
+            global: &global,
         };
         // SAFETY: `context.vmctx` holds max(layout.vmctx_size, vmctx_bytes) bytes and lives in
         // the context with the state; no wasm code runs before the member reaches its thread.
@@ -374,6 +379,20 @@ impl NativeInstance {
             let guard = state.lock().unwrap_or_else(|p| p.into_inner());
             let object = guard.memory_object(memory).map_err(failure_to_napi)?;
             Ok(NativeMemory { object })
+        })
+    }
+
+    /// The low 64 bits of global `global`'s value, as a decimal string (for another instance's
+    /// constant expressions that read it at instantiation). Same rule as `read_memory`.
+    #[napi]
+    pub fn global_bits(&self, global: u32) -> napi::Result<String> {
+        entry(|| {
+            let state = self.wasm_state()?;
+            let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+            guard
+                .global_bits(global)
+                .map(|bits| bits.to_string())
+                .ok_or_else(|| failure_to_napi(Failure::call(format!("no global {global}"))))
         })
     }
 

@@ -1,13 +1,14 @@
 //! What the instances of one store share, as Wasmtime's `Store` does: one wasm thread (so one
 //! fuel checker and one call at a time), one store context (the fuel counter, the epoch
 //! deadline, the stack limit) and the epoch counter. Members call each other's functions
-//! directly, through the import records `link` resolves, and share tables (`link_table`), so
+//! directly, through the import records `link` resolves, and share tables (`link_table`) and
+//! globals (`link_global`), so
 //! the fuel their code charges goes to the same counter whichever member's code runs.
 
 use super::options::Layout;
 use super::thread_handle::ThreadHandle;
 use crate::errors::{Failure, NativeResult};
-use crate::wasm_state::{SharedState, SharedTable, TableLink};
+use crate::wasm_state::{GlobalLink, SharedState, SharedTable, TableLink};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -59,9 +60,19 @@ impl Store {
         members.len() - 1
     }
 
-    /// A handle on the store was disposed; true when it was the last.
+    /// A handle on the store was disposed; true when it was the last. Then nothing can link to
+    /// the members any more: their states go now (linear memory, up to a 4 GiB reservation
+    /// each, must not wait for the garbage collector to find the handles), and the wasm thread
+    /// drops the rest as it exits.
     pub(super) fn release(&self) -> bool {
-        self.live.fetch_sub(1, Ordering::SeqCst) == 1
+        let last = self.live.fetch_sub(1, Ordering::SeqCst) == 1;
+        if last {
+            self.members
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .clear();
+        }
+        last
     }
 
     /// Refuses a joining instance that cannot share the store context or call the others.
@@ -87,6 +98,19 @@ impl Store {
             ));
         }
         Ok(())
+    }
+
+    /// The address of global `global`'s value in member `member`, for another member to import.
+    pub(super) fn link_global(&self, link: GlobalLink) -> NativeResult<u64> {
+        let members = self.members.lock().unwrap_or_else(|p| p.into_inner());
+        let state = members
+            .get(link.member as usize)
+            .and_then(Option::as_ref)
+            .ok_or_else(|| Failure::call(format!("no wasm instance {} in this store", link.member)))?;
+        let guard = state.lock().unwrap_or_else(|p| p.into_inner());
+        guard.global_address(link.global).ok_or_else(|| {
+            Failure::call(format!("instance {} of this store has no global {}", link.member, link.global))
+        })
     }
 
     /// Table `table` of member `member`, for another member to import.
