@@ -31,16 +31,17 @@ try {
       recorded.push(kept);
       continue;
     }
-    const file = c.kind === 'wat' ? watWasm[c.file] : c.wasm;
+    const file = c.kind === 'wat' || c.kind === 'wasi-linked' ? watWasm[c.file] : c.wasm;
     const r = await runPeer({
       mode: 'fuel',
       wasmFile: file,
       args: c.kind === 'wat' ? [] : c.args,
+      ...(c.kind === 'wasi-linked' ? { preload: [{ name: 'lib', wasmFile: watWasm[c.preload] }] } : {}),
       dir: c.kind === 'wasi' && c.dir !== null ? c.dir : null,
       ...(c.kind === 'wasi' ? { env: c.env } : {}),
       ...(c.kind === 'wat' ? { invoke: { name: c.invoke, args: c.invokeArgs.map(String) } } : {}),
       ...(c.kind === 'wat' && c.preload !== undefined ? { preload: [{ name: 'lib', wasmFile: watWasm[c.preload] }] } : {}),
-      ...(c.kind !== 'wasi' && c.costs === true ? { fuelCosts: FUEL_COSTS_FIXTURE } : {}),
+      ...((c.kind === 'wat' || c.kind === 'bench') && c.costs === true ? { fuelCosts: FUEL_COSTS_FIXTURE } : {}),
     });
     version = r.wasmtimeVersion;
     if (r.fuelConsumed === null && r.trap === null) throw new Error(`${caseName(c)}: Wasmtime reported no fuel`);

@@ -700,16 +700,24 @@ export class WasiHost {
     return Object.entries(this.options.env).map(([k, v]) => `${k}=${v}`);
   }
 
-  /** The import object: `wasi_snapshot_preview1` and `bench`. */
-  imports(): Record<string, Record<string, HostFunction>> {
+  /**
+   * The import object: `wasi_snapshot_preview1` and `bench`. With `memory`, the functions read
+   * and write that memory rather than the attached one: each instance of a linked program gets
+   * its own imports over one WASI context (one fd table), as Wasmtime's WASI uses the caller's
+   * `memory` export. (WASI host functions are synchronous, so the swap lasts exactly the call.)
+   */
+  imports(memory?: () => WasiMemory): Record<string, Record<string, HostFunction>> {
     return {
       wasi_snapshot_preview1: Object.fromEntries(
         Object.entries(this.#functions).map(([name, f]) => [
           name,
           (...args: ClifValue[]) => {
+            const attached = this.#memory;
+            if (memory !== undefined) this.#memory = memory();
             try {
               return f(...args);
             } finally {
+              this.#memory = attached;
               for (const release of this.#held.splice(0)) release();
             }
           },

@@ -12,7 +12,13 @@ import { defaultPipeline, meteringModeSchema, PINNED_FUEL_PIPELINE } from '../ru
 import type { Function } from '../ir/index.js';
 import { CompileCache } from '../wasm/compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from '../wasm/fuel-costs.js';
-import { compileWasm, resourceLimitsSchema } from '../wasm/instance.js';
+import { compileWasm, resourceLimitsSchema, type WasmInstance, type WasmInstantiateOptions, type WasmModule } from '../wasm/instance.js';
+import type { Global } from '../wasm/global.js';
+import type { Memory } from '../wasm/memory.js';
+import type { Table } from '../wasm/table.js';
+import type { WasmFunction } from '../wasm/wasm-function.js';
+import { Store } from '../runtime/store.js';
+import type { HostFunction } from '../runtime/instance.js';
 import { WasmTrap } from '../wasm/trap-kinds.js';
 import { deterministicClocks, deterministicRandom } from './deterministic.js';
 import { exportedMemory } from './exported-memory.js';
@@ -71,6 +77,12 @@ export const runWasiOptionsSchema = z
     fuelCosts: z.custom<FuelCosts>((v) => fuelCostsSchema.safeParse(v).success, 'a fuel-cost table (src/wasm/fuel-costs.ts)').optional(),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
     maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).optional(),
+    /**
+     * Modules instantiated first, in order, in the program's store, as the wasmtime CLI's
+     * `--preload NAME=PATH`: a module's imports from NAME are that instance's exports (functions
+     * called directly, memories, tables and globals shared); WASI is one context for all.
+     */
+    preload: z.array(z.object({ name: z.string().min(1), wasm: z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'wasm bytes') }).strict()).default([]),
   })
   .strict();
 
@@ -131,30 +143,50 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     ...(o.memoryReservation === undefined ? {} : { memoryReservation: o.memoryReservation }),
     ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
   };
-  const module = await compileWasm(wasm, o.metering, undefined, {
-    ...memory,
+  // What every module of the run is compiled with (the profile options apply to the program).
+  const shared = {
     ...(o.cacheDir === null ? {} : { cache: new CompileCache(o.cacheDir) }),
     ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
     ...(o.pipeline === undefined ? {} : { pipeline: o.pipeline }),
     ...(o.nativePasses === undefined ? {} : { nativePasses: o.nativePasses }),
     ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
+  };
+  const module = await compileWasm(wasm, o.metering, undefined, {
+    ...memory,
+    ...shared,
     ...(o.measureProfile
       ? { pipeline: PINNED_FUEL_PIPELINE, transform: instrument }
       : profiled !== undefined
         ? { pipeline: profiled }
         : {}),
   });
-  const instance = await module.instantiate({
-    imports: host.imports(),
+  const store = new Store();
+  const instantiateOptions = {
+    store,
     limits: o.limits,
     ...(o.maxWasmStack === undefined ? {} : { maxWasmStack: o.maxWasmStack }),
     checkIntervalMs: o.checkIntervalMs,
     ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
-  });
+  };
+  const preloaded = new Map<string, WasmInstance>();
+  let instance: WasmInstance | undefined;
+  try {
+    for (const p of o.preload) {
+      if (preloaded.has(p.name)) throw new RuntimeConfigError(`two modules preloaded as ${p.name}`);
+      const lib = await compileWasm(p.wasm, o.metering, undefined, { ...memory, ...shared });
+      preloaded.set(p.name, await instantiateLinked(lib, host, preloaded, instantiateOptions));
+    }
+    instance = await instantiateLinked(module, host, preloaded, instantiateOptions);
+  } catch (error) {
+    for (const lib of preloaded.values()) lib.dispose();
+    host.close();
+    throw error;
+  }
   host.attach(exportedMemory(instance));
   try {
-    // Wasmtime's store pays for instantiation first: the run's fuel and budget include it.
-    const before = instance.instantiationFuel ?? 0;
+    // Wasmtime's store pays for instantiation first (the preloaded modules' too): the run's
+    // fuel and budget include it.
+    const before = [...preloaded.values(), instance].reduce((sum, i) => sum + (i.instantiationFuel ?? 0), 0);
     const ran = await runToEnd(() => instance.call(o.invoke, [], o.fuel === undefined ? {} : { fuel: Math.max(0, o.fuel - before) }));
     const outcome = { ...ran, fuelConsumed: ran.fuelConsumed === null ? null : ran.fuelConsumed + before };
     let profile: EdgeProfileFile | null = null;
@@ -169,8 +201,30 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     return { ...outcome, marks: host.marks, profile };
   } finally {
     instance.dispose();
+    for (const lib of preloaded.values()) lib.dispose();
     host.close();
   }
+}
+
+/**
+ * Instantiates `module` in the run's store: imports from a preloaded name are that instance's
+ * exports, the rest WASI's (over the instance's own `memory` export) and `bench`'s.
+ */
+async function instantiateLinked(module: WasmModule, host: WasiHost, preloaded: ReadonlyMap<string, WasmInstance>, options: Omit<WasmInstantiateOptions, 'imports' | 'metering'>): Promise<WasmInstance> {
+  let self: WasmInstance | undefined;
+  const wasi = host.imports(() => {
+    if (self === undefined) throw new RuntimeConfigError('a WASI function was called before its instance existed (from a start function)');
+    return exportedMemory(self);
+  });
+  const imports: Record<string, Record<string, HostFunction | Memory | WasmFunction | Table | Global>> = { ...wasi };
+  for (const imp of module.translated.imports) {
+    const lib = preloaded.get(imp.module);
+    if (lib === undefined) continue;
+    const entry = (imports[imp.module] ??= {});
+    entry[imp.name] = imp.kind === 'func' ? lib.func(imp.name) : imp.kind === 'memory' ? lib.memory(imp.name) : imp.kind === 'table' ? lib.table(imp.name) : lib.global(imp.name);
+  }
+  self = await module.instantiate({ ...options, imports });
+  return self;
 }
 
 /** How a call ended: its exit code and fuel, or the trap or OutOfFuel that stopped it. */

@@ -2,7 +2,7 @@
 // program; -W fuel=N is --fuel N; every metering mode runs, with one default; a budget with a
 // mode that enforces none is refused.
 import test from 'ava';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -79,4 +79,26 @@ test('--deterministic: a program reading the clocks and random_get prints and is
   t.is(a.stdout, b.stdout);
   t.is(a.report!.fuelConsumed, b.report!.fuelConsumed);
   t.regex(runCli(['run-wasm', '--help']).stdout, /--deterministic/);
+});
+
+test('--preload NAME=FILE links a library into the program\'s store, as the wasmtime CLI does', async (t) => {
+  const { parse } = await import('@bytecodealliance/jco');
+  const write = async (name: string) => {
+    const path = join(scratch, `${name}.wasm`);
+    writeFileSync(path, await parse(readFileSync(`tests/fixtures/wasmtime/${name}.wat`, 'utf8')));
+    return path;
+  };
+  const [lib, app] = [await write('wasi-lib'), await write('wasi-app')];
+  const vanilla = run(['--metering', 'vanilla', '--preload', `lib=${lib}`, app]);
+  t.is(vanilla.code, 52, vanilla.stderr);
+  t.is(vanilla.stdout, 'hello from lib\nhello from app\nhello from lib\n');
+  const slacked = run(['--metering', 'slacked-placed', '--preload', `lib=${lib}`, app]);
+  t.is(slacked.code, 52, slacked.stderr);
+  t.is(slacked.report!.fuelConsumed, vanilla.report!.fuelConsumed);
+  const missing = runCli(['run-wasm', app]);
+  t.not(missing.code, 0);
+  t.regex(missing.stderr, /missing import lib\.hello/);
+  const malformed = runCli(['run-wasm', '--preload', lib, app]);
+  t.is(malformed.code, 2);
+  t.regex(malformed.stderr, /--preload NAME=FILE\.wasm/);
 });

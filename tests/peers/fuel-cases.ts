@@ -11,10 +11,12 @@ export const FUEL_COSTS_FIXTURE = fileURLToPath(new URL('../fixtures/wasmtime/fu
 export type FuelCase =
   | { readonly kind: 'wasi'; readonly name: string; readonly wasm: string; readonly args: readonly string[]; readonly env: Readonly<Record<string, string>>; readonly dir: string | null }
   | { readonly kind: 'bench'; readonly name: string; readonly wasm: string; readonly args: readonly string[]; readonly costs?: boolean }
-  | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[]; readonly costs?: boolean; readonly preload?: WatFile };
+  | { readonly kind: 'wat'; readonly name: string; readonly file: WatFile; readonly invoke: string; readonly invokeArgs: readonly number[]; readonly costs?: boolean; readonly preload?: WatFile }
+  /** A WASI program in WAT with a WAT library preloaded as `lib` (the wasmtime CLI's --preload). */
+  | { readonly kind: 'wasi-linked'; readonly name: string; readonly file: WatFile; readonly preload: WatFile; readonly args: readonly string[] };
 
 /** The WAT fixtures of tests/fixtures/wasmtime/ whose exports are cases. */
-export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'funcref', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image', 'linked-lib', 'linked-app'] as const;
+export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'funcref', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image', 'linked-lib', 'linked-app', 'wasi-lib', 'wasi-app'] as const;
 export type WatFile = (typeof WAT_FILES)[number];
 export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmtime/${file}.wat`, import.meta.url);
 
@@ -100,6 +102,7 @@ export const FUEL_CASES: readonly FuelCase[] = [
   ...MEM64.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `mem64/${invoke}(${invokeArgs.join(',')})`, file: 'mem64' as const, invoke, invokeArgs })),
   ...FUNCREF.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `fref/${invoke}(${invokeArgs.join(',')})`, file: 'funcref' as const, invoke, invokeArgs })),
   ...LINKED.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `linked/${invoke}(${invokeArgs.join(',')})`, file: 'linked-app' as const, invoke, invokeArgs, preload: 'linked-lib' as const })),
+  { kind: 'wasi-linked' as const, name: 'wasi-linked/app', file: 'wasi-app' as const, preload: 'wasi-lib' as const, args: [] },
   // The same operators, and two whole programs, under FUEL_COSTS_FIXTURE's table.
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `costs/ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs, costs: true })),
   ...loadBenchManifest()

@@ -46,7 +46,8 @@ async function ours(c: FuelCase, variant: Variant): Promise<{ fuel: number | nul
     }
   }
   const out: Uint8Array[] = [];
-  const r = await runWasi(readFileSync(c.wasm), {
+  const linkedWasi = c.kind === 'wasi-linked';
+  const r = await runWasi(linkedWasi ? await watWasm[c.file] : readFileSync(c.wasm), {
     metering,
     ...pipeline,
     args: [...c.args],
@@ -56,6 +57,7 @@ async function ours(c: FuelCase, variant: Variant): Promise<{ fuel: number | nul
     stdout: (b) => out.push(b.slice()),
     stderr: () => {},
     ...(c.kind === 'bench' && c.costs === true ? { fuelCosts: costTable } : {}),
+    ...(linkedWasi ? { preload: [{ name: 'lib', wasm: await watWasm[c.preload] }] } : {}),
   });
   return { fuel: r.fuelConsumed, exitCode: r.exitCode, stdoutSha256: sha256(Buffer.concat(out)), results: [] };
 }

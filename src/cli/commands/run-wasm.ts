@@ -17,6 +17,7 @@ const optionsSchema = z.object({
   dir: z.array(z.string().min(1)),
   dirWrite: z.array(z.string().min(1)),
   invoke: z.string().min(1),
+  preload: z.array(z.string().regex(/^[^=]+=./, 'use --preload NAME=FILE.wasm')),
   report: z.string().min(1).optional(),
   output: z.string().min(1).optional(),
   env: z.array(z.string().regex(/^[^=]+=/, 'use --env NAME=VALUE')),
@@ -46,6 +47,7 @@ const VALUE_OPTIONS = new Set([
   '--dir',
   '--dir-write',
   '--invoke',
+  '--preload',
   '--report',
   '--env',
   '--check-interval',
@@ -179,6 +181,11 @@ Options:
                        the same, with write access (create, write, rename, remove beneath
                        it); these come after the --dir preopens in fd order
   --invoke NAME        exported function to run instead of _start (no arguments)
+  --preload NAME=FILE.wasm
+                       instantiate FILE.wasm first, in the program's store, so that the
+                       program's imports from NAME are its exports (functions called directly,
+                       memories, tables and globals shared; one fuel counter), as the wasmtime
+                       CLI's --preload; repeatable, in order; WASI is one context for all
   --profile-out PATH   slacked, slacked-placed, count: measure the edge profile (a counter on
                        every CFG edge of the code fuel-place works on) and write it to PATH as
                        JSON, the format fuel-place{profile=PATH} reads
@@ -254,6 +261,7 @@ Examples:
       dir: values.get('--dir') ?? [],
       dirWrite: values.get('--dir-write') ?? [],
       invoke: one('--invoke') ?? '_start',
+      preload: values.get('--preload') ?? [],
       report: one('--report'),
       output: one('--output'),
       env: values.get('--env') ?? [],
@@ -285,6 +293,9 @@ Examples:
     if (o.profile !== undefined && spec.increments !== 'placed' && spec.increments !== 'uncounted') throw new UsageError('--profile applies to --metering slacked-placed, slacked-uncounted or count (the modes that place increments)');
     const dirs = [...o.dir.map((d) => parseDir(d, '--dir', false)), ...o.dirWrite.map((d) => parseDir(d, '--dir-write', true))];
     const bytes = await io.readBinary(o.file);
+    const preload = await Promise.all(
+      o.preload.map(async (spec) => ({ name: spec.slice(0, spec.indexOf('=')), wasm: await io.readBinary(spec.slice(spec.indexOf('=') + 1)) })),
+    );
     const programOut: string[] = [];
     const out = o.output === undefined || o.output === '-' ? io.out : (text: string) => void programOut.push(text);
     const fuelCosts = o.fuelCosts === undefined ? undefined : await fuelCostsOption(o.fuelCosts);
@@ -300,6 +311,7 @@ Examples:
       env,
       dirs,
       invoke: o.invoke,
+      preload,
       terminals: [isatty(0), isatty(1), isatty(2)],
       stdout: (b) => out(stdout.decode(b, { stream: true })),
       stderr: (b) => io.err(stderr.decode(b, { stream: true })),
