@@ -46,6 +46,20 @@ export const resourceLimitsSchema = z
   .strict();
 export type ResourceLimits = z.input<typeof resourceLimitsSchema>;
 
+/**
+ * Runs a start function that is import `index`: a linked function runs in its instance (its
+ * fuel is the store's, charged to instantiation, as Wasmtime charges it); a host function is
+ * called with no arguments and charges nothing.
+ */
+async function startImport(index: number, linked: ReadonlyMap<number, WasmFunction>, host: readonly [number, HostFunction, WasmFuncType, string][], budget: { fuel?: number }): Promise<{ fuelConsumed: number | null }> {
+  const f = linked.get(index);
+  if (f !== undefined) return f.call(budget);
+  const h = host.find(([i]) => i === index);
+  if (h === undefined) throw new RuntimeConfigError(`internal error: start function ${index} is neither linked nor a host function`);
+  await h[1]();
+  return { fuelConsumed: 0 };
+}
+
 /** What an import value is, in Wasmtime's words for import errors. */
 function kindOf(value: HostFunction | Memory | WasmFunction | Table | Global): string {
   return value instanceof Memory ? 'memory' : value instanceof Table ? 'table' : value instanceof Global ? 'global' : 'func';
@@ -815,10 +829,9 @@ export class WasmInstance {
     const metered = accountsFuel(module.metering);
     let instantiationFuel = t.startupFuel ?? 0;
     if (o.runStart && t.start !== null) {
-      if (t.start < t.numImportedFunctions) throw new RuntimeConfigError('a start function that is an import is not supported');
       try {
         const budget = o.startFuel === undefined ? {} : { fuel: Math.max(0, o.startFuel - instantiationFuel) };
-        const r = await wasm.#callIndex(t.start, [], budget);
+        const r = t.start < t.numImportedFunctions ? await startImport(t.start, linked, hostFunctions, budget) : await wasm.#callIndex(t.start, [], budget);
         instantiationFuel += r.fuelConsumed ?? 0;
       } catch (error) {
         wasm.dispose();
@@ -891,7 +904,8 @@ export class WasmInstance {
     if (this.#instance.disposed) throw new RuntimeConfigError(`the instance exporting ${name} has been disposed`);
     const t = this.module.translated;
     const typeIndex = t.functionTypes[e.index]!;
-    return new WasmFunction(this.#instance.store, this.#instance.member, e.index, t.types[typeIndex]!, t.typeKeys[typeIndex]!, name);
+    const call = (options: { fuel?: number }) => this.#callIndex(e.index, [], options);
+    return new WasmFunction(this.#instance.store, this.#instance.member, e.index, t.types[typeIndex]!, t.typeKeys[typeIndex]!, name, call);
   }
 
   /**

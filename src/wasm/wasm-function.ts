@@ -22,6 +22,8 @@ export class WasmFunction {
     /** The type's structural key (the front end's `typeKeys`). */
     readonly typeKey: string,
     readonly name: string,
+    /** Calls it without arguments in its own instance (a start function that is this import). */
+    readonly call: (options: { fuel?: number }) => Promise<{ fuelConsumed: number | null }>,
   ) {}
 
   /**

@@ -16,7 +16,7 @@ export type FuelCase =
   | { readonly kind: 'wasi-linked'; readonly name: string; readonly file: WatFile; readonly preload: WatFile; readonly args: readonly string[] };
 
 /** The WAT fixtures of tests/fixtures/wasmtime/ whose exports are cases. */
-export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'funcref', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image', 'linked-lib', 'linked-app', 'wasi-lib', 'wasi-app'] as const;
+export const WAT_FILES = ['ops', 'simd', 'multimem', 'mem64', 'table64', 'funcref', 'startup-globals', 'startup-elem', 'startup-data', 'startup-image', 'linked-lib', 'linked-app', 'wasi-lib', 'wasi-app', 'linked-start'] as const;
 export type WatFile = (typeof WAT_FILES)[number];
 export const watFixtureUrl = (file: WatFile): URL => new URL(`../fixtures/wasmtime/${file}.wat`, import.meta.url);
 
@@ -102,6 +102,7 @@ export const FUEL_CASES: readonly FuelCase[] = [
   ...MEM64.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `mem64/${invoke}(${invokeArgs.join(',')})`, file: 'mem64' as const, invoke, invokeArgs })),
   ...FUNCREF.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `fref/${invoke}(${invokeArgs.join(',')})`, file: 'funcref' as const, invoke, invokeArgs })),
   ...LINKED.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `linked/${invoke}(${invokeArgs.join(',')})`, file: 'linked-app' as const, invoke, invokeArgs, preload: 'linked-lib' as const })),
+  { kind: 'wat' as const, name: 'linked-start/starts()', file: 'linked-start' as const, invoke: 'starts', invokeArgs: [], preload: 'linked-lib' as const },
   { kind: 'wasi-linked' as const, name: 'wasi-linked/app', file: 'wasi-app' as const, preload: 'wasi-lib' as const, args: [] },
   // The same operators, and two whole programs, under FUEL_COSTS_FIXTURE's table.
   ...OPS.map(([invoke, ...invokeArgs]) => ({ kind: 'wat' as const, name: `costs/ops/${invoke}(${invokeArgs.join(',')})`, file: 'ops' as const, invoke, invokeArgs, costs: true })),

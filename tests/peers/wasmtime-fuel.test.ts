@@ -9,7 +9,7 @@ import { parse } from '@bytecodealliance/jco';
 import test from 'ava';
 import { BENCH_MODE_SPECS } from '../../src/bench/modes.js';
 import { runWasi } from '../../src/wasi/index.js';
-import { compileWasm, Memory, Table, WasmFunction, WasmTrap, type WasmImports, type WasmInstance, type WasmModule } from '../../src/wasm/index.js';
+import { compileWasm, Global, Memory, Table, WasmFunction, WasmTrap, type WasmImports, type WasmInstance, type WasmModule } from '../../src/wasm/index.js';
 import { loadFuelCosts } from '../../src/wasm/fuel-costs.js';
 import { FUEL_CASES, FUEL_COSTS_FIXTURE, fuelFixtureSchema, WAT_FILES, WASMTIME_FUEL_FIXTURE, watFixtureUrl, type FuelCase, type WatFile } from './fuel-cases.js';
 
@@ -62,12 +62,12 @@ async function ours(c: FuelCase, variant: Variant): Promise<{ fuel: number | nul
   return { fuel: r.fuelConsumed, exitCode: r.exitCode, stdoutSha256: sha256(Buffer.concat(out)), results: [] };
 }
 
-/** What `module` imports from `lib`, taken from `lib`'s exports (functions, memories, tables). */
-function linkedExports(lib: WasmInstance, module: WasmModule): Record<string, WasmFunction | Memory | Table> {
-  const out: Record<string, WasmFunction | Memory | Table> = {};
+/** What `module` imports from `lib`, taken from `lib`'s exports (functions, memories, tables, globals). */
+function linkedExports(lib: WasmInstance, module: WasmModule): Record<string, WasmFunction | Memory | Table | Global> {
+  const out: Record<string, WasmFunction | Memory | Table | Global> = {};
   for (const imp of module.translated.imports) {
     if (imp.module !== 'lib') continue;
-    out[imp.name] = imp.kind === 'memory' ? lib.memory(imp.name) : imp.kind === 'table' ? lib.table(imp.name) : lib.func(imp.name);
+    out[imp.name] = imp.kind === 'memory' ? lib.memory(imp.name) : imp.kind === 'table' ? lib.table(imp.name) : imp.kind === 'global' ? lib.global(imp.name) : lib.func(imp.name);
   }
   return out;
 }
