@@ -4,19 +4,11 @@
 // imports are type-checked as Wasmtime checks them, and fuel is what the importer's code alone
 // charges (Wasmtime charges nothing for an imported memory). Every metering mode.
 import test from 'ava';
-import { PINNED_FUEL_PIPELINE } from '../../src/runtime/metering.js';
 import { RuntimeConfigError } from '../../src/runtime/errors.js';
-import { compileWasm, Memory, WasmTrap, type WasmModule } from '../../src/wasm/index.js';
+import { compileWasm, Memory, WasmTrap } from '../../src/wasm/index.js';
+import { compiled, MODES } from './runtime-modes.js';
 import { wat } from './wat.js';
 
-/** The runtime's modes, with slacked both without placement and with (the runtime's own). */
-const MODES = [
-  { name: 'none', metering: 'none', pipeline: undefined },
-  { name: 'vanilla', metering: 'vanilla', pipeline: undefined },
-  { name: 'slacked', metering: 'slacked', pipeline: PINNED_FUEL_PIPELINE },
-  { name: 'slacked-placed', metering: 'slacked', pipeline: undefined },
-  { name: 'count', metering: 'count', pipeline: undefined },
-] as const;
 
 const EXPORTER = wat(`(module
   (memory (export "mem") 1 4)
@@ -56,10 +48,6 @@ const SECOND = wat(`(module
   (func (export "copy_in") (param i32 i32 i32) (memory.copy $own $shared (local.get 0) (local.get 1) (local.get 2)))
   (func (export "load_own") (param i32) (result i32) (i32.load8_u $own (local.get 0)))
   (func (export "size_shared") (result i32) (memory.size $shared)))`);
-
-async function compiled(bytes: Promise<Uint8Array>, mode: (typeof MODES)[number]): Promise<WasmModule> {
-  return compileWasm(await bytes, mode.metering, undefined, mode.pipeline === undefined ? {} : { pipeline: mode.pipeline });
-}
 
 const int = (r: { results: unknown[] }) => Number(r.results[0]);
 

@@ -6,32 +6,27 @@
 // budget runs out inside the other instance's code, host functions are the right member's,
 // traps, memory growth seen across a direct call, the import checks, and the store's rules.
 import test from 'ava';
-import { PINNED_FUEL_PIPELINE } from '../../src/runtime/metering.js';
 import { OutOfFuel, RuntimeConfigError, Store } from '../../src/runtime/index.js';
 import { ReentrantCallError } from '../../src/runtime/errors.js';
-import { compileWasm, WasmTrap, type WasmInstance, type WasmModule } from '../../src/wasm/index.js';
+import { WasmTrap, type WasmInstance } from '../../src/wasm/index.js';
+import { compiled, importing, MODES, type Mode } from './runtime-modes.js';
 import { wat } from './wat.js';
 
-const MODES = [
-  { name: 'none', metering: 'none', pipeline: undefined },
-  { name: 'vanilla', metering: 'vanilla', pipeline: undefined },
-  { name: 'slacked', metering: 'slacked', pipeline: PINNED_FUEL_PIPELINE },
-  { name: 'slacked-placed', metering: 'slacked', pipeline: undefined },
-  { name: 'count', metering: 'count', pipeline: undefined },
-] as const;
-type Mode = (typeof MODES)[number];
 
-const LIB = wat(`(module
-  (import "env" "note" (func $note (param i32)))
-  (memory (export "mem") 1 4)
-  (func (export "sum_to") (param i32) (result i32) (local i32)
+/** 1 + ... + n in a loop, then a note to the host: the same body in LIB and in MERGED. */
+const SUM_TO = `(param i32) (result i32) (local i32)
     (block (loop
       (br_if 1 (i32.eqz (local.get 0)))
       (local.set 1 (i32.add (local.get 1) (local.get 0)))
       (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
       (br 0)))
     (call $note (local.get 1))
-    (local.get 1))
+    (local.get 1))`;
+
+const LIB = wat(`(module
+  (import "env" "note" (func $note (param i32)))
+  (memory (export "mem") 1 4)
+  (func (export "sum_to") ${SUM_TO}
   (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0)))
   (func (export "load") (param i32) (result i32) (i32.load (local.get 0)))
   (func (export "trap") (unreachable))
@@ -59,21 +54,10 @@ const APP = wat(`(module
 /** The same computation in one module (the loop defined locally): the fuel to compare with. */
 const MERGED = wat(`(module
   (import "env" "note" (func $note (param i32)))
-  (func $sum_to (param i32) (result i32) (local i32)
-    (block (loop
-      (br_if 1 (i32.eqz (local.get 0)))
-      (local.set 1 (i32.add (local.get 1) (local.get 0)))
-      (local.set 0 (i32.sub (local.get 0) (i32.const 1)))
-      (br 0)))
-    (call $note (local.get 1))
-    (local.get 1))
+  (func $sum_to ${SUM_TO}
   (func (export "run") (param i32) (result i32)
     (call $note (i32.const -1))
     (call $sum_to (local.get 0))))`);
-
-async function compiled(bytes: Promise<Uint8Array>, mode: Mode): Promise<WasmModule> {
-  return compileWasm(await bytes, mode.metering, undefined, mode.pipeline === undefined ? {} : { pipeline: mode.pipeline });
-}
 
 /** LIB and APP linked, with a log of the notes each one's host function received. */
 async function linked(mode: Mode, notes: string[] = []): Promise<{ lib: WasmInstance; app: WasmInstance }> {
@@ -191,15 +175,15 @@ test('the exporter disposed first: the importer still calls its code (the store 
 test('imports are checked as Wasmtime checks them, and a store takes one kind of metering', async (t) => {
   const vanilla = MODES[1];
   const lib = await (await compiled(LIB, vanilla)).instantiate({ imports: { env: { note: () => {} } } });
-  const importer = (sig: string) => wat(`(module (import "lib" "f" (func ${sig})))`);
+  const importer = (sig: string) => importing('f', `(func ${sig})`, vanilla);
   try {
-    const mismatch = await compiled(importer('(param i32) (result i64)'), vanilla);
+    const mismatch = await importer('(param i32) (result i64)');
     await t.throwsAsync(mismatch.instantiate({ imports: { lib: { f: lib.func('sum_to') } } }), {
       instanceOf: RuntimeConfigError,
       message: 'incompatible import type for `lib::f`: function types incompatible: expected func of type `(i32) -> (i64)`, found func of type `(i32) -> (i32)`',
     });
     // References are compared by the type they reference, not as "some funcref".
-    const refs = await compiled(importer('(param funcref)'), vanilla);
+    const refs = await importer('(param funcref)');
     (await refs.instantiate({ imports: { lib: { f: lib.func('takes_ref') } } })).dispose();
     const typed = (param: string) => wat(`(module (type $a (func (param i32))) (type $b (func (param i64))) (func (export "f") (param (ref null ${param}))))`);
     const exporter = await (await compiled(typed('$a'), vanilla)).instantiate();
@@ -208,9 +192,9 @@ test('imports are checked as Wasmtime checks them, and a store takes one kind of
     const wantsA = await compiled(wat(`(module (type $x (func (param i32))) (import "lib" "f" (func (param (ref null $x)))))`), vanilla);
     (await wantsA.instantiate({ imports: { lib: { f: exporter.func('f') } } })).dispose();
     exporter.dispose();
-    const slacked = await compiled(importer('(param i32 i32) (result i32)'), MODES[3]);
+    const slacked = await importing('f', '(func (param i32 i32) (result i32))', MODES[3]);
     await t.throwsAsync(slacked.instantiate({ imports: { lib: { f: lib.func('add') } } }), { instanceOf: RuntimeConfigError, message: /slacked module cannot join a store of vanilla/ });
-    const ok = await compiled(importer('(param i32 i32) (result i32)'), vanilla);
+    const ok = await importer('(param i32 i32) (result i32)');
     await t.throwsAsync(ok.instantiate({ store: new Store(), imports: { lib: { f: lib.func('add') } } }), { instanceOf: RuntimeConfigError, message: /another store/ });
     t.throws(() => lib.func('nope'), { instanceOf: RuntimeConfigError, message: /no exported function nope/ });
   } finally {

@@ -2,19 +2,10 @@
 // instance, as a Wasmtime `Linker` shares them): a mutable global is one value that both read and
 // write; an immutable one feeds the importer's constant expressions; the import is type-checked.
 import test from 'ava';
-import { PINNED_FUEL_PIPELINE } from '../../src/runtime/metering.js';
 import { RuntimeConfigError } from '../../src/runtime/index.js';
-import { compileWasm, type WasmModule } from '../../src/wasm/index.js';
+import { compiled, importing, MODES } from './runtime-modes.js';
 import { wat } from './wat.js';
 
-const MODES = [
-  { name: 'none', metering: 'none', pipeline: undefined },
-  { name: 'vanilla', metering: 'vanilla', pipeline: undefined },
-  { name: 'slacked', metering: 'slacked', pipeline: PINNED_FUEL_PIPELINE },
-  { name: 'slacked-placed', metering: 'slacked', pipeline: undefined },
-  { name: 'count', metering: 'count', pipeline: undefined },
-] as const;
-type Mode = (typeof MODES)[number];
 
 const EXPORTER = wat(`(module
   (global $counter (export "counter") (mut i64) (i64.const 10))
@@ -35,10 +26,6 @@ const IMPORTER = wat(`(module
   (func (export "get") (result i64) (global.get $counter))
   (func (export "at_base") (result i32) (i32.load8_u (global.get $base)))
   (func (export "set_lane") (param i32) (global.set $v (i32x4.replace_lane 3 (global.get $v) (local.get 0)))))`);
-
-async function compiled(bytes: Promise<Uint8Array>, mode: Mode): Promise<WasmModule> {
-  return compileWasm(await bytes, mode.metering, undefined, mode.pipeline === undefined ? {} : { pipeline: mode.pipeline });
-}
 
 for (const mode of MODES) {
   test(`${mode.name}: a linked mutable global is one value; an immutable one places the importer's data`, async (t) => {
@@ -63,7 +50,7 @@ for (const mode of MODES) {
 test('global imports are checked: type, mutability, kind', async (t) => {
   const mode = MODES[1];
   const lib = await (await compiled(EXPORTER, mode)).instantiate();
-  const importer = (decl: string) => compiled(wat(`(module (import "lib" "g" ${decl}))`), mode);
+  const importer = (decl: string) => importing('g', decl, mode);
   try {
     await t.throwsAsync((await importer('(global (mut i32))')).instantiate({ imports: { lib: { g: lib.global('counter') } } }), {
       instanceOf: RuntimeConfigError,

@@ -4,19 +4,11 @@
 // type (the store numbers types by structure), and the import is type-checked. Every mode.
 // Fuel against Wasmtime: the `linked/` cases of tests/peers/wasmtime-fuel.test.ts.
 import test from 'ava';
-import { PINNED_FUEL_PIPELINE } from '../../src/runtime/metering.js';
 import { RuntimeConfigError, Store } from '../../src/runtime/index.js';
-import { compileWasm, WasmTrap, type WasmInstance, type WasmModule } from '../../src/wasm/index.js';
+import { WasmTrap, type WasmInstance } from '../../src/wasm/index.js';
+import { compiled, importing, MODES, type Mode } from './runtime-modes.js';
 import { wat } from './wat.js';
 
-const MODES = [
-  { name: 'none', metering: 'none', pipeline: undefined },
-  { name: 'vanilla', metering: 'vanilla', pipeline: undefined },
-  { name: 'slacked', metering: 'slacked', pipeline: PINNED_FUEL_PIPELINE },
-  { name: 'slacked-placed', metering: 'slacked', pipeline: undefined },
-  { name: 'count', metering: 'count', pipeline: undefined },
-] as const;
-type Mode = (typeof MODES)[number];
 
 // The exporter numbers its types one way (the unused type first), the importer another: the
 // signature check compares types, not indices.
@@ -53,10 +45,6 @@ const IMPORTER = wat(`(module
     (call_indirect $own (type $unary) (local.get 1) (local.get 0)))
   (func (export "fill_null") (param i32 i32) (table.fill $shared (local.get 0) (ref.null func) (local.get 1)))
   (func (export "init") (param i32) (table.init $shared $passive (local.get 0) (i32.const 0) (i32.const 2))))`);
-
-async function compiled(bytes: Promise<Uint8Array>, mode: Mode): Promise<WasmModule> {
-  return compileWasm(await bytes, mode.metering, undefined, mode.pipeline === undefined ? {} : { pipeline: mode.pipeline });
-}
 
 async function linked(mode: Mode): Promise<{ lib: WasmInstance; app: WasmInstance }> {
   const lib = await (await compiled(EXPORTER, mode)).instantiate();
@@ -133,7 +121,7 @@ for (const mode of MODES) {
 test('table imports are checked: kind, element type, size, maximum, store', async (t) => {
   const mode = MODES[1];
   const lib = await (await compiled(EXPORTER, mode)).instantiate();
-  const importer = (decl: string) => compiled(wat(`(module (import "lib" "t" ${decl}))`), mode);
+  const importer = (decl: string) => importing('t', decl, mode);
   try {
     await t.throwsAsync((await importer('(table 2 externref)')).instantiate({ imports: { lib: { t: lib.table('t') } } }), { instanceOf: RuntimeConfigError, message: /table types incompatible/ });
     await t.throwsAsync((await importer('(table 5 funcref)')).instantiate({ imports: { lib: { t: lib.table('t') } } }), { message: /at least 5 elements, the table has 4/ });

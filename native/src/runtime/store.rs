@@ -8,7 +8,7 @@
 use super::options::Layout;
 use super::thread_handle::ThreadHandle;
 use crate::errors::{Failure, NativeResult};
-use crate::wasm_state::{GlobalLink, SharedState, SharedTable, TableLink};
+use crate::wasm_state::{GlobalLink, SharedState, SharedTable, TableLink, WasmState};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
@@ -100,43 +100,43 @@ impl Store {
         Ok(())
     }
 
-    /// The address of global `global`'s value in member `member`, for another member to import.
-    pub(super) fn link_global(&self, link: GlobalLink) -> NativeResult<u64> {
-        let members = self.members.lock().unwrap_or_else(|p| p.into_inner());
-        let state = members
-            .get(link.member as usize)
-            .and_then(Option::as_ref)
-            .ok_or_else(|| Failure::call(format!("no wasm instance {} in this store", link.member)))?;
-        let guard = state.lock().unwrap_or_else(|p| p.into_inner());
-        guard.global_address(link.global).ok_or_else(|| {
-            Failure::call(format!("instance {} of this store has no global {}", link.member, link.global))
-        })
-    }
-
-    /// Table `table` of member `member`, for another member to import.
-    pub(super) fn link_table(&self, link: TableLink) -> NativeResult<SharedTable> {
-        let members = self.members.lock().unwrap_or_else(|p| p.into_inner());
-        let state = members
-            .get(link.member as usize)
-            .and_then(Option::as_ref)
-            .ok_or_else(|| Failure::call(format!("no wasm instance {} in this store", link.member)))?;
-        let guard = state.lock().unwrap_or_else(|p| p.into_inner());
-        guard.table_object(link.table).ok_or_else(|| {
-            Failure::call(format!("instance {} of this store has no table {}", link.member, link.table))
-        })
-    }
-
-    /// The code and vmctx of function `function` of member `member` (its func-ref record), for
-    /// an import record of another member to call it directly.
-    pub(super) fn link(&self, member: u32, function: u32) -> NativeResult<(u64, u64)> {
+    /// Runs `read` on member `member`'s wasm state; `what` names what it finds, for the error
+    /// when it finds nothing.
+    fn with_member<T>(
+        &self,
+        member: u32,
+        what: &str,
+        read: impl FnOnce(&WasmState) -> Option<T>,
+    ) -> NativeResult<T> {
         let members = self.members.lock().unwrap_or_else(|p| p.into_inner());
         let state = members
             .get(member as usize)
             .and_then(Option::as_ref)
             .ok_or_else(|| Failure::call(format!("no wasm instance {member} in this store")))?;
         let guard = state.lock().unwrap_or_else(|p| p.into_inner());
-        guard.func_ref_target(function).ok_or_else(|| {
-            Failure::call(format!("instance {member} of this store has no function {function}"))
+        read(&guard)
+            .ok_or_else(|| Failure::call(format!("instance {member} of this store has no {what}")))
+    }
+
+    /// The address of a member's global's value, for another member to import.
+    pub(super) fn link_global(&self, link: GlobalLink) -> NativeResult<u64> {
+        self.with_member(link.member, &format!("global {}", link.global), |s| {
+            s.global_address(link.global)
+        })
+    }
+
+    /// A member's table, for another member to import.
+    pub(super) fn link_table(&self, link: TableLink) -> NativeResult<SharedTable> {
+        self.with_member(link.member, &format!("table {}", link.table), |s| {
+            s.table_object(link.table)
+        })
+    }
+
+    /// The code and vmctx of function `function` of member `member` (its func-ref record), for
+    /// an import record of another member to call it directly.
+    pub(super) fn link(&self, member: u32, function: u32) -> NativeResult<(u64, u64)> {
+        self.with_member(member, &format!("function {function}"), |s| {
+            s.func_ref_target(function)
         })
     }
 }
