@@ -298,7 +298,9 @@ fn check_table_import(table: &Table, import: &TableSetup) -> NativeResult<()> {
     {
         return Err(Failure::call(format!(
             "incompatible import type: table types incompatible: the import's maximum is {max}, the table's is {}",
-            table.declared_max.map_or("unbounded".to_string(), |m| m.to_string())
+            table
+                .declared_max
+                .map_or("unbounded".to_string(), |m| m.to_string())
         )));
     }
     Ok(())
@@ -475,7 +477,9 @@ impl WasmState {
             .iter()
             .map(|import| match import {
                 ImportedFunction::Host(name) => Ok((address(name)?, vmctx as u64)),
-                ImportedFunction::Linked { member, function } => (link.function)(*member, *function),
+                ImportedFunction::Linked { member, function } => {
+                    (link.function)(*member, *function)
+                }
             })
             .collect::<NativeResult<Vec<(u64, u64)>>>()?;
         let words = |bytes: usize| vec![0u64; bytes.div_ceil(8).max(1)].into_boxed_slice();
@@ -524,7 +528,9 @@ impl WasmState {
             if let Some(target) = g.linked {
                 let slot = r.globals + 8 * i;
                 if slot + 8 > setup.vmctx_bytes || !g.imported {
-                    return Err(Failure::call("a linked global must be an import that fits the vmctx"));
+                    return Err(Failure::call(
+                        "a linked global must be an import that fits the vmctx",
+                    ));
                 }
                 let value = (link.global)(target)?;
                 // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.

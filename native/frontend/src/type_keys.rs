@@ -20,7 +20,10 @@ impl TypeKeys {
     pub(crate) fn add_group(&mut self, group: &[FuncType]) {
         let start = self.keys.len() as u32;
         let end = start + group.len() as u32;
-        let members: Vec<String> = group.iter().map(|f| self.signature(f, start, end)).collect();
+        let members: Vec<String> = group
+            .iter()
+            .map(|f| self.signature(f, start, end))
+            .collect();
         let body = format!("rec[{}]", members.join(";"));
         for i in 0..group.len() {
             self.keys.push(format!("{body}.{i}"));
@@ -68,7 +71,9 @@ impl TypeKeys {
     fn reference(&self, r: RefType, start: u32, end: u32) -> String {
         let null = if r.is_nullable() { "null " } else { "" };
         let heap = match r.heap_type() {
-            HeapType::Abstract { shared, ty } => format!("{}{ty:?}", if shared { "shared " } else { "" }),
+            HeapType::Abstract { shared, ty } => {
+                format!("{}{ty:?}", if shared { "shared " } else { "" })
+            }
             HeapType::Concrete(UnpackedIndex::RecGroup(i)) => format!("self.{i}"),
             HeapType::Concrete(UnpackedIndex::Module(i)) if (start..end).contains(&i) => {
                 format!("self.{}", i - start)
@@ -94,7 +99,11 @@ mod tests {
     }
 
     fn concrete(index: u32, nullable: bool) -> ValType {
-        ValType::Ref(RefType::concrete(nullable, wasmparser::PackedIndex::from_module_index(index).unwrap_or_else(|| unreachable!("small index"))))
+        ValType::Ref(RefType::concrete(
+            nullable,
+            wasmparser::PackedIndex::from_module_index(index)
+                .unwrap_or_else(|| unreachable!("small index")),
+        ))
     }
 
     #[test]
@@ -102,10 +111,16 @@ mod tests {
         let mut k = TypeKeys::default();
         k.add_group(&[func(vec![ValType::I32], vec![ValType::I64])]);
         k.add_group(&[func(vec![ValType::I32], vec![ValType::I64])]);
-        k.add_group(&[func(vec![ValType::I32], vec![ValType::I64]), func(vec![], vec![])]);
+        k.add_group(&[
+            func(vec![ValType::I32], vec![ValType::I64]),
+            func(vec![], vec![]),
+        ]);
         let keys = k.into_keys();
         assert_eq!(keys[0], keys[1]);
-        assert_ne!(keys[0], keys[2], "a type in a larger rec group is another type");
+        assert_ne!(
+            keys[0], keys[2],
+            "a type in a larger rec group is another type"
+        );
         assert_ne!(keys[2], keys[3]);
     }
 

@@ -7,8 +7,8 @@ use super::entry::{entry, failure_to_napi};
 use super::options::{HOST_STACK_RESERVE, InstanceOptions};
 use super::reply::{Rendezvous, Reply};
 use super::steps::{CallStep, Job, Outcome, StepResolver, settle, step_of};
-use super::thread_handle::{ThreadHandle, UNOBSERVED};
 use super::store::Store;
+use super::thread_handle::{ThreadHandle, UNOBSERVED};
 use super::worker::{Member, worker};
 use crate::errors::{Failure, NativeResult};
 use crate::jit::{self, JitFunctionInfo};
@@ -104,7 +104,9 @@ pub fn instantiate(
         };
         let vmctx = context.vmctx.as_mut_ptr().cast::<u8>();
         let alone = || {
-            Failure::call("an import names another instance's function, table or global, but the instance is not joining a store")
+            Failure::call(
+                "an import names another instance's function, table or global, but the instance is not joining a store",
+            )
         };
         let function = |member: u32, function: u32| match &joining {
             Some((store, _)) => store.link(member, function),
@@ -132,7 +134,11 @@ pub fn instantiate(
     let (store, jobs, member) = match joining {
         Some((store, Some(jobs))) => {
             let id = store.add(wasm.clone());
-            let member = Member { id, module, context };
+            let member = Member {
+                id,
+                module,
+                context,
+            };
             jobs.send(Job::Join(member)).map_err(|_| gone())?;
             (store, jobs, id)
         }
@@ -155,7 +161,11 @@ pub fn instantiate(
                 settings_key,
             ));
             let id = store.add(wasm.clone());
-            let founder = Member { id, module, context };
+            let founder = Member {
+                id,
+                module,
+                context,
+            };
             std::thread::Builder::new()
                 .name("slackfuel-wasm".into())
                 .stack_size(stack_bytes)
@@ -311,12 +321,18 @@ impl NativeInstance {
     pub fn next_step<'e>(&self, env: &'e Env) -> napi::Result<napi::bindgen_prelude::Object<'e>> {
         entry(|| {
             let (deferred, promise) = env.create_deferred::<CallStep, StepResolver>()?;
-            let slot = self.waiting.lock().unwrap_or_else(|p| p.into_inner()).take();
+            let slot = self
+                .waiting
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take();
             match slot {
                 Some(slot) => slot.promise(deferred),
                 None => settle(
                     deferred,
-                    Outcome::Failed(Failure::call("no step is pending: resume_wait gave it already")),
+                    Outcome::Failed(Failure::call(
+                        "no step is pending: resume_wait gave it already",
+                    )),
                 ),
             }
             Ok(promise)
@@ -339,7 +355,12 @@ impl NativeInstance {
 
     /// Writes bytes into a wasm instance's linear memory (same rule as `read_memory`).
     #[napi]
-    pub fn write_memory(&self, offset: f64, bytes: Buffer, memory: Option<u32>) -> napi::Result<()> {
+    pub fn write_memory(
+        &self,
+        offset: f64,
+        bytes: Buffer,
+        memory: Option<u32>,
+    ) -> napi::Result<()> {
         entry(|| {
             let state = self.wasm_state()?;
             let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());

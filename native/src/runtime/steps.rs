@@ -1,11 +1,11 @@
 //! The steps of a call as JavaScript sees them (`CallStep`, settled on the main thread), what
 //! they carry before that (`Outcome`), and the jobs JavaScript sends to the wasm thread.
 
+use super::reply::Reply;
+use super::worker::Member;
 use crate::errors::Failure;
 use crate::signals::TrapInfo;
 use napi::bindgen_prelude::Buffer;
-use super::reply::Reply;
-use super::worker::Member;
 use napi::{Env, JsDeferred};
 
 /// One step of a call, as JavaScript receives it.

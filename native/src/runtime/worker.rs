@@ -8,8 +8,8 @@ use super::steps::{Job, Outcome};
 use super::thread_handle::{LIVENESS, Liveness, ThreadHandle};
 use crate::errors::Failure;
 use crate::jit::{self, LoadedModule};
-use crate::signals::TrapInfo;
 use crate::signals;
+use crate::signals::TrapInfo;
 use std::any::Any;
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::sync::Arc;
@@ -26,7 +26,11 @@ fn builtin_trap(context: &Context, failure: Failure) -> Failure {
     };
     // Only a `user5` trap consumes the recorded code: a member's record waits for its trap.
     let is_builtin = matches!(&failure, Failure::Trap { trap_code, .. } if trap_code == "user5");
-    let recorded = if is_builtin { guard.last_trap.take() } else { None };
+    let recorded = if is_builtin {
+        guard.last_trap.take()
+    } else {
+        None
+    };
     drop(guard);
     match (failure, recorded) {
         (
@@ -183,9 +187,12 @@ fn call(
     // reaches Rust only through guarded C entry points) must still settle the call's promise,
     // with a NativePanic.
     let run = AssertUnwindSafe(|| match module.call_raw(index, &full) {
-        _ if stop.interrupt.load(Ordering::SeqCst) != 0 => Outcome::Failed(Failure::ModuleDisposedError {
-            message: "the instance was disposed while the call ran; the call was interrupted".to_string(),
-        }),
+        _ if stop.interrupt.load(Ordering::SeqCst) != 0 => {
+            Outcome::Failed(Failure::ModuleDisposedError {
+                message: "the instance was disposed while the call ran; the call was interrupted"
+                    .to_string(),
+            })
+        }
         Ok(Ok(slots)) => Outcome::Returned {
             slots,
             fuel: store.fuel(),
