@@ -4,7 +4,7 @@
 //! to the continuation. The legacy shapes the TypeScript also reads (`icmp_imm`, `ifcmp`, one-target
 //! branches) no longer exist in Cranelift 0.135, so its reader cannot produce them.
 
-use cranelift_codegen::entity::packed_option::{PackedOption, ReservedValue};
+use cranelift_codegen::entity::packed_option::PackedOption;
 use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Value};
@@ -84,71 +84,63 @@ pub fn match_fuel_compare(
     }
 }
 
-/// Who reads each value: distinct instructions in layout order, one flat array indexed by
-/// value (no allocation per value).
-pub struct Users {
-    start: SecondaryMap<Value, u32>,
-    count: SecondaryMap<Value, u32>,
-    list: Vec<Inst>,
+/// Facts every check recognition needs, computed in one walk over the reachable blocks: how many
+/// distinct instructions read each value, and how many edges enter each block. A check's compare
+/// has one user, normally its block's branch, so the users themselves are found where needed.
+pub struct CheckContext<'a> {
+    live: &'a EntitySet<Block>,
+    uses: SecondaryMap<Value, u32>,
+    preds: SecondaryMap<Block, u32>,
 }
 
-impl Users {
-    pub fn of(&self, v: Value) -> &[Inst] {
-        let s = self.start[v] as usize;
-        &self.list[s..s + self.count[v] as usize]
+impl CheckContext<'_> {
+    /// The instructions that read `v`, in layout order (a walk: used on the rare paths only).
+    fn users_of(&self, func: &Function, v: Value) -> Vec<Inst> {
+        let mut out = Vec::new();
+        for b in func.layout.blocks().filter(|b| self.live.contains(*b)) {
+            out.extend(
+                func.layout
+                    .block_insts(b)
+                    .filter(|&i| inst_values(func, i).any(|x| x == v)),
+            );
+        }
+        out
+    }
+
+    /// The only user of `v` when it has exactly one; the count otherwise.
+    fn single_user(&self, func: &Function, v: Value, near: Block) -> Result<Inst, u32> {
+        match self.uses[v] {
+            1 => {
+                let last = func.layout.last_inst(near);
+                match last.filter(|&i| inst_values(func, i).any(|x| x == v)) {
+                    Some(i) => Ok(i),
+                    None => self.users_of(func, v).first().copied().ok_or(0),
+                }
+            }
+            n => Err(n),
+        }
     }
 }
 
-/// Facts every check recognition needs, computed once over the reachable blocks: who reads each
-/// value and each block's predecessors (one per edge).
-pub struct CheckContext {
-    pub users: Users,
-    pub preds: SecondaryMap<Block, Vec<Block>>,
-}
-
-pub fn check_context(func: &Function, live: &EntitySet<Block>) -> CheckContext {
-    let mut preds: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
+pub fn check_context<'a>(func: &Function, live: &'a EntitySet<Block>) -> CheckContext<'a> {
     let values = func.dfg.num_values();
-    let mut count: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
+    let mut uses: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
     let mut last: SecondaryMap<Value, PackedOption<Inst>> = SecondaryMap::with_capacity(values);
-    let blocks: Vec<Block> = func.layout.blocks().filter(|b| live.contains(*b)).collect();
-    for &b in &blocks {
+    let mut preds: SecondaryMap<Block, u32> = SecondaryMap::new();
+    for b in func.layout.blocks().filter(|b| live.contains(*b)) {
         for i in func.layout.block_insts(b) {
             for v in inst_values(func, i) {
                 if last[v].expand() != Some(i) {
                     last[v] = i.into();
-                    count[v] += 1;
+                    uses[v] += 1;
                 }
             }
         }
         for s in successors(func, b) {
-            preds[s].push(b);
+            preds[s] += 1;
         }
     }
-    let mut start: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
-    let mut total = 0u32;
-    for v in func.dfg.values() {
-        start[v] = total;
-        total += count[v];
-    }
-    let mut list = vec![Inst::reserved_value(); total as usize];
-    let mut filled: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
-    let mut last: SecondaryMap<Value, PackedOption<Inst>> = SecondaryMap::with_capacity(values);
-    for &b in &blocks {
-        for i in func.layout.block_insts(b) {
-            for v in inst_values(func, i) {
-                if last[v].expand() != Some(i) {
-                    last[v] = i.into();
-                    list[(start[v] + filled[v]) as usize] = i;
-                    filled[v] += 1;
-                }
-            }
-        }
-    }
-    CheckContext {
-        users: Users { start, count, list },
-        preds,
-    }
+    CheckContext { live, uses, preds }
 }
 
 const MAX_PATH_BLOCKS: usize = 32;
@@ -164,14 +156,13 @@ pub fn recognize_check(
     let Some(&result) = dfg.inst_results(compare).first() else {
         return Err("the compare has no result".into());
     };
-    let users = ctx.users.of(result);
-    if users.len() != 1 {
-        return Err(format!(
-            "its result {result} has {} users; a check branches on it once",
-            users.len()
-        ));
-    }
-    let branch = users[0];
+    let near = func
+        .layout
+        .inst_block(compare)
+        .ok_or("the compare is not in the layout")?;
+    let branch = ctx
+        .single_user(func, result, near)
+        .map_err(|n| format!("its result {result} has {n} users; a check branches on it once"))?;
     let block = func
         .layout
         .inst_block(branch)
@@ -245,15 +236,22 @@ fn out_of_gas_path(
         }
         i += 1;
     }
-    let oog_preds = ctx.preds[oog].len();
+    let oog_preds = ctx.preds[oog];
     if oog_preds != 1 {
         return Err(format!(
             "{oog} has {oog_preds} incoming edges; an out-of-gas block is entered only from its check"
         ));
     }
+    // Edges into each region block from inside the region; all others come from outside.
+    let mut inner: SecondaryMap<Block, u32> = SecondaryMap::new();
+    for &b in &region {
+        for s in successors(func, b) {
+            inner[s] += 1;
+        }
+    }
     let mut calls = 0;
     for &b in &region {
-        if b != oog && ctx.preds[b].iter().any(|p| !in_region.contains(*p)) {
+        if b != oog && inner[b] != ctx.preds[b] {
             return Err(format!(
                 "{b} on the out-of-gas path is also entered from elsewhere"
             ));
@@ -279,11 +277,12 @@ fn out_of_gas_path(
             made.extend_from_slice(func.dfg.inst_results(inst));
         }
         for v in made {
-            let outside = ctx.users.of(v).iter().any(|&u| {
-                func.layout
-                    .inst_block(u)
-                    .is_none_or(|ub| !in_region.contains(ub))
-            });
+            let inside = region
+                .iter()
+                .flat_map(|&rb| func.layout.block_insts(rb))
+                .filter(|&i| inst_values(func, i).any(|x| x == v))
+                .count();
+            let outside = ctx.uses[v] as usize > inside;
             if outside {
                 return Err(format!(
                     "{v}, made on the out-of-gas path, is used outside it"

@@ -52,14 +52,6 @@ pub fn defining_inst(func: &Function, v: Value) -> Option<Inst> {
     }
 }
 
-fn all_insts(func: &Function) -> Vec<Inst> {
-    let mut out = Vec::new();
-    for b in func.layout.blocks() {
-        out.extend(func.layout.block_insts(b));
-    }
-    out
-}
-
 /// Removes a block and its instructions from the layout.
 pub fn remove_block(func: &mut Function, block: Block) {
     let insts: Vec<Inst> = func.layout.block_insts(block).collect();
@@ -77,25 +69,39 @@ pub fn remove_unreachable_blocks(func: &mut Function) -> usize {
         .blocks()
         .filter(|b| !live.set.contains(*b))
         .collect();
-    for &b in &dead {
+    remove_blocks(func, &dead)
+}
+
+/// Removes `blocks` and their instructions; returns how many went.
+pub fn remove_blocks(func: &mut Function, blocks: &[Block]) -> usize {
+    for &b in blocks {
         remove_block(func, b);
     }
-    dead.len()
+    blocks.len()
 }
 
 /// Removes side-effect-free instructions among `candidates` whose results are unused, and then
 /// the definitions they were the last user of. Returns how many were removed.
 pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> usize {
+    let removable = |func: &Function, inst: Inst| {
+        func.layout.inst_block(inst).is_some() && !has_side_effects(func, inst)
+    };
+    // Counting uses walks the whole function: not needed when no candidate could go.
+    if !candidates.iter().any(|&i| removable(func, i)) {
+        return 0;
+    }
     let mut uses: SecondaryMap<Value, i64> = SecondaryMap::with_capacity(func.dfg.num_values());
-    for inst in all_insts(func) {
-        for v in inst_values(func, inst) {
-            uses[v] += 1;
+    for b in func.layout.blocks() {
+        for inst in func.layout.block_insts(b) {
+            for v in inst_values(func, inst) {
+                uses[v] += 1;
+            }
         }
     }
     let mut work = candidates;
     let mut removed = 0;
     while let Some(inst) = work.pop() {
-        if func.layout.inst_block(inst).is_none() || has_side_effects(func, inst) {
+        if !removable(func, inst) {
             continue;
         }
         if func.dfg.inst_results(inst).iter().any(|&r| uses[r] > 0) {
@@ -164,11 +170,22 @@ pub fn remove_unused_declarations(
     funcs: &BTreeSet<FuncRef>,
     sigs: &BTreeSet<SigRef>,
 ) -> (usize, usize) {
-    let insts = all_insts(func);
-    let used_funcs: BTreeSet<FuncRef> = insts
-        .iter()
-        .filter_map(|&i| func_ref_of(&func.dfg.insts[i]))
-        .collect();
+    if funcs.is_empty() && sigs.is_empty() {
+        return (0, 0);
+    }
+    // One walk: the functions the layout calls, and the signatures its instructions name.
+    let mut used_funcs: BTreeSet<FuncRef> = BTreeSet::new();
+    let mut inst_sigs: BTreeSet<SigRef> = BTreeSet::new();
+    for b in func.layout.blocks() {
+        for i in func.layout.block_insts(b) {
+            let data = &func.dfg.insts[i];
+            used_funcs.extend(func_ref_of(data));
+            inst_sigs.extend(sig_ref_of(data));
+            if let Some(et) = data.exception_table() {
+                inst_sigs.insert(func.dfg.exception_tables[et].signature());
+            }
+        }
+    }
     let mut sig_candidates: BTreeSet<SigRef> = sigs.clone();
     let dead_funcs: BTreeSet<usize> = funcs
         .iter()
@@ -199,15 +216,7 @@ pub fn remove_unused_declarations(
     }
     let mut used_sigs: BTreeSet<SigRef> =
         func.dfg.ext_funcs.values().map(|e| e.signature).collect();
-    for &i in &insts {
-        let data = &func.dfg.insts[i];
-        if let Some(s) = sig_ref_of(data) {
-            used_sigs.insert(s);
-        }
-        if let Some(et) = data.exception_table() {
-            used_sigs.insert(func.dfg.exception_tables[et].signature());
-        }
-    }
+    used_sigs.extend(inst_sigs);
     let dead_sigs: BTreeSet<usize> = sig_candidates
         .iter()
         .filter(|s| s.index() < func.dfg.signatures.len() && !used_sigs.contains(s))

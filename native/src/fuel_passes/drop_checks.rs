@@ -7,9 +7,7 @@
 use std::collections::BTreeSet;
 
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
-use cranelift_codegen::ir::{
-    Block, BlockArg, Function, Inst, InstBuilder, InstructionData, ValueDef,
-};
+use cranelift_codegen::ir::{Block, BlockArg, Function, InstBuilder, InstructionData, ValueDef};
 
 use super::checks::{FuelCheck, find_pinned_checks};
 use super::cleanup::{
@@ -18,6 +16,7 @@ use super::cleanup::{
 };
 use super::error::FuelResult;
 use super::graph::inst_values;
+use super::pinned::Handoff;
 use super::shapes::reads_pinned_register;
 use super::web::find_fuel_web;
 
@@ -45,22 +44,35 @@ fn rewrite_branch(func: &mut Function, check: &FuelCheck) {
     func.layout.remove_inst(check.branch);
 }
 
-/// Removes every fuel check and out-of-gas path of `func`; None when it has none.
-pub fn drop_fuel_checks(func: &mut Function) -> FuelResult<Option<DroppedChecks>> {
-    let checks = if reads_pinned_register(func) {
-        find_pinned_checks(func)
-    } else {
-        find_fuel_web(func)?.map(|w| w.checks).unwrap_or_default()
+/// Removes every fuel check and out-of-gas path of `func`; None when it has none. `handoff` is
+/// what fuel-pinned passed on when it ran right before (it also removed the unreachable
+/// blocks); otherwise the checks are recognized here.
+pub fn drop_fuel_checks(
+    func: &mut Function,
+    handoff: Option<Handoff>,
+) -> FuelResult<Option<DroppedChecks>> {
+    let handed_on = handoff.is_some();
+    let (checks, mut candidates) = match handoff {
+        Some(h) => (h.checks, h.dead_candidates),
+        None if reads_pinned_register(func) => (find_pinned_checks(func), Vec::new()),
+        None => (
+            find_fuel_web(func)?.map(|w| w.checks).unwrap_or_default(),
+            Vec::new(),
+        ),
     };
     if checks.is_empty() {
+        remove_dead_instructions(func, candidates);
         return Ok(None);
     }
     // The recognizers ignore unreachable code; drop it so no branch into a removed path remains.
-    let unreachable = remove_unreachable_blocks(func);
+    let unreachable = if handed_on {
+        0
+    } else {
+        remove_unreachable_blocks(func)
+    };
     let mut funcs = BTreeSet::new();
     let mut sigs = BTreeSet::new();
     // Definitions the removed code used (the compare, a flush's context pointer) may die with it.
-    let mut candidates: Vec<Inst> = Vec::new();
     let mut removed: Vec<Block> = Vec::new();
     for check in &checks {
         rewrite_branch(func, check);

@@ -4,7 +4,7 @@
 //! the same depth-first search. The orders matter: they fix which call is flushed first and so
 //! the numbering of the values the passes create.
 
-use cranelift_codegen::entity::{EntitySet, SecondaryMap};
+use cranelift_codegen::entity::EntitySet;
 use cranelift_codegen::ir::{Block, BlockArg, BlockCall, Function, Inst, InstructionData, Value};
 
 /// The destinations of `inst` as `(block, call)`, normal return first for `try_call`; read a
@@ -36,28 +36,39 @@ pub fn args(func: &Function, call: BlockCall) -> impl Iterator<Item = BlockArg> 
     call.args(&func.dfg.value_lists)
 }
 
-/// The destination blocks of `inst` in the same order, without their arguments.
-pub fn destination_blocks(func: &Function, inst: Inst) -> Vec<Block> {
+/// Successors of `block`, one entry per edge (repeats kept), in [`destinations`] order. Only a
+/// block's last instruction branches in Cranelift (as its own `ControlFlowGraph` assumes), so
+/// only that one is read; nothing is allocated.
+pub fn successors(func: &Function, block: Block) -> impl Iterator<Item = Block> + '_ {
+    func.layout
+        .last_inst(block)
+        .into_iter()
+        .flat_map(move |inst| destinations(func, inst).map(|(b, _)| b))
+}
+
+/// A block's edges for an indexed walk: its last instruction and how many edges it has.
+fn edges_of(func: &Function, block: Block) -> (Option<Inst>, usize) {
+    let last = func.layout.last_inst(block);
+    let count = last.map_or(0, |inst| {
+        let dfg = &func.dfg;
+        dfg.insts[inst]
+            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+            .len()
+    });
+    (last, count)
+}
+
+/// The `k`th destination block of `inst` in [`destinations`] order, read without walking the others.
+fn destination_at(func: &Function, inst: Inst, k: usize) -> Block {
     let dfg = &func.dfg;
     let data = &dfg.insts[inst];
     let calls = data.branch_destination(&dfg.jump_tables, &dfg.exception_tables);
-    let mut out: Vec<Block> = calls.iter().map(|c| c.block(&dfg.value_lists)).collect();
-    if matches!(
+    let n = calls.len();
+    let rotate = matches!(
         data,
         InstructionData::TryCall { .. } | InstructionData::TryCallIndirect { .. }
-    ) {
-        out.rotate_right(1);
-    }
-    out
-}
-
-/// Successors of `block`, one entry per edge (repeats kept).
-pub fn successors(func: &Function, block: Block) -> Vec<Block> {
-    let mut out = Vec::new();
-    for inst in func.layout.block_insts(block) {
-        out.extend(destination_blocks(func, inst));
-    }
-    out
+    );
+    calls[if rotate { (k + n - 1) % n } else { k }].block(&dfg.value_lists)
 }
 
 /// Blocks reachable from the entry, in the discovery order of the TypeScript `reachableBlocks`.
@@ -92,26 +103,29 @@ pub fn reverse_post_order(func: &Function) -> Vec<Block> {
     let Some(entry) = func.layout.entry_block() else {
         return Vec::new();
     };
-    let mut succs: SecondaryMap<Block, Vec<Block>> = SecondaryMap::new();
-    for b in func.layout.blocks() {
-        succs[b] = successors(func, b);
-    }
     let mut visited = EntitySet::new();
     let mut post = Vec::new();
-    let mut stack: Vec<(Block, usize)> = vec![(entry, 0)];
+    // (block, its last instruction, next edge to follow, edge count)
+    let push = |b: Block| {
+        let (last, count) = edges_of(func, b);
+        (b, last, 0usize, count)
+    };
+    let mut stack = vec![push(entry)];
     visited.insert(entry);
     while let Some(top) = stack.last_mut() {
-        let (node, next) = *top;
-        if next < succs[node].len() {
-            top.1 += 1;
-            let s = succs[node][next];
-            if !visited.contains(s) {
-                visited.insert(s);
-                stack.push((s, 0));
+        match (top.1, top.2 < top.3) {
+            (Some(last), true) => {
+                let s = destination_at(func, last, top.2);
+                top.2 += 1;
+                if !visited.contains(s) {
+                    visited.insert(s);
+                    stack.push(push(s));
+                }
             }
-        } else {
-            post.push(node);
-            stack.pop();
+            _ => {
+                post.push(top.0);
+                stack.pop();
+            }
         }
     }
     post.reverse();

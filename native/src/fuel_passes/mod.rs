@@ -84,39 +84,57 @@ pub fn run_passes(
     passes: &[NativePass],
     stats: &mut PassStats,
 ) -> Result<(), (NativePass, FuelPassError)> {
-    for &pass in passes {
+    // What fuel-pinned passes to a fuel-drop-checks right after it; no other pass reads it.
+    let mut handoff = None;
+    for (n, &pass) in passes.iter().enumerate() {
+        let handed = handoff.take();
+        let next = passes.get(n + 1).copied();
         match pass {
             NativePass::FuelPinned => {
-                if let Some(r) = pinned::rewrite_to_pinned(func).map_err(|e| (pass, e))? {
+                let defer = next == Some(NativePass::FuelDropChecks);
+                if let Some(r) = pinned::rewrite_to_pinned(func, defer).map_err(|e| (pass, e))? {
                     stats.increments += r.increments;
                     stats.flushed_calls += r.flushed_calls;
                     stats.removed_blocks += r.removed_unreachable_blocks;
+                    handoff = defer.then_some(r.handoff);
                 }
             }
             NativePass::FuelDropChecks => {
-                if let Some(d) = drop_checks::drop_fuel_checks(func).map_err(|e| (pass, e))? {
+                if let Some(d) =
+                    drop_checks::drop_fuel_checks(func, handed).map_err(|e| (pass, e))?
+                {
                     stats.dropped_checks += d.checks;
                     stats.removed_blocks += d.removed_blocks;
                 }
             }
             NativePass::FuelPlace => {
-                let placed = crate::fuel_place::place_fuel(func, &crate::fuel_place::PlaceOptions::default(), None)
-                    .map_err(|e| {
-                        (
-                            pass,
-                            FuelPassError {
-                                message: e.message,
-                                location: "pinned register".into(),
-                            },
-                        )
-                    })?;
+                let placed = crate::fuel_place::place_fuel(
+                    func,
+                    &crate::fuel_place::PlaceOptions::default(),
+                    None,
+                )
+                .map_err(|e| {
+                    (
+                        pass,
+                        FuelPassError {
+                            message: e.message,
+                            location: "pinned register".into(),
+                        },
+                    )
+                })?;
                 if placed.outcome == crate::fuel_place::Outcome::Placed {
                     stats.placed_functions += 1;
                 }
             }
             NativePass::FuelCountedLoops => {
                 crate::fuel_counted_loops::count_loops(func, false).map_err(|message| {
-                    (pass, FuelPassError { message, location: "pinned register".into() })
+                    (
+                        pass,
+                        FuelPassError {
+                            message,
+                            location: "pinned register".into(),
+                        },
+                    )
                 })?;
             }
         }

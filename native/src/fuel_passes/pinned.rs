@@ -13,7 +13,8 @@ use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{Function, Inst, InstBuilder, MemFlagsData, Opcode, Value, ValueDef};
 
 use super::callees::Convention;
-use super::cleanup::{locate_inst, remove_dead_instructions, remove_unreachable_blocks};
+use super::checks::FuelCheck;
+use super::cleanup::{locate_inst, remove_blocks, remove_dead_instructions};
 use super::error::{FuelPassError, FuelResult};
 use super::graph::inst_values;
 use super::web::{FuelParam, FuelWeb, find_fuel_web};
@@ -24,6 +25,18 @@ pub struct PinnedRewrite {
     pub increments: usize,
     pub flushed_calls: usize,
     pub removed_unreachable_blocks: usize,
+    /// What fuel-drop-checks, when it runs next, need not find again.
+    pub handoff: Handoff,
+}
+
+/// What fuel-pinned hands to a fuel-drop-checks that runs right after it: the web's checks, now
+/// comparing pinned-register reads (the control flow is unchanged, so they are what it would
+/// recognize), and, when the clean-up was deferred, the instructions that may have died (one
+/// dead-code sweep for both passes instead of two walks counting uses).
+#[derive(Debug, Clone, Default)]
+pub struct Handoff {
+    pub checks: Vec<FuelCheck>,
+    pub dead_candidates: Vec<Inst>,
 }
 
 fn web_error(web: &FuelWeb, message: String) -> FuelPassError {
@@ -104,7 +117,11 @@ fn context_pointer_at(
 }
 
 /// Rewrites `func` to keep the counter in the pinned register; None when it has no fuel web.
-pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite>> {
+/// With `defer_cleanup` the dead-code sweep is left to the next pass (see [`Handoff`]).
+pub fn rewrite_to_pinned(
+    func: &mut Function,
+    defer_cleanup: bool,
+) -> FuelResult<Option<PinnedRewrite>> {
     let Some(web) = find_fuel_web(func)? else {
         return Ok(None);
     };
@@ -128,7 +145,7 @@ pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite
         ));
     }
     // The recognizer ignored unreachable code; drop it so nothing there still uses the web.
-    let removed_unreachable_blocks = remove_unreachable_blocks(func);
+    let removed_unreachable_blocks = remove_blocks(func, &web.unreachable);
     let flags_of = |func: &Function, i: Option<&Inst>| {
         i.and_then(|&i| func.dfg.insts[i].memflags_data(&func.dfg))
             .unwrap_or_else(MemFlagsData::trusted)
@@ -209,12 +226,21 @@ pub fn rewrite_to_pinned(func: &mut Function) -> FuelResult<Option<PinnedRewrite
         func.layout.remove_inst(i);
     }
     remove_params(func, &web.params);
-    remove_dead_instructions(func, candidates);
     assert_no_counter_value_left(func, &web)?;
+    let dead_candidates = if defer_cleanup {
+        candidates
+    } else {
+        remove_dead_instructions(func, candidates);
+        Vec::new()
+    };
     Ok(Some(PinnedRewrite {
         increments: web.increments.len(),
         flushed_calls: flushed.len(),
         removed_unreachable_blocks,
+        handoff: Handoff {
+            checks: web.checks,
+            dead_candidates,
+        },
     }))
 }
 
@@ -227,22 +253,27 @@ fn remove_params(func: &mut Function, params: &[FuelParam]) {
     for list in by_block.values_mut() {
         list.sort_unstable_by(|a, b| b.cmp(a));
     }
-    let blocks: Vec<_> = func.layout.blocks().collect();
-    for b in blocks {
-        let insts: Vec<Inst> = func.layout.block_insts(b).collect();
-        for i in insts {
-            let dfg = &mut func.dfg;
-            let calls = dfg.insts[i]
-                .branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables);
-            for call in calls {
-                let target = call.block(&dfg.value_lists);
-                let Some(indices) = by_block.get(&target) else {
-                    continue;
-                };
-                for &index in indices {
-                    if index < call.len(&dfg.value_lists) {
-                        call.remove(index, &mut dfg.value_lists);
-                    }
+    if by_block.is_empty() {
+        return;
+    }
+    // Only a block's last instruction branches (Cranelift's rule).
+    let branches: Vec<Inst> = func
+        .layout
+        .blocks()
+        .filter_map(|b| func.layout.last_inst(b))
+        .collect();
+    for i in branches {
+        let dfg = &mut func.dfg;
+        let calls =
+            dfg.insts[i].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables);
+        for call in calls {
+            let target = call.block(&dfg.value_lists);
+            let Some(indices) = by_block.get(&target) else {
+                continue;
+            };
+            for &index in indices {
+                if index < call.len(&dfg.value_lists) {
+                    call.remove(index, &mut dfg.value_lists);
                 }
             }
         }

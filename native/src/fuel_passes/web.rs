@@ -8,10 +8,11 @@
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
+use cranelift_codegen::entity::packed_option::PackedOption;
 use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{
-    ArgumentPurpose, Block, Function, Inst, InstructionData, Opcode, Value,
+    ArgumentPurpose, Block, BlockCall, Function, Inst, InstructionData, Opcode, Value,
 };
 
 use super::callees::{Convention, callee_convention};
@@ -65,6 +66,8 @@ pub struct FuelWeb {
     pub values: EntitySet<Value>,
     pub checks: Vec<FuelCheck>,
     pub calls: Vec<FuelCall>,
+    /// The blocks the entry cannot reach (the recognizer ignored them).
+    pub unreachable: Vec<Block>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -118,20 +121,27 @@ impl Ordered {
     }
 }
 
-type EdgeKey = (Inst, usize);
-
-#[derive(Clone)]
+/// An edge into a block: its dense number (the index of its state), the branch and destination
+/// it is, and the block it leaves.
+#[derive(Clone, Copy)]
 struct Incoming {
-    key: EdgeKey,
+    edge: usize,
+    branch: Inst,
+    call: BlockCall,
     from: Block,
 }
 
 struct Walk {
     class_of: SecondaryMap<Value, Option<Class>>,
-    name_of: HashMap<Class, Value>,
-    edges: HashMap<EdgeKey, State>,
+    /// Every value defined with its class, in walk order: a class's name is its first value
+    /// (read only to word a diagnostic).
+    defined: Vec<(Class, Value)>,
+    /// The counter's state on each edge (numbered in reverse post-order), once the walk reached it.
+    edges: Vec<Option<State>>,
+    /// The number of the first edge leaving each branch (the others follow in destination order).
+    first_edge: SecondaryMap<Inst, u32>,
     incoming: SecondaryMap<Block, Vec<Incoming>>,
-    param_of: HashMap<Block, Value>,
+    param_of: SecondaryMap<Block, PackedOption<Value>>,
     calls: Vec<FuelCall>,
 }
 
@@ -141,6 +151,10 @@ struct Recognizer<'f> {
     live: Reachable,
     /// Reachable instructions with their blocks, in layout order.
     insts: Vec<(Block, Inst)>,
+    /// The reachable blocks' branches (last instructions with destinations), in layout order.
+    branches: Vec<(Block, Inst)>,
+    /// The reachable `iadd`s and branches, in layout order: all the counter can flow through.
+    flow: Vec<Inst>,
     vmctx: Ordered,
     ctx: Ordered,
     ctx_defs: Vec<Inst>,
@@ -149,7 +163,8 @@ struct Recognizer<'f> {
     values: Ordered,
     roles: SecondaryMap<Inst, Option<Role>>,
     increments: Vec<FuelIncrement>,
-    charges: HashMap<Inst, i128>,
+    /// What each increment (by index) adds to the counter as it stands, once walked.
+    charges: Vec<Option<i128>>,
     params: Vec<FuelParam>,
     checks: Vec<FuelCheck>,
 }
@@ -158,9 +173,26 @@ impl<'f> Recognizer<'f> {
     fn new(func: &'f Function, location: FuelLocation) -> Self {
         let live = reachable(func);
         let mut insts = Vec::new();
+        let mut branches = Vec::new();
+        let mut flow = Vec::new();
+        let dfg = &func.dfg;
         for b in func.layout.blocks() {
             if live.set.contains(b) {
-                insts.extend(func.layout.block_insts(b).map(|i| (b, i)));
+                let last = func.layout.last_inst(b);
+                for i in func.layout.block_insts(b) {
+                    insts.push((b, i));
+                    let data = &dfg.insts[i];
+                    let branch = Some(i) == last
+                        && !data
+                            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+                            .is_empty();
+                    if branch {
+                        branches.push((b, i));
+                    }
+                    if branch || data.opcode() == Opcode::Iadd {
+                        flow.push(i);
+                    }
+                }
             }
         }
         Recognizer {
@@ -168,6 +200,8 @@ impl<'f> Recognizer<'f> {
             location,
             live,
             insts,
+            branches,
+            flow,
             vmctx: Ordered::default(),
             ctx: Ordered::default(),
             ctx_defs: Vec::new(),
@@ -176,7 +210,7 @@ impl<'f> Recognizer<'f> {
             values: Ordered::default(),
             roles: SecondaryMap::new(),
             increments: Vec::new(),
-            charges: HashMap::default(),
+            charges: Vec::new(),
             params: Vec::new(),
             checks: Vec::new(),
         }
@@ -226,12 +260,13 @@ impl<'f> Recognizer<'f> {
         if self.stores.is_empty() && self.checks.is_empty() {
             return Ok(None);
         }
-        for inc in &mut self.increments {
+        for (k, inc) in self.increments.iter_mut().enumerate() {
             if inc.amount.is_some() {
                 inc.charge = self
                     .charges
-                    .get(&inc.inst)
+                    .get(k)
                     .copied()
+                    .flatten()
                     .or(inc.amount.map(i128::from));
             }
         }
@@ -247,6 +282,11 @@ impl<'f> Recognizer<'f> {
             values: self.values.set,
             checks: self.checks,
             calls,
+            unreachable: func
+                .layout
+                .blocks()
+                .filter(|b| !self.live.set.contains(*b))
+                .collect(),
         }))
     }
 
@@ -345,7 +385,7 @@ impl<'f> Recognizer<'f> {
         }
         // A block parameter is a context pointer when every incoming argument is one. None can be
         // unless some branch passes a context pointer (the common case: skip the index).
-        let passed = self.insts.iter().any(|&(_, i)| {
+        let passed = self.branches.iter().any(|&(_, i)| {
             destinations(func, i).any(|(_, call)| {
                 args(func, call).any(|a| a.as_value().is_some_and(|v| self.ctx.has(self.r(v))))
             })
@@ -378,7 +418,7 @@ impl<'f> Recognizer<'f> {
     fn incoming_args(&self) -> Vec<(Value, Vec<Option<Value>>)> {
         let mut out: Vec<(Value, Vec<Option<Value>>)> = Vec::new();
         let mut index: HashMap<Value, usize> = HashMap::default();
-        for &(_, i) in &self.insts {
+        for &(_, i) in &self.branches {
             for (block, call) in destinations(self.func, i) {
                 let mut passed = args(self.func, call);
                 for &p in self.func.dfg.block_params(block) {
@@ -470,8 +510,8 @@ impl<'f> Recognizer<'f> {
         }
         loop {
             let mut changed = false;
-            for idx in 0..self.insts.len() {
-                let i = self.insts[idx].1;
+            for idx in 0..self.flow.len() {
+                let i = self.flow[idx];
                 let values = &self.values;
                 if match_counter_add(func, i, &|v| values.has(v)) != AddMatch::None {
                     changed |= self.values.insert(func.dfg.first_result(i));
@@ -525,7 +565,7 @@ impl<'f> Recognizer<'f> {
             }
         }
         // Every argument passed to a counter parameter must be a counter value.
-        for &(blk, i) in &self.insts {
+        for &(blk, i) in &self.branches {
             for (block, call) in destinations(func, i) {
                 let params = func.dfg.block_params(block);
                 for (k, a) in args(func, call).enumerate() {
@@ -648,7 +688,7 @@ impl<'f> Recognizer<'f> {
     }
 
     fn describe(&self, w: &Walk, k: Class) -> String {
-        if let Some(v) = w.name_of.get(&k) {
+        if let Some(&(_, v)) = w.defined.iter().find(|(c, _)| *c == k) {
             return v.to_string();
         }
         let text = match k.base {
@@ -666,7 +706,7 @@ impl<'f> Recognizer<'f> {
 
     fn define(w: &mut Walk, v: Value, k: Class) {
         w.class_of[v] = Some(k);
-        w.name_of.entry(k).or_insert(v);
+        w.defined.push((k, v));
     }
 
     /// The forward walk; returns the calls with their conventions. Fails on the first violation.
@@ -675,30 +715,47 @@ impl<'f> Recognizer<'f> {
         let rpo = reverse_post_order(func);
         let mut w = Walk {
             class_of: SecondaryMap::new(),
-            name_of: HashMap::default(),
-            edges: HashMap::default(),
+            defined: Vec::new(),
+            edges: Vec::new(),
+            first_edge: SecondaryMap::new(),
             incoming: SecondaryMap::new(),
-            param_of: self.params.iter().map(|p| (p.block, p.value)).collect(),
+            param_of: SecondaryMap::new(),
             calls: Vec::new(),
         };
+        for p in &self.params {
+            w.param_of[p.block] = p.value.into();
+        }
+        self.charges = vec![None; self.increments.len()];
+        let mut order: SecondaryMap<Block, u32> = SecondaryMap::new();
+        for (n, &b) in rpo.iter().enumerate() {
+            order[b] = u32::try_from(n).unwrap_or(u32::MAX);
+        }
+        // An edge to a block at or before its source in reverse post-order closes a cycle.
+        let mut cyclic = false;
         for &b in &rpo {
-            for i in func.layout.block_insts(b) {
-                for (d, (dest, _)) in destinations(func, i).enumerate() {
-                    w.incoming[dest].push(Incoming {
-                        key: (i, d),
-                        from: b,
-                    });
-                }
+            let Some(branch) = func.layout.last_inst(b) else {
+                continue;
+            };
+            w.first_edge[branch] = u32::try_from(w.edges.len()).unwrap_or(u32::MAX);
+            for (dest, call) in destinations(func, branch) {
+                cyclic |= order[dest] <= order[b];
+                w.incoming[dest].push(Incoming {
+                    edge: w.edges.len(),
+                    branch,
+                    call,
+                    from: b,
+                });
+                w.edges.push(None);
             }
         }
         // Iterate to a fixed point without reporting, then walk once more reporting violations.
         for _ in 0..64 {
-            let before = w.edges.clone();
+            let mut changed = false;
             for &b in &rpo {
-                let out = self.visit(&mut w, b, false)?;
-                w.edges.extend(out);
+                changed |= self.visit(&mut w, b, false)?;
             }
-            if before == w.edges {
+            // Without a cycle every block saw its final incoming states in the first round.
+            if !changed || !cyclic {
                 break;
             }
         }
@@ -709,13 +766,9 @@ impl<'f> Recognizer<'f> {
         Ok(w.calls)
     }
 
-    /// Walks one block from its incoming edge states; returns its outgoing edge states.
-    fn visit(
-        &mut self,
-        w: &mut Walk,
-        block: Block,
-        report: bool,
-    ) -> FuelResult<Vec<(EdgeKey, State)>> {
+    /// Walks one block from its incoming edge states. Unless reporting, records its outgoing
+    /// edge states and returns whether any changed.
+    fn visit(&mut self, w: &mut Walk, block: Block, report: bool) -> FuelResult<bool> {
         let func = self.func;
         let fail = |me: &Self, message: String, inst: Option<Inst>| -> FuelResult<()> {
             if report {
@@ -735,14 +788,17 @@ impl<'f> Recognizer<'f> {
                 synced: true,
             };
         } else {
-            let preds: Vec<Incoming> = w.incoming[block]
-                .iter()
-                .filter(|e| w.edges.contains_key(&e.key))
-                .cloned()
-                .collect();
-            let states: Vec<State> = preds.iter().map(|e| w.edges[&e.key]).collect();
+            // The edges the walk has reached, with their states.
+            let reached = |w: &Walk| -> Vec<(Incoming, State)> {
+                w.incoming[block]
+                    .iter()
+                    .filter_map(|e| w.edges[e.edge].map(|st| (*e, st)))
+                    .collect()
+            };
+            let preds = reached(w);
+            let states: Vec<State> = preds.iter().map(|&(_, st)| st).collect();
             let synced = !states.is_empty() && states.iter().all(|x| x.synced);
-            if let Some(&param) = w.param_of.get(&block) {
+            if let Some(param) = w.param_of[block].expand() {
                 s = State {
                     cur: Class {
                         base: Base::Val(param),
@@ -757,19 +813,16 @@ impl<'f> Recognizer<'f> {
                     .iter()
                     .position(|&p| p == param)
                     .unwrap_or(usize::MAX);
-                for (k, e) in preds.iter().enumerate() {
-                    let arg = destinations(func, e.key.0)
-                        .nth(e.key.1)
-                        .and_then(|(_, call)| arg_at(func, call, index));
-                    if let Some(arg) = arg {
-                        if w.class_of[self.r(arg)] != Some(states[k].cur) {
-                            let now = self.describe_when(report, w, states[k].cur);
+                for &(e, state) in &preds {
+                    if let Some(arg) = arg_at(func, e.call, index) {
+                        if w.class_of[self.r(arg)] != Some(state.cur) {
+                            let now = self.describe_when(report, w, state.cur);
                             fail(
                                 self,
                                 format!(
                                     "passes {arg} as the counter to {block}, but the counter is {now} there: {arg} is stale"
                                 ),
-                                Some(e.key.0),
+                                Some(e.branch),
                             )?;
                         }
                     }
@@ -783,8 +836,8 @@ impl<'f> Recognizer<'f> {
                 if !synced {
                     let bad = preds
                         .iter()
-                        .find(|e| !w.edges[&e.key].synced)
-                        .map_or("block?".to_string(), |e| e.from.to_string());
+                        .find(|(_, st)| !st.synced)
+                        .map_or("block?".to_string(), |(e, _)| e.from.to_string());
                     fail(
                         self,
                         format!(
@@ -802,9 +855,9 @@ impl<'f> Recognizer<'f> {
                 };
             }
         }
-        let mut out = Vec::new();
-        let insts: Vec<Inst> = func.layout.block_insts(block).collect();
-        for i in insts {
+        let mut changed = false;
+        let last = func.layout.last_inst(block);
+        for i in func.layout.block_insts(block) {
             let require_current = |me: &Self, w: &Walk, v: Value, s: &State| -> FuelResult<()> {
                 if w.class_of[me.r(v)] != Some(s.cur) {
                     let now = if report {
@@ -858,7 +911,7 @@ impl<'f> Recognizer<'f> {
                                     Some(i),
                                 )?;
                             }
-                            self.charges.insert(i, delta);
+                            self.charges[k] = Some(delta);
                             s = State {
                                 cur: Class {
                                     base: s.cur.base,
@@ -880,7 +933,7 @@ impl<'f> Recognizer<'f> {
                                     off: s.cur.off + i128::from(a),
                                 },
                             };
-                            self.charges.insert(i, inc.amount.map_or(0, i128::from));
+                            self.charges[k] = Some(inc.amount.map_or(0, i128::from));
                             s = State {
                                 cur: next,
                                 synced: false,
@@ -943,8 +996,13 @@ impl<'f> Recognizer<'f> {
                 }
             }
             for (d, (dest, call)) in destinations(func, i).enumerate() {
-                out.push(((i, d), s));
-                let Some(&param) = w.param_of.get(&dest) else {
+                if !report && Some(i) == last {
+                    // Only a block's last instruction branches (Cranelift's rule); walk() numbered its edges.
+                    let slot = &mut w.edges[w.first_edge[i] as usize + d];
+                    changed |= *slot != Some(s);
+                    *slot = Some(s);
+                }
+                let Some(param) = w.param_of[dest].expand() else {
                     continue;
                 };
                 let index = func.dfg.block_params(dest).iter().position(|&p| p == param);
@@ -953,7 +1011,7 @@ impl<'f> Recognizer<'f> {
                 }
             }
         }
-        Ok(out)
+        Ok(changed)
     }
 }
 

@@ -6,73 +6,87 @@
 
 const NIL: u32 = u32::MAX;
 
+/// One constraint arc with its links in the out-list of its tail and the in-list of its head
+/// (one record, so relaxing an arc touches one cache line).
+#[derive(Clone, Copy)]
+struct Arc {
+    from: u32,
+    to: u32,
+    weight: i64,
+    out_next: u32,
+    out_prev: u32,
+    in_next: u32,
+    in_prev: u32,
+    active: bool,
+}
+
 struct Arcs {
-    from: Vec<u32>,
-    to: Vec<u32>,
-    weight: Vec<i64>,
-    active: Vec<bool>,
-    out_next: Vec<u32>,
-    out_prev: Vec<u32>,
-    in_next: Vec<u32>,
-    in_prev: Vec<u32>,
+    arcs: Vec<Arc>,
     out_head: Vec<u32>,
     in_head: Vec<u32>,
 }
 
 impl Arcs {
+    fn len(&self) -> usize {
+        self.arcs.len()
+    }
+
     fn push(&mut self, p: usize, q: usize, w: i64) -> usize {
-        let h = self.from.len();
-        self.from.push(p as u32);
-        self.to.push(q as u32);
-        self.weight.push(w);
-        self.active.push(false);
-        self.out_next.push(NIL);
-        self.out_prev.push(NIL);
-        self.in_next.push(NIL);
-        self.in_prev.push(NIL);
+        let h = self.arcs.len();
+        self.arcs.push(Arc {
+            from: p as u32,
+            to: q as u32,
+            weight: w,
+            out_next: NIL,
+            out_prev: NIL,
+            in_next: NIL,
+            in_prev: NIL,
+            active: false,
+        });
         self.link(h);
         h
     }
 
     fn link(&mut self, h: usize) {
-        self.active[h] = true;
-        let p = self.from[h] as usize;
-        let q = self.to[h] as usize;
+        let (p, q) = (self.arcs[h].from as usize, self.arcs[h].to as usize);
         let o = self.out_head[p];
-        self.out_next[h] = o;
-        self.out_prev[h] = NIL;
+        let i = self.in_head[q];
+        let arc = &mut self.arcs[h];
+        arc.active = true;
+        arc.out_next = o;
+        arc.out_prev = NIL;
+        arc.in_next = i;
+        arc.in_prev = NIL;
         if o != NIL {
-            self.out_prev[o as usize] = h as u32;
+            self.arcs[o as usize].out_prev = h as u32;
         }
         self.out_head[p] = h as u32;
-        let i = self.in_head[q];
-        self.in_next[h] = i;
-        self.in_prev[h] = NIL;
         if i != NIL {
-            self.in_prev[i as usize] = h as u32;
+            self.arcs[i as usize].in_prev = h as u32;
         }
         self.in_head[q] = h as u32;
     }
 
     fn unlink(&mut self, h: usize) {
-        self.active[h] = false;
-        let (on, op) = (self.out_next[h], self.out_prev[h]);
+        let arc = self.arcs[h];
+        self.arcs[h].active = false;
+        let (on, op) = (arc.out_next, arc.out_prev);
         if op == NIL {
-            self.out_head[self.from[h] as usize] = on;
+            self.out_head[arc.from as usize] = on;
         } else {
-            self.out_next[op as usize] = on;
+            self.arcs[op as usize].out_next = on;
         }
         if on != NIL {
-            self.out_prev[on as usize] = op;
+            self.arcs[on as usize].out_prev = op;
         }
-        let (inn, ip) = (self.in_next[h], self.in_prev[h]);
+        let (inn, ip) = (arc.in_next, arc.in_prev);
         if ip == NIL {
-            self.in_head[self.to[h] as usize] = inn;
+            self.in_head[arc.to as usize] = inn;
         } else {
-            self.in_next[ip as usize] = inn;
+            self.arcs[ip as usize].in_next = inn;
         }
         if inn != NIL {
-            self.in_prev[inn as usize] = ip;
+            self.arcs[inn as usize].in_prev = ip;
         }
     }
 }
@@ -80,37 +94,37 @@ impl Arcs {
 /// Binary heap of (key, vertex), ties broken by vertex.
 #[derive(Default)]
 struct MinHeap {
-    keys: Vec<i64>,
-    vals: Vec<u32>,
+    entries: Vec<(i64, u32)>,
 }
 
 impl MinHeap {
-    fn less(k1: i64, v1: u32, k2: i64, v2: u32) -> bool {
-        k1 < k2 || (k1 == k2 && v1 < v2)
+    fn less(a: (i64, u32), b: (i64, u32)) -> bool {
+        a.0 < b.0 || (a.0 == b.0 && a.1 < b.1)
+    }
+
+    fn clear(&mut self) {
+        self.entries.clear();
     }
 
     fn push(&mut self, key: i64, val: u32) {
-        self.keys.push(key);
-        self.vals.push(val);
-        let mut i = self.keys.len() - 1;
+        let item = (key, val);
+        self.entries.push(item);
+        let mut i = self.entries.len() - 1;
         while i > 0 {
             let parent = (i - 1) >> 1;
-            if !Self::less(key, val, self.keys[parent], self.vals[parent]) {
+            if !Self::less(item, self.entries[parent]) {
                 break;
             }
-            self.keys[i] = self.keys[parent];
-            self.vals[i] = self.vals[parent];
+            self.entries[i] = self.entries[parent];
             i = parent;
         }
-        self.keys[i] = key;
-        self.vals[i] = val;
+        self.entries[i] = item;
     }
 
     fn pop(&mut self) -> Option<(i64, u32)> {
-        let top = (*self.keys.first()?, *self.vals.first()?);
-        let key = self.keys.pop()?;
-        let val = self.vals.pop()?;
-        let n = self.keys.len();
+        let top = *self.entries.first()?;
+        let item = self.entries.pop()?;
+        let n = self.entries.len();
         if n > 0 {
             let mut i = 0;
             loop {
@@ -120,29 +134,34 @@ impl MinHeap {
                 }
                 let r = l + 1;
                 let mut m = l;
-                if r < n && Self::less(self.keys[r], self.vals[r], self.keys[l], self.vals[l]) {
+                if r < n && Self::less(self.entries[r], self.entries[l]) {
                     m = r;
                 }
-                if !Self::less(self.keys[m], self.vals[m], key, val) {
+                if !Self::less(self.entries[m], item) {
                     break;
                 }
-                self.keys[i] = self.keys[m];
-                self.vals[i] = self.vals[m];
+                self.entries[i] = self.entries[m];
                 i = m;
             }
-            self.keys[i] = key;
-            self.vals[i] = val;
+            self.entries[i] = item;
         }
         Some(top)
     }
 }
 
+/// A vertex's state in the current search: its distance, valid when `seen` is the search's
+/// stamp, and settled when `done` is (stamps spare clearing between searches).
+#[derive(Clone, Copy, Default)]
+struct Mark {
+    dist: i64,
+    seen: u32,
+    done: u32,
+}
+
 /// Dijkstra settling one vertex per step, ignoring distances >= bound.
 struct BoundedSearch {
-    dist: Vec<i64>,
+    marks: Vec<Mark>,
     settled: Vec<u32>,
-    seen: Vec<u32>,
-    done: Vec<u32>,
     heap: MinHeap,
     stamp: u32,
     bound: i64,
@@ -152,10 +171,8 @@ struct BoundedSearch {
 impl BoundedSearch {
     fn new(size: usize) -> Self {
         BoundedSearch {
-            dist: vec![0; size],
+            marks: vec![Mark::default(); size],
             settled: Vec::new(),
-            seen: vec![0; size],
-            done: vec![0; size],
             heap: MinHeap::default(),
             stamp: 0,
             bound: 0,
@@ -167,20 +184,24 @@ impl BoundedSearch {
         self.stamp = stamp;
         self.bound = bound;
         self.settled.clear();
-        self.heap.keys.clear();
-        self.heap.vals.clear();
-        self.seen[source] = stamp;
-        self.dist[source] = 0;
+        self.heap.clear();
+        self.marks[source].seen = stamp;
+        self.marks[source].dist = 0;
         self.heap.push(0, source as u32);
+    }
+
+    fn dist(&self, v: usize) -> i64 {
+        self.marks[v].dist
     }
 
     fn step(&mut self) -> Option<usize> {
         while let Some((d, v)) = self.heap.pop() {
             let v = v as usize;
-            if self.done[v] == self.stamp || d > self.dist[v] {
+            let mark = &mut self.marks[v];
+            if mark.done == self.stamp || d > mark.dist {
                 continue;
             }
-            self.done[v] = self.stamp;
+            mark.done = self.stamp;
             self.settled.push(v as u32);
             self.current = d;
             return Some(v);
@@ -191,19 +212,21 @@ impl BoundedSearch {
     /// Offers a neighbour of the vertex just settled; its new distance, or None.
     fn offer(&mut self, v: usize, reduced: i64) -> Option<i64> {
         let nd = self.current.saturating_add(reduced);
-        if nd >= self.bound || self.done[v] == self.stamp {
+        let mark = &mut self.marks[v];
+        if nd >= self.bound || mark.done == self.stamp {
             return None;
         }
-        if self.seen[v] != self.stamp || nd < self.dist[v] {
-            self.seen[v] = self.stamp;
-            self.dist[v] = nd;
+        if mark.seen != self.stamp || nd < mark.dist {
+            mark.seen = self.stamp;
+            mark.dist = nd;
             self.heap.push(nd, v as u32);
         }
         Some(nd)
     }
 
     fn meets(&self, v: usize, d: i64) -> bool {
-        self.seen[v] == self.stamp && d.saturating_add(self.dist[v]) < self.bound
+        let mark = &self.marks[v];
+        mark.seen == self.stamp && d.saturating_add(mark.dist) < self.bound
     }
 }
 
@@ -224,14 +247,7 @@ impl PotentialSystem {
         PotentialSystem {
             phi: vec![0; size],
             arcs: Arcs {
-                from: Vec::new(),
-                to: Vec::new(),
-                weight: Vec::new(),
-                active: Vec::new(),
-                out_next: Vec::new(),
-                out_prev: Vec::new(),
-                in_next: Vec::new(),
-                in_prev: Vec::new(),
+                arcs: Vec::new(),
                 out_head: vec![NIL; size],
                 in_head: vec![NIL; size],
             },
@@ -265,7 +281,7 @@ impl PotentialSystem {
                 let Some(f) = self.forward.step() else {
                     for i in 0..self.forward.settled.len() {
                         let v = self.forward.settled[i] as usize;
-                        let value = self.phi[v] + delta + self.forward.dist[v];
+                        let value = self.phi[v] + delta + self.forward.dist(v);
                         self.set(v, value);
                     }
                     break;
@@ -276,7 +292,7 @@ impl PotentialSystem {
                 let Some(b) = self.backward.step() else {
                     for i in 0..self.backward.settled.len() {
                         let v = self.backward.settled[i] as usize;
-                        let value = self.phi[v] - delta - self.backward.dist[v];
+                        let value = self.phi[v] - delta - self.backward.dist(v);
                         self.set(v, value);
                     }
                     break;
@@ -309,14 +325,14 @@ impl PotentialSystem {
     }
 
     pub fn remove(&mut self, handle: usize) {
-        if handle < self.arcs.from.len() && self.arcs.active[handle] {
+        if handle < self.arcs.len() && self.arcs.arcs[handle].active {
             self.arcs.unlink(handle);
         }
     }
 
     /// Re-enables a removed constraint the current phi satisfies.
     pub fn restore(&mut self, handle: usize) {
-        if handle < self.arcs.from.len() && !self.arcs.active[handle] {
+        if handle < self.arcs.len() && !self.arcs.arcs[handle].active {
             self.arcs.link(handle);
         }
     }
@@ -332,16 +348,16 @@ impl PotentialSystem {
         let pv = self.phi[v];
         let mut h = self.arcs.out_head[v];
         while h != NIL {
-            let hu = h as usize;
+            let arc = self.arcs.arcs[h as usize];
             self.work += 1;
-            let to = self.arcs.to[hu] as usize;
-            let reduced = self.arcs.weight[hu] + pv - self.phi[to];
+            let to = arc.to as usize;
+            let reduced = arc.weight + pv - self.phi[to];
             if let Some(nd) = self.forward.offer(to, reduced) {
                 if self.backward.meets(to, nd) {
                     return true;
                 }
             }
-            h = self.arcs.out_next[hu];
+            h = arc.out_next;
         }
         false
     }
@@ -350,16 +366,16 @@ impl PotentialSystem {
         let pv = self.phi[v];
         let mut h = self.arcs.in_head[v];
         while h != NIL {
-            let hu = h as usize;
+            let arc = self.arcs.arcs[h as usize];
             self.work += 1;
-            let from = self.arcs.from[hu] as usize;
-            let reduced = self.arcs.weight[hu] + self.phi[from] - pv;
+            let from = arc.from as usize;
+            let reduced = arc.weight + self.phi[from] - pv;
             if let Some(nd) = self.backward.offer(from, reduced) {
                 if self.forward.meets(from, nd) {
                     return true;
                 }
             }
-            h = self.arcs.in_next[hu];
+            h = arc.in_next;
         }
         false
     }

@@ -71,11 +71,27 @@ fn edge_is_folded(flow: &Flow, graph: &ChargeGraph, edge: usize) -> bool {
 
 /// 12 significant digits, as the TypeScript `toPrecision(12)`.
 fn round_weight(w: f64) -> f64 {
-    if w.is_finite() && w > 0.0 {
-        format!("{w:.11e}").parse().unwrap_or(w)
-    } else {
-        0.0
+    if !(w.is_finite() && w > 0.0) {
+        return 0.0;
     }
+    if has_few_digits(w) {
+        return w;
+    }
+    format!("{w:.11e}").parse().unwrap_or(w)
+}
+
+/// True when `w` is m / 2^k (k <= 16) whose exact decimal expansion, m * 5^k, has at most 12
+/// digits: rounding it to 12 significant digits gives it back unchanged. Most estimated
+/// frequencies are such (products of halves and powers of ten), and they skip the formatting.
+fn has_few_digits(w: f64) -> bool {
+    let mut scaled = w;
+    for k in 0..=16u32 {
+        if scaled.fract() == 0.0 {
+            return scaled < 1e12 && (scaled as u128) * 5u128.pow(k) < 1_000_000_000_000;
+        }
+        scaled *= 2.0;
+    }
+    false
 }
 
 pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &Frequencies, opts: &SolverOptions) -> Placement {
@@ -159,12 +175,13 @@ const MAX_EXCHANGE_NEIGHBOURS: usize = 32;
 
 fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<usize>], zero: Option<usize>, opts: &SolverOptions) {
     // Sites sharing an end point (other than the observation class) with the freed-up site.
-    let mut incident: std::collections::HashMap<usize, Vec<usize>> = std::collections::HashMap::new();
+    let points = sites.iter().map(|s| s.tail.max(s.head) + 1).max().unwrap_or(0);
+    let mut incident: Vec<Vec<usize>> = vec![Vec::new(); points];
     for (i, s) in sites.iter().enumerate() {
         let ends: &[usize] = if s.tail == s.head { &[s.tail] } else { &[s.tail, s.head] };
         for &p in ends {
             if Some(p) != zero {
-                incident.entry(p).or_default().push(i);
+                incident[p].push(i);
             }
         }
     }
@@ -180,7 +197,7 @@ fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<us
             };
             let mut near: Vec<usize> = Vec::new();
             for p in [sites[r].tail, sites[r].head] {
-                for &i in incident.get(&p).map(Vec::as_slice).unwrap_or(&[]) {
+                for &i in incident.get(p).map(Vec::as_slice).unwrap_or(&[]) {
                     if i != r && tight[i].is_none() && !near.contains(&i) {
                         near.push(i);
                     }
@@ -224,6 +241,32 @@ fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<us
         }
         if !improved {
             return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod round_weight_tests {
+    use super::round_weight;
+
+    /// The fast path agrees with formatting to 12 significant digits on values it takes and on
+    /// values it leaves to the formatter.
+    #[test]
+    fn fast_path_matches_formatting() {
+        let mut values = vec![1.0, 0.5, 0.25, 10.0, 100.0, 1e11, 999_999_999_999.0, 1e12, 1e13, 0.1, 0.3, 1.0 / 3.0];
+        let mut x = 1.0f64;
+        for _ in 0..60 {
+            x *= 0.5;
+            values.push(x);
+            values.push(x * 10.0);
+            values.push(x * 1000.0 + 0.5);
+        }
+        for k in 1..200 {
+            values.push(k as f64 * 0.45 + 1.0 / k as f64);
+        }
+        for w in values {
+            let slow: f64 = format!("{w:.11e}").parse().unwrap_or(w);
+            assert_eq!(round_weight(w).to_bits(), slow.to_bits(), "{w}");
         }
     }
 }
