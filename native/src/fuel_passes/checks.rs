@@ -84,16 +84,46 @@ pub fn match_fuel_compare(
     }
 }
 
-/// Facts every check recognition needs, computed in one walk over the reachable blocks: how many
-/// distinct instructions read each value, and how many edges enter each block. A check's compare
-/// has one user, normally its block's branch, so the users themselves are found where needed.
-pub struct CheckContext<'a> {
-    live: &'a EntitySet<Block>,
+/// Facts every check recognition needs, gathered in one walk over the reachable blocks: how
+/// many distinct instructions read each value, and how many edges enter each block. A check's
+/// compare has one user, normally its block's branch, so the users themselves are found where
+/// needed. The fuel web counts while it classifies the instructions (one walk for both).
+pub struct CheckContext {
+    live: EntitySet<Block>,
     uses: SecondaryMap<Value, u32>,
+    /// The last instruction counted as a user of each value (a user counts once).
+    last: SecondaryMap<Value, PackedOption<Inst>>,
     preds: SecondaryMap<Block, u32>,
 }
 
-impl CheckContext<'_> {
+impl CheckContext {
+    /// Edges counted, uses not yet: [`CheckContext::count_uses`] each reachable instruction.
+    pub fn with_edges(func: &Function, live: &EntitySet<Block>) -> Self {
+        let values = func.dfg.num_values();
+        let mut preds: SecondaryMap<Block, u32> = SecondaryMap::new();
+        for b in func.layout.blocks().filter(|b| live.contains(*b)) {
+            for s in successors(func, b) {
+                preds[s] += 1;
+            }
+        }
+        CheckContext {
+            live: live.clone(),
+            uses: SecondaryMap::with_capacity(values),
+            last: SecondaryMap::with_capacity(values),
+            preds,
+        }
+    }
+
+    /// Counts `inst` as a user of each value it reads.
+    pub fn count_uses(&mut self, func: &Function, inst: Inst) {
+        for v in inst_values(func, inst) {
+            if self.last[v].expand() != Some(inst) {
+                self.last[v] = inst.into();
+                self.uses[v] += 1;
+            }
+        }
+    }
+
     /// The instructions that read `v`, in layout order (a walk: used on the rare paths only).
     fn users_of(&self, func: &Function, v: Value) -> Vec<Inst> {
         let mut out = Vec::new();
@@ -122,25 +152,15 @@ impl CheckContext<'_> {
     }
 }
 
-pub fn check_context<'a>(func: &Function, live: &'a EntitySet<Block>) -> CheckContext<'a> {
-    let values = func.dfg.num_values();
-    let mut uses: SecondaryMap<Value, u32> = SecondaryMap::with_capacity(values);
-    let mut last: SecondaryMap<Value, PackedOption<Inst>> = SecondaryMap::with_capacity(values);
-    let mut preds: SecondaryMap<Block, u32> = SecondaryMap::new();
+/// The check context of the reachable blocks `live`.
+pub fn check_context(func: &Function, live: &EntitySet<Block>) -> CheckContext {
+    let mut ctx = CheckContext::with_edges(func, live);
     for b in func.layout.blocks().filter(|b| live.contains(*b)) {
         for i in func.layout.block_insts(b) {
-            for v in inst_values(func, i) {
-                if last[v].expand() != Some(i) {
-                    last[v] = i.into();
-                    uses[v] += 1;
-                }
-            }
-        }
-        for s in successors(func, b) {
-            preds[s] += 1;
+            ctx.count_uses(func, i);
         }
     }
-    CheckContext { live, uses, preds }
+    ctx
 }
 
 const MAX_PATH_BLOCKS: usize = 32;

@@ -10,7 +10,9 @@ use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::types::I64;
-use cranelift_codegen::ir::{Function, Inst, InstBuilder, MemFlagsData, Opcode, Value, ValueDef};
+use cranelift_codegen::ir::{
+    Block, Function, Inst, InstBuilder, MemFlagsData, Opcode, Value, ValueDef,
+};
 
 use super::callees::Convention;
 use super::checks::FuelCheck;
@@ -58,11 +60,23 @@ fn same_block_before(func: &Function, a: Inst, b: Inst) -> bool {
     false
 }
 
+/// Whether `a` dominates `b` (a reachable block). The entry dominates every reachable block;
+/// other questions build the dominator tree once (the control flow does not change meanwhile).
+fn block_dominates(func: &Function, dom: &mut Option<DominatorTree>, a: Block, b: Block) -> bool {
+    if Some(a) == func.layout.entry_block() {
+        return true;
+    }
+    dom.get_or_insert_with(|| {
+        DominatorTree::with_function(func, &ControlFlowGraph::with_function(func))
+    })
+    .block_dominates(a, b)
+}
+
 /// A context-pointer value available at `inst`, or a fresh load of it from the vmctx.
 fn context_pointer_at(
     func: &mut Function,
     web: &FuelWeb,
-    dom: &DominatorTree,
+    dom: &mut Option<DominatorTree>,
     inst: Inst,
     load_flags: MemFlagsData,
 ) -> FuelResult<Value> {
@@ -73,7 +87,8 @@ fn context_pointer_at(
     for &p in &web.context_pointers {
         match func.dfg.value_def(p) {
             ValueDef::Param(owner, _) => {
-                if func.layout.is_block_inserted(owner) && dom.block_dominates(owner, block) {
+                if func.layout.is_block_inserted(owner) && block_dominates(func, dom, owner, block)
+                {
                     return Ok(p);
                 }
             }
@@ -82,7 +97,7 @@ fn context_pointer_at(
                     let ok = if def_block == block {
                         same_block_before(func, owner, inst)
                     } else {
-                        dom.block_dominates(def_block, block)
+                        block_dominates(func, dom, def_block, block)
                     };
                     if ok {
                         return Ok(p);
@@ -152,18 +167,15 @@ pub fn rewrite_to_pinned(
     };
     let store_flags = flags_of(func, web.counter_stores.first());
     let load_flags = flags_of(func, web.counter_loads.first());
-    // Dominance is only asked about flushed calls; most functions have none.
-    let dom = if flushed.is_empty() {
-        DominatorTree::new()
-    } else {
-        DominatorTree::with_function(func, &ControlFlowGraph::with_function(func))
-    };
+    // Dominance is asked only about flushed calls, and mostly of the entry block: the tree is
+    // built on the first question the entry cannot answer.
+    let mut dom = None;
     let offset = i32::try_from(web.location.counter_offset)
         .map_err(|_| web_error(&web, "the counter offset does not fit 32 bits".into()))?;
 
     // Calls first: they may need a context pointer that the clean-up would otherwise drop.
     for call in &flushed {
-        let ptr = context_pointer_at(func, &web, &dom, call.inst, load_flags)?;
+        let ptr = context_pointer_at(func, &web, &mut dom, call.inst, load_flags)?;
         let mut before = FuncCursor::new(func).at_inst(call.inst);
         let current = before.ins().get_pinned_reg(I64);
         before.ins().store(store_flags, current, ptr, offset);

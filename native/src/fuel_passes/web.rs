@@ -16,7 +16,7 @@ use cranelift_codegen::ir::{
 };
 
 use super::callees::{Convention, callee_convention};
-use super::checks::{FuelCheck, check_context, match_fuel_compare, recognize_check};
+use super::checks::{CheckContext, FuelCheck, match_fuel_compare, recognize_check};
 use super::cleanup::locate_inst;
 use super::error::{FuelPassError, FuelResult};
 use super::graph::{Reachable, arg_at, args, destinations, reachable, reverse_post_order};
@@ -587,8 +587,11 @@ impl<'f> Recognizer<'f> {
             }
         }
         let mut compares = Vec::new();
+        // The checks' use counts are gathered in this walk over every reachable instruction.
+        let mut check_ctx = CheckContext::with_edges(func, &self.live.set);
         for idx in 0..self.insts.len() {
             let i = self.insts[idx].1;
+            check_ctx.count_uses(func, i);
             if matches!(self.roles[i], Some(Role::Store)) {
                 if !self.is_fuel_arg(i, 0) {
                     let v = func.dfg.inst_args(i)[0];
@@ -645,7 +648,6 @@ impl<'f> Recognizer<'f> {
                 Some(i),
             ));
         }
-        let check_ctx = check_context(func, &self.live.set);
         for (i, m) in compares {
             match recognize_check(func, i, m, &check_ctx) {
                 Err(why) => {

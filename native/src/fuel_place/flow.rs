@@ -25,16 +25,16 @@ pub struct Flow {
     pub layout_index: Vec<usize>,
 }
 
-/// Successor blocks of `block`, one per edge, in the order the branches name them.
-pub fn block_successors(func: &Function, block: Block) -> Vec<Block> {
+/// Successor blocks of `block`, one per edge, in the order its branch names them. Only a
+/// block's last instruction branches in Cranelift, so only that one is read (no allocation).
+fn block_successors(func: &Function, block: Block) -> impl Iterator<Item = Block> + '_ {
     let dfg = &func.dfg;
-    let mut out = Vec::new();
-    for inst in func.layout.block_insts(block) {
-        for call in dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables) {
-            out.push(call.block(&dfg.value_lists));
-        }
-    }
-    out
+    func.layout.last_inst(block).into_iter().flat_map(move |inst| {
+        dfg.insts[inst]
+            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+            .iter()
+            .map(move |call| call.block(&dfg.value_lists))
+    })
 }
 
 impl Flow {
@@ -52,7 +52,7 @@ impl Flow {
         let mut in_edges = vec![Vec::new(); size];
         for block in func.layout.blocks() {
             let from = block.as_u32() as usize;
-            for (index, to) in block_successors(func, block).into_iter().enumerate() {
+            for (index, to) in block_successors(func, block).enumerate() {
                 let to = to.as_u32() as usize;
                 let id = edges.len();
                 edges.push(Edge { from, to, index });

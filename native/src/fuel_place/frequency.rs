@@ -5,7 +5,7 @@
 
 use super::flow::Flow;
 use super::loops::LoopForest;
-use std::collections::HashMap;
+use rustc_hash::FxHashMap as HashMap;
 
 const NORMAL: f64 = 1048576.0; // 2^20
 const LOOP_EXIT: f64 = 32768.0; // 2^15
@@ -154,7 +154,7 @@ fn summarize(
     let is_header = |n: usize| region.is_some() && headers.contains(&n);
     // Items in order of their first member in the layout.
     let mut items: Vec<(Item, usize)> = Vec::new();
-    let mut slot: HashMap<Item, usize> = HashMap::new();
+    let mut slot: HashMap<Item, usize> = HashMap::default();
     for &n in &flow.nodes {
         if !in_region(n) {
             continue;
@@ -196,7 +196,7 @@ fn summarize(
     let mut ready: Vec<usize> = (0..items.len()).filter(|&k| indeg[k] == 0).collect();
     let mut back = 0.0;
     let mut exits: Vec<(usize, f64)> = Vec::new();
-    let mut exit_slot: HashMap<usize, usize> = HashMap::new();
+    let mut exit_slot: HashMap<usize, usize> = HashMap::default();
     while !ready.is_empty() {
         let (pos, _) = ready
             .iter()

@@ -80,19 +80,27 @@ fn is_pinned_read(func: &Function, v: Value) -> bool {
     defining_inst(func, v).is_some_and(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg)
 }
 
-pub fn value_use_counts(func: &Function) -> Vec<u32> {
-    let mut uses = vec![0u32; func.dfg.num_values()];
+/// Use counts by (alias-resolved) value, and which values some `store` writes: one walk.
+fn uses_and_stored(func: &Function) -> (Vec<u32>, Vec<bool>) {
+    let dfg = &func.dfg;
+    let mut uses = vec![0u32; dfg.num_values()];
+    let mut stored = vec![false; dfg.num_values()];
     for block in func.layout.blocks() {
         for inst in func.layout.block_insts(block) {
-            for v in func.dfg.inst_values(inst) {
-                let r = func.dfg.resolve_aliases(v).index();
+            for v in dfg.inst_values(inst) {
+                let r = dfg.resolve_aliases(v).index();
                 if r < uses.len() {
                     uses[r] += 1;
                 }
             }
+            if dfg.insts[inst].opcode() == Opcode::Store {
+                if let Some(&v) = dfg.inst_args(inst).first() {
+                    stored[dfg.resolve_aliases(v).index()] = true;
+                }
+            }
         }
     }
-    uses
+    (uses, stored)
 }
 
 /// The increment `set` ends, if its value is a pinned read plus an amount.
@@ -164,17 +172,7 @@ fn inst_name(func: &Function, inst: Inst) -> String {
 
 pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<Scan, PlaceError> {
     let dfg = &func.dfg;
-    let uses = value_use_counts(func);
-    let mut stored = vec![false; dfg.num_values()];
-    for block in func.layout.blocks() {
-        for inst in func.layout.block_insts(block) {
-            if dfg.insts[inst].opcode() == Opcode::Store {
-                if let Some(&v) = dfg.inst_args(inst).first() {
-                    stored[dfg.resolve_aliases(v).index()] = true;
-                }
-            }
-        }
-    }
+    let (uses, stored) = uses_and_stored(func);
     let mut blocks: Vec<Option<ScannedBlock>> = (0..dfg.num_blocks()).map(|_| None).collect();
     let mut uses_pinned_register = false;
     // Dense by instruction, allocated once: the increment a `set_pinned_reg` ends (an index
@@ -182,8 +180,10 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
     let mut ending = vec![u32::MAX; dfg.num_insts()];
     let mut part_of_increment = vec![false; dfg.num_insts()];
     let mut sites: Vec<IncrementSite> = Vec::new();
+    let mut insts: Vec<Inst> = Vec::new();
     for block in func.layout.blocks() {
-        let insts: Vec<Inst> = func.layout.block_insts(block).collect();
+        insts.clear();
+        insts.extend(func.layout.block_insts(block));
         let Some(&first) = insts.first() else {
             return Err(PlaceError::new(format!("{block} has no instructions")));
         };
