@@ -2,6 +2,7 @@
 //! through the passes and printed by Cranelift's writer out, with the time the passes alone took
 //! (parse and print excluded) so benchmarks measure the passes, not the text.
 
+use std::sync::Mutex;
 use std::time::Instant;
 
 use crate::clif_file;
@@ -78,22 +79,31 @@ pub fn translate_with_passes(
     pipeline: &str,
 ) -> NativeResult<String> {
     let passes = passes_of(pipeline)?;
-    // The front end only carries a message; the typed failure is kept here and returned instead.
-    let mut refused: Option<Failure> = None;
-    let mut stats = PassStats::default();
-    let mut rewrite = |_index: u32, func: &mut cranelift_codegen::ir::Function| {
+    // The front end only carries a message; the typed failures are kept here, by function
+    // index (functions are rewritten on several threads), and the reported one returned.
+    let refused: Mutex<Vec<(u32, Failure)>> = Mutex::new(Vec::new());
+    let rewrite = |index: u32, func: &mut cranelift_codegen::ir::Function| {
+        let mut stats = PassStats::default();
         run_passes(func, &passes, &mut stats).map_err(|(pass, e)| {
             let failure = Failure::fuel_pass(pass, &clif_file::function_name(func), e);
             let message = failure.message();
-            refused = Some(failure);
+            if let Ok(mut list) = refused.lock() {
+                list.push((index, failure));
+            }
             message
         })
     };
-    let outcome = slackfuel_frontend::translate_rewriting(wasm, options, &mut rewrite);
-    match (outcome, refused) {
-        (Ok(module), _) => Ok(module.to_json()),
-        (Err(TranslateError::Rewrite { .. }), Some(failure)) => Err(failure),
-        (Err(e), _) => Err(e.into()),
+    let outcome = slackfuel_frontend::translate_rewriting(wasm, options, &rewrite);
+    let mut refused = refused.into_inner().unwrap_or_default();
+    match outcome {
+        Ok(module) => Ok(module.to_json()),
+        Err(TranslateError::Rewrite { index, message }) => {
+            match refused.iter().position(|(i, _)| *i == index) {
+                Some(k) => Err(refused.swap_remove(k).1),
+                None => Err(TranslateError::Rewrite { index, message }.into()),
+            }
+        }
+        Err(e) => Err(e.into()),
     }
 }
 

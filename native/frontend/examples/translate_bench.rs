@@ -1,5 +1,6 @@
 //! Measures how long translating modules takes, per metering mode.
-//! Usage: cargo run --release --example translate_bench -- FILE.wasm...
+//! Usage: [THREADS=N] cargo run --release --example translate_bench -- FILE.wasm...
+//! THREADS: the threads translating bodies (default 0: the machine's cores).
 
 use std::time::Instant;
 
@@ -21,9 +22,14 @@ fn main() {
         })
         .collect();
     let bytes: usize = modules.iter().map(|(_, w)| w.len()).sum();
+    let threads: u32 = std::env::var("THREADS")
+        .ok()
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(0);
     for metering in [Metering::None, Metering::Vanilla, Metering::Epoch] {
         let options = TranslateOptions {
             metering,
+            threads,
             ..TranslateOptions::default()
         };
         let start = Instant::now();

@@ -250,7 +250,7 @@ pub(crate) fn translate_function(
     body: &FunctionBody<'_>,
     validator: &mut FuncValidator<ValidatorResources>,
     ctx: &mut FunctionBuilderContext,
-    rewrite: Option<&mut crate::FunctionRewrite<'_>>,
+    rewrite: Option<&crate::FunctionRewrite<'_>>,
 ) -> Result<String, TranslateError> {
     let type_index = info.function_types[index as usize];
     let fty = &info.types[type_index as usize];

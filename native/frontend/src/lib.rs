@@ -5,6 +5,7 @@
 //! metadata a runtime needs to instantiate it. Metering (`none`, `vanilla` fuel, `epoch`) is
 //! emitted inline, the way Wasmtime does it. See docs/frontend.md.
 
+mod bodies;
 mod builtins;
 mod cost;
 mod error;
@@ -29,8 +30,9 @@ pub use options::{Metering, TranslateOptions};
 
 /// A caller's edit of each defined function (given its wasm index) after translation and
 /// before printing: how the native fuel passes run without a text round trip.
+/// It may run on several threads at once (one function each), hence `Fn + Sync`.
 pub type FunctionRewrite<'a> =
-    dyn FnMut(u32, &mut cranelift_codegen::ir::Function) -> Result<(), String> + 'a;
+    dyn Fn(u32, &mut cranelift_codegen::ir::Function) -> Result<(), String> + Sync + 'a;
 
 /// Translate a binary WebAssembly module into CLIF text per defined function plus metadata.
 pub fn translate(
@@ -45,24 +47,27 @@ pub fn translate(
 }
 
 /// `translate`, with `rewrite` applied to every function before it is printed; the module's
-/// `rewrite_micros` is the time spent in `rewrite`. Its first error stops the translation.
+/// `rewrite_micros` is the time spent in `rewrite`. Its first error (in function order) is
+/// the translation's error.
 pub fn translate_rewriting(
     wasm: &[u8],
     options: &TranslateOptions,
-    rewrite: &mut FunctionRewrite<'_>,
+    rewrite: &FunctionRewrite<'_>,
 ) -> Result<TranslatedModule, TranslateError> {
     options
         .layout
         .validate()
         .map_err(|message| TranslateError::InvalidOptions { message })?;
-    let mut spent = std::time::Duration::ZERO;
-    let mut timed = |index: u32, func: &mut cranelift_codegen::ir::Function| {
+    // Summed over threads: the rewrite's own time, as on one thread.
+    let spent_micros = std::sync::atomic::AtomicU64::new(0);
+    let timed = |index: u32, func: &mut cranelift_codegen::ir::Function| {
         let started = std::time::Instant::now();
         let outcome = rewrite(index, func);
-        spent += started.elapsed();
+        let micros = u64::try_from(started.elapsed().as_micros()).unwrap_or(u64::MAX);
+        spent_micros.fetch_add(micros, std::sync::atomic::Ordering::Relaxed);
         outcome
     };
-    let mut module = module::translate_module(wasm, options, Some(&mut timed))?;
-    module.rewrite_micros = Some(u64::try_from(spent.as_micros()).unwrap_or(u64::MAX));
+    let mut module = module::translate_module(wasm, options, Some(&timed))?;
+    module.rewrite_micros = Some(spent_micros.into_inner());
     Ok(module)
 }

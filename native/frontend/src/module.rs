@@ -204,7 +204,7 @@ fn table(
 pub(crate) fn translate_module(
     wasm: &[u8],
     options: &TranslateOptions,
-    mut rewrite: Option<&mut crate::FunctionRewrite<'_>>,
+    rewrite: Option<&crate::FunctionRewrite<'_>>,
 ) -> Result<TranslatedModule, TranslateError> {
     let mut validator = Validator::new_with_features(wasmtime_features());
     let mut out = TranslatedModule {
@@ -520,14 +520,9 @@ pub(crate) fn translate_module(
         })
         .collect();
 
-    let mut ctx = cranelift_frontend::FunctionBuilderContext::new();
-    let mut allocs = wasmparser::FuncValidatorAllocations::default();
-    for (i, (to_validate, body)) in bodies.into_iter().enumerate() {
+    let texts = crate::bodies::translate_bodies(&info, options, bodies, rewrite)?;
+    for (i, clif) in texts.into_iter().enumerate() {
         let index = info.num_imported_functions + i as u32;
-        let mut validator = to_validate.into_validator(allocs);
-        let clif =
-            func::translate_function(&info, options, index, &body, &mut validator, &mut ctx, rewrite.as_deref_mut())?;
-        allocs = validator.into_allocations();
         out.functions.push(TranslatedFunction {
             index,
             type_index: info.function_types[index as usize],

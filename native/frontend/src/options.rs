@@ -41,6 +41,9 @@ pub struct TranslateOptions {
     /// Wasmtime's `relaxed_simd_deterministic` (default false): relaxed SIMD operators take
     /// their deterministic lowering everywhere instead of the x86 instruction's own behaviour.
     pub relaxed_simd_deterministic: bool,
+    /// Threads that translate the function bodies: 0 (the default) takes the machine's cores,
+    /// up to 8. The text is the same whatever the number (the bodies are independent).
+    pub threads: u32,
 }
 
 /// Wasmtime's defaults on 64-bit hosts.
@@ -57,6 +60,7 @@ impl Default for TranslateOptions {
             memory_reservation: DEFAULT_MEMORY_RESERVATION,
             memory_guard_size: DEFAULT_MEMORY_GUARD_SIZE,
             relaxed_simd_deterministic: false,
+            threads: 0,
         }
     }
 }
