@@ -4,11 +4,12 @@
 //! to the continuation. The legacy shapes the TypeScript also reads (`icmp_imm`, `ifcmp`, one-target
 //! branches) no longer exist in Cranelift 0.135, so its reader cannot produce them.
 
-use cranelift_codegen::entity::packed_option::PackedOption;
+use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Value};
 
+use super::aliases::Aliases;
 use super::graph::{Reachable, inst_values, reachable, successors};
 use super::shapes::is_pinned_read;
 
@@ -43,6 +44,7 @@ fn is_zero(func: &Function, v: Value) -> bool {
 /// Matches a compare of a counter value with zero.
 pub fn match_fuel_compare(
     func: &Function,
+    aliases: Aliases,
     inst: Inst,
     is_fuel: &dyn Fn(Value) -> bool,
 ) -> Option<FuelCompare> {
@@ -53,7 +55,7 @@ pub fn match_fuel_compare(
             cond,
             args: [a, b],
         } => {
-            let (ra, rb) = (dfg.resolve_aliases(a), dfg.resolve_aliases(b));
+            let (ra, rb) = (aliases.resolve(func, a), aliases.resolve(func, b));
             if is_fuel(ra)
                 && is_zero(func, rb)
                 && matches!(
@@ -85,20 +87,22 @@ pub fn match_fuel_compare(
 }
 
 /// Facts every check recognition needs, gathered in one walk over the reachable blocks: how
-/// many distinct instructions read each value, and how many edges enter each block. A check's
-/// compare has one user, normally its block's branch, so the users themselves are found where
-/// needed. The fuel web counts while it classifies the instructions (one walk for both).
+/// many times each value is read (an instruction reading it twice counts twice; the rare
+/// question of distinct users is answered by a search), and how many edges enter each block.
+/// A check's compare has one user, normally its block's branch, so the users themselves are
+/// found where needed. The fuel web counts while it classifies the instructions (one walk for
+/// both).
 pub struct CheckContext {
+    aliases: Aliases,
     live: EntitySet<Block>,
-    uses: SecondaryMap<Value, u32>,
-    /// The last instruction counted as a user of each value (a user counts once).
-    last: SecondaryMap<Value, PackedOption<Inst>>,
+    /// Reads of each value, by value number.
+    uses: Vec<u32>,
     preds: SecondaryMap<Block, u32>,
 }
 
 impl CheckContext {
     /// Edges counted, uses not yet: [`CheckContext::count_uses`] each reachable instruction.
-    pub fn with_edges(func: &Function, live: &EntitySet<Block>) -> Self {
+    pub fn with_edges(func: &Function, aliases: Aliases, live: &EntitySet<Block>) -> Self {
         let values = func.dfg.num_values();
         let mut preds: SecondaryMap<Block, u32> = SecondaryMap::new();
         for b in func.layout.blocks().filter(|b| live.contains(*b)) {
@@ -107,21 +111,25 @@ impl CheckContext {
             }
         }
         CheckContext {
+            aliases,
             live: live.clone(),
-            uses: SecondaryMap::with_capacity(values),
-            last: SecondaryMap::with_capacity(values),
+            uses: vec![0; values],
             preds,
         }
     }
 
-    /// Counts `inst` as a user of each value it reads.
+    /// Counts the reads of each value `inst` makes.
     pub fn count_uses(&mut self, func: &Function, inst: Inst) {
-        for v in inst_values(func, inst) {
-            if self.last[v].expand() != Some(inst) {
-                self.last[v] = inst.into();
-                self.uses[v] += 1;
+        for v in inst_values(func, self.aliases, inst) {
+            if let Some(n) = self.uses.get_mut(v.index()) {
+                *n += 1;
             }
         }
+    }
+
+    /// How many times `v` is read.
+    fn reads(&self, v: Value) -> u32 {
+        self.uses.get(v.index()).copied().unwrap_or(0)
     }
 
     /// The instructions that read `v`, in layout order (a walk: used on the rare paths only).
@@ -131,7 +139,7 @@ impl CheckContext {
             out.extend(
                 func.layout
                     .block_insts(b)
-                    .filter(|&i| inst_values(func, i).any(|x| x == v)),
+                    .filter(|&i| inst_values(func, self.aliases, i).any(|x| x == v)),
             );
         }
         out
@@ -139,22 +147,27 @@ impl CheckContext {
 
     /// The only user of `v` when it has exactly one; the count otherwise.
     fn single_user(&self, func: &Function, v: Value, near: Block) -> Result<Inst, u32> {
-        match self.uses[v] {
+        match self.reads(v) {
+            0 => Err(0),
             1 => {
                 let last = func.layout.last_inst(near);
-                match last.filter(|&i| inst_values(func, i).any(|x| x == v)) {
+                match last.filter(|&i| inst_values(func, self.aliases, i).any(|x| x == v)) {
                     Some(i) => Ok(i),
                     None => self.users_of(func, v).first().copied().ok_or(0),
                 }
             }
-            n => Err(n),
+            // Read more than once: by one instruction several times, or by several.
+            _ => match self.users_of(func, v).as_slice() {
+                [only] => Ok(*only),
+                users => Err(u32::try_from(users.len()).unwrap_or(u32::MAX)),
+            },
         }
     }
 }
 
 /// The check context of the reachable blocks `live`.
 pub fn check_context(func: &Function, live: &EntitySet<Block>) -> CheckContext {
-    let mut ctx = CheckContext::with_edges(func, live);
+    let mut ctx = CheckContext::with_edges(func, Aliases::of(func), live);
     for b in func.layout.blocks().filter(|b| live.contains(*b)) {
         for i in func.layout.block_insts(b) {
             ctx.count_uses(func, i);
@@ -300,9 +313,13 @@ fn out_of_gas_path(
             let inside = region
                 .iter()
                 .flat_map(|&rb| func.layout.block_insts(rb))
-                .filter(|&i| inst_values(func, i).any(|x| x == v))
-                .count();
-            let outside = ctx.uses[v] as usize > inside;
+                .map(|i| {
+                    inst_values(func, ctx.aliases, i)
+                        .filter(|&x| x == v)
+                        .count()
+                })
+                .sum::<usize>();
+            let outside = ctx.reads(v) as usize > inside;
             if outside {
                 return Err(format!(
                     "{v}, made on the out-of-gas path, is used outside it"
@@ -323,7 +340,8 @@ pub fn find_pinned_checks(func: &Function) -> Vec<FuelCheck> {
             continue;
         }
         for i in func.layout.block_insts(b) {
-            if let Some(m) = match_fuel_compare(func, i, &|v| is_pinned_read(func, v)) {
+            if let Some(m) = match_fuel_compare(func, ctx.aliases, i, &|v| is_pinned_read(func, v))
+            {
                 if let Ok(check) = recognize_check(func, i, m, &ctx) {
                     out.push(check);
                 }

@@ -15,6 +15,7 @@ use cranelift_codegen::ir::{
 };
 use cranelift_codegen::write::{FuncWriter, PlainWriter, decorate_function};
 
+use super::aliases::Aliases;
 use super::graph::{inst_values, reachable};
 
 /// Whether removing `inst` (its results unused) could change behaviour. A load counts as an
@@ -44,9 +45,9 @@ pub fn has_side_effects(func: &Function, inst: Inst) -> bool {
     false
 }
 
-/// The instruction defining `v` (aliases resolved), if it is an instruction result.
+/// The instruction defining `v` (`value_def` follows aliases), if it is an instruction result.
 pub fn defining_inst(func: &Function, v: Value) -> Option<Inst> {
-    match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
+    match func.dfg.value_def(v) {
         ValueDef::Result(inst, _) => Some(inst),
         _ => None,
     }
@@ -82,7 +83,11 @@ pub fn remove_blocks(func: &mut Function, blocks: &[Block]) -> usize {
 
 /// Removes side-effect-free instructions among `candidates` whose results are unused, and then
 /// the definitions they were the last user of. Returns how many were removed.
-pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> usize {
+pub fn remove_dead_instructions(
+    func: &mut Function,
+    aliases: Aliases,
+    candidates: Vec<Inst>,
+) -> usize {
     let removable = |func: &Function, inst: Inst| {
         func.layout.inst_block(inst).is_some() && !has_side_effects(func, inst)
     };
@@ -93,7 +98,7 @@ pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> u
     let mut uses: SecondaryMap<Value, i64> = SecondaryMap::with_capacity(func.dfg.num_values());
     for b in func.layout.blocks() {
         for inst in func.layout.block_insts(b) {
-            for v in inst_values(func, inst) {
+            for v in inst_values(func, aliases, inst) {
                 uses[v] += 1;
             }
         }
@@ -107,7 +112,7 @@ pub fn remove_dead_instructions(func: &mut Function, candidates: Vec<Inst>) -> u
         if func.dfg.inst_results(inst).iter().any(|&r| uses[r] > 0) {
             continue;
         }
-        for v in inst_values(func, inst) {
+        for v in inst_values(func, aliases, inst) {
             uses[v] -= 1;
             if let ValueDef::Result(def, _) = func.dfg.value_def(v) {
                 work.push(def);

@@ -9,6 +9,7 @@ use std::collections::BTreeSet;
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::{Block, BlockArg, Function, InstBuilder, InstructionData, ValueDef};
 
+use super::aliases::Aliases;
 use super::checks::{FuelCheck, find_pinned_checks};
 use super::cleanup::{
     func_ref_in, remove_block, remove_dead_instructions, remove_unreachable_blocks,
@@ -52,16 +53,18 @@ pub fn drop_fuel_checks(
     handoff: Option<Handoff>,
 ) -> FuelResult<Option<DroppedChecks>> {
     let handed_on = handoff.is_some();
-    let (checks, mut candidates) = match handoff {
-        Some(h) => (h.checks, h.dead_candidates),
-        None if reads_pinned_register(func) => (find_pinned_checks(func), Vec::new()),
-        None => (
-            find_fuel_web(func)?.map(|w| w.checks).unwrap_or_default(),
-            Vec::new(),
-        ),
+    let (checks, mut candidates, aliases) = match handoff {
+        Some(h) => (h.checks, h.dead_candidates, h.aliases),
+        None if reads_pinned_register(func) => {
+            (find_pinned_checks(func), Vec::new(), Aliases::of(func))
+        }
+        None => match find_fuel_web(func)? {
+            Some(web) => (web.checks, Vec::new(), web.aliases),
+            None => (Vec::new(), Vec::new(), Aliases::of(func)),
+        },
     };
     if checks.is_empty() {
-        remove_dead_instructions(func, candidates);
+        remove_dead_instructions(func, aliases, candidates);
         return Ok(None);
     }
     // The recognizers ignore unreachable code; drop it so no branch into a removed path remains.
@@ -79,7 +82,7 @@ pub fn drop_fuel_checks(
         candidates.push(check.compare);
         for &b in &check.path {
             for i in func.layout.block_insts(b) {
-                for v in inst_values(func, i) {
+                for v in inst_values(func, aliases, i) {
                     if let ValueDef::Result(def, _) = func.dfg.value_def(v) {
                         candidates.push(def);
                     }
@@ -100,7 +103,7 @@ pub fn drop_fuel_checks(
     for &b in &removed {
         remove_block(func, b);
     }
-    remove_dead_instructions(func, candidates);
+    remove_dead_instructions(func, aliases, candidates);
     remove_unused_declarations(func, &funcs, &sigs);
     Ok(Some(DroppedChecks {
         checks: checks.len(),

@@ -7,6 +7,8 @@
 use cranelift_codegen::entity::EntitySet;
 use cranelift_codegen::ir::{Block, BlockArg, BlockCall, Function, Inst, InstructionData, Value};
 
+use super::aliases::Aliases;
+
 /// The destinations of `inst` as `(block, call)`, normal return first for `try_call`; read a
 /// call's arguments with `args` / `arg_at`.
 pub fn destinations(func: &Function, inst: Inst) -> impl Iterator<Item = (Block, BlockCall)> + '_ {
@@ -133,8 +135,12 @@ pub fn reverse_post_order(func: &Function) -> Vec<Block> {
 }
 
 /// The values `inst` reads: its arguments, then its branch arguments (aliases resolved).
-pub fn inst_values(func: &Function, inst: Inst) -> impl Iterator<Item = Value> + '_ {
+pub fn inst_values(
+    func: &Function,
+    aliases: Aliases,
+    inst: Inst,
+) -> impl Iterator<Item = Value> + '_ {
     func.dfg
         .inst_values(inst)
-        .map(|v| func.dfg.resolve_aliases(v))
+        .map(move |v| aliases.resolve(func, v))
 }

@@ -4,6 +4,7 @@
 //! place and create instructions in the TypeScript passes' order, so the printed text is the
 //! same for the front end's functions. See docs/passes.md, "Native passes".
 
+mod aliases;
 mod callees;
 mod checks;
 mod cleanup;
@@ -17,6 +18,7 @@ mod web;
 
 use cranelift_codegen::ir::Function;
 
+pub(crate) use aliases::Aliases;
 pub use error::FuelPassError;
 
 /// A pass the native pipeline runs.

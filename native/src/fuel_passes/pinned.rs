@@ -14,6 +14,7 @@ use cranelift_codegen::ir::{
     Block, Function, Inst, InstBuilder, MemFlagsData, Opcode, Value, ValueDef,
 };
 
+use super::aliases::Aliases;
 use super::callees::Convention;
 use super::checks::FuelCheck;
 use super::cleanup::{locate_inst, remove_blocks, remove_dead_instructions};
@@ -22,7 +23,7 @@ use super::graph::inst_values;
 use super::web::{FuelParam, FuelWeb, find_fuel_web};
 
 /// What the rewrite did.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct PinnedRewrite {
     pub increments: usize,
     pub flushed_calls: usize,
@@ -35,10 +36,11 @@ pub struct PinnedRewrite {
 /// comparing pinned-register reads (the control flow is unchanged, so they are what it would
 /// recognize), and, when the clean-up was deferred, the instructions that may have died (one
 /// dead-code sweep for both passes instead of two walks counting uses).
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Handoff {
     pub checks: Vec<FuelCheck>,
     pub dead_candidates: Vec<Inst>,
+    pub aliases: Aliases,
 }
 
 fn web_error(web: &FuelWeb, message: String) -> FuelPassError {
@@ -221,7 +223,7 @@ pub fn rewrite_to_pinned(
             .dfg
             .inst_args(check.compare)
             .iter()
-            .position(|&a| func.dfg.resolve_aliases(a) == check.fuel);
+            .position(|&a| web.aliases.resolve(func, a) == check.fuel);
         let Some(k) = k else { continue };
         let read = FuncCursor::new(func)
             .at_inst(check.compare)
@@ -230,7 +232,7 @@ pub fn rewrite_to_pinned(
         func.dfg.inst_args_mut(check.compare)[k] = read;
     }
     for &i in web.counter_loads.iter().chain(&web.counter_stores) {
-        for v in inst_values(func, i) {
+        for v in inst_values(func, web.aliases, i) {
             if let ValueDef::Result(def, _) = func.dfg.value_def(v) {
                 candidates.push(def);
             }
@@ -242,7 +244,7 @@ pub fn rewrite_to_pinned(
     let dead_candidates = if defer_cleanup {
         candidates
     } else {
-        remove_dead_instructions(func, candidates);
+        remove_dead_instructions(func, web.aliases, candidates);
         Vec::new()
     };
     Ok(Some(PinnedRewrite {
@@ -252,6 +254,7 @@ pub fn rewrite_to_pinned(
         handoff: Handoff {
             checks: web.checks,
             dead_candidates,
+            aliases: web.aliases,
         },
     }))
 }
@@ -305,7 +308,7 @@ fn assert_no_counter_value_left(func: &Function, web: &FuelWeb) -> FuelResult<()
             if func.dfg.insts[i].opcode() == Opcode::SetPinnedReg {
                 continue;
             }
-            if let Some(v) = inst_values(func, i)
+            if let Some(v) = inst_values(func, web.aliases, i)
                 .into_iter()
                 .find(|&v| web.values.contains(v))
             {

@@ -4,6 +4,7 @@
 
 use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value};
 
+use super::aliases::Aliases;
 use super::cleanup::defining_inst;
 
 /// An addition to the counter.
@@ -39,6 +40,7 @@ pub fn constant_def(func: &Function, v: Value) -> Option<i64> {
 /// `inst` as an addition to the counter, given which values carry it.
 pub fn match_counter_add(
     func: &Function,
+    aliases: Aliases,
     inst: Inst,
     is_counter: &dyn Fn(Value) -> bool,
 ) -> AddMatch {
@@ -48,8 +50,8 @@ pub fn match_counter_add(
             opcode: Opcode::Iadd,
             args: [a, b],
         } => {
-            let fa = is_counter(dfg.resolve_aliases(a));
-            let fb = is_counter(dfg.resolve_aliases(b));
+            let fa = is_counter(aliases.resolve(func, a));
+            let fb = is_counter(aliases.resolve(func, b));
             match (fa, fb) {
                 (false, false) => AddMatch::None,
                 (true, true) => AddMatch::AddsTwoCounters,

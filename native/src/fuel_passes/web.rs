@@ -9,12 +9,13 @@
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 
 use cranelift_codegen::entity::packed_option::PackedOption;
-use cranelift_codegen::entity::{EntitySet, SecondaryMap};
+use cranelift_codegen::entity::{EntityRef, EntitySet, SecondaryMap};
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{
     ArgumentPurpose, Block, BlockCall, Function, Inst, InstructionData, Opcode, Value,
 };
 
+use super::aliases::Aliases;
 use super::callees::{Convention, callee_convention};
 use super::checks::{CheckContext, FuelCheck, match_fuel_compare, recognize_check};
 use super::cleanup::locate_inst;
@@ -68,6 +69,8 @@ pub struct FuelWeb {
     pub calls: Vec<FuelCall>,
     /// The blocks the entry cannot reach (the recognizer ignored them).
     pub unreachable: Vec<Block>,
+    /// Whether the function has value aliases (the rewrite adds none).
+    pub aliases: Aliases,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -101,6 +104,13 @@ enum Role {
     Call { tail: bool, out_of_gas: bool },
 }
 
+/// A map with a default entry for each of `n` keys, so that writes do not grow it one key at a time.
+fn sized<K: EntityRef, V: Clone + Default>(n: usize) -> SecondaryMap<K, V> {
+    let mut map = SecondaryMap::new();
+    map.resize(n);
+    map
+}
+
 /// An insertion-ordered set (the TypeScript `Set`'s iteration order matters for numbering).
 #[derive(Default)]
 struct Ordered {
@@ -119,6 +129,17 @@ impl Ordered {
     fn has(&self, v: Value) -> bool {
         self.set.contains(v)
     }
+}
+
+/// What a visit of a block does.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Visit {
+    /// Record the outgoing edge states (a round towards the fixed point; violations ignored).
+    Record,
+    /// Report the first violation (the states are final).
+    Report,
+    /// Both.
+    RecordAndReport,
 }
 
 /// An edge into a block: its dense number (the index of its state), the branch and destination
@@ -143,11 +164,13 @@ struct Walk {
     incoming: SecondaryMap<Block, Vec<Incoming>>,
     param_of: SecondaryMap<Block, PackedOption<Value>>,
     calls: Vec<FuelCall>,
+    /// Scratch: a block's reached incoming edges with their states.
+    reached: Vec<(Incoming, State)>,
 }
 
-struct Recognizer<'f> {
-    func: &'f Function,
-    location: FuelLocation,
+/// What every counter location's recognition reads first, gathered once per function.
+struct Reading {
+    aliases: Aliases,
     live: Reachable,
     /// Reachable instructions with their blocks, in layout order.
     insts: Vec<(Block, Inst)>,
@@ -155,6 +178,82 @@ struct Recognizer<'f> {
     branches: Vec<(Block, Inst)>,
     /// The reachable `iadd`s and branches, in layout order: all the counter can flow through.
     flow: Vec<Inst>,
+    /// The reachable `load`s, in layout order (where context pointers come from).
+    loads: Vec<Inst>,
+    /// The reachable instructions that load or store, in layout order (counter accesses).
+    memory: Vec<Inst>,
+    /// The reachable calls with their blocks, in layout order.
+    calls: Vec<(Block, Inst)>,
+    /// The first reachable pinned-register access.
+    pinned_use: Option<Inst>,
+}
+
+impl Reading {
+    fn new(func: &Function) -> Self {
+        let live = reachable(func);
+        let mut insts = Vec::new();
+        let mut branches = Vec::new();
+        let mut flow = Vec::new();
+        let mut loads = Vec::new();
+        let mut memory = Vec::new();
+        let mut calls = Vec::new();
+        let mut pinned_use = None;
+        let dfg = &func.dfg;
+        for b in func.layout.blocks() {
+            if live.set.contains(b) {
+                let last = func.layout.last_inst(b);
+                for i in func.layout.block_insts(b) {
+                    insts.push((b, i));
+                    let data = &dfg.insts[i];
+                    let op = data.opcode();
+                    let branch = Some(i) == last
+                        && !data
+                            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+                            .is_empty();
+                    if branch {
+                        branches.push((b, i));
+                    }
+                    if branch || op == Opcode::Iadd {
+                        flow.push(i);
+                    }
+                    if op.can_load() || op.can_store() {
+                        memory.push(i);
+                        if op == Opcode::Load {
+                            loads.push(i);
+                        }
+                    }
+                    if op.is_call() {
+                        calls.push((b, i));
+                    }
+                    if matches!(op, Opcode::GetPinnedReg | Opcode::SetPinnedReg) {
+                        pinned_use.get_or_insert(i);
+                    }
+                }
+            }
+        }
+        Reading {
+            aliases: Aliases::of(func),
+            live,
+            insts,
+            branches,
+            flow,
+            loads,
+            memory,
+            calls,
+            pinned_use,
+        }
+    }
+}
+
+struct Recognizer<'f> {
+    func: &'f Function,
+    location: FuelLocation,
+    aliases: Aliases,
+    live: &'f Reachable,
+    insts: &'f [(Block, Inst)],
+    branches: &'f [(Block, Inst)],
+    flow: &'f [Inst],
+    reading: &'f Reading,
     vmctx: Ordered,
     ctx: Ordered,
     ctx_defs: Vec<Inst>,
@@ -170,45 +269,23 @@ struct Recognizer<'f> {
 }
 
 impl<'f> Recognizer<'f> {
-    fn new(func: &'f Function, location: FuelLocation) -> Self {
-        let live = reachable(func);
-        let mut insts = Vec::new();
-        let mut branches = Vec::new();
-        let mut flow = Vec::new();
-        let dfg = &func.dfg;
-        for b in func.layout.blocks() {
-            if live.set.contains(b) {
-                let last = func.layout.last_inst(b);
-                for i in func.layout.block_insts(b) {
-                    insts.push((b, i));
-                    let data = &dfg.insts[i];
-                    let branch = Some(i) == last
-                        && !data
-                            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
-                            .is_empty();
-                    if branch {
-                        branches.push((b, i));
-                    }
-                    if branch || data.opcode() == Opcode::Iadd {
-                        flow.push(i);
-                    }
-                }
-            }
-        }
+    fn new(func: &'f Function, location: FuelLocation, reading: &'f Reading) -> Self {
         Recognizer {
             func,
             location,
-            live,
-            insts,
-            branches,
-            flow,
+            aliases: reading.aliases,
+            live: &reading.live,
+            insts: &reading.insts,
+            branches: &reading.branches,
+            flow: &reading.flow,
+            reading,
             vmctx: Ordered::default(),
             ctx: Ordered::default(),
             ctx_defs: Vec::new(),
             loads: Vec::new(),
             stores: Vec::new(),
             values: Ordered::default(),
-            roles: SecondaryMap::new(),
+            roles: sized(func.dfg.num_insts()),
             increments: Vec::new(),
             charges: Vec::new(),
             params: Vec::new(),
@@ -217,7 +294,7 @@ impl<'f> Recognizer<'f> {
     }
 
     fn r(&self, v: Value) -> Value {
-        self.func.dfg.resolve_aliases(v)
+        self.aliases.resolve(self.func, v)
     }
 
     fn error(&self, message: String, inst: Option<Inst>) -> FuelPassError {
@@ -239,13 +316,7 @@ impl<'f> Recognizer<'f> {
             return Ok(None);
         }
         let func = self.func;
-        let pinned_use = self.insts.iter().find(|(_, i)| {
-            matches!(
-                func.dfg.insts[*i].opcode(),
-                Opcode::GetPinnedReg | Opcode::SetPinnedReg
-            )
-        });
-        if let Some(&(_, inst)) = pinned_use {
+        if let Some(inst) = self.reading.pinned_use {
             if self.only_flushes_and_reloads() {
                 return Ok(None);
             }
@@ -287,6 +358,7 @@ impl<'f> Recognizer<'f> {
                 .blocks()
                 .filter(|b| !self.live.set.contains(*b))
                 .collect(),
+            aliases: self.aliases,
         }))
     }
 
@@ -323,7 +395,7 @@ impl<'f> Recognizer<'f> {
     fn only_flushes_and_reloads(&self) -> bool {
         let func = self.func;
         let mut users: HashMap<Value, Vec<Inst>> = HashMap::default();
-        for &(_, i) in &self.insts {
+        for &(_, i) in self.insts {
             for v in func.dfg.inst_values(i) {
                 users.entry(self.r(v)).or_default().push(i);
             }
@@ -364,7 +436,7 @@ impl<'f> Recognizer<'f> {
     fn find_context_pointers(&mut self) {
         let func = self.func;
         let off = self.location.context_offset;
-        for &(_, i) in &self.insts {
+        for &i in &self.reading.loads {
             match func.dfg.insts[i] {
                 InstructionData::Load {
                     opcode: Opcode::Load,
@@ -418,7 +490,7 @@ impl<'f> Recognizer<'f> {
     fn incoming_args(&self) -> Vec<(Value, Vec<Option<Value>>)> {
         let mut out: Vec<(Value, Vec<Option<Value>>)> = Vec::new();
         let mut index: HashMap<Value, usize> = HashMap::default();
-        for &(_, i) in &self.branches {
+        for &(_, i) in self.branches {
             for (block, call) in destinations(self.func, i) {
                 let mut passed = args(self.func, call);
                 for &p in self.func.dfg.block_params(block) {
@@ -436,13 +508,9 @@ impl<'f> Recognizer<'f> {
     fn find_counter_accesses(&mut self) -> FuelResult<()> {
         let func = self.func;
         let off = self.location.counter_offset;
-        for idx in 0..self.insts.len() {
-            let i = self.insts[idx].1;
+        for &i in &self.reading.memory {
             let data = &func.dfg.insts[i];
             let op = data.opcode();
-            if !(op.can_load() || op.can_store()) {
-                continue;
-            }
             let addr_index = usize::from(matches!(
                 op,
                 Opcode::Store | Opcode::Istore8 | Opcode::Istore16 | Opcode::Istore32
@@ -513,7 +581,7 @@ impl<'f> Recognizer<'f> {
             for idx in 0..self.flow.len() {
                 let i = self.flow[idx];
                 let values = &self.values;
-                if match_counter_add(func, i, &|v| values.has(v)) != AddMatch::None {
+                if match_counter_add(func, self.aliases, i, &|v| values.has(v)) != AddMatch::None {
                     changed |= self.values.insert(func.dfg.first_result(i));
                 }
                 for (block, call) in destinations(func, i) {
@@ -565,7 +633,7 @@ impl<'f> Recognizer<'f> {
             }
         }
         // Every argument passed to a counter parameter must be a counter value.
-        for &(blk, i) in &self.branches {
+        for &(blk, i) in self.branches {
             for (block, call) in destinations(func, i) {
                 let params = func.dfg.block_params(block);
                 for (k, a) in args(func, call).enumerate() {
@@ -588,7 +656,7 @@ impl<'f> Recognizer<'f> {
         }
         let mut compares = Vec::new();
         // The checks' use counts are gathered in this walk over every reachable instruction.
-        let mut check_ctx = CheckContext::with_edges(func, &self.live.set);
+        let mut check_ctx = CheckContext::with_edges(func, self.aliases, &self.live.set);
         for idx in 0..self.insts.len() {
             let i = self.insts[idx].1;
             check_ctx.count_uses(func, i);
@@ -606,7 +674,7 @@ impl<'f> Recognizer<'f> {
                 continue;
             }
             let values = &self.values;
-            match match_counter_add(func, i, &|v| values.has(v)) {
+            match match_counter_add(func, self.aliases, i, &|v| values.has(v)) {
                 AddMatch::AddsTwoCounters => {
                     return Err(self.error(
                         "adds two counter values: the counter escapes into arithmetic".into(),
@@ -630,7 +698,7 @@ impl<'f> Recognizer<'f> {
                 continue;
             };
             let values = &self.values;
-            if let Some(m) = match_fuel_compare(func, i, &|v| values.has(v)) {
+            if let Some(m) = match_fuel_compare(func, self.aliases, i, &|v| values.has(v)) {
                 compares.push((i, m));
                 continue;
             }
@@ -667,15 +735,13 @@ impl<'f> Recognizer<'f> {
             .iter()
             .flat_map(|c| c.path.iter().copied())
             .collect();
-        for &(blk, i) in &self.insts {
+        for &(blk, i) in &self.reading.calls {
             let op = func.dfg.insts[i].opcode();
-            if op.is_call() {
-                let tail = matches!(op, Opcode::ReturnCall | Opcode::ReturnCallIndirect);
-                self.roles[i] = Some(Role::Call {
-                    tail,
-                    out_of_gas: oog.contains(&blk),
-                });
-            }
+            let tail = matches!(op, Opcode::ReturnCall | Opcode::ReturnCallIndirect);
+            self.roles[i] = Some(Role::Call {
+                tail,
+                out_of_gas: oog.contains(&blk),
+            });
         }
         Ok(())
     }
@@ -715,20 +781,22 @@ impl<'f> Recognizer<'f> {
     fn walk(&mut self) -> FuelResult<Vec<FuelCall>> {
         let func = self.func;
         let rpo = reverse_post_order(func);
+        let blocks = func.dfg.num_blocks();
         let mut w = Walk {
-            class_of: SecondaryMap::new(),
+            class_of: sized(func.dfg.num_values()),
             defined: Vec::new(),
             edges: Vec::new(),
-            first_edge: SecondaryMap::new(),
-            incoming: SecondaryMap::new(),
-            param_of: SecondaryMap::new(),
+            first_edge: sized(func.dfg.num_insts()),
+            incoming: sized(blocks),
+            param_of: sized(blocks),
             calls: Vec::new(),
+            reached: Vec::new(),
         };
         for p in &self.params {
             w.param_of[p.block] = p.value.into();
         }
         self.charges = vec![None; self.increments.len()];
-        let mut order: SecondaryMap<Block, u32> = SecondaryMap::new();
+        let mut order: SecondaryMap<Block, u32> = sized(blocks);
         for (n, &b) in rpo.iter().enumerate() {
             order[b] = u32::try_from(n).unwrap_or(u32::MAX);
         }
@@ -750,28 +818,49 @@ impl<'f> Recognizer<'f> {
                 w.edges.push(None);
             }
         }
-        // Iterate to a fixed point without reporting, then walk once more reporting violations.
-        for _ in 0..64 {
+        // Iterate to a fixed point, reporting violations once the states are final. Without a
+        // cycle every block sees its final incoming states in the first round. With one, every
+        // round after the first also reports: if it changes nothing, it saw only final states,
+        // so its first violation in reverse post-order is the one a separate reporting round
+        // would find (after a violation the round goes on recording, as a plain round would).
+        for round in 0..64 {
+            let report = round > 0 || !cyclic;
+            w.calls.clear();
             let mut changed = false;
+            let mut violation = None;
             for &b in &rpo {
-                changed |= self.visit(&mut w, b, false)?;
+                if report && violation.is_none() {
+                    match self.visit(&mut w, b, Visit::RecordAndReport) {
+                        Ok(c) => changed |= c,
+                        Err(e) => {
+                            violation = Some(e);
+                            changed |= self.visit(&mut w, b, Visit::Record)?;
+                        }
+                    }
+                } else {
+                    changed |= self.visit(&mut w, b, Visit::Record)?;
+                }
             }
-            // Without a cycle every block saw its final incoming states in the first round.
-            if !changed || !cyclic {
-                break;
+            if report && (!changed || !cyclic) {
+                return match violation {
+                    Some(e) => Err(e),
+                    None => Ok(w.calls),
+                };
             }
         }
         w.calls.clear();
         for &b in &rpo {
-            self.visit(&mut w, b, true)?;
+            self.visit(&mut w, b, Visit::Report)?;
         }
         Ok(w.calls)
     }
 
-    /// Walks one block from its incoming edge states. Unless reporting, records its outgoing
-    /// edge states and returns whether any changed.
-    fn visit(&mut self, w: &mut Walk, block: Block, report: bool) -> FuelResult<bool> {
+    /// Walks one block from its incoming edge states: records its outgoing edge states and
+    /// returns whether any changed, or reports the first violation, or both (`mode`).
+    fn visit(&mut self, w: &mut Walk, block: Block, mode: Visit) -> FuelResult<bool> {
         let func = self.func;
+        let report = mode != Visit::Record;
+        let record = mode != Visit::Report;
         let fail = |me: &Self, message: String, inst: Option<Inst>| -> FuelResult<()> {
             if report {
                 Err(me.error(message, inst))
@@ -790,16 +879,16 @@ impl<'f> Recognizer<'f> {
                 synced: true,
             };
         } else {
-            // The edges the walk has reached, with their states.
-            let reached = |w: &Walk| -> Vec<(Incoming, State)> {
+            // The edges the walk has reached, with their states (in a buffer kept across visits).
+            let mut preds = std::mem::take(&mut w.reached);
+            preds.clear();
+            preds.extend(
                 w.incoming[block]
                     .iter()
-                    .filter_map(|e| w.edges[e.edge].map(|st| (*e, st)))
-                    .collect()
-            };
-            let preds = reached(w);
-            let states: Vec<State> = preds.iter().map(|&(_, st)| st).collect();
-            let synced = !states.is_empty() && states.iter().all(|x| x.synced);
+                    .filter_map(|e| w.edges[e.edge].map(|st| (*e, st))),
+            );
+            let states = || preds.iter().map(|&(_, st)| st);
+            let synced = !preds.is_empty() && states().all(|x| x.synced);
             if let Some(param) = w.param_of[block].expand() {
                 s = State {
                     cur: Class {
@@ -829,11 +918,10 @@ impl<'f> Recognizer<'f> {
                         }
                     }
                 }
-            } else if !states.is_empty() && states.iter().all(|x| x.cur == states[0].cur) {
-                s = State {
-                    cur: states[0].cur,
-                    synced,
-                };
+            } else if let Some(first) = preds.first().map(|&(_, st)| st.cur)
+                && states().all(|x| x.cur == first)
+            {
+                s = State { cur: first, synced };
             } else {
                 if !synced {
                     let bad = preds
@@ -856,6 +944,7 @@ impl<'f> Recognizer<'f> {
                     synced: true,
                 };
             }
+            w.reached = preds;
         }
         let mut changed = false;
         let last = func.layout.last_inst(block);
@@ -997,8 +1086,12 @@ impl<'f> Recognizer<'f> {
                     }
                 }
             }
+            // Only branches have destinations (asking every instruction costs a decode each).
+            if Some(i) != last && !func.dfg.insts[i].opcode().is_branch() {
+                continue;
+            }
             for (d, (dest, call)) in destinations(func, i).enumerate() {
-                if !report && Some(i) == last {
+                if record && Some(i) == last {
                     // Only a block's last instruction branches (Cranelift's rule); walk() numbered its edges.
                     let slot = &mut w.edges[w.first_edge[i] as usize + d];
                     changed |= *slot != Some(s);
@@ -1017,17 +1110,22 @@ impl<'f> Recognizer<'f> {
     }
 }
 
-/// Recognizes the fuel web at `location`; None when the function does not access the counter there.
-pub fn recognize_fuel_web(func: &Function, location: FuelLocation) -> FuelResult<Option<FuelWeb>> {
-    Recognizer::new(func, location).run()
-}
-
 /// The proven web with `auto`: the first preset the function proves wins; if none does but one
 /// saw counter accesses it could not prove, that diagnostic.
 pub fn find_fuel_web(func: &Function) -> FuelResult<Option<FuelWeb>> {
     let mut first_error = None;
-    for location in super::location::AUTO_ORDER {
-        match recognize_fuel_web(func, location) {
+    let reading = Reading::new(func);
+    for (n, location) in super::location::AUTO_ORDER.iter().copied().enumerate() {
+        // A preset at the offsets of an earlier one (slackfuel keeps Wasmtime 2026's layout)
+        // would recognize exactly what that one did.
+        let same_place = |l: &FuelLocation| {
+            (l.context_offset, l.counter_offset)
+                == (location.context_offset, location.counter_offset)
+        };
+        if super::location::AUTO_ORDER[..n].iter().any(same_place) {
+            continue;
+        }
+        match Recognizer::new(func, location, &reading).run() {
             Ok(Some(web)) => return Ok(Some(web)),
             Ok(None) => {}
             Err(e) => {

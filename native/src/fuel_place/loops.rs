@@ -46,14 +46,16 @@ impl LoopForest {
         };
         let mut sccs = strongly_connected_components(members, count, &succ);
         sccs.sort_by_key(|c| c[0]);
+        // Membership of the component at hand, set and cleared per component (most are single
+        // blocks that are no loop: clearing a whole table for each would be quadratic).
+        let mut in_scc = vec![false; count];
         for scc in sccs {
-            let mut in_scc = vec![false; count];
-            for &v in &scc {
-                in_scc[v] = true;
-            }
             let cyclic = scc.len() > 1 || succ(scc[0]).contains(&scc[0]);
             if !cyclic {
                 continue;
+            }
+            for &v in &scc {
+                in_scc[v] = true;
             }
             let headers: Vec<usize> = scc
                 .iter()
@@ -67,6 +69,9 @@ impl LoopForest {
                         })
                 })
                 .collect();
+            for &v in &scc {
+                in_scc[v] = false;
+            }
             let id = self.loops.len();
             let mut contains = vec![false; flow.layout_index.len()];
             for &v in &scc {

@@ -91,7 +91,9 @@ impl Arcs {
     }
 }
 
-/// Binary heap of (key, vertex), ties broken by vertex.
+/// Min-heap of (key, vertex), ties broken by vertex: a 4-ary heap, whose shallower sift-up
+/// suits Dijkstra's many pushes. Keys and vertices are a total order with no repeated pair in
+/// one search, so the pops come in the one order any such heap gives.
 #[derive(Default)]
 struct MinHeap {
     entries: Vec<(i64, u32)>,
@@ -111,7 +113,7 @@ impl MinHeap {
         self.entries.push(item);
         let mut i = self.entries.len() - 1;
         while i > 0 {
-            let parent = (i - 1) >> 1;
+            let parent = (i - 1) >> 2;
             if !Self::less(item, self.entries[parent]) {
                 break;
             }
@@ -128,14 +130,15 @@ impl MinHeap {
         if n > 0 {
             let mut i = 0;
             loop {
-                let l = 2 * i + 1;
-                if l >= n {
+                let first = 4 * i + 1;
+                if first >= n {
                     break;
                 }
-                let r = l + 1;
-                let mut m = l;
-                if r < n && Self::less(self.entries[r], self.entries[l]) {
-                    m = r;
+                let mut m = first;
+                for c in first + 1..(first + 4).min(n) {
+                    if Self::less(self.entries[c], self.entries[m]) {
+                        m = c;
+                    }
                 }
                 if !Self::less(self.entries[m], item) {
                     break;
@@ -149,18 +152,32 @@ impl MinHeap {
     }
 }
 
-/// A vertex's state in the current search: its distance, valid when `seen` is the search's
-/// stamp, and settled when `done` is (stamps spare clearing between searches).
+/// A vertex's state in one search: its distance, valid when `seen` is the search's stamp, and
+/// settled when `done` is (stamps spare clearing between searches).
 #[derive(Clone, Copy, Default)]
 struct Mark {
     dist: i64,
     seen: u32,
     done: u32,
+    /// The arc the vertex was last reached through (NIL at the source).
+    parent: u32,
 }
 
-/// Dijkstra settling one vertex per step, ignoring distances >= bound.
+/// A vertex: its potential and its marks in the forward and the backward search, in one
+/// record so that relaxing an arc reads one cache line for its far end.
+#[derive(Clone, Copy, Default)]
+struct Vertex {
+    phi: i64,
+    marks: [Mark; 2],
+}
+
+const FORWARD: usize = 0;
+const BACKWARD: usize = 1;
+
+/// Dijkstra settling one vertex per step, ignoring distances >= bound; the marks live in the
+/// vertices, at index `side`.
 struct BoundedSearch {
-    marks: Vec<Mark>,
+    side: usize,
     settled: Vec<u32>,
     heap: MinHeap,
     stamp: u32,
@@ -169,9 +186,9 @@ struct BoundedSearch {
 }
 
 impl BoundedSearch {
-    fn new(size: usize) -> Self {
+    fn new(side: usize) -> Self {
         BoundedSearch {
-            marks: vec![Mark::default(); size],
+            side,
             settled: Vec::new(),
             heap: MinHeap::default(),
             stamp: 0,
@@ -180,24 +197,22 @@ impl BoundedSearch {
         }
     }
 
-    fn start(&mut self, source: usize, bound: i64, stamp: u32) {
+    fn start(&mut self, vertices: &mut [Vertex], source: usize, bound: i64, stamp: u32) {
         self.stamp = stamp;
         self.bound = bound;
         self.settled.clear();
         self.heap.clear();
-        self.marks[source].seen = stamp;
-        self.marks[source].dist = 0;
+        let mark = &mut vertices[source].marks[self.side];
+        mark.seen = stamp;
+        mark.dist = 0;
+        mark.parent = NIL;
         self.heap.push(0, source as u32);
     }
 
-    fn dist(&self, v: usize) -> i64 {
-        self.marks[v].dist
-    }
-
-    fn step(&mut self) -> Option<usize> {
+    fn step(&mut self, vertices: &mut [Vertex]) -> Option<usize> {
         while let Some((d, v)) = self.heap.pop() {
             let v = v as usize;
-            let mark = &mut self.marks[v];
+            let mark = &mut vertices[v].marks[self.side];
             if mark.done == self.stamp || d > mark.dist {
                 continue;
             }
@@ -210,34 +225,37 @@ impl BoundedSearch {
     }
 
     /// Offers a neighbour of the vertex just settled; its new distance, or None.
-    fn offer(&mut self, v: usize, reduced: i64) -> Option<i64> {
+    fn offer(&mut self, mark: &mut Mark, v: usize, arc: u32, reduced: i64) -> Option<i64> {
         let nd = self.current.saturating_add(reduced);
-        let mark = &mut self.marks[v];
         if nd >= self.bound || mark.done == self.stamp {
             return None;
         }
         if mark.seen != self.stamp || nd < mark.dist {
             mark.seen = self.stamp;
             mark.dist = nd;
+            mark.parent = arc;
             self.heap.push(nd, v as u32);
         }
         Some(nd)
     }
 
-    fn meets(&self, v: usize, d: i64) -> bool {
-        let mark = &self.marks[v];
+    /// Whether the other search reached the vertex with `mark` so that the two paths close a
+    /// cycle shorter than the bound.
+    fn meets(&self, mark: &Mark, d: i64) -> bool {
         mark.seen == self.stamp && d.saturating_add(mark.dist) < self.bound
     }
 }
 
 pub struct PotentialSystem {
-    pub phi: Vec<i64>,
+    vertices: Vec<Vertex>,
     arcs: Arcs,
     forward: BoundedSearch,
     backward: BoundedSearch,
     stamp: u32,
     journaling: bool,
     journal: Vec<(usize, i64)>,
+    /// The arcs of the negative cycle that refused the last `add`, when a cycle did.
+    cycle: Vec<u32>,
     /// Arcs relaxed so far: a deterministic measure of work.
     pub work: u64,
 }
@@ -245,25 +263,32 @@ pub struct PotentialSystem {
 impl PotentialSystem {
     pub fn new(size: usize) -> Self {
         PotentialSystem {
-            phi: vec![0; size],
+            vertices: vec![Vertex::default(); size],
             arcs: Arcs {
                 arcs: Vec::new(),
                 out_head: vec![NIL; size],
                 in_head: vec![NIL; size],
             },
-            forward: BoundedSearch::new(size),
-            backward: BoundedSearch::new(size),
+            forward: BoundedSearch::new(FORWARD),
+            backward: BoundedSearch::new(BACKWARD),
             stamp: 0,
             journaling: false,
             journal: Vec::new(),
+            cycle: Vec::new(),
             work: 0,
         }
+    }
+
+    /// The potential of `p`.
+    pub fn phi(&self, p: usize) -> i64 {
+        self.vertices[p].phi
     }
 
     /// Adds phi(q) <= phi(p) + w; its handle, or None when infeasible or when proving it would
     /// relax more than `max_work` arcs (then nothing changes).
     pub fn add(&mut self, p: usize, q: usize, w: i64, max_work: u64) -> Option<usize> {
-        let delta = self.phi[p] + w - self.phi[q];
+        self.cycle.clear();
+        let delta = self.vertices[p].phi + w - self.vertices[q].phi;
         if delta < 0 {
             if p == q {
                 return None;
@@ -271,29 +296,29 @@ impl PotentialSystem {
             let bound = -delta;
             self.stamp += 1;
             let stamp = self.stamp;
-            self.forward.start(q, bound, stamp);
-            self.backward.start(p, bound, stamp);
+            self.forward.start(&mut self.vertices, q, bound, stamp);
+            self.backward.start(&mut self.vertices, p, bound, stamp);
             let limit = self.work.saturating_add(max_work);
             loop {
                 if self.work > limit {
                     return None;
                 }
-                let Some(f) = self.forward.step() else {
+                let Some(f) = self.forward.step(&mut self.vertices) else {
                     for i in 0..self.forward.settled.len() {
                         let v = self.forward.settled[i] as usize;
-                        let value = self.phi[v] + delta + self.forward.dist(v);
-                        self.set(v, value);
+                        let vertex = self.vertices[v];
+                        self.set(v, vertex.phi + delta + vertex.marks[FORWARD].dist);
                     }
                     break;
                 };
                 if self.relax_out(f) {
                     return None;
                 }
-                let Some(b) = self.backward.step() else {
+                let Some(b) = self.backward.step(&mut self.vertices) else {
                     for i in 0..self.backward.settled.len() {
                         let v = self.backward.settled[i] as usize;
-                        let value = self.phi[v] - delta - self.backward.dist(v);
-                        self.set(v, value);
+                        let vertex = self.vertices[v];
+                        self.set(v, vertex.phi - delta - vertex.marks[BACKWARD].dist);
                     }
                     break;
                 };
@@ -305,6 +330,38 @@ impl PotentialSystem {
         Some(self.arcs.push(p, q, w))
     }
 
+    /// The arcs that, with the arc the last `add` refused, close a negative cycle; empty when
+    /// that refusal was for the work limit (or the last `add` succeeded).
+    pub fn refusal(&self) -> &[u32] {
+        &self.cycle
+    }
+
+    /// Whether every arc of `cycle` is still in the system: then the refused arc still closes a
+    /// negative cycle (weights never change), so adding it again would be refused too.
+    pub fn still_refuses(&self, cycle: &[u32]) -> bool {
+        !cycle.is_empty() && cycle.iter().all(|&h| self.arcs.arcs.get(h as usize).is_some_and(|a| a.active))
+    }
+
+    /// Records the cycle found when the forward search reached `forward_end` and the backward
+    /// search `backward_end`, joined by `arc` (forward_end -> backward_end).
+    fn record_cycle(&mut self, forward_end: usize, arc: u32, backward_end: usize) {
+        self.cycle.clear();
+        self.cycle.push(arc);
+        for (side, start) in [(FORWARD, forward_end), (BACKWARD, backward_end)] {
+            let mut v = start;
+            // Parents lead back to the search's source; the bound only guards against a bug.
+            for _ in 0..self.vertices.len() {
+                let h = self.vertices[v].marks[side].parent;
+                if h == NIL {
+                    break;
+                }
+                self.cycle.push(h);
+                let arc = &self.arcs.arcs[h as usize];
+                v = if side == FORWARD { arc.from } else { arc.to } as usize;
+            }
+        }
+    }
+
     pub fn checkpoint(&mut self) {
         self.journaling = true;
         self.journal.clear();
@@ -313,7 +370,7 @@ impl PotentialSystem {
     pub fn rollback(&mut self) {
         if self.journaling {
             while let Some((v, value)) = self.journal.pop() {
-                self.phi[v] = value;
+                self.vertices[v].phi = value;
             }
         }
         self.commit();
@@ -339,21 +396,24 @@ impl PotentialSystem {
 
     fn set(&mut self, v: usize, value: i64) {
         if self.journaling {
-            self.journal.push((v, self.phi[v]));
+            self.journal.push((v, self.vertices[v].phi));
         }
-        self.phi[v] = value;
+        self.vertices[v].phi = value;
     }
 
     fn relax_out(&mut self, v: usize) -> bool {
-        let pv = self.phi[v];
+        let pv = self.vertices[v].phi;
         let mut h = self.arcs.out_head[v];
         while h != NIL {
             let arc = self.arcs.arcs[h as usize];
             self.work += 1;
             let to = arc.to as usize;
-            let reduced = arc.weight + pv - self.phi[to];
-            if let Some(nd) = self.forward.offer(to, reduced) {
-                if self.backward.meets(to, nd) {
+            let vertex = &mut self.vertices[to];
+            let reduced = arc.weight + pv - vertex.phi;
+            let [forward, backward] = &mut vertex.marks;
+            if let Some(nd) = self.forward.offer(forward, to, h, reduced) {
+                if self.backward.meets(backward, nd) {
+                    self.record_cycle(v, h, to);
                     return true;
                 }
             }
@@ -363,15 +423,18 @@ impl PotentialSystem {
     }
 
     fn relax_in(&mut self, v: usize) -> bool {
-        let pv = self.phi[v];
+        let pv = self.vertices[v].phi;
         let mut h = self.arcs.in_head[v];
         while h != NIL {
             let arc = self.arcs.arcs[h as usize];
             self.work += 1;
             let from = arc.from as usize;
-            let reduced = arc.weight + self.phi[from] - pv;
-            if let Some(nd) = self.backward.offer(from, reduced) {
-                if self.forward.meets(from, nd) {
+            let vertex = &mut self.vertices[from];
+            let reduced = arc.weight + vertex.phi - pv;
+            let [forward, backward] = &mut vertex.marks;
+            if let Some(nd) = self.backward.offer(backward, from, h, reduced) {
+                if self.forward.meets(forward, nd) {
+                    self.record_cycle(from, h, v);
                     return true;
                 }
             }

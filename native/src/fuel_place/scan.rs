@@ -7,6 +7,7 @@
 
 use super::PlaceError;
 use super::flow::Flow;
+use crate::fuel_passes::Aliases;
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value, ValueDef};
 
@@ -69,8 +70,9 @@ fn is_conditional_trap(op: Opcode) -> bool {
     matches!(op, Opcode::Trapz | Opcode::Trapnz)
 }
 
+/// `value_def` follows aliases.
 fn defining_inst(func: &Function, v: Value) -> Option<Inst> {
-    match func.dfg.value_def(func.dfg.resolve_aliases(v)) {
+    match func.dfg.value_def(v) {
         ValueDef::Result(inst, _) => Some(inst),
         _ => None,
     }
@@ -81,21 +83,21 @@ fn is_pinned_read(func: &Function, v: Value) -> bool {
 }
 
 /// Use counts by (alias-resolved) value, and which values some `store` writes: one walk.
-fn uses_and_stored(func: &Function) -> (Vec<u32>, Vec<bool>) {
+fn uses_and_stored(func: &Function, aliases: Aliases) -> (Vec<u32>, Vec<bool>) {
     let dfg = &func.dfg;
     let mut uses = vec![0u32; dfg.num_values()];
     let mut stored = vec![false; dfg.num_values()];
     for block in func.layout.blocks() {
         for inst in func.layout.block_insts(block) {
             for v in dfg.inst_values(inst) {
-                let r = dfg.resolve_aliases(v).index();
+                let r = aliases.resolve(func, v).index();
                 if r < uses.len() {
                     uses[r] += 1;
                 }
             }
             if dfg.insts[inst].opcode() == Opcode::Store {
                 if let Some(&v) = dfg.inst_args(inst).first() {
-                    stored[dfg.resolve_aliases(v).index()] = true;
+                    stored[aliases.resolve(func, v).index()] = true;
                 }
             }
         }
@@ -138,14 +140,14 @@ fn pinned_increment_at(func: &Function, set: Inst) -> Option<IncrementSite> {
 
 /// The increment ending at `set`, when it can move as a unit: one block, single uses, nothing
 /// touching the counter, calling or trapping between its read and its write.
-fn increment_at(func: &Function, set: Inst, uses: &[u32]) -> Option<IncrementSite> {
+fn increment_at(func: &Function, aliases: Aliases, set: Inst, uses: &[u32]) -> Option<IncrementSite> {
     let inc = pinned_increment_at(func, set)?;
     let block = func.layout.inst_block(set);
     if func.layout.inst_block(inc.add) != block || func.layout.inst_block(inc.get) != block {
         return None;
     }
     let dfg = &func.dfg;
-    let single = |v: Value| uses.get(dfg.resolve_aliases(v).index()).copied() == Some(1);
+    let single = |v: Value| uses.get(aliases.resolve(func, v).index()).copied() == Some(1);
     if !single(dfg.inst_args(set)[0]) || !single(dfg.first_result(inc.get)) {
         return None;
     }
@@ -172,7 +174,8 @@ fn inst_name(func: &Function, inst: Inst) -> String {
 
 pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<Scan, PlaceError> {
     let dfg = &func.dfg;
-    let (uses, stored) = uses_and_stored(func);
+    let aliases = Aliases::of(func);
+    let (uses, stored) = uses_and_stored(func, aliases);
     let mut blocks: Vec<Option<ScannedBlock>> = (0..dfg.num_blocks()).map(|_| None).collect();
     let mut uses_pinned_register = false;
     // Dense by instruction, allocated once: the increment a `set_pinned_reg` ends (an index
@@ -191,7 +194,7 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
             if dfg.insts[i].opcode() != Opcode::SetPinnedReg {
                 continue;
             }
-            let Some(inc) = increment_at(func, i, &uses) else {
+            let Some(inc) = increment_at(func, aliases, i, &uses) else {
                 continue;
             };
             if let Some(k) = inc.amount.filter(|&k| k < 0) {

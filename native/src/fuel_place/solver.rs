@@ -60,13 +60,19 @@ impl UnionFind {
     }
 }
 
-/// An increment on the edge can sit at the end of its source or the start of its target.
-fn edge_is_folded(flow: &Flow, graph: &ChargeGraph, edge: usize) -> bool {
-    let e = flow.edges[edge];
-    let exit = graph.exit[e.from];
-    let source_absorbs = flow.out_edges[e.from].len() == 1 && !(exit < graph.point_count && graph.is_start[exit]);
-    let reachable_in = flow.in_edges[e.to].iter().filter(|&&i| flow.reachable[flow.edges[i].from]).count();
-    source_absorbs || reachable_in == 1
+/// For each edge, whether an increment on it can sit at the end of its source or the start of
+/// its target (the reachable edges into each block counted once, not once per edge).
+fn folded_edges(flow: &Flow, graph: &ChargeGraph) -> Vec<bool> {
+    let reachable_in: Vec<usize> =
+        flow.in_edges.iter().map(|ins| ins.iter().filter(|&&i| flow.reachable[flow.edges[i].from]).count()).collect();
+    flow.edges
+        .iter()
+        .map(|e| {
+            let exit = graph.exit[e.from];
+            let source_absorbs = flow.out_edges[e.from].len() == 1 && !(exit < graph.point_count && graph.is_start[exit]);
+            source_absorbs || reachable_in[e.to] == 1
+        })
+        .collect()
 }
 
 /// 12 significant digits, as the TypeScript `toPrecision(12)`.
@@ -96,6 +102,7 @@ fn has_few_digits(w: f64) -> bool {
 
 pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &Frequencies, opts: &SolverOptions) -> Placement {
     // Fold observation points into one class, and the ends of folded edges and boundaries.
+    let folded = folded_edges(flow, graph);
     let mut classes = UnionFind::new(graph.point_count);
     if let Some(&first) = graph.observation.first() {
         for &p in &graph.observation {
@@ -105,7 +112,7 @@ pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &
     for step in &graph.steps {
         let fold = match step.kind {
             StepKind::Boundary => true,
-            StepKind::Edge { edge } => edge_is_folded(flow, graph, edge),
+            StepKind::Edge { edge } => folded[edge],
             StepKind::Segment { .. } => false,
         };
         if fold {
@@ -119,7 +126,7 @@ pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &
         let weight = match step.kind {
             StepKind::Boundary => continue,
             StepKind::Edge { edge } => {
-                if edge_is_folded(flow, graph, edge) {
+                if folded[edge] {
                     continue;
                 }
                 freq.edge[edge] * (1.0 + opts.split_edge_cost)
@@ -141,21 +148,23 @@ pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &
         system.add(s.head, s.tail, s.cost, u64::MAX);
     }
     let mut tight: Vec<Option<usize>> = vec![None; sites.len()];
+    let mut refusals: Vec<Vec<u32>> = vec![Vec::new(); sites.len()];
     let mut rigid = UnionFind::new(graph.point_count);
     for &i in &by_rank {
         let s = &sites[i];
-        if rigid.find(s.tail) == rigid.find(s.head) && s.cost + system.phi[s.head] - system.phi[s.tail] != 0 {
+        if rigid.find(s.tail) == rigid.find(s.head) && s.cost + system.phi(s.head) - system.phi(s.tail) != 0 {
             continue;
         }
         let Some(handle) = system.add(s.tail, s.head, -s.cost, opts.search_limit) else {
+            refusals[i] = system.refusal().to_vec();
             continue;
         };
         tight[i] = Some(handle);
         rigid.union(s.tail, s.head);
     }
-    exchange(&mut system, &sites, &mut tight, zero, opts);
+    exchange(&mut system, &sites, &mut tight, &mut refusals, zero, opts);
 
-    let placed: Vec<i64> = sites.iter().map(|s| s.cost + system.phi[s.head] - system.phi[s.tail]).collect();
+    let placed: Vec<i64> = sites.iter().map(|s| s.cost + system.phi(s.head) - system.phi(s.tail)).collect();
     let objective = |incs: &[i64]| sites.iter().zip(incs).fold(0.0, |t, (s, &k)| if k != 0 { t + s.weight } else { t });
     let original: Vec<i64> = sites.iter().map(|s| s.cost).collect();
     let chosen = if objective(&placed) <= objective(&original) { placed } else { original };
@@ -172,8 +181,11 @@ pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &
 }
 
 const MAX_EXCHANGE_NEIGHBOURS: usize = 32;
+/// Search work the exchange may spend per site, so its cost grows linearly with the function (as
+/// the rest of the pipeline's does) instead of reaching `exchange_budget` on large ones.
+const EXCHANGE_WORK_PER_SITE: u64 = 400;
 
-fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<usize>], zero: Option<usize>, opts: &SolverOptions) {
+fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<usize>], refusals: &mut [Vec<u32>], zero: Option<usize>, opts: &SolverOptions) {
     // Sites sharing an end point (other than the observation class) with the freed-up site.
     let points = sites.iter().map(|s| s.tail.max(s.head) + 1).max().unwrap_or(0);
     let mut incident: Vec<Vec<usize>> = vec![Vec::new(); points];
@@ -185,7 +197,11 @@ fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<us
             }
         }
     }
-    let limit = system.work.saturating_add(opts.exchange_budget);
+    let budget = opts.exchange_budget.min(EXCHANGE_WORK_PER_SITE.saturating_mul(sites.len() as u64));
+    let limit = system.work.saturating_add(budget);
+    // Which attempt last took each site as a neighbour (a point may touch hundreds of sites).
+    let mut taken: Vec<usize> = vec![usize::MAX; sites.len()];
+    let mut attempt = 0usize;
     for _ in 0..opts.exchange_rounds {
         let mut improved = false;
         // Lightest free sites first.
@@ -195,31 +211,50 @@ fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<us
             let Some(handle) = tight[r] else {
                 continue;
             };
+            attempt += 1;
             let mut near: Vec<usize> = Vec::new();
             for p in [sites[r].tail, sites[r].head] {
                 for &i in incident.get(p).map(Vec::as_slice).unwrap_or(&[]) {
-                    if i != r && tight[i].is_none() && !near.contains(&i) {
+                    if i != r && tight[i].is_none() && taken[i] != attempt {
+                        taken[i] = attempt;
                         near.push(i);
                     }
                 }
             }
-            near.sort_by_key(|&i| sites[i].rank);
-            near.truncate(MAX_EXCHANGE_NEIGHBOURS);
+            // The heaviest (lowest rank; ranks are distinct) first.
+            if near.len() > MAX_EXCHANGE_NEIGHBOURS {
+                near.select_nth_unstable_by_key(MAX_EXCHANGE_NEIGHBOURS - 1, |&i| sites[i].rank);
+                near.truncate(MAX_EXCHANGE_NEIGHBOURS);
+            }
+            near.sort_unstable_by_key(|&i| sites[i].rank);
             if near.len() < 2 {
                 continue;
             }
+            let lost = sites[r].weight;
             system.checkpoint();
             system.remove(handle);
             let mut gained: Vec<(usize, usize)> = Vec::new();
             let mut gained_weight = 0.0;
+            let mut untried = near.iter().fold(0.0, |total, &i| total + sites[i].weight);
             for &i in &near {
+                // Stop once the sites left cannot outweigh the one given up: the trade would be refused.
+                if gained_weight + untried < lost * (1.0 - 1e-12) {
+                    break;
+                }
                 let s = &sites[i];
-                if let Some(h) = system.add(s.tail, s.head, -s.cost, opts.search_limit) {
-                    gained.push((i, h));
-                    gained_weight += s.weight;
+                untried -= s.weight;
+                // A negative cycle that refused the site before and is still whole refuses it again.
+                if system.still_refuses(&refusals[i]) {
+                    continue;
+                }
+                match system.add(s.tail, s.head, -s.cost, opts.search_limit) {
+                    Some(h) => {
+                        gained.push((i, h));
+                        gained_weight += s.weight;
+                    }
+                    None => refusals[i] = system.refusal().to_vec(),
                 }
             }
-            let lost = sites[r].weight;
             let better = gained_weight > lost * (1.0 + 1e-12) || (gained_weight >= lost * (1.0 - 1e-12) && gained.len() >= 2);
             if better {
                 system.commit();

@@ -81,15 +81,20 @@ export function placeIncrements(model: FuelModel, frequencies: FrequencySource, 
   // Points joined by free sites move rigidly: within one such component a site is free iff
   // its increment is already 0, which saves a search through the (large) component.
   const rigid = new UnionFind(graph.pointCount);
+  // Per site, the arcs of the negative cycle that last refused to free it (see exchange).
+  const refusals: number[][] = sites.map(() => []);
   for (const i of order) {
     const s = sites[i]!;
     if (rigid.find(s.tail) === rigid.find(s.head) && s.cost + system.phi[s.head]! - system.phi[s.tail]! !== 0) continue;
     const handle = system.add(s.tail, s.head, -s.cost, opts.searchLimit); // phi(h) <= phi(t) - c: increment <= 0
-    if (handle === undefined) continue;
+    if (handle === undefined) {
+      refusals[i] = system.refusal();
+      continue;
+    }
     tight.set(i, handle);
     rigid.union(s.tail, s.head);
   }
-  exchange(system, sites, tight, zero, opts);
+  exchange(system, sites, tight, refusals, zero, opts);
 
   const shift = system.phi[zero]!;
   const phi = (p: number): number => system.phi[p]! - shift;
@@ -174,11 +179,17 @@ function roundWeight(w: number): number {
 }
 
 const MAX_EXCHANGE_NEIGHBOURS = 32;
+/**
+ * Search work the exchange may spend per site, so its cost grows linearly with the function
+ * (as the rest of the pipeline's does) instead of reaching `exchangeBudget` on large ones.
+ */
+const EXCHANGE_WORK_PER_SITE = 400;
 
 function exchange(
   system: PotentialSystem,
   sites: readonly SolverSite[],
   tight: Map<number, number>,
+  refusals: number[][],
   zero: number,
   opts: { exchangeRounds: number; exchangeBudget: number; searchLimit: number },
 ): void {
@@ -194,7 +205,7 @@ function exchange(
       incident.set(p, list);
     }
   });
-  const limit = system.work + opts.exchangeBudget;
+  const limit = system.work + Math.min(opts.exchangeBudget, EXCHANGE_WORK_PER_SITE * sites.length);
   for (let round = 0; round < opts.exchangeRounds; round++) {
     let improved = false;
     // Lightest free sites first: they are the cheapest to give up.
@@ -207,19 +218,27 @@ function exchange(
         .sort((a, b) => sites[a]!.rank - sites[b]!.rank)
         .slice(0, MAX_EXCHANGE_NEIGHBOURS);
       if (near.length < 2) continue;
+      const lost = sites[r]!.weight;
       system.checkpoint();
       system.remove(handle);
       const gained: Array<[number, number]> = [];
       let gainedWeight = 0;
+      let untried = near.reduce((total, i) => total + sites[i]!.weight, 0);
       for (const i of near) {
+        // Stop once the sites left cannot outweigh the one given up: the trade would be refused.
+        if (gainedWeight + untried < lost * (1 - 1e-12)) break;
         const s = sites[i]!;
+        untried -= s.weight;
+        // A negative cycle that refused the site before and is still whole refuses it again.
+        if (system.stillRefuses(refusals[i]!)) continue;
         const h = system.add(s.tail, s.head, -s.cost, opts.searchLimit);
         if (h !== undefined) {
           gained.push([i, h]);
           gainedWeight += s.weight;
+        } else {
+          refusals[i] = system.refusal();
         }
       }
-      const lost = sites[r]!.weight;
       const better = gainedWeight > lost * (1 + 1e-12) || (gainedWeight >= lost * (1 - 1e-12) && gained.length >= 2);
       if (better) {
         system.commit();

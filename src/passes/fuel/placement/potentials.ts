@@ -106,6 +106,8 @@ export class PotentialSystem {
   #journaling = false;
   readonly #journalVertex: number[] = [];
   readonly #journalValue: number[] = [];
+  /** The arcs of the negative cycle that refused the last `add`, when a cycle did. */
+  #cycle: number[] = [];
   /** Arcs relaxed so far: a deterministic measure of the work spent. */
   work = 0;
 
@@ -121,6 +123,7 @@ export class PotentialSystem {
    * or when proving feasibility would relax more than `maxWork` arcs (then nothing changes).
    */
   add(p: number, q: number, w: number, maxWork = Infinity): number | undefined {
+    this.#cycle.length = 0;
     const phi = this.phi;
     const delta = phi[p]! + w - phi[q]!;
     if (delta < 0) {
@@ -157,6 +160,48 @@ export class PotentialSystem {
       }
     }
     return this.#arcs.push(p, q, w);
+  }
+
+  /**
+   * The arcs that, with the arc the last `add` refused, close a negative cycle (a copy); empty
+   * when that refusal was for the work limit, or when the last `add` succeeded.
+   */
+  refusal(): number[] {
+    return this.#cycle.slice();
+  }
+
+  /**
+   * Whether every arc of `cycle` is still in the system: then the arc it refused still closes a
+   * negative cycle (weights never change), so adding that arc again would be refused too.
+   */
+  stillRefuses(cycle: readonly number[]): boolean {
+    if (cycle.length === 0) return false;
+    const active = this.#arcs.active;
+    for (const h of cycle) if (active[h] !== 1) return false;
+    return true;
+  }
+
+  /** Records the cycle the searches closed: forward to `forwardEnd`, `arc`, then backward from `backwardEnd`. */
+  #recordCycle(forwardEnd: number, arc: number, backwardEnd: number): void {
+    const arcs = this.#arcs;
+    const cycle = this.#cycle;
+    cycle.length = 0;
+    cycle.push(arc);
+    // Parents lead back to each search's source; the bound only guards against a bug.
+    let v = forwardEnd;
+    for (let n = 0; n < this.size; n++) {
+      const h = this.#forward.parent[v]!;
+      if (h === -1) break;
+      cycle.push(h);
+      v = arcs.from[h]!;
+    }
+    v = backwardEnd;
+    for (let n = 0; n < this.size; n++) {
+      const h = this.#backward.parent[v]!;
+      if (h === -1) break;
+      cycle.push(h);
+      v = arcs.to[h]!;
+    }
   }
 
   /** Starts recording potential changes so that `rollback` can undo them. */
@@ -216,8 +261,11 @@ export class PotentialSystem {
     for (let h = arcs.outHead[v]!; h !== -1; h = arcs.outNext[h]!) {
       this.work++;
       const to = arcs.to[h]!;
-      const nd = search.offer(to, arcs.weight[h]! + pv - phi[to]!);
-      if (nd >= 0 && other.meets(to, nd)) return true;
+      const nd = search.offer(to, h, arcs.weight[h]! + pv - phi[to]!);
+      if (nd >= 0 && other.meets(to, nd)) {
+        this.#recordCycle(v, h, to);
+        return true;
+      }
     }
     return false;
   }
@@ -230,8 +278,11 @@ export class PotentialSystem {
     for (let h = arcs.inHead[v]!; h !== -1; h = arcs.inNext[h]!) {
       this.work++;
       const from = arcs.from[h]!;
-      const nd = search.offer(from, arcs.weight[h]! + phi[from]! - pv);
-      if (nd >= 0 && other.meets(from, nd)) return true;
+      const nd = search.offer(from, h, arcs.weight[h]! + phi[from]! - pv);
+      if (nd >= 0 && other.meets(from, nd)) {
+        this.#recordCycle(from, h, v);
+        return true;
+      }
     }
     return false;
   }
@@ -243,6 +294,8 @@ export class PotentialSystem {
  */
 class BoundedSearch {
   readonly dist: Float64Array;
+  /** The arc each vertex was last reached through (-1 at the source). */
+  readonly parent: Int32Array;
   readonly settled: Int32Array;
   settledCount = 0;
   readonly #seen: Uint32Array;
@@ -254,6 +307,7 @@ class BoundedSearch {
 
   constructor(size: number) {
     this.dist = new Float64Array(size);
+    this.parent = new Int32Array(size);
     this.settled = new Int32Array(size);
     this.#seen = new Uint32Array(size);
     this.#done = new Uint32Array(size);
@@ -266,6 +320,7 @@ class BoundedSearch {
     this.#heap.clear();
     this.#seen[source] = stamp;
     this.dist[source] = 0;
+    this.parent[source] = -1;
     this.#heap.push(0, source);
   }
 
@@ -284,13 +339,14 @@ class BoundedSearch {
     return -1;
   }
 
-  /** A neighbour of the vertex just settled and the reduced weight of the arc to it; returns its new distance, or -1. */
-  offer(v: number, reduced: number): number {
+  /** A neighbour of the vertex just settled, the arc to it and its reduced weight; returns its new distance, or -1. */
+  offer(v: number, arc: number, reduced: number): number {
     const nd = this.#current + reduced;
     if (nd >= this.#bound || this.#done[v] === this.#stamp) return -1;
     if (this.#seen[v] !== this.#stamp || nd < this.dist[v]!) {
       this.#seen[v] = this.#stamp;
       this.dist[v] = nd;
+      this.parent[v] = arc;
       this.#heap.push(nd, v);
     }
     return nd;
