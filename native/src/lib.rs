@@ -62,6 +62,18 @@ pub fn compile(
     guard(|| aot::compile_text(&text, &isa, opt_level.as_deref(), &settings))
 }
 
+/// Compiles every function as an engine does (verifier off, no disassembly) and reports how
+/// long `Context::compile` took, not the code.
+#[napi]
+pub fn time_compile(
+    text: String,
+    isa: String,
+    opt_level: Option<String>,
+    settings: Vec<Setting>,
+) -> napi::Result<aot::CompileTiming> {
+    guard(|| aot::time_compile(&text, &isa, opt_level.as_deref(), &settings))
+}
+
 /// The `; run:` / `; print:` commands of the file.
 #[napi]
 pub fn run_commands(text: String) -> napi::Result<Vec<run_commands::RunCheck>> {

@@ -108,7 +108,7 @@ pub fn translate_with_passes(
 }
 
 /// CPU time of the calling thread in milliseconds, if the platform has a thread CPU clock.
-fn thread_cpu_ms() -> Option<f64> {
+pub(crate) fn thread_cpu_ms() -> Option<f64> {
     let mut ts = libc::timespec {
         tv_sec: 0,
         tv_nsec: 0,

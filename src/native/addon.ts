@@ -61,6 +61,7 @@ export interface NativeAddon {
   canonicalPrint(text: string): unknown;
   fuelPlace(text: string, options: Record<string, unknown>, profiles?: unknown[] | null): unknown;
   compile(text: string, isa: string, optLevel: string | undefined | null, settings: NativeSetting[]): unknown;
+  timeCompile(text: string, isa: string, optLevel: string | undefined | null, settings: NativeSetting[]): unknown;
   runCommands(text: string): unknown;
   hostIsa(): string | null | undefined;
   registeredCodeRanges(): number;

@@ -38,6 +38,41 @@ export function compile(clifText: string, options: CompileOptions): CompiledFunc
   return compiledFunctionsSchema.parse(raw);
 }
 
+const compileTimingSchema = z.object({
+  functions: z.number().int().nonnegative(),
+  codeSize: z.number().nonnegative(),
+  compileMs: z.number().nonnegative(),
+  compileCpuMs: z.number().nonnegative().nullish(),
+});
+
+/** How long Cranelift alone took to compile a file's functions. */
+export interface CompileTiming {
+  readonly functions: number;
+  /** Bytes of machine code. */
+  readonly codeSize: number;
+  /** Milliseconds in Cranelift's `Context::compile`, all functions together. */
+  readonly compileMs: number;
+  /** CPU milliseconds of the compiling thread in it, where the platform has a thread clock. */
+  readonly compileCpuMs?: number;
+}
+
+/**
+ * Compiles every function of `clifText` as an engine does and times Cranelift alone: the text
+ * is parsed and verified first (not timed), then each function is compiled with the verifier
+ * off and no disassembly, as Wasmtime compiles. The code is not returned.
+ */
+export function timeCompile(clifText: string, options: CompileOptions): CompileTiming {
+  const valid = compileOptionsSchema.parse(options);
+  const settings = toNativeSettings(valid.flags);
+  const raw = compileTimingSchema.parse(throughNative(() => addon().timeCompile(clifText, valid.isa, valid.optLevel, settings)));
+  return {
+    functions: raw.functions,
+    codeSize: raw.codeSize,
+    compileMs: raw.compileMs,
+    ...(raw.compileCpuMs === undefined || raw.compileCpuMs === null ? {} : { compileCpuMs: raw.compileCpuMs }),
+  };
+}
+
 /** The ISA the JIT compiles for on this machine, or undefined if this host is unsupported. */
 export function hostIsa(): Isa | undefined {
   const parsed = isaSchema.safeParse(addon().hostIsa());

@@ -5,11 +5,13 @@ export { NATIVE_PASS_NAMES, nativePipelineSchema, runNativePasses, type NativePa
 export { placeFuelNative, nativeFuelPlaceOptionsSchema, type NativeFuelPlaceOptions, type NativePlacedFunction } from './fuel-place.js';
 export {
   compile,
+  timeCompile,
   hostIsa,
   isaSchema,
   optLevelSchema,
   type CompileOptions,
   type CompiledFunction,
+  type CompileTiming,
   type Isa,
   type OptLevel,
 } from './compile.js';

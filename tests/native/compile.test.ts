@@ -1,5 +1,5 @@
 import test from 'ava';
-import { compile, canonicalPrint } from '../../src/native/index.js';
+import { compile, canonicalPrint, timeCompile } from '../../src/native/index.js';
 import { CompileError, NativePanic, SettingError, VerifierError } from '../../src/runtime/errors.js';
 import { fixture } from './fixture.js';
 
@@ -127,4 +127,23 @@ test('canonicalPrint gives Cranelift\'s own text, one string per function, and i
   const again = canonicalPrint(printed.join('\n'));
   t.deepEqual(again, printed);
   t.throws(() => canonicalPrint('function'), { instanceOf: Error, message: /line 1/ });
+});
+
+test('timeCompile times Cranelift alone and compiles the same code size as compile', (t) => {
+  const text = fixture('control.clif');
+  const timing = timeCompile(text, { isa: 'x86_64', optLevel: 'speed' });
+  t.is(timing.functions, 7);
+  const sizes = compile(text, { isa: 'x86_64', optLevel: 'speed' }).reduce((n, f) => n + f.codeSize, 0);
+  // Same code: the verifier and the disassembly change nothing in what is emitted.
+  t.is(timing.codeSize, sizes);
+  t.true(timing.compileMs > 0);
+  if (timing.compileCpuMs !== undefined) t.true(timing.compileCpuMs >= 0);
+});
+
+test('timeCompile still verifies first: bad input is the same typed error as for compile', (t) => {
+  const error = t.throws(() => timeCompile(fixture('invalid.clif'), { isa: 'x86_64' }), { instanceOf: VerifierError });
+  t.true((error?.message ?? '').length > 0);
+  t.throws(() => timeCompile(pinnedCounter, { isa: 'x86_64' }), { instanceOf: VerifierError });
+  t.throws(() => timeCompile('function %f( {', { isa: 'x86_64' }));
+  t.throws(() => timeCompile(pinnedCounter, { isa: 'x86_64', flags: { enable_pinned_reg: 'maybe' } }), { instanceOf: SettingError });
 });
