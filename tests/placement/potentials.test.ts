@@ -96,3 +96,57 @@ test('random systems: accepted constraints all hold, refused ones really close a
   );
   t.pass();
 });
+
+test('a refusal names the arcs of a negative cycle, which refuse again while all of them are present', (t) => {
+  const arc = fc.tuple(fc.nat(5), fc.nat(5), fc.integer({ min: -6, max: 10 }));
+  fc.assert(
+    fc.property(fc.array(arc, { maxLength: 25 }), (arcs) => {
+      const sys = new PotentialSystem(6);
+      const byHandle: Array<[number, number, number]> = [];
+      for (const [p, q, w] of arcs) {
+        const h = sys.add(p, q, w);
+        if (h !== undefined) {
+          byHandle[h] = [p, q, w];
+          continue;
+        }
+        const cycle = sys.refusal();
+        // A negative self-loop is refused before any search: no arcs to name.
+        if (p === q) {
+          if (cycle.length !== 0 || sys.stillRefuses(cycle)) return false;
+          continue;
+        }
+        // The named arcs and the refused one balance at every vertex (a closed walk) and weigh
+        // less than zero together.
+        const balance = new Array<number>(6).fill(0);
+        let weight = w;
+        balance[p]!--;
+        balance[q]!++;
+        for (const c of cycle) {
+          const [a, b, cw] = byHandle[c]!;
+          balance[a]!--;
+          balance[b]!++;
+          weight += cw;
+        }
+        if (cycle.length === 0 || weight >= 0 || balance.some((x) => x !== 0)) return false;
+        if (!sys.stillRefuses(cycle)) return false;
+        // Without one of its arcs the cycle proves nothing; with it back, it does again.
+        sys.remove(cycle[0]!);
+        if (sys.stillRefuses(cycle)) return false;
+        sys.restore(cycle[0]!);
+        if (!sys.stillRefuses(cycle)) return false;
+      }
+      return true;
+    }),
+  );
+  t.pass();
+});
+
+test('a refusal for the search limit names no cycle', (t) => {
+  const sys = new PotentialSystem(4);
+  sys.add(0, 1, 0);
+  sys.add(1, 2, 0);
+  sys.add(2, 3, 0);
+  t.is(sys.add(3, 0, -1, 1), undefined);
+  t.deepEqual(sys.refusal(), []);
+  t.false(sys.stillRefuses(sys.refusal()));
+});

@@ -443,3 +443,39 @@ impl PotentialSystem {
         false
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::PotentialSystem;
+
+    /// The cases of tests/placement/potentials.test.ts that name a refusal's cycle: the solver
+    /// skips a search only when both languages would, so the two must agree on what they name.
+    #[test]
+    fn a_refusal_names_its_negative_cycle_until_one_of_its_arcs_goes() {
+        let mut sys = PotentialSystem::new(3);
+        let a = sys.add(0, 1, 5, u64::MAX).expect("phi1 <= phi0 + 5");
+        let b = sys.add(1, 2, -3, u64::MAX).expect("phi2 <= phi1 - 3");
+        assert_eq!(sys.add(2, 0, -3, u64::MAX), None, "the cycle would weigh -1");
+        let mut cycle = sys.refusal().to_vec();
+        cycle.sort_unstable();
+        assert_eq!(cycle, vec![a as u32, b as u32]);
+        assert!(sys.still_refuses(&cycle));
+        sys.remove(a);
+        assert!(!sys.still_refuses(&cycle));
+        sys.restore(a);
+        assert!(sys.still_refuses(&cycle));
+        assert!(sys.add(2, 0, -2, u64::MAX).is_some(), "weight 0 is fine");
+        assert!(sys.refusal().is_empty());
+    }
+
+    #[test]
+    fn a_refusal_for_the_search_limit_names_no_cycle() {
+        let mut sys = PotentialSystem::new(4);
+        sys.add(0, 1, 0, u64::MAX);
+        sys.add(1, 2, 0, u64::MAX);
+        sys.add(2, 3, 0, u64::MAX);
+        assert_eq!(sys.add(3, 0, -1, 1), None);
+        assert!(sys.refusal().is_empty());
+        assert!(!sys.still_refuses(sys.refusal()));
+    }
+}
