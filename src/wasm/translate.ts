@@ -40,6 +40,9 @@ export const translateOptionsSchema = z
     fuelCosts: fuelCostsSchema.default({}),
     /** Rust fuel passes run on each function before it is printed (`fuel-pinned,fuel-drop-checks`). */
     nativePasses: nativePipelineSchema.optional(),
+    /** Threads that translate the function bodies: 0 takes the machine's cores, up to 8. The
+     *  text is the same whatever the number (the bodies are independent). */
+    threads: z.number().int().nonnegative().max(256).default(0),
     ...memoryConfigSchema.shape,
   })
   .strict();
@@ -53,6 +56,7 @@ export interface TranslateOptions {
   memoryReservation?: number;
   memoryGuardSize?: number;
   nativePasses?: string;
+  threads?: number;
 }
 
 /**
@@ -62,12 +66,12 @@ export interface TranslateOptions {
 export function translate(wasm: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
   const parsed = translateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RuntimeConfigError(`invalid translate options: ${z.prettifyError(parsed.error)}`);
-  const { metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, memoryReservation, memoryGuardSize, nativePasses } = parsed.data;
+  const { metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, memoryReservation, memoryGuardSize, nativePasses, threads } = parsed.data;
   const layout = parsed.data.layout ?? DEFAULT_WASM_VMCTX_LAYOUT;
   const json = throughNative(() =>
     addon().translateWasm(
       wasm,
-      JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, layout, memoryReservation, memoryGuardSize }),
+      JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, layout, memoryReservation, memoryGuardSize, threads }),
       nativePasses === undefined || nativePasses.trim() === '' ? undefined : nativePasses,
     ),
   );

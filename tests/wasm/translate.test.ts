@@ -1,6 +1,7 @@
 import test from 'ava';
 import { verify } from '../../src/native/index.js';
-import { TranslateError } from '../../src/runtime/errors.js';
+import { readFileSync } from 'node:fs';
+import { RuntimeConfigError, TranslateError } from '../../src/runtime/errors.js';
 import { DEFAULT_WASM_VMCTX_LAYOUT } from '../../src/abi/index.js';
 import { clifText, translate } from '../../src/wasm/index.js';
 import { runCli } from '../helpers/cli.js';
@@ -74,4 +75,17 @@ test('wasm2clif prints the CLIF of a compiled C program and rejects bad input', 
   t.is(bad.code, 2);
   const help = runCli(['wasm2clif', '--help']);
   t.true(help.stdout.includes('Usage: slackfuel wasm2clif'));
+});
+
+test('threads: one thread and several give the same functions; a bad count is a config error', (t) => {
+  const wasm = readFileSync(new URL('../../bench/wasm/lz77.wasm', import.meta.url));
+  const one = translate(wasm, { metering: 'vanilla', threads: 1 });
+  for (const threads of [2, 4]) {
+    const many = translate(wasm, { metering: 'vanilla', threads });
+    t.deepEqual(many.functions.map((f) => f.clif), one.functions.map((f) => f.clif), `${threads} threads`);
+  }
+  const piped = (threads: number) => translate(wasm, { metering: 'vanilla', threads, nativePasses: 'fuel-pinned,fuel-drop-checks,fuel-place' });
+  t.deepEqual(piped(3).functions.map((f) => f.clif), piped(1).functions.map((f) => f.clif));
+  t.throws(() => translate(wasm, { threads: -1 }), { instanceOf: RuntimeConfigError });
+  t.throws(() => translate(wasm, { threads: 1.5 }), { instanceOf: RuntimeConfigError });
 });
