@@ -11,7 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { z } from 'zod';
-import { BENCH_MODE_SPECS } from '../src/bench/modes.js';
+import { BENCH_MODE_SPECS, specCompileOptions } from '../src/bench/modes.js';
 import { ensurePeerRunner } from '../src/bench/peers.js';
 import { fuelConvention } from '../src/runtime/metering.js';
 import { compile } from '../src/native/compile.js';
@@ -61,7 +61,7 @@ const scratch = mkdtempSync(join(tmpdir(), 'slackfuel-disasm-'));
 try {
   for (const mode of ['none', 'slacked-placed'] as const) {
     const spec = BENCH_MODE_SPECS[mode];
-    const module = await compileWasm(wasm, spec.metering, engine, spec.pipeline === undefined ? {} : { pipeline: spec.pipeline });
+    const module = await compileWasm(wasm, spec.metering, engine, specCompileOptions(spec));
     const text = module.module.text;
     const pinned = fuelConvention(spec.metering) === 'pinned';
     const flags = { ...codegenFlags(engine.flags, pinned, /\breturn_call(?:_indirect)?\b/.test(text)), ...hostFeatures() };

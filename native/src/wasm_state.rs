@@ -281,7 +281,34 @@ pub struct WasmState {
     pub last_trap: Option<&'static str>,
 }
 
-pub type SharedState = Arc<Mutex<WasmState>>;
+/// An instance's state as the vmctx's state slot points at it: what the bulk builtins' lock-free
+/// path reads (fixed at instantiation), and the mutable state behind its lock.
+pub struct StateCell {
+    fast: FastFacts,
+    state: Mutex<WasmState>,
+}
+
+impl StateCell {
+    pub fn lock(&self) -> std::sync::LockResult<std::sync::MutexGuard<'_, WasmState>> {
+        self.state.lock()
+    }
+
+    pub fn try_lock(&self) -> std::sync::TryLockResult<std::sync::MutexGuard<'_, WasmState>> {
+        self.state.try_lock()
+    }
+}
+
+/// Copies of the state's immutable fields that the lock-free path of the bulk builtins needs.
+#[derive(Clone, Copy)]
+struct FastFacts {
+    fuel: Option<FuelSlot>,
+    /// vmctx offsets of memory 0's base and length, which `publish` keeps current.
+    memory_base: usize,
+    memory_bound: usize,
+    has_memory: bool,
+}
+
+pub type SharedState = Arc<StateCell>;
 
 /// Wasmtime's table import rule: the table has at least the import's minimum now, and if the
 /// import declares a maximum, the table declares one no larger.
@@ -773,7 +800,16 @@ impl WasmState {
             unsafe { write_at(vmctx, slot, counters) };
         }
         register_state_offset(setup.state_pointer)?;
-        let shared = Arc::new(Mutex::new(state));
+        let fast = FastFacts {
+            fuel: state.fuel,
+            memory_base: state.memory_base,
+            memory_bound: state.memory_bound,
+            has_memory: !state.memories.is_empty(),
+        };
+        let shared = Arc::new(StateCell {
+            fast,
+            state: Mutex::new(state),
+        });
         // SAFETY: a field or slot validate_layout checked, in a table or vmctx this state owns.
         unsafe { write_at(vmctx, setup.state_pointer, Arc::as_ptr(&shared) as u64) };
         Ok(shared)
@@ -961,7 +997,7 @@ impl WasmState {
 /// The state behind a vmctx (the pointer `WasmState::new` stored), locked.
 fn with_state<T>(vmctx: *mut u8, op: impl FnOnce(&mut WasmState, *mut u8) -> T) -> T {
     let state = LOCATOR.get(vmctx);
-    let mut guard = state.lock().unwrap_or_else(|p| p.into_inner());
+    let mut guard = state.state.lock().unwrap_or_else(|p| p.into_inner());
     op(&mut guard, vmctx)
 }
 
@@ -973,11 +1009,11 @@ struct StateLocator {
 }
 
 impl StateLocator {
-    fn get(&self, vmctx: *mut u8) -> &Mutex<WasmState> {
+    fn get(&self, vmctx: *mut u8) -> &StateCell {
         let offset = self.offset.load(std::sync::atomic::Ordering::Relaxed);
         // SAFETY: generated code passes the vmctx of a live instance, whose slot at `offset`
-        // holds the Arc'd mutex (stored at instantiation), which lives as long as the instance.
-        unsafe { &*(vmctx.add(offset).cast::<*const Mutex<WasmState>>().read()) }
+        // holds the Arc'd cell (stored at instantiation), which lives as long as the instance.
+        unsafe { &*(vmctx.add(offset).cast::<*const StateCell>().read()) }
     }
 }
 
@@ -1011,17 +1047,7 @@ impl WasmState {
     /// before calling; an exhausted budget (counter >= 0) stops the operation before it runs,
     /// as vanilla's inline check does (slacked code has no inline check).
     fn out_of_fuel(&self, vmctx: *mut u8) -> bool {
-        let Some(slot) = self.fuel else { return false };
-        // SAFETY: the vmctx is the live instance's, whose store-context pointer field (validated
-        // layout) points at the store context the runtime owns for the instance's life.
-        let counter = unsafe {
-            let store = vmctx
-                .add(slot.store_context_pointer)
-                .cast::<*const u8>()
-                .read_unaligned();
-            store.add(slot.fuel_consumed).cast::<i64>().read_unaligned()
-        };
-        counter >= 0
+        fuel_exhausted(self.fuel, vmctx)
     }
 
     /// Checks fuel, then runs a bulk operation; failure records `trap`.
@@ -1040,6 +1066,73 @@ impl WasmState {
             None => self.fail(trap),
         }
     }
+}
+
+/// The bulk builtins' fuel check (see `WasmState::out_of_fuel`): the counter the code stored
+/// before the call has reached zero.
+fn fuel_exhausted(fuel: Option<FuelSlot>, vmctx: *mut u8) -> bool {
+    let Some(slot) = fuel else { return false };
+    // SAFETY: the vmctx is the live instance's, whose store-context pointer field (validated
+    // layout) points at the store context the runtime owns for the instance's life.
+    let counter = unsafe {
+        let store = vmctx
+            .add(slot.store_context_pointer)
+            .cast::<*const u8>()
+            .read_unaligned();
+        store.add(slot.fuel_consumed).cast::<i64>().read_unaligned()
+    };
+    counter >= 0
+}
+
+/// Memory 0 as the code sees it, for the bulk builtins' lock-free path: its base, and the
+/// accessible bytes from `at` for `len` bytes when they are all in bounds. None sends the
+/// builtin down its locked path, which also reports traps, fuel and interrupts: when fuel is
+/// exhausted, an interrupt is pending, the instance has no memory, the piece is larger than
+/// one chunk, or the range is not inside the length the vmctx holds (the locked path then
+/// checks against the memory itself, so a length published late never makes a trap).
+fn memory0_in_bounds(vmctx: *mut u8, ranges: &[(u64, u64)]) -> Option<*mut u8> {
+    let facts = LOCATOR.get(vmctx).fast;
+    if !facts.has_memory
+        || fuel_exhausted(facts.fuel, vmctx)
+        || crate::runtime::interrupt_requested()
+    {
+        return None;
+    }
+    // SAFETY: `memory_base` and `memory_bound` are vmctx fields validate_layout checked, which
+    // `publish` writes (memory 0's base and accessible length) before the code can run.
+    let (base, length) = unsafe {
+        (
+            vmctx
+                .add(facts.memory_base)
+                .cast::<*mut u8>()
+                .read_unaligned(),
+            vmctx.add(facts.memory_bound).cast::<u64>().read_unaligned(),
+        )
+    };
+    let fits = |&(at, len): &(u64, u64)| {
+        len <= CHUNK as u64 && at.checked_add(len).is_some_and(|end| end <= length)
+    };
+    (!base.is_null() && ranges.iter().all(fits)).then_some(base)
+}
+
+/// memory.copy inside memory 0 without a lock (the common case: libc's memcpy and memmove);
+/// None: take the locked path.
+fn copy_in_memory0(vmctx: *mut u8, dst: u64, src: u64, len: u64) -> Option<()> {
+    let base = memory0_in_bounds(vmctx, &[(dst, len), (src, len)])?;
+    // SAFETY: both ranges lie in [base, base + length): memory 0's accessible bytes, which stay
+    // mapped and in place for the instance's life (the reservation never moves and the length
+    // only grows). The code that called this runs on the store's one thread and accesses the
+    // memory without a lock too; `copy` allows the ranges to overlap, as memory.copy does.
+    unsafe { std::ptr::copy(base.add(src as usize), base.add(dst as usize), len as usize) };
+    Some(())
+}
+
+/// memory.fill of memory 0 without a lock (libc's memset); None: take the locked path.
+fn fill_in_memory0(vmctx: *mut u8, dst: u64, value: u8, len: u64) -> Option<()> {
+    let base = memory0_in_bounds(vmctx, &[(dst, len)])?;
+    // SAFETY: as in copy_in_memory0: the range lies in memory 0's accessible bytes.
+    unsafe { std::ptr::write_bytes(base.add(dst as usize), value, len as usize) };
+    Some(())
 }
 
 /// Fills `slice` with `value` piece by piece; None when the instance is interrupted.
@@ -1112,6 +1205,9 @@ extern "C" fn memory_grow64(vmctx: *mut u8, mem: u32, delta: u64) -> u64 {
 }
 
 extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, value: u32, len: u64) -> u8 {
+    if mem == 0 && fill_in_memory0(vmctx, dst, value as u8, len).is_some() {
+        return 1;
+    }
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "heap_oob", |s| {
@@ -1124,6 +1220,9 @@ extern "C" fn memory_fill(vmctx: *mut u8, mem: u32, dst: u64, value: u32, len: u
 }
 
 extern "C" fn memory_copy(vmctx: *mut u8, dm: u32, dst: u64, sm: u32, src: u64, len: u64) -> u8 {
+    if dm == 0 && sm == 0 && copy_in_memory0(vmctx, dst, src, len).is_some() {
+        return 1;
+    }
     guarded(0, || {
         with_state(vmctx, |s, vmctx| {
             s.bulk(vmctx, "heap_oob", |s| {

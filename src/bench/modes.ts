@@ -4,10 +4,14 @@
 // `slacked-unplaced` is the runtime's `slacked` without either (increments where Wasmtime puts
 // them), `slacked-uncounted` without fuel-counted-loops (fuel-place alone: one increment per
 // loop iteration at least), and `slacked-placed` is the runtime's `slacked` as it is.
+// `none-unhoisted` and `slacked-unhoisted` load the memory base where it is used instead of
+// hoisting it out of loops as every mode does (Wasmtime's choice): an A/B of it within one run.
 import { z } from 'zod';
 import { PINNED_FUEL_PIPELINE, SLACKED_FUEL_PIPELINE, UNCOUNTED_FUEL_PIPELINE, type MeteringMode } from '../runtime/metering.js';
 
-export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked-unplaced', 'slacked-uncounted', 'slacked-placed', 'count'] as const;
+export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked-unplaced', 'slacked-uncounted', 'slacked-placed', 'count', 'none-unhoisted', 'slacked-unhoisted'] as const;
+/** What `bench` measures without `--modes`: every mode but the two memory-base variants. */
+export const DEFAULT_BENCH_MODES = BENCH_MODES.filter((m) => m !== 'none-unhoisted' && m !== 'slacked-unhoisted');
 export const benchModeSchema = z.enum(BENCH_MODES);
 export type BenchMode = z.infer<typeof benchModeSchema>;
 
@@ -20,6 +24,8 @@ export interface BenchModeSpec {
   readonly accounts: boolean;
   /** The instrumented variant that counts its increments ('' when it has none). */
   readonly increments: IncrementsKind | '';
+  /** Load the memory base `can_move` (CompileWasmOptions.hoistMemoryBase); undefined: the runtime's default (true). */
+  readonly hoistMemoryBase?: boolean;
 }
 
 export { PINNED_FUEL_PIPELINE as PINNED_PIPELINE } from '../runtime/metering.js';
@@ -39,7 +45,17 @@ export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {
   'slacked-uncounted': { metering: 'slacked', pipeline: UNCOUNTED, accounts: true, increments: 'uncounted' },
   'slacked-placed': { metering: 'slacked', pipeline: PLACED, accounts: true, increments: 'placed' },
   count: { metering: 'count', pipeline: PLACED, accounts: true, increments: 'placed' },
+  'none-unhoisted': { metering: 'none', pipeline: undefined, accounts: false, increments: '', hoistMemoryBase: false },
+  'slacked-unhoisted': { metering: 'slacked', pipeline: PLACED, accounts: true, increments: 'placed', hoistMemoryBase: false },
 };
+
+/** The compile options a mode's spec adds to its pipeline. */
+export function specCompileOptions(spec: BenchModeSpec): { pipeline?: string; hoistMemoryBase?: boolean } {
+  return {
+    ...(spec.pipeline === undefined ? {} : { pipeline: spec.pipeline }),
+    ...(spec.hoistMemoryBase === undefined ? {} : { hoistMemoryBase: spec.hoistMemoryBase }),
+  };
+}
 
 /** Pipelines of the instrumented runs: each increment adds 1, so fuel = increments executed. */
 export const INCREMENT_PIPELINES = {

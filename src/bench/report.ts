@@ -166,6 +166,8 @@ const COLORS: Readonly<Record<BenchMode | PeerMode, string>> = {
   'slacked-uncounted': '#bcbd22',
   'slacked-placed': '#2ca02c',
   count: '#17becf',
+  'none-unhoisted': '#c7c7c7',
+  'slacked-unhoisted': '#98df8a',
 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

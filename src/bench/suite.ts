@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Engine } from '../runtime/engine.js';
 import { compileWasm, type WasmModule } from '../wasm/instance.js';
 import { measureEdgeProfile, profiledIncrementsPipeline } from './edge-profile.js';
-import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, PINNED_PIPELINE, type BenchMode, type IncrementsKind } from './modes.js';
+import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, PINNED_PIPELINE, specCompileOptions, type BenchMode, type IncrementsKind } from './modes.js';
 import { BenchRunError, runOnce } from './run-once.js';
 import { ensurePeerRunner, PEER_MODES, peerRunnerMode, runPeer, type PeerMode } from './peers.js';
 import { countStaticIncrements } from './static-increments.js';
@@ -155,20 +155,18 @@ async function countIncrements(program: BenchProgram, pipeline: string, engine: 
 
 async function measureProgram(program: BenchProgram, o: BenchOptions, engine: Engine, step: string): Promise<BenchmarkResult> {
   const modules = new Map<BenchMode, WasmModule>();
-  // Modes with the same pipeline (slacked-placed, count) share its output: the passes run once.
+  // Modes with the same pipeline and translation (slacked-placed, count) share its output: the
+  // passes run once.
   const byPipeline = new Map<string, WasmModule>();
   const pipelineMs = new Map<BenchMode, number>();
   for (const mode of o.modes) {
     const spec = BENCH_MODE_SPECS[mode];
     o.progress(`${step} ${program.name}: compile ${mode}`);
-    const source = spec.pipeline === undefined || spec.pipeline === '' ? undefined : byPipeline.get(spec.pipeline);
-    const module = await compileWasm(
-      program.wasm,
-      spec.metering,
-      engine,
-      spec.pipeline === undefined ? {} : source === undefined ? { pipeline: spec.pipeline } : { pipeline: spec.pipeline, prepared: source.module.functions },
-    );
-    if (spec.pipeline !== undefined && source === undefined) byPipeline.set(spec.pipeline, module);
+    const shareKey = `${spec.pipeline ?? ''}\0${spec.hoistMemoryBase ?? 'default'}`;
+    const source = spec.pipeline === undefined || spec.pipeline === '' ? undefined : byPipeline.get(shareKey);
+    const options = specCompileOptions(spec);
+    const module = await compileWasm(program.wasm, spec.metering, engine, source === undefined ? options : { ...options, prepared: source.module.functions });
+    if (spec.pipeline !== undefined && source === undefined) byPipeline.set(shareKey, module);
     modules.set(mode, module);
     pipelineMs.set(mode, (source ?? module).pipelineMs);
   }

@@ -20,7 +20,7 @@ export function meteringSpec(mode: MeteringOption): BenchModeSpec {
 
 /** Whether a `--fuel` budget means anything in the mode: accounting and count only count. */
 export function enforcesBudget(mode: MeteringOption): boolean {
-  return mode === 'vanilla' || mode === 'slacked' || mode === 'slacked-unplaced' || mode === 'slacked-uncounted' || mode === 'slacked-placed';
+  return mode === 'vanilla' || mode === 'slacked' || mode === 'slacked-unplaced' || mode === 'slacked-uncounted' || mode === 'slacked-placed' || mode === 'slacked-unhoisted';
 }
 
 /** The modes' help text, shared by every command's --help. */
@@ -39,4 +39,8 @@ export const METERING_MODES_HELP = `Metering modes (--metering MODE; default ${D
   slacked-placed  slacked-uncounted plus fuel-counted-loops: counted loops charged once on
                   entry (a guarded copy of the loop without increments)
   slacked         the same as slacked-placed (the runtime's slacked mode)
-  count           slacked-placed with no checker: fuel accounting only, no budget`;
+  count           slacked-placed with no checker: fuel accounting only, no budget
+  none-unhoisted  none with the memory base loaded where it is used, not hoisted out of
+                  loops as every other mode does (Wasmtime's choice): an A/B variant
+  slacked-unhoisted
+                  slacked-placed with the memory base loaded where it is used (likewise)`;

@@ -73,6 +73,8 @@ export const runWasiOptionsSchema = z
     cacheDir: z.string().min(1).nullable().default(null),
     /** Worker threads for the fuel pipeline (see CompileWasmOptions.jobs). */
     jobs: z.number().int().min(1).max(256).optional(),
+    /** Load memory bases `can_move`, hoisted out of loops (see CompileWasmOptions.hoistMemoryBase). */
+    hoistMemoryBase: z.boolean().optional(),
     /** The fuel each operator costs (see CompileWasmOptions.fuelCosts). */
     fuelCosts: z.custom<FuelCosts>((v) => fuelCostsSchema.safeParse(v).success, 'a fuel-cost table (src/wasm/fuel-costs.ts)').optional(),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
@@ -150,6 +152,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     ...(o.pipeline === undefined ? {} : { pipeline: o.pipeline }),
     ...(o.nativePasses === undefined ? {} : { nativePasses: o.nativePasses }),
     ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
+    ...(o.hoistMemoryBase === undefined ? {} : { hoistMemoryBase: o.hoistMemoryBase }),
   };
   const module = await compileWasm(wasm, o.metering, undefined, {
     ...memory,

@@ -500,6 +500,11 @@ export interface CompileWasmOptions {
    * pass in TypeScript.
    */
   readonly nativePasses?: boolean;
+  /**
+   * Load linear-memory bases `can_move` so Cranelift hoists them out of loops, as Wasmtime does
+   * (default true, in every mode; false loads the base where it is used).
+   */
+  readonly hoistMemoryBase?: boolean;
 }
 
 /**
@@ -528,6 +533,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   // Every option of the translation is part of the compile cache's key.
   const translateOptions = {
     metering: translationMetering(mode),
+    hoistMemoryBase: z.boolean().default(true).parse(options.hoistMemoryBase),
     layout,
     fuelCosts: fuelCosts.data,
     ...memoryConfig,

@@ -43,6 +43,9 @@ export const translateOptionsSchema = z
     /** Threads that translate the function bodies: 0 takes the machine's cores, up to 8. The
      *  text is the same whatever the number (the bodies are independent). */
     threads: z.number().int().nonnegative().max(256).default(0),
+    /** Load memory bases `readonly can_move`, as Wasmtime does, so Cranelift hoists them out of
+     *  loops (default false here: plain `readonly` loads where used; compileWasm turns it on). */
+    hoistMemoryBase: z.boolean().default(false),
     ...memoryConfigSchema.shape,
   })
   .strict();
@@ -57,6 +60,7 @@ export interface TranslateOptions {
   memoryGuardSize?: number;
   nativePasses?: string;
   threads?: number;
+  hoistMemoryBase?: boolean;
 }
 
 /**
@@ -66,12 +70,12 @@ export interface TranslateOptions {
 export function translate(wasm: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
   const parsed = translateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RuntimeConfigError(`invalid translate options: ${z.prettifyError(parsed.error)}`);
-  const { metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, memoryReservation, memoryGuardSize, nativePasses, threads } = parsed.data;
+  const { metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, memoryReservation, memoryGuardSize, nativePasses, threads, hoistMemoryBase } = parsed.data;
   const layout = parsed.data.layout ?? DEFAULT_WASM_VMCTX_LAYOUT;
   const json = throughNative(() =>
     addon().translateWasm(
       wasm,
-      JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, layout, memoryReservation, memoryGuardSize, threads }),
+      JSON.stringify({ metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, layout, memoryReservation, memoryGuardSize, threads, hoistMemoryBase }),
       nativePasses === undefined || nativePasses.trim() === '' ? undefined : nativePasses,
     ),
   );

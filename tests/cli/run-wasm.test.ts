@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { runCli } from '../helpers/cli.js';
-import { BENCH_MODES } from '../../src/bench/modes.js';
+import { BENCH_MODE_SPECS, BENCH_MODES } from '../../src/bench/modes.js';
 import { DEFAULT_METERING } from '../../src/cli/metering-option.js';
 
 const hello = 'tests/fixtures/wasi/wasm/hello.wasm';
@@ -30,7 +30,7 @@ test('every metering mode runs the program with the same output; the fuel modes 
     const r = run(['--metering', mode, hello]);
     t.is(r.code, 0, `${mode}: ${r.stderr}`);
     t.is(r.stdout, vanilla.stdout, mode);
-    const accounts = mode !== 'none' && mode !== 'epoch';
+    const accounts = BENCH_MODE_SPECS[mode].accounts;
     t.is(r.report!.fuelConsumed, accounts ? vanilla.report!.fuelConsumed : null, mode);
   }
   const byDefault = run([hello]);

@@ -44,6 +44,11 @@ pub struct TranslateOptions {
     /// Threads that translate the function bodies: 0 (the default) takes the machine's cores,
     /// up to 8. The text is the same whatever the number (the bodies are independent).
     pub threads: u32,
+    /// Loads a memory's base `readonly can_move`, as Wasmtime does, so Cranelift hoists it out
+    /// of loops into a register held for the whole function. Default false (plain `readonly`
+    /// loads where the base is used); the runtime turns it on in every mode (docs/frontend.md,
+    /// "Linear memory", has the measurements).
+    pub hoist_memory_base: bool,
 }
 
 /// Wasmtime's defaults on 64-bit hosts.
@@ -61,6 +66,7 @@ impl Default for TranslateOptions {
             memory_guard_size: DEFAULT_MEMORY_GUARD_SIZE,
             relaxed_simd_deterministic: false,
             threads: 0,
+            hoist_memory_base: false,
         }
     }
 }

@@ -83,7 +83,21 @@ fn round_weight(w: f64) -> f64 {
     if has_few_digits(w) {
         return w;
     }
-    to_precision_12(w)
+    // Formatting is slow and a module's estimated frequencies repeat (products of the same few
+    // probabilities), so each thread remembers what it rounded.
+    ROUNDED.with_borrow_mut(|rounded| {
+        if rounded.len() >= ROUNDED_CAPACITY {
+            rounded.clear();
+        }
+        *rounded.entry(w.to_bits()).or_insert_with(|| to_precision_12(w))
+    })
+}
+
+/// Entries a thread keeps before starting over (1 MiB).
+const ROUNDED_CAPACITY: usize = 1 << 16;
+
+thread_local! {
+    static ROUNDED: std::cell::RefCell<rustc_hash::FxHashMap<u64, f64>> = std::cell::RefCell::default();
 }
 
 /// `Number(w.toPrecision(12))` for a finite positive `w`. ECMAScript rounds a tie up, where

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import { InputError, UsageError, type Command } from '../command.js';
 import { writeNamed } from '../output.js';
 import { packageFile } from '../package-file.js';
-import { BENCH_MODES, parseModes } from '../../bench/modes.js';
+import { BENCH_MODES, DEFAULT_BENCH_MODES, parseModes } from '../../bench/modes.js';
 import { markdownReport, svgChart, timeTable, peerTable, toJson } from '../../bench/report.js';
 import { BenchMismatch, builtinPrograms, filePrograms, runBench } from '../../bench/suite.js';
 import { BenchRunError } from '../../bench/run-once.js';
@@ -69,7 +69,8 @@ Options:
   --suite NAME     builtin (default): the 18 C programs of bench/; third-party: real programs
                    from tests/fixtures/third-party (a source checkout only) at inputs that run
                    0.25–0.45 s under Wasmtime: ${THIRD_PARTY_BENCH_NAMES.join(', ')}
-  --modes LIST     comma-separated modes (default: all eight)
+  --modes LIST     comma-separated modes (default: all eight; none-unhoisted and
+                   slacked-unhoisted, the memory base not hoisted, only when named)
   --wasm FILE      measure this WASI module instead of the built-in suite (repeatable; run
                    with no arguments)
   --dir PATH       directory preopened read-only as "." for --wasm modules
@@ -101,7 +102,7 @@ Examples:
         args: [...argv],
         options: {
           quick: { type: 'boolean', default: false },
-          modes: { type: 'string', default: BENCH_MODES.join(',') },
+          modes: { type: 'string', default: DEFAULT_BENCH_MODES.join(',') },
           wasm: { type: 'string', multiple: true, default: [] },
           dir: { type: 'string' },
           json: { type: 'string' },

@@ -6,6 +6,7 @@ import { isatty } from 'node:tty';
 import { z } from 'zod';
 import { GuestTrapError, InputError, UsageError, type Command } from '../command.js';
 import { DEFAULT_METERING, enforcesBudget, METERING_MODES_HELP, meteringOptionSchema, meteringSpec } from '../metering-option.js';
+import { specCompileOptions } from '../../bench/modes.js';
 import { fuelCostsOption } from '../fuel-costs-option.js';
 import { writeNamed } from '../output.js';
 import { runWasi } from '../../wasi/run.js';
@@ -304,7 +305,7 @@ Examples:
     const env = Object.fromEntries(o.env.map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
     const report = await runWasi(bytes, {
       metering: spec.metering,
-      ...(spec.pipeline === undefined ? {} : { pipeline: spec.pipeline }),
+      ...specCompileOptions(spec),
       fuel: o.fuel,
       args: o.args,
       programName: o.file === '-' ? 'stdin.wasm' : o.file,

@@ -96,7 +96,9 @@ Examples:
     }
     // The front end instruments for none, epoch or Wasmtime's fuel; every fuel mode starts from the latter.
     const translation = spec.metering === 'none' || spec.metering === 'epoch' ? spec.metering : 'vanilla';
-    const module = translate(bytes, { metering: translation, memoryReservation, memoryGuardSize, fuelCosts });
+    // The memory base is hoisted as run-wasm compiles it (unless the mode is an unhoisted variant).
+    const hoistMemoryBase = spec.hoistMemoryBase ?? true;
+    const module = translate(bytes, { metering: translation, memoryReservation, memoryGuardSize, fuelCosts, hoistMemoryBase });
     if (metadata) {
       const { functions, ...rest } = module;
       io.out(`${JSON.stringify({ ...rest, functions: functions.map(({ clif: _clif, ...f }) => f) }, null, 2)}\n`);
