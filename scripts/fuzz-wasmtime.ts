@@ -113,7 +113,7 @@ for (let first = o.seed; first < o.seed + o.count; first += CHUNK) {
 }
 runner.close();
 progress();
-console.log(JSON.stringify({ ...tally, weRefused: Object.fromEntries(tally.weRefused), differ: Object.fromEntries(tally.differ), countedOutcomes: Object.fromEntries(tally.countedOutcomes) }, null, 1));
+console.log(JSON.stringify({ ...tally, weRefused: Object.fromEntries(tally.weRefused), differ: Object.fromEntries(tally.differ), countedOutcomes: Object.fromEntries(tally.countedOutcomes), runnerRestarts: runner.restarts }, null, 1));
 if (differences.length > 0) console.log(`\n${differences.length} difference(s); modules saved in ${o.save}\n${differences.slice(0, 200).join('\n')}`);
 process.exit(differences.length > 0 ? 1 : 0);
 

@@ -6,6 +6,7 @@ import { OutOfFuel, SlackfuelError, TranslateError } from '../../src/runtime/err
 import { UNCOUNTED_FUEL_PIPELINE, type MeteringMode } from '../../src/runtime/metering.js';
 import type { ClifValue } from '../../src/native/values.js';
 import type { FuelCosts } from '../../src/wasm/fuel-costs.js';
+import { FUZZ_MAX_MEMORY_BYTES } from './runner.js';
 import type { Function } from '../../src/ir/index.js';
 import type { NumericType, Outcome } from './outcome.js';
 
@@ -97,7 +98,7 @@ export interface Signature {
 export async function callOurs(module: WasmModule, f: Signature, args: readonly string[], fuel: number, timeoutMs = 20_000): Promise<Outcome> {
   let instance;
   try {
-    instance = await module.instantiate({ checkIntervalMs: module.metering === 'slacked' ? 1 : false });
+    instance = await module.instantiate({ checkIntervalMs: module.metering === 'slacked' ? 1 : false, limits: { maxMemoryBytes: FUZZ_MAX_MEMORY_BYTES } });
   } catch (error) {
     return asOutcome(error);
   }

@@ -7,6 +7,14 @@ import { fromRunner, numericTypeSchema, runnerCallSchema, type Outcome } from '.
 
 export const DEFAULT_RUNNER = new URL('../../peers/wasmtime-runner/target/release/wasmtime-runner', import.meta.url).pathname;
 
+/**
+ * Bytes of linear memory a call may have on both sides (Wasmtime's StoreLimits, our
+ * maxMemoryBytes). 4 GiB leaves every 32-bit memory alone and stops a 64-bit memory that
+ * declares no maximum from doubling until the machine runs out (Wasmtime copies it to grow it:
+ * seed 65031 took 24 GB before the OOM killer stopped the runner).
+ */
+export const FUZZ_MAX_MEMORY_BYTES = 2 ** 32;
+
 const exportsSchema = z.union([
   z.object({ error: z.string() }),
   z.object({
@@ -22,28 +30,45 @@ export interface ExportedFunction {
 }
 
 export class WasmtimeBatch {
-  readonly #child: ChildProcessWithoutNullStreams;
-  readonly #waiting: ((line: string) => void)[] = [];
+  readonly #argv: readonly string[];
+  readonly #runner: string;
+  #child!: ChildProcessWithoutNullStreams;
+  #waiting: ((line: string) => void)[] = [];
   #exited: string | null = null;
+  /** Runners started after one died: a module that kills the runner costs its own calls only. */
+  restarts = 0;
 
   constructor(runner: string = DEFAULT_RUNNER, fuelCostsFile?: string) {
-    this.#child = spawn(runner, ['batch', ...(fuelCostsFile === undefined ? [] : ['--fuel-costs', fuelCostsFile])], { stdio: 'pipe' });
-    this.#child.stderr.on('data', (d: Buffer) => process.stderr.write(`wasmtime-runner: ${d.toString()}`));
-    createInterface({ input: this.#child.stdout }).on('line', (line) => this.#waiting.shift()?.(line));
-    this.#child.on('exit', (code, signal) => {
-      this.#exited = `the runner exited (${code ?? signal})`;
-      for (const w of this.#waiting.splice(0)) w(JSON.stringify({ error: this.#exited }));
-    });
-    this.#child.on('error', (e) => {
-      // A runner that cannot start (or dies this way) answers every pending request with the
-      // reason, so no caller waits forever.
-      this.#exited = `the runner failed: ${e.message}`;
-      for (const w of this.#waiting.splice(0)) w(JSON.stringify({ error: this.#exited }));
-    });
+    this.#runner = runner;
+    this.#argv = ['batch', '--max-memory-bytes', String(FUZZ_MAX_MEMORY_BYTES), ...(fuelCostsFile === undefined ? [] : ['--fuel-costs', fuelCostsFile])];
+    this.#start();
+  }
+
+  #start(): void {
+    const child = spawn(this.#runner, this.#argv, { stdio: 'pipe' });
+    const waiting: ((line: string) => void)[] = [];
+    this.#child = child;
+    this.#waiting = waiting;
+    this.#exited = null;
+    child.stderr.on('data', (d: Buffer) => process.stderr.write(`wasmtime-runner: ${d.toString()}`));
+    createInterface({ input: child.stdout }).on('line', (line) => waiting.shift()?.(line));
+    // A runner that dies (or cannot start) answers every pending request with the reason, so
+    // no caller waits forever; the next request starts a new one.
+    const fail = (reason: string) => {
+      if (this.#child === child) this.#exited = reason;
+      for (const w of waiting.splice(0)) w(JSON.stringify({ error: reason }));
+    };
+    child.on('exit', (code, signal) => fail(`the runner exited (${code ?? signal})`));
+    child.on('error', (e) => fail(`the runner failed: ${e.message}`));
   }
 
   #ask(request: object): Promise<unknown> {
-    if (this.#exited !== null) return Promise.resolve({ error: this.#exited });
+    if (this.#exited !== null) {
+      // Only a runner that ran before is restarted: one that cannot start says so every time.
+      if (this.#exited.startsWith('the runner failed')) return Promise.resolve({ error: this.#exited });
+      this.restarts++;
+      this.#start();
+    }
     return new Promise((resolve) => {
       this.#waiting.push((line) => {
         try {

@@ -8,6 +8,7 @@ import type { MeteringMode } from '../../src/runtime/metering.js';
 import { codegenFlags } from '../../src/runtime/module.js';
 import { RuntimeConfigError } from '../../src/runtime/errors.js';
 import { clifText, compileWasm, translate } from '../../src/wasm/index.js';
+import { runCli } from '../helpers/cli.js';
 import { wat } from './wat.js';
 
 // One load per iteration of a counted loop.
@@ -74,4 +75,15 @@ test('hoistMemoryBase must be a boolean', async (t) => {
   const bytes = await wat(SUM);
   t.throws(() => translate(bytes, { hoistMemoryBase: 'yes' as unknown as boolean }), { instanceOf: RuntimeConfigError });
   await t.throwsAsync(compileWasm(bytes, 'none', engine, { hoistMemoryBase: 1 as unknown as boolean }));
+});
+
+test('wasm2clif prints the base as run-wasm compiles it: can_move, except in the unhoisted variants', async (t) => {
+  const bytes = await wat(SUM);
+  for (const [metering, hoisted] of [['none', true], ['slacked', true], ['none-unhoisted', false], ['slacked-unhoisted', false]] as const) {
+    const r = runCli(['wasm2clif', '--metering', metering, '-'], undefined, { stdin: bytes });
+    t.is(r.code, 0, r.stderr);
+    const loads = baseLoads(r.stdout);
+    t.true(loads.length > 0, metering);
+    for (const l of loads) t.is(/can_move/.test(l), hoisted, `${metering}: ${l}`);
+  }
 });

@@ -5,29 +5,41 @@
 //! * `{"op":"call","module":PATH,"mode":"none"|"fuel","fuel":N,"name":F,"args":[V..]}` →
 //!   `{"trap":CODE|null,"message":..,"fuelConsumed":N|null,"instantiateFuel":N|null,"results":[V..]}`
 //!
+//! `--max-memory-bytes N` caps each store's linear memory (Wasmtime's `StoreLimits`): a
+//! `memory.grow` past it returns -1, as our side's `maxMemoryBytes` makes it. Without it a
+//! 64-bit memory that declares no maximum can double until the machine runs out of memory
+//! (Wasmtime copies it to grow it).
+//!
 //! Every call gets a fresh store and instance (no state leaks between calls). Values are
 //! strings: i32/i64 signed decimal, f32/f64 their IEEE bits as unsigned decimal (so NaN
 //! payloads survive). A failure that is not a trap answers `{"error":MESSAGE}`.
 
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};
-use wasmtime::{Config, Engine, Instance, Module, Result, Store, Trap, Val, ValType, bail, format_err};
+use wasmtime::{Config, Engine, Instance, Module, Result, Store, StoreLimits, StoreLimitsBuilder, Trap, Val, ValType, bail, format_err};
 
 struct Engines {
     none: Engine,
     fuel: Engine,
     /// The last module loaded, compiled for each engine (the fuzzer asks about one at a time).
     cached: Option<(String, Module, Module)>,
+    /// Bytes of linear memory a store may have (None: Wasmtime's default, no limit).
+    max_memory_bytes: Option<usize>,
 }
 
 pub fn main(argv: &[String]) -> Result<()> {
     let mut costs = None;
+    let mut max_memory_bytes = None;
     let mut it = argv.iter();
     while let Some(a) = it.next() {
         match a.as_str() {
             "--fuel-costs" => {
                 let path = it.next().ok_or_else(|| format_err!("--fuel-costs needs a value"))?;
                 costs = Some(crate::fuel_costs::load(path)?);
+            }
+            "--max-memory-bytes" => {
+                let n = it.next().ok_or_else(|| format_err!("--max-memory-bytes needs a value"))?;
+                max_memory_bytes = Some(n.parse::<usize>().map_err(|e| format_err!("--max-memory-bytes {n}: {e}"))?);
             }
             other => bail!("unknown batch option {other}"),
         }
@@ -41,6 +53,7 @@ pub fn main(argv: &[String]) -> Result<()> {
         none: Engine::new(&Config::new())?,
         fuel: Engine::new(&fuel)?,
         cached: None,
+        max_memory_bytes,
     };
     let stdin = std::io::stdin();
     let mut out = std::io::stdout().lock();
@@ -119,9 +132,10 @@ fn handle(e: &mut Engines, req: &Value) -> Result<Value> {
                 .and_then(Value::as_array)
                 .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
                 .unwrap_or_default();
+            let limits = e.max_memory_bytes;
             let (none, fuel) = modules(e, path)?;
             let module = if fuel_mode { fuel.clone() } else { none.clone() };
-            Ok(call(&module, fuel_mode, budget, &name, &args))
+            Ok(call(&module, fuel_mode, budget, limits, &name, &args))
         }
         other => bail!("unknown op {other}"),
     }
@@ -149,12 +163,17 @@ fn show_value(v: &Val) -> Value {
     }
 }
 
-fn call(module: &Module, fuel_mode: bool, budget: u64, name: &str, args: &[String]) -> Value {
-    let mut store = Store::new(module.engine(), ());
+fn call(module: &Module, fuel_mode: bool, budget: u64, max_memory_bytes: Option<usize>, name: &str, args: &[String]) -> Value {
+    let limits = match max_memory_bytes {
+        Some(n) => StoreLimitsBuilder::new().memory_size(n).build(),
+        None => StoreLimits::default(),
+    };
+    let mut store = Store::new(module.engine(), limits);
+    store.limiter(|limits| limits);
     if fuel_mode && let Err(e) = store.set_fuel(budget) {
         return json!({ "error": format!("{e:#}") });
     }
-    let consumed = |s: &Store<()>| fuel_mode.then(|| s.get_fuel().map(|f| budget - f).ok()).flatten();
+    let consumed = |s: &Store<StoreLimits>| fuel_mode.then(|| s.get_fuel().map(|f| budget - f).ok()).flatten();
     let mut instantiate_fuel = None;
     let outcome: Result<Vec<Val>> = (|| {
         let instance = Instance::new(&mut store, module, &[])?;
