@@ -75,6 +75,8 @@ export const runWasiOptionsSchema = z
     jobs: z.number().int().min(1).max(256).optional(),
     /** Load memory bases `can_move`, hoisted out of loops (see CompileWasmOptions.hoistMemoryBase). */
     hoistMemoryBase: z.boolean().optional(),
+    /** Threads that translate the function bodies (see CompileWasmOptions.threads). */
+    threads: z.number().int().nonnegative().max(256).optional(),
     /** The fuel each operator costs (see CompileWasmOptions.fuelCosts). */
     fuelCosts: z.custom<FuelCosts>((v) => fuelCostsSchema.safeParse(v).success, 'a fuel-cost table (src/wasm/fuel-costs.ts)').optional(),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */
@@ -153,6 +155,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     ...(o.nativePasses === undefined ? {} : { nativePasses: o.nativePasses }),
     ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
     ...(o.hoistMemoryBase === undefined ? {} : { hoistMemoryBase: o.hoistMemoryBase }),
+    ...(o.threads === undefined ? {} : { threads: o.threads }),
   };
   const module = await compileWasm(wasm, o.metering, undefined, {
     ...memory,

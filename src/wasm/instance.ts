@@ -505,6 +505,12 @@ export interface CompileWasmOptions {
    * (default true, in every mode; false loads the base where it is used).
    */
   readonly hoistMemoryBase?: boolean;
+  /**
+   * Threads that translate the function bodies (and run the Rust passes on them): 0, the
+   * default, takes the machine's cores, up to 8. The code is the same whatever the number, so
+   * it is not part of the compile cache's key.
+   */
+  readonly threads?: number;
 }
 
 /**
@@ -539,7 +545,8 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
     ...memoryConfig,
     ...(split.native === '' ? {} : { nativePasses: split.native }),
   };
-  const translated = translate(wasm, translateOptions);
+  const threads = z.number().int().nonnegative().max(256).default(0).parse(options.threads);
+  const translated = translate(wasm, { ...translateOptions, threads });
   const nativeMs = (translated.rewriteMicros ?? 0) / 1000;
   const pipeline = split.rest;
   const used = new Set<string>();

@@ -38,6 +38,18 @@ test('every metering mode runs the program with the same output; the fuel modes 
   t.regex(runCli(['run-wasm', '--help']).stdout, new RegExp(`default ${DEFAULT_METERING}`));
 });
 
+test('--threads sets the translation threads: the same run whatever the number; a bad count is a usage error', (t) => {
+  const reference = run(['--metering', 'slacked', '--no-cache', hello]);
+  for (const n of ['1', '3']) {
+    const r = run(['--metering', 'slacked', '--no-cache', '--threads', n, hello]);
+    t.is(r.code, 0, r.stderr);
+    t.is(r.stdout, reference.stdout);
+    t.is(r.report!.fuelConsumed, reference.report!.fuelConsumed);
+  }
+  for (const bad of ['-1', 'two', '1.5']) t.is(runCli(['run-wasm', '--threads', bad, hello]).code, 2, bad);
+  t.regex(runCli(['run-wasm', '--help']).stdout, /--threads N/);
+});
+
 test('everything after the module goes to the program, options included', (t) => {
   const r = runCli(['run-wasm', '--metering', 'none', argsEnv, 'one', '--metering', 'vanilla', '--', '-o', 'x']);
   t.is(r.code, 0, r.stderr);

@@ -73,6 +73,20 @@ test('the mode, the pipeline, the options and the bytes each give their own entr
   t.deepEqual([cache.hits, cache.misses, cache.size().entries], [1, 5, 5]);
 });
 
+test('the translation threads share an entry (the code is the same); hoistMemoryBase has its own', async (t) => {
+  const bytes = await wat(LOOP);
+  const cache = freshCache();
+  const one = await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false, threads: 1 });
+  t.false(one.fromCache);
+  const three = await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false, threads: 3 });
+  t.true(three.fromCache);
+  t.is(three.module.text, one.module.text);
+  t.is((await compileWasm(bytes, 'slacked', undefined, { nativePasses: false, threads: 2 })).module.text, one.module.text);
+  t.false((await compileWasm(bytes, 'slacked', undefined, { cache, nativePasses: false, hoistMemoryBase: false })).fromCache);
+  t.deepEqual([cache.hits, cache.misses, cache.size().entries], [1, 2, 2]);
+  for (const threads of [-1, 1.5, 257]) await t.throwsAsync(compileWasm(bytes, 'slacked', undefined, { threads }), undefined, String(threads));
+});
+
 test('a damaged or foreign entry is a miss, and is replaced', async (t) => {
   const bytes = await wat(LOOP);
   const cache = freshCache();

@@ -38,6 +38,7 @@ const optionsSchema = z.object({
   /** --native-passes: true, --ts-passes: false, neither: the default (Rust when it runs the whole pipeline). */
   nativePasses: z.boolean().optional(),
   jobs: z.coerce.number().int().min(1).max(256).optional(),
+  threads: z.coerce.number().int().nonnegative().max(256).optional(),
   file: z.string().min(1, 'give the .wasm file (or - for standard input)'),
   args: z.array(z.string()),
 });
@@ -62,6 +63,7 @@ const VALUE_OPTIONS = new Set([
   '--memory-guard-size',
   '--cache-dir',
   '--jobs',
+  '--threads',
   '--fuel-costs',
   '--output',
   '-o',
@@ -233,6 +235,8 @@ Options:
                        the rest (e.g. a --profile pipeline) stays in TypeScript
   --jobs N             worker threads for the fuel passes (1: none); default one per core
                        for modules of 16 MB of CLIF and more, else 1 (the code is the same)
+  --threads N          threads that translate the function bodies and run the Rust passes on
+                       them; default 0: the machine's cores, up to 8 (the code is the same)
   --check-interval MS  slacked modes: the asynchronous fuel checker's shortest period (default 1)
   --check-max-interval MS
                        slacked modes: its longest period, used while the fuel rate it observes
@@ -281,6 +285,7 @@ Examples:
       deterministic: values.has('--deterministic'),
       nativePasses: values.has('--native-passes') ? true : values.has('--ts-passes') ? false : undefined,
       jobs: one('--jobs'),
+      threads: one('--threads'),
       file: split_.file ?? '',
       args: split_.args,
     });
@@ -329,6 +334,7 @@ Examples:
       ...(o.memoryGuardSize === undefined ? {} : { memoryGuardSize: o.memoryGuardSize }),
       cacheDir: o.noCache ? null : (o.cacheDir ?? defaultCacheDir()),
       ...(o.jobs === undefined ? {} : { jobs: o.jobs }),
+      ...(o.threads === undefined ? {} : { threads: o.threads }),
       ...(fuelCosts === undefined ? {} : { fuelCosts }),
       deterministic: o.deterministic,
       ...(o.nativePasses === undefined ? {} : { nativePasses: o.nativePasses }),
