@@ -1043,13 +1043,6 @@ fn guarded<T>(failed: T, body: impl FnOnce() -> T) -> T {
 }
 
 impl WasmState {
-    /// The bulk builtins' fuel check: the code charged the operation and stored the counter
-    /// before calling; an exhausted budget (counter >= 0) stops the operation before it runs,
-    /// as vanilla's inline check does (slacked code has no inline check).
-    fn out_of_fuel(&self, vmctx: *mut u8) -> bool {
-        fuel_exhausted(self.fuel, vmctx)
-    }
-
     /// Checks fuel, then runs a bulk operation; failure records `trap`.
     fn bulk(
         &mut self,
@@ -1057,7 +1050,7 @@ impl WasmState {
         trap: &'static str,
         op: impl FnOnce(&mut WasmState) -> Option<()>,
     ) -> u8 {
-        if self.out_of_fuel(vmctx) {
+        if fuel_exhausted(self.fuel, vmctx) {
             return self.fail("user200");
         }
         match op(self) {
@@ -1068,8 +1061,9 @@ impl WasmState {
     }
 }
 
-/// The bulk builtins' fuel check (see `WasmState::out_of_fuel`): the counter the code stored
-/// before the call has reached zero.
+/// The bulk builtins' fuel check: the code charged the operation and stored the counter before
+/// calling; an exhausted budget (counter >= 0) stops the operation before it runs, as vanilla's
+/// inline check does (slacked code has no inline check).
 fn fuel_exhausted(fuel: Option<FuelSlot>, vmctx: *mut u8) -> bool {
     let Some(slot) = fuel else { return false };
     // SAFETY: the vmctx is the live instance's, whose store-context pointer field (validated

@@ -12,6 +12,7 @@ import { defaultPipeline, meteringModeSchema, PINNED_FUEL_PIPELINE } from '../ru
 import type { Function } from '../ir/index.js';
 import { CompileCache } from '../wasm/compile-cache.js';
 import { fuelCostsSchema, type FuelCosts } from '../wasm/fuel-costs.js';
+import { translateThreadsSchema } from '../wasm/translate.js';
 import { compileWasm, resourceLimitsSchema, type WasmInstance, type WasmInstantiateOptions, type WasmModule } from '../wasm/instance.js';
 import type { Global } from '../wasm/global.js';
 import type { Memory } from '../wasm/memory.js';
@@ -76,7 +77,7 @@ export const runWasiOptionsSchema = z
     /** Load memory bases `can_move`, hoisted out of loops (see CompileWasmOptions.hoistMemoryBase). */
     hoistMemoryBase: z.boolean().optional(),
     /** Threads that translate the function bodies (see CompileWasmOptions.threads). */
-    threads: z.number().int().nonnegative().max(256).optional(),
+    threads: translateThreadsSchema.optional(),
     /** The fuel each operator costs (see CompileWasmOptions.fuelCosts). */
     fuelCosts: z.custom<FuelCosts>((v) => fuelCostsSchema.safeParse(v).success, 'a fuel-cost table (src/wasm/fuel-costs.ts)').optional(),
     /** Bytes of stack wasm may use (see WasmInstantiateOptions.maxWasmStack). */

@@ -421,6 +421,9 @@ function translationMetering(mode: MeteringMode): 'none' | 'vanilla' | 'epoch' {
   return mode === 'none' ? 'none' : mode === 'epoch' ? 'epoch' : 'vanilla';
 }
 
+/** The runtime loads memory bases `can_move`, hoisted out of loops, unless told otherwise. */
+export const DEFAULT_HOIST_MEMORY_BASE = true;
+
 /** A wasm module compiled for one metering mode. */
 export class WasmModule {
   /** Use `compileWasm`. */
@@ -539,14 +542,14 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   // Every option of the translation is part of the compile cache's key.
   const translateOptions = {
     metering: translationMetering(mode),
-    hoistMemoryBase: z.boolean().default(true).parse(options.hoistMemoryBase),
+    hoistMemoryBase: options.hoistMemoryBase ?? DEFAULT_HOIST_MEMORY_BASE,
     layout,
     fuelCosts: fuelCosts.data,
     ...memoryConfig,
     ...(split.native === '' ? {} : { nativePasses: split.native }),
   };
-  const threads = z.number().int().nonnegative().max(256).default(0).parse(options.threads);
-  const translated = translate(wasm, { ...translateOptions, threads });
+  // translate validates both (RuntimeConfigError); the thread count is left out of the key.
+  const translated = translate(wasm, { ...translateOptions, ...(options.threads === undefined ? {} : { threads: options.threads }) });
   const nativeMs = (translated.rewriteMicros ?? 0) / 1000;
   const pipeline = split.rest;
   const used = new Set<string>();

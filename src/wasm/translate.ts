@@ -26,6 +26,9 @@ export function guardBytes(config: MemoryConfig): number | null {
   return config.memoryReservation >= 2 ** 32 ? config.memoryGuardSize : null;
 }
 
+/** Threads that translate the function bodies: 0 takes the machine's cores, up to 8. */
+export const translateThreadsSchema = z.number().int().nonnegative().max(256);
+
 export const translateOptionsSchema = z
   .object({
     metering: wasmMeteringSchema.default('none'),
@@ -42,7 +45,7 @@ export const translateOptionsSchema = z
     nativePasses: nativePipelineSchema.optional(),
     /** Threads that translate the function bodies: 0 takes the machine's cores, up to 8. The
      *  text is the same whatever the number (the bodies are independent). */
-    threads: z.number().int().nonnegative().max(256).default(0),
+    threads: translateThreadsSchema.default(0),
     /** Load memory bases `readonly can_move`, as Wasmtime does, so Cranelift hoists them out of
      *  loops (default false here: plain `readonly` loads where used; compileWasm turns it on). */
     hoistMemoryBase: z.boolean().default(false),

@@ -79,3 +79,66 @@ for (const mode of MODES) {
     t.pass();
   });
 }
+
+// What a hostile module can ask of the two builtins: 64-bit addresses whose end wraps past
+// 2^64, ranges that end one byte past the memory, and pieces larger than the lock-free path
+// takes (16 MiB), which go through the locked path in pieces. Each traps or completes, the
+// bytes outside a failed operation stay as they were, and nothing crashes.
+const MEMORY64 = wat(`(module
+  (memory (export "mem") i64 1)
+  (func (export "copy") (param i64 i64 i64) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "fill") (param i64 i32 i64) (memory.fill (local.get 0) (local.get 1) (local.get 2))))`);
+
+const LARGE = wat(`(module
+  (memory (export "mem") 300)
+  (func (export "copy") (param i32 i32 i32) (memory.copy (local.get 0) (local.get 1) (local.get 2)))
+  (func (export "fill") (param i32 i32 i32) (memory.fill (local.get 0) (local.get 1) (local.get 2))))`);
+
+for (const mode of MODES) {
+  test(`${mode.name}: wrapping 64-bit ranges trap; pieces over 16 MiB complete`, async (t) => {
+    const m64 = await (await compiled(MEMORY64, mode)).instantiate();
+    try {
+      const top = 2n ** 64n;
+      const before = m64.readMemory(0, PAGE);
+      const ranges: readonly (readonly [bigint, bigint, bigint])[] = [
+        [top - 8n, 0n, 16n],
+        [0n, top - 8n, 16n],
+        [0n, 0n, top - 1n],
+        [BigInt(PAGE) - 15n, 0n, 16n],
+        [BigInt(PAGE) + 1n, 0n, 0n],
+      ];
+      // A length near 2^64 costs more fuel than any budget (Wasmtime's per-byte charge comes
+      // first): the metered modes run out of fuel there instead of trapping.
+      const refused = async (call: Promise<unknown>, len: bigint, what: string) => {
+        const error = await t.throwsAsync(call, undefined, what);
+        const outOfFuel = mode.name !== 'none' && len > 2n ** 32n && error?.name === 'OutOfFuel';
+        t.true(error instanceof WasmTrap || outOfFuel, `${what}: ${String(error)}`);
+      };
+      for (const [dst, src, len] of ranges) {
+        await refused(m64.call('copy', [dst, src, len]), len, `copy ${dst} ${src} ${len}`);
+        // fill has no source: only a destination past the end is refused.
+        if (dst + len > BigInt(PAGE)) await refused(m64.call('fill', [dst, 0xab, len]), len, `fill ${dst} ${len}`);
+      }
+      t.deepEqual(m64.readMemory(0, PAGE), before);
+      await m64.call('copy', [BigInt(PAGE), 0n, 0n]);
+      await m64.call('fill', [BigInt(PAGE) - 16n, 0xcd, 16n]);
+      t.deepEqual([...m64.readMemory(PAGE - 17, 17)], [0, ...new Array<number>(16).fill(0xcd)]);
+    } finally {
+      m64.dispose();
+    }
+
+    const large = await (await compiled(LARGE, mode)).instantiate();
+    try {
+      const piece = 17 * 1024 * 1024;
+      await large.call('fill', [0, 0x5a, piece]);
+      await large.call('copy', [piece / 16, 0, piece]);
+      const bytes = large.readMemory(0, piece + piece / 16 + 1);
+      t.is(bytes[0], 0x5a);
+      t.is(bytes[piece + piece / 16 - 1], 0x5a);
+      t.is(bytes[piece + piece / 16], 0);
+      await t.throwsAsync(large.call('fill', [300 * PAGE - piece + 1, 1, piece]), { instanceOf: WasmTrap });
+    } finally {
+      large.dispose();
+    }
+  });
+}

@@ -8,6 +8,7 @@ import { headersForFunctions } from '../../abi/file-headers.js';
 import { parse, print } from '../../ir/index.js';
 import { loadProfile, placeByProfile } from '../../passes/index.js';
 import { applyPipeline } from '../../runtime/metering.js';
+import { DEFAULT_HOIST_MEMORY_BASE } from '../../wasm/instance.js';
 import { clifText, memoryConfigSchema, translate } from '../../wasm/translate.js';
 
 const optionsSchema = z.object({
@@ -97,7 +98,7 @@ Examples:
     // The front end instruments for none, epoch or Wasmtime's fuel; every fuel mode starts from the latter.
     const translation = spec.metering === 'none' || spec.metering === 'epoch' ? spec.metering : 'vanilla';
     // The memory base is hoisted as run-wasm compiles it (unless the mode is an unhoisted variant).
-    const hoistMemoryBase = spec.hoistMemoryBase ?? true;
+    const hoistMemoryBase = spec.hoistMemoryBase ?? DEFAULT_HOIST_MEMORY_BASE;
     const module = translate(bytes, { metering: translation, memoryReservation, memoryGuardSize, fuelCosts, hoistMemoryBase });
     if (metadata) {
       const { functions, ...rest } = module;
