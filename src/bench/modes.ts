@@ -6,12 +6,16 @@
 // loop iteration at least), and `slacked-placed` is the runtime's `slacked` as it is.
 // `none-unhoisted` and `slacked-unhoisted` load the memory base where it is used instead of
 // hoisting it out of loops as every mode does (Wasmtime's choice): an A/B of it within one run.
+// `slacked-every-loop` versions every counted loop, hot or not (fuel-counted-loops before
+// `maxHotRatio`): the A/B of that rule.
 import { z } from 'zod';
 import { PINNED_FUEL_PIPELINE, SLACKED_FUEL_PIPELINE, UNCOUNTED_FUEL_PIPELINE, type MeteringMode } from '../runtime/metering.js';
 
-export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked-unplaced', 'slacked-uncounted', 'slacked-placed', 'count', 'none-unhoisted', 'slacked-unhoisted'] as const;
-/** What `bench` measures without `--modes`: every mode but the two memory-base variants. */
-export const DEFAULT_BENCH_MODES = BENCH_MODES.filter((m) => m !== 'none-unhoisted' && m !== 'slacked-unhoisted');
+export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked-unplaced', 'slacked-uncounted', 'slacked-placed', 'count', 'none-unhoisted', 'slacked-unhoisted', 'slacked-every-loop'] as const;
+/** The A/B variants: measured only when `--modes` names them. */
+export const AB_BENCH_MODES: readonly BenchMode[] = ['none-unhoisted', 'slacked-unhoisted', 'slacked-every-loop'];
+/** What `bench` measures without `--modes`: every mode but the A/B variants. */
+export const DEFAULT_BENCH_MODES = BENCH_MODES.filter((m) => !AB_BENCH_MODES.includes(m));
 export const benchModeSchema = z.enum(BENCH_MODES);
 export type BenchMode = z.infer<typeof benchModeSchema>;
 
@@ -32,9 +36,11 @@ export { PINNED_FUEL_PIPELINE as PINNED_PIPELINE } from '../runtime/metering.js'
 const PINNED = PINNED_FUEL_PIPELINE;
 const UNCOUNTED = UNCOUNTED_FUEL_PIPELINE;
 const PLACED = SLACKED_FUEL_PIPELINE;
+/** fuel-counted-loops on every counted loop: no function's hottest block is 10^9 times its loop's header. */
+const EVERY_LOOP = `${UNCOUNTED},fuel-counted-loops{max-hot-ratio=1e9}`;
 
 /** Which placement an instrumented run counts the increments of. */
-export type IncrementsKind = 'as-wasmtime' | 'uncounted' | 'placed';
+export type IncrementsKind = 'as-wasmtime' | 'uncounted' | 'placed' | 'every-loop';
 
 export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {
   none: { metering: 'none', pipeline: undefined, accounts: false, increments: '' },
@@ -47,6 +53,7 @@ export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {
   count: { metering: 'count', pipeline: PLACED, accounts: true, increments: 'placed' },
   'none-unhoisted': { metering: 'none', pipeline: undefined, accounts: false, increments: '', hoistMemoryBase: false },
   'slacked-unhoisted': { metering: 'slacked', pipeline: PLACED, accounts: true, increments: 'placed', hoistMemoryBase: false },
+  'slacked-every-loop': { metering: 'slacked', pipeline: EVERY_LOOP, accounts: true, increments: 'every-loop' },
 };
 
 /** The compile options a mode's spec adds to its pipeline. */
@@ -62,6 +69,7 @@ export const INCREMENT_PIPELINES = {
   'as-wasmtime': `${PINNED},fuel-unit-increments`,
   uncounted: `${UNCOUNTED},fuel-unit-increments`,
   placed: `${PLACED},fuel-unit-increments`,
+  'every-loop': `${EVERY_LOOP},fuel-unit-increments`,
 } as const;
 
 /** Parses `--modes a,b,c`: known names, no duplicates; `none` and `vanilla` are always measured. */

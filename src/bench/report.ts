@@ -168,6 +168,7 @@ const COLORS: Readonly<Record<BenchMode | PeerMode, string>> = {
   count: '#17becf',
   'none-unhoisted': '#c7c7c7',
   'slacked-unhoisted': '#98df8a',
+  'slacked-every-loop': '#dbdb8d',
 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -216,7 +216,7 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
     }
   }
   const increments: Partial<Record<IncrementsKind, number>> = {};
-  for (const kind of ['as-wasmtime', 'uncounted', 'placed'] as const) {
+  for (const kind of ['as-wasmtime', 'uncounted', 'placed', 'every-loop'] as const) {
     if (!o.modes.some((m) => BENCH_MODE_SPECS[m].increments === kind)) continue;
     o.progress(`${step} ${program.name}: count increments (${kind})`);
     const instrumented = INCREMENT_PIPELINES[kind];

@@ -20,7 +20,7 @@ export function meteringSpec(mode: MeteringOption): BenchModeSpec {
 
 /** Whether a `--fuel` budget means anything in the mode: accounting and count only count. */
 export function enforcesBudget(mode: MeteringOption): boolean {
-  return mode === 'vanilla' || mode === 'slacked' || mode === 'slacked-unplaced' || mode === 'slacked-uncounted' || mode === 'slacked-placed' || mode === 'slacked-unhoisted';
+  return mode === 'vanilla' || mode === 'slacked' || mode === 'slacked-unplaced' || mode === 'slacked-uncounted' || mode === 'slacked-placed' || mode === 'slacked-unhoisted' || mode === 'slacked-every-loop';
 }
 
 /** The modes' help text, shared by every command's --help. */
@@ -37,10 +37,16 @@ export const METERING_MODES_HELP = `Metering modes (--metering MODE; default ${D
                   slacked-unplaced plus fuel-place: increments moved to where they run least
                   (at least one per loop iteration)
   slacked-placed  slacked-uncounted plus fuel-counted-loops: counted loops charged once on
-                  entry (a guarded copy of the loop without increments)
+                  entry (a guarded copy of the loop without increments) where the function
+                  spends its time
   slacked         the same as slacked-placed (the runtime's slacked mode)
   count           slacked-placed with no checker: fuel accounting only, no budget
   none-unhoisted  none with the memory base loaded where it is used, not hoisted out of
                   loops as every other mode does (Wasmtime's choice): an A/B variant
   slacked-unhoisted
-                  slacked-placed with the memory base loaded where it is used (likewise)`;
+                  slacked-placed with the memory base loaded where it is used (likewise)
+  slacked-every-loop
+                  slacked-placed with every counted loop versioned, hot or not
+                  (fuel-counted-loops{max-hot-ratio=1e9}; the passes run in TypeScript):
+                  an A/B variant of the rule that versions only where a function spends
+                  its time`;

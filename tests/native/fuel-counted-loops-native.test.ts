@@ -15,7 +15,7 @@ import { runNativePasses } from '../../src/native/native-passes.js';
 import { checkFuel } from '../../src/passes/fuel/check/check-fuel.js';
 import { PassManager } from '../../src/passes/index.js';
 import { SLACKED_FUEL_PIPELINE } from '../../src/runtime/metering.js';
-import { COUNT, moduleOf, TOP } from '../passes/counted/loop-shapes.js';
+import { COUNT, moduleOf, NEST, TOP } from '../passes/counted/loop-shapes.js';
 import { runSlacked } from './run-slacked.js';
 import { compileWasm } from '../../src/wasm/index.js';
 import { splitNativePrefix } from '../../src/wasm/native-prefix.js';
@@ -157,6 +157,8 @@ const CASES: ReadonlyArray<readonly [string, string, number]> = [
   ['a top exit against a moving bound', TOP.replace('(local.get $n)', '(local.get $acc)'), 0],
   ['a top exit and a second exit', TOP.replace('(br $l)', '(br_if $out (i32.eq (local.get $acc) (i32.const 77)))\n  (br $l)'), 0],
   ['a used loop value after the loop', `${COUNT} (local.set $acc (i32.add (local.get $acc) (local.get $i)))`, 1],
+  ['beside a hotter loop nest (not hot enough)', `${COUNT} ${NEST}`, 0],
+  ['two in a row, one a branch deep (both hot enough)', `${COUNT} (local.set $i (i32.const 0)) (if (i32.and (local.get $n) (i32.const 1)) (then ${TOP.replace(/\$l/g, '$m').replace(/\$out/g, '$out2')}))`, 2],
 ];
 
 for (const [name, body, versioned] of CASES) {

@@ -71,6 +71,8 @@ pub enum Rejection {
     CounterUse,
     UnevenCharge,
     NoCharge,
+    /// Counted, but the function spends its time elsewhere (hot_loops.rs).
+    NotHottest,
 }
 
 pub struct Search {

@@ -8,6 +8,7 @@
 
 mod find;
 mod graph;
+mod hot_loops;
 mod increments;
 mod trip_count;
 mod version;
@@ -19,6 +20,7 @@ use std::collections::HashSet;
 use cranelift_codegen::ir::{Function, Opcode};
 
 pub use find::Rejection;
+pub use hot_loops::DEFAULT_MAX_HOT_RATIO;
 
 #[derive(Clone, Debug, Default)]
 pub struct CountedStats {
@@ -35,10 +37,12 @@ fn reads_pinned_register(func: &Function) -> bool {
         .any(|b| func.layout.block_insts(b).any(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg))
 }
 
-/// Versions every counted loop of `func` (pinned form, placed). With `observe_traps`, loops that
-/// may trap are left alone (the prepaid copy would trap with the counter ahead). An error is an
-/// internal inconsistency; the function may then be half edited and must not be used.
-pub fn count_loops(func: &mut Function, observe_traps: bool) -> Result<CountedStats, String> {
+/// Versions the counted loops of `func` (pinned form, placed) where it spends its time (no block
+/// estimated to run more than `max_hot_ratio` times as often as the loop's header). With
+/// `observe_traps`, loops that may trap are left alone (the prepaid copy would trap with the
+/// counter ahead). An error is an internal inconsistency; the function may then be half edited
+/// and must not be used.
+pub fn count_loops(func: &mut Function, observe_traps: bool, max_hot_ratio: f64) -> Result<CountedStats, String> {
     let mut stats = CountedStats::default();
     if !reads_pinned_register(func) {
         return Ok(stats);
@@ -46,9 +50,12 @@ pub fn count_loops(func: &mut Function, observe_traps: bool) -> Result<CountedSt
     let first = find::find_counted_loops(func, observe_traps);
     stats.rejected = first.rejected;
     // One loop at a time: versioning splits edges and renames values other loops refer to, so
-    // each is found again on the current function. Originals stay counted loops: skip them.
-    let mut done = HashSet::new();
-    let mut next = first.loops.into_iter().next();
+    // each is found again on the current function. Originals stay counted loops: skip them, and
+    // the loops that are not hot (decided once, on the function as it came in).
+    let hot = hot_loops::hot_loops(func, &first.loops, max_hot_ratio);
+    let mut done: HashSet<_> = first.loops.iter().map(|l| l.header).filter(|h| !hot.contains(h)).collect();
+    stats.rejected.extend(std::iter::repeat_n(Rejection::NotHottest, done.len()));
+    let mut next = first.loops.into_iter().find(|l| !done.contains(&l.header));
     while let Some(lp) = next {
         version::version_loop(func, &lp)?;
         done.insert(lp.header);

@@ -2,7 +2,7 @@
 //! and the result passes Cranelift's verifier (the comparisons with the TypeScript pass are in
 //! tests/native/fuel-counted-loops-native.test.ts).
 
-use super::{Rejection, count_loops};
+use super::{DEFAULT_MAX_HOT_RATIO, Rejection, count_loops};
 use cranelift_codegen::ir::Function;
 use cranelift_codegen::settings::{self, Configurable};
 use cranelift_reader::{ParseOptions, parse_test};
@@ -49,7 +49,7 @@ fn shape(step: &str, cmp: &str, extra: &str) -> Function {
 #[test]
 fn a_counted_loop_gets_a_guard_a_prepaid_copy_and_one_exit() {
     let mut f = shape("4", "ne", "");
-    let stats = count_loops(&mut f, false).expect("no internal error");
+    let stats = count_loops(&mut f, false, DEFAULT_MAX_HOT_RATIO).expect("no internal error");
     assert_eq!(stats.versioned, 1);
     verify(&f);
     let text = f.display().to_string();
@@ -73,7 +73,7 @@ fn loops_it_cannot_count_are_left_exactly_as_they_were() {
         let text = if extra.contains("call") { text.replace("block0(", "    sig0 = () tail\n\nblock0(") } else { text };
         let mut f = function(&text);
         let before = f.display().to_string();
-        let stats = count_loops(&mut f, false).expect("no internal error");
+        let stats = count_loops(&mut f, false, DEFAULT_MAX_HOT_RATIO).expect("no internal error");
         assert_eq!((stats.versioned, stats.rejected.as_slice()), (0, &[why][..]), "{before}");
         assert_eq!(f.display().to_string(), before);
     }
@@ -94,7 +94,62 @@ block2:
 }",
     );
     let before = f.display().to_string();
-    let stats = count_loops(&mut f, false).expect("no internal error");
+    let stats = count_loops(&mut f, false, DEFAULT_MAX_HOT_RATIO).expect("no internal error");
     assert_eq!(stats.versioned, 0);
     assert_eq!(f.display().to_string(), before);
+}
+
+/// The counted loop of `LOOP` (charging 7), then a nest of two loops that are not counted (the
+/// inner one tests a value it computes; the outer one has an inner cycle).
+const BESIDE_A_NEST: &str = "function %f(i64 vmctx, i32, i32) -> i32 tail {
+block0(v0: i64, v1: i32, v2: i32):
+    jump block1(v1)
+
+block1(v3: i32):
+    v4 = iconst.i64 7
+    v5 = get_pinned_reg.i64
+    v6 = iadd v5, v4
+    set_pinned_reg v6
+    v7 = iconst.i32 1
+    v8 = iadd v3, v7
+    v9 = icmp ne v8, v2
+    brif v9, block1(v8), block2(v8)
+
+block2(v10: i32):
+    v11 = get_pinned_reg.i64
+    v19 = iconst.i64 3
+    v12 = iadd v11, v19
+    set_pinned_reg v12
+    jump block3(v10)
+
+block3(v13: i32):
+    v14 = get_pinned_reg.i64
+    v20 = iconst.i64 5
+    v15 = iadd v14, v20
+    set_pinned_reg v15
+    v16 = imul v13, v13
+    v17 = icmp ult v16, v2
+    brif v17, block3(v16), block4
+
+block4:
+    v18 = icmp ult v16, v2
+    brif v18, block2(v16), block5
+
+block5:
+    return v10
+}";
+
+#[test]
+fn a_counted_loop_beside_a_hotter_nest_is_left_alone_unless_the_ratio_allows_it() {
+    let mut f = function(BESIDE_A_NEST);
+    let before = f.display().to_string();
+    let stats = count_loops(&mut f, false, DEFAULT_MAX_HOT_RATIO).expect("no internal error");
+    assert_eq!(stats.versioned, 0, "{before}");
+    assert!(stats.rejected.contains(&Rejection::NotHottest), "{:?}", stats.rejected);
+    assert_eq!(f.display().to_string(), before);
+
+    let stats = count_loops(&mut f, false, 1e9).expect("no internal error");
+    assert_eq!(stats.versioned, 1);
+    assert!(!stats.rejected.contains(&Rejection::NotHottest), "{:?}", stats.rejected);
+    verify(&f);
 }

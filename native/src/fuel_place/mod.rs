@@ -166,3 +166,20 @@ pub fn place_fuel(func: &mut Function, options: &PlaceOptions, profile: Option<&
     stats.inserted = applied.inserted;
     Ok(stats)
 }
+
+/// The static frequency estimate of every block of `func` (by block number; 0 for blocks not
+/// reached), as fuel-place computes it, and `w` rounded as fuel-place rounds its weights: for
+/// fuel-counted-loops, which versions only the loops where a function spends its time.
+pub(crate) fn estimated_block_frequencies(func: &Function) -> Vec<f64> {
+    let Some(flow) = flow::Flow::build(func) else {
+        return Vec::new();
+    };
+    let forest = loops::LoopForest::build(&flow);
+    frequency::estimate(&flow, &forest, &|b| func.layout.is_cold(cranelift_codegen::ir::Block::from_u32(b as u32))).block
+}
+
+/// `w` at 12 significant digits (the TypeScript `Number(w.toPrecision(12))`; 0 unless finite
+/// and positive).
+pub(crate) fn rounded_weight(w: f64) -> f64 {
+    solver::round_weight(w)
+}

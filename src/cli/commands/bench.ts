@@ -61,6 +61,7 @@ Modes:
                   slacked-unplaced plus fuel-place (at least one increment per loop iteration)
   slacked-placed  the runtime's slacked: slacked-uncounted plus fuel-counted-loops: counted
                   loops charged once on entry (a guarded copy of the loop without increments)
+                  where the function spends its time
   count           slacked-placed with no checker
 
 Options:
@@ -69,8 +70,9 @@ Options:
   --suite NAME     builtin (default): the 18 C programs of bench/; third-party: real programs
                    from tests/fixtures/third-party (a source checkout only) at inputs that run
                    0.25–0.45 s under Wasmtime: ${THIRD_PARTY_BENCH_NAMES.join(', ')}
-  --modes LIST     comma-separated modes (default: all eight; none-unhoisted and
-                   slacked-unhoisted, the memory base not hoisted, only when named)
+  --modes LIST     comma-separated modes (default: all eight; the A/B variants
+                   none-unhoisted and slacked-unhoisted, the memory base not hoisted, and
+                   slacked-every-loop, every counted loop versioned, only when named)
   --wasm FILE      measure this WASI module instead of the built-in suite (repeatable; run
                    with no arguments)
   --dir PATH       directory preopened read-only as "." for --wasm modules

@@ -7,7 +7,7 @@ import { checkFuel } from '../../../src/passes/fuel/check/index.js';
 import { PassManager } from '../../../src/passes/index.js';
 import { translate } from '../../../src/wasm/index.js';
 import { wat } from '../../wasm/wat.js';
-import { COUNT, moduleOf, TOP } from './loop-shapes.js';
+import { COUNT, moduleOf, NEST, TOP } from './loop-shapes.js';
 
 const pipeline = PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops');
 
@@ -101,4 +101,25 @@ test('a loop exiting from its top keeps the other guards: a call, a bound comput
   t.deepEqual(await statsOf(second, t), { 'rejected.exits': 1 });
   const three = TOP.replace('(i32.const 4)', '(i32.const 12)');
   t.deepEqual(await statsOf(three, t), { 'rejected.not-counted': 1 });
+});
+
+test('a counted loop beside a hotter loop nest is left alone: its copy would grow the function around the nest', async (t) => {
+  t.deepEqual(await statsOf(`${COUNT}\n${NEST}`, t), { 'rejected.not-hottest': 1, 'rejected.nested': 1, 'rejected.not-counted': 1 });
+});
+
+test('counted loops in a row, or a branch deep, are as hot as the hottest block: all versioned', async (t) => {
+  const second = COUNT.replaceAll('$i', '$j').replace('$l', '$m').replace('(br_if $l', '(br_if $m');
+  t.deepEqual(await statsOf(`${COUNT}\n${second}`, t), { versioned: 2 });
+  const branch = `(if (i32.and (local.get $n) (i32.const 1)) (then ${second}))`;
+  t.deepEqual(await statsOf(`${COUNT}\n${branch}`, t), { versioned: 2 });
+});
+
+test('maxHotRatio: a large one versions the loop beside the nest; below 1 is refused', async (t) => {
+  const bytes = await wat(moduleOf(`${COUNT}\n${NEST}`));
+  const any = PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops{"maxHotRatio":1e9}');
+  const versioned = translate(bytes, { metering: 'vanilla' })
+    .functions.map((f) => any.run(parse(f.clif).functions[0]!).stats.get('fuel-counted-loops.versioned') ?? 0)
+    .reduce((a, b) => a + b, 0);
+  t.is(versioned, 1);
+  t.throws(() => PassManager.build('fuel-counted-loops{"maxHotRatio":0.5}'), { message: /maxHotRatio/ });
 });

@@ -22,3 +22,11 @@ export const TOP = `(block $out (loop $l
   (local.set $acc (i32.xor (local.get $acc) (i32.const 5)))
   (local.set $i (i32.add (local.get $i) (i32.const 4)))
   (br $l)))`;
+
+/** A nest of two loops that are not counted (each tests a value it computes): hotter than any loop beside it. */
+export const NEST = `(loop $outer
+  (loop $inner
+    (local.set $acc (i32.add (local.get $acc) (i32.const 3)))
+    (br_if $inner (i32.lt_u (local.get $acc) (local.get $n))))
+  (local.set $j (i32.add (local.get $j) (local.get $acc)))
+  (br_if $outer (i32.lt_u (local.get $j) (local.get $n))))`;

@@ -62,7 +62,8 @@ export type Rejection =
   | 'trap'
   | 'counter-use'
   | 'uneven-charge'
-  | 'no-charge';
+  | 'no-charge'
+  | 'not-hottest';
 
 export interface CountedLoopSearch {
   readonly loops: CountedLoop[];

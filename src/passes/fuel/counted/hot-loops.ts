@@ -1,0 +1,27 @@
+// Which counted loops are worth a copy. Versioning a loop saves its increments (one `add` per
+// iteration, usually) but grows the function by the loop's code and a guard, and the register
+// allocator sees the larger function whole: in zstd's match finder two loops that never run got
+// copies and the hot loop beside them spilled 33 more times (docs/results.md). So a loop is
+// versioned only where the function spends its time: no block of the function is estimated to
+// run more than `maxHotRatio` times as often as the loop's header. With the static estimate a
+// level of loop nesting is a factor of about 33 and an if/else a factor of 2, so the default 4
+// keeps a loop two branches deep beside its siblings and drops loops beside a deeper nest.
+import type { Frequencies } from '../../../analysis/frequency.js';
+import type { Block, Function } from '../../../ir/index.js';
+import type { CountedLoop } from './find.js';
+
+export const DEFAULT_MAX_HOT_RATIO = 4;
+
+/** The headers of the loops of `loops` that are hot enough to version. */
+export function hotLoops(fn: Function, frequencies: Frequencies, loops: readonly CountedLoop[], maxHotRatio: number): Set<Block> {
+  let hottest = 0;
+  for (const b of fn.layout.blocks()) hottest = Math.max(hottest, frequencies.block(b));
+  // Compared at 12 significant digits, as fuel-place compares weights, so that the Rust pass
+  // (whose estimate may differ in the last bit) decides the same.
+  const limit = rounded(hottest);
+  return new Set(loops.filter((l) => limit <= rounded(frequencies.block(l.header) * maxHotRatio)).map((l) => l.header));
+}
+
+function rounded(w: number): number {
+  return Number.isFinite(w) && w > 0 ? Number(w.toPrecision(12)) : 0;
+}
