@@ -6,14 +6,15 @@
 // loop iteration at least), and `slacked-placed` is the runtime's `slacked` as it is.
 // `none-unhoisted` and `slacked-unhoisted` load the memory base where it is used instead of
 // hoisting it out of loops as every mode does (Wasmtime's choice): an A/B of it within one run.
-// `slacked-every-loop` versions every counted loop, hot or not (fuel-counted-loops before
+// `none-pinned` is `none` with the pinned register reserved: what taking it from the register
+// allocator costs, apart from the increments. `slacked-every-loop` versions every counted loop, hot or not (fuel-counted-loops before
 // `maxHotRatio`): the A/B of that rule.
 import { z } from 'zod';
 import { PINNED_FUEL_PIPELINE, SLACKED_FUEL_PIPELINE, UNCOUNTED_FUEL_PIPELINE, type MeteringMode } from '../runtime/metering.js';
 
-export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked-unplaced', 'slacked-uncounted', 'slacked-placed', 'count', 'none-unhoisted', 'slacked-unhoisted', 'slacked-every-loop'] as const;
+export const BENCH_MODES = ['none', 'vanilla', 'accounting', 'epoch', 'slacked-unplaced', 'slacked-uncounted', 'slacked-placed', 'count', 'none-unhoisted', 'slacked-unhoisted', 'slacked-every-loop', 'none-pinned'] as const;
 /** The A/B variants: measured only when `--modes` names them. */
-export const AB_BENCH_MODES: readonly BenchMode[] = ['none-unhoisted', 'slacked-unhoisted', 'slacked-every-loop'];
+export const AB_BENCH_MODES: readonly BenchMode[] = ['none-unhoisted', 'slacked-unhoisted', 'slacked-every-loop', 'none-pinned'];
 /** What `bench` measures without `--modes`: every mode but the A/B variants. */
 export const DEFAULT_BENCH_MODES = BENCH_MODES.filter((m) => !AB_BENCH_MODES.includes(m));
 export const benchModeSchema = z.enum(BENCH_MODES);
@@ -30,6 +31,8 @@ export interface BenchModeSpec {
   readonly increments: IncrementsKind | '';
   /** Load the memory base `can_move` (CompileWasmOptions.hoistMemoryBase); undefined: the runtime's default (true). */
   readonly hoistMemoryBase?: boolean;
+  /** Reserve the pinned register though no counter lives in it (CompileWasmOptions.reservePinnedRegister). */
+  readonly reservePinnedRegister?: boolean;
 }
 
 export { PINNED_FUEL_PIPELINE as PINNED_PIPELINE } from '../runtime/metering.js';
@@ -54,13 +57,15 @@ export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {
   'none-unhoisted': { metering: 'none', pipeline: undefined, accounts: false, increments: '', hoistMemoryBase: false },
   'slacked-unhoisted': { metering: 'slacked', pipeline: PLACED, accounts: true, increments: 'placed', hoistMemoryBase: false },
   'slacked-every-loop': { metering: 'slacked', pipeline: EVERY_LOOP, accounts: true, increments: 'every-loop' },
+  'none-pinned': { metering: 'none', pipeline: undefined, accounts: false, increments: '', reservePinnedRegister: true },
 };
 
 /** The compile options a mode's spec adds to its pipeline. */
-export function specCompileOptions(spec: BenchModeSpec): { pipeline?: string; hoistMemoryBase?: boolean } {
+export function specCompileOptions(spec: BenchModeSpec): { pipeline?: string; hoistMemoryBase?: boolean; reservePinnedRegister?: boolean } {
   return {
     ...(spec.pipeline === undefined ? {} : { pipeline: spec.pipeline }),
     ...(spec.hoistMemoryBase === undefined ? {} : { hoistMemoryBase: spec.hoistMemoryBase }),
+    ...(spec.reservePinnedRegister === undefined ? {} : { reservePinnedRegister: spec.reservePinnedRegister }),
   };
 }
 

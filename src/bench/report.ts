@@ -169,6 +169,7 @@ const COLORS: Readonly<Record<BenchMode | PeerMode, string>> = {
   'none-unhoisted': '#c7c7c7',
   'slacked-unhoisted': '#98df8a',
   'slacked-every-loop': '#dbdb8d',
+  'none-pinned': '#636363',
 };
 
 const esc = (s: string): string => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');

@@ -49,4 +49,6 @@ export const METERING_MODES_HELP = `Metering modes (--metering MODE; default ${D
                   slacked-placed with every counted loop versioned, hot or not
                   (fuel-counted-loops{max-hot-ratio=1e9}; the passes run in TypeScript):
                   an A/B variant of the rule that versions only where a function spends
-                  its time`;
+                  its time
+  none-pinned     none with the pinned register reserved (no counter in it): what taking
+                  it from the register allocator costs, apart from the increments`;

@@ -26,6 +26,8 @@ export const compileOptionsSchema = z
     metering: meteringModeSchema,
     /** A pipeline replacing the mode's default (e.g. `fuel-pinned,fuel-drop-checks,fuel-place`). */
     passes: z.string().optional(),
+    /** Reserve the pinned register though no counter lives in it (an A/B: `none-pinned`). */
+    reservePinnedRegister: z.boolean().default(false),
   })
   .strict();
 export type CompileOptions = z.input<typeof compileOptionsSchema>;
@@ -51,6 +53,6 @@ export class Engine {
     const pipeline = o.passes ?? (await defaultPipeline(mode));
     await applyPipeline(functions, pipeline);
     const assembled = assemble(functions, fuelConvention(mode), this.layout);
-    return new Module(this, mode, pipeline, functions, assembled);
+    return new Module(this, mode, pipeline, functions, assembled, undefined, o.reservePinnedRegister);
   }
 }

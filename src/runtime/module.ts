@@ -91,8 +91,18 @@ export class Module {
     readonly assembled: Assembled,
     /** Instance state for translated wasm modules (src/wasm), passed to the addon as is. */
     readonly wasmSetup?: unknown,
+    /** Reserve the pinned register even where no counter lives in it (an A/B of what taking it
+     *  from the register allocator costs: the bench's `none-pinned`). */
+    readonly reservePinnedRegister = false,
   ) {
     this.#functions = functions;
+  }
+
+  /** The Cranelift flags its instances compile with (frame pointers only where the code makes
+   *  tail calls: Cranelift's x64 tail calls need them, and Wasmtime always keeps them). */
+  get flags(): Record<string, string | boolean | number> {
+    const pinned = this.reservePinnedRegister || fuelConvention(this.metering) === 'pinned';
+    return codegenFlags(this.engine.flags, pinned, /\breturn_call(?:_indirect)?\b/.test(this.text));
   }
 
   /** Whether `functions` has been parsed yet (a compile without a pipeline parses on demand). */
@@ -139,10 +149,8 @@ export class Module {
     const pinned = fuelConvention(this.metering) === 'pinned';
     const store = o.store ?? new Store();
     const via = store.joinVia(this.metering);
-    // Cranelift's x64 tail calls need frame pointers (Wasmtime always keeps them); only code
-    // that makes tail calls pays for them here.
     const native = new NativeInstance(this.text, {
-      flags: codegenFlags(this.engine.flags, pinned, /\breturn_call(?:_indirect)?\b/.test(this.text)),
+      flags: this.flags,
       options: JSON.stringify({
         layout: JSON.parse(layoutJson(this.engine.layout)) as unknown,
         metered: pinned ? this.assembled.wasmFunctions : [],

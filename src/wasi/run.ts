@@ -76,6 +76,8 @@ export const runWasiOptionsSchema = z
     jobs: z.number().int().min(1).max(256).optional(),
     /** Load memory bases `can_move`, hoisted out of loops (see CompileWasmOptions.hoistMemoryBase). */
     hoistMemoryBase: z.boolean().optional(),
+    /** Reserve the pinned register though no counter lives in it (see CompileWasmOptions.reservePinnedRegister). */
+    reservePinnedRegister: z.boolean().optional(),
     /** Threads that translate the function bodies (see CompileWasmOptions.threads). */
     threads: translateThreadsSchema.optional(),
     /** The fuel each operator costs (see CompileWasmOptions.fuelCosts). */
@@ -156,6 +158,7 @@ export async function runWasi(wasm: Uint8Array, options: RunWasiOptions): Promis
     ...(o.nativePasses === undefined ? {} : { nativePasses: o.nativePasses }),
     ...(o.fuelCosts === undefined ? {} : { fuelCosts: o.fuelCosts }),
     ...(o.hoistMemoryBase === undefined ? {} : { hoistMemoryBase: o.hoistMemoryBase }),
+    ...(o.reservePinnedRegister === undefined ? {} : { reservePinnedRegister: o.reservePinnedRegister }),
     ...(o.threads === undefined ? {} : { threads: o.threads }),
   };
   const module = await compileWasm(wasm, o.metering, undefined, {

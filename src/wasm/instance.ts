@@ -509,6 +509,12 @@ export interface CompileWasmOptions {
    */
   readonly hoistMemoryBase?: boolean;
   /**
+   * Reserve the pinned register in every mode, even where it carries no counter (default false:
+   * only slacked and count reserve it). An A/B of what taking it from the register allocator
+   * costs: the bench's `none-pinned`. It changes the machine code, not the CLIF.
+   */
+  readonly reservePinnedRegister?: boolean;
+  /**
    * Threads that translate the function bodies (and run the Rust passes on them): 0, the
    * default, takes the machine's cores, up to 8. The code is the same whatever the number, so
    * it is not part of the compile cache's key.
@@ -539,6 +545,9 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   if (!fuelCosts.success) throw new RuntimeConfigError(`invalid fuelCosts: ${z.prettifyError(fuelCosts.error)}`);
   const fullPipeline = options.pipeline ?? (mode === 'slacked' || mode === 'count' ? await defaultPipeline(mode) : '');
   const split = pipelineSplit(fullPipeline, z.boolean().optional().parse(options.nativePasses));
+  const reserve = z.boolean().default(false).safeParse(options.reservePinnedRegister);
+  if (!reserve.success) throw new RuntimeConfigError(`invalid reservePinnedRegister: ${z.prettifyError(reserve.error)}`);
+  const reservePinnedRegister = reserve.data;
   // Every option of the translation is part of the compile cache's key.
   const translateOptions = {
     metering: translationMetering(mode),
@@ -575,7 +584,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const direct = (parts: readonly AssemblyPart[], texts: readonly string[], ms: number, cached: boolean): WasmModule => {
     const assembled = assembleParts(parts, fuelConvention(mode), engine.layout, extras);
     const lazy = () => (texts.length === 0 ? [] : parse(texts.join('\n')).functions);
-    return new WasmModule(translated, new Module(engine, mode, fullPipeline, lazy, assembled, undefined), layout, ms, 0, memoryConfig, cached);
+    return new WasmModule(translated, new Module(engine, mode, fullPipeline, lazy, assembled, undefined, reservePinnedRegister), layout, ms, 0, memoryConfig, cached);
   };
   let functions: Function[] | undefined;
   let pipelineMs = 0;
@@ -639,7 +648,7 @@ export async function compileWasm(wasm: Uint8Array, metering: MeteringMode, engi
   const transformed = options.transform?.(functions);
   const profileCounters = transformed === undefined ? 0 : z.number().int().nonnegative().max(2 ** 24).parse(transformed.profileCounters);
   const assembled = assemble(functions, fuelConvention(mode), engine.layout, extras);
-  return new WasmModule(translated, new Module(engine, mode, fullPipeline, functions, assembled, undefined), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
+  return new WasmModule(translated, new Module(engine, mode, fullPipeline, functions, assembled, undefined, reservePinnedRegister), layout, pipelineMs, profileCounters, memoryConfig, fromCache);
 }
 
 /**
@@ -824,7 +833,7 @@ export class WasmInstance {
     if (o.limits.maxInstances !== undefined && live.count >= o.limits.maxInstances) {
       throw new ResourceLimitError(`the engine already has ${live.count} live instance(s); the limit is ${o.limits.maxInstances}`);
     }
-    const withSetup = new Module(m.engine, m.metering, m.pipeline, () => m.functions, m.assembled, setup);
+    const withSetup = new Module(m.engine, m.metering, m.pipeline, () => m.functions, m.assembled, setup, m.reservePinnedRegister);
     // Instances sharing a memory run their code one at a time (docs/runtime.md), and the data
     // segments are written into an imported memory in the group's turn too.
     const gate = store.gate;

@@ -74,6 +74,7 @@ test('quick suite on two programs: every mode, fuel equal to vanilla, increments
     const every = b.modes['slacked-every-loop']!.dynamicIncrements!;
     t.true(every > 0 && every <= placed, `${b.name}: ${every} increments with every loop versioned, ${placed} with the hot ones`);
     t.is(b.modes['none-unhoisted']!.fuelConsumed, null);
+    t.is(b.modes['none-pinned']!.fuelConsumed, null);
     if (b.name === 'interp') {
       t.not(b.modes['none-unhoisted']!.codeBytes, b.modes.none!.codeBytes);
       t.not(b.modes['slacked-unhoisted']!.codeBytes, b.modes['slacked-placed']!.codeBytes);

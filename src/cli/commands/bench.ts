@@ -72,7 +72,8 @@ Options:
                    0.25–0.45 s under Wasmtime: ${THIRD_PARTY_BENCH_NAMES.join(', ')}
   --modes LIST     comma-separated modes (default: all eight; the A/B variants
                    none-unhoisted and slacked-unhoisted, the memory base not hoisted, and
-                   slacked-every-loop, every counted loop versioned, only when named)
+                   slacked-every-loop, every counted loop versioned, and none-pinned, the
+                   pinned register reserved without a counter, only when named)
   --wasm FILE      measure this WASI module instead of the built-in suite (repeatable; run
                    with no arguments)
   --dir PATH       directory preopened read-only as "." for --wasm modules

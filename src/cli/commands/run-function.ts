@@ -64,7 +64,7 @@ export async function runFunction(raw: RunFunctionOptions, flags: Settings, io: 
   const passes = o.passes ?? spec.pipeline;
   const text = await io.readInput(o.file);
   const engine = new Engine({ flags });
-  const module = await engine.compile(text, { metering: spec.metering, ...(passes === undefined ? {} : { passes }) });
+  const module = await engine.compile(text, { metering: spec.metering, ...(passes === undefined ? {} : { passes }), ...(spec.reservePinnedRegister === undefined ? {} : { reservePinnedRegister: spec.reservePinnedRegister }) });
   const target = module.exports.find((e) => e.name === o.fn || e.name === `%${o.fn}`);
   if (target === undefined) {
     throw new UsageError(`no wasm-shaped function ${o.fn} in ${o.file} (functions taking (i64 vmctx, i64, ...) with the tail convention: ${module.exports.map((e) => e.name).join(', ') || 'none'})`);
