@@ -34,7 +34,8 @@ export async function measureEdgeProfile(program: BenchProgram, engine: Engine, 
   return { profile: edgeProfileFromCounts(map, r.profileCounts), counters: map.counters };
 }
 
-/** The placed pipeline with fuel-place fed `profile`, counting increments (fuel = increments run). */
+/** The placed pipeline with fuel-place and fuel-counted-loops fed `profile`, counting increments (fuel = increments run). */
 export function profiledIncrementsPipeline(profile: EdgeProfileFile): string {
-  return `${PINNED_PIPELINE},fuel-place${JSON.stringify({ profile })},fuel-counted-loops,fuel-unit-increments`;
+  const options = JSON.stringify({ profile });
+  return `${PINNED_PIPELINE},fuel-place${options},fuel-counted-loops${options},fuel-unit-increments`;
 }

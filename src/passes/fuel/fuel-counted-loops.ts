@@ -7,8 +7,10 @@
 import { z } from 'zod';
 import { CFG_CHANGED, definePass, UNCHANGED, type PassResult } from '../pass.js';
 import { findCountedLoops } from './counted/find.js';
-import { DEFAULT_MAX_HOT_RATIO, hotLoops } from './counted/hot-loops.js';
+import { DEFAULT_MAX_HOT_RATIO, hotLoops, profileBlockCounts } from './counted/hot-loops.js';
 import { versionLoop } from './counted/version.js';
+import { loadProfile, profileFor, profileOptionSchema } from './placement-clif/index.js';
+import { formatFunctionName } from '../../ir/index.js';
 import { readsPinnedRegister } from './web/shapes.js';
 
 export const fuelCountedLoopsOptionsSchema = z
@@ -19,6 +21,9 @@ export const fuelCountedLoopsOptionsSchema = z
       .min(1)
       .default(DEFAULT_MAX_HOT_RATIO)
       .describe('version a loop only when no block of its function is estimated to run more than this many times as often as its header (the copies cost registers in the whole function, and pay only where it spends its time)'),
+    profile: profileOptionSchema
+      .optional()
+      .describe("edge profile (fuel-place's): with one, the rule above reads measured counts instead of the estimate, so a loop that never ran gets no copy"),
   })
   .strict();
 export type FuelCountedLoopsOptions = z.input<typeof fuelCountedLoopsOptionsSchema>;
@@ -30,7 +35,11 @@ export const fuelCountedLoopsPass = definePass({
   run(fn, ctx): PassResult {
     if (!readsPinnedRegister(fn)) return UNCHANGED;
     const first = findCountedLoops(fn, ctx.analyses, ctx.options.observeTraps);
-    const hot = hotLoops(fn, ctx.analyses.frequencies(), first.loops, ctx.options.maxHotRatio);
+    const measured = ctx.options.profile === undefined ? undefined : profileFor(loadProfile(ctx.options.profile), formatFunctionName(fn.name));
+    const estimate = ctx.analyses.frequencies();
+    // A function the profile never saw keeps the estimate, as fuel-place does.
+    const frequency = measured === undefined ? (b: number) => estimate.block(b) : profileBlockCounts(fn, measured);
+    const hot = hotLoops(fn, frequency, first.loops, ctx.options.maxHotRatio);
     const cool = first.loops.length - hot.size;
     if (cool > 0) first.rejected.set('not-hottest', cool);
     for (const [why, count] of first.rejected) ctx.stat(`fuel-counted-loops.rejected.${why}`, count);

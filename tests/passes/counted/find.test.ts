@@ -123,3 +123,23 @@ test('maxHotRatio: a large one versions the loop beside the nest; below 1 is ref
   t.is(versioned, 1);
   t.throws(() => PassManager.build('fuel-counted-loops{"maxHotRatio":0.5}'), { message: /maxHotRatio/ });
 });
+
+/** Versioned loops of `f` (u0:1) in `body`'s module under the default pipeline given `profile` for it. */
+async function versionedWith(body: string, profile: Record<string, unknown> | undefined): Promise<number> {
+  const bytes = await wat(moduleOf(body));
+  const text = translate(bytes, { metering: 'vanilla' }).functions.find((f) => f.clif.startsWith('function u0:1('))!.clif;
+  const options = profile === undefined ? '' : JSON.stringify({ profile });
+  const manager = PassManager.build(`fuel-pinned,fuel-drop-checks,fuel-place${options},fuel-counted-loops${options}`);
+  const fn = parse(text).functions[0]!;
+  const versioned = manager.run(fn).stats.get('fuel-counted-loops.versioned') ?? 0;
+  return versioned;
+}
+
+test('with an edge profile, the measured counts decide: a loop that never ran gets no copy, one that ran as the hottest does', async (t) => {
+  // f's loop: header block4, latch block7 (the translation's numbers, which fuel-place keeps).
+  t.is(await versionedWith(COUNT, undefined), 1);
+  t.is(await versionedWith(COUNT, { 'u0:1': { entryCount: 1, edges: {} } }), 0, 'the header never ran');
+  const ran = { '0->3': 1, '3->4': 1, '4->7': 1000, '7->4': 999, '7->8': 1, '8->5': 1, '5->1': 1 };
+  t.is(await versionedWith(COUNT, { 'u0:1': { entryCount: 1, edges: ran } }), 1, 'the header ran 1000 times, the most of any block');
+  t.is(await versionedWith(COUNT, { 'u0:0': { entryCount: 1, edges: {} } }), 1, 'a function the profile does not have keeps the estimate');
+});

@@ -1,5 +1,5 @@
 // Profile-guided placement whenever a profile is given: placeByProfile hands the profile to every
-// fuel-place step of the pipeline it is given, keeping the other steps and options, and refuses
+// fuel-place and fuel-counted-loops step of the pipeline it is given, keeping the other steps and options, and refuses
 // a pipeline without fuel-place; runWasi places by the profile within the mode's own pipeline.
 import test from 'ava';
 import { parsePipeline, placeByProfile } from '../../../src/passes/index.js';
@@ -10,13 +10,13 @@ import { readFileSync } from 'node:fs';
 
 const profile = { 'u0:1': { entryCount: 3, edges: { '0->1': 3 } } };
 
-test('the profile goes to fuel-place; the other steps and their options stay', (t) => {
-  const text = placeByProfile('fuel-pinned{location=wasmtime-2026},fuel-drop-checks,fuel-place{split-edge-cost=2},fuel-counted-loops', profile);
+test('the profile goes to fuel-place and fuel-counted-loops; the other steps and their options stay', (t) => {
+  const text = placeByProfile('fuel-pinned{location=wasmtime-2026},fuel-drop-checks,fuel-place{split-edge-cost=2},fuel-counted-loops{max-hot-ratio=2}', profile);
   t.deepEqual(parsePipeline(text), [
     { name: 'fuel-pinned', options: { location: 'wasmtime-2026' } },
     { name: 'fuel-drop-checks' },
     { name: 'fuel-place', options: { splitEdgeCost: 2, profile } },
-    { name: 'fuel-counted-loops' },
+    { name: 'fuel-counted-loops', options: { maxHotRatio: 2, profile } },
   ]);
 });
 

@@ -6,20 +6,38 @@
 // run more than `maxHotRatio` times as often as the loop's header. With the static estimate a
 // level of loop nesting is a factor of about 33 and an if/else a factor of 2, so the default 4
 // keeps a loop two branches deep beside its siblings and drops loops beside a deeper nest.
-import type { Frequencies } from '../../../analysis/frequency.js';
+// With a measured edge profile the same rule reads the measured counts instead, so a loop that
+// never ran gets no copy.
 import type { Block, Function } from '../../../ir/index.js';
+import type { FunctionProfile } from '../placement-clif/profile.js';
 import type { CountedLoop } from './find.js';
 
 export const DEFAULT_MAX_HOT_RATIO = 4;
 
-/** The headers of the loops of `loops` that are hot enough to version. */
-export function hotLoops(fn: Function, frequencies: Frequencies, loops: readonly CountedLoop[], maxHotRatio: number): Set<Block> {
+/** The headers of the loops of `loops` that are hot enough to version, given how often each block runs. */
+export function hotLoops(fn: Function, frequency: (b: Block) => number, loops: readonly CountedLoop[], maxHotRatio: number): Set<Block> {
   let hottest = 0;
-  for (const b of fn.layout.blocks()) hottest = Math.max(hottest, frequencies.block(b));
+  for (const b of fn.layout.blocks()) hottest = Math.max(hottest, frequency(b));
   // Compared at 12 significant digits, as fuel-place compares weights, so that the Rust pass
   // (whose estimate may differ in the last bit) decides the same.
   const limit = rounded(hottest);
-  return new Set(loops.filter((l) => limit <= rounded(frequencies.block(l.header) * maxHotRatio)).map((l) => l.header));
+  return new Set(loops.filter((l) => frequency(l.header) > 0 && limit <= rounded(frequency(l.header) * maxHotRatio)).map((l) => l.header));
+}
+
+/**
+ * How often each block ran by a measured edge profile (keyed by the block numbers the profile
+ * was measured on: fuel-place's input, whose blocks keep their numbers through it): the entry
+ * count for the entry block, the sum of the counts of the edges into it for any other.
+ */
+export function profileBlockCounts(fn: Function, profile: FunctionProfile): (b: Block) => number {
+  const counts = new Map<number, number>();
+  const entry = fn.layout.entryBlock();
+  if (entry !== undefined) counts.set(entry, profile.entryCount);
+  for (const [key, n] of Object.entries(profile.edges)) {
+    const to = Number(/(\d+)\s*$/.exec(key)?.[1]);
+    if (Number.isInteger(to)) counts.set(to, (counts.get(to) ?? 0) + n);
+  }
+  return (b) => counts.get(b) ?? 0;
 }
 
 function rounded(w: number): number {
