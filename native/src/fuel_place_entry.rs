@@ -46,12 +46,19 @@ fn count(v: Option<f64>, default: u64) -> u64 {
     }
 }
 
-pub fn place_text(text: &str, options: &FuelPlaceOptions, profiles: &[FunctionEdgeCounts]) -> NativeResult<Vec<PlacedFunction>> {
+pub fn place_text(
+    text: &str,
+    options: &FuelPlaceOptions,
+    profiles: &[FunctionEdgeCounts],
+) -> NativeResult<Vec<PlacedFunction>> {
     let defaults = SolverOptions::default();
     let opts = PlaceOptions {
         observe_traps: options.observe_traps.unwrap_or(false),
         solver: SolverOptions {
-            split_edge_cost: options.split_edge_cost.filter(|c| c.is_finite() && *c >= 0.0).unwrap_or(defaults.split_edge_cost),
+            split_edge_cost: options
+                .split_edge_cost
+                .filter(|c| c.is_finite() && *c >= 0.0)
+                .unwrap_or(defaults.split_edge_cost),
             exchange_rounds: options.exchange_rounds.unwrap_or(defaults.exchange_rounds),
             exchange_budget: count(options.exchange_budget, defaults.exchange_budget),
             search_limit: count(options.search_limit, defaults.search_limit).max(1),
@@ -63,14 +70,19 @@ pub fn place_text(text: &str, options: &FuelPlaceOptions, profiles: &[FunctionEd
     for (func, _) in file.functions {
         let mut func = func;
         let name = func.name.to_string();
-        let profile = profiles.iter().find(|p| p.name == name).map(|p| EdgeCounts {
-            entry_count: p.entry_count,
-            edge_counts: p.edge_counts.clone(),
-        });
+        let profile = profiles
+            .iter()
+            .find(|p| p.name == name)
+            .map(|p| EdgeCounts {
+                entry_count: p.entry_count,
+                edge_counts: p.edge_counts.clone(),
+            });
         let started = Instant::now();
-        let stats = place_fuel(&mut func, &opts, profile.as_ref()).map_err(|e| Failure::FuelPlaceError {
-            message: format!("{name}: {e}"),
-            function: name.clone(),
+        let stats = place_fuel(&mut func, &opts, profile.as_ref()).map_err(|e| {
+            Failure::FuelPlaceError {
+                message: format!("{name}: {e}"),
+                function: name.clone(),
+            }
         })?;
         let place_ms = started.elapsed().as_secs_f64() * 1000.0;
         out.push(PlacedFunction {

@@ -75,8 +75,9 @@ impl LinearMemory {
             Some(g) => (MAX_WASM32_PAGES * WASM_PAGE + g, MAX_WASM32_PAGES),
             None => ((max_pages * WASM_PAGE).max(WASM_PAGE), max_pages),
         };
-        let mapped = usize::try_from(bytes)
-            .map_err(|_| Failure::call("the linear memory reservation does not fit the address space"))?;
+        let mapped = usize::try_from(bytes).map_err(|_| {
+            Failure::call("the linear memory reservation does not fit the address space")
+        })?;
         let base = reserve(mapped).ok_or_else(|| {
             Failure::call(format!(
                 "instantiation failed: the OS refused to reserve {mapped} bytes of address space for linear memory{}",

@@ -65,7 +65,8 @@ fn main() {
             });
         match module {
             Ok(m) => {
-                if let Err(e) = std::fs::write(dir.join(format!("seed-{seed}.wasm")), m.to_bytes()) {
+                if let Err(e) = std::fs::write(dir.join(format!("seed-{seed}.wasm")), m.to_bytes())
+                {
                     eprintln!("cannot write seed {seed}: {e}");
                     std::process::exit(1);
                 }

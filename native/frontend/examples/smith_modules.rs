@@ -41,8 +41,10 @@ fn main() {
     for seed in first..first + count {
         let bytes = seed_bytes(seed, 64 * 1024);
         let mut u = Unstructured::new(&bytes);
-        let mut module = wasm_smith::Module::new(config(), &mut u).expect("wasm-smith builds a module");
+        let mut module =
+            wasm_smith::Module::new(config(), &mut u).expect("wasm-smith builds a module");
         module.ensure_termination(1000).expect("fuel global added");
-        std::fs::write(dir.join(format!("seed-{seed:04}.wasm")), module.to_bytes()).expect("write module");
+        std::fs::write(dir.join(format!("seed-{seed:04}.wasm")), module.to_bytes())
+            .expect("write module");
     }
 }

@@ -138,7 +138,9 @@ impl TryFrom<CostSpec> for FuelCosts {
         };
         for (name, cost) in spec.operators {
             let Some(i) = OPERATOR_NAMES.iter().position(|n| *n == name) else {
-                return Err(format!("unknown operator `{name}` in the fuel-cost table (names as Wasmtime's OperatorCost: I32Add, MemoryFill, ...)"));
+                return Err(format!(
+                    "unknown operator `{name}` in the fuel-cost table (names as Wasmtime's OperatorCost: I32Add, MemoryFill, ...)"
+                ));
             };
             costs.flat[i] = cost;
         }
@@ -191,8 +193,10 @@ mod tests {
 
     #[test]
     fn a_partial_table_overrides_what_it_names() {
-        let c: FuelCosts =
-            serde_json::from_str(r#"{"I32Const": 7, "Nop": 2, "variable": {"memory_fill_per_byte": 3}}"#).expect("parses");
+        let c: FuelCosts = serde_json::from_str(
+            r#"{"I32Const": 7, "Nop": 2, "variable": {"memory_fill_per_byte": 3}}"#,
+        )
+        .expect("parses");
         assert_eq!(op_cost(&c, "(drop (i32.const 1))"), 7);
         assert_eq!(op_cost(&c, "nop"), 2);
         assert_eq!(op_cost(&c, "(drop (i64.const 1))"), 1);
@@ -201,7 +205,10 @@ mod tests {
         let echoed = serde_json::to_value(&c).expect("serialises");
         assert_eq!(echoed["I32Const"], 7);
         assert!(echoed.get("I64Const").is_none());
-        assert_eq!(serde_json::from_value::<FuelCosts>(echoed).expect("round trip"), c);
+        assert_eq!(
+            serde_json::from_value::<FuelCosts>(echoed).expect("round trip"),
+            c
+        );
     }
 
     #[test]
@@ -213,7 +220,10 @@ mod tests {
             r#"{"I32Add": "1"}"#,
             r#"{"variable": {"memory_fill_per_bytes": 1}}"#,
         ] {
-            assert!(serde_json::from_str::<FuelCosts>(bad).is_err(), "{bad} accepted");
+            assert!(
+                serde_json::from_str::<FuelCosts>(bad).is_err(),
+                "{bad} accepted"
+            );
         }
     }
 }

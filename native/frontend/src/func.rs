@@ -7,10 +7,10 @@ use cranelift_codegen::ir::condcodes::{FloatCC, IntCC};
 use cranelift_codegen::ir::immediates::{Ieee32, Ieee64, Offset32};
 use cranelift_codegen::ir::types::{F32, F64, I8, I8X16, I16, I32, I64};
 use cranelift_codegen::ir::{
-    self, AbiParam, AliasRegion, AliasRegionData, ArgumentPurpose, Block, BlockCall, Endianness, ExtFuncData,
-    ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, InstructionData, JumpTableData,
-    MemFlagsData, Opcode, SigRef, Signature, TrapCode, UserExternalName, UserFuncName, Value,
-    ValueDef,
+    self, AbiParam, AliasRegion, AliasRegionData, ArgumentPurpose, Block, BlockCall, Endianness,
+    ExtFuncData, ExternalName, FuncRef, Function, GlobalValueData, InstBuilder, InstructionData,
+    JumpTableData, MemFlagsData, Opcode, SigRef, Signature, TrapCode, UserExternalName,
+    UserFuncName, Value, ValueDef,
 };
 use cranelift_codegen::isa::CallConv;
 use cranelift_frontend::{FunctionBuilder, FunctionBuilderContext, Variable};
@@ -232,8 +232,16 @@ fn unsupported_op(op: &Operator<'_>, offset: u64) -> TranslateError {
     {
         "exceptions"
     } else if [
-        "Struct", "Array", "I31", "RefI31", "RefTest", "RefCast", "BrOnCast", "RefEq",
-        "AnyConvert", "ExternConvert",
+        "Struct",
+        "Array",
+        "I31",
+        "RefI31",
+        "RefTest",
+        "RefCast",
+        "BrOnCast",
+        "RefEq",
+        "AnyConvert",
+        "ExternConvert",
     ]
     .iter()
     .any(|p| name.starts_with(p))
@@ -310,7 +318,8 @@ pub(crate) fn translate_function(
             fuel_pending: 0,
             epoch_deadline_var: None,
             epoch_ptr_var: None,
-            guard_bytes: (options.memory_reservation >= 1 << 32).then_some(options.memory_guard_size),
+            guard_bytes: (options.memory_reservation >= 1 << 32)
+                .then_some(options.memory_guard_size),
             func_refs: HashMap::new(),
             sig_refs: HashMap::new(),
             builtin_refs: HashMap::new(),
@@ -606,7 +615,11 @@ impl<'a, 'f> Translator<'a, 'f> {
             0 => (self.vmctx, i64::from(self.layout.memory_base)),
             _ => self.memory_record(mem, self.layout.memory_record_base),
         };
-        let ro = if self.hoist_memory_base { trusted().with_readonly().with_can_move() } else { trusted().with_readonly() };
+        let ro = if self.hoist_memory_base {
+            trusted().with_readonly().with_can_move()
+        } else {
+            trusted().with_readonly()
+        };
         match i32::try_from(offset) {
             Ok(off) => self.b.ins().load(I64, ro, addr, off),
             Err(_) => {
@@ -633,8 +646,14 @@ impl<'a, 'f> Translator<'a, 'f> {
     fn memory_record(&mut self, mem: u32, field: u32) -> (Value, i64) {
         let vmctx = self.vmctx;
         let ptr = i32::try_from(self.layout.memories_pointer).unwrap_or(i32::MAX);
-        let records = self.b.ins().load(I64, trusted().with_readonly(), vmctx, ptr);
-        (records, i64::from(mem) * i64::from(self.layout.memory_stride) + i64::from(field))
+        let records = self
+            .b
+            .ins()
+            .load(I64, trusted().with_readonly(), vmctx, ptr);
+        (
+            records,
+            i64::from(mem) * i64::from(self.layout.memory_stride) + i64::from(field),
+        )
     }
 
     fn fuel_addr(&mut self) -> (Value, i32) {
@@ -708,10 +727,16 @@ impl<'a, 'f> Translator<'a, 'f> {
         let per_unit = i64::from(per_unit);
         if per_unit > 0 {
             match constant {
-                Some(n) => self.fuel_pending = self.fuel_pending.saturating_add(n.saturating_mul(per_unit)),
+                Some(n) => {
+                    self.fuel_pending = self.fuel_pending.saturating_add(n.saturating_mul(per_unit))
+                }
                 None => {
                     self.fuel_flush();
-                    let wide = if ty == I64 { units } else { self.b.ins().uextend(I64, units) };
+                    let wide = if ty == I64 {
+                        units
+                    } else {
+                        self.b.ins().uextend(I64, units)
+                    };
                     // At one unit each (the default) a 32-bit count is the cost; a 64-bit one
                     // (memory64) saturates at i64::MAX, as Wasmtime clamps it.
                     let amount = match (per_unit, ty == I64) {
@@ -721,7 +746,10 @@ impl<'a, 'f> Translator<'a, 'f> {
                             let product = self.b.ins().imul_imm_u(wide, per_unit);
                             let max = self.b.ins().iconst(I64, i64::MAX);
                             let limit = i64::MAX / per_unit;
-                            let saturate = self.b.ins().icmp_imm_u(IntCC::UnsignedGreaterThan, wide, limit);
+                            let saturate =
+                                self.b
+                                    .ins()
+                                    .icmp_imm_u(IntCC::UnsignedGreaterThan, wide, limit);
                             self.b.ins().select(saturate, max, product)
                         }
                     };
@@ -731,7 +759,10 @@ impl<'a, 'f> Translator<'a, 'f> {
                 }
             }
         }
-        if constant.and_then(|n| n.checked_mul(per_unit)).is_some_and(|c| c <= 128) {
+        if constant
+            .and_then(|n| n.checked_mul(per_unit))
+            .is_some_and(|c| c <= 128)
+        {
             return;
         }
         self.fuel_check();
@@ -761,8 +792,12 @@ impl<'a, 'f> Translator<'a, 'f> {
                 }
                 let mut incoming = None;
                 for b in self.b.func.layout.blocks() {
-                    let Some(last) = self.b.func.layout.last_inst(b) else { continue };
-                    for call in dfg.insts[last].branch_destination(&dfg.jump_tables, &dfg.exception_tables) {
+                    let Some(last) = self.b.func.layout.last_inst(b) else {
+                        continue;
+                    };
+                    for call in
+                        dfg.insts[last].branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+                    {
                         if call.block(&dfg.value_lists) != block {
                             continue;
                         }
@@ -784,13 +819,20 @@ impl<'a, 'f> Translator<'a, 'f> {
     /// `global.get` of a defined immutable global with a constant initialiser is that constant,
     /// as in Wasmtime (so a bulk operation sized by it is charged as a constant).
     fn constant_global(&mut self, index: u32) -> Option<Value> {
-        Some(match self.info.constant_globals.get(index as usize)?.as_ref()? {
-            ConstExpr::I32Const { value } => self.b.ins().iconst(I32, i64::from(*value)),
-            ConstExpr::I64Const { value } => self.b.ins().iconst(I64, value.parse::<i64>().ok()?),
-            ConstExpr::F32Const { bits } => self.b.ins().f32const(Ieee32::with_bits(*bits)),
-            ConstExpr::F64Const { bits } => self.b.ins().f64const(Ieee64::with_bits(bits.parse::<u64>().ok()?)),
-            _ => return None,
-        })
+        Some(
+            match self.info.constant_globals.get(index as usize)?.as_ref()? {
+                ConstExpr::I32Const { value } => self.b.ins().iconst(I32, i64::from(*value)),
+                ConstExpr::I64Const { value } => {
+                    self.b.ins().iconst(I64, value.parse::<i64>().ok()?)
+                }
+                ConstExpr::F32Const { bits } => self.b.ins().f32const(Ieee32::with_bits(*bits)),
+                ConstExpr::F64Const { bits } => self
+                    .b
+                    .ins()
+                    .f64const(Ieee64::with_bits(bits.parse::<u64>().ok()?)),
+                _ => return None,
+            },
+        )
     }
 
     fn fuel_before_op(&mut self, op: &Operator<'_>) {
@@ -824,7 +866,10 @@ impl<'a, 'f> Translator<'a, 'f> {
     }
 
     fn fuel_after_op(&mut self, op: &Operator<'_>) {
-        if matches!(op, Operator::Call { .. } | Operator::CallIndirect { .. } | Operator::CallRef { .. }) {
+        if matches!(
+            op,
+            Operator::Call { .. } | Operator::CallIndirect { .. } | Operator::CallRef { .. }
+        ) {
             self.fuel_load();
         }
     }
@@ -1218,7 +1263,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let v = self.canonical_v128(v);
                 self.b.def_var(self.locals[*local_index as usize], v);
             }
-            O::GlobalGet { global_index } if let Some(v) = self.constant_global(*global_index) => self.push(v),
+            O::GlobalGet { global_index } if let Some(v) = self.constant_global(*global_index) => {
+                self.push(v)
+            }
             O::GlobalGet { global_index } => {
                 let (ty, imported) = self.info.globals[*global_index as usize];
                 // A v128 global's slot (8 bytes) holds the address of its 16-byte cell, as an
@@ -1346,7 +1393,9 @@ impl<'a, 'f> Translator<'a, 'f> {
                 let addr = self.table_element_addr(*table, index);
                 self.b.ins().store(trusted(), value, addr, 0);
             }
-            O::TableSize { table } if let Some(Some(size)) = self.info.fixed_table_sizes.get(*table as usize) => {
+            O::TableSize { table }
+                if let Some(Some(size)) = self.info.fixed_table_sizes.get(*table as usize) =>
+            {
                 // A table that cannot grow has a constant size, as Wasmtime's static tables
                 // (so a bulk operation sized by it is charged as a constant).
                 let ty = if self.table64(*table) { I64 } else { I32 };
@@ -1697,7 +1746,11 @@ impl<'a, 'f> Translator<'a, 'f> {
 
     /// Whether table `table` is a 64-bit table (table64).
     fn table64(&self, table: u32) -> bool {
-        self.info.table64.get(table as usize).copied().unwrap_or(false)
+        self.info
+            .table64
+            .get(table as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     /// A table index or length as the table builtins take it (i32): an i64 above u32::MAX
@@ -1784,7 +1837,13 @@ impl<'a, 'f> Translator<'a, 'f> {
         } else {
             self.b.ins().iadd_imm_s(tables, off)
         };
-        if self.info.imported_tables.get(table as usize).copied().unwrap_or(false) {
+        if self
+            .info
+            .imported_tables
+            .get(table as usize)
+            .copied()
+            .unwrap_or(false)
+        {
             // The pointer never changes for the instance's life.
             self.b.ins().load(I64, trusted().with_readonly(), slot, 0)
         } else {
@@ -1932,5 +1991,3 @@ fn frontend_config() -> cranelift_codegen::isa::TargetFrontendConfig {
         page_size_align_log2: 16,
     }
 }
-
-

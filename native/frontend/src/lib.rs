@@ -18,6 +18,7 @@ mod startup;
 mod type_keys;
 
 pub use builtins::{BUILTIN_NAMESPACE, Builtin, BuiltinInfo};
+pub use cost::{FuelCosts, VariableCosts};
 pub use error::TranslateError;
 pub use layout::VmctxLayout;
 pub use metadata::{
@@ -25,7 +26,6 @@ pub use metadata::{
     ImportKind, Memory, SegmentMode, Table, TranslatedFunction, TranslatedModule, TrapCodeInfo,
     ValueType,
 };
-pub use cost::{FuelCosts, VariableCosts};
 pub use options::{Metering, TranslateOptions};
 
 /// A caller's edit of each defined function (given its wasm index) after translation and

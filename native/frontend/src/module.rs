@@ -84,8 +84,15 @@ fn ref_type(r: wasmparser::RefType, offset: u64) -> Result<ValueType, TranslateE
 pub(crate) fn heap_type(h: wasmparser::HeapType, offset: u64) -> Result<ValueType, TranslateError> {
     use wasmparser::{AbstractHeapType as A, HeapType as H};
     match h {
-        H::Abstract { shared: false, ty: A::Func } | H::Concrete(_) => Ok(ValueType::Funcref),
-        H::Abstract { shared: false, ty: A::Extern } => Ok(ValueType::Externref),
+        H::Abstract {
+            shared: false,
+            ty: A::Func,
+        }
+        | H::Concrete(_) => Ok(ValueType::Funcref),
+        H::Abstract {
+            shared: false,
+            ty: A::Extern,
+        } => Ok(ValueType::Externref),
         other => Err(TranslateError::unsupported(
             "gc",
             format!("heap type {other:?}"),
@@ -365,11 +372,11 @@ pub(crate) fn translate_module(
                         TableInit::RefNull => None,
                         TableInit::Expr(e) => Some(const_expr(e)?),
                     };
-                    out.tables.push(table(&t.ty, false, init, offset, &type_keys)?);
+                    out.tables
+                        .push(table(&t.ty, false, init, offset, &type_keys)?);
                 }
             }
             Payload::MemorySection(reader) => {
-                 
                 for m in reader {
                     let m = m?;
                     out.memories.push(memory(&m, false));
@@ -504,18 +511,23 @@ pub(crate) fn translate_module(
     out.type_keys = type_keys.into_keys();
     out.function_types = info.function_types.clone();
     out.num_imported_functions = info.num_imported_functions;
-    info.fixed_table_sizes = out.tables.iter().map(|t| (t.max == Some(t.min)).then_some(t.min)).collect();
+    info.fixed_table_sizes = out
+        .tables
+        .iter()
+        .map(|t| (t.max == Some(t.min)).then_some(t.min))
+        .collect();
     info.table64 = out.tables.iter().map(|t| t.table64).collect();
     info.imported_tables = out.tables.iter().map(|t| t.imported).collect();
     info.constant_globals = out
         .globals
         .iter()
         .map(|g| match &g.init {
-            Some(c @ (ConstExpr::I32Const { .. } | ConstExpr::I64Const { .. } | ConstExpr::F32Const { .. } | ConstExpr::F64Const { .. }))
-                if !g.mutable && !g.imported =>
-            {
-                Some(c.clone())
-            }
+            Some(
+                c @ (ConstExpr::I32Const { .. }
+                | ConstExpr::I64Const { .. }
+                | ConstExpr::F32Const { .. }
+                | ConstExpr::F64Const { .. }),
+            ) if !g.mutable && !g.imported => Some(c.clone()),
             _ => None,
         })
         .collect();

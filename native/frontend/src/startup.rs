@@ -72,25 +72,36 @@ pub(crate) fn startup_fuel(
 
     // Table segments Wasmtime precomputes: a prefix of the active ones (it stops at the first
     // one it cannot take).
-    let table_inits_null: Vec<bool> = m.tables.iter().map(|t| t.init.is_none() || single_ref_func(t.init.as_ref())).collect();
+    let table_inits_null: Vec<bool> = m
+        .tables
+        .iter()
+        .map(|t| t.init.is_none() || single_ref_func(t.init.as_ref()))
+        .collect();
     let active: Vec<(usize, u32, &ConstExpr, u64)> = m
         .element_segments
         .iter()
         .enumerate()
         .filter_map(|(i, e)| match &e.mode {
-            SegmentMode::Active { index, offset } => Some((i, *index, offset, e.items.len() as u64)),
+            SegmentMode::Active { index, offset } => {
+                Some((i, *index, offset, e.items.len() as u64))
+            }
             _ => None,
         })
         .collect();
     let precomputed = active
         .iter()
         .take_while(|(i, table, offset, len)| {
-            let Some(t) = m.tables.get(*table as usize) else { return false };
+            let Some(t) = m.tables.get(*table as usize) else {
+                return false;
+            };
             let top = constant_offset(offset).map(|o| o + len);
             !t.imported
                 && t.element_type == ValueType::Funcref
                 && !expression_items.get(*i).copied().unwrap_or(true)
-                && table_inits_null.get(*table as usize).copied().unwrap_or(false)
+                && table_inits_null
+                    .get(*table as usize)
+                    .copied()
+                    .unwrap_or(false)
                 && top.is_some_and(|top| top <= t.min && top <= MAX_FUNC_TABLE_SIZE)
         })
         .count();
@@ -108,8 +119,14 @@ pub(crate) fn startup_fuel(
                 )
             )
     });
-    let passive_elements = m.element_segments.iter().any(|e| e.mode == SegmentMode::Passive);
-    let table_fill = m.tables.iter().any(|t| !t.imported && t.init.is_some() && !single_ref_func(t.init.as_ref()));
+    let passive_elements = m
+        .element_segments
+        .iter()
+        .any(|e| e.mode == SegmentMode::Passive);
+    let table_fill = m
+        .tables
+        .iter()
+        .any(|t| !t.imported && t.init.is_some() && !single_ref_func(t.init.as_ref()));
     let always = complicated_global
         || passive_elements
         || table_fill
@@ -129,7 +146,13 @@ pub(crate) fn startup_fuel(
     let mut buffered = 0u64;
     for g in m.globals.iter().filter(|g| !g.imported) {
         match &g.init {
-            Some(ConstExpr::I32Const { .. } | ConstExpr::I64Const { .. } | ConstExpr::F32Const { .. } | ConstExpr::F64Const { .. } | ConstExpr::V128Const { .. }) => {}
+            Some(
+                ConstExpr::I32Const { .. }
+                | ConstExpr::I64Const { .. }
+                | ConstExpr::F32Const { .. }
+                | ConstExpr::F64Const { .. }
+                | ConstExpr::V128Const { .. },
+            ) => {}
             Some(e) => buffered += ops(e),
             None => {}
         }
@@ -188,7 +211,16 @@ fn memory_images(m: &TranslatedModule, data: &[(u32, u64, u64, bool)]) -> Option
         hi: u64,
         nonzero: bool,
     }
-    let mut extents: Vec<Extent> = m.memories.iter().map(|_| Extent { size: 0, lo: u64::MAX, hi: 0, nonzero: false }).collect();
+    let mut extents: Vec<Extent> = m
+        .memories
+        .iter()
+        .map(|_| Extent {
+            size: 0,
+            lo: u64::MAX,
+            hi: 0,
+            nonzero: false,
+        })
+        .collect();
     for (d, (memory, _, len, nonzero)) in m
         .data_segments
         .iter()
@@ -199,7 +231,9 @@ fn memory_images(m: &TranslatedModule, data: &[(u32, u64, u64, bool)]) -> Option
         if mem.imported {
             return None;
         }
-        let SegmentMode::Active { offset, .. } = &d.mode else { return None };
+        let SegmentMode::Active { offset, .. } = &d.mode else {
+            return None;
+        };
         let start = constant_offset(offset)?;
         let end = start.checked_add(*len)?;
         if end > mem.min_pages.saturating_mul(WASM_PAGE) {

@@ -36,11 +36,15 @@ fn multi_memory_reaches_memories_past_zero_through_their_records() {
         assert!(clif.contains("readonly v0+96"), "{clif}");
         let lines: Vec<&str> = clif.lines().collect();
         assert!(
-            lines.iter().any(|l| l.contains("load.i64 notrap aligned readonly v") && l.ends_with("+32")),
+            lines
+                .iter()
+                .any(|l| l.contains("load.i64 notrap aligned readonly v") && l.ends_with("+32")),
             "the base of memory 2, read-only: {clif}"
         );
         assert!(
-            lines.iter().any(|l| l.contains("load.i64 notrap aligned v") && l.ends_with("+40")),
+            lines
+                .iter()
+                .any(|l| l.contains("load.i64 notrap aligned v") && l.ends_with("+40")),
             "the length of memory 2, reloaded: {clif}"
         );
         assert!(!clif.contains("v0+24"), "memory 0 is not touched: {clif}");
@@ -51,8 +55,10 @@ fn multi_memory_reaches_memories_past_zero_through_their_records() {
 #[test]
 fn a_64_bit_table_takes_its_i64_index_as_is() {
     // table64: call_indirect and table.size on table 1 use i64 (no uextend, no ireduce).
-    let wasm = wat(r#"(module (type $t (func)) (table 1 funcref) (table i64 1 funcref)
-        (func (export "f") (param i64) (result i64) (call_indirect 1 (type $t) (local.get 0)) (table.size 1)))"#);
+    let wasm = wat(
+        r#"(module (type $t (func)) (table 1 funcref) (table i64 1 funcref)
+        (func (export "f") (param i64) (result i64) (call_indirect 1 (type $t) (local.get 0)) (table.size 1)))"#,
+    );
     for mode in MODES {
         let module = translate(&wasm, &options(mode)).expect("translates");
         assert_eq!(
@@ -60,7 +66,10 @@ fn a_64_bit_table_takes_its_i64_index_as_is() {
             [false, true]
         );
         let clif = &module.functions[0].clif;
-        assert!(!clif.contains("uextend") && !clif.contains("ireduce"), "{clif}");
+        assert!(
+            !clif.contains("uextend") && !clif.contains("ireduce"),
+            "{clif}"
+        );
         common::reparse_and_verify(clif);
     }
 }
@@ -75,12 +84,19 @@ fn a_64_bit_memory_checks_every_access_with_its_i64_index() {
     for mode in MODES {
         let module = translate(&wasm, &options(mode)).expect("translates");
         assert_eq!(
-            module.memories.iter().map(|m| m.memory64).collect::<Vec<_>>(),
+            module
+                .memories
+                .iter()
+                .map(|m| m.memory64)
+                .collect::<Vec<_>>(),
             [false, true]
         );
         let load = &module.functions[0].clif;
         assert!(load.contains("uadd_overflow_trap"), "{load}");
-        assert!(load.contains("heap_oob") && load.contains("select_spectre_guard"), "{load}");
+        assert!(
+            load.contains("heap_oob") && load.contains("select_spectre_guard"),
+            "{load}"
+        );
         assert!(!load.contains("uextend"), "{load}");
         let grow = &module.functions[1].clif;
         assert!(grow.contains("colocated u805306368:10"), "{grow}");
@@ -127,7 +143,12 @@ fn gc_references_are_refused_by_name_function_references_are_not() {
         let module = translate(&wasm, &options(mode)).expect("function references translate");
         assert_eq!(module.tables[0].element_type, ValueType::Funcref);
         assert_eq!(module.tables[0].init, Some(ConstExpr::RefFunc { index: 0 }));
-        assert_eq!(module.globals[0].init, Some(ConstExpr::RefNull { r#type: ValueType::Funcref }));
+        assert_eq!(
+            module.globals[0].init,
+            Some(ConstExpr::RefNull {
+                r#type: ValueType::Funcref
+            })
+        );
         assert_eq!(module.types[1].params, [ValueType::Funcref]);
     }
 }

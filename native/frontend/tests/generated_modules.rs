@@ -8,8 +8,8 @@ mod common;
 mod smith;
 
 use arbitrary::Unstructured;
-use smith::{seed_bytes, translatable_config};
 use common::{MODES, translate_and_verify};
+use smith::{seed_bytes, translatable_config};
 
 fn config() -> wasm_smith::Config {
     wasm_smith::Config {

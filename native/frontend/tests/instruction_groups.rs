@@ -316,7 +316,16 @@ fn typed_function_references() {
         (func (export "tail") (param i32) (result i32)
           (return_call_ref $t (local.get 0) (ref.func $f))))"#,
     );
-    assert_all_contain(&texts, &["trapz", "user6", "call_indirect sig", "return_call_indirect sig", "icmp eq"]);
+    assert_all_contain(
+        &texts,
+        &[
+            "trapz",
+            "user6",
+            "call_indirect sig",
+            "return_call_indirect sig",
+            "icmp eq",
+        ],
+    );
     for t in &texts {
         assert!(!t.contains("user4"), "call_ref checks no signature:\n{t}");
     }

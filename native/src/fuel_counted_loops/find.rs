@@ -11,7 +11,9 @@ use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::immediates::Imm64;
-use cranelift_codegen::ir::{Block, BlockArg, Function, Inst, InstructionData, Opcode, Type, Value, ValueDef};
+use cranelift_codegen::ir::{
+    Block, BlockArg, Function, Inst, InstructionData, Opcode, Type, Value, ValueDef,
+};
 
 use super::graph::{Graph, Loop, loop_forest};
 use super::increments::{PinnedIncrement, constant_def, defining_inst, pinned_increments};
@@ -90,14 +92,19 @@ impl Dominance<'_> {
     fn dominates(&mut self, a: Block, b: Block) -> bool {
         let func = self.func;
         self.tree
-            .get_or_insert_with(|| DominatorTree::with_function(func, &ControlFlowGraph::with_function(func)))
+            .get_or_insert_with(|| {
+                DominatorTree::with_function(func, &ControlFlowGraph::with_function(func))
+            })
             .block_dominates(a, b)
     }
 }
 
 /// The counted loops of `func`, in the loop forest's order.
 pub fn find_counted_loops(func: &Function, observe_traps: bool) -> Search {
-    let mut search = Search { loops: Vec::new(), rejected: Vec::new() };
+    let mut search = Search {
+        loops: Vec::new(),
+        rejected: Vec::new(),
+    };
     walk(func, observe_traps, &mut |r| {
         match r {
             Ok(c) => search.loops.push(c),
@@ -110,7 +117,11 @@ pub fn find_counted_loops(func: &Function, observe_traps: bool) -> Search {
 
 /// The first counted loop of `func` in the loop forest's order whose header is not in `done`
 /// (the loops after it are not looked at).
-pub fn first_counted_loop(func: &Function, observe_traps: bool, done: &HashSet<Block>) -> Option<CountedLoop> {
+pub fn first_counted_loop(
+    func: &Function,
+    observe_traps: bool,
+    done: &HashSet<Block>,
+) -> Option<CountedLoop> {
     let mut first = None;
     walk(func, observe_traps, &mut |r| match r {
         Ok(c) if !done.contains(&c.header) => {
@@ -123,7 +134,11 @@ pub fn first_counted_loop(func: &Function, observe_traps: bool, done: &HashSet<B
 }
 
 /// Recognises the loops in order, handing each outcome to `visit` until it returns true.
-fn walk(func: &Function, observe_traps: bool, visit: &mut dyn FnMut(Result<CountedLoop, Rejection>) -> bool) {
+fn walk(
+    func: &Function,
+    observe_traps: bool,
+    visit: &mut dyn FnMut(Result<CountedLoop, Rejection>) -> bool,
+) {
     let graph = Graph::build(func);
     let forest = loop_forest(&graph);
     if forest.is_empty() {
@@ -132,7 +147,14 @@ fn walk(func: &Function, observe_traps: bool, visit: &mut dyn FnMut(Result<Count
     let mut doms = Dominance { func, tree: None };
     let increments = pinned_increments(func);
     for l in &forest {
-        if visit(recognise(func, &graph, &mut doms, l, &increments, observe_traps)) {
+        if visit(recognise(
+            func,
+            &graph,
+            &mut doms,
+            l,
+            &increments,
+            observe_traps,
+        )) {
             return;
         }
     }
@@ -147,7 +169,12 @@ fn destinations(func: &Function, inst: Inst) -> Vec<(Block, Vec<BlockArg>)> {
     dfg.insts[inst]
         .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
         .iter()
-        .map(|c| (c.block(&dfg.value_lists), c.args(&dfg.value_lists).collect()))
+        .map(|c| {
+            (
+                c.block(&dfg.value_lists),
+                c.args(&dfg.value_lists).collect(),
+            )
+        })
         .collect()
 }
 
@@ -189,7 +216,11 @@ fn recognise(
         return Err(Exits);
     }
     let exiting = exiting_blocks[0];
-    let exit_at = if exiting == latch { ExitAt::Latch } else { ExitAt::Top };
+    let exit_at = if exiting == latch {
+        ExitAt::Latch
+    } else {
+        ExitAt::Top
+    };
     if exit_at == ExitAt::Top {
         // The latch only goes back, and every iteration passes the test on its way to it.
         match last_inst(func, latch) {
@@ -231,7 +262,8 @@ fn recognise(
 
     let operands = counted_test(func, cond, exit_index).ok_or(NotCounted)?;
     let params = func.dfg.block_params(header);
-    let iv = induction_variable(func, params, &back_args, &operands, exit_at == ExitAt::Top).ok_or(NotCounted)?;
+    let iv = induction_variable(func, params, &back_args, &operands, exit_at == ExitAt::Top)
+        .ok_or(NotCounted)?;
     let iv_type = func.dfg.value_type(params[iv.index]);
     if !iv_type.is_int() || iv_type.bits() > 64 {
         return Err(NotCounted);
@@ -261,8 +293,15 @@ fn recognise(
     };
 
     // Every instruction: no call, return or counter access other than the increments.
-    let increments: Vec<PinnedIncrement> = all_increments.iter().copied().filter(|i| in_loop.contains(&i.block)).collect();
-    let inc_insts: HashSet<Inst> = increments.iter().flat_map(|i| [i.get, i.add, i.set]).collect();
+    let increments: Vec<PinnedIncrement> = all_increments
+        .iter()
+        .copied()
+        .filter(|i| in_loop.contains(&i.block))
+        .collect();
+    let inc_insts: HashSet<Inst> = increments
+        .iter()
+        .flat_map(|i| [i.get, i.add, i.set])
+        .collect();
     for &b in &l.nodes {
         for inst in func.layout.block_insts(b) {
             let data = &func.dfg.insts[inst];
@@ -273,7 +312,9 @@ fn recognise(
             if observe_traps && may_trap(func, data) {
                 return Err(Trap);
             }
-            if matches!(op, Opcode::GetPinnedReg | Opcode::SetPinnedReg) && !inc_insts.contains(&inst) {
+            if matches!(op, Opcode::GetPinnedReg | Opcode::SetPinnedReg)
+                && !inc_insts.contains(&inst)
+            {
                 return Err(CounterUse);
             }
         }
@@ -305,7 +346,10 @@ fn recognise(
     let preheader = outside[0].from;
     let entry_branch = last_inst(func, preheader).ok_or(Entries)?;
     // The guard goes on this edge (split when it branches): it must pass plain values.
-    if !matches!(func.dfg.insts[entry_branch].opcode(), Opcode::Jump | Opcode::Brif | Opcode::BrTable) {
+    if !matches!(
+        func.dfg.insts[entry_branch].opcode(),
+        Opcode::Jump | Opcode::Brif | Opcode::BrTable
+    ) {
         return Err(Entries);
     }
     for (block, args) in destinations(func, entry_branch) {
@@ -335,9 +379,14 @@ fn recognise(
 
 fn may_trap(func: &Function, data: &InstructionData) -> bool {
     let op = data.opcode();
-    matches!(op, Opcode::Trap | Opcode::Trapz | Opcode::Trapnz | Opcode::Debugtrap)
-        || op.can_trap()
-        || ((op.can_load() || op.can_store()) && data.memflags().is_some_and(|f| func.dfg.mem_flags[f].trap_code().is_some()))
+    matches!(
+        op,
+        Opcode::Trap | Opcode::Trapz | Opcode::Trapnz | Opcode::Debugtrap
+    ) || op.can_trap()
+        || ((op.can_load() || op.can_store())
+            && data
+                .memflags()
+                .is_some_and(|f| func.dfg.mem_flags[f].trap_code().is_some()))
 }
 
 /// `step` read as a `width`-bit signed integer.
@@ -352,13 +401,26 @@ pub fn sign_extend(step: i64, width: u32) -> i128 {
 fn counted_test(func: &Function, cond: Value, exit_index: usize) -> Option<Vec<Value>> {
     let mut v = cond;
     if let Some(ext) = defining_inst(func, v) {
-        if let InstructionData::Unary { opcode: Opcode::Uextend, arg } = func.dfg.insts[ext] {
+        if let InstructionData::Unary {
+            opcode: Opcode::Uextend,
+            arg,
+        } = func.dfg.insts[ext]
+        {
             v = arg;
         }
     }
     if let Some(def) = defining_inst(func, v) {
-        if let InstructionData::IntCompare { opcode: Opcode::Icmp, cond: cc, args: [a, b] } = func.dfg.insts[def] {
-            let wanted = if exit_index == 1 { IntCC::NotEqual } else { IntCC::Equal };
+        if let InstructionData::IntCompare {
+            opcode: Opcode::Icmp,
+            cond: cc,
+            args: [a, b],
+        } = func.dfg.insts[def]
+        {
+            let wanted = if exit_index == 1 {
+                IntCC::NotEqual
+            } else {
+                IntCC::Equal
+            };
             return (cc == wanted).then(|| vec![a, b]);
         }
     }
@@ -378,24 +440,46 @@ struct Induction {
 
 /// Which operand of the test is the induction variable: a header parameter `i` the back edge
 /// passes as `i + s` (s constant), tested as that stepped value or, at the top, as `i` itself.
-fn induction_variable(func: &Function, params: &[Value], back_args: &[BlockArg], operands: &[Value], top: bool) -> Option<Induction> {
+fn induction_variable(
+    func: &Function,
+    params: &[Value],
+    back_args: &[BlockArg],
+    operands: &[Value],
+    top: bool,
+) -> Option<Induction> {
     let resolve = |v: Value| func.dfg.resolve_aliases(v);
     let back_value = |i: usize| back_args.get(i).and_then(|a| a.as_value());
     for (o, &operand) in operands.iter().enumerate() {
         let x = resolve(operand);
-        let other = if operands.len() == 2 { Some(operands[1 - o]) } else { None };
+        let other = if operands.len() == 2 {
+            Some(operands[1 - o])
+        } else {
+            None
+        };
         if let Some((iv, step)) = defining_inst(func, x).and_then(|i| step_add(func, i)) {
             if let Some(index) = params.iter().position(|&p| p == resolve(iv)) {
                 if back_value(index).is_some_and(|b| resolve(b) == x) {
-                    return Some(Induction { index, step, tests_stepped: true, other });
+                    return Some(Induction {
+                        index,
+                        step,
+                        tests_stepped: true,
+                        other,
+                    });
                 }
             }
         }
         if let (true, Some(index)) = (top, params.iter().position(|&p| p == x)) {
-            let back_add = back_value(index).and_then(|b| defining_inst(func, resolve(b))).and_then(|i| step_add(func, i));
+            let back_add = back_value(index)
+                .and_then(|b| defining_inst(func, resolve(b)))
+                .and_then(|i| step_add(func, i));
             if let Some((iv, step)) = back_add {
                 if resolve(iv) == x {
-                    return Some(Induction { index, step, tests_stepped: false, other });
+                    return Some(Induction {
+                        index,
+                        step,
+                        tests_stepped: false,
+                        other,
+                    });
                 }
             }
         }
@@ -405,7 +489,11 @@ fn induction_variable(func: &Function, params: &[Value], back_args: &[BlockArg],
 
 /// `iadd iv, k` or `iadd k, iv` with k an `iconst`: the induction variable and the step.
 fn step_add(func: &Function, inst: Inst) -> Option<(Value, i64)> {
-    let InstructionData::Binary { opcode: Opcode::Iadd, args: [a, b] } = func.dfg.insts[inst] else {
+    let InstructionData::Binary {
+        opcode: Opcode::Iadd,
+        args: [a, b],
+    } = func.dfg.insts[inst]
+    else {
         return None;
     };
     if let Some((_, k)) = constant_def(func, b) {

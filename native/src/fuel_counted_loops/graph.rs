@@ -5,8 +5,8 @@
 //! order matters: the pass versions the first counted loop of this order, and every block and
 //! value it creates is numbered from there.
 
-use cranelift_codegen::ir::{Block, Function};
 use crate::fuel_place::scc::strongly_connected_components;
+use cranelift_codegen::ir::{Block, Function};
 
 #[derive(Clone, Copy, Debug)]
 pub struct Edge {
@@ -39,8 +39,13 @@ impl Graph {
         let dfg = &func.dfg;
         for &from in &nodes {
             for inst in func.layout.block_insts(from) {
-                for call in dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables) {
-                    let edge = Edge { from, to: call.block(&dfg.value_lists) };
+                for call in
+                    dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+                {
+                    let edge = Edge {
+                        from,
+                        to: call.block(&dfg.value_lists),
+                    };
                     out_edges[from.as_u32() as usize].push(edge);
                     if let Some(list) = in_edges.get_mut(edge.to.as_u32() as usize) {
                         list.push(edge);
@@ -58,23 +63,39 @@ impl Graph {
             reachable[i] = true;
             stack.extend(out_edges[i].iter().map(|e| e.to));
         }
-        Graph { nodes, position, out_edges, in_edges, reachable }
+        Graph {
+            nodes,
+            position,
+            out_edges,
+            in_edges,
+            reachable,
+        }
     }
 
     pub fn out_edges(&self, b: Block) -> &[Edge] {
-        self.out_edges.get(b.as_u32() as usize).map_or(&[], Vec::as_slice)
+        self.out_edges
+            .get(b.as_u32() as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn in_edges(&self, b: Block) -> &[Edge] {
-        self.in_edges.get(b.as_u32() as usize).map_or(&[], Vec::as_slice)
+        self.in_edges
+            .get(b.as_u32() as usize)
+            .map_or(&[], Vec::as_slice)
     }
 
     pub fn is_reachable(&self, b: Block) -> bool {
-        self.reachable.get(b.as_u32() as usize).copied().unwrap_or(false)
+        self.reachable
+            .get(b.as_u32() as usize)
+            .copied()
+            .unwrap_or(false)
     }
 
     fn position(&self, b: Block) -> usize {
-        self.position.get(b.as_u32() as usize).copied().unwrap_or(NONE)
+        self.position
+            .get(b.as_u32() as usize)
+            .copied()
+            .unwrap_or(NONE)
     }
 
     /// Successors by layout position, one per edge, leaving out blocks not in the layout.
@@ -96,7 +117,9 @@ pub struct Loop {
 
 /// The loops of the reachable part of `graph`, parents before children.
 pub fn loop_forest(graph: &Graph) -> Vec<Loop> {
-    let reachable: Vec<usize> = (0..graph.nodes.len()).filter(|&v| graph.is_reachable(graph.nodes[v])).collect();
+    let reachable: Vec<usize> = (0..graph.nodes.len())
+        .filter(|&v| graph.is_reachable(graph.nodes[v]))
+        .collect();
     let mut loops = Vec::new();
     let mut parents: Vec<Option<usize>> = Vec::new();
     discover(graph, &reachable, &[], None, &mut loops, &mut parents);
@@ -119,7 +142,8 @@ fn discover(
     for &h in excluded {
         is_excluded[h] = true;
     }
-    let succ = |v: usize| -> Vec<usize> { graph.successors(v).filter(|&w| !is_excluded[w]).collect() };
+    let succ =
+        |v: usize| -> Vec<usize> { graph.successors(v).filter(|&w| !is_excluded[w]).collect() };
     let mut sccs = strongly_connected_components(members, count, &succ);
     sccs.sort_by_key(|c| c[0]);
     for scc in sccs {

@@ -21,5 +21,9 @@ pub fn hot_loops(func: &Function, loops: &[CountedLoop], max_hot_ratio: f64) -> 
     let at = |b: Block| freq.get(b.as_u32() as usize).copied().unwrap_or(0.0);
     let hottest = func.layout.blocks().map(at).fold(0.0, f64::max);
     let limit = rounded_weight(hottest);
-    loops.iter().filter(|l| limit <= rounded_weight(at(l.header) * max_hot_ratio)).map(|l| l.header).collect()
+    loops
+        .iter()
+        .filter(|l| limit <= rounded_weight(at(l.header) * max_hot_ratio))
+        .map(|l| l.header)
+        .collect()
 }

@@ -29,7 +29,10 @@ pub fn defining_inst(func: &Function, v: Value) -> Option<Inst> {
 pub fn constant_def(func: &Function, v: Value) -> Option<(Inst, i64)> {
     let inst = defining_inst(func, v)?;
     match func.dfg.insts[inst] {
-        InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some((inst, imm.bits())),
+        InstructionData::UnaryImm {
+            opcode: Opcode::Iconst,
+            imm,
+        } => Some((inst, imm.bits())),
         _ => None,
     }
 }
@@ -40,12 +43,20 @@ fn is_pinned_read(func: &Function, v: Value) -> bool {
 
 /// The increment that `set` ends, if it is one.
 fn increment_at(func: &Function, set: Inst) -> Option<PinnedIncrement> {
-    let InstructionData::Unary { opcode: Opcode::SetPinnedReg, arg } = func.dfg.insts[set] else {
+    let InstructionData::Unary {
+        opcode: Opcode::SetPinnedReg,
+        arg,
+    } = func.dfg.insts[set]
+    else {
         return None;
     };
     let add = defining_inst(func, arg)?;
     let block = func.layout.inst_block(add)?;
-    let InstructionData::Binary { opcode: Opcode::Iadd, args: [a, b] } = func.dfg.insts[add] else {
+    let InstructionData::Binary {
+        opcode: Opcode::Iadd,
+        args: [a, b],
+    } = func.dfg.insts[add]
+    else {
         return None;
     };
     let (counter, other) = match (is_pinned_read(func, a), is_pinned_read(func, b)) {

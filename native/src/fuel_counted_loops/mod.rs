@@ -10,10 +10,10 @@ mod find;
 mod graph;
 mod hot_loops;
 mod increments;
-mod trip_count;
-mod version;
 #[cfg(test)]
 mod tests;
+mod trip_count;
+mod version;
 
 use std::collections::HashSet;
 
@@ -32,9 +32,11 @@ pub struct CountedStats {
 }
 
 fn reads_pinned_register(func: &Function) -> bool {
-    func.layout
-        .blocks()
-        .any(|b| func.layout.block_insts(b).any(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg))
+    func.layout.blocks().any(|b| {
+        func.layout
+            .block_insts(b)
+            .any(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg)
+    })
 }
 
 /// Versions the counted loops of `func` (pinned form, placed) where it spends its time (no block
@@ -42,7 +44,11 @@ fn reads_pinned_register(func: &Function) -> bool {
 /// `observe_traps`, loops that may trap are left alone (the prepaid copy would trap with the
 /// counter ahead). An error is an internal inconsistency; the function may then be half edited
 /// and must not be used.
-pub fn count_loops(func: &mut Function, observe_traps: bool, max_hot_ratio: f64) -> Result<CountedStats, String> {
+pub fn count_loops(
+    func: &mut Function,
+    observe_traps: bool,
+    max_hot_ratio: f64,
+) -> Result<CountedStats, String> {
     let mut stats = CountedStats::default();
     if !reads_pinned_register(func) {
         return Ok(stats);
@@ -53,8 +59,15 @@ pub fn count_loops(func: &mut Function, observe_traps: bool, max_hot_ratio: f64)
     // each is found again on the current function. Originals stay counted loops: skip them, and
     // the loops that are not hot (decided once, on the function as it came in).
     let hot = hot_loops::hot_loops(func, &first.loops, max_hot_ratio);
-    let mut done: HashSet<_> = first.loops.iter().map(|l| l.header).filter(|h| !hot.contains(h)).collect();
-    stats.rejected.extend(std::iter::repeat_n(Rejection::NotHottest, done.len()));
+    let mut done: HashSet<_> = first
+        .loops
+        .iter()
+        .map(|l| l.header)
+        .filter(|h| !hot.contains(h))
+        .collect();
+    stats
+        .rejected
+        .extend(std::iter::repeat_n(Rejection::NotHottest, done.len()));
     let mut next = first.loops.into_iter().find(|l| !done.contains(&l.header));
     while let Some(lp) = next {
         version::version_loop(func, &lp)?;

@@ -14,7 +14,8 @@ fn function(text: &str) -> Function {
 
 fn verify(func: &Function) {
     let mut b = settings::builder();
-    b.set("enable_pinned_reg", "true").expect("the setting exists");
+    b.set("enable_pinned_reg", "true")
+        .expect("the setting exists");
     let isa = cranelift_codegen::isa::lookup_by_name("x86_64")
         .expect("x86_64 is built in")
         .finish(settings::Flags::new(b))
@@ -43,7 +44,12 @@ block2:
 }";
 
 fn shape(step: &str, cmp: &str, extra: &str) -> Function {
-    function(&LOOP.replace("STEP", step).replace("CMP", cmp).replace("EXTRA", extra))
+    function(
+        &LOOP
+            .replace("STEP", step)
+            .replace("CMP", cmp)
+            .replace("EXTRA", extra),
+    )
 }
 
 #[test]
@@ -69,12 +75,23 @@ fn loops_it_cannot_count_are_left_exactly_as_they_were() {
         ("1", "ne", "v20 = get_pinned_reg.i64", Rejection::CounterUse),
         ("1", "ne", "call_indirect sig0, v0()", Rejection::Call),
     ] {
-        let text = LOOP.replace("STEP", step).replace("CMP", cmp).replace("EXTRA", extra);
-        let text = if extra.contains("call") { text.replace("block0(", "    sig0 = () tail\n\nblock0(") } else { text };
+        let text = LOOP
+            .replace("STEP", step)
+            .replace("CMP", cmp)
+            .replace("EXTRA", extra);
+        let text = if extra.contains("call") {
+            text.replace("block0(", "    sig0 = () tail\n\nblock0(")
+        } else {
+            text
+        };
         let mut f = function(&text);
         let before = f.display().to_string();
         let stats = count_loops(&mut f, false, DEFAULT_MAX_HOT_RATIO).expect("no internal error");
-        assert_eq!((stats.versioned, stats.rejected.as_slice()), (0, &[why][..]), "{before}");
+        assert_eq!(
+            (stats.versioned, stats.rejected.as_slice()),
+            (0, &[why][..]),
+            "{before}"
+        );
         assert_eq!(f.display().to_string(), before);
     }
 }
@@ -145,11 +162,19 @@ fn a_counted_loop_beside_a_hotter_nest_is_left_alone_unless_the_ratio_allows_it(
     let before = f.display().to_string();
     let stats = count_loops(&mut f, false, DEFAULT_MAX_HOT_RATIO).expect("no internal error");
     assert_eq!(stats.versioned, 0, "{before}");
-    assert!(stats.rejected.contains(&Rejection::NotHottest), "{:?}", stats.rejected);
+    assert!(
+        stats.rejected.contains(&Rejection::NotHottest),
+        "{:?}",
+        stats.rejected
+    );
     assert_eq!(f.display().to_string(), before);
 
     let stats = count_loops(&mut f, false, 1e9).expect("no internal error");
     assert_eq!(stats.versioned, 1);
-    assert!(!stats.rejected.contains(&Rejection::NotHottest), "{:?}", stats.rejected);
+    assert!(
+        !stats.rejected.contains(&Rejection::NotHottest),
+        "{:?}",
+        stats.rejected
+    );
     verify(&f);
 }

@@ -10,7 +10,11 @@ pub fn step_shift(step: i64, width: u32) -> Option<u32> {
     if s == 0 {
         return None;
     }
-    let mask: u128 = if width >= 128 { u128::MAX } else { (1u128 << width) - 1 };
+    let mask: u128 = if width >= 128 {
+        u128::MAX
+    } else {
+        (1u128 << width) - 1
+    };
     let a = s.unsigned_abs() & mask;
     if a == 0 || a & (a - 1) != 0 {
         return None;

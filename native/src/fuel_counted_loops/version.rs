@@ -14,7 +14,8 @@ use cranelift_codegen::entity::packed_option::PackedOption;
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{
-    Block, BlockArg, BlockCall, Function, Inst, InstBuilder, InstructionData, JumpTableData, Opcode, Value,
+    Block, BlockArg, BlockCall, Function, Inst, InstBuilder, InstructionData, JumpTableData,
+    Opcode, Value,
 };
 
 use super::find::{Bound, CountedLoop, ExitAt};
@@ -43,12 +44,18 @@ fn use_counts(func: &Function, wanted: &[Value]) -> SecondaryMap<Value, u32> {
 
 fn destination(func: &Function, inst: Inst, index: usize) -> Option<BlockCall> {
     let dfg = &func.dfg;
-    dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables).get(index).copied()
+    dfg.insts[inst]
+        .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+        .get(index)
+        .copied()
 }
 
 fn set_destination(func: &mut Function, inst: Inst, index: usize, call: BlockCall) {
     let dfg = &mut func.dfg;
-    if let Some(slot) = dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables).get_mut(index) {
+    if let Some(slot) = dfg.insts[inst]
+        .branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables)
+        .get_mut(index)
+    {
         *slot = call;
     }
 }
@@ -56,14 +63,25 @@ fn set_destination(func: &mut Function, inst: Inst, index: usize, call: BlockCal
 /// Puts a new block after the branch's own block on destination `index`: it jumps on with the
 /// arguments the branch passed, and the branch now goes to it without any.
 fn split_edge(func: &mut Function, inst: Inst, index: usize) -> Result<Block, String> {
-    let call = destination(func, inst, index).ok_or_else(|| format!("{inst} has no destination {index}"))?;
-    let source = func.layout.inst_block(inst).ok_or_else(|| format!("{inst} is not in the layout"))?;
+    let call = destination(func, inst, index)
+        .ok_or_else(|| format!("{inst} has no destination {index}"))?;
+    let source = func
+        .layout
+        .inst_block(inst)
+        .ok_or_else(|| format!("{inst} is not in the layout"))?;
     let target = call.block(&func.dfg.value_lists);
     let args: Vec<BlockArg> = call.args(&func.dfg.value_lists).collect();
     let fresh = func.dfg.make_block();
     func.layout.insert_block_after(fresh, source);
-    FuncCursor::new(func).at_bottom(fresh).ins().jump(target, &args);
-    let to_fresh = BlockCall::new(fresh, std::iter::empty::<BlockArg>(), &mut func.dfg.value_lists);
+    FuncCursor::new(func)
+        .at_bottom(fresh)
+        .ins()
+        .jump(target, &args);
+    let to_fresh = BlockCall::new(
+        fresh,
+        std::iter::empty::<BlockArg>(),
+        &mut func.dfg.value_lists,
+    );
     set_destination(func, inst, index, to_fresh);
     Ok(fresh)
 }
@@ -73,10 +91,16 @@ fn clone_inst(func: &mut Function, inst: Inst) -> Inst {
     let twin = func.dfg.clone_inst(inst);
     if let InstructionData::BranchTable { table, .. } = func.dfg.insts[twin] {
         let calls: Vec<BlockCall> = func.dfg.jump_tables[table].all_branches().to_vec();
-        let mut fresh: Vec<BlockCall> = calls.iter().map(|c| c.deep_clone(&mut func.dfg.value_lists)).collect();
+        let mut fresh: Vec<BlockCall> = calls
+            .iter()
+            .map(|c| c.deep_clone(&mut func.dfg.value_lists))
+            .collect();
         if !fresh.is_empty() {
             let default = fresh.remove(0);
-            let jt = func.dfg.jump_tables.push(JumpTableData::new(default, &fresh));
+            let jt = func
+                .dfg
+                .jump_tables
+                .push(JumpTableData::new(default, &fresh));
             if let InstructionData::BranchTable { table, .. } = &mut func.dfg.insts[twin] {
                 *table = jt;
             }
@@ -91,15 +115,28 @@ fn clone_inst(func: &mut Function, inst: Inst) -> Inst {
 
 /// Replaces every value `inst` uses by `f(value)`.
 fn map_values(func: &mut Function, inst: Inst, f: impl Fn(&Function, Value) -> Option<Value>) {
-    let mapped: Vec<Value> = func.dfg.inst_values(inst).map(|v| f(func, v).unwrap_or(v)).collect();
+    let mapped: Vec<Value> = func
+        .dfg
+        .inst_values(inst)
+        .map(|v| f(func, v).unwrap_or(v))
+        .collect();
     func.dfg.overwrite_inst_values(inst, mapped.into_iter());
 }
 
 pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String> {
     let in_loop: HashSet<Block> = lp.blocks.iter().copied().collect();
-    let mut skip: HashSet<Inst> = lp.increments.iter().flat_map(|i| [i.get, i.add, i.set]).collect();
+    let mut skip: HashSet<Inst> = lp
+        .increments
+        .iter()
+        .flat_map(|i| [i.get, i.add, i.set])
+        .collect();
     // An increment's own constant goes too, unless something else uses it.
-    let constants: Vec<Value> = lp.increments.iter().filter_map(|i| i.const_inst).map(|c| func.dfg.first_result(c)).collect();
+    let constants: Vec<Value> = lp
+        .increments
+        .iter()
+        .filter_map(|i| i.const_inst)
+        .map(|c| func.dfg.first_result(c))
+        .collect();
     let uses = use_counts(func, &constants);
     for inc in &lp.increments {
         if let Some(c) = inc.const_inst {
@@ -111,7 +148,10 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
 
     // The guard block: the preheader itself when it just jumps to the header, else a split edge.
     let mut entry = lp.entry_branch;
-    let mut guard = func.layout.inst_block(entry).ok_or("the entry branch is not in the layout")?;
+    let mut guard = func
+        .layout
+        .inst_block(entry)
+        .ok_or("the entry branch is not in the layout")?;
     if func.dfg.insts[entry].opcode() != Opcode::Jump {
         let index = {
             let dfg = &func.dfg;
@@ -122,14 +162,18 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
                 .ok_or("the entry branch does not reach the header")?
         };
         guard = split_edge(func, entry, index)?;
-        entry = func.layout.last_inst(guard).ok_or("the split edge has no jump")?;
+        entry = func
+            .layout
+            .last_inst(guard)
+            .ok_or("the split edge has no jump")?;
     }
     let exit = split_edge(func, lp.exit_branch, lp.exit_index)?;
 
     // The copy: blocks, parameters and results first, operands once every value has its twin.
     let mut block_map: HashMap<Block, Block> = HashMap::new();
     // Dense by value number: the live-out scan below looks up every value of the function.
-    let mut value_map: SecondaryMap<Value, PackedOption<Value>> = SecondaryMap::with_capacity(func.dfg.num_values());
+    let mut value_map: SecondaryMap<Value, PackedOption<Value>> =
+        SecondaryMap::with_capacity(func.dfg.num_values());
     let mut last = *lp.blocks.last().ok_or("the loop has no blocks")?;
     for &b in &lp.blocks {
         let copy = func.dfg.make_block();
@@ -151,7 +195,12 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
                 continue;
             }
             let twin = clone_inst(func, inst);
-            for (&r, &t) in func.dfg.inst_results(inst).iter().zip(func.dfg.inst_results(twin)) {
+            for (&r, &t) in func
+                .dfg
+                .inst_results(inst)
+                .iter()
+                .zip(func.dfg.inst_results(twin))
+            {
                 value_map[r] = t.into();
             }
             func.layout.append_inst(twin, copy);
@@ -159,9 +208,13 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
         }
     }
     for &inst in &copies {
-        map_values(func, inst, |f, v| value_map[f.dfg.resolve_aliases(v)].expand());
+        map_values(func, inst, |f, v| {
+            value_map[f.dfg.resolve_aliases(v)].expand()
+        });
         let dfg = &mut func.dfg;
-        for call in dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables) {
+        for call in
+            dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables)
+        {
             if let Some(&to) = block_map.get(&call.block(&dfg.value_lists)) {
                 call.set_block(to, &mut dfg.value_lists);
             }
@@ -170,7 +223,11 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
 
     // Values of the loop used after it reach their uses through the exit block's parameters.
     let copy_blocks: HashSet<Block> = block_map.values().copied().collect();
-    let outside: Vec<Block> = func.layout.blocks().filter(|b| !in_loop.contains(b) && !copy_blocks.contains(b)).collect();
+    let outside: Vec<Block> = func
+        .layout
+        .blocks()
+        .filter(|b| !in_loop.contains(b) && !copy_blocks.contains(b))
+        .collect();
     let mut live_out: Vec<Value> = Vec::new();
     let mut seen: HashSet<Value> = HashSet::new();
     // The instructions that use them, to rename afterwards (layout order).
@@ -192,36 +249,55 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
             }
         }
     }
-    let copy_exiting = block_map.get(&lp.exiting).and_then(|&b| func.layout.last_inst(b)).ok_or("the copy has no exit branch")?;
+    let copy_exiting = block_map
+        .get(&lp.exiting)
+        .and_then(|&b| func.layout.last_inst(b))
+        .ok_or("the copy has no exit branch")?;
     let mut exit_params: HashMap<Value, Value> = HashMap::new();
     for &v in &live_out {
         let ty = func.dfg.value_type(v);
         exit_params.insert(v, func.dfg.append_block_param(exit, ty));
-        let twin = value_map[v].expand().ok_or("a live-out value has no twin")?;
+        let twin = value_map[v]
+            .expand()
+            .ok_or("a live-out value has no twin")?;
         for (inst, arg) in [(lp.exit_branch, v), (copy_exiting, twin)] {
             let dfg = &mut func.dfg;
-            if let Some(call) = dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables).get_mut(lp.exit_index) {
+            if let Some(call) = dfg.insts[inst]
+                .branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables)
+                .get_mut(lp.exit_index)
+            {
                 call.append_argument(arg, &mut dfg.value_lists);
             }
         }
     }
     for inst in users {
-        map_values(func, inst, |f, u| exit_params.get(&f.dfg.resolve_aliases(u)).copied());
+        map_values(func, inst, |f, u| {
+            exit_params.get(&f.dfg.resolve_aliases(u)).copied()
+        });
     }
 
     // The guard: the trip count and amount before the entry branch, which becomes a `brif`.
     let header_args: Vec<Value> = destination(func, entry, 0)
         .filter(|c| c.block(&func.dfg.value_lists) == lp.header)
-        .map(|c| c.args(&func.dfg.value_lists).filter_map(|a| a.as_value()).collect())
+        .map(|c| {
+            c.args(&func.dfg.value_lists)
+                .filter_map(|a| a.as_value())
+                .collect()
+        })
         .ok_or("the guard does not jump to the header")?;
     let prepay = func.dfg.make_block();
     func.layout.insert_block_after(prepay, guard);
     let w = lp.iv_type;
-    let i0 = *header_args.get(lp.iv_index).ok_or("the header has no induction argument")?;
-    let limit = i64::try_from(prepay_limit(lp.charge)).map_err(|_| "the prepay limit is out of range")?;
+    let i0 = *header_args
+        .get(lp.iv_index)
+        .ok_or("the header has no induction argument")?;
+    let limit =
+        i64::try_from(prepay_limit(lp.charge)).map_err(|_| "the prepay limit is out of range")?;
     let charge = i64::try_from(lp.charge).map_err(|_| "the charge is out of range")?;
     let top_charge = i64::try_from(lp.top_charge).map_err(|_| "the charge is out of range")?;
-    let abs: i64 = 1i64.checked_shl(lp.shift).ok_or("the step is out of range")?;
+    let abs: i64 = 1i64
+        .checked_shl(lp.shift)
+        .ok_or("the step is out of range")?;
     let mut cur = FuncCursor::new(func).at_inst(entry);
     let bound = match lp.bound {
         Bound::Value(v) => v,
@@ -231,7 +307,11 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
             dfg.first_result(inst)
         }
     };
-    let delta = if lp.step_negative { cur.ins().isub(i0, bound) } else { cur.ins().isub(bound, i0) };
+    let delta = if lp.step_negative {
+        cur.ins().isub(i0, bound)
+    } else {
+        cur.ins().isub(bound, i0)
+    };
     // m: iterations before the last test; a test of `i` meets the bound one step after `i + s`.
     let mut m = delta;
     if lp.tests_stepped {
@@ -242,7 +322,11 @@ pub fn version_loop(func: &mut Function, lp: &CountedLoop) -> Result<(), String>
         let t = cur.ins().iconst(w, i64::from(lp.shift));
         m = cur.ins().ushr(m, t);
     }
-    let m64 = if w.bits() < 64 { cur.ins().uextend(I64, m) } else { m };
+    let m64 = if w.bits() < 64 {
+        cur.ins().uextend(I64, m)
+    } else {
+        m
+    };
     let amount = match lp.exit_at {
         ExitAt::Latch => {
             let one = cur.ins().iconst(I64, 1);

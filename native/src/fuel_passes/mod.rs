@@ -129,7 +129,12 @@ pub fn run_passes(
                 }
             }
             NativePass::FuelCountedLoops => {
-                crate::fuel_counted_loops::count_loops(func, false, crate::fuel_counted_loops::DEFAULT_MAX_HOT_RATIO).map_err(|message| {
+                crate::fuel_counted_loops::count_loops(
+                    func,
+                    false,
+                    crate::fuel_counted_loops::DEFAULT_MAX_HOT_RATIO,
+                )
+                .map_err(|message| {
                     (
                         pass,
                         FuelPassError {

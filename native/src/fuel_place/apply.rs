@@ -9,10 +9,11 @@ use super::flow::Flow;
 use super::scan::{IncrementSite, Scan};
 use super::solver::Placement;
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
-use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::entity::EntityRef;
+use cranelift_codegen::ir::types::I64;
 use cranelift_codegen::ir::{
-    Block, BlockArg, BlockCall, Function, Inst, InstBuilder, InstructionData, Opcode, Value, immediates::Imm64,
+    Block, BlockArg, BlockCall, Function, Inst, InstBuilder, InstructionData, Opcode, Value,
+    immediates::Imm64,
 };
 
 #[derive(Clone, Copy, Debug, Default)]
@@ -62,13 +63,31 @@ impl Editor<'_> {
         };
         let value = self.func.dfg.first_result(c);
         if self.uses[value.index()] == 1 {
-            self.func.dfg.insts[c] = InstructionData::UnaryImm { opcode: Opcode::Iconst, imm: Imm64::new(amount) };
+            self.func.dfg.insts[c] = InstructionData::UnaryImm {
+                opcode: Opcode::Iconst,
+                imm: Imm64::new(amount),
+            };
             return;
         }
         // The constant is shared: this increment gets its own.
-        let fresh = FuncCursor::new(self.func).at_inst(inc.add).ins().iconst(I64, amount);
-        let resolved: Vec<Value> = self.func.dfg.inst_args(inc.add).iter().map(|&a| self.func.dfg.resolve_aliases(a)).collect();
-        for (slot, r) in self.func.dfg.inst_args_mut(inc.add).iter_mut().zip(resolved) {
+        let fresh = FuncCursor::new(self.func)
+            .at_inst(inc.add)
+            .ins()
+            .iconst(I64, amount);
+        let resolved: Vec<Value> = self
+            .func
+            .dfg
+            .inst_args(inc.add)
+            .iter()
+            .map(|&a| self.func.dfg.resolve_aliases(a))
+            .collect();
+        for (slot, r) in self
+            .func
+            .dfg
+            .inst_args_mut(inc.add)
+            .iter_mut()
+            .zip(resolved)
+        {
             if r == value {
                 *slot = fresh;
             }
@@ -88,7 +107,9 @@ fn edge_operands(func: &Function, block: Block) -> Vec<(Inst, usize)> {
     let dfg = &func.dfg;
     let mut out = Vec::new();
     for inst in func.layout.block_insts(block) {
-        let n = dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables).len();
+        let n = dfg.insts[inst]
+            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+            .len();
         out.extend((0..n).map(|i| (inst, i)));
     }
     out
@@ -99,7 +120,9 @@ fn split(func: &mut Function, inst: Inst, index: usize, after: Block) -> Result<
     let call = dfg.insts[inst].branch_destination(&dfg.jump_tables, &dfg.exception_tables)[index];
     let target = call.block(&dfg.value_lists);
     let args: Vec<BlockArg> = call.args(&dfg.value_lists).collect();
-    let sig = dfg.insts[inst].exception_table().map(|et| dfg.exception_tables[et].signature());
+    let sig = dfg.insts[inst]
+        .exception_table()
+        .map(|et| dfg.exception_tables[et].signature());
     let fresh = func.dfg.make_block();
     func.layout.insert_block_after(fresh, after);
     let mut passed = Vec::new();
@@ -121,30 +144,49 @@ fn split(func: &mut Function, inst: Inst, index: usize, after: Block) -> Result<
         let param = func.dfg.append_block_param(fresh, ty);
         forwarded.push(BlockArg::Value(param));
     }
-    FuncCursor::new(func).at_bottom(fresh).ins().jump(target, &forwarded);
+    FuncCursor::new(func)
+        .at_bottom(fresh)
+        .ins()
+        .jump(target, &forwarded);
     let new_call = BlockCall::new(fresh, passed, &mut func.dfg.value_lists);
     let dfg = &mut func.dfg;
-    dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables)[index] = new_call;
+    dfg.insts[inst].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables)
+        [index] = new_call;
     Ok(fresh)
 }
 
-pub fn apply(func: &mut Function, flow: &Flow, scan: &Scan, placement: &Placement) -> Result<Applied, PlaceError> {
+pub fn apply(
+    func: &mut Function,
+    flow: &Flow,
+    scan: &Scan,
+    placement: &Placement,
+) -> Result<Applied, PlaceError> {
     // Edge operands first, while they still match the edge ids.
     let mut splits: Vec<(Inst, usize, i64, usize)> = Vec::new();
-    let mut operands: std::collections::HashMap<usize, Vec<(Inst, usize)>> = std::collections::HashMap::new();
+    let mut operands: std::collections::HashMap<usize, Vec<(Inst, usize)>> =
+        std::collections::HashMap::new();
     for (id, e) in flow.edges.iter().enumerate() {
         let amount = placement.edges[id];
         if amount == 0 || !flow.reachable[e.from] {
             continue;
         }
-        let list = operands.entry(e.from).or_insert_with(|| edge_operands(func, Block::from_u32(e.from as u32)));
+        let list = operands
+            .entry(e.from)
+            .or_insert_with(|| edge_operands(func, Block::from_u32(e.from as u32)));
         let Some(&(inst, index)) = list.get(e.index) else {
-            return Err(PlaceError::new(format!("internal error: edge {id} (block{} -> block{}) has no branch operand", e.from, e.to)));
+            return Err(PlaceError::new(format!(
+                "internal error: edge {id} (block{} -> block{}) has no branch operand",
+                e.from, e.to
+            )));
         };
         splits.push((inst, index, amount, e.from));
     }
     let uses = scan.uses.clone();
-    let mut editor = Editor { func, uses, applied: Applied::default() };
+    let mut editor = Editor {
+        func,
+        uses,
+        applied: Applied::default(),
+    };
     for &b in &flow.nodes {
         if !flow.reachable[b] {
             continue;
@@ -169,7 +211,10 @@ pub fn apply(func: &mut Function, flow: &Flow, scan: &Scan, placement: &Placemen
     let func = editor.func;
     let mut last_new: std::collections::HashMap<usize, Block> = std::collections::HashMap::new();
     for (inst, index, amount, from) in splits {
-        let after = last_new.get(&from).copied().unwrap_or(Block::from_u32(from as u32));
+        let after = last_new
+            .get(&from)
+            .copied()
+            .unwrap_or(Block::from_u32(from as u32));
         let fresh = split(func, inst, index, after)?;
         last_new.insert(from, fresh);
         let mut cursor = FuncCursor::new(func).at_first_inst(fresh);

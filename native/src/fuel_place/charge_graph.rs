@@ -62,14 +62,24 @@ pub fn build(flow: &Flow, scan: &Scan, observe_traps: bool) -> ChargeGraph {
             }
             // Costs are at most 2^53 - 1 here (checked by the caller).
             let cost = i64::try_from(segment.cost).unwrap_or(i64::MAX);
-            steps.push(Step { kind: StepKind::Segment { block: b, index: i }, tail: p_in, head: p_out, cost });
+            steps.push(Step {
+                kind: StepKind::Segment { block: b, index: i },
+                tail: p_in,
+                head: p_out,
+                cost,
+            });
             if i > 0 {
                 let boundary = block.boundaries[i - 1];
                 if boundary == Boundary::Call || observe_traps {
                     ends.push(previous_out);
                     starts.push(p_in);
                 } else {
-                    steps.push(Step { kind: StepKind::Boundary, tail: previous_out, head: p_in, cost: 0 });
+                    steps.push(Step {
+                        kind: StepKind::Boundary,
+                        tail: previous_out,
+                        head: p_in,
+                        cost: 0,
+                    });
                 }
             }
             previous_out = p_out;
@@ -94,7 +104,12 @@ pub fn build(flow: &Flow, scan: &Scan, observe_traps: bool) -> ChargeGraph {
         }
         for &e in &flow.out_edges[b] {
             let to = flow.edges[e].to;
-            steps.push(Step { kind: StepKind::Edge { edge: e }, tail: exit[b], head: seg_in[to], cost: 0 });
+            steps.push(Step {
+                kind: StepKind::Edge { edge: e },
+                tail: exit[b],
+                head: seg_in[to],
+                cost: 0,
+            });
         }
     }
     let mut is_start = vec![false; point_count];
@@ -104,5 +119,11 @@ pub fn build(flow: &Flow, scan: &Scan, observe_traps: bool) -> ChargeGraph {
     let mut observation: Vec<usize> = starts.iter().chain(&ends).copied().collect();
     observation.sort_unstable();
     observation.dedup();
-    ChargeGraph { point_count, steps, is_start, observation, exit }
+    ChargeGraph {
+        point_count,
+        steps,
+        is_start,
+        observation,
+        exit,
+    }
 }

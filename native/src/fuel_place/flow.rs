@@ -29,12 +29,15 @@ pub struct Flow {
 /// block's last instruction branches in Cranelift, so only that one is read (no allocation).
 fn block_successors(func: &Function, block: Block) -> impl Iterator<Item = Block> + '_ {
     let dfg = &func.dfg;
-    func.layout.last_inst(block).into_iter().flat_map(move |inst| {
-        dfg.insts[inst]
-            .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
-            .iter()
-            .map(move |call| call.block(&dfg.value_lists))
-    })
+    func.layout
+        .last_inst(block)
+        .into_iter()
+        .flat_map(move |inst| {
+            dfg.insts[inst]
+                .branch_destination(&dfg.jump_tables, &dfg.exception_tables)
+                .iter()
+                .map(move |call| call.block(&dfg.value_lists))
+        })
 }
 
 impl Flow {

@@ -46,10 +46,14 @@ fn cold_blocks(flow: &Flow, user_cold: &dyn Fn(usize) -> bool) -> Vec<bool> {
 pub fn from_profile(flow: &Flow, profile: &EdgeCounts) -> Frequencies {
     let mut block = vec![0.0; flow.layout_index.len()];
     for &n in &flow.nodes {
-        let incoming = flow.in_edges[n]
-            .iter()
-            .fold(0.0, |s, &e| s + profile.edge_counts.get(e).copied().unwrap_or(0.0));
-        let base = if n == flow.entry { profile.entry_count } else { 0.0 };
+        let incoming = flow.in_edges[n].iter().fold(0.0, |s, &e| {
+            s + profile.edge_counts.get(e).copied().unwrap_or(0.0)
+        });
+        let base = if n == flow.entry {
+            profile.entry_count
+        } else {
+            0.0
+        };
         block[n] = (base + incoming) / profile.entry_count;
     }
     let edge = (0..flow.edges.len())
@@ -70,7 +74,11 @@ struct Summary {
     local: Vec<(Item, f64)>,
 }
 
-pub fn estimate(flow: &Flow, forest: &LoopForest, user_cold: &dyn Fn(usize) -> bool) -> Frequencies {
+pub fn estimate(
+    flow: &Flow,
+    forest: &LoopForest,
+    user_cold: &dyn Fn(usize) -> bool,
+) -> Frequencies {
     let cold = cold_blocks(flow, user_cold);
     let mut prob = vec![0.0; flow.edges.len()];
     for &n in &flow.nodes {
@@ -94,7 +102,12 @@ pub fn estimate(flow: &Flow, forest: &LoopForest, user_cold: &dyn Fn(usize) -> b
         }
     }
     let freq = propagate(flow, forest, &prob);
-    let edge = flow.edges.iter().enumerate().map(|(id, e)| freq[e.from] * prob[id]).collect();
+    let edge = flow
+        .edges
+        .iter()
+        .enumerate()
+        .map(|(id, e)| freq[e.from] * prob[id])
+        .collect();
     Frequencies { block: freq, edge }
 }
 
@@ -168,7 +181,10 @@ fn summarize(
     let outflow = |it: Item| -> Vec<(usize, f64)> {
         match it {
             Item::Node(n) => flow.out_edges[n].iter().map(|&e| (e, prob[e])).collect(),
-            Item::Loop(l) => summaries[l].as_ref().map(|s| s.exits.clone()).unwrap_or_default(),
+            Item::Loop(l) => summaries[l]
+                .as_ref()
+                .map(|s| s.exits.clone())
+                .unwrap_or_default(),
         }
     };
     let flows: Vec<Vec<(usize, f64)>> = items.iter().map(|&(it, _)| outflow(it)).collect();
@@ -241,6 +257,10 @@ fn summarize(
     Summary {
         scale,
         exits: exits.into_iter().map(|(e, m)| (e, m * scale)).collect(),
-        local: items.iter().enumerate().map(|(k, &(it, _))| (it, mass[k])).collect(),
+        local: items
+            .iter()
+            .enumerate()
+            .map(|(k, &(it, _))| (it, mass[k]))
+            .collect(),
     }
 }

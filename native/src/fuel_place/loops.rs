@@ -26,13 +26,21 @@ impl LoopForest {
             loops: Vec::new(),
             innermost: vec![None; flow.layout_index.len()],
         };
-        let reachable: Vec<usize> = (0..count).filter(|&i| flow.reachable[flow.nodes[i]]).collect();
+        let reachable: Vec<usize> = (0..count)
+            .filter(|&i| flow.reachable[flow.nodes[i]])
+            .collect();
         forest.discover(flow, &reachable, &[], None);
         forest
     }
 
     /// `members` and `excluded` are layout indices.
-    fn discover(&mut self, flow: &Flow, members: &[usize], excluded: &[usize], parent: Option<usize>) {
+    fn discover(
+        &mut self,
+        flow: &Flow,
+        members: &[usize],
+        excluded: &[usize],
+        parent: Option<usize>,
+    ) {
         let count = flow.nodes.len();
         let mut is_excluded = vec![false; count];
         for &h in excluded {

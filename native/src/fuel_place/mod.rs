@@ -30,7 +30,9 @@ pub struct PlaceError {
 
 impl PlaceError {
     pub fn new(message: impl Into<String>) -> Self {
-        PlaceError { message: message.into() }
+        PlaceError {
+            message: message.into(),
+        }
     }
 }
 
@@ -77,7 +79,11 @@ const MAX_EXACT: i128 = (1i128 << 53) - 1;
 
 /// Re-places the constant increments of `func` (pinned form) in place. `profile`: edge counts
 /// by edge id (branch destinations in layout and instruction order) instead of the estimate.
-pub fn place_fuel(func: &mut Function, options: &PlaceOptions, profile: Option<&EdgeCounts>) -> Result<PlaceStats, PlaceError> {
+pub fn place_fuel(
+    func: &mut Function,
+    options: &PlaceOptions,
+    profile: Option<&EdgeCounts>,
+) -> Result<PlaceStats, PlaceError> {
     let mut stats = PlaceStats {
         outcome: Outcome::Placed,
         static_before: 0,
@@ -113,10 +119,20 @@ pub fn place_fuel(func: &mut Function, options: &PlaceOptions, profile: Option<&
         return Ok(stats);
     }
     if !flow.in_edges[flow.entry].is_empty() {
-        return Err(PlaceError::new(format!("block{} is the entry and has predecessors", flow.entry)));
+        return Err(PlaceError::new(format!(
+            "block{} is the entry and has predecessors",
+            flow.entry
+        )));
     }
-    if let Some(e) = flow.edges.iter().find(|e| flow.layout_index.get(e.to).is_none_or(|&i| i == usize::MAX)) {
-        return Err(PlaceError::new(format!("block{} branches to block{}, which is not in the layout", e.from, e.to)));
+    if let Some(e) = flow
+        .edges
+        .iter()
+        .find(|e| flow.layout_index.get(e.to).is_none_or(|&i| i == usize::MAX))
+    {
+        return Err(PlaceError::new(format!(
+            "block{} branches to block{}, which is not in the layout",
+            e.from, e.to
+        )));
     }
     let freq = match profile {
         Some(p) => {
@@ -131,11 +147,18 @@ pub fn place_fuel(func: &mut Function, options: &PlaceOptions, profile: Option<&
         }
         None => {
             let forest = loops::LoopForest::build(&flow);
-            frequency::estimate(&flow, &forest, &|b| func.layout.is_cold(cranelift_codegen::ir::Block::from_u32(b as u32)))
+            frequency::estimate(&flow, &forest, &|b| {
+                func.layout
+                    .is_cold(cranelift_codegen::ir::Block::from_u32(b as u32))
+            })
         }
     };
     let graph = charge_graph::build(&flow, &scan, options.observe_traps);
-    let counts: Vec<usize> = scan.blocks.iter().map(|b| b.as_ref().map_or(0, |b| b.segments.len())).collect();
+    let counts: Vec<usize> = scan
+        .blocks
+        .iter()
+        .map(|b| b.as_ref().map_or(0, |b| b.segments.len()))
+        .collect();
     let placement = solver::place(&flow, &graph, &counts, &freq, &options.solver);
     for &b in &flow.nodes {
         if !flow.reachable[b] {
@@ -175,7 +198,11 @@ pub(crate) fn estimated_block_frequencies(func: &Function) -> Vec<f64> {
         return Vec::new();
     };
     let forest = loops::LoopForest::build(&flow);
-    frequency::estimate(&flow, &forest, &|b| func.layout.is_cold(cranelift_codegen::ir::Block::from_u32(b as u32))).block
+    frequency::estimate(&flow, &forest, &|b| {
+        func.layout
+            .is_cold(cranelift_codegen::ir::Block::from_u32(b as u32))
+    })
+    .block
 }
 
 /// `w` at 12 significant digits (the TypeScript `Number(w.toPrecision(12))`; 0 unless finite

@@ -339,7 +339,10 @@ impl PotentialSystem {
     /// Whether every arc of `cycle` is still in the system: then the refused arc still closes a
     /// negative cycle (weights never change), so adding it again would be refused too.
     pub fn still_refuses(&self, cycle: &[u32]) -> bool {
-        !cycle.is_empty() && cycle.iter().all(|&h| self.arcs.arcs.get(h as usize).is_some_and(|a| a.active))
+        !cycle.is_empty()
+            && cycle
+                .iter()
+                .all(|&h| self.arcs.arcs.get(h as usize).is_some_and(|a| a.active))
     }
 
     /// Records the cycle found when the forward search reached `forward_end` and the backward
@@ -455,7 +458,11 @@ mod tests {
         let mut sys = PotentialSystem::new(3);
         let a = sys.add(0, 1, 5, u64::MAX).expect("phi1 <= phi0 + 5");
         let b = sys.add(1, 2, -3, u64::MAX).expect("phi2 <= phi1 - 3");
-        assert_eq!(sys.add(2, 0, -3, u64::MAX), None, "the cycle would weigh -1");
+        assert_eq!(
+            sys.add(2, 0, -3, u64::MAX),
+            None,
+            "the cycle would weigh -1"
+        );
         let mut cycle = sys.refusal().to_vec();
         cycle.sort_unstable();
         assert_eq!(cycle, vec![a as u32, b as u32]);

@@ -115,7 +115,10 @@ fn pinned_increment_at(func: &Function, set: Inst) -> Option<IncrementSite> {
     let add = defining_inst(func, arg)?;
     func.layout.inst_block(add)?;
     match dfg.insts[add] {
-        InstructionData::Binary { opcode: Opcode::Iadd, args: [a, b] } => {
+        InstructionData::Binary {
+            opcode: Opcode::Iadd,
+            args: [a, b],
+        } => {
             let (fa, fb) = (is_pinned_read(func, a), is_pinned_read(func, b));
             if fa == fb {
                 return None;
@@ -123,7 +126,10 @@ fn pinned_increment_at(func: &Function, set: Inst) -> Option<IncrementSite> {
             let (counter, other) = if fa { (a, b) } else { (b, a) };
             let get = defining_inst(func, counter)?;
             let constant = defining_inst(func, other).and_then(|c| match dfg.insts[c] {
-                InstructionData::UnaryImm { opcode: Opcode::Iconst, imm } => Some((c, imm.bits())),
+                InstructionData::UnaryImm {
+                    opcode: Opcode::Iconst,
+                    imm,
+                } => Some((c, imm.bits())),
                 _ => None,
             });
             Some(IncrementSite {
@@ -140,7 +146,12 @@ fn pinned_increment_at(func: &Function, set: Inst) -> Option<IncrementSite> {
 
 /// The increment ending at `set`, when it can move as a unit: one block, single uses, nothing
 /// touching the counter, calling or trapping between its read and its write.
-fn increment_at(func: &Function, aliases: Aliases, set: Inst, uses: &[u32]) -> Option<IncrementSite> {
+fn increment_at(
+    func: &Function,
+    aliases: Aliases,
+    set: Inst,
+    uses: &[u32],
+) -> Option<IncrementSite> {
     let inc = pinned_increment_at(func, set)?;
     let block = func.layout.inst_block(set);
     if func.layout.inst_block(inc.add) != block || func.layout.inst_block(inc.get) != block {
@@ -216,7 +227,10 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
         let mut saw_increment: Option<Inst> = None;
         let mut saw_flush: Option<Inst> = None;
         let mut close = |constants: &mut Vec<IncrementSite>, dynamics: &mut usize, anchor: Inst| {
-            let cost = constants.iter().map(|c| i128::from(c.amount.unwrap_or(0))).sum();
+            let cost = constants
+                .iter()
+                .map(|c| i128::from(c.amount.unwrap_or(0)))
+                .sum();
             let anchor = constants.first().map_or(anchor, |c| c.get);
             segments.push(Segment {
                 cost,
@@ -271,7 +285,11 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
             let is_call = op.is_call() && !op.is_terminator() && !op.is_return();
             let observed_trap = observe_traps && is_conditional_trap(op);
             if (is_call || observed_trap) && index + 1 < insts.len() {
-                boundaries.push(if is_call { Boundary::Call } else { Boundary::Trap });
+                boundaries.push(if is_call {
+                    Boundary::Call
+                } else {
+                    Boundary::Trap
+                });
                 close(&mut constants, &mut dynamics, anchor);
                 anchor = insts[index + 1];
                 saw_increment = None;
@@ -282,13 +300,25 @@ pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<
         let b = block.as_u32() as usize;
         let last_op = insts.last().map(|&l| dfg.insts[l].opcode());
         let end = if flow.out_edges[b].is_empty() {
-            if last_op == Some(Opcode::Trap) { BlockEnd::Trap } else { BlockEnd::Return }
+            if last_op == Some(Opcode::Trap) {
+                BlockEnd::Trap
+            } else {
+                BlockEnd::Return
+            }
         } else if matches!(last_op, Some(Opcode::TryCall | Opcode::TryCallIndirect)) {
             BlockEnd::CallBranch
         } else {
             BlockEnd::Branch
         };
-        blocks[b] = Some(ScannedBlock { segments, boundaries, end });
+        blocks[b] = Some(ScannedBlock {
+            segments,
+            boundaries,
+            end,
+        });
     }
-    Ok(Scan { blocks, uses_pinned_register, uses })
+    Ok(Scan {
+        blocks,
+        uses_pinned_register,
+        uses,
+    })
 }

@@ -33,17 +33,34 @@ pub fn strongly_connected_components(
             counter += 1;
             stack.push(v);
             on_stack[v] = true;
-            let out = succs(v).into_iter().filter(|&w| w < size && order[w] != NONE).collect();
+            let out = succs(v)
+                .into_iter()
+                .filter(|&w| w < size && order[w] != NONE)
+                .collect();
             work.push((v, out, 0));
         };
-        open(start, &mut work, &mut stack, &mut index, &mut low, &mut on_stack);
+        open(
+            start,
+            &mut work,
+            &mut stack,
+            &mut index,
+            &mut low,
+            &mut on_stack,
+        );
         while let Some(frame) = work.last_mut() {
             if frame.2 < frame.1.len() {
                 let w = frame.1[frame.2];
                 frame.2 += 1;
                 let v = frame.0;
                 if index[w] == NONE {
-                    open(w, &mut work, &mut stack, &mut index, &mut low, &mut on_stack);
+                    open(
+                        w,
+                        &mut work,
+                        &mut stack,
+                        &mut index,
+                        &mut low,
+                        &mut on_stack,
+                    );
                 } else if on_stack[w] {
                     low[v] = low[v].min(index[w]);
                 }

@@ -19,7 +19,12 @@ pub struct SolverOptions {
 
 impl Default for SolverOptions {
     fn default() -> Self {
-        SolverOptions { split_edge_cost: 1.0, exchange_rounds: 2, exchange_budget: 5_000_000, search_limit: 20_000 }
+        SolverOptions {
+            split_edge_cost: 1.0,
+            exchange_rounds: 2,
+            exchange_budget: 5_000_000,
+            search_limit: 20_000,
+        }
     }
 }
 
@@ -63,13 +68,21 @@ impl UnionFind {
 /// For each edge, whether an increment on it can sit at the end of its source or the start of
 /// its target (the reachable edges into each block counted once, not once per edge).
 fn folded_edges(flow: &Flow, graph: &ChargeGraph) -> Vec<bool> {
-    let reachable_in: Vec<usize> =
-        flow.in_edges.iter().map(|ins| ins.iter().filter(|&&i| flow.reachable[flow.edges[i].from]).count()).collect();
+    let reachable_in: Vec<usize> = flow
+        .in_edges
+        .iter()
+        .map(|ins| {
+            ins.iter()
+                .filter(|&&i| flow.reachable[flow.edges[i].from])
+                .count()
+        })
+        .collect();
     flow.edges
         .iter()
         .map(|e| {
             let exit = graph.exit[e.from];
-            let source_absorbs = flow.out_edges[e.from].len() == 1 && !(exit < graph.point_count && graph.is_start[exit]);
+            let source_absorbs = flow.out_edges[e.from].len() == 1
+                && !(exit < graph.point_count && graph.is_start[exit]);
             source_absorbs || reachable_in[e.to] == 1
         })
         .collect()
@@ -89,7 +102,9 @@ pub(super) fn round_weight(w: f64) -> f64 {
         if rounded.len() >= ROUNDED_CAPACITY {
             rounded.clear();
         }
-        *rounded.entry(w.to_bits()).or_insert_with(|| to_precision_12(w))
+        *rounded
+            .entry(w.to_bits())
+            .or_insert_with(|| to_precision_12(w))
     })
 }
 
@@ -118,7 +133,11 @@ fn to_precision_12(w: f64) -> f64 {
     let Ok(exponent) = exponent.parse::<i32>() else {
         return to_even;
     };
-    let mut digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).map(|d| d - b'0').collect();
+    let mut digits: Vec<u8> = mantissa
+        .bytes()
+        .filter(u8::is_ascii_digit)
+        .map(|d| d - b'0')
+        .collect();
     let tie = digits.get(12) == Some(&5) && digits.iter().skip(13).all(|&d| d == 0);
     if !tie {
         return to_even;
@@ -143,7 +162,9 @@ fn to_precision_12(w: f64) -> f64 {
         }
     }
     let text: String = digits.iter().map(|&d| char::from(b'0' + d)).collect();
-    format!("{}.{}e{exponent}", &text[..1], &text[1..]).parse().unwrap_or(to_even)
+    format!("{}.{}e{exponent}", &text[..1], &text[1..])
+        .parse()
+        .unwrap_or(to_even)
 }
 
 /// True when `w` is m / 2^k (k <= 16) whose exact decimal expansion, m * 5^k, has at most 12
@@ -160,7 +181,13 @@ fn has_few_digits(w: f64) -> bool {
     false
 }
 
-pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &Frequencies, opts: &SolverOptions) -> Placement {
+pub fn place(
+    flow: &Flow,
+    graph: &ChargeGraph,
+    segment_counts: &[usize],
+    freq: &Frequencies,
+    opts: &SolverOptions,
+) -> Placement {
     // Fold observation points into one class, and the ends of folded edges and boundaries.
     let folded = folded_edges(flow, graph);
     let mut classes = UnionFind::new(graph.point_count);
@@ -194,7 +221,14 @@ pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &
             StepKind::Segment { block, .. } => freq.block[block],
         };
         let (tail, head) = (classes.find(step.tail), classes.find(step.head));
-        sites.push(Site { step: index, tail, head, cost: step.cost, weight: round_weight(weight), rank: 0 });
+        sites.push(Site {
+            step: index,
+            tail,
+            head,
+            cost: step.cost,
+            weight: round_weight(weight),
+            rank: 0,
+        });
     }
     // Heaviest first; among equals the later site first, so charges go early.
     let mut by_rank: Vec<usize> = (0..sites.len()).collect();
@@ -212,7 +246,9 @@ pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &
     let mut rigid = UnionFind::new(graph.point_count);
     for &i in &by_rank {
         let s = &sites[i];
-        if rigid.find(s.tail) == rigid.find(s.head) && s.cost + system.phi(s.head) - system.phi(s.tail) != 0 {
+        if rigid.find(s.tail) == rigid.find(s.head)
+            && s.cost + system.phi(s.head) - system.phi(s.tail) != 0
+        {
             continue;
         }
         let Some(handle) = system.add(s.tail, s.head, -s.cost, opts.search_limit) else {
@@ -224,10 +260,22 @@ pub fn place(flow: &Flow, graph: &ChargeGraph, segment_counts: &[usize], freq: &
     }
     exchange(&mut system, &sites, &mut tight, &mut refusals, zero, opts);
 
-    let placed: Vec<i64> = sites.iter().map(|s| s.cost + system.phi(s.head) - system.phi(s.tail)).collect();
-    let objective = |incs: &[i64]| sites.iter().zip(incs).fold(0.0, |t, (s, &k)| if k != 0 { t + s.weight } else { t });
+    let placed: Vec<i64> = sites
+        .iter()
+        .map(|s| s.cost + system.phi(s.head) - system.phi(s.tail))
+        .collect();
+    let objective = |incs: &[i64]| {
+        sites
+            .iter()
+            .zip(incs)
+            .fold(0.0, |t, (s, &k)| if k != 0 { t + s.weight } else { t })
+    };
     let original: Vec<i64> = sites.iter().map(|s| s.cost).collect();
-    let chosen = if objective(&placed) <= objective(&original) { placed } else { original };
+    let chosen = if objective(&placed) <= objective(&original) {
+        placed
+    } else {
+        original
+    };
     let mut segments: Vec<Vec<i64>> = segment_counts.iter().map(|&n| vec![0; n]).collect();
     let mut edges = vec![0; flow.edges.len()];
     for (s, &k) in sites.iter().zip(&chosen) {
@@ -245,19 +293,36 @@ const MAX_EXCHANGE_NEIGHBOURS: usize = 32;
 /// the rest of the pipeline's does) instead of reaching `exchange_budget` on large ones.
 const EXCHANGE_WORK_PER_SITE: u64 = 400;
 
-fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<usize>], refusals: &mut [Vec<u32>], zero: Option<usize>, opts: &SolverOptions) {
+fn exchange(
+    system: &mut PotentialSystem,
+    sites: &[Site],
+    tight: &mut [Option<usize>],
+    refusals: &mut [Vec<u32>],
+    zero: Option<usize>,
+    opts: &SolverOptions,
+) {
     // Sites sharing an end point (other than the observation class) with the freed-up site.
-    let points = sites.iter().map(|s| s.tail.max(s.head) + 1).max().unwrap_or(0);
+    let points = sites
+        .iter()
+        .map(|s| s.tail.max(s.head) + 1)
+        .max()
+        .unwrap_or(0);
     let mut incident: Vec<Vec<usize>> = vec![Vec::new(); points];
     for (i, s) in sites.iter().enumerate() {
-        let ends: &[usize] = if s.tail == s.head { &[s.tail] } else { &[s.tail, s.head] };
+        let ends: &[usize] = if s.tail == s.head {
+            &[s.tail]
+        } else {
+            &[s.tail, s.head]
+        };
         for &p in ends {
             if Some(p) != zero {
                 incident[p].push(i);
             }
         }
     }
-    let budget = opts.exchange_budget.min(EXCHANGE_WORK_PER_SITE.saturating_mul(sites.len() as u64));
+    let budget = opts
+        .exchange_budget
+        .min(EXCHANGE_WORK_PER_SITE.saturating_mul(sites.len() as u64));
     let limit = system.work.saturating_add(budget);
     // Which attempt last took each site as a neighbour (a point may touch hundreds of sites).
     let mut taken: Vec<usize> = vec![usize::MAX; sites.len()];
@@ -315,7 +380,8 @@ fn exchange(system: &mut PotentialSystem, sites: &[Site], tight: &mut [Option<us
                     None => refusals[i] = system.refusal().to_vec(),
                 }
             }
-            let better = gained_weight > lost * (1.0 + 1e-12) || (gained_weight >= lost * (1.0 - 1e-12) && gained.len() >= 2);
+            let better = gained_weight > lost * (1.0 + 1e-12)
+                || (gained_weight >= lost * (1.0 - 1e-12) && gained.len() >= 2);
             if better {
                 system.commit();
                 tight[r] = None;
@@ -378,7 +444,20 @@ mod round_weight_tests {
     /// The fast path agrees with the slow one on values it takes and on values it leaves to it.
     #[test]
     fn fast_path_matches_formatting() {
-        let mut values = vec![1.0, 0.5, 0.25, 10.0, 100.0, 1e11, 999_999_999_999.0, 1e12, 1e13, 0.1, 0.3, 1.0 / 3.0];
+        let mut values = vec![
+            1.0,
+            0.5,
+            0.25,
+            10.0,
+            100.0,
+            1e11,
+            999_999_999_999.0,
+            1e12,
+            1e13,
+            0.1,
+            0.3,
+            1.0 / 3.0,
+        ];
         let mut x = 1.0f64;
         for _ in 0..60 {
             x *= 0.5;
@@ -390,7 +469,11 @@ mod round_weight_tests {
             values.push(k as f64 * 0.45 + 1.0 / k as f64);
         }
         for w in values {
-            assert_eq!(round_weight(w).to_bits(), to_precision_12(w).to_bits(), "{w}");
+            assert_eq!(
+                round_weight(w).to_bits(),
+                to_precision_12(w).to_bits(),
+                "{w}"
+            );
         }
     }
 }

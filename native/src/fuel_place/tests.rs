@@ -26,7 +26,11 @@ fn expand(text: &str) -> String {
 }
 
 fn amounts(func: &Function) -> Vec<String> {
-    func.display().to_string().lines().filter_map(|l| l.split("iconst.i64 ").nth(1).map(str::to_string)).collect()
+    func.display()
+        .to_string()
+        .lines()
+        .filter_map(|l| l.split("iconst.i64 ").nth(1).map(str::to_string))
+        .collect()
 }
 
 #[test]
@@ -56,7 +60,10 @@ fn a_negative_increment_is_refused() {
         "function %n(i64 vmctx, i32) -> i32 tail {\nblock0(v0: i64, v1: i32):\n+-4\n    return v1\n}",
     ));
     let error = place_fuel(&mut f, &PlaceOptions::default(), None).expect_err("refused");
-    assert!(error.message.contains("negative fuel increment -4"), "{error}");
+    assert!(
+        error.message.contains("negative fuel increment -4"),
+        "{error}"
+    );
 }
 
 #[test]

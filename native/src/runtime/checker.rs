@@ -194,9 +194,18 @@ mod tests {
         let t0 = Instant::now();
         let ms = |n: u64| t0 + Duration::from_millis(n);
         // 1,000 units per ms, 10^12 units left: the budget is hours away.
-        assert_eq!(p.next(ms(1), ms(0), -1_000_000_000_000), Duration::from_millis(1));
-        assert_eq!(p.next(ms(2), ms(1), -999_999_999_000), Duration::from_millis(20));
-        assert_eq!(p.next(ms(22), ms(2), -999_999_998_000), Duration::from_millis(20));
+        assert_eq!(
+            p.next(ms(1), ms(0), -1_000_000_000_000),
+            Duration::from_millis(1)
+        );
+        assert_eq!(
+            p.next(ms(2), ms(1), -999_999_999_000),
+            Duration::from_millis(20)
+        );
+        assert_eq!(
+            p.next(ms(22), ms(2), -999_999_998_000),
+            Duration::from_millis(20)
+        );
     }
 
     #[test]

@@ -32,6 +32,6 @@ mod store;
 mod thread_handle;
 mod worker;
 
+pub(crate) use host_dispatch::refresh_other_members;
 pub use instance::{NativeInstance, instantiate};
 pub use thread_handle::interrupt_requested;
-pub(crate) use host_dispatch::refresh_other_members;

@@ -94,7 +94,10 @@ impl Rendezvous {
             State::Ready(outcome) => settle(deferred, outcome),
             State::Promised(earlier) => {
                 *state = State::Promised(deferred);
-                settle(earlier, Outcome::Failed(Failure::call("superseded by a later next_step")));
+                settle(
+                    earlier,
+                    Outcome::Failed(Failure::call("superseded by a later next_step")),
+                );
             }
             State::Taken => settle(
                 deferred,

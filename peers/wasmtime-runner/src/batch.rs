@@ -16,7 +16,10 @@
 
 use serde_json::{Value, json};
 use std::io::{BufRead, Write};
-use wasmtime::{Config, Engine, Instance, Module, Result, Store, StoreLimits, StoreLimitsBuilder, Trap, Val, ValType, bail, format_err};
+use wasmtime::{
+    Config, Engine, Instance, Module, Result, Store, StoreLimits, StoreLimitsBuilder, Trap, Val,
+    ValType, bail, format_err,
+};
 
 struct Engines {
     none: Engine,
@@ -34,12 +37,19 @@ pub fn main(argv: &[String]) -> Result<()> {
     while let Some(a) = it.next() {
         match a.as_str() {
             "--fuel-costs" => {
-                let path = it.next().ok_or_else(|| format_err!("--fuel-costs needs a value"))?;
+                let path = it
+                    .next()
+                    .ok_or_else(|| format_err!("--fuel-costs needs a value"))?;
                 costs = Some(crate::fuel_costs::load(path)?);
             }
             "--max-memory-bytes" => {
-                let n = it.next().ok_or_else(|| format_err!("--max-memory-bytes needs a value"))?;
-                max_memory_bytes = Some(n.parse::<usize>().map_err(|e| format_err!("--max-memory-bytes {n}: {e}"))?);
+                let n = it
+                    .next()
+                    .ok_or_else(|| format_err!("--max-memory-bytes needs a value"))?;
+                max_memory_bytes = Some(
+                    n.parse::<usize>()
+                        .map_err(|e| format_err!("--max-memory-bytes {n}: {e}"))?,
+                );
             }
             other => bail!("unknown batch option {other}"),
         }
@@ -63,7 +73,9 @@ pub fn main(argv: &[String]) -> Result<()> {
             continue;
         }
         let answer = match serde_json::from_str::<Value>(&line) {
-            Ok(req) => handle(&mut engines, &req).unwrap_or_else(|e| json!({ "error": format!("{e:#}") })),
+            Ok(req) => {
+                handle(&mut engines, &req).unwrap_or_else(|e| json!({ "error": format!("{e:#}") }))
+            }
             Err(e) => json!({ "error": format!("bad request: {e}") }),
         };
         writeln!(out, "{answer}")?;
@@ -73,7 +85,9 @@ pub fn main(argv: &[String]) -> Result<()> {
 }
 
 fn field<'a>(req: &'a Value, name: &str) -> Result<&'a str> {
-    req.get(name).and_then(Value::as_str).ok_or_else(|| format_err!("request needs a string `{name}`"))
+    req.get(name)
+        .and_then(Value::as_str)
+        .ok_or_else(|| format_err!("request needs a string `{name}`"))
 }
 
 fn modules<'a>(e: &'a mut Engines, path: &str) -> Result<(&'a Module, &'a Module)> {
@@ -125,16 +139,27 @@ fn handle(e: &mut Engines, req: &Value) -> Result<Value> {
                 "fuel" => true,
                 other => bail!("unknown mode {other}"),
             };
-            let budget = req.get("fuel").and_then(Value::as_u64).unwrap_or(u64::MAX / 4);
+            let budget = req
+                .get("fuel")
+                .and_then(Value::as_u64)
+                .unwrap_or(u64::MAX / 4);
             let name = field(req, "name")?.to_string();
             let args: Vec<String> = req
                 .get("args")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|v| v.as_str().map(str::to_string))
+                        .collect()
+                })
                 .unwrap_or_default();
             let limits = e.max_memory_bytes;
             let (none, fuel) = modules(e, path)?;
-            let module = if fuel_mode { fuel.clone() } else { none.clone() };
+            let module = if fuel_mode {
+                fuel.clone()
+            } else {
+                none.clone()
+            };
             Ok(call(&module, fuel_mode, budget, limits, &name, &args))
         }
         other => bail!("unknown op {other}"),
@@ -163,7 +188,14 @@ fn show_value(v: &Val) -> Value {
     }
 }
 
-fn call(module: &Module, fuel_mode: bool, budget: u64, max_memory_bytes: Option<usize>, name: &str, args: &[String]) -> Value {
+fn call(
+    module: &Module,
+    fuel_mode: bool,
+    budget: u64,
+    max_memory_bytes: Option<usize>,
+    name: &str,
+    args: &[String],
+) -> Value {
     let limits = match max_memory_bytes {
         Some(n) => StoreLimitsBuilder::new().memory_size(n).build(),
         None => StoreLimits::default(),
@@ -173,7 +205,11 @@ fn call(module: &Module, fuel_mode: bool, budget: u64, max_memory_bytes: Option<
     if fuel_mode && let Err(e) = store.set_fuel(budget) {
         return json!({ "error": format!("{e:#}") });
     }
-    let consumed = |s: &Store<StoreLimits>| fuel_mode.then(|| s.get_fuel().map(|f| budget - f).ok()).flatten();
+    let consumed = |s: &Store<StoreLimits>| {
+        fuel_mode
+            .then(|| s.get_fuel().map(|f| budget - f).ok())
+            .flatten()
+    };
     let mut instantiate_fuel = None;
     let outcome: Result<Vec<Val>> = (|| {
         let instance = Instance::new(&mut store, module, &[])?;
@@ -183,9 +219,17 @@ fn call(module: &Module, fuel_mode: bool, budget: u64, max_memory_bytes: Option<
             .ok_or_else(|| format_err!("no exported function {name}"))?;
         let ty = func.ty(&store);
         if ty.params().len() != args.len() {
-            bail!("{name} takes {} arguments, {} given", ty.params().len(), args.len());
+            bail!(
+                "{name} takes {} arguments, {} given",
+                ty.params().len(),
+                args.len()
+            );
         }
-        let params = ty.params().zip(args).map(|(t, a)| parse_value(&t, a)).collect::<Result<Vec<_>>>()?;
+        let params = ty
+            .params()
+            .zip(args)
+            .map(|(t, a)| parse_value(&t, a))
+            .collect::<Result<Vec<_>>>()?;
         let mut results = vec![Val::I32(0); ty.results().len()];
         func.call(&mut store, &params, &mut results)?;
         Ok(results)

@@ -8,7 +8,8 @@ use wasmtime::{OperatorCost, Result, bail, error::Context as _};
 
 pub fn load(path: &str) -> Result<OperatorCost> {
     let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {path}"))?;
-    let given: Value = serde_json::from_str(&text).with_context(|| format!("{path} is not JSON"))?;
+    let given: Value =
+        serde_json::from_str(&text).with_context(|| format!("{path} is not JSON"))?;
     parse(&given).with_context(|| format!("bad fuel-cost table in {path}"))
 }
 
@@ -20,16 +21,22 @@ pub fn parse(given: &Value) -> Result<OperatorCost> {
     };
     for (name, cost) in given {
         if name == "variable" {
-            let (Some(costs), Some(Value::Object(vars))) = (cost.as_object(), slots.get_mut("variable")) else {
+            let (Some(costs), Some(Value::Object(vars))) =
+                (cost.as_object(), slots.get_mut("variable"))
+            else {
                 bail!("`variable` must be an object");
             };
             for (field, c) in costs {
-                let Some(slot) = vars.get_mut(field) else { bail!("unknown variable cost `{field}`") };
+                let Some(slot) = vars.get_mut(field) else {
+                    bail!("unknown variable cost `{field}`")
+                };
                 *slot = byte(field, c)?;
             }
             continue;
         }
-        let Some(slot) = slots.get_mut(name) else { bail!("unknown operator `{name}`") };
+        let Some(slot) = slots.get_mut(name) else {
+            bail!("unknown operator `{name}`")
+        };
         *slot = byte(name, cost)?;
     }
     Ok(serde_json::from_value(table)?)

@@ -12,7 +12,9 @@ mod fuel_costs;
 use serde_json::{Value, json};
 use std::time::Instant;
 use wasmtime::error::Context as _;
-use wasmtime::{Config, Engine, Linker, Module, Result, Store, Trap, Val, ValType, bail, format_err};
+use wasmtime::{
+    Config, Engine, Linker, Module, Result, Store, Trap, Val, ValType, bail, format_err,
+};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p1::{self, WasiP1Ctx};
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
@@ -62,7 +64,11 @@ fn parse_options(argv: &[String]) -> Result<Options> {
     let mut deterministic = false;
     let mut preload = Vec::new();
     while let Some(arg) = it.next() {
-        let mut value = |name: &str| it.next().cloned().ok_or_else(|| format_err!("{name} needs a value"));
+        let mut value = |name: &str| {
+            it.next()
+                .cloned()
+                .ok_or_else(|| format_err!("{name} needs a value"))
+        };
         match arg.as_str() {
             "--mode" => {
                 mode = Some(match value("--mode")?.as_str() {
@@ -72,15 +78,23 @@ fn parse_options(argv: &[String]) -> Result<Options> {
                     other => bail!("unknown mode {other} (none, fuel or epoch)"),
                 })
             }
-            "--fuel" => fuel = value("--fuel")?.parse::<u64>().context("--fuel takes a whole number")?,
+            "--fuel" => {
+                fuel = value("--fuel")?
+                    .parse::<u64>()
+                    .context("--fuel takes a whole number")?
+            }
             "--dir" => {
                 let spec = value("--dir")?;
-                let (host, guest) = spec.split_once("::").unwrap_or((spec.as_str(), spec.as_str()));
+                let (host, guest) = spec
+                    .split_once("::")
+                    .unwrap_or((spec.as_str(), spec.as_str()));
                 dirs.push((host.to_string(), guest.to_string()));
             }
             "--env" => {
                 let spec = value("--env")?;
-                let (k, v) = spec.split_once('=').ok_or_else(|| format_err!("--env takes NAME=VALUE"))?;
+                let (k, v) = spec
+                    .split_once('=')
+                    .ok_or_else(|| format_err!("--env takes NAME=VALUE"))?;
                 env.push((k.to_string(), v.to_string()));
             }
             "--emit-clif" => emit_clif = Some(value("--emit-clif")?),
@@ -89,7 +103,9 @@ fn parse_options(argv: &[String]) -> Result<Options> {
             "--deterministic" => deterministic = true,
             "--preload" => {
                 let spec = value("--preload")?;
-                let (name, path) = spec.split_once('=').ok_or_else(|| format_err!("--preload takes NAME=FILE.wasm"))?;
+                let (name, path) = spec
+                    .split_once('=')
+                    .ok_or_else(|| format_err!("--preload takes NAME=FILE.wasm"))?;
                 preload.push((name.to_string(), path.to_string()));
             }
             "--invoke" => {
@@ -189,7 +205,8 @@ fn run(o: Options) -> Result<Value> {
     }
     let engine = Engine::new(&config)?;
     let compile_started = Instant::now();
-    let module = Module::from_file(&engine, &o.module).with_context(|| format!("cannot load {}", o.module))?;
+    let module = Module::from_file(&engine, &o.module)
+        .with_context(|| format!("cannot load {}", o.module))?;
     let compile_ms = compile_started.elapsed().as_secs_f64() * 1000.0;
     // The compiled module as Wasmtime stores it: an ELF object whose .text holds the machine
     // code with one symbol per function (`wasm[0]::function[N]`), so `objdump -d` reads it.
@@ -204,7 +221,10 @@ fn run(o: Options) -> Result<Value> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    wasi.arg(&program).args(&o.args).stdout(stdout.clone()).inherit_stderr();
+    wasi.arg(&program)
+        .args(&o.args)
+        .stdout(stdout.clone())
+        .inherit_stderr();
     for (k, v) in &o.env {
         wasi.env(k, v);
     }
@@ -233,9 +253,13 @@ fn run(o: Options) -> Result<Value> {
     }
     let mut linker: Linker<Host> = Linker::new(&engine);
     p1::add_to_linker_sync(&mut linker, |h: &mut Host| &mut h.wasi)?;
-    linker.func_wrap("bench", "start", |mut caller: wasmtime::Caller<'_, Host>| {
-        caller.data_mut().start = Some(Instant::now());
-    })?;
+    linker.func_wrap(
+        "bench",
+        "start",
+        |mut caller: wasmtime::Caller<'_, Host>| {
+            caller.data_mut().start = Some(Instant::now());
+        },
+    )?;
     linker.func_wrap("bench", "end", |mut caller: wasmtime::Caller<'_, Host>| {
         caller.data_mut().end = Some(Instant::now());
     })?;
@@ -245,13 +269,17 @@ fn run(o: Options) -> Result<Value> {
     let mut instantiate_fuel = None;
     let outcome: Result<Vec<Val>> = (|| {
         for (name, path) in &o.preload {
-            let m = Module::from_file(&engine, path).with_context(|| format!("cannot load {path}"))?;
+            let m =
+                Module::from_file(&engine, path).with_context(|| format!("cannot load {path}"))?;
             linker.module(&mut store, name, &m)?;
         }
         let instance = linker.instantiate(&mut store, &module)?;
         instantiate_fuel = fuel_left(&store).map(|f| o.fuel - f);
         store.data_mut().start.get_or_insert(Instant::now());
-        let (name, args) = o.invoke.clone().unwrap_or(("_start".to_string(), Vec::new()));
+        let (name, args) = o
+            .invoke
+            .clone()
+            .unwrap_or(("_start".to_string(), Vec::new()));
         let func = instance
             .get_func(&mut store, &name)
             .ok_or_else(|| format_err!("no exported function {name}"))?;
@@ -278,12 +306,22 @@ fn run(o: Options) -> Result<Value> {
     let total_ms = instantiated.elapsed().as_secs_f64() * 1000.0;
     let consumed = fuel_left(&store).map(|f| o.fuel - f);
     let (exit_code, trap, message, results) = match outcome {
-        Ok(results) => (0, Value::Null, Value::Null, results.iter().map(show).collect()),
+        Ok(results) => (
+            0,
+            Value::Null,
+            Value::Null,
+            results.iter().map(show).collect(),
+        ),
         Err(e) => {
             if let Some(exit) = e.downcast_ref::<I32Exit>() {
                 (exit.0, Value::Null, Value::Null, Vec::new())
             } else if let Some(t) = e.downcast_ref::<Trap>() {
-                (134, json!(trap_code(t)), json!(format!("{e:#}")), Vec::new())
+                (
+                    134,
+                    json!(trap_code(t)),
+                    json!(format!("{e:#}")),
+                    Vec::new(),
+                )
             } else {
                 (1, json!("error"), json!(format!("{e:#}")), Vec::new())
             }
