@@ -5,12 +5,12 @@
 // otherwise the original runs. Only loops where the function spends its time are versioned (see
 // hotLoops). check-fuel proves the result (docs/passes.md, fuel-counted-loops).
 import { z } from 'zod';
-import { CFG_CHANGED, definePass, UNCHANGED, type PassResult } from '../pass.js';
+import { CFG_CHANGED, definePass, UNCHANGED, type PassContext, type PassResult } from '../pass.js';
 import { findCountedLoops } from './counted/find.js';
 import { DEFAULT_MAX_HOT_RATIO, hotLoops, profileBlockCounts } from './counted/hot-loops.js';
 import { versionLoop } from './counted/version.js';
 import { loadProfile, profileFor, profileOptionSchema } from './placement-clif/index.js';
-import { formatFunctionName } from '../../ir/index.js';
+import { formatFunctionName, type Function } from '../../ir/index.js';
 import { readsPinnedRegister } from './web/shapes.js';
 
 export const fuelCountedLoopsOptionsSchema = z
@@ -27,6 +27,15 @@ export const fuelCountedLoopsOptionsSchema = z
   })
   .strict();
 export type FuelCountedLoopsOptions = z.input<typeof fuelCountedLoopsOptionsSchema>;
+type FuelCountedLoopsOptionsParsed = z.output<typeof fuelCountedLoopsOptionsSchema>;
+
+/** How often each block runs: measured when the profile has the function, else the estimate (as fuel-place decides). */
+function blockFrequency(fn: Function, ctx: PassContext<FuelCountedLoopsOptionsParsed>): (b: number) => number {
+  const measured = ctx.options.profile === undefined ? undefined : profileFor(loadProfile(ctx.options.profile), formatFunctionName(fn.name));
+  if (measured !== undefined) return profileBlockCounts(fn, measured);
+  const estimate = ctx.analyses.frequencies();
+  return (b) => estimate.block(b);
+}
 
 export const fuelCountedLoopsPass = definePass({
   name: 'fuel-counted-loops',
@@ -35,11 +44,8 @@ export const fuelCountedLoopsPass = definePass({
   run(fn, ctx): PassResult {
     if (!readsPinnedRegister(fn)) return UNCHANGED;
     const first = findCountedLoops(fn, ctx.analyses, ctx.options.observeTraps);
-    const measured = ctx.options.profile === undefined ? undefined : profileFor(loadProfile(ctx.options.profile), formatFunctionName(fn.name));
-    const estimate = ctx.analyses.frequencies();
-    // A function the profile never saw keeps the estimate, as fuel-place does.
-    const frequency = measured === undefined ? (b: number) => estimate.block(b) : profileBlockCounts(fn, measured);
-    const hot = hotLoops(fn, frequency, first.loops, ctx.options.maxHotRatio);
+    // The frequencies only when there is a loop to weigh: the estimate costs a pass of its own.
+    const hot = first.loops.length === 0 ? new Set<number>() : hotLoops(fn, blockFrequency(fn, ctx), first.loops, ctx.options.maxHotRatio);
     const cool = first.loops.length - hot.size;
     if (cool > 0) first.rejected.set('not-hottest', cool);
     for (const [why, count] of first.rejected) ctx.stat(`fuel-counted-loops.rejected.${why}`, count);
