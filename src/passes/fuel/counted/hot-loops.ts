@@ -1,7 +1,8 @@
 // Which counted loops are worth a copy. Versioning a loop saves its increments (one `add` per
 // iteration, usually) but grows the function by the loop's code and a guard, and the register
 // allocator sees the larger function whole: in zstd's match finder two loops that never run got
-// copies and the hot loop beside them spilled 33 more times (docs/results.md). So a loop is
+// copies, and the allocator spilled 33 more times across the function, around the hot loop nest
+// beside them (docs/results.md). So a loop is
 // versioned only where the function spends its time: no block of the function is estimated to
 // run more than `maxHotRatio` times as often as the loop's header. With the static estimate a
 // level of loop nesting is a factor of about 33 and an if/else a factor of 2, so the default 4
