@@ -8,6 +8,7 @@ import { PassManager } from '../../../src/passes/index.js';
 import { translate } from '../../../src/wasm/index.js';
 import { wat } from '../../wasm/wat.js';
 import { COUNT, moduleOf, NEST, TOP } from './loop-shapes.js';
+import { profileBlockCounts } from '../../../src/passes/fuel/counted/hot-loops.js';
 
 const pipeline = PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops');
 
@@ -142,4 +143,16 @@ test('with an edge profile, the measured counts decide: a loop that never ran ge
   const ran = { '0->3': 1, '3->4': 1, '4->7': 1000, '7->4': 999, '7->8': 1, '8->5': 1, '5->1': 1 };
   t.is(await versionedWith(COUNT, { 'u0:1': { entryCount: 1, edges: ran } }), 1, 'the header ran 1000 times, the most of any block');
   t.is(await versionedWith(COUNT, { 'u0:0': { entryCount: 1, edges: {} } }), 1, 'a function the profile does not have keeps the estimate');
+});
+
+test('profileBlockCounts: the entry count for the entry block, the sum of the edges into any other, with or without the block prefix', async (t) => {
+  const bytes = await wat(moduleOf(COUNT));
+  const text = translate(bytes, { metering: 'vanilla' }).functions.find((f) => f.clif.startsWith('function u0:1('))!.clif;
+  const fn = parse(text).functions[0]!;
+  const count = profileBlockCounts(fn, { entryCount: 2, edges: { '0->3': 2, 'block3->block4': 2, '4->7': 10, '7 -> 4': 8 } });
+  t.is(count(0), 2);
+  t.is(count(3), 2);
+  t.is(count(4), 10);
+  t.is(count(7), 10);
+  t.is(count(5), 0, 'a block no edge reaches ran 0 times');
 });
