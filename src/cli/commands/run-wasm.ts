@@ -193,8 +193,8 @@ Options:
                        every CFG edge of the code fuel-place works on) and write it to PATH as
                        JSON, the format fuel-place{profile=PATH} reads
   --profile PATH       slacked-placed, slacked-uncounted, count: place the increments by this
-                       edge profile (the mode's fuel-place gets profile=PATH) instead of the
-                       static frequency estimate
+                       edge profile (the mode's fuel-place and fuel-counted-loops get
+                       profile=PATH) instead of the static frequency estimate
   --report PATH        write {"exitCode", "fuelConsumed", "error"} as JSON to PATH; error is
                        null, "OutOfFuel" or the wasm trap kind
   -o, --output PATH    write the program's standard output to PATH

@@ -54,7 +54,8 @@ Options:
                    "variable": {"memory_copy_per_byte": 2}}); unset entries keep the defaults
   --profile PROFILE.json
                    slacked-placed, slacked-uncounted, count: the mode's fuel-place places the
-                   increments by this edge profile (as run-wasm --profile-out writes it)
+                   increments, and its fuel-counted-loops picks the loops, by this edge profile
+                   (as run-wasm --profile-out writes it)
   -h, --help       show this help
 
 Errors: a module that is not valid exits with status 1 and 'invalid: ...'; a valid module
