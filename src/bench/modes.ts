@@ -43,7 +43,8 @@ const PLACED = SLACKED_FUEL_PIPELINE;
 const EVERY_LOOP = `${UNCOUNTED},fuel-counted-loops{max-hot-ratio=1e9}`;
 
 /** Which placement an instrumented run counts the increments of. */
-export type IncrementsKind = 'as-wasmtime' | 'uncounted' | 'placed' | 'every-loop';
+export const INCREMENTS_KINDS = ['as-wasmtime', 'uncounted', 'placed', 'every-loop'] as const;
+export type IncrementsKind = (typeof INCREMENTS_KINDS)[number];
 
 export const BENCH_MODE_SPECS: Readonly<Record<BenchMode, BenchModeSpec>> = {
   none: { metering: 'none', pipeline: undefined, accounts: false, increments: '' },

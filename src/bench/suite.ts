@@ -9,7 +9,7 @@ import { z } from 'zod';
 import { Engine } from '../runtime/engine.js';
 import { compileWasm, type WasmModule } from '../wasm/instance.js';
 import { measureEdgeProfile, profiledIncrementsPipeline } from './edge-profile.js';
-import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, PINNED_PIPELINE, specCompileOptions, type BenchMode, type IncrementsKind } from './modes.js';
+import { BENCH_MODE_SPECS, INCREMENT_PIPELINES, INCREMENTS_KINDS, PINNED_PIPELINE, specCompileOptions, type BenchMode, type IncrementsKind } from './modes.js';
 import { BenchRunError, runOnce } from './run-once.js';
 import { ensurePeerRunner, PEER_MODES, peerRunnerMode, runPeer, type PeerMode } from './peers.js';
 import { countStaticIncrements } from './static-increments.js';
@@ -216,7 +216,7 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
     }
   }
   const increments: Partial<Record<IncrementsKind, number>> = {};
-  for (const kind of ['as-wasmtime', 'uncounted', 'placed', 'every-loop'] as const) {
+  for (const kind of INCREMENTS_KINDS) {
     if (!o.modes.some((m) => BENCH_MODE_SPECS[m].increments === kind)) continue;
     o.progress(`${step} ${program.name}: count increments (${kind})`);
     const instrumented = INCREMENT_PIPELINES[kind];

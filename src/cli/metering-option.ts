@@ -18,9 +18,11 @@ export function meteringSpec(mode: MeteringOption): BenchModeSpec {
   return BENCH_MODE_SPECS[mode === 'slacked' ? 'slacked-placed' : mode];
 }
 
-/** Whether a `--fuel` budget means anything in the mode: accounting and count only count. */
+/** Whether a `--fuel` budget means anything in the mode: the slacked ones (the checker) and
+ *  vanilla with its inline checks; accounting (checks dropped) and count only count. */
 export function enforcesBudget(mode: MeteringOption): boolean {
-  return mode === 'vanilla' || mode === 'slacked' || mode === 'slacked-unplaced' || mode === 'slacked-uncounted' || mode === 'slacked-placed' || mode === 'slacked-unhoisted' || mode === 'slacked-every-loop';
+  const spec = meteringSpec(mode);
+  return spec.metering === 'slacked' || (spec.metering === 'vanilla' && spec.pipeline === '');
 }
 
 /** The modes' help text, shared by every command's --help. */

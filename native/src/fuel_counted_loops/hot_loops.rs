@@ -9,7 +9,7 @@ use std::collections::HashSet;
 use cranelift_codegen::ir::{Block, Function};
 
 use super::find::CountedLoop;
-use crate::fuel_place::{estimated_block_frequencies, rounded_weight};
+use crate::fuel_place::{estimated_block_frequencies, round_weight};
 
 pub const DEFAULT_MAX_HOT_RATIO: f64 = 4.0;
 
@@ -20,10 +20,10 @@ pub fn hot_loops(func: &Function, loops: &[CountedLoop], max_hot_ratio: f64) -> 
     let freq = estimated_block_frequencies(func);
     let at = |b: Block| freq.get(b.as_u32() as usize).copied().unwrap_or(0.0);
     let hottest = func.layout.blocks().map(at).fold(0.0, f64::max);
-    let limit = rounded_weight(hottest);
+    let limit = round_weight(hottest);
     loops
         .iter()
-        .filter(|l| limit <= rounded_weight(at(l.header) * max_hot_ratio))
+        .filter(|l| limit <= round_weight(at(l.header) * max_hot_ratio))
         .map(|l| l.header)
         .collect()
 }

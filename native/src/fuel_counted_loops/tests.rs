@@ -116,21 +116,9 @@ block2:
     assert_eq!(f.display().to_string(), before);
 }
 
-/// The counted loop of `LOOP` (charging 7), then a nest of two loops that are not counted (the
-/// inner one tests a value it computes; the outer one has an inner cycle).
-const BESIDE_A_NEST: &str = "function %f(i64 vmctx, i32, i32) -> i32 tail {
-block0(v0: i64, v1: i32, v2: i32):
-    jump block1(v1)
-
-block1(v3: i32):
-    v4 = iconst.i64 7
-    v5 = get_pinned_reg.i64
-    v6 = iadd v5, v4
-    set_pinned_reg v6
-    v7 = iconst.i32 1
-    v8 = iadd v3, v7
-    v9 = icmp ne v8, v2
-    brif v9, block1(v8), block2(v8)
+/// What follows the counted loop of `LOOP` in `beside_a_nest`: a nest of two loops that are not
+/// counted (the inner one tests a value it computes; the outer one has an inner cycle).
+const NEST: &str = "brif v9, block1(v8), block2(v8)
 
 block2(v10: i32):
     v11 = get_pinned_reg.i64
@@ -156,9 +144,19 @@ block5:
     return v10
 }";
 
+/// `LOOP`'s counted loop (step 1, charging 7), then `NEST` where it returned.
+fn beside_a_nest() -> Function {
+    let counted = LOOP
+        .replace("STEP", "1")
+        .replace("CMP", "ne")
+        .replace("EXTRA", "");
+    let tail = counted.find("brif v9").expect("LOOP ends in its exit test");
+    function(&format!("{}{NEST}", &counted[..tail]))
+}
+
 #[test]
 fn a_counted_loop_beside_a_hotter_nest_is_left_alone_unless_the_ratio_allows_it() {
-    let mut f = function(BESIDE_A_NEST);
+    let mut f = beside_a_nest();
     let before = f.display().to_string();
     let stats = count_loops(&mut f, false, DEFAULT_MAX_HOT_RATIO).expect("no internal error");
     assert_eq!(stats.versioned, 0, "{before}");

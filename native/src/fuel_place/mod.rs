@@ -19,6 +19,7 @@ mod tests;
 
 pub use frequency::EdgeCounts;
 pub use solver::SolverOptions;
+pub(crate) use solver::round_weight;
 
 use cranelift_codegen::ir::Function;
 
@@ -191,8 +192,8 @@ pub fn place_fuel(
 }
 
 /// The static frequency estimate of every block of `func` (by block number; 0 for blocks not
-/// reached), as fuel-place computes it, and `w` rounded as fuel-place rounds its weights: for
-/// fuel-counted-loops, which versions only the loops where a function spends its time.
+/// reached), as fuel-place computes it: for fuel-counted-loops, which versions only the loops
+/// where a function spends its time (and compares them as fuel-place does, `round_weight`).
 pub(crate) fn estimated_block_frequencies(func: &Function) -> Vec<f64> {
     let Some(flow) = flow::Flow::build(func) else {
         return Vec::new();
@@ -203,10 +204,4 @@ pub(crate) fn estimated_block_frequencies(func: &Function) -> Vec<f64> {
             .is_cold(cranelift_codegen::ir::Block::from_u32(b as u32))
     })
     .block
-}
-
-/// `w` at 12 significant digits (the TypeScript `Number(w.toPrecision(12))`; 0 unless finite
-/// and positive).
-pub(crate) fn rounded_weight(w: f64) -> f64 {
-    solver::round_weight(w)
 }

@@ -89,7 +89,7 @@ fn folded_edges(flow: &Flow, graph: &ChargeGraph) -> Vec<bool> {
 }
 
 /// 12 significant digits, as the TypeScript `toPrecision(12)`.
-pub(super) fn round_weight(w: f64) -> f64 {
+pub(crate) fn round_weight(w: f64) -> f64 {
     if !(w.is_finite() && w > 0.0) {
         return 0.0;
     }

@@ -10,7 +10,8 @@
 // With a measured edge profile the same rule reads the measured counts instead, so a loop that
 // never ran gets no copy.
 import type { Block, Function } from '../../../ir/index.js';
-import type { FunctionProfile } from '../placement-clif/profile.js';
+import { roundWeight } from '../placement/place.js';
+import { edgeKeyBlocks, type FunctionProfile } from '../placement-clif/profile.js';
 import type { CountedLoop } from './find.js';
 
 export const DEFAULT_MAX_HOT_RATIO = 4;
@@ -20,9 +21,10 @@ export function hotLoops(fn: Function, frequency: (b: Block) => number, loops: r
   let hottest = 0;
   for (const b of fn.layout.blocks()) hottest = Math.max(hottest, frequency(b));
   // Compared at 12 significant digits, as fuel-place compares weights, so that the Rust pass
-  // (whose estimate may differ in the last bit) decides the same.
-  const limit = rounded(hottest);
-  return new Set(loops.filter((l) => frequency(l.header) > 0 && limit <= rounded(frequency(l.header) * maxHotRatio)).map((l) => l.header));
+  // (whose estimate may differ in the last bit) decides the same. The entry block runs, so a
+  // header that never does is never hot.
+  const limit = roundWeight(hottest);
+  return new Set(loops.filter((l) => limit <= roundWeight(frequency(l.header) * maxHotRatio)).map((l) => l.header));
 }
 
 /**
@@ -35,12 +37,8 @@ export function profileBlockCounts(fn: Function, profile: FunctionProfile): (b: 
   const entry = fn.layout.entryBlock();
   if (entry !== undefined) counts.set(entry, profile.entryCount);
   for (const [key, n] of Object.entries(profile.edges)) {
-    const to = Number(/(\d+)\s*$/.exec(key)?.[1]);
-    if (Number.isInteger(to)) counts.set(to, (counts.get(to) ?? 0) + n);
+    const { to } = edgeKeyBlocks(key);
+    counts.set(to, (counts.get(to) ?? 0) + n);
   }
   return (b) => counts.get(b) ?? 0;
-}
-
-function rounded(w: number): number {
-  return Number.isFinite(w) && w > 0 ? Number(w.toPrecision(12)) : 0;
 }

@@ -78,13 +78,17 @@ export function profileFor(file: EdgeProfileFile, name: string): FunctionProfile
   return file[name] ?? (name.startsWith('%') ? file[name.slice(1)] : undefined);
 }
 
+/** The two block numbers of a profile's edge key (`"3->4"`, `"block3 -> block4"`), keys being validated by the schema. */
+export function edgeKeyBlocks(key: string): { from: number; to: number } {
+  const m = PAIR.exec(key)!;
+  return { from: Number(m[1]), to: Number(m[2]) };
+}
+
 /** Counts by edge id for `cfg`. A pair that is no edge of the function is an error. */
 export function edgeProfile(profile: FunctionProfile, cfg: ControlFlow, functionName: string): EdgeProfile {
   const edgeCounts = new Array<number>(cfg.edges.length).fill(0);
   for (const [key, count] of Object.entries(profile.edges)) {
-    const m = PAIR.exec(key)!;
-    const from = Number(m[1]);
-    const to = Number(m[2]);
+    const { from, to } = edgeKeyBlocks(key);
     const parallel = cfg.edges.filter((e) => e.from === from && e.to === to);
     if (parallel.length === 0) throw new FuelPlaceError(`profile of ${functionName}: there is no edge block${from} -> block${to}`);
     for (const e of parallel) edgeCounts[e.id] = count / parallel.length;

@@ -173,8 +173,9 @@ function collectSites(graph: ChargeGraph, classes: (p: number) => number, freq: 
   return sites;
 }
 
-/** 12 significant digits: estimates that differ only by rounding noise compare equal. */
-function roundWeight(w: number): number {
+/** 12 significant digits (0 unless finite and positive): estimates that differ only by rounding
+ *  noise compare equal, here and in the Rust port. */
+export function roundWeight(w: number): number {
   return Number.isFinite(w) && w > 0 ? Number(w.toPrecision(12)) : 0;
 }
 
