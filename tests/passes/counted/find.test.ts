@@ -156,3 +156,12 @@ test('profileBlockCounts: the entry count for the entry block, the sum of the ed
   t.is(count(7), 10);
   t.is(count(5), 0, 'a block no edge reaches ran 0 times');
 });
+
+test('a profile that cannot be read, or is not a profile, is a clear error naming it', async (t) => {
+  const bytes = await wat(moduleOf(COUNT));
+  const text = translate(bytes, { metering: 'vanilla' }).functions.find((f) => f.clif.startsWith('function u0:1('))!.clif;
+  const run = (options: string) => PassManager.build(`fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops${options}`).run(parse(text).functions[0]!);
+  t.throws(() => run('{"profile":"/nonexistent/profile.json"}'), { message: /cannot read the profile \/nonexistent\/profile\.json/ });
+  t.throws(() => run(JSON.stringify({ profile: { 'u0:1': { entryCount: -1, edges: {} } } })), { message: /entryCount/ });
+  t.throws(() => run(JSON.stringify({ profile: { 'u0:1': { entryCount: 1, edges: { '3 to 4': 1 } } } })), { name: 'PassOptionsError', message: /profile/ });
+});
