@@ -9,6 +9,10 @@ import { translate } from '../../../src/wasm/index.js';
 import { wat } from '../../wasm/wat.js';
 import { COUNT, moduleOf, NEST, TOP } from './loop-shapes.js';
 import { profileBlockCounts } from '../../../src/passes/fuel/counted/hot-loops.js';
+import { AnalysisCache } from '../../../src/analysis/cache.js';
+import { recogniseLoop } from '../../../src/passes/fuel/counted/find.js';
+import { findPinnedIncrements } from '../../../src/passes/fuel/web/shapes.js';
+import { functionFlowGraph } from '../../../src/passes/flow-graph.js';
 
 const pipeline = PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops');
 
@@ -70,6 +74,30 @@ test('nested counted loops: the inner one is versioned, the outer one has an inn
       (br_if $inner (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 10))))
     (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
   t.deepEqual(await statsOf(body, t), { 'rejected.nested': 1, versioned: 1 });
+});
+
+test('recogniseLoop: allowInner looks past the inner loop, and finds the outer test on values the inner header passes through', async (t) => {
+  const body = `(loop $outer
+    (local.set $j (i32.const 0))
+    (loop $inner
+      (local.set $acc (i32.add (local.get $acc) (local.get $j)))
+      (br_if $inner (i32.ne (local.tee $j (i32.add (local.get $j) (i32.const 1))) (i32.const 10))))
+    (br_if $outer (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (local.get $n))))`;
+  // The module's second function is `f`, the first its helper `g`.
+  const fn = parse(translate(await wat(moduleOf(body)), { metering: 'vanilla' }).functions[1]!.clif).functions[0]!;
+  PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place').run(fn);
+  const analyses = new AnalysisCache(() => functionFlowGraph(fn));
+  const increments = findPinnedIncrements(fn);
+  const [outer, inner] = analyses.loops().loops;
+  t.is(outer!.children.length, 1);
+  t.is(recogniseLoop(fn, analyses, outer!, increments, false), 'nested');
+  // i and n reach the outer test through the inner header's parameters, so the outer loop's
+  // test is not on its own induction variable: what a rule for whole nests would meet first.
+  t.is(recogniseLoop(fn, analyses, outer!, increments, false, true), 'not-counted');
+  const innermost = recogniseLoop(fn, analyses, inner!, increments, false);
+  if (typeof innermost === 'string') return t.fail(innermost);
+  t.deepEqual(innermost.bound, { kind: 'const', value: 10n });
+  t.is(innermost.charge > 0n, true);
 });
 
 test('a loop that exits from its top is versioned, whether it tests i or i + s', async (t) => {
