@@ -191,5 +191,9 @@ test('a profile that cannot be read, or is not a profile, is a clear error namin
   const run = (options: string) => PassManager.build(`fuel-pinned,fuel-drop-checks,fuel-place,fuel-counted-loops${options}`).run(parse(text).functions[0]!);
   t.throws(() => run('{"profile":"/nonexistent/profile.json"}'), { message: /cannot read the profile \/nonexistent\/profile\.json/ });
   t.throws(() => run(JSON.stringify({ profile: { 'u0:1': { entryCount: -1, edges: {} } } })), { message: /entryCount/ });
-  t.throws(() => run(JSON.stringify({ profile: { 'u0:1': { entryCount: 1, edges: { '3 to 4': 1 } } } })), { name: 'PassOptionsError', message: /profile/ });
+  // A malformed edge key is named with its path, not only as the option's bad union.
+  t.throws(() => run(JSON.stringify({ profile: { 'u0:1': { entryCount: 1, edges: { '3 to 4': 1 } } } })), {
+    name: 'PassOptionsError',
+    message: /profile\.u0:1\.edges\.3 to 4: edge keys look like "0->3", not "3 to 4"/,
+  });
 });

@@ -18,7 +18,13 @@ export const functionProfileSchema = z
     /** How many times the function was entered. */
     entryCount: z.number().finite().positive(),
     /** `"from->to"` (block numbers, `block` prefix optional) to how often that edge ran. */
-    edges: z.record(z.string().regex(PAIR, 'edge keys look like "0->3"'), z.number().finite().nonnegative()),
+    // Keys are checked by a refinement, not a key schema: a bad key inside the profile option's
+    // union would otherwise be reported as the union's bare "Invalid input".
+    edges: z.record(z.string(), z.number().finite().nonnegative()).superRefine((edges, ctx) => {
+      for (const key of Object.keys(edges)) {
+        if (!PAIR.test(key)) ctx.addIssue({ code: 'custom', path: [key], message: `edge keys look like "0->3", not ${JSON.stringify(key)}` });
+      }
+    }),
   })
   .strict();
 export type FunctionProfile = z.infer<typeof functionProfileSchema>;
