@@ -5,6 +5,9 @@ import type { Function } from '../ir/index.js';
 
 const PINNED_OPCODES = new Set(['get_pinned_reg', 'set_pinned_reg']);
 
+/** The header line that lets Cranelift compile code that uses the pinned register. */
+export const PINNED_REGISTER_HEADER = 'set enable_pinned_reg=true';
+
 /** Whether any instruction of `fn` reads or writes the pinned register. */
 export function usesPinnedRegister(fn: Function): boolean {
   for (const block of fn.layout.blockList()) {
@@ -21,7 +24,7 @@ export function usesPinnedRegister(fn: Function): boolean {
 export function headersForFunctions(headers: readonly string[], functions: readonly Function[]): string[] {
   const setsPinned = headers.some((h) => /^set\b.*\benable_pinned_reg(\s*=\s*true)?(\s|$)/.test(h.trim()));
   if (setsPinned || !functions.some(usesPinnedRegister)) return [...headers];
-  const line = 'set enable_pinned_reg=true';
+  const line = PINNED_REGISTER_HEADER;
   const target = headers.findIndex((h) => /^target\b/.test(h.trim()));
   if (target >= 0) return [...headers.slice(0, target), line, ...headers.slice(target)];
   return [...headers, line];

@@ -6,6 +6,7 @@ import { compile } from '../../src/native/compile.js';
 import { Engine } from '../../src/runtime/engine.js';
 import { RuntimeConfigError } from '../../src/runtime/errors.js';
 import { compileWasm } from '../../src/wasm/index.js';
+import { runCli } from '../helpers/cli.js';
 import { wat } from './wat.js';
 
 // Sixteen values live across a loop: more than the allocatable registers, so r15 gets one of
@@ -60,4 +61,17 @@ test('the reserved register changes nothing a program computes', async (t) => {
 test('a reservePinnedRegister that is not a boolean is refused', async (t) => {
   const bytes = await wat(PRESSURE);
   await t.throwsAsync(compileWasm(bytes, 'none', engine, { reservePinnedRegister: 'yes' as unknown as boolean }), { instanceOf: RuntimeConfigError, message: /reservePinnedRegister/ });
+});
+
+test('wasm2clif --metering none-pinned prints none\'s CLIF under the header that reserves the register, and it compiles without r15', async (t) => {
+  const bytes = await wat(PRESSURE);
+  const none = runCli(['wasm2clif', '--metering', 'none', '-'], undefined, { stdin: bytes });
+  const pinned = runCli(['wasm2clif', '--metering', 'none-pinned', '-'], undefined, { stdin: bytes });
+  t.is(none.code, 0, none.stderr);
+  t.is(pinned.code, 0, pinned.stderr);
+  t.false(none.stdout.startsWith('set '));
+  t.is(pinned.stdout, `set enable_pinned_reg=true\n\n${none.stdout}`);
+  const code = (text: string) => compile(text, { isa: 'x86_64', flags: { opt_level: 'speed' } }).find((x) => x.name === 'u0:0')?.disassembly ?? '';
+  t.regex(code(none.stdout), /%r15/);
+  t.notRegex(code(pinned.stdout), /%r15/, 'the header alone keeps the allocator off r15');
 });

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { UsageError, type Command } from '../command.js';
 import { fuelCostsOption } from '../fuel-costs-option.js';
 import { DEFAULT_METERING, METERING_MODES_HELP, meteringOptionSchema, meteringSpec } from '../metering-option.js';
-import { headersForFunctions } from '../../abi/file-headers.js';
+import { headersForFunctions, PINNED_REGISTER_HEADER } from '../../abi/file-headers.js';
 import { parse, print } from '../../ir/index.js';
 import { loadProfile, placeByProfile } from '../../passes/index.js';
 import { applyPipeline } from '../../runtime/metering.js';
@@ -32,7 +32,8 @@ Translates a binary WebAssembly module (- reads it from standard input) with sla
 end (wasmparser and cranelift-frontend, in the native addon) and prints the CLIF of every
 defined function, named u0:<function index>, in the shape Wasmtime gives it, then put
 through the mode's fuel pipeline: the code run-wasm runs under that mode. Output that uses the
-pinned register starts with 'set enable_pinned_reg=true', so it compiles as it is.
+pinned register, or whose mode reserves it (none-pinned), starts with 'set enable_pinned_reg=true',
+so it compiles as run-wasm compiles it.
 
 ${METERING_MODES_HELP}
 (none, vanilla and epoch are the front end's own output; the others are vanilla's put through
@@ -108,13 +109,15 @@ Examples:
     }
     // A profile guides the mode's own fuel-place (loaded once: not re-read per function).
     const pipeline = parsed.data.profile === undefined ? (spec.pipeline ?? '') : placeByProfile(spec.pipeline ?? '', loadProfile(resolve(parsed.data.profile)));
+    // A mode that reserves the register without using it (none-pinned) differs only in this flag.
+    const modeHeaders = spec.reservePinnedRegister === true ? [PINNED_REGISTER_HEADER] : [];
     if (pipeline === '' || module.functions.length === 0) {
-      io.out(clifText(module));
+      io.out([...modeHeaders.map((h) => `${h}\n`), clifText(module)].join('\n'));
       return 0;
     }
     const functions = parse(clifText(module)).functions;
     await applyPipeline(functions, pipeline);
-    const headers = headersForFunctions([], functions);
+    const headers = headersForFunctions(modeHeaders, functions);
     io.out([...(headers.length > 0 ? [`${headers.join('\n')}\n`] : []), ...functions.map((fn) => print(fn))].join('\n'));
     return 0;
   },
