@@ -36,6 +36,9 @@ pub struct JitFunctionInfo {
     pub returns: Vec<String>,
     /// Machine code size in bytes.
     pub code_size: u32,
+    /// Where the code starts within its 64-byte cache line (0 or 32 unless a layout seed
+    /// shuffled the layout).
+    pub line_offset: u32,
     /// Why the function cannot be called from JavaScript (unsupported signature), if it cannot.
     pub not_callable: Option<String>,
 }
@@ -156,17 +159,19 @@ fn resolve_references(
 /// Compiles every function of `text` for the host, with the settings of the file's target line
 /// `target` (0 when it has none; see run_targets), and finalizes the module.
 pub fn load(text: &str, settings: &[Setting], target: usize) -> NativeResult<LoadedModule> {
-    load_target(text, settings, &HashSet::new(), target)
+    load_target(text, settings, &HashSet::new(), target, None)
 }
 
 /// Like `load`; the functions named in `metered` are registered as metered wasm code (their
-/// pinned register holds the fuel counter), which the fuel checker acts on.
+/// pinned register holds the fuel counter), which the fuel checker acts on. A `layout_seed`
+/// pads each function by a pseudo-random amount instead of aligning it (code_alignment.rs).
 pub fn load_with(
     text: &str,
     settings: &[Setting],
     metered: &HashSet<String>,
+    layout_seed: Option<u64>,
 ) -> NativeResult<LoadedModule> {
-    load_target(text, settings, metered, 0)
+    load_target(text, settings, metered, 0, layout_seed)
 }
 
 fn load_target(
@@ -174,6 +179,7 @@ fn load_target(
     settings: &[Setting],
     metered: &HashSet<String>,
     target: usize,
+    layout_seed: Option<u64>,
 ) -> NativeResult<LoadedModule> {
     signals::ensure_handlers()?;
     let threads = parallel_compile::configured_threads()?;
@@ -222,7 +228,11 @@ fn load_target(
     // Functions start at the ISA's preferred alignment, as Wasmtime places wasm functions.
     let code_alignment = u64::from(isa.function_alignment().preferred);
     let mut builder = JITBuilder::with_isa(isa, default_libcall_names());
-    builder.memory_provider(Box::new(AlignedCode::new(arena, code_alignment)));
+    builder.memory_provider(Box::new(AlignedCode::new(
+        arena,
+        code_alignment,
+        layout_seed,
+    )));
     crate::libcalls::register(&mut builder);
     let mut module = JITModule::new(builder);
 
@@ -322,6 +332,7 @@ fn load_target(
                 params: params.iter().map(|t| t.to_string()).collect(),
                 returns: returns.iter().map(|t| t.to_string()).collect(),
                 code_size: total,
+                line_offset: (code as usize % 64) as u32,
                 not_callable: callable_signature(&func.signature).err(),
             },
             params,

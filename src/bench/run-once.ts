@@ -27,11 +27,16 @@ export class BenchRunError extends Error {
   override readonly name = 'BenchRunError';
 }
 
-export async function runOnce(module: WasmModule, args: readonly string[], programName: string, dir: string | null = null, profileCounters = 0): Promise<RunOutcome> {
+/** `layoutSeed`: lay the instance's code out by this seed (`codeLayoutSeed`); aligned when absent. */
+export async function runOnce(module: WasmModule, args: readonly string[], programName: string, dir: string | null = null, profileCounters = 0, layoutSeed?: number): Promise<RunOutcome> {
   const chunks: Uint8Array[] = [];
   const host = new WasiHost({ args: [programName, ...args], env: {}, preopen: dir, stdout: (b) => chunks.push(b.slice()), stderr: () => {} });
   const t0 = process.hrtime.bigint();
-  const instance = await module.instantiate({ imports: host.imports(), ...(profileCounters > 0 ? { profileCounters } : {}) });
+  const instance = await module.instantiate({
+    imports: host.imports(),
+    ...(profileCounters > 0 ? { profileCounters } : {}),
+    ...(layoutSeed === undefined ? {} : { codeLayoutSeed: layoutSeed }),
+  });
   const t1 = process.hrtime.bigint();
   host.attach(exportedMemory(instance));
   let exitCode = 0;

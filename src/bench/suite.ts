@@ -93,6 +93,12 @@ export interface BenchOptions {
   readonly progress: (line: string) => void;
   /** Also run every program under real Wasmtime (none, fuel, epoch), interleaved with ours. */
   readonly peers?: boolean;
+  /**
+   * Lay our code out differently in every round (`codeLayoutSeed` = the round's number, the same
+   * for every mode of that round), so each median is over as many layouts as rounds instead of
+   * one. Wasmtime's layout is its own and is not shuffled.
+   */
+  readonly shuffleLayout?: boolean;
 }
 
 export class BenchMismatch extends Error {
@@ -192,7 +198,7 @@ async function measureProgram(program: BenchProgram, o: BenchOptions, engine: En
           continue;
         }
         const ours = mode as BenchMode;
-        const r = await runOnce(modules.get(ours)!, program.args, `${program.name}.wasm`, program.dir);
+        const r = await runOnce(modules.get(ours)!, program.args, `${program.name}.wasm`, program.dir, 0, o.shuffleLayout === true ? round + 1 : undefined);
         if (r.exitCode !== 0) throw new BenchMismatch(`${program.name} under ${mode} exited with ${r.exitCode}`);
         const seen = first.get(ours);
         if (seen === undefined) first.set(ours, r);

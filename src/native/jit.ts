@@ -23,6 +23,9 @@ export interface JitFunction {
   readonly params: readonly string[];
   readonly returns: readonly string[];
   readonly codeSize: number;
+  /** Where its code starts within a 64-byte cache line: 0 or 32 (functions are 32-byte aligned,
+   *  as Wasmtime places them), anything with an instance's `codeLayoutSeed`. */
+  readonly lineOffset: number;
   /** Why JavaScript cannot call it (a parameter type it cannot pass), if it cannot. */
   readonly notCallable?: string;
 }

@@ -29,6 +29,7 @@ export const jitFunctionsSchema = z.array(
     params: z.array(z.string()),
     returns: z.array(z.string()),
     codeSize: z.number().int().nonnegative(),
+    lineOffset: z.number().int().min(0).max(63),
     notCallable: z.string().optional(),
   }),
 );

@@ -12,6 +12,9 @@ import { fuelConvention, type MeteringMode } from './metering.js';
 import { NativeInstance } from '../native/instance.js';
 import { Store } from './store.js';
 
+/** A layout seed: any safe non-negative integer (it crosses to the addon as a JSON number). */
+export const codeLayoutSeedSchema = z.number().int().nonnegative().max(Number.MAX_SAFE_INTEGER);
+
 export const instantiateOptionsSchema = z
   .object({
     /** Host functions by the name the CLIF calls them (`log`, `%log`, `u1:0`). */
@@ -46,6 +49,13 @@ export const instantiateOptionsSchema = z
      * 0: always through the event loop (never blocks it). Default 100.
      */
     hostStepWaitMicros: hostStepWaitMicrosSchema,
+    /**
+     * Lay the machine code out by this seed: each function (and trampoline) starts after a
+     * pseudo-random 0–63 bytes instead of at a 32-byte boundary, so a benchmark can take its
+     * median over layouts rather than hang on one (`bench --shuffle-layout`). Same seed, same
+     * layout. Absent: aligned, as Wasmtime lays out code.
+     */
+    codeLayoutSeed: codeLayoutSeedSchema.optional(),
     /** The store to join (its wasm thread and store context); a new one when absent. */
     store: z.instanceof(Store).optional(),
   })
@@ -136,7 +146,9 @@ export class Module {
 
   /** Like `instantiate`, also returning the native instance (src/wasm reads its memory). */
   instantiateWithNative(options: InstantiateOptions = {}): { instance: Instance; native: NativeInstance } {
-    const o = instantiateOptionsSchema.parse(options);
+    const parsed = instantiateOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new RuntimeConfigError(`invalid instantiate options: ${z.prettifyError(parsed.error)}`);
+    const o = parsed.data;
     const given = new Map(Object.entries(o.imports).map(([k, f]) => [canonicalName(k), f]));
     const hostFunctions = this.imports.map((imp) => {
       const f = given.get(imp.name);
@@ -158,6 +170,7 @@ export class Module {
         stackBytes: o.stackBytes,
         maxWasmStack: o.maxWasmStack,
         ...(o.stackLimit === undefined ? {} : { stackLimit: o.stackLimit }),
+        ...(o.codeLayoutSeed === undefined ? {} : { codeLayoutSeed: o.codeLayoutSeed }),
         ...(this.wasmSetup === undefined ? {} : { wasm: this.wasmSetup }),
       }),
       ...(via === undefined ? {} : { store: via }),

@@ -11,7 +11,7 @@ import { Engine } from '../runtime/engine.js';
 import { ResourceLimitError, RuntimeConfigError } from '../runtime/errors.js';
 import { hostStepWaitMicrosSchema, type HostFunction, type Instance } from '../runtime/instance.js';
 import { accountsFuel, applyPipeline, defaultPipeline, fuelConvention, meteringModeSchema, type MeteringMode } from '../runtime/metering.js';
-import { Module } from '../runtime/module.js';
+import { codeLayoutSeedSchema, Module } from '../runtime/module.js';
 import { PassRunError } from '../passes/pass-manager.js';
 import { jobsFor, runPipelineOnTexts } from '../passes/parallel/index.js';
 import type { CompileCache } from './compile-cache.js';
@@ -118,6 +118,8 @@ export const wasmInstantiateOptionsSchema = z
     /** Bytes of stack wasm code may use (Wasmtime's `max_wasm_stack`); deeper recursion traps
      *  with `stack_exhaustion`. Must leave 256 KiB of `stackBytes` for host code. */
     maxWasmStack: z.number().int().min(16 * 1024).max(2 ** 30).default(512 * 1024),
+    /** Lay the machine code out by this seed (see the runtime's `instantiate`; benchmarks only). */
+    codeLayoutSeed: codeLayoutSeedSchema.optional(),
     /** What the guest may allocate, as Wasmtime's `ResourceLimiter` bounds it. */
     limits: resourceLimitsSchema.prefault({}),
   })
@@ -757,7 +759,9 @@ export class WasmInstance {
   }
 
   static async create(module: WasmModule, options: WasmInstantiateOptions): Promise<WasmInstance> {
-    const o = wasmInstantiateOptionsSchema.parse(options);
+    const parsed = wasmInstantiateOptionsSchema.safeParse(options);
+    if (!parsed.success) throw new RuntimeConfigError(`invalid instantiate options: ${z.prettifyError(parsed.error)}`);
+    const o = parsed.data;
     const t = module.translated;
     const hostImports: Record<string, HostFunction> = {};
     const linked = new Map<number, WasmFunction>();
@@ -849,6 +853,7 @@ export class WasmInstance {
       checkIntervalMs: o.checkIntervalMs,
       ...(o.checkMaxIntervalMs === undefined ? {} : { checkMaxIntervalMs: o.checkMaxIntervalMs }),
       hostStepWaitMicros: o.hostStepWaitMicros,
+      ...(o.codeLayoutSeed === undefined ? {} : { codeLayoutSeed: o.codeLayoutSeed }),
     }));
     const wasm = new WasmInstance(module, instance, native, live, guard, gate);
     const metered = accountsFuel(module.metering);
@@ -883,6 +888,11 @@ export class WasmInstance {
   /** Machine-code size of every compiled function (wasm functions are named `u0:N`). */
   get codeSizes(): readonly { readonly name: string; readonly codeSize: number }[] {
     return this.#native.functions.map((f) => ({ name: f.name, codeSize: f.codeSize }));
+  }
+
+  /** Where each compiled function starts within its 64-byte cache line (see `codeLayoutSeed`). */
+  get lineOffsets(): readonly { readonly name: string; readonly lineOffset: number }[] {
+    return this.#native.functions.map((f) => ({ name: f.name, lineOffset: f.lineOffset }));
   }
 
   /** Calls exported function `name`; rejects with WasmTrap, OutOfFuel, or a host function's error. */

@@ -70,7 +70,7 @@ pub fn instantiate(
         None => None,
     };
     let metered: HashSet<String> = options.metered.iter().cloned().collect();
-    let module = jit::load_with(text, settings, &metered)?;
+    let module = jit::load_with(text, settings, &metered, options.code_layout_seed)?;
     let infos = module.infos();
     let names = infos.iter().map(|i| i.name.clone()).collect();
     let vmctx_bytes = options.wasm.as_ref().map_or(0, |w| w.vmctx_bytes);

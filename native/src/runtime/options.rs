@@ -80,6 +80,10 @@ pub struct InstanceOptions {
     /// A translated wasm module's instance state (src/wasm); absent for plain CLIF.
     #[serde(default)]
     pub wasm: Option<WasmSetup>,
+    /// Pad each function by a pseudo-random amount named by this seed instead of aligning it
+    /// (benchmarks over many layouts; see code_alignment.rs).
+    #[serde(default)]
+    pub code_layout_seed: Option<u64>,
 }
 
 /// Wasmtime's default `max_wasm_stack`.

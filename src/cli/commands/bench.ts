@@ -23,6 +23,7 @@ const optionsSchema = z.object({
   opt: z.enum(['none', 'speed', 'speed_and_size']),
   'no-profile': z.boolean(),
   peers: z.boolean(),
+  'shuffle-layout': z.boolean(),
   suite: z.enum(['builtin', 'third-party'], { error: 'give builtin or third-party' }),
 });
 
@@ -31,7 +32,7 @@ export const benchCommand: Command = {
   summary: 'Measure every metering mode on the benchmark programs: run time, fuel, increments, code size',
   help: `Usage: slackfuel bench [--quick] [--suite builtin|third-party] [--modes LIST] [--wasm FILE... [--dir PATH]]
                        [--json PATH] [--repeats N] [--only NAMES] [--opt LEVEL] [--no-profile] [--peers]
-                       [--out DIR]
+                       [--shuffle-layout] [--out DIR]
 
 Compiles each program once per metering mode, then runs interleaved repetitions (the modes
 alternate within each round) and reports, per program and mode, the median time of the region
@@ -86,6 +87,11 @@ Options:
   --peers          also run every program under real Wasmtime 48 (wasmtime-none, wasmtime-fuel,
                    wasmtime-epoch; the reference runner, built by \`npm run peer:build\`),
                    interleaved with our modes, and report every ratio to wasmtime-none too
+  --shuffle-layout lay our machine code out differently in every round (each function after a
+                   pseudo-random 0-63 bytes, seeded by the round's number, instead of on a
+                   32-byte boundary), so each median is over as many layouts as rounds rather
+                   than one; the same layout for every mode of a round. Wasmtime's is not
+                   shuffled, so use it to compare our modes with each other
   --out DIR        also write the markdown report and the SVG chart into DIR (bench.md and
                    bench.svg; quick.* with --quick, wasm.* with --wasm, third-party.* (or
                    third-party-quick.*) with --suite third-party); without it nothing
@@ -115,6 +121,7 @@ Examples:
           opt: { type: 'string', default: 'speed' },
           'no-profile': { type: 'boolean', default: false },
           peers: { type: 'boolean', default: false },
+          'shuffle-layout': { type: 'boolean', default: false },
           suite: { type: 'string', default: 'builtin' },
         },
         strict: true,
@@ -164,6 +171,7 @@ Examples:
         optLevel: o.opt,
         profile: !o['no-profile'],
         peers: o.peers,
+        shuffleLayout: o['shuffle-layout'],
         progress: (line) => io.err(`[${((performance.now() - started) / 1000).toFixed(0).padStart(4)} s] ${line}\n`),
       });
     } catch (error) {
