@@ -108,6 +108,14 @@ test('a program whose output differs from the expected one fails the run', async
   await t.throwsAsync(runBench([{ ...fib!, expected: 'something else\n' }], { modes: ['none', 'vanilla'], repeats: 1, quick: true, optLevel: 'speed', profile: false, progress: () => {} }), { instanceOf: BenchMismatch });
 });
 
+test('shuffled layouts: every round runs under its own layout, and fuel and output stay those of vanilla', async (t) => {
+  const [fib] = await builtinPrograms(benchDir, true, new Set(['fib']));
+  const report = await runBench([fib!], { modes: ['none', 'vanilla', 'slacked-placed'], repeats: 3, quick: true, optLevel: 'speed', profile: false, shuffleLayout: true, progress: () => {} });
+  const row = report.benchmarks[0]!;
+  t.is(row.modes['slacked-placed']?.fuelConsumed, row.modes.vanilla?.fuelConsumed);
+  t.true((row.modes.none?.medianMs ?? 0) > 0);
+});
+
 test('CLI: --wasm module, --json written, files under --out, usage errors', async (t) => {
   const out = await mkdtemp(join(tmpdir(), 'sf-bench-'));
   const help = runCli(['bench', '--help']);
