@@ -78,3 +78,25 @@ impl<P: JITMemoryProvider> JITMemoryProvider for AlignedCode<P> {
         self.inner.finalize(branch_protection)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LayoutShuffle;
+
+    fn paddings(seed: u64, n: usize) -> Vec<usize> {
+        let mut shuffle = LayoutShuffle { state: seed };
+        (0..n).map(|_| shuffle.next_padding()).collect()
+    }
+
+    #[test]
+    fn a_seed_names_one_sequence_of_paddings_within_a_cache_line() {
+        assert_eq!(paddings(7, 50), paddings(7, 50));
+        assert_ne!(paddings(7, 50), paddings(8, 50));
+        let many = paddings(1, 4096);
+        assert!(many.iter().all(|&p| p < 64));
+        // Every start offset within a line comes up.
+        for offset in 0..64 {
+            assert!(many.contains(&offset), "offset {offset} never drawn");
+        }
+    }
+}
