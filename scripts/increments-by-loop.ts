@@ -12,7 +12,8 @@ import { AnalysisCache } from '../src/analysis/cache.js';
 import { formatFunctionName } from '../src/ir/function.js';
 import { parse } from '../src/ir/index.js';
 import { opcodeInfo } from '../src/ir/opcode-table.js';
-import { edgeKeyBlocks, loadProfile, profileFor } from '../src/passes/fuel/placement-clif/profile.js';
+import { profileBlockCounts } from '../src/passes/fuel/counted/hot-loops.js';
+import { loadProfile, profileFor } from '../src/passes/fuel/placement-clif/profile.js';
 import { findPinnedIncrements } from '../src/passes/fuel/web/shapes.js';
 import { functionFlowGraph } from '../src/passes/flow-graph.js';
 import '../src/passes/index.js';
@@ -37,13 +38,7 @@ for (const fn of functions) {
   const measured = profileFor(profile, formatFunctionName(fn.name));
   placed.run(fn);
   if (measured === undefined) continue;
-  const runs = new Map<number, number>();
-  const entry = fn.layout.entryBlock();
-  if (entry !== undefined) runs.set(entry, measured.entryCount);
-  for (const [key, n] of Object.entries(measured.edges)) {
-    const { to } = edgeKeyBlocks(key);
-    runs.set(to, (runs.get(to) ?? 0) + n);
-  }
+  const runs = profileBlockCounts(fn, measured);
   const analyses = new AnalysisCache(() => functionFlowGraph(fn));
   const forest = analyses.loops();
   const cfg = analyses.cfg();
@@ -65,7 +60,7 @@ for (const fn of functions) {
   for (const inc of findPinnedIncrements(fn)) {
     const loop = forest.innermost(inc.block);
     const kind = loop === undefined ? 'no loop' : kindOfLoop.get(loop.id)!;
-    executed.set(kind, executed.get(kind)! + (runs.get(inc.block) ?? 0));
+    executed.set(kind, executed.get(kind)! + runs(inc.block));
   }
 }
 
