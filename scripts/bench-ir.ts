@@ -21,15 +21,14 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { parse, parseEach, print } from '../src/ir/index.js';
-import { compile, hostIsa, runNativePasses, timeCompile } from '../src/native/index.js';
+import { compile, hostIsa, runNativePasses } from '../src/native/index.js';
 import { PassManager } from '../src/passes/pass-manager.js';
 import { defaultJobs, PipelinePool, runPipelineOnTexts } from '../src/passes/parallel/index.js';
 import { clifText, translate } from '../src/wasm/index.js';
+import { engineCompileCpu, NATIVE_PASSES } from './engine-compile.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
 const SLACKED = 'fuel-pinned,fuel-drop-checks,fuel-place';
-/** What the Rust passes port so far (fuel-place joins when native/src/fuel_place lands). */
-const NATIVE_PASSES = 'fuel-pinned,fuel-drop-checks,fuel-place';
 const LARGE = 'node_modules/@bytecodealliance/jco/obj/wasm-tools.core.wasm';
 const SUITE = ['tight_loop', 'nested_loops', 'branchy', 'interp', 'fib', 'ackermann', 'calls', 'fnptr', 'sort', 'memcpy', 'hashtable', 'nbody', 'spectral_norm', 'matmul', 'sha256', 'crc32', 'strings', 'lz77'];
 
@@ -103,18 +102,6 @@ function nativeCompile(text: string): void {
   compile(text, { isa, optLevel: 'speed', flags: { enable_pinned_reg: true } });
 }
 
-/**
- * Cranelift's `Context::compile` alone, as an engine compiles (verifier off, no disassembly, the
- * text parsed and verified beforehand, untimed): CPU ms of the compiling thread. `compile`
- * above also parses the text, verifies it, runs the verifier between Cranelift's passes (its
- * default) and prints the disassembly, about 2.2 times as much.
- */
-function engineCompileCpu(text: string): number {
-  const isa = hostIsa();
-  if (isa === undefined) throw new Error('no native ISA on this host');
-  const timing = timeCompile(text, { isa, optLevel: 'speed', flags: { enable_pinned_reg: true } });
-  return timing.compileCpuMs ?? timing.compileMs;
-}
 
 /** CPU time of this process (all its threads) spent in `f`, in ms: steadier than the wall clock when others load the machine. */
 function cpuTimed<T>(f: () => T): [T, number, number] {

@@ -11,7 +11,7 @@
 // comes from the program's quick-size input instead, as a profile from a training run would).
 // Full sizes, interleaved rounds (default 5), medians of the measured region; with
 // `--shuffle-layout` each round lays the code out anew (seed = round + 1, as `bench` does).
-import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { measureEdgeProfile, profiledIncrementsPipeline } from '../src/bench/edge-profile.js';
@@ -20,6 +20,7 @@ import { builtinPrograms, geometricMean, type BenchProgram } from '../src/bench/
 import { thirdPartyPrograms } from '../src/bench/third-party.js';
 import { Engine } from '../src/runtime/engine.js';
 import { SLACKED_FUEL_PIPELINE } from '../src/runtime/metering.js';
+import { packageFile } from '../src/cli/package-file.js';
 import { compileWasm, type WasmModule } from '../src/wasm/instance.js';
 
 const BUILTIN_DEFAULT = ['fib', 'strings', 'hashtable', 'nbody', 'lz77'];
@@ -50,11 +51,10 @@ const { suite, rounds, train } = parsed.data;
 const shuffle = values['shuffle-layout'] === true;
 const named = parsed.data.names[0]?.split(',');
 const only = new Set(named ?? (suite === 'builtin' ? BUILTIN_DEFAULT : []));
-const root = new URL('..', import.meta.url).pathname;
 async function load(quick: boolean): Promise<{ programs: BenchProgram[]; dispose: () => Promise<void> }> {
   return suite === 'third-party'
-    ? thirdPartyPrograms(`${root}tests/fixtures/third-party`, quick, only.size > 0 ? only : undefined)
-    : { programs: await builtinPrograms(`${root}bench`, quick, only), dispose: async () => {} };
+    ? thirdPartyPrograms(packageFile('tests/fixtures/third-party'), quick, only.size > 0 ? only : undefined)
+    : { programs: await builtinPrograms(dirname(packageFile('bench/manifest.json')), quick, only), dispose: async () => {} };
 }
 const full = await load(false);
 const training = train === 'quick' ? await load(true) : full;
