@@ -1,6 +1,6 @@
 // What the compile-time scripts (bench-ir.ts, native-passes-ratio.ts) measure on the native side,
 // defined once so their figures stay comparable. A module, not a script to run.
-import { hostIsa, timeCompile } from '../src/native/index.js';
+import { hostIsa, runNativePasses, timeCompile } from '../src/native/index.js';
 
 /** The placement pipeline the Rust passes run, timed against Cranelift's compile. */
 export const NATIVE_PASSES = 'fuel-pinned,fuel-drop-checks,fuel-place';
@@ -16,4 +16,21 @@ export function engineCompileCpu(text: string): number {
   if (isa === undefined) throw new Error('no native ISA on this host');
   const timing = timeCompile(text, { isa, optLevel: 'speed', flags: { enable_pinned_reg: true } });
   return timing.compileCpuMs ?? timing.compileMs;
+}
+
+/**
+ * The Rust passes on `text` (their own CPU time, no parse or print) and Cranelift's compile of
+ * their output (`engineCompileCpu`), each the best of `repeats` runs; with the output's text.
+ */
+export function passesAgainstCompile(text: string, repeats: number): { passes: number; compile: number; output: string } {
+  let passes = Infinity;
+  let output = '';
+  for (let i = 0; i < repeats; i++) {
+    const run = runNativePasses(text, NATIVE_PASSES);
+    passes = Math.min(passes, run.passCpuMs ?? run.passMs);
+    output = run.functions.join('\n');
+  }
+  let compile = Infinity;
+  for (let i = 0; i < repeats; i++) compile = Math.min(compile, engineCompileCpu(output));
+  return { passes, compile, output };
 }

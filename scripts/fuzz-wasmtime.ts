@@ -22,20 +22,55 @@ import { compileAll, type OurMode } from './fuzz/ours.js';
 import type { WasmModule } from '../src/wasm/instance.js';
 import { DEFAULT_RUNNER, WasmtimeBatch, type ExportedFunction } from './fuzz/runner.js';
 
-const { values } = parseArgs({
-  options: {
-    count: { type: 'string', default: '100' },
-    seed: { type: 'string', default: '0' },
-    budget: { type: 'string', default: '100000' },
-    'max-exports': { type: 'string', default: '4' },
-    runner: { type: 'string', default: DEFAULT_RUNNER },
-    'fuel-costs': { type: 'string' },
-    save: { type: 'string', default: join(tmpdir(), 'slackfuel-fuzz-differences') },
-    quiet: { type: 'boolean', default: false },
-    generator: { type: 'string', default: 'smith' },
-  },
-});
-const o = z
+const USAGE = `usage: npm run fuzz -- [options]
+
+Differential fuzzing against Wasmtime 48 (build the runner first: npm run peer:build).
+
+  --count N          modules to generate (default 100)
+  --seed S           seed of the first module; the others follow (default 0)
+  --budget N         fuel budget of the out-of-fuel runs (default 100000)
+  --max-exports N    exported functions called per module (default 4)
+  --runner PATH      the Wasmtime reference runner (default ${DEFAULT_RUNNER})
+  --fuel-costs FILE  per-operator fuel costs (JSON, as run-wasm --fuel-costs)
+  --save DIR         where modules that differ are kept (default ${join(tmpdir(), 'slackfuel-fuzz-differences')})
+  --generator KIND   smith (wasm-smith, the default) or loops (counted-loop modules)
+  --quiet            print the tally only
+  -h, --help         this text
+
+See docs/fuzzing.md.`;
+
+/** The usage on standard error and exit 2, for arguments that do not parse. */
+function usageError(reason: string): never {
+  console.error(`${reason}\n\n${USAGE}`);
+  process.exit(2);
+}
+
+const parsedArgs = (() => {
+  try {
+    return parseArgs({
+      options: {
+        count: { type: 'string', default: '100' },
+        seed: { type: 'string', default: '0' },
+        budget: { type: 'string', default: '100000' },
+        'max-exports': { type: 'string', default: '4' },
+        runner: { type: 'string', default: DEFAULT_RUNNER },
+        'fuel-costs': { type: 'string' },
+        save: { type: 'string', default: join(tmpdir(), 'slackfuel-fuzz-differences') },
+        quiet: { type: 'boolean', default: false },
+        generator: { type: 'string', default: 'smith' },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    });
+  } catch (error) {
+    return usageError(error instanceof Error ? error.message : String(error));
+  }
+})();
+const { values } = parsedArgs;
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const checked = z
   .object({
     count: z.coerce.number().int().positive(),
     seed: z.coerce.number().int().nonnegative(),
@@ -47,7 +82,9 @@ const o = z
     quiet: z.boolean(),
     generator: z.enum(['smith', 'loops']),
   })
-  .parse({ ...values, maxExports: values['max-exports'], fuelCosts: values['fuel-costs'] });
+  .safeParse({ ...values, maxExports: values['max-exports'], fuelCosts: values['fuel-costs'] });
+if (!checked.success) usageError(checked.error.issues.map((i) => `--${i.path.join('.')}: ${i.message}`).join('; '));
+const o = checked.data;
 const fuelCosts: FuelCosts | undefined = o.fuelCosts === undefined ? undefined : await loadFuelCosts(o.fuelCosts);
 
 const frontendDir = new URL('../native/frontend/', import.meta.url).pathname;

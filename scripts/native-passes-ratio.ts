@@ -10,9 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
-import { runNativePasses } from '../src/native/index.js';
 import { clifText, translate } from '../src/wasm/index.js';
-import { engineCompileCpu, NATIVE_PASSES } from './engine-compile.js';
+import { passesAgainstCompile } from './engine-compile.js';
 
 const USAGE = 'usage: npx tsx scripts/native-passes-ratio.ts [--repeats N] FILE.wasm...';
 const { values, positionals } = parseArgs({ options: { repeats: { type: 'string', default: '3' } }, allowPositionals: true });
@@ -26,15 +25,7 @@ if (!args.success) {
 const { repeats, files } = args.data;
 
 const text = files.map((f) => clifText(translate(new Uint8Array(readFileSync(f)), { metering: 'vanilla' }))).join('\n');
-let passes = Infinity;
-let output = '';
-for (let i = 0; i < repeats; i++) {
-  const run = runNativePasses(text, NATIVE_PASSES);
-  passes = Math.min(passes, run.passCpuMs ?? run.passMs);
-  output = run.functions.join('\n');
-}
-let compile = Infinity;
-for (let i = 0; i < repeats; i++) compile = Math.min(compile, engineCompileCpu(output));
+const { passes, compile } = passesAgainstCompile(text, repeats);
 const addon = process.env['SLACKFUEL_NATIVE_ADDON'] ?? 'native/slackfuel.node';
 console.log(`${addon}: ${files.length} module(s), ${(text.length / 1e6).toFixed(1)} MB of CLIF`);
 console.log(`passes ${passes.toFixed(1)} ms, Context::compile ${compile.toFixed(1)} ms (CPU, best of ${repeats}): ratio ${(passes / compile).toFixed(3)}`);

@@ -7,6 +7,7 @@
 import { z } from 'zod';
 import type { ControlFlow } from './cfg.js';
 import type { LoopForest, Loop } from './loops.js';
+import { MinHeap } from './min-heap.js';
 
 /** Relative branch weights. A loop exit is 32x less likely than staying; a cold target ~1e-6. */
 export const BRANCH_WEIGHTS = { normal: 2 ** 20, loopExit: 2 ** 15, cold: 1 } as const;
@@ -104,18 +105,21 @@ interface LoopSummary {
 
 function propagate(cfg: ControlFlow, forest: LoopForest, prob: readonly number[]): Map<number, number> {
   const summaries = new Map<number, LoopSummary>();
+  // By node: the outermost loop summarized so far that holds it. Loops are summarized in reverse
+  // pre-order, inner before outer, so while a loop is summarized this is, for each of its nodes
+  // in a nested loop, the nested loop directly inside it.
+  const outermost = new Map<number, number>();
   // A region is a loop, or the whole function (undefined). Items are direct nodes or child loops.
   const itemOf = (region: Loop | undefined, n: number): { kind: 'node' | 'loop'; id: number } => {
-    let l = forest.innermost(n);
+    const l = forest.innermost(n);
     if (l === undefined || l.id === region?.id) return { kind: 'node', id: n };
-    while (l.parent !== region?.id) l = forest.loops[l.parent!]!;
-    return { kind: 'loop', id: l.id };
+    return { kind: 'loop', id: outermost.get(n)! };
   };
   const inRegion = (region: Loop | undefined, n: number): boolean =>
     cfg.isReachable(n) && (region === undefined || forest.contains(region.id, n));
 
   const summarize = (region: Loop | undefined): LoopSummary => {
-    const members = cfg.nodes.filter((n) => inRegion(region, n));
+    const members = (region?.nodes ?? cfg.nodes).filter((n) => inRegion(region, n));
     const headers = region?.headers ?? [cfg.entry];
     const key = (it: { kind: string; id: number }): string => `${it.kind}:${it.id}`;
     const items = new Map<string, { kind: 'node' | 'loop'; id: number; first: number }>();
@@ -149,12 +153,14 @@ function propagate(cfg: ControlFlow, forest: LoopForest, prob: readonly number[]
       const hk = key(itemOf(region, h));
       mass.set(hk, (mass.get(hk) ?? 0) + 1 / headers.length);
     }
-    const ready = [...items.keys()].filter((k) => indeg.get(k) === 0);
+    // Ready items by the layout position of their first node (distinct, so no ties).
+    const byFirst = new Map<number, string>([...items].map(([k, it]) => [it.first, k]));
+    const ready = new MinHeap();
+    for (const [k, it] of items) if (indeg.get(k) === 0) ready.push(it.first, it.first);
     let back = 0;
     const exits = new Map<number, number>();
-    while (ready.length > 0) {
-      ready.sort((a, b) => items.get(a)!.first - items.get(b)!.first);
-      const k = ready.shift()!;
+    while (ready.size > 0) {
+      const k = byFirst.get(ready.pop())!;
       const it = items.get(k)!;
       const m = mass.get(k) ?? 0;
       for (const { edgeId, mass: share } of outflow(it)) {
@@ -170,7 +176,7 @@ function propagate(cfg: ControlFlow, forest: LoopForest, prob: readonly number[]
       for (const tk of targets.get(k) ?? []) {
         const d = (indeg.get(tk) ?? 0) - 1;
         indeg.set(tk, d);
-        if (d === 0) ready.push(tk);
+        if (d === 0) ready.push(items.get(tk)!.first, items.get(tk)!.first);
       }
     }
     const scale = region === undefined ? 1 : 1 / (1 - Math.min(back, 1 - 1 / MAX_LOOP_SCALE));
@@ -185,7 +191,11 @@ function propagate(cfg: ControlFlow, forest: LoopForest, prob: readonly number[]
     };
   };
 
-  for (let i = forest.loops.length - 1; i >= 0; i--) summaries.set(i, summarize(forest.loops[i]));
+  for (let i = forest.loops.length - 1; i >= 0; i--) {
+    const loop = forest.loops[i]!;
+    summaries.set(i, summarize(loop));
+    for (const n of loop.nodes) outermost.set(n, i);
+  }
   const root = summarize(undefined);
   const freq = new Map<number, number>();
   const assign = (summary: LoopSummary, entering: number): void => {

@@ -72,9 +72,13 @@ export function buildLoopForest(cfg: ControlFlow): LoopForest {
 
   // Renumber in pre-order so parents come first and ids are deterministic.
   const order: number[] = [];
+  // By old id: the last loop (new id) nested in it, so a loop and those inside it are the new
+  // ids id..lastNested.
+  const lastNestedOf = new Int32Array(drafts.length);
   const visit = (id: number): void => {
     order.push(id);
     for (const c of drafts[id]!.children) visit(c);
+    lastNestedOf[id] = order.length - 1;
   };
   const tops = drafts.map((d, i) => ({ d, i })).filter(({ d }) => d.parent === undefined).map(({ i }) => i);
   for (const t of tops) visit(t);
@@ -91,13 +95,17 @@ export function buildLoopForest(cfg: ControlFlow): LoopForest {
       irreducible: d.headers.length > 1,
     };
   });
-  const membership = loops.map((l) => new Set(l.nodes));
+  const lastNested = order.map((old) => lastNestedOf[old]!);
   const innermostOf = (n: number): Loop | undefined => {
     if (!cfg.hasNode(n)) return undefined;
     const old = innermost[index(n)]!;
     return old === -1 ? undefined : loops[renumber.get(old)!];
   };
-  const contains = (loopId: number, n: number): boolean => membership[loopId]?.has(n) ?? false;
+  // The node's innermost loop is this loop or nested in it: constant time, no set per loop.
+  const contains = (loopId: number, n: number): boolean => {
+    const m = innermostOf(n)?.id;
+    return m !== undefined && loopId <= m && m <= (lastNested[loopId] ?? -1);
+  };
   return {
     loops,
     topLevel: tops.map((t) => renumber.get(t)!),

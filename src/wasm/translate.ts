@@ -71,6 +71,11 @@ export interface TranslateOptions {
  * `invalid-options`) for modules it cannot translate, RuntimeConfigError for bad options.
  */
 export function translate(wasm: Uint8Array, options: TranslateOptions = {}): TranslatedModule {
+  // Checked here: past this point napi reports only "Failed to get Buffer pointer and length"
+  // (a Promise of the bytes, from an async assembler, is the usual cause).
+  if (!(wasm instanceof Uint8Array)) {
+    throw new TypeError(`translate expects the module's bytes as a Uint8Array, got ${Object.prototype.toString.call(wasm)}`);
+  }
   const parsed = translateOptionsSchema.safeParse(options);
   if (!parsed.success) throw new RuntimeConfigError(`invalid translate options: ${z.prettifyError(parsed.error)}`);
   const { metering, dynamicBulkCost, relaxedSimdDeterministic, fuelCosts, memoryReservation, memoryGuardSize, nativePasses, threads, hoistMemoryBase } = parsed.data;

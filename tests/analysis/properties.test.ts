@@ -80,6 +80,19 @@ test('every reachable cycle lies in a loop, and loops nest', (t) => {
   t.pass();
 });
 
+// contains() answers from the pre-order numbering (a loop and those nested in it are a run of
+// ids) rather than a set per loop; it must say exactly what each loop's node list says.
+test('a loop contains exactly its nodes, nested loops included', (t) => {
+  fc.assert(
+    fc.property(arbitraryGraph(), (g) => {
+      const cfg = buildControlFlow(g);
+      const forest = buildLoopForest(cfg);
+      return forest.loops.every((loop) => g.nodes.every((n) => forest.contains(loop.id, n) === loop.nodes.includes(n)));
+    }),
+  );
+  t.pass();
+});
+
 test('frequencies are finite and non-negative, and conserve flow on acyclic graphs', (t) => {
   fc.assert(
     fc.property(arbitraryGraph({ entryWithoutPredecessors: true }), (g) => {

@@ -63,6 +63,14 @@ test('unsupported features and invalid modules are typed errors', async (t) => {
   t.is(layout.kind, 'invalid-options');
 });
 
+test('bytes that are not a Uint8Array are a TypeError naming what came instead', async (t) => {
+  const bytes = await wat('(module)');
+  const promised = t.throws(() => translate(Promise.resolve(bytes) as unknown as Uint8Array), { instanceOf: TypeError });
+  t.regex(promised.message, /Uint8Array, got \[object Promise\]/);
+  t.throws(() => translate([...bytes] as unknown as Uint8Array), { instanceOf: TypeError, message: /\[object Array\]/ });
+  t.is(translate(Buffer.from(bytes)).functions.length, 0, 'a Buffer is a Uint8Array');
+});
+
 test('wasm2clif prints the CLIF of a compiled C program and rejects bad input', (t) => {
   const ok = runCli(['wasm2clif', 'tests/fixtures/wasi/wasm/hello.wasm', '--metering', 'vanilla']);
   t.is(ok.code, 0, ok.stderr);

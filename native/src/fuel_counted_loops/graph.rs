@@ -144,7 +144,10 @@ fn discover(
     }
     let succ =
         |v: usize| -> Vec<usize> { graph.successors(v).filter(|&w| !is_excluded[w]).collect() };
-    let mut sccs = strongly_connected_components(members, count, &succ);
+    let append = |v: usize, out: &mut Vec<usize>| {
+        out.extend(graph.successors(v).filter(|&w| !is_excluded[w]))
+    };
+    let mut sccs = strongly_connected_components(members, count, &append);
     sccs.sort_by_key(|c| c[0]);
     for scc in sccs {
         let mut in_scc = vec![false; count];

@@ -246,9 +246,9 @@ fn out_of_gas_path(
     if oog == continuation {
         return Err("both edges of the branch go to the same block".into());
     }
+    // At most MAX_PATH_BLOCKS + 1 blocks: lists searched linearly, not tables sized by the
+    // function's blocks (which would cost every check the whole function).
     let mut region = vec![oog];
-    let mut in_region: EntitySet<Block> = EntitySet::new();
-    in_region.insert(oog);
     let mut i = 0;
     while i < region.len() {
         let b = region[i];
@@ -261,10 +261,9 @@ fn out_of_gas_path(
             ));
         }
         for s in successors(func, b) {
-            if s == continuation || in_region.contains(s) {
+            if s == continuation || region.contains(&s) {
                 continue;
             }
-            in_region.insert(s);
             region.push(s);
         }
         i += 1;
@@ -275,16 +274,16 @@ fn out_of_gas_path(
             "{oog} has {oog_preds} incoming edges; an out-of-gas block is entered only from its check"
         ));
     }
-    // Edges into each region block from inside the region; all others come from outside.
-    let mut inner: SecondaryMap<Block, u32> = SecondaryMap::new();
-    for &b in &region {
-        for s in successors(func, b) {
-            inner[s] += 1;
-        }
-    }
+    // Edges into a region block from inside the region; all others come from outside.
+    let inner = |b: Block| -> u32 {
+        region
+            .iter()
+            .map(|&r| successors(func, r).filter(|&s| s == b).count() as u32)
+            .sum()
+    };
     let mut calls = 0;
     for &b in &region {
-        if b != oog && inner[b] != ctx.preds[b] {
+        if b != oog && inner(b) != ctx.preds[b] {
             return Err(format!(
                 "{b} on the out-of-gas path is also entered from elsewhere"
             ));

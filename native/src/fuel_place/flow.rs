@@ -13,13 +13,48 @@ pub struct Edge {
     pub index: usize,
 }
 
+/// Edge ids by block number in two flat arrays (compressed rows): a function's edge lists
+/// cost two allocations rather than two per block.
+pub struct EdgeLists {
+    /// Block b's ids are `ids[start[b]..start[b + 1]]`.
+    start: Vec<u32>,
+    ids: Vec<usize>,
+}
+
+impl EdgeLists {
+    /// Groups `0..keys.len()` by key (each below `size`), ids ascending within a key.
+    fn group(keys: impl Iterator<Item = usize> + Clone, size: usize) -> EdgeLists {
+        let mut start = vec![0u32; size + 1];
+        for k in keys.clone() {
+            start[k + 1] += 1;
+        }
+        for b in 0..size {
+            start[b + 1] += start[b];
+        }
+        let mut next = start.clone();
+        let mut ids = vec![0usize; start[size] as usize];
+        for (id, k) in keys.enumerate() {
+            ids[next[k] as usize] = id;
+            next[k] += 1;
+        }
+        EdgeLists { start, ids }
+    }
+}
+
+impl std::ops::Index<usize> for EdgeLists {
+    type Output = [usize];
+    fn index(&self, b: usize) -> &[usize] {
+        &self.ids[self.start[b] as usize..self.start[b + 1] as usize]
+    }
+}
+
 pub struct Flow {
     pub entry: usize,
     /// Block numbers in layout order.
     pub nodes: Vec<usize>,
     pub edges: Vec<Edge>,
-    pub out_edges: Vec<Vec<usize>>,
-    pub in_edges: Vec<Vec<usize>>,
+    pub out_edges: EdgeLists,
+    pub in_edges: EdgeLists,
     pub reachable: Vec<bool>,
     /// Layout position of each block, `usize::MAX` when not in the layout.
     pub layout_index: Vec<usize>,
@@ -50,21 +85,18 @@ impl Flow {
         for (i, &n) in nodes.iter().enumerate() {
             layout_index[n] = i;
         }
-        let mut edges = Vec::new();
-        let mut out_edges = vec![Vec::new(); size];
-        let mut in_edges = vec![Vec::new(); size];
+        let mut edges = Vec::with_capacity(nodes.len() * 2);
         for block in func.layout.blocks() {
             let from = block.as_u32() as usize;
             for (index, to) in block_successors(func, block).enumerate() {
                 let to = to.as_u32() as usize;
-                let id = edges.len();
                 edges.push(Edge { from, to, index });
-                out_edges[from].push(id);
-                if to < size {
-                    in_edges[to].push(id);
-                }
             }
         }
+        let out_edges = EdgeLists::group(edges.iter().map(|e| e.from), size);
+        // An edge to a block beyond the DFG's (a malformed function, which the caller reports)
+        // is in no block's in-list: such edges go under a spare key past the last block.
+        let in_edges = EdgeLists::group(edges.iter().map(|e| e.to.min(size)), size + 1);
         // Reachability by a depth-first search from the entry.
         let mut reachable = vec![false; size];
         reachable[entry] = true;

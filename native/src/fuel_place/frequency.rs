@@ -6,6 +6,8 @@
 use super::flow::Flow;
 use super::loops::LoopForest;
 use rustc_hash::FxHashMap as HashMap;
+use std::cmp::Reverse;
+use std::collections::BinaryHeap;
 
 const NORMAL: f64 = 1048576.0; // 2^20
 const LOOP_EXIT: f64 = 32768.0; // 2^15
@@ -111,13 +113,23 @@ pub fn estimate(
     Frequencies { block: freq, edge }
 }
 
+/// No loop summarized yet holds the block.
+const NO_LOOP: usize = usize::MAX;
+
 fn propagate(flow: &Flow, forest: &LoopForest, prob: &[f64]) -> Vec<f64> {
     let mut summaries: Vec<Option<Summary>> = (0..forest.loops.len()).map(|_| None).collect();
+    // By block: the outermost loop summarized so far that holds it. Loops are summarized in
+    // reverse pre-order, inner before outer, so while a loop is summarized this is, for each
+    // of its blocks in a nested loop, the nested loop directly inside it (its item).
+    let mut outermost = vec![NO_LOOP; flow.layout_index.len()];
     for i in (0..forest.loops.len()).rev() {
-        let s = summarize(flow, forest, prob, &summaries, Some(i));
+        let s = summarize(flow, forest, prob, &summaries, &outermost, Some(i));
         summaries[i] = Some(s);
+        for &n in &forest.loops[i].members {
+            outermost[n] = i;
+        }
     }
-    let root = summarize(flow, forest, prob, &summaries, None);
+    let root = summarize(flow, forest, prob, &summaries, &outermost, None);
     let mut freq = vec![0.0; flow.layout_index.len()];
     assign(&root, 1.0, &summaries, &mut freq);
     freq
@@ -142,23 +154,17 @@ fn summarize(
     forest: &LoopForest,
     prob: &[f64],
     summaries: &[Option<Summary>],
+    outermost: &[usize],
     region: Option<usize>,
 ) -> Summary {
     let in_region = |n: usize| flow.reachable[n] && region.is_none_or(|r| forest.contains(r, n));
+    // A block of the region directly, or the loop directly inside the region that holds it.
     let item_of = |n: usize| -> Item {
-        let Some(mut l) = forest.innermost(n) else {
-            return Item::Node(n);
-        };
-        if Some(l) == region {
-            return Item::Node(n);
+        match forest.innermost(n) {
+            None => Item::Node(n),
+            Some(l) if Some(l) == region => Item::Node(n),
+            Some(_) => Item::Loop(outermost[n]),
         }
-        while forest.loops[l].parent != region {
-            match forest.loops[l].parent {
-                Some(p) => l = p,
-                None => break,
-            }
-        }
-        Item::Loop(l)
     };
     let headers: Vec<usize> = match region {
         Some(r) => forest.loops[r].headers.clone(),
@@ -168,7 +174,11 @@ fn summarize(
     // Items in order of their first member in the layout.
     let mut items: Vec<(Item, usize)> = Vec::new();
     let mut slot: HashMap<Item, usize> = HashMap::default();
-    for &n in &flow.nodes {
+    let blocks: &[usize] = match region {
+        Some(r) => &forest.loops[r].members,
+        None => &flow.nodes,
+    };
+    for &n in blocks {
         if !in_region(n) {
             continue;
         }
@@ -209,17 +219,15 @@ fn summarize(
         let hk = slot[&item_of(h)];
         mass[hk] += 1.0 / headers.len() as f64;
     }
-    let mut ready: Vec<usize> = (0..items.len()).filter(|&k| indeg[k] == 0).collect();
+    // Ready items, the first in the layout first (items' first blocks differ, so no ties).
+    let mut ready: BinaryHeap<Reverse<(usize, usize)>> = (0..items.len())
+        .filter(|&k| indeg[k] == 0)
+        .map(|k| Reverse((items[k].1, k)))
+        .collect();
     let mut back = 0.0;
     let mut exits: Vec<(usize, f64)> = Vec::new();
     let mut exit_slot: HashMap<usize, usize> = HashMap::default();
-    while !ready.is_empty() {
-        let (pos, _) = ready
-            .iter()
-            .enumerate()
-            .min_by_key(|&(_, &k)| items[k].1)
-            .unwrap_or((0, &0));
-        let k = ready.remove(pos);
+    while let Some(Reverse((_, k))) = ready.pop() {
         let m = mass[k];
         for &(e, share) in &flows[k] {
             let to = flow.edges[e].to;
@@ -244,7 +252,7 @@ fn summarize(
         for &tk in &targets[k] {
             indeg[tk] -= 1;
             if indeg[tk] == 0 {
-                ready.push(tk);
+                ready.push(Reverse((items[tk].1, tk)));
             }
         }
     }

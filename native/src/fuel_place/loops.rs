@@ -4,19 +4,30 @@
 //! gives the inner loops. Loops are numbered in discovery order, which is a pre-order.
 
 use super::flow::Flow;
-use super::scc::strongly_connected_components;
+use super::scc::SccFinder;
 
 pub struct Loop {
     /// Header blocks, layout order (several when irreducible).
     pub headers: Vec<usize>,
-    pub parent: Option<usize>,
-    /// Membership by block number.
-    pub contains: Vec<bool>,
+    /// Member blocks (inner loops' included), layout order.
+    pub members: Vec<usize>,
+    /// The last loop nested in this one: loops are numbered in pre-order, so this loop and
+    /// those inside it are the ids `id..=last_nested`.
+    last_nested: usize,
 }
 
 pub struct LoopForest {
     pub loops: Vec<Loop>,
     innermost: Vec<Option<usize>>,
+}
+
+/// Tables by layout index shared by every level of the discovery. A level marks its headers
+/// excluded and leaves them so for the levels below it: those levels' members never include an
+/// outer header (its in-edges are cut, so it is no loop), and the marks unset on return.
+struct Scratch {
+    excluded: Vec<bool>,
+    in_scc: Vec<bool>,
+    scc: SccFinder,
 }
 
 impl LoopForest {
@@ -29,7 +40,12 @@ impl LoopForest {
         let reachable: Vec<usize> = (0..count)
             .filter(|&i| flow.reachable[flow.nodes[i]])
             .collect();
-        forest.discover(flow, &reachable, &[], None);
+        let mut scratch = Scratch {
+            excluded: vec![false; count],
+            in_scc: vec![false; count],
+            scc: SccFinder::new(count),
+        };
+        forest.discover(flow, &reachable, &[], &mut scratch);
         forest
     }
 
@@ -39,29 +55,36 @@ impl LoopForest {
         flow: &Flow,
         members: &[usize],
         excluded: &[usize],
-        parent: Option<usize>,
+        scratch: &mut Scratch,
     ) {
         let count = flow.nodes.len();
-        let mut is_excluded = vec![false; count];
         for &h in excluded {
-            is_excluded[h] = true;
+            scratch.excluded[h] = true;
         }
-        let succ = |v: usize| -> Vec<usize> {
-            flow.successors(flow.nodes[v])
-                .map(|b| flow.layout_index[b])
-                .filter(|&w| w < count && !is_excluded[w])
-                .collect()
+        let mut sccs = {
+            let is_excluded = &scratch.excluded;
+            let succ = |v: usize, out: &mut Vec<usize>| {
+                out.extend(
+                    flow.successors(flow.nodes[v])
+                        .map(|b| flow.layout_index[b])
+                        .filter(|&w| w < count && !is_excluded[w]),
+                )
+            };
+            scratch.scc.components(members, &succ)
         };
-        let mut sccs = strongly_connected_components(members, count, &succ);
         sccs.sort_by_key(|c| c[0]);
-        // Membership of the component at hand, set and cleared per component (most are single
-        // blocks that are no loop: clearing a whole table for each would be quadratic).
-        let mut in_scc = vec![false; count];
         for scc in sccs {
-            let cyclic = scc.len() > 1 || succ(scc[0]).contains(&scc[0]);
+            let v = scc[0];
+            let cyclic = scc.len() > 1
+                || flow
+                    .successors(flow.nodes[v])
+                    .any(|b| flow.layout_index[b] == v && !scratch.excluded[v]);
             if !cyclic {
                 continue;
             }
+            // Membership of the component at hand, set and cleared per component (most are
+            // single blocks that are no loop: clearing a whole table for each is quadratic).
+            let in_scc = &mut scratch.in_scc;
             for &v in &scc {
                 in_scc[v] = true;
             }
@@ -81,17 +104,19 @@ impl LoopForest {
                 in_scc[v] = false;
             }
             let id = self.loops.len();
-            let mut contains = vec![false; flow.layout_index.len()];
             for &v in &scc {
-                contains[flow.nodes[v]] = true;
                 self.innermost[flow.nodes[v]] = Some(id);
             }
             self.loops.push(Loop {
                 headers: headers.iter().map(|&v| flow.nodes[v]).collect(),
-                parent,
-                contains,
+                members: scc.iter().map(|&v| flow.nodes[v]).collect(),
+                last_nested: id,
             });
-            self.discover(flow, &scc, &headers, Some(id));
+            self.discover(flow, &scc, &headers, scratch);
+            self.loops[id].last_nested = self.loops.len() - 1;
+        }
+        for &h in excluded {
+            scratch.excluded[h] = false;
         }
     }
 
@@ -99,8 +124,11 @@ impl LoopForest {
         self.innermost.get(block).copied().flatten()
     }
 
+    /// Whether the loop holds the block, directly or in a loop nested in it (its innermost
+    /// loop is in the loop's pre-order interval): constant time, no table per loop.
     pub fn contains(&self, id: usize, block: usize) -> bool {
-        self.loops[id].contains.get(block).copied().unwrap_or(false)
+        self.innermost(block)
+            .is_some_and(|m| id <= m && m <= self.loops[id].last_nested)
     }
 
     /// The innermost loop holding the source does not hold the target.

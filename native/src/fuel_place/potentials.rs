@@ -279,6 +279,12 @@ impl PotentialSystem {
         }
     }
 
+    /// Room for `n` more arcs, so that a known number of `add`s does not grow the arcs one
+    /// doubling at a time.
+    pub fn reserve_arcs(&mut self, n: usize) {
+        self.arcs.arcs.reserve(n);
+    }
+
     /// The potential of `p`.
     pub fn phi(&self, p: usize) -> i64 {
         self.vertices[p].phi

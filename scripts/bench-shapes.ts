@@ -1,0 +1,79 @@
+// How the Rust fuel passes scale on single functions of shapes a guest controls: many loops in a
+// row, loops nested deep, a wide br_table, if/else nested deep, and thousands of calls each
+// followed by a branch. For each size it prints the passes' time against Cranelift's compile of
+// their output (`Context::compile`, as bench:ir measures it), so a pass that grows faster than
+// the compiler shows as a ratio that grows with the size.
+//
+//   npm run bench:shapes -- [--repeats N] [--scale S] [SHAPE...]
+//
+// --scale multiplies every size (0.25 for a quick look). Load another build of the addon with
+// SLACKFUEL_NATIVE_ADDON=PATH to compare builds on the same shapes.
+import { parseArgs } from 'node:util';
+import { parse as parseWat } from '@bytecodealliance/jco';
+import { z } from 'zod';
+import { translate } from '../src/wasm/index.js';
+import { passesAgainstCompile } from './engine-compile.js';
+
+/** The body of `(func (param i32) (result i32) (local i32) BODY (local.get 1))` for size n. */
+const SHAPES = {
+  'loops-in-a-row': (n: number) =>
+    Array.from({ length: n }, (_, i) => `(local.set 1 (i32.const 3)) (loop $l${i} (local.set 1 (i32.sub (local.get 1) (i32.const 1))) (br_if $l${i} (local.get 1)))`).join('\n'),
+  'nested-loops': (n: number) =>
+    Array.from({ length: n }, (_, i) => `(loop $l${i} (local.set 1 (i32.sub (local.get 1) (i32.const 1)))`).join('\n') +
+    Array.from({ length: n }, (_, i) => `(br_if $l${n - 1 - i} (local.get 1)))`).join('\n'),
+  'wide-br-table': (n: number) => {
+    let inner = `(br_table ${Array.from({ length: n }, (_, i) => `$b${i}`).join(' ')} (local.get 0))`;
+    for (let i = 0; i < n; i++) inner = `(block $b${i} ${inner}) (local.set 1 (i32.add (local.get 1) (i32.const ${i}))) (br $exit)`;
+    return `(block $exit ${inner})`;
+  },
+  'nested-ifs': (n: number) =>
+    Array.from({ length: n }, (_, i) => `(if (local.get 0) (then (local.set 1 (i32.add (local.get 1) (i32.const ${i})))`).join('\n') +
+    Array.from({ length: n }, (_, i) => `) (else (local.set 1 (i32.const ${i}))))`).join('\n'),
+  'calls-and-branches': (n: number) =>
+    Array.from({ length: n }, (_, i) => `(local.set 1 (call 0 (local.get 1))) (if (local.get 1) (then (local.set 1 (i32.const ${i}))))`).join('\n'),
+} as const;
+type Shape = keyof typeof SHAPES;
+const SIZES: Record<Shape, number[]> = {
+  'loops-in-a-row': [2000, 4000, 8000, 16000],
+  'nested-loops': [250, 500, 1000, 2000],
+  'wide-br-table': [2000, 4000, 8000, 16000],
+  'nested-ifs': [1000, 2000, 4000, 8000],
+  'calls-and-branches': [2000, 4000, 8000, 16000],
+};
+const NAMES = Object.keys(SHAPES) as Shape[];
+
+const USAGE = `usage: npm run bench:shapes -- [--repeats N] [--scale S] [SHAPE...]\nshapes: ${NAMES.join(', ')}`;
+const { values, positionals } = parseArgs({
+  options: { repeats: { type: 'string', default: '3' }, scale: { type: 'string', default: '1' }, help: { type: 'boolean', short: 'h' } },
+  allowPositionals: true,
+});
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+const args = z
+  .object({
+    repeats: z.coerce.number().int().min(1),
+    scale: z.coerce.number().positive().max(4),
+    shapes: z.array(z.enum(NAMES as [Shape, ...Shape[]])),
+  })
+  .safeParse({ repeats: values.repeats, scale: values.scale, shapes: positionals });
+if (!args.success) {
+  console.error(`${USAGE}\n(${args.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')})`);
+  process.exit(2);
+}
+const { repeats, scale } = args.data;
+const shapes = args.data.shapes.length > 0 ? args.data.shapes : NAMES;
+
+console.log(`addon: ${process.env['SLACKFUEL_NATIVE_ADDON'] ?? 'native/slackfuel.node'}; CPU ms, best of ${repeats}`);
+console.log('| shape | size | blocks | passes (ms) | Context::compile (ms) | ratio |');
+console.log('|---|---:|---:|---:|---:|---:|');
+for (const shape of shapes) {
+  for (const size of SIZES[shape].map((s) => Math.max(1, Math.round(s * scale)))) {
+    const wat = `(module (func (param i32) (result i32) (local i32) ${SHAPES[shape](size)} (local.get 1)))`;
+    const clif = translate(await parseWat(wat), { metering: 'vanilla' }).functions[0]!.clif;
+    const { passes, compile, output } = passesAgainstCompile(clif, repeats);
+    const blocks = (output.match(/^ {0,4}block\d+/gm) ?? []).length;
+    console.log(`| ${shape} | ${size} | ${blocks} | ${passes.toFixed(1)} | ${compile.toFixed(1)} | ${(passes / compile).toFixed(2)} |`);
+  }
+}
