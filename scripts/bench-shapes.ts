@@ -4,15 +4,18 @@
 // their output (`Context::compile`, as bench:ir measures it), so a pass that grows faster than
 // the compiler shows as a ratio that grows with the size.
 //
-//   npm run bench:shapes -- [--repeats N] [--scale S] [SHAPE...]
+//   npm run bench:shapes -- [--repeats N] [--scale S] [--ts] [SHAPE...]
 //
-// --scale multiplies every size (0.25 for a quick look). Load another build of the addon with
-// SLACKFUEL_NATIVE_ADDON=PATH to compare builds on the same shapes.
+// --scale multiplies every size (0.25 for a quick look). --ts also times the TypeScript passes
+// (the reference a custom pipeline runs; the function parsed beforehand, untimed). Load another
+// build of the addon with SLACKFUEL_NATIVE_ADDON=PATH to compare builds on the same shapes.
 import { parseArgs } from 'node:util';
 import { parse as parseWat } from '@bytecodealliance/jco';
 import { z } from 'zod';
 import { translate } from '../src/wasm/index.js';
-import { passesAgainstCompile } from './engine-compile.js';
+import { parse } from '../src/ir/index.js';
+import { PassManager } from '../src/passes/pass-manager.js';
+import { NATIVE_PASSES, passesAgainstCompile } from './engine-compile.js';
 
 /** The body of `(func (param i32) (result i32) (local i32) BODY (local.get 1))` for size n. */
 const SHAPES = {
@@ -42,9 +45,14 @@ const SIZES: Record<Shape, number[]> = {
 };
 const NAMES = Object.keys(SHAPES) as Shape[];
 
-const USAGE = `usage: npm run bench:shapes -- [--repeats N] [--scale S] [SHAPE...]\nshapes: ${NAMES.join(', ')}`;
+const USAGE = `usage: npm run bench:shapes -- [--repeats N] [--scale S] [--ts] [SHAPE...]\nshapes: ${NAMES.join(', ')}`;
 const { values, positionals } = parseArgs({
-  options: { repeats: { type: 'string', default: '3' }, scale: { type: 'string', default: '1' }, help: { type: 'boolean', short: 'h' } },
+  options: {
+    repeats: { type: 'string', default: '3' },
+    scale: { type: 'string', default: '1' },
+    ts: { type: 'boolean', default: false },
+    help: { type: 'boolean', short: 'h' },
+  },
   allowPositionals: true,
 });
 if (values.help) {
@@ -66,14 +74,31 @@ const { repeats, scale } = args.data;
 const shapes = args.data.shapes.length > 0 ? args.data.shapes : NAMES;
 
 console.log(`addon: ${process.env['SLACKFUEL_NATIVE_ADDON'] ?? 'native/slackfuel.node'}; CPU ms, best of ${repeats}`);
-console.log('| shape | size | blocks | passes (ms) | Context::compile (ms) | ratio |');
-console.log('|---|---:|---:|---:|---:|---:|');
+const tsColumns = values.ts ? ' TypeScript passes (ms) | ratio |' : '';
+console.log(`| shape | size | blocks | passes (ms) | Context::compile (ms) | ratio |${tsColumns}`);
+console.log(`|---|---:|---:|---:|---:|---:|${values.ts ? '---:|---:|' : ''}`);
+
+/** CPU ms of the TypeScript passes on a fresh parse of `clif`, best of `repeats`. */
+function typeScriptPasses(clif: string): number {
+  const manager = PassManager.build(NATIVE_PASSES);
+  let best = Infinity;
+  for (let i = 0; i < repeats; i++) {
+    const fn = parse(clif).functions[0]!;
+    const start = process.cpuUsage();
+    manager.run(fn);
+    const used = process.cpuUsage(start);
+    best = Math.min(best, (used.user + used.system) / 1000);
+  }
+  return best;
+}
 for (const shape of shapes) {
   for (const size of SIZES[shape].map((s) => Math.max(1, Math.round(s * scale)))) {
     const wat = `(module (func (param i32) (result i32) (local i32) ${SHAPES[shape](size)} (local.get 1)))`;
     const clif = translate(await parseWat(wat), { metering: 'vanilla' }).functions[0]!.clif;
     const { passes, compile, output } = passesAgainstCompile(clif, repeats);
     const blocks = (output.match(/^ {0,4}block\d+/gm) ?? []).length;
-    console.log(`| ${shape} | ${size} | ${blocks} | ${passes.toFixed(1)} | ${compile.toFixed(1)} | ${(passes / compile).toFixed(2)} |`);
+    const ts = values.ts ? typeScriptPasses(clif) : undefined;
+    const tsCells = ts === undefined ? '' : ` ${ts.toFixed(1)} | ${(ts / compile).toFixed(2)} |`;
+    console.log(`| ${shape} | ${size} | ${blocks} | ${passes.toFixed(1)} | ${compile.toFixed(1)} | ${(passes / compile).toFixed(2)} |${tsCells}`);
   }
 }
