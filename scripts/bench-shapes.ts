@@ -1,12 +1,13 @@
 // How the Rust fuel passes scale on single functions of shapes a guest controls: many loops in a
-// row, loops nested deep, a wide br_table, if/else nested deep, and thousands of calls each
-// followed by a branch. For each size it prints the passes' time against Cranelift's compile of
+// row (plain, or counted ones that fuel-counted-loops versions), loops nested deep, a wide
+// br_table, if/else nested deep, and thousands of calls each followed by a branch. For each size it prints the passes' time against Cranelift's compile of
 // their output (`Context::compile`, as bench:ir measures it), so a pass that grows faster than
 // the compiler shows as a ratio that grows with the size.
 //
-//   npm run bench:shapes -- [--repeats N] [--scale S] [--ts] [SHAPE...]
+//   npm run bench:shapes -- [--repeats N] [--scale S] [--counted-loops] [--ts] [SHAPE...]
 //
-// --scale multiplies every size (0.25 for a quick look). --ts also times the TypeScript passes
+// --scale multiplies every size (0.25 for a quick look). --counted-loops adds fuel-counted-loops,
+// the last pass of the default slacked pipeline. --ts also times the TypeScript passes
 // (the reference a custom pipeline runs; the function parsed beforehand, untimed). Load another
 // build of the addon with SLACKFUEL_NATIVE_ADDON=PATH to compare builds on the same shapes.
 import { parseArgs } from 'node:util';
@@ -17,10 +18,16 @@ import { parse } from '../src/ir/index.js';
 import { PassManager } from '../src/passes/pass-manager.js';
 import { NATIVE_PASSES, passesAgainstCompile } from './engine-compile.js';
 
-/** The body of `(func (param i32) (result i32) (local i32) BODY (local.get 1))` for size n. */
+/** The body of `(func (param i32) (result i32) (local i32 i32) BODY (local.get 1))` for size n. */
 const SHAPES = {
   'loops-in-a-row': (n: number) =>
     Array.from({ length: n }, (_, i) => `(local.set 1 (i32.const 3)) (loop $l${i} (local.set 1 (i32.sub (local.get 1) (i32.const 1))) (br_if $l${i} (local.get 1)))`).join('\n'),
+  'counted-loops-in-a-row': (n: number) =>
+    Array.from(
+      { length: n },
+      (_, i) =>
+        `(local.set 1 (i32.const 0)) (loop $l${i} (local.set 2 (i32.add (local.get 2) (i32.const 3))) (br_if $l${i} (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))`,
+    ).join('\n'),
   'nested-loops': (n: number) =>
     Array.from({ length: n }, (_, i) => `(loop $l${i} (local.set 1 (i32.sub (local.get 1) (i32.const 1)))`).join('\n') +
     Array.from({ length: n }, (_, i) => `(br_if $l${n - 1 - i} (local.get 1)))`).join('\n'),
@@ -38,6 +45,7 @@ const SHAPES = {
 type Shape = keyof typeof SHAPES;
 const SIZES: Record<Shape, number[]> = {
   'loops-in-a-row': [2000, 4000, 8000, 16000],
+  'counted-loops-in-a-row': [250, 500, 1000, 2000],
   'nested-loops': [250, 500, 1000, 2000],
   'wide-br-table': [2000, 4000, 8000, 16000],
   'nested-ifs': [1000, 2000, 4000, 8000],
@@ -45,11 +53,12 @@ const SIZES: Record<Shape, number[]> = {
 };
 const NAMES = Object.keys(SHAPES) as Shape[];
 
-const USAGE = `usage: npm run bench:shapes -- [--repeats N] [--scale S] [--ts] [SHAPE...]\nshapes: ${NAMES.join(', ')}`;
+const USAGE = `usage: npm run bench:shapes -- [--repeats N] [--scale S] [--counted-loops] [--ts] [SHAPE...]\nshapes: ${NAMES.join(', ')}`;
 const { values, positionals } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
     scale: { type: 'string', default: '1' },
+    'counted-loops': { type: 'boolean', default: false },
     ts: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
@@ -71,16 +80,17 @@ if (!args.success) {
   process.exit(2);
 }
 const { repeats, scale } = args.data;
+const pipeline = values['counted-loops'] ? `${NATIVE_PASSES},fuel-counted-loops` : NATIVE_PASSES;
 const shapes = args.data.shapes.length > 0 ? args.data.shapes : NAMES;
 
-console.log(`addon: ${process.env['SLACKFUEL_NATIVE_ADDON'] ?? 'native/slackfuel.node'}; CPU ms, best of ${repeats}`);
+console.log(`addon: ${process.env['SLACKFUEL_NATIVE_ADDON'] ?? 'native/slackfuel.node'}; ${pipeline}; CPU ms, best of ${repeats}`);
 const tsColumns = values.ts ? ' TypeScript passes (ms) | ratio |' : '';
 console.log(`| shape | size | blocks | passes (ms) | Context::compile (ms) | ratio |${tsColumns}`);
 console.log(`|---|---:|---:|---:|---:|---:|${values.ts ? '---:|---:|' : ''}`);
 
 /** CPU ms of the TypeScript passes on a fresh parse of `clif`, best of `repeats`. */
 function typeScriptPasses(clif: string): number {
-  const manager = PassManager.build(NATIVE_PASSES);
+  const manager = PassManager.build(pipeline);
   let best = Infinity;
   for (let i = 0; i < repeats; i++) {
     const fn = parse(clif).functions[0]!;
@@ -93,9 +103,9 @@ function typeScriptPasses(clif: string): number {
 }
 for (const shape of shapes) {
   for (const size of SIZES[shape].map((s) => Math.max(1, Math.round(s * scale)))) {
-    const wat = `(module (func (param i32) (result i32) (local i32) ${SHAPES[shape](size)} (local.get 1)))`;
+    const wat = `(module (func (param i32) (result i32) (local i32 i32) ${SHAPES[shape](size)} (local.get 1)))`;
     const clif = translate(await parseWat(wat), { metering: 'vanilla' }).functions[0]!.clif;
-    const { passes, compile, output } = passesAgainstCompile(clif, repeats);
+    const { passes, compile, output } = passesAgainstCompile(clif, repeats, pipeline);
     const blocks = (output.match(/^ {0,4}block\d+/gm) ?? []).length;
     const ts = values.ts ? typeScriptPasses(clif) : undefined;
     const tsCells = ts === undefined ? '' : ` ${ts.toFixed(1)} | ${(ts / compile).toFixed(2)} |`;

@@ -13,7 +13,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { AnalysisCache } from '../src/analysis/cache.js';
 import { branchDestinations, parse, ValueKind, type Function, type Value } from '../src/ir/index.js';
-import { recogniseLoop } from '../src/passes/fuel/counted/find.js';
+import { incrementsByBlock, recogniseLoop } from '../src/passes/fuel/counted/find.js';
 import { constantDef, findPinnedIncrements } from '../src/passes/fuel/web/shapes.js';
 import { functionFlowGraph } from '../src/passes/flow-graph.js';
 import '../src/passes/index.js';
@@ -37,7 +37,7 @@ const NEST_KINDS: readonly NestKind[] = ['mergeable', 'deep', 'inner not counted
 function nestKinds(fn: Function): NestKind[] {
   const analyses = new AnalysisCache(() => functionFlowGraph(fn));
   const forest = analyses.loops();
-  const increments = findPinnedIncrements(fn);
+  const increments = incrementsByBlock(findPinnedIncrements(fn));
   const kinds: NestKind[] = [];
   for (const outer of forest.loops) {
     if (outer.children.length === 0) continue;

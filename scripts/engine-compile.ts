@@ -19,14 +19,15 @@ export function engineCompileCpu(text: string): number {
 }
 
 /**
- * The Rust passes on `text` (their own CPU time, no parse or print) and Cranelift's compile of
+ * The Rust passes (`pipeline`, the placement passes unless given) on `text` (their own CPU
+ * time, no parse or print) and Cranelift's compile of
  * their output (`engineCompileCpu`), each the best of `repeats` runs; with the output's text.
  */
-export function passesAgainstCompile(text: string, repeats: number): { passes: number; compile: number; output: string } {
+export function passesAgainstCompile(text: string, repeats: number, pipeline = NATIVE_PASSES): { passes: number; compile: number; output: string } {
   let passes = Infinity;
   let output = '';
   for (let i = 0; i < repeats; i++) {
-    const run = runNativePasses(text, NATIVE_PASSES);
+    const run = runNativePasses(text, pipeline);
     passes = Math.min(passes, run.passCpuMs ?? run.passMs);
     output = run.functions.join('\n');
   }

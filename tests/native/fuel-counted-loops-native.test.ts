@@ -14,6 +14,7 @@ import { parse, print, type Function } from '../../src/ir/index.js';
 import { runNativePasses } from '../../src/native/native-passes.js';
 import { checkFuel } from '../../src/passes/fuel/check/check-fuel.js';
 import { PassManager } from '../../src/passes/index.js';
+import { MAX_VERSIONED_LOOPS } from '../../src/passes/fuel/fuel-counted-loops.js';
 import { SLACKED_FUEL_PIPELINE } from '../../src/runtime/metering.js';
 import { COUNT, moduleOf, NEST, TOP } from '../passes/counted/loop-shapes.js';
 import { runSlacked } from './run-slacked.js';
@@ -172,6 +173,23 @@ for (const [name, body, versioned] of CASES) {
     native.functions.forEach((got, i) => t.true(checkFuel(before[i]!, parse(got).functions[0]!).ok, `function ${i}`));
   });
 }
+
+// Each loop is found again after the one before is versioned, so a function of many counted
+// loops made the pass quadratic (1,000 in a row took 18.5 s): both languages version at most
+// MAX_VERSIONED_LOOPS per function and stop at the same loop.
+test(`${MAX_VERSIONED_LOOPS + 6} counted loops in a row: both languages version the first ${MAX_VERSIONED_LOOPS} and leave the rest, the same text, proven`, async (t) => {
+  const loops = Array.from({ length: MAX_VERSIONED_LOOPS + 6 }, (_, k) => `(local.set $i (i32.const 0)) ${COUNT.replace(/\$l\b/g, `$l${k}`)}`).join('\n');
+  const text = clifText(translate(await wat(moduleOf(loops)), { metering: 'vanilla' }));
+  const manager = PassManager.build(COUNTED);
+  // The module's second function, f, holds the loops (the first is the helper g).
+  const fn = parse(text).functions[1]!;
+  const stats = manager.run(fn).stats;
+  t.is(stats.get('fuel-counted-loops.versioned'), MAX_VERSIONED_LOOPS);
+  t.is(stats.get('fuel-counted-loops.rejected.over-limit'), 6);
+  const native = runNativePasses(text, COUNTED);
+  t.is(native.functions[1]!.trimEnd(), print(fn).trimEnd());
+  t.true(checkFuel(parse(text).functions[1]!, parse(native.functions[1]!).functions[0]!).ok);
+});
 
 test('random Wasmtime-shaped functions: the native pipeline prints what the TypeScript one prints (property)', (t) => {
   fc.assert(

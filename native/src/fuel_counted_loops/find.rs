@@ -75,6 +75,8 @@ pub enum Rejection {
     NoCharge,
     /// Counted, but the function spends its time elsewhere (hot_loops.rs).
     NotHottest,
+    /// Counted and hot, but the function already had `MAX_VERSIONED_LOOPS` versioned.
+    OverLimit,
 }
 
 pub struct Search {
@@ -145,7 +147,7 @@ fn walk(
         return;
     }
     let mut doms = Dominance { func, tree: None };
-    let increments = pinned_increments(func);
+    let increments = IncrementsByBlock::of(func);
     for l in &forest {
         if visit(recognise(
             func,
@@ -157,6 +159,35 @@ fn walk(
         )) {
             return;
         }
+    }
+}
+
+/// The function's pinned increments in layout order, with where each block's run starts and
+/// ends: a loop reads its own increments in the time its blocks take, not the function's.
+struct IncrementsByBlock {
+    all: Vec<PinnedIncrement>,
+    runs: rustc_hash::FxHashMap<Block, (usize, usize)>,
+}
+
+impl IncrementsByBlock {
+    fn of(func: &Function) -> Self {
+        let all = pinned_increments(func);
+        let mut runs = rustc_hash::FxHashMap::default();
+        for (k, inc) in all.iter().enumerate() {
+            runs.entry(inc.block)
+                .and_modify(|run: &mut (usize, usize)| run.1 = k + 1)
+                .or_insert((k, k + 1));
+        }
+        IncrementsByBlock { all, runs }
+    }
+
+    /// The increments in `blocks` (layout order), in layout order.
+    fn in_blocks(&self, blocks: &[Block]) -> Vec<PinnedIncrement> {
+        blocks
+            .iter()
+            .filter_map(|b| self.runs.get(b))
+            .flat_map(|&(start, end)| self.all[start..end].iter().copied())
+            .collect()
     }
 }
 
@@ -183,7 +214,7 @@ fn recognise(
     graph: &Graph,
     doms: &mut Dominance<'_>,
     l: &Loop,
-    all_increments: &[PinnedIncrement],
+    all_increments: &IncrementsByBlock,
     observe_traps: bool,
 ) -> Result<CountedLoop, Rejection> {
     use Rejection::*;
@@ -293,11 +324,7 @@ fn recognise(
     };
 
     // Every instruction: no call, return or counter access other than the increments.
-    let increments: Vec<PinnedIncrement> = all_increments
-        .iter()
-        .copied()
-        .filter(|i| in_loop.contains(&i.block))
-        .collect();
+    let increments = all_increments.in_blocks(&l.nodes);
     let inc_insts: HashSet<Inst> = increments
         .iter()
         .flat_map(|i| [i.get, i.add, i.set])

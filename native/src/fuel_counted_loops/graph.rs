@@ -5,7 +5,7 @@
 //! order matters: the pass versions the first counted loop of this order, and every block and
 //! value it creates is numbered from there.
 
-use crate::fuel_place::scc::strongly_connected_components;
+use crate::fuel_place::scc::SccFinder;
 use cranelift_codegen::ir::{Block, Function};
 
 #[derive(Clone, Copy, Debug)]
@@ -115,14 +115,37 @@ pub struct Loop {
     pub has_children: bool,
 }
 
+/// Tables by layout position shared by every level of the discovery (as in fuel-place's loop
+/// forest): a level marks its headers excluded for the levels below it, whose members never
+/// include an outer header, and unmarks them on return; `in_scc` is set and cleared per loop.
+struct Scratch {
+    excluded: Vec<bool>,
+    in_scc: Vec<bool>,
+    scc: SccFinder,
+}
+
 /// The loops of the reachable part of `graph`, parents before children.
 pub fn loop_forest(graph: &Graph) -> Vec<Loop> {
-    let reachable: Vec<usize> = (0..graph.nodes.len())
+    let count = graph.nodes.len();
+    let reachable: Vec<usize> = (0..count)
         .filter(|&v| graph.is_reachable(graph.nodes[v]))
         .collect();
     let mut loops = Vec::new();
     let mut parents: Vec<Option<usize>> = Vec::new();
-    discover(graph, &reachable, &[], None, &mut loops, &mut parents);
+    let mut scratch = Scratch {
+        excluded: vec![false; count],
+        in_scc: vec![false; count],
+        scc: SccFinder::new(count),
+    };
+    discover(
+        graph,
+        &reachable,
+        &[],
+        None,
+        &mut loops,
+        &mut parents,
+        &mut scratch,
+    );
     for p in parents.into_iter().flatten() {
         loops[p].has_children = true;
     }
@@ -136,29 +159,30 @@ fn discover(
     parent: Option<usize>,
     loops: &mut Vec<Loop>,
     parents: &mut Vec<Option<usize>>,
+    scratch: &mut Scratch,
 ) {
-    let count = graph.nodes.len();
-    let mut is_excluded = vec![false; count];
     for &h in excluded {
-        is_excluded[h] = true;
+        scratch.excluded[h] = true;
     }
-    let succ =
-        |v: usize| -> Vec<usize> { graph.successors(v).filter(|&w| !is_excluded[w]).collect() };
-    let append = |v: usize, out: &mut Vec<usize>| {
-        out.extend(graph.successors(v).filter(|&w| !is_excluded[w]))
+    let mut sccs = {
+        let is_excluded = &scratch.excluded;
+        let append = |v: usize, out: &mut Vec<usize>| {
+            out.extend(graph.successors(v).filter(|&w| !is_excluded[w]))
+        };
+        scratch.scc.components(members, &append)
     };
-    let mut sccs = strongly_connected_components(members, count, &append);
     sccs.sort_by_key(|c| c[0]);
     for scc in sccs {
-        let mut in_scc = vec![false; count];
-        for &v in &scc {
-            in_scc[v] = true;
-        }
-        let cyclic = scc.len() > 1 || succ(scc[0]).contains(&scc[0]);
+        let v = scc[0];
+        let cyclic = scc.len() > 1 || graph.successors(v).any(|w| w == v && !scratch.excluded[w]);
         if !cyclic {
             continue;
         }
+        for &v in &scc {
+            scratch.in_scc[v] = true;
+        }
         let entry = graph.nodes.first().copied();
+        let in_scc = &scratch.in_scc;
         let headers: Vec<usize> = scc
             .iter()
             .copied()
@@ -171,6 +195,9 @@ fn discover(
                     })
             })
             .collect();
+        for &v in &scc {
+            scratch.in_scc[v] = false;
+        }
         let id = loops.len();
         loops.push(Loop {
             headers: headers.iter().map(|&v| graph.nodes[v]).collect(),
@@ -178,6 +205,9 @@ fn discover(
             has_children: false,
         });
         parents.push(parent);
-        discover(graph, &scc, &headers, Some(id), loops, parents);
+        discover(graph, &scc, &headers, Some(id), loops, parents, scratch);
+    }
+    for &h in excluded {
+        scratch.excluded[h] = false;
     }
 }

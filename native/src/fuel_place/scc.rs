@@ -110,12 +110,3 @@ impl SccFinder {
         self.work.push((v, from, from));
     }
 }
-
-/// The components of `members` in a graph of `size` vertices (see `SccFinder::components`).
-pub fn strongly_connected_components(
-    members: &[usize],
-    size: usize,
-    succs: &dyn Fn(usize, &mut Vec<usize>),
-) -> Vec<Vec<usize>> {
-    SccFinder::new(size).components(members, succs)
-}

@@ -13,6 +13,13 @@ import { loadProfile, profileFor, profileOptionSchema } from './placement-clif/i
 import { formatFunctionName, type Function } from '../../ir/index.js';
 import { readsPinnedRegister } from './web/shapes.js';
 
+/**
+ * Loops versioned in one function at most. Each is found again on the function as the one before
+ * left it, so without a limit the pass grew with the square of the function's size (docs/results.md,
+ * "Shapes a guest controls"). Real programs version at most 12 in one function (zstd).
+ */
+export const MAX_VERSIONED_LOOPS = 64;
+
 export const fuelCountedLoopsOptionsSchema = z
   .object({
     observeTraps: z.boolean().default(false).describe('traps are observation points: leave loops that may trap alone (the prepaid copy would trap with the counter ahead)'),
@@ -57,6 +64,10 @@ export const fuelCountedLoopsPass = definePass({
     for (let found = first; ; found = findCountedLoops(fn, ctx.analyses, ctx.options.observeTraps)) {
       const loop = found.loops.find((l) => hot.has(l.header) && !done.has(l.header));
       if (loop === undefined) break;
+      if (done.size === MAX_VERSIONED_LOOPS) {
+        ctx.stat('fuel-counted-loops.rejected.over-limit', found.loops.filter((l) => hot.has(l.header) && !done.has(l.header)).length);
+        break;
+      }
       versionLoop(fn, loop);
       done.add(loop.header);
       if (loop.exitAt === 'top') top++;

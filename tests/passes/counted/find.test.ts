@@ -10,7 +10,7 @@ import { wat } from '../../wasm/wat.js';
 import { COUNT, moduleOf, NEST, TOP } from './loop-shapes.js';
 import { profileBlockCounts } from '../../../src/passes/fuel/counted/hot-loops.js';
 import { AnalysisCache } from '../../../src/analysis/cache.js';
-import { recogniseLoop } from '../../../src/passes/fuel/counted/find.js';
+import { incrementsByBlock, recogniseLoop } from '../../../src/passes/fuel/counted/find.js';
 import { findPinnedIncrements } from '../../../src/passes/fuel/web/shapes.js';
 import { functionFlowGraph } from '../../../src/passes/flow-graph.js';
 
@@ -83,7 +83,7 @@ test('recogniseLoop: allowInner looks past the inner loop, and finds the outer t
   const fn = parse(translate(await wat(moduleOf(COUNTED_NEST)), { metering: 'vanilla' }).functions[1]!.clif).functions[0]!;
   PassManager.build('fuel-pinned,fuel-drop-checks,fuel-place').run(fn);
   const analyses = new AnalysisCache(() => functionFlowGraph(fn));
-  const increments = findPinnedIncrements(fn);
+  const increments = incrementsByBlock(findPinnedIncrements(fn));
   const [outer, inner] = analyses.loops().loops;
   t.is(outer!.children.length, 1);
   t.is(recogniseLoop(fn, analyses, outer!, increments, false), 'nested');

@@ -75,7 +75,7 @@ const TRAPS = new Set(['trap', 'trapz', 'trapnz', 'resumable_trap', 'resumable_t
 /** The counted loops of `fn`; with `observeTraps`, loops that may trap are left out. */
 export function findCountedLoops(fn: Function, analyses: AnalysisCache, observeTraps: boolean): CountedLoopSearch {
   const forest = analyses.loops();
-  const increments = findPinnedIncrements(fn);
+  const increments = incrementsByBlock(findPinnedIncrements(fn));
   const rejected = new Map<Rejection, number>();
   const loops: CountedLoop[] = [];
   for (const loop of forest.loops) {
@@ -84,6 +84,23 @@ export function findCountedLoops(fn: Function, analyses: AnalysisCache, observeT
     else loops.push(r);
   }
   return { loops, rejected };
+}
+
+/** A function's pinned increments by block, each block's in layout order. */
+export type IncrementsByBlock = ReadonlyMap<number, readonly PinnedIncrement[]>;
+
+/**
+ * `increments` (layout order) grouped by block, so that a loop reads its own in the time its
+ * blocks take: filtering the function's list for every loop made the pass quadratic.
+ */
+export function incrementsByBlock(increments: readonly PinnedIncrement[]): IncrementsByBlock {
+  const byBlock = new Map<number, PinnedIncrement[]>();
+  for (const inc of increments) {
+    const list = byBlock.get(inc.block);
+    if (list === undefined) byBlock.set(inc.block, [inc]);
+    else list.push(inc);
+  }
+  return byBlock;
 }
 
 /**
@@ -95,7 +112,7 @@ export function recogniseLoop(
   fn: Function,
   analyses: AnalysisCache,
   loop: Loop,
-  allIncrements: readonly PinnedIncrement[],
+  allIncrements: IncrementsByBlock,
   observeTraps: boolean,
   allowInner = false,
 ): CountedLoop | Rejection {
@@ -155,7 +172,7 @@ export function recogniseLoop(
   }
 
   // Every instruction: no call, return or counter access other than the increments.
-  const incs = allIncrements.filter((i) => inLoop.has(i.block));
+  const incs = loop.nodes.flatMap((b) => allIncrements.get(b) ?? []);
   const incInsts = new Set(incs.flatMap((i) => [i.get, i.add, i.set]));
   for (const b of loop.nodes) {
     for (const inst of fn.layout.blockInsts(b)) {
