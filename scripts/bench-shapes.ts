@@ -14,46 +14,14 @@ import { parseArgs } from 'node:util';
 import { parse as parseWat } from '@bytecodealliance/jco';
 import { z } from 'zod';
 import { translate } from '../src/wasm/index.js';
+import { SHAPE_NAMES, SIZES, shapeModule, type Shape } from '../src/bench/shapes.js';
 import { parse } from '../src/ir/index.js';
 import { PassManager } from '../src/passes/pass-manager.js';
 import { NATIVE_PASSES, passesAgainstCompile } from './engine-compile.js';
 
-/** The body of `(func (param i32) (result i32) (local i32 i32) BODY (local.get 1))` for size n. */
-const SHAPES = {
-  'loops-in-a-row': (n: number) =>
-    Array.from({ length: n }, (_, i) => `(local.set 1 (i32.const 3)) (loop $l${i} (local.set 1 (i32.sub (local.get 1) (i32.const 1))) (br_if $l${i} (local.get 1)))`).join('\n'),
-  'counted-loops-in-a-row': (n: number) =>
-    Array.from(
-      { length: n },
-      (_, i) =>
-        `(local.set 1 (i32.const 0)) (loop $l${i} (local.set 2 (i32.add (local.get 2) (i32.const 3))) (br_if $l${i} (i32.ne (local.tee 1 (i32.add (local.get 1) (i32.const 1))) (local.get 0))))`,
-    ).join('\n'),
-  'nested-loops': (n: number) =>
-    Array.from({ length: n }, (_, i) => `(loop $l${i} (local.set 1 (i32.sub (local.get 1) (i32.const 1)))`).join('\n') +
-    Array.from({ length: n }, (_, i) => `(br_if $l${n - 1 - i} (local.get 1)))`).join('\n'),
-  'wide-br-table': (n: number) => {
-    let inner = `(br_table ${Array.from({ length: n }, (_, i) => `$b${i}`).join(' ')} (local.get 0))`;
-    for (let i = 0; i < n; i++) inner = `(block $b${i} ${inner}) (local.set 1 (i32.add (local.get 1) (i32.const ${i}))) (br $exit)`;
-    return `(block $exit ${inner})`;
-  },
-  'nested-ifs': (n: number) =>
-    Array.from({ length: n }, (_, i) => `(if (local.get 0) (then (local.set 1 (i32.add (local.get 1) (i32.const ${i})))`).join('\n') +
-    Array.from({ length: n }, (_, i) => `) (else (local.set 1 (i32.const ${i}))))`).join('\n'),
-  'calls-and-branches': (n: number) =>
-    Array.from({ length: n }, (_, i) => `(local.set 1 (call 0 (local.get 1))) (if (local.get 1) (then (local.set 1 (i32.const ${i}))))`).join('\n'),
-} as const;
-type Shape = keyof typeof SHAPES;
-const SIZES: Record<Shape, number[]> = {
-  'loops-in-a-row': [2000, 4000, 8000, 16000],
-  'counted-loops-in-a-row': [250, 500, 1000, 2000],
-  'nested-loops': [250, 500, 1000, 2000],
-  'wide-br-table': [2000, 4000, 8000, 16000],
-  'nested-ifs': [1000, 2000, 4000, 8000],
-  'calls-and-branches': [2000, 4000, 8000, 16000],
-};
-const NAMES = Object.keys(SHAPES) as Shape[];
 
-const USAGE = `usage: npm run bench:shapes -- [--repeats N] [--scale S] [--counted-loops] [--ts] [SHAPE...]\nshapes: ${NAMES.join(', ')}`;
+
+const USAGE = `usage: npm run bench:shapes -- [--repeats N] [--scale S] [--counted-loops] [--ts] [SHAPE...]\nshapes: ${SHAPE_NAMES.join(', ')}`;
 const { values, positionals } = parseArgs({
   options: {
     repeats: { type: 'string', default: '3' },
@@ -72,7 +40,7 @@ const args = z
   .object({
     repeats: z.coerce.number().int().min(1),
     scale: z.coerce.number().positive().max(4),
-    shapes: z.array(z.enum(NAMES as [Shape, ...Shape[]])),
+    shapes: z.array(z.enum(SHAPE_NAMES as [Shape, ...Shape[]])),
   })
   .safeParse({ repeats: values.repeats, scale: values.scale, shapes: positionals });
 if (!args.success) {
@@ -81,7 +49,7 @@ if (!args.success) {
 }
 const { repeats, scale } = args.data;
 const pipeline = values['counted-loops'] ? `${NATIVE_PASSES},fuel-counted-loops` : NATIVE_PASSES;
-const shapes = args.data.shapes.length > 0 ? args.data.shapes : NAMES;
+const shapes = args.data.shapes.length > 0 ? args.data.shapes : SHAPE_NAMES;
 
 console.log(`addon: ${process.env['SLACKFUEL_NATIVE_ADDON'] ?? 'native/slackfuel.node'}; ${pipeline}; CPU ms, best of ${repeats}`);
 const tsColumns = values.ts ? ' TypeScript passes (ms) | ratio |' : '';
@@ -103,7 +71,7 @@ function typeScriptPasses(clif: string): number {
 }
 for (const shape of shapes) {
   for (const size of SIZES[shape].map((s) => Math.max(1, Math.round(s * scale)))) {
-    const wat = `(module (func (param i32) (result i32) (local i32 i32) ${SHAPES[shape](size)} (local.get 1)))`;
+    const wat = shapeModule(shape, size);
     const clif = translate(await parseWat(wat), { metering: 'vanilla' }).functions[0]!.clif;
     const { passes, compile, output } = passesAgainstCompile(clif, repeats, pipeline);
     const blocks = (output.match(/^ {0,4}block\d+/gm) ?? []).length;

@@ -10,6 +10,7 @@ import { parse as parseWat } from '@bytecodealliance/jco';
 import test from 'ava';
 import fc from 'fast-check';
 import { buildControlFlow } from '../../src/analysis/cfg.js';
+import { shapeModule } from '../../src/bench/shapes.js';
 import { parse, print, type Function } from '../../src/ir/index.js';
 import { NativeFuelPlaceError } from '../../src/native/errors.js';
 import { placeFuelNative, type NativeFuelPlaceOptions } from '../../src/native/index.js';
@@ -198,10 +199,7 @@ test('random functions: the Rust placement is the TypeScript one, proven against
 // its lightest sites charged (4,539 increments where an unlimited search keeps 4,001). Both
 // languages must stop at the same site.
 test('a function whose greedy step spends its work budget: Rust is the TypeScript placement, proven', async (t) => {
-  let body = '';
-  for (let i = 0; i < 2000; i++) body += `(local.set 1 (call 0 (local.get 1))) (if (local.get 1) (then (local.set 1 (i32.const ${i}))))\n`;
-  const wat = `(module (func (param i32) (result i32) (local i32) ${body} (local.get 1)))`;
-  const vanilla = translate(await parseWat(wat), { metering: 'vanilla' }).functions[0]!.clif;
+  const vanilla = translate(await parseWat(shapeModule('calls-and-branches', 2000)), { metering: 'vanilla' }).functions[0]!.clif;
   const c = compare(vanilla);
   t.true(c.identical, 'the Rust placement prints differently');
   t.is(c.staticRust, c.staticTs);

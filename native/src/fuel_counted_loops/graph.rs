@@ -5,7 +5,7 @@
 //! order matters: the pass versions the first counted loop of this order, and every block and
 //! value it creates is numbered from there.
 
-use crate::fuel_place::scc::SccFinder;
+use crate::fuel_place::scc::NestedSccs;
 use cranelift_codegen::ir::{Block, Function};
 
 #[derive(Clone, Copy, Debug)]
@@ -115,15 +115,6 @@ pub struct Loop {
     pub has_children: bool,
 }
 
-/// Tables by layout position shared by every level of the discovery (as in fuel-place's loop
-/// forest): a level marks its headers excluded for the levels below it, whose members never
-/// include an outer header, and unmarks them on return; `in_scc` is set and cleared per loop.
-struct Scratch {
-    excluded: Vec<bool>,
-    in_scc: Vec<bool>,
-    scc: SccFinder,
-}
-
 /// The loops of the reachable part of `graph`, parents before children.
 pub fn loop_forest(graph: &Graph) -> Vec<Loop> {
     let count = graph.nodes.len();
@@ -132,11 +123,7 @@ pub fn loop_forest(graph: &Graph) -> Vec<Loop> {
         .collect();
     let mut loops = Vec::new();
     let mut parents: Vec<Option<usize>> = Vec::new();
-    let mut scratch = Scratch {
-        excluded: vec![false; count],
-        in_scc: vec![false; count],
-        scc: SccFinder::new(count),
-    };
+    let mut tables = NestedSccs::new(count);
     discover(
         graph,
         &reachable,
@@ -144,7 +131,7 @@ pub fn loop_forest(graph: &Graph) -> Vec<Loop> {
         None,
         &mut loops,
         &mut parents,
-        &mut scratch,
+        &mut tables,
     );
     for p in parents.into_iter().flatten() {
         loops[p].has_children = true;
@@ -159,45 +146,20 @@ fn discover(
     parent: Option<usize>,
     loops: &mut Vec<Loop>,
     parents: &mut Vec<Option<usize>>,
-    scratch: &mut Scratch,
+    tables: &mut NestedSccs,
 ) {
-    for &h in excluded {
-        scratch.excluded[h] = true;
-    }
-    let mut sccs = {
-        let is_excluded = &scratch.excluded;
-        let append = |v: usize, out: &mut Vec<usize>| {
-            out.extend(graph.successors(v).filter(|&w| !is_excluded[w]))
-        };
-        scratch.scc.components(members, &append)
-    };
-    sccs.sort_by_key(|c| c[0]);
-    for scc in sccs {
-        let v = scc[0];
-        let cyclic = scc.len() > 1 || graph.successors(v).any(|w| w == v && !scratch.excluded[w]);
-        if !cyclic {
-            continue;
-        }
-        for &v in &scc {
-            scratch.in_scc[v] = true;
-        }
-        let entry = graph.nodes.first().copied();
-        let in_scc = &scratch.in_scc;
-        let headers: Vec<usize> = scc
-            .iter()
-            .copied()
-            .filter(|&v| {
-                let b = graph.nodes[v];
-                Some(b) == entry
-                    || graph.in_edges(b).iter().any(|e| {
-                        let p = graph.position(e.from);
-                        graph.is_reachable(e.from) && p != NONE && !in_scc[p]
-                    })
-            })
-            .collect();
-        for &v in &scc {
-            scratch.in_scc[v] = false;
-        }
+    tables.cut_edges_into(excluded, true);
+    let succ = |v: usize, out: &mut Vec<usize>| out.extend(graph.successors(v));
+    let entry = graph.nodes.first().copied();
+    for scc in tables.loops(members, &succ) {
+        let headers = tables.headers(&scc, |v, in_scc| {
+            let b = graph.nodes[v];
+            Some(b) == entry
+                || graph.in_edges(b).iter().any(|e| {
+                    let p = graph.position(e.from);
+                    graph.is_reachable(e.from) && p != NONE && !in_scc(p)
+                })
+        });
         let id = loops.len();
         loops.push(Loop {
             headers: headers.iter().map(|&v| graph.nodes[v]).collect(),
@@ -205,9 +167,7 @@ fn discover(
             has_children: false,
         });
         parents.push(parent);
-        discover(graph, &scc, &headers, Some(id), loops, parents, scratch);
+        discover(graph, &scc, &headers, Some(id), loops, parents, tables);
     }
-    for &h in excluded {
-        scratch.excluded[h] = false;
-    }
+    tables.cut_edges_into(excluded, false);
 }

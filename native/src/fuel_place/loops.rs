@@ -4,7 +4,7 @@
 //! gives the inner loops. Loops are numbered in discovery order, which is a pre-order.
 
 use super::flow::Flow;
-use super::scc::SccFinder;
+use super::scc::NestedSccs;
 
 pub struct Loop {
     /// Header blocks, layout order (several when irreducible).
@@ -21,15 +21,6 @@ pub struct LoopForest {
     innermost: Vec<Option<usize>>,
 }
 
-/// Tables by layout index shared by every level of the discovery. A level marks its headers
-/// excluded and leaves them so for the levels below it: those levels' members never include an
-/// outer header (its in-edges are cut, so it is no loop), and the marks unset on return.
-struct Scratch {
-    excluded: Vec<bool>,
-    in_scc: Vec<bool>,
-    scc: SccFinder,
-}
-
 impl LoopForest {
     pub fn build(flow: &Flow) -> LoopForest {
         let count = flow.nodes.len();
@@ -40,69 +31,36 @@ impl LoopForest {
         let reachable: Vec<usize> = (0..count)
             .filter(|&i| flow.reachable[flow.nodes[i]])
             .collect();
-        let mut scratch = Scratch {
-            excluded: vec![false; count],
-            in_scc: vec![false; count],
-            scc: SccFinder::new(count),
-        };
-        forest.discover(flow, &reachable, &[], &mut scratch);
+        forest.discover(flow, &reachable, &[], &mut NestedSccs::new(count));
         forest
     }
 
-    /// `members` and `excluded` are layout indices.
+    /// `members` and `excluded` (the headers of the loop around them) are layout indices.
     fn discover(
         &mut self,
         flow: &Flow,
         members: &[usize],
         excluded: &[usize],
-        scratch: &mut Scratch,
+        tables: &mut NestedSccs,
     ) {
         let count = flow.nodes.len();
-        for &h in excluded {
-            scratch.excluded[h] = true;
-        }
-        let mut sccs = {
-            let is_excluded = &scratch.excluded;
-            let succ = |v: usize, out: &mut Vec<usize>| {
-                out.extend(
-                    flow.successors(flow.nodes[v])
-                        .map(|b| flow.layout_index[b])
-                        .filter(|&w| w < count && !is_excluded[w]),
-                )
-            };
-            scratch.scc.components(members, &succ)
+        tables.cut_edges_into(excluded, true);
+        let succ = |v: usize, out: &mut Vec<usize>| {
+            out.extend(
+                flow.successors(flow.nodes[v])
+                    .map(|b| flow.layout_index[b])
+                    .filter(|&w| w < count),
+            )
         };
-        sccs.sort_by_key(|c| c[0]);
-        for scc in sccs {
-            let v = scc[0];
-            let cyclic = scc.len() > 1
-                || flow
-                    .successors(flow.nodes[v])
-                    .any(|b| flow.layout_index[b] == v && !scratch.excluded[v]);
-            if !cyclic {
-                continue;
-            }
-            // Membership of the component at hand, set and cleared per component (most are
-            // single blocks that are no loop: clearing a whole table for each is quadratic).
-            let in_scc = &mut scratch.in_scc;
-            for &v in &scc {
-                in_scc[v] = true;
-            }
-            let headers: Vec<usize> = scc
-                .iter()
-                .copied()
-                .filter(|&v| {
-                    let n = flow.nodes[v];
-                    n == flow.entry
-                        || flow.in_edges[n].iter().any(|&e| {
-                            let p = flow.edges[e].from;
-                            flow.reachable[p] && !in_scc[flow.layout_index[p]]
-                        })
-                })
-                .collect();
-            for &v in &scc {
-                in_scc[v] = false;
-            }
+        for scc in tables.loops(members, &succ) {
+            let headers = tables.headers(&scc, |v, in_scc| {
+                let n = flow.nodes[v];
+                n == flow.entry
+                    || flow.in_edges[n].iter().any(|&e| {
+                        let p = flow.edges[e].from;
+                        flow.reachable[p] && !in_scc(flow.layout_index[p])
+                    })
+            });
             let id = self.loops.len();
             for &v in &scc {
                 self.innermost[flow.nodes[v]] = Some(id);
@@ -112,12 +70,10 @@ impl LoopForest {
                 members: scc.iter().map(|&v| flow.nodes[v]).collect(),
                 last_nested: id,
             });
-            self.discover(flow, &scc, &headers, scratch);
+            self.discover(flow, &scc, &headers, tables);
             self.loops[id].last_nested = self.loops.len() - 1;
         }
-        for &h in excluded {
-            scratch.excluded[h] = false;
-        }
+        tables.cut_edges_into(excluded, false);
     }
 
     pub fn innermost(&self, block: usize) -> Option<usize> {

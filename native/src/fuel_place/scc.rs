@@ -110,3 +110,98 @@ impl SccFinder {
         self.work.push((v, from, from));
     }
 }
+
+/// The tables of a loop forest's discovery by nested SCCs (fuel-place's and fuel-counted-loops'
+/// forests): each level takes the SCCs of its members with the edges into its headers cut, and
+/// recurses into each cyclic one. The tables are shared by every level. A level cuts the edges
+/// into its headers for the levels below it and restores them on return; those levels' members
+/// never hold an outer header (its in-edges are cut, so it is in no cycle), so the cuts an outer
+/// level leaves change nothing below. `in_scc` is set and cleared per component.
+pub struct NestedSccs {
+    cut: Vec<bool>,
+    in_scc: Vec<bool>,
+    finder: SccFinder,
+}
+
+/// Appends the successors `succs` gives for `v`, less those outside `cut`'s size or cut.
+fn append_uncut(
+    cut: &[bool],
+    v: usize,
+    succs: &dyn Fn(usize, &mut Vec<usize>),
+    out: &mut Vec<usize>,
+) {
+    let from = out.len();
+    succs(v, out);
+    let mut kept = from;
+    for k in from..out.len() {
+        let w = out[k];
+        if w < cut.len() && !cut[w] {
+            out[kept] = w;
+            kept += 1;
+        }
+    }
+    out.truncate(kept);
+}
+
+impl NestedSccs {
+    pub fn new(size: usize) -> Self {
+        NestedSccs {
+            cut: vec![false; size],
+            in_scc: vec![false; size],
+            finder: SccFinder::new(size),
+        }
+    }
+
+    /// Cuts the edges into `headers`, or with `cut` false restores them.
+    pub fn cut_edges_into(&mut self, headers: &[usize], cut: bool) {
+        for &h in headers {
+            self.cut[h] = cut;
+        }
+    }
+
+    /// The loops among the SCCs of `members` with the cut edges left out (more than one member,
+    /// or an uncut self-edge), sorted by their first member. `succs(v, out)` appends the
+    /// successors of `v`.
+    pub fn loops(
+        &mut self,
+        members: &[usize],
+        succs: &dyn Fn(usize, &mut Vec<usize>),
+    ) -> Vec<Vec<usize>> {
+        let NestedSccs { cut, finder, .. } = self;
+        let uncut = |v: usize, out: &mut Vec<usize>| append_uncut(cut, v, succs, out);
+        let mut sccs = finder.components(members, &uncut);
+        sccs.sort_by_key(|c| c[0]);
+        let mut out = Vec::new();
+        sccs.retain(|scc| {
+            scc.len() > 1 || {
+                out.clear();
+                append_uncut(cut, scc[0], succs, &mut out);
+                out.contains(&scc[0])
+            }
+        });
+        sccs
+    }
+
+    /// The members of `scc` for which `entered(v, in_scc)` holds, `in_scc` telling the
+    /// component's members from the others.
+    pub fn headers(
+        &mut self,
+        scc: &[usize],
+        entered: impl Fn(usize, &dyn Fn(usize) -> bool) -> bool,
+    ) -> Vec<usize> {
+        for &v in scc {
+            self.in_scc[v] = true;
+        }
+        let in_scc = &self.in_scc;
+        let inside = |v: usize| in_scc[v];
+        let headers = scc
+            .iter()
+            .copied()
+            .filter(|&v| entered(v, &inside))
+            .collect();
+        for &v in scc {
+            self.in_scc[v] = false;
+        }
+        headers
+    }
+}

@@ -60,12 +60,13 @@ export const fuelCountedLoopsPass = definePass({
     // so each loop is found again on the current function. Originals stay counted loops: skip
     // them. Which loops are hot is decided once, on the function as it came in.
     const done = new Set<number>();
+    const waiting = (l: { header: number }): boolean => hot.has(l.header) && !done.has(l.header);
     let top = 0;
     for (let found = first; ; found = findCountedLoops(fn, ctx.analyses, ctx.options.observeTraps)) {
-      const loop = found.loops.find((l) => hot.has(l.header) && !done.has(l.header));
+      const loop = found.loops.find(waiting);
       if (loop === undefined) break;
       if (done.size === MAX_VERSIONED_LOOPS) {
-        ctx.stat('fuel-counted-loops.rejected.over-limit', found.loops.filter((l) => hot.has(l.header) && !done.has(l.header)).length);
+        ctx.stat('fuel-counted-loops.rejected.over-limit', found.loops.filter(waiting).length);
         break;
       }
       versionLoop(fn, loop);
