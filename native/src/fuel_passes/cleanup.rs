@@ -17,6 +17,7 @@ use cranelift_codegen::write::{FuncWriter, PlainWriter, decorate_function};
 
 use super::aliases::Aliases;
 use super::graph::{inst_values, reachable};
+use super::use_counts::UseCounts;
 
 /// Whether removing `inst` (its results unused) could change behaviour. A load counts as an
 /// effect unless it cannot trap; reading the pinned register changes nothing.
@@ -82,46 +83,43 @@ pub fn remove_blocks(func: &mut Function, blocks: &[Block]) -> usize {
 }
 
 /// Removes side-effect-free instructions among `candidates` whose results are unused, and then
-/// the definitions they were the last user of. Returns how many were removed.
+/// the definitions they were the last user of. Returns the use counts of the function after
+/// the sweep, when it had to count them (no candidate could go otherwise).
 pub fn remove_dead_instructions(
     func: &mut Function,
     aliases: Aliases,
     candidates: Vec<Inst>,
-) -> usize {
+) -> Option<UseCounts> {
     let removable = |func: &Function, inst: Inst| {
         func.layout.inst_block(inst).is_some() && !has_side_effects(func, inst)
     };
     // Counting uses walks the whole function: not needed when no candidate could go.
     if !candidates.iter().any(|&i| removable(func, i)) {
-        return 0;
+        return None;
     }
-    let mut uses: SecondaryMap<Value, i64> = SecondaryMap::with_capacity(func.dfg.num_values());
-    for b in func.layout.blocks() {
-        for inst in func.layout.block_insts(b) {
-            for v in inst_values(func, aliases, inst) {
-                uses[v] += 1;
-            }
-        }
-    }
+    let mut counts = UseCounts::of(func, aliases);
     let mut work = candidates;
-    let mut removed = 0;
     while let Some(inst) = work.pop() {
         if !removable(func, inst) {
             continue;
         }
-        if func.dfg.inst_results(inst).iter().any(|&r| uses[r] > 0) {
+        if func
+            .dfg
+            .inst_results(inst)
+            .iter()
+            .any(|&r| counts.reads(r) > 0)
+        {
             continue;
         }
+        counts.forget_reads_of(func, aliases, inst);
         for v in inst_values(func, aliases, inst) {
-            uses[v] -= 1;
             if let ValueDef::Result(def, _) = func.dfg.value_def(v) {
                 work.push(def);
             }
         }
         func.layout.remove_inst(inst);
-        removed += 1;
     }
-    removed
+    Some(counts)
 }
 
 fn func_ref_of(data: &InstructionData) -> Option<FuncRef> {
@@ -178,23 +176,36 @@ pub fn remove_unused_declarations(
     if funcs.is_empty() && sigs.is_empty() {
         return (0, 0);
     }
-    // One walk: the functions the layout calls, and the signatures its instructions name.
-    let mut used_funcs: BTreeSet<FuncRef> = BTreeSet::new();
-    let mut inst_sigs: BTreeSet<SigRef> = BTreeSet::new();
+    // One walk: the functions the layout calls, and the signatures its instructions name (dense
+    // flags by number: a function may have thousands of calls).
+    let mut used_funcs = vec![false; func.dfg.ext_funcs.len()];
+    let mut inst_sigs = vec![false; func.dfg.signatures.len()];
+    let mark = |flags: &mut Vec<bool>, n: usize| {
+        if let Some(f) = flags.get_mut(n) {
+            *f = true;
+        }
+    };
     for b in func.layout.blocks() {
         for i in func.layout.block_insts(b) {
             let data = &func.dfg.insts[i];
-            used_funcs.extend(func_ref_of(data));
-            inst_sigs.extend(sig_ref_of(data));
+            if let Some(f) = func_ref_of(data) {
+                mark(&mut used_funcs, f.index());
+            }
+            if let Some(s) = sig_ref_of(data) {
+                mark(&mut inst_sigs, s.index());
+            }
             if let Some(et) = data.exception_table() {
-                inst_sigs.insert(func.dfg.exception_tables[et].signature());
+                mark(
+                    &mut inst_sigs,
+                    func.dfg.exception_tables[et].signature().index(),
+                );
             }
         }
     }
     let mut sig_candidates: BTreeSet<SigRef> = sigs.clone();
     let dead_funcs: BTreeSet<usize> = funcs
         .iter()
-        .filter(|f| f.index() < func.dfg.ext_funcs.len() && !used_funcs.contains(f))
+        .filter(|f| f.index() < func.dfg.ext_funcs.len() && !used_funcs[f.index()])
         .map(|f| f.index())
         .collect();
     for &f in &dead_funcs {
@@ -219,12 +230,14 @@ pub fn remove_unused_declarations(
             }
         }
     }
-    let mut used_sigs: BTreeSet<SigRef> =
-        func.dfg.ext_funcs.values().map(|e| e.signature).collect();
-    used_sigs.extend(inst_sigs);
+    // Signatures keep their numbers until here, so the walk's flags still apply.
+    let mut used_sigs = inst_sigs;
+    for e in func.dfg.ext_funcs.values() {
+        mark(&mut used_sigs, e.signature.index());
+    }
     let dead_sigs: BTreeSet<usize> = sig_candidates
         .iter()
-        .filter(|s| s.index() < func.dfg.signatures.len() && !used_sigs.contains(s))
+        .filter(|s| s.index() < func.dfg.signatures.len() && !used_sigs[s.index()])
         .map(|s| s.index())
         .collect();
     if !dead_sigs.is_empty() {

@@ -19,6 +19,7 @@ use super::error::FuelResult;
 use super::graph::inst_values;
 use super::pinned::Handoff;
 use super::shapes::reads_pinned_register;
+use super::use_counts::UseCounts;
 use super::web::find_fuel_web;
 
 #[derive(Debug, Clone, Default)]
@@ -48,24 +49,31 @@ fn rewrite_branch(func: &mut Function, check: &FuelCheck) {
 /// Removes every fuel check and out-of-gas path of `func`; None when it has none. `handoff` is
 /// what fuel-pinned passed on when it ran right before (it also removed the unreachable
 /// blocks); otherwise the checks are recognized here.
+/// With them, the use counts its dead-code sweep left, when it counted (see [`UseCounts`]).
 pub fn drop_fuel_checks(
     func: &mut Function,
     handoff: Option<Handoff>,
-) -> FuelResult<Option<DroppedChecks>> {
+) -> FuelResult<(Option<DroppedChecks>, Option<UseCounts>)> {
     let handed_on = handoff.is_some();
-    let (checks, mut candidates, aliases) = match handoff {
-        Some(h) => (h.checks, h.dead_candidates, h.aliases),
-        None if reads_pinned_register(func) => {
-            (find_pinned_checks(func), Vec::new(), Aliases::of(func))
-        }
-        None => match find_fuel_web(func)? {
-            Some(web) => (web.checks, Vec::new(), web.aliases),
-            None => (Vec::new(), Vec::new(), Aliases::of(func)),
+    let (checks, mut candidates, aliases, cut_off) = match handoff {
+        Some(h) => (h.checks, h.dead_candidates, h.aliases, h.cut_off),
+        None if reads_pinned_register(func) => (
+            find_pinned_checks(func),
+            Vec::new(),
+            Aliases::of(func),
+            None,
+        ),
+        None => match find_fuel_web(func, Aliases::of(func))? {
+            Some(web) => (web.checks, Vec::new(), web.aliases, None),
+            None => (Vec::new(), Vec::new(), Aliases::of(func), None),
         },
     };
     if checks.is_empty() {
-        remove_dead_instructions(func, aliases, candidates);
-        return Ok(None);
+        let counts = remove_dead_instructions(func, aliases, candidates);
+        if let Some(c) = &cut_off {
+            c.confirm(func, counts.as_ref())?;
+        }
+        return Ok((None, counts));
     }
     // The recognizers ignore unreachable code; drop it so no branch into a removed path remains.
     let unreachable = if handed_on {
@@ -103,10 +111,14 @@ pub fn drop_fuel_checks(
     for &b in &removed {
         remove_block(func, b);
     }
-    remove_dead_instructions(func, aliases, candidates);
+    let counts = remove_dead_instructions(func, aliases, candidates);
+    if let Some(c) = &cut_off {
+        c.confirm(func, counts.as_ref())?;
+    }
     remove_unused_declarations(func, &funcs, &sigs);
-    Ok(Some(DroppedChecks {
+    let dropped = DroppedChecks {
         checks: checks.len(),
         removed_blocks: removed.len() + unreachable,
-    }))
+    };
+    Ok((Some(dropped), counts))
 }

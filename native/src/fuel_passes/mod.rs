@@ -8,18 +8,21 @@ mod aliases;
 mod callees;
 mod checks;
 mod cleanup;
+mod cut_off;
 mod drop_checks;
 mod error;
 mod graph;
 mod location;
 mod pinned;
 mod shapes;
+mod use_counts;
 mod web;
 
 use cranelift_codegen::ir::Function;
 
 pub(crate) use aliases::Aliases;
 pub use error::FuelPassError;
+pub(crate) use use_counts::UseCounts;
 
 /// A pass the native pipeline runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -88,13 +91,20 @@ pub fn run_passes(
 ) -> Result<(), (NativePass, FuelPassError)> {
     // What fuel-pinned passes to a fuel-drop-checks right after it; no other pass reads it.
     let mut handoff = None;
+    // The use counts fuel-drop-checks' sweep leaves, for a fuel-place right after it.
+    let mut counted = None;
+    // No pass creates an alias, so one scan answers for the whole pipeline.
+    let aliases = Aliases::of(func);
     for (n, &pass) in passes.iter().enumerate() {
         let handed = handoff.take();
+        let counts = counted.take();
         let next = passes.get(n + 1).copied();
         match pass {
             NativePass::FuelPinned => {
                 let defer = next == Some(NativePass::FuelDropChecks);
-                if let Some(r) = pinned::rewrite_to_pinned(func, defer).map_err(|e| (pass, e))? {
+                if let Some(r) =
+                    pinned::rewrite_to_pinned(func, defer, aliases).map_err(|e| (pass, e))?
+                {
                     stats.increments += r.increments;
                     stats.flushed_calls += r.flushed_calls;
                     stats.removed_blocks += r.removed_unreachable_blocks;
@@ -102,18 +112,21 @@ pub fn run_passes(
                 }
             }
             NativePass::FuelDropChecks => {
-                if let Some(d) =
-                    drop_checks::drop_fuel_checks(func, handed).map_err(|e| (pass, e))?
-                {
+                let (dropped, uses) =
+                    drop_checks::drop_fuel_checks(func, handed).map_err(|e| (pass, e))?;
+                if let Some(d) = dropped {
                     stats.dropped_checks += d.checks;
                     stats.removed_blocks += d.removed_blocks;
                 }
+                counted = uses.filter(|_| next == Some(NativePass::FuelPlace));
             }
             NativePass::FuelPlace => {
-                let placed = crate::fuel_place::place_fuel(
+                let placed = crate::fuel_place::place_fuel_knowing(
                     func,
                     &crate::fuel_place::PlaceOptions::default(),
                     None,
+                    aliases,
+                    counts,
                 )
                 .map_err(|e| {
                     (

@@ -10,14 +10,13 @@ use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
 use cranelift_codegen::ir::types::I64;
-use cranelift_codegen::ir::{
-    Block, Function, Inst, InstBuilder, MemFlagsData, Opcode, Value, ValueDef,
-};
+use cranelift_codegen::ir::{Block, Function, Inst, InstBuilder, MemFlagsData, Value, ValueDef};
 
 use super::aliases::Aliases;
 use super::callees::Convention;
 use super::checks::FuelCheck;
 use super::cleanup::{locate_inst, remove_blocks, remove_dead_instructions};
+use super::cut_off::CutOff;
 use super::error::{FuelPassError, FuelResult};
 use super::graph::inst_values;
 use super::web::{FuelParam, FuelWeb, find_fuel_web};
@@ -35,12 +34,14 @@ pub struct PinnedRewrite {
 /// What fuel-pinned hands to a fuel-drop-checks that runs right after it: the web's checks, now
 /// comparing pinned-register reads (the control flow is unchanged, so they are what it would
 /// recognize), and, when the clean-up was deferred, the instructions that may have died (one
-/// dead-code sweep for both passes instead of two walks counting uses).
+/// dead-code sweep for both passes instead of two walks counting uses) and the counter values
+/// whose cut-off that sweep's counts confirm.
 #[derive(Debug, Clone)]
 pub struct Handoff {
     pub checks: Vec<FuelCheck>,
     pub dead_candidates: Vec<Inst>,
     pub aliases: Aliases,
+    pub cut_off: Option<CutOff>,
 }
 
 fn web_error(web: &FuelWeb, message: String) -> FuelPassError {
@@ -135,11 +136,13 @@ fn context_pointer_at(
 
 /// Rewrites `func` to keep the counter in the pinned register; None when it has no fuel web.
 /// With `defer_cleanup` the dead-code sweep is left to the next pass (see [`Handoff`]).
+/// `aliases`: `Aliases::of(func)`.
 pub fn rewrite_to_pinned(
     func: &mut Function,
     defer_cleanup: bool,
+    aliases: Aliases,
 ) -> FuelResult<Option<PinnedRewrite>> {
-    let Some(web) = find_fuel_web(func)? else {
+    let Some(web) = find_fuel_web(func, aliases)? else {
         return Ok(None);
     };
     let flushed: Vec<_> = web
@@ -188,6 +191,7 @@ pub fn rewrite_to_pinned(
         }
     }
     let mut candidates: Vec<Inst> = web.context_pointer_defs.clone();
+    let mut sets = Vec::with_capacity(web.increments.len());
     for inc in &web.increments {
         let mut cur = FuncCursor::new(func).at_inst(inc.inst);
         if let (Some(charge), Some(amount)) = (inc.charge, inc.amount) {
@@ -213,10 +217,11 @@ pub fn rewrite_to_pinned(
         }
         let read = cur.ins().get_pinned_reg(I64);
         func.dfg.inst_args_mut(inc.inst)[inc.fuel_operand] = read;
-        FuncCursor::new(func)
+        let set = FuncCursor::new(func)
             .after_inst(inc.inst)
             .ins()
             .set_pinned_reg(inc.result);
+        sets.push((inc.result, set));
     }
     for check in &web.checks {
         let k = func
@@ -240,12 +245,19 @@ pub fn rewrite_to_pinned(
         func.layout.remove_inst(i);
     }
     remove_params(func, &web.params);
-    assert_no_counter_value_left(func, &web)?;
-    let dead_candidates = if defer_cleanup {
-        candidates
+    let cut_off = CutOff {
+        values: web.values,
+        sets,
+        aliases: web.aliases,
+        location: web.location.name.to_string(),
+    };
+    // The safety net is confirmed from the sweep's use counts, wherever the sweep runs.
+    let (dead_candidates, cut_off) = if defer_cleanup {
+        (candidates, Some(cut_off))
     } else {
-        remove_dead_instructions(func, web.aliases, candidates);
-        Vec::new()
+        let counts = remove_dead_instructions(func, web.aliases, candidates);
+        cut_off.confirm(func, counts.as_ref())?;
+        (Vec::new(), None)
     };
     Ok(Some(PinnedRewrite {
         increments: web.increments.len(),
@@ -255,6 +267,7 @@ pub fn rewrite_to_pinned(
             checks: web.checks,
             dead_candidates,
             aliases: web.aliases,
+            cut_off,
         },
     }))
 }
@@ -299,28 +312,4 @@ fn remove_params(func: &mut Function, params: &[FuelParam]) {
             func.dfg.remove_block_param(v);
         }
     }
-}
-
-/// Safety net: after the rewrite, counter values may only feed the `set_pinned_reg` after their increment.
-fn assert_no_counter_value_left(func: &Function, web: &FuelWeb) -> FuelResult<()> {
-    for b in func.layout.blocks() {
-        for i in func.layout.block_insts(b) {
-            if func.dfg.insts[i].opcode() == Opcode::SetPinnedReg {
-                continue;
-            }
-            if let Some(v) = inst_values(func, web.aliases, i)
-                .into_iter()
-                .find(|&v| web.values.contains(v))
-            {
-                return Err(web_error(
-                    web,
-                    format!(
-                        "internal error: counter value {v} is still used after the rewrite ({})",
-                        locate_inst(func, i)
-                    ),
-                ));
-            }
-        }
-    }
-    Ok(())
 }

@@ -189,7 +189,7 @@ struct Reading {
 }
 
 impl Reading {
-    fn new(func: &Function) -> Self {
+    fn new(func: &Function, aliases: Aliases) -> Self {
         let live = reachable(func);
         let mut insts = Vec::new();
         let mut branches = Vec::new();
@@ -232,7 +232,7 @@ impl Reading {
             }
         }
         Reading {
-            aliases: Aliases::of(func),
+            aliases,
             live,
             insts,
             branches,
@@ -1111,10 +1111,10 @@ impl<'f> Recognizer<'f> {
 }
 
 /// The proven web with `auto`: the first preset the function proves wins; if none does but one
-/// saw counter accesses it could not prove, that diagnostic.
-pub fn find_fuel_web(func: &Function) -> FuelResult<Option<FuelWeb>> {
+/// saw counter accesses it could not prove, that diagnostic. `aliases`: `Aliases::of(func)`.
+pub fn find_fuel_web(func: &Function, aliases: Aliases) -> FuelResult<Option<FuelWeb>> {
     let mut first_error = None;
-    let reading = Reading::new(func);
+    let reading = Reading::new(func, aliases);
     for (n, location) in super::location::AUTO_ORDER.iter().copied().enumerate() {
         // A preset at the offsets of an earlier one (slackfuel keeps Wasmtime 2026's layout)
         // would recognize exactly what that one did.

@@ -23,6 +23,8 @@ pub(crate) use solver::round_weight;
 
 use cranelift_codegen::ir::Function;
 
+use crate::fuel_passes::{Aliases, UseCounts};
+
 /// The function is not in a shape fuel-place can re-place safely.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PlaceError {
@@ -85,6 +87,18 @@ pub fn place_fuel(
     options: &PlaceOptions,
     profile: Option<&EdgeCounts>,
 ) -> Result<PlaceStats, PlaceError> {
+    place_fuel_knowing(func, options, profile, Aliases::of(func), None)
+}
+
+/// [`place_fuel`] where the caller already knows `Aliases::of(func)` (a pipeline scans once:
+/// no pass creates an alias) and maybe the function's use counts as it stands.
+pub fn place_fuel_knowing(
+    func: &mut Function,
+    options: &PlaceOptions,
+    profile: Option<&EdgeCounts>,
+    aliases: Aliases,
+    counts: Option<UseCounts>,
+) -> Result<PlaceStats, PlaceError> {
     let mut stats = PlaceStats {
         outcome: Outcome::Placed,
         static_before: 0,
@@ -99,7 +113,8 @@ pub fn place_fuel(
     let Some(flow) = flow::Flow::build(func) else {
         return Err(PlaceError::new("the function has no blocks"));
     };
-    let scan = scan::scan_pinned(func, &flow, options.observe_traps)?;
+    let counts = counts.unwrap_or_else(|| UseCounts::of(func, aliases));
+    let scan = scan::scan_pinned(func, &flow, options.observe_traps, aliases, counts)?;
     let mut total: i128 = 0;
     for block in scan.blocks.iter().flatten() {
         for seg in &block.segments {

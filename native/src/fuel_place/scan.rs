@@ -7,7 +7,7 @@
 
 use super::PlaceError;
 use super::flow::Flow;
-use crate::fuel_passes::Aliases;
+use crate::fuel_passes::{Aliases, UseCounts};
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value, ValueDef};
 
@@ -80,29 +80,6 @@ fn defining_inst(func: &Function, v: Value) -> Option<Inst> {
 
 fn is_pinned_read(func: &Function, v: Value) -> bool {
     defining_inst(func, v).is_some_and(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg)
-}
-
-/// Use counts by (alias-resolved) value, and which values some `store` writes: one walk.
-fn uses_and_stored(func: &Function, aliases: Aliases) -> (Vec<u32>, Vec<bool>) {
-    let dfg = &func.dfg;
-    let mut uses = vec![0u32; dfg.num_values()];
-    let mut stored = vec![false; dfg.num_values()];
-    for block in func.layout.blocks() {
-        for inst in func.layout.block_insts(block) {
-            for v in dfg.inst_values(inst) {
-                let r = aliases.resolve(func, v).index();
-                if r < uses.len() {
-                    uses[r] += 1;
-                }
-            }
-            if dfg.insts[inst].opcode() == Opcode::Store {
-                if let Some(&v) = dfg.inst_args(inst).first() {
-                    stored[aliases.resolve(func, v).index()] = true;
-                }
-            }
-        }
-    }
-    (uses, stored)
 }
 
 /// The increment `set` ends, if its value is a pinned read plus an amount.
@@ -183,10 +160,15 @@ fn inst_name(func: &Function, inst: Inst) -> String {
     }
 }
 
-pub fn scan_pinned(func: &Function, flow: &Flow, observe_traps: bool) -> Result<Scan, PlaceError> {
+pub fn scan_pinned(
+    func: &Function,
+    flow: &Flow,
+    observe_traps: bool,
+    aliases: Aliases,
+    counts: UseCounts,
+) -> Result<Scan, PlaceError> {
     let dfg = &func.dfg;
-    let aliases = Aliases::of(func);
-    let (uses, stored) = uses_and_stored(func, aliases);
+    let UseCounts { uses, stored } = counts;
     let mut blocks: Vec<Option<ScannedBlock>> = (0..dfg.num_blocks()).map(|_| None).collect();
     let mut uses_pinned_register = false;
     // Dense by instruction, allocated once: the increment a `set_pinned_reg` ends (an index

@@ -76,7 +76,7 @@ impl SccFinder {
                             break;
                         }
                     }
-                    component.sort_by_key(|&w| self.order[w]);
+                    component.sort_unstable_by_key(|&w| self.order[w]);
                     result.push(component);
                 }
             }
@@ -170,7 +170,7 @@ impl NestedSccs {
         let NestedSccs { cut, finder, .. } = self;
         let uncut = |v: usize, out: &mut Vec<usize>| append_uncut(cut, v, succs, out);
         let mut sccs = finder.components(members, &uncut);
-        sccs.sort_by_key(|c| c[0]);
+        sccs.sort_unstable_by_key(|c| c[0]);
         let mut out = Vec::new();
         sccs.retain(|scc| {
             scc.len() > 1 || {
