@@ -85,20 +85,25 @@ mod tests {
         file.functions.into_iter().next().expect("one function").0
     }
 
-    /// v3 is the counter after an increment whose `set_pinned_reg` is inst3; `extra` is one more
-    /// instruction of block0 (the reader under test), before the return.
+    /// The cut-off of v3, the counter after an increment whose `set_pinned_reg` is inst3.
+    fn cut_of_v3(f: &Function) -> CutOff {
+        let mut values = EntitySet::new();
+        values.insert(Value::from_u32(3));
+        CutOff {
+            values,
+            sets: vec![(Value::from_u32(3), Inst::from_u32(3))],
+            aliases: Aliases::of(f),
+            location: "test".into(),
+        }
+    }
+
+    /// A rewritten block0 whose `set_pinned_reg v3` is followed by `extra` (the reader under
+    /// test) and the return.
     fn rewritten(extra: &str) -> (Function, CutOff) {
         let f = function(&format!(
             "function %f(i64 vmctx) -> i64 tail {{\nblock0(v0: i64):\n    v1 = iconst.i64 5\n    v2 = get_pinned_reg.i64\n    v3 = iadd v2, v1\n    set_pinned_reg v3\n{extra}    v9 = iconst.i64 0\n    return v9\n}}"
         ));
-        let mut values = EntitySet::new();
-        values.insert(Value::from_u32(3));
-        let cut = CutOff {
-            values,
-            sets: vec![(Value::from_u32(3), Inst::from_u32(3))],
-            aliases: Aliases::of(&f),
-            location: "test".into(),
-        };
+        let cut = cut_of_v3(&f);
         (f, cut)
     }
 
@@ -134,14 +139,7 @@ mod tests {
         let f = function(
             "function %f(i64 vmctx) -> i64 tail {\nblock0(v0: i64):\n    v1 = iconst.i64 5\n    v2 = get_pinned_reg.i64\n    v3 = iadd v2, v1\n    store v3, v0+8\n    v9 = iconst.i64 0\n    return v9\n}",
         );
-        let mut values = EntitySet::new();
-        values.insert(Value::from_u32(3));
-        let cut = CutOff {
-            values,
-            sets: vec![(Value::from_u32(3), Inst::from_u32(3))],
-            aliases: Aliases::of(&f),
-            location: "test".into(),
-        };
+        let cut = cut_of_v3(&f);
         let counts = UseCounts::of(&f, cut.aliases);
         assert!(!cut.adds_up(&f, &counts));
         assert!(cut.confirm(&f, Some(&counts)).is_err());
