@@ -2,8 +2,10 @@
 // command and the inputs that produce it:
 //   (a) the slacked fuel pipeline (parse + fuel-pinned,fuel-drop-checks,fuel-place + print) /
 //       Cranelift's native compile of the same functions: the built-in suite and a large module;
-//       and the Rust passes (native/src/fuel_passes: fuel-pinned,fuel-drop-checks, their own
-//       time only) / the native compile of their output;
+//       and the Rust passes (fuel-pinned,fuel-drop-checks,fuel-place, their own time only) /
+//       the native compile of their output, / Cranelift's `Context::compile` alone, and / real
+//       Wasmtime 48's one-thread compile of the module (when `npm run peer:build` has built
+//       its runner);
 //   (b) `run-wasm --metering slacked` / `--metering vanilla` wall clock, a ~2 s and a ~50 ms run;
 //   (c) parse + print MB/s on real CLIF (the large module's) and on generated CLIF;
 //   (d) peak RSS of the pipeline / of the native compile, on the large module.
@@ -14,7 +16,7 @@
 // interleaved, and reports medians. Internal: `--child pipeline|native FILE` measures one side
 // of (d) in a fresh process and prints JSON.
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -25,6 +27,7 @@ import { compile, hostIsa, runNativePasses } from '../src/native/index.js';
 import { PassManager } from '../src/passes/pass-manager.js';
 import { defaultJobs, PipelinePool, runPipelineOnTexts } from '../src/passes/parallel/index.js';
 import { clifText, translate } from '../src/wasm/index.js';
+import { peerRunnerPath, runPeer } from '../src/bench/peers.js';
 import { engineCompileCpu, NATIVE_PASSES } from './engine-compile.js';
 
 const ROOT = fileURLToPath(new URL('../', import.meta.url));
@@ -205,7 +208,9 @@ if (!options.skip.has('a')) {
   pipelineSerial(warm.text);
   const pool = new PipelinePool(SLACKED, jobs);
   if (jobs > 1) await pipelineParallel(warm.texts, pool);
-  const rows: Array<{ name: string; serial: number; parallel: number; native: number; serialCpu: number; nativeCpu: number; rustPasses: number; rustNative: number; rustPassesCpu: number; rustNativeCpu: number; engineCpu: number }> = [];
+  const rows: Array<{ name: string; serial: number; parallel: number; native: number; serialCpu: number; nativeCpu: number; rustPasses: number; rustNative: number; rustPassesCpu: number; rustNativeCpu: number; engineCpu: number; wasmtime: number }> = [];
+  // Real Wasmtime's compile of the same module, on one thread, when its runner is built.
+  const peer = existsSync(peerRunnerPath());
   const modules = [...SUITE.map((n) => ({ name: n, path: join(ROOT, `bench/wasm/${n}.wasm`) })), { name: basename(options.module), path: options.module }];
   for (const m of modules) {
     const { texts, text } = vanillaClif(m.path);
@@ -219,6 +224,7 @@ if (!options.skip.has('a')) {
     const rustPassesCpu: number[] = [];
     const rustNativeCpu: number[] = [];
     const engineCpu: number[] = [];
+    const wasmtime: number[] = [];
     let output = '';
     for (let r = 0; r < options.repeats; r++) {
       const [out, s, sc] = cpuTimed(() => pipelineSerial(text));
@@ -241,6 +247,7 @@ if (!options.skip.has('a')) {
       rustNative.push(rn);
       rustNativeCpu.push(rnc);
       engineCpu.push(engineCompileCpu(rust.functions.join('\n')));
+      if (peer) wasmtime.push((await runPeer({ mode: 'none', wasmFile: m.path, args: [], dir: null, compileOnly: true, compileThreads: 1 })).compileMs);
     }
     const row = {
       name: m.name,
@@ -254,6 +261,7 @@ if (!options.skip.has('a')) {
       rustPassesCpu: median(rustPassesCpu),
       rustNativeCpu: median(rustNativeCpu),
       engineCpu: median(engineCpu),
+      wasmtime: peer ? median(wasmtime) : NaN,
     };
     rows.push(row);
     console.error(`  ${m.name}: serial ${fmt(row.serial, 0)} ms (CPU ${fmt(row.serialCpu, 0)}), ${jobs} workers ${fmt(row.parallel, 0)} ms, native ${fmt(row.native, 0)} ms (CPU ${fmt(row.nativeCpu, 0)}), Rust passes ${fmt(row.rustPasses, 1)} ms / native ${fmt(row.rustNative, 0)} ms`);
@@ -300,6 +308,21 @@ if (!options.skip.has('a')) {
   say(
     `**(a) native passes / Cranelift's compile alone: suite ${fmt(sum((r) => r.rustPassesCpu, suite) / sum((r) => r.engineCpu, suite), 3)}; ${large.name} ${fmt(large.rustPassesCpu / large.engineCpu, 3)}** (the whole pipeline: target <= 0.2)`,
   );
+  say();
+  say(`### native passes / Wasmtime 48's whole compile of the module on one thread (\`wasmtime-runner run --mode none --compile-only\`, RAYON_NUM_THREADS=1: its \`Module::from_file\`, which reads, validates, translates, compiles and links; wall clock)`);
+  if (!peer) {
+    say(`skipped: the Wasmtime reference runner is not built (${peerRunnerPath()}); \`npm run peer:build\` builds it (about 7 minutes on 2 cores)`);
+  } else {
+    say('| input | Rust passes, CPU (ms) | Wasmtime compile (ms) | ratio |');
+    say('|---|---:|---:|---:|');
+    const peerRow = (name: string, rs: typeof rows) => {
+      const [pc, wt] = [sum((r) => r.rustPassesCpu, rs), sum((r) => r.wasmtime, rs)];
+      say(`| ${name} | ${fmt(pc, 1)} | ${fmt(wt, 0)} | ${fmt(pc / wt, 3)} |`);
+    };
+    peerRow('built-in suite (18 modules, sum)', suite);
+    peerRow(large.name, [large]);
+    say(`**(a) native passes / Wasmtime's one-thread compile: suite ${fmt(sum((r) => r.rustPassesCpu, suite) / sum((r) => r.wasmtime, suite), 3)}; ${large.name} ${fmt(large.rustPassesCpu / large.wasmtime, 3)}**`);
+  }
   say();
 }
 

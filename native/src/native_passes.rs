@@ -118,3 +118,24 @@ pub(crate) fn thread_cpu_ms() -> Option<f64> {
     let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
     (rc == 0).then(|| ts.tv_sec as f64 * 1000.0 + ts.tv_nsec as f64 / 1e6)
 }
+
+/// The passes on a CLIF file named by `SLACKFUEL_PASSES_FILE`, for counting their instructions
+/// with a tool such as callgrind (`cargo test --release --lib passes_on_a_file -- --ignored`
+/// under `valgrind --tool=callgrind`): a deterministic measure on a shared, noisy machine.
+#[cfg(test)]
+mod instruction_count {
+    use super::run_on_text;
+
+    #[test]
+    #[ignore = "a measurement harness: needs SLACKFUEL_PASSES_FILE"]
+    fn passes_on_a_file() {
+        let Some(path) = std::env::var_os("SLACKFUEL_PASSES_FILE") else {
+            return;
+        };
+        let text = std::fs::read_to_string(path).expect("the CLIF file reads");
+        let pipeline = std::env::var("SLACKFUEL_PASSES")
+            .unwrap_or_else(|_| "fuel-pinned,fuel-drop-checks,fuel-place".into());
+        let out = run_on_text(&text, &pipeline).expect("the passes run");
+        assert!(!out.functions.is_empty());
+    }
+}

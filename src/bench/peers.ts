@@ -61,6 +61,10 @@ export interface PeerRun {
   readonly deterministic?: boolean;
   /** Modules instantiated first in the same store, their exports importable under `name`. */
   readonly preload?: readonly { readonly name: string; readonly wasmFile: string }[];
+  /** Stop after Wasmtime's `Module::from_file` (its time is `compileMs`): nothing runs. */
+  readonly compileOnly?: boolean;
+  /** Wasmtime's compile threads (RAYON_NUM_THREADS); its default is one per core. */
+  readonly compileThreads?: number;
 }
 
 /** Runs one program under real Wasmtime and returns its validated report. */
@@ -72,11 +76,13 @@ export async function runPeer(run: PeerRun): Promise<PeerReport> {
   if (run.dir !== null) argv.push('--dir', `${run.dir}::${run.guestDir ?? '.'}`);
   for (const [k, v] of Object.entries(run.env ?? {})) argv.push('--env', `${k}=${v}`);
   if (run.deterministic === true) argv.push('--deterministic');
+  if (run.compileOnly === true) argv.push('--compile-only');
   for (const p of run.preload ?? []) argv.push('--preload', `${p.name}=${p.wasmFile}`);
   if (run.invoke !== undefined) argv.push('--invoke', run.invoke.name, ...run.invoke.args, '--');
   argv.push(run.wasmFile, ...run.args);
   return new Promise((resolve, reject) => {
-    const child = spawn(runner, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = run.compileThreads === undefined ? process.env : { ...process.env, RAYON_NUM_THREADS: String(run.compileThreads) };
+    const child = spawn(runner, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));

@@ -41,3 +41,16 @@ test.serial('a missing runner is a PeerRunnerError that says how to build it', a
     delete process.env['SLACKFUEL_WASMTIME_RUNNER'];
   }
 });
+
+test.serial('a compile-only run passes --compile-only and the thread count to the runner and reports the compile alone', async (t) => {
+  process.env['SLACKFUEL_WASMTIME_RUNNER'] = fake;
+  try {
+    const wasmFile = fileURLToPath(new URL('../../bench/wasm/fib.wasm', import.meta.url));
+    const report = await runPeer({ mode: 'none', wasmFile, args: [], dir: null, compileOnly: true, compileThreads: 3 });
+    t.is(report.message, 'compiled only');
+    t.is(report.compileMs, 3);
+    t.is(report.stdout, '');
+  } finally {
+    delete process.env['SLACKFUEL_WASMTIME_RUNNER'];
+  }
+});
