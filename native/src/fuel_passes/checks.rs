@@ -10,7 +10,7 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Value};
 
 use super::aliases::Aliases;
-use super::graph::{Reachable, inst_values, reachable, successors};
+use super::graph::{Reachable, each_read, inst_values, reachable, successors};
 use super::shapes::is_pinned_read;
 
 #[derive(Debug, Clone)]
@@ -120,11 +120,12 @@ impl CheckContext {
 
     /// Counts the reads of each value `inst` makes.
     pub fn count_uses(&mut self, func: &Function, inst: Inst) {
-        for v in inst_values(func, self.aliases, inst) {
-            if let Some(n) = self.uses.get_mut(v.index()) {
+        let (aliases, uses) = (self.aliases, &mut self.uses);
+        each_read(func, inst, |v| {
+            if let Some(n) = uses.get_mut(aliases.resolve(func, v).index()) {
                 *n += 1;
             }
-        }
+        });
     }
 
     /// How many times `v` is read.

@@ -6,6 +6,7 @@ use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{Function, Inst, Opcode};
 
 use super::aliases::Aliases;
+use super::graph::each_read;
 
 /// Counts by (alias-resolved) value number, exact for the function as it stands.
 pub struct UseCounts {
@@ -23,12 +24,11 @@ impl UseCounts {
         };
         for block in func.layout.blocks() {
             for inst in func.layout.block_insts(block) {
-                for v in dfg.inst_values(inst) {
-                    let r = aliases.resolve(func, v).index();
-                    if let Some(n) = counts.uses.get_mut(r) {
+                each_read(func, inst, |v| {
+                    if let Some(n) = counts.uses.get_mut(aliases.resolve(func, v).index()) {
                         *n += 1;
                     }
-                }
+                });
                 if dfg.insts[inst].opcode() == Opcode::Store {
                     if let Some(&v) = dfg.inst_args(inst).first() {
                         if let Some(s) = counts.stored.get_mut(aliases.resolve(func, v).index()) {
@@ -49,10 +49,11 @@ impl UseCounts {
     /// `inst` leaves the layout: its reads no longer count. (A removed instruction is never a
     /// `store`, since only side-effect-free ones are removed, so `stored` holds.)
     pub fn forget_reads_of(&mut self, func: &Function, aliases: Aliases, inst: Inst) {
-        for v in func.dfg.inst_values(inst) {
-            if let Some(n) = self.uses.get_mut(aliases.resolve(func, v).index()) {
+        let uses = &mut self.uses;
+        each_read(func, inst, |v| {
+            if let Some(n) = uses.get_mut(aliases.resolve(func, v).index()) {
                 *n = n.saturating_sub(1);
             }
-        }
+        });
     }
 }
