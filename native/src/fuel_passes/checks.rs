@@ -10,8 +10,9 @@ use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Value};
 
 use super::aliases::Aliases;
-use super::graph::{Reachable, each_read, inst_values, reachable, successors};
+use super::graph::{Reachable, inst_values, reachable, successors};
 use super::shapes::is_pinned_read;
+use super::use_counts::count_reads;
 
 #[derive(Debug, Clone)]
 pub struct FuelCheck {
@@ -120,12 +121,7 @@ impl CheckContext {
 
     /// Counts the reads of each value `inst` makes.
     pub fn count_uses(&mut self, func: &Function, inst: Inst) {
-        let (aliases, uses) = (self.aliases, &mut self.uses);
-        each_read(func, inst, |v| {
-            if let Some(n) = uses.get_mut(aliases.resolve(func, v).index()) {
-                *n += 1;
-            }
-        });
+        count_reads(&mut self.uses, func, self.aliases, inst);
     }
 
     /// How many times `v` is read.

@@ -8,6 +8,16 @@ use cranelift_codegen::ir::{Function, Inst, Opcode};
 use super::aliases::Aliases;
 use super::graph::each_read;
 
+/// Adds `inst`'s reads to `uses`, by alias-resolved value number (the one count of reads every
+/// pass shares: this sweep's, and the checks' in the fuel web's classification walk).
+pub fn count_reads(uses: &mut [u32], func: &Function, aliases: Aliases, inst: Inst) {
+    each_read(func, inst, |v| {
+        if let Some(n) = uses.get_mut(aliases.resolve(func, v).index()) {
+            *n += 1;
+        }
+    });
+}
+
 /// Counts by (alias-resolved) value number, exact for the function as it stands.
 pub struct UseCounts {
     pub uses: Vec<u32>,
@@ -24,11 +34,7 @@ impl UseCounts {
         };
         for block in func.layout.blocks() {
             for inst in func.layout.block_insts(block) {
-                each_read(func, inst, |v| {
-                    if let Some(n) = counts.uses.get_mut(aliases.resolve(func, v).index()) {
-                        *n += 1;
-                    }
-                });
+                count_reads(&mut counts.uses, func, aliases, inst);
                 if dfg.insts[inst].opcode() == Opcode::Store {
                     if let Some(&v) = dfg.inst_args(inst).first() {
                         if let Some(s) = counts.stored.get_mut(aliases.resolve(func, v).index()) {

@@ -27,6 +27,20 @@ enum Mode {
     Epoch,
 }
 
+impl Mode {
+    /// The name the report and `--mode` use.
+    fn name(self) -> &'static str {
+        match self {
+            Mode::None => "none",
+            Mode::Fuel => "fuel",
+            Mode::Epoch => "epoch",
+        }
+    }
+}
+
+/// The `wasmtime` crate this runner is built with, as its reports name it.
+const WASMTIME_VERSION: &str = "48.0.9";
+
 struct Options {
     mode: Mode,
     fuel: u64,
@@ -222,8 +236,8 @@ fn run(o: Options) -> Result<Value> {
     }
     if o.compile_only {
         return Ok(json!({
-            "wasmtimeVersion": "48.0.9",
-            "mode": match o.mode { Mode::None => "none", Mode::Fuel => "fuel", Mode::Epoch => "epoch" },
+            "wasmtimeVersion": WASMTIME_VERSION,
+            "mode": o.mode.name(),
             "exitCode": 0,
             "trap": null,
             "message": "compiled only",
@@ -355,8 +369,8 @@ fn run(o: Options) -> Result<Value> {
         _ => total_ms,
     };
     Ok(json!({
-        "wasmtimeVersion": "48.0.9",
-        "mode": match o.mode { Mode::None => "none", Mode::Fuel => "fuel", Mode::Epoch => "epoch" },
+        "wasmtimeVersion": WASMTIME_VERSION,
+        "mode": o.mode.name(),
         "exitCode": exit_code,
         "trap": trap,
         "message": message,
