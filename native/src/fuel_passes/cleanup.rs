@@ -318,7 +318,7 @@ impl FuncWriter for OneInst {
 }
 
 /// The instruction's text (`v7 = imul v6, v6`) as the function's printout shows it, without
-/// its source location: what the TypeScript `describeInst` gives.
+/// its source location or trailing comment: what the TypeScript `describeInst` gives.
 pub fn describe_inst(func: &Function, inst: Inst) -> String {
     let mut writer = OneInst {
         target: inst,
@@ -337,6 +337,11 @@ pub fn describe_inst(func: &Function, inst: Inst) -> String {
             .trim(),
         None => line,
     };
+    // Without the printer's trailing comment (`; v7 = 0` naming a constant argument).
+    let line = line
+        .split_once(';')
+        .map_or(line, |(code, _)| code)
+        .trim_end();
     line.to_string()
 }
 

@@ -163,6 +163,8 @@ struct Walk {
     first_edge: SecondaryMap<Inst, u32>,
     incoming: SecondaryMap<Block, Vec<Incoming>>,
     param_of: SecondaryMap<Block, PackedOption<Value>>,
+    /// The state each block was last entered with.
+    entered: SecondaryMap<Block, Option<State>>,
     calls: Vec<FuelCall>,
     /// Scratch: a block's reached incoming edges with their states.
     reached: Vec<(Incoming, State)>,
@@ -789,6 +791,7 @@ impl<'f> Recognizer<'f> {
             first_edge: sized(func.dfg.num_insts()),
             incoming: sized(blocks),
             param_of: sized(blocks),
+            entered: sized(blocks),
             calls: Vec::new(),
             reached: Vec::new(),
         };
@@ -800,15 +803,18 @@ impl<'f> Recognizer<'f> {
         for (n, &b) in rpo.iter().enumerate() {
             order[b] = u32::try_from(n).unwrap_or(u32::MAX);
         }
-        // An edge to a block at or before its source in reverse post-order closes a cycle.
-        let mut cyclic = false;
+        // An edge to a block at or before its source in reverse post-order closes a cycle; the
+        // blocks such edges enter.
+        let mut headers = Vec::new();
         for &b in &rpo {
             let Some(branch) = func.layout.last_inst(b) else {
                 continue;
             };
             w.first_edge[branch] = u32::try_from(w.edges.len()).unwrap_or(u32::MAX);
             for (dest, call) in destinations(func, branch) {
-                cyclic |= order[dest] <= order[b];
+                if order[dest] <= order[b] {
+                    headers.push(dest);
+                }
                 w.incoming[dest].push(Incoming {
                     edge: w.edges.len(),
                     branch,
@@ -818,18 +824,20 @@ impl<'f> Recognizer<'f> {
                 w.edges.push(None);
             }
         }
+        let cyclic = !headers.is_empty();
         // Iterate to a fixed point, reporting violations once the states are final. Without a
         // cycle every block sees its final incoming states in the first round. With one, every
-        // round after the first also reports: if it changes nothing, it saw only final states,
-        // so its first violation in reverse post-order is the one a separate reporting round
-        // would find (after a violation the round goes on recording, as a plain round would).
+        // round also reports: if it changes nothing, it saw only final states, so its first
+        // violation in reverse post-order is the one a separate reporting round would find
+        // (after a violation the round goes on recording, as a plain round would). The first
+        // round changes everything, but when it found no violation and the blocks entered by
+        // back edges would enter as they did, it saw only final states too.
         for round in 0..64 {
-            let report = round > 0 || !cyclic;
             w.calls.clear();
             let mut changed = false;
             let mut violation = None;
             for &b in &rpo {
-                if report && violation.is_none() {
+                if violation.is_none() {
                     match self.visit(&mut w, b, Visit::RecordAndReport) {
                         Ok(c) => changed |= c,
                         Err(e) => {
@@ -841,7 +849,9 @@ impl<'f> Recognizer<'f> {
                     changed |= self.visit(&mut w, b, Visit::Record)?;
                 }
             }
-            if report && (!changed || !cyclic) {
+            let settled = round > 0 && !changed
+                || round == 0 && violation.is_none() && self.first_round_final(&mut w, &headers);
+            if !cyclic || settled {
                 return match violation {
                     Some(e) => Err(e),
                     None => Ok(w.calls),
@@ -853,6 +863,95 @@ impl<'f> Recognizer<'f> {
             self.visit(&mut w, b, Visit::Report)?;
         }
         Ok(w.calls)
+    }
+
+    /// The incoming edges of `block` the walk has reached, with their states, into `preds`.
+    fn reached_edges(w: &Walk, block: Block, preds: &mut Vec<(Incoming, State)>) {
+        preds.clear();
+        preds.extend(
+            w.incoming[block]
+                .iter()
+                .filter_map(|e| w.edges[e.edge].map(|st| (*e, st))),
+        );
+    }
+
+    /// The counter's state entering `block` from the edge states `preds`: its parameter when it
+    /// has one, else the one value every edge brings, else the value in memory. With it, when
+    /// the edges differ and one of them did not store its value, that edge's source block.
+    fn merge(
+        w: &Walk,
+        block: Block,
+        preds: &[(Incoming, State)],
+    ) -> (State, Option<Option<Block>>) {
+        let states = || preds.iter().map(|&(_, st)| st);
+        let synced = !preds.is_empty() && states().all(|x| x.synced);
+        if let Some(param) = w.param_of[block].expand() {
+            let cur = Class {
+                base: Base::Val(param),
+                off: 0,
+            };
+            return (State { cur, synced }, None);
+        }
+        if let Some(first) = preds.first().map(|&(_, st)| st.cur)
+            && states().all(|x| x.cur == first)
+        {
+            return (State { cur: first, synced }, None);
+        }
+        let unstored = if synced {
+            None
+        } else {
+            Some(preds.iter().find(|(_, st)| !st.synced).map(|(e, _)| e.from))
+        };
+        let cur = Class {
+            base: Base::Mem(block),
+            off: 0,
+        };
+        (State { cur, synced: true }, unstored)
+    }
+
+    /// The first edge of `preds` whose argument for `block`'s counter parameter `param` is not
+    /// the counter on that edge, with the argument and the counter there.
+    fn stale_param_arg(
+        &self,
+        w: &Walk,
+        block: Block,
+        param: Value,
+        preds: &[(Incoming, State)],
+    ) -> Option<(Incoming, Value, Class)> {
+        let func = self.func;
+        let index = func
+            .dfg
+            .block_params(block)
+            .iter()
+            .position(|&p| p == param)
+            .unwrap_or(usize::MAX);
+        preds.iter().find_map(|&(e, state)| {
+            let arg = arg_at(func, e.call, index)?;
+            (w.class_of[self.r(arg)] != Some(state.cur)).then_some((e, arg, state.cur))
+        })
+    }
+
+    /// After a first round of a cyclic walk that reported nothing: whether its states were
+    /// already final, so that another round would change nothing and report nothing. Only the
+    /// blocks entered by a back edge can be wrong, since each saw its edges from later blocks
+    /// only after its visit: each must enter with the state the round gave it now that every
+    /// edge is known, with no stale argument and no unstored value merged.
+    fn first_round_final(&self, w: &mut Walk, headers: &[Block]) -> bool {
+        let mut preds = std::mem::take(&mut w.reached);
+        let mut fin = true;
+        for &h in headers {
+            Self::reached_edges(w, h, &mut preds);
+            let (entered, unstored) = Self::merge(w, h, &preds);
+            let stale = w.param_of[h]
+                .expand()
+                .and_then(|param| self.stale_param_arg(w, h, param, &preds));
+            if w.entered[h] != Some(entered) || unstored.is_some() || stale.is_some() {
+                fin = false;
+                break;
+            }
+        }
+        w.reached = preds;
+        fin
     }
 
     /// Walks one block from its incoming edge states: records its outgoing edge states and
@@ -868,9 +967,8 @@ impl<'f> Recognizer<'f> {
                 Ok(())
             }
         };
-        let entry = func.layout.entry_block();
         let mut s: State;
-        if Some(block) == entry {
+        if Some(block) == func.layout.entry_block() {
             s = State {
                 cur: Class {
                     base: Base::Entry,
@@ -881,70 +979,35 @@ impl<'f> Recognizer<'f> {
         } else {
             // The edges the walk has reached, with their states (in a buffer kept across visits).
             let mut preds = std::mem::take(&mut w.reached);
-            preds.clear();
-            preds.extend(
-                w.incoming[block]
-                    .iter()
-                    .filter_map(|e| w.edges[e.edge].map(|st| (*e, st))),
-            );
-            let states = || preds.iter().map(|&(_, st)| st);
-            let synced = !preds.is_empty() && states().all(|x| x.synced);
+            Self::reached_edges(w, block, &mut preds);
+            let (entered, unstored) = Self::merge(w, block, &preds);
+            s = entered;
             if let Some(param) = w.param_of[block].expand() {
-                s = State {
-                    cur: Class {
-                        base: Base::Val(param),
-                        off: 0,
-                    },
-                    synced,
-                };
                 Self::define(w, param, s.cur);
-                let index = func
-                    .dfg
-                    .block_params(block)
-                    .iter()
-                    .position(|&p| p == param)
-                    .unwrap_or(usize::MAX);
-                for &(e, state) in &preds {
-                    if let Some(arg) = arg_at(func, e.call, index) {
-                        if w.class_of[self.r(arg)] != Some(state.cur) {
-                            let now = self.describe_when(report, w, state.cur);
-                            fail(
-                                self,
-                                format!(
-                                    "passes {arg} as the counter to {block}, but the counter is {now} there: {arg} is stale"
-                                ),
-                                Some(e.branch),
-                            )?;
-                        }
-                    }
-                }
-            } else if let Some(first) = preds.first().map(|&(_, st)| st.cur)
-                && states().all(|x| x.cur == first)
-            {
-                s = State { cur: first, synced };
-            } else {
-                if !synced {
-                    let bad = preds
-                        .iter()
-                        .find(|(_, st)| !st.synced)
-                        .map_or("block?".to_string(), |(e, _)| e.from.to_string());
+                if let Some((e, arg, now)) = self.stale_param_arg(w, block, param, &preds) {
+                    let now = self.describe_when(report, w, now);
                     fail(
                         self,
                         format!(
-                            "{block} is reached with different counter values and the one from {bad} is not in memory, so no single value is the counter here"
+                            "passes {arg} as the counter to {block}, but the counter is {now} there: {arg} is stale"
                         ),
-                        None,
+                        Some(e.branch),
                     )?;
                 }
-                s = State {
-                    cur: Class {
-                        base: Base::Mem(block),
-                        off: 0,
-                    },
-                    synced: true,
-                };
+            } else if let Some(bad) = unstored {
+                let bad = bad.map_or("block?".to_string(), |b| b.to_string());
+                fail(
+                    self,
+                    format!(
+                        "{block} is reached with different counter values and the one from {bad} is not in memory, so no single value is the counter here"
+                    ),
+                    None,
+                )?;
             }
             w.reached = preds;
+        }
+        if record {
+            w.entered[block] = Some(s);
         }
         let mut changed = false;
         let last = func.layout.last_inst(block);
