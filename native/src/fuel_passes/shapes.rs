@@ -37,12 +37,14 @@ pub fn constant_def(func: &Function, v: Value) -> Option<i64> {
     }
 }
 
-/// `inst` as an addition to the counter, given which values carry it.
+/// `inst` as an addition to the counter, given which values carry it. Inlined, as the web's
+/// walks ask it of every instruction and most are not additions.
+#[inline]
 pub fn match_counter_add(
     func: &Function,
     aliases: Aliases,
     inst: Inst,
-    is_counter: &dyn Fn(Value) -> bool,
+    is_counter: impl Fn(Value) -> bool,
 ) -> AddMatch {
     let dfg = &func.dfg;
     match dfg.insts[inst] {

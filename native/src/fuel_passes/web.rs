@@ -152,6 +152,49 @@ struct Incoming {
     from: Block,
 }
 
+/// Every block's incoming edges, in edge order, in one array: `edges[start[b]..start[b + 1]]`.
+#[derive(Default)]
+struct IncomingEdges {
+    start: Vec<u32>,
+    edges: Vec<Incoming>,
+}
+
+impl IncomingEdges {
+    /// From `(destination, edge)` pairs in edge order, over `blocks` blocks.
+    fn of(pairs: &[(Block, Incoming)], blocks: usize) -> Self {
+        let mut start = vec![0u32; blocks + 1];
+        for (dest, _) in pairs {
+            start[dest.index() + 1] += 1;
+        }
+        for b in 0..blocks {
+            start[b + 1] += start[b];
+        }
+        // Every slot is written below; the first edge only fills them until then.
+        let Some(&(_, first)) = pairs.first() else {
+            return IncomingEdges {
+                start,
+                edges: Vec::new(),
+            };
+        };
+        let mut edges = vec![first; pairs.len()];
+        let mut next = start.clone();
+        for &(dest, e) in pairs {
+            let slot = &mut next[dest.index()];
+            edges[*slot as usize] = e;
+            *slot += 1;
+        }
+        IncomingEdges { start, edges }
+    }
+
+    fn of_block(&self, b: Block) -> &[Incoming] {
+        let i = b.index();
+        match (self.start.get(i), self.start.get(i + 1)) {
+            (Some(&a), Some(&z)) => &self.edges[a as usize..z as usize],
+            _ => &[],
+        }
+    }
+}
+
 struct Walk {
     class_of: SecondaryMap<Value, Option<Class>>,
     /// Every value defined with its class, in walk order: a class's name is its first value
@@ -161,7 +204,7 @@ struct Walk {
     edges: Vec<Option<State>>,
     /// The number of the first edge leaving each branch (the others follow in destination order).
     first_edge: SecondaryMap<Inst, u32>,
-    incoming: SecondaryMap<Block, Vec<Incoming>>,
+    incoming: IncomingEdges,
     param_of: SecondaryMap<Block, PackedOption<Value>>,
     /// The state each block was last entered with.
     entered: SecondaryMap<Block, Option<State>>,
@@ -583,7 +626,7 @@ impl<'f> Recognizer<'f> {
             for idx in 0..self.flow.len() {
                 let i = self.flow[idx];
                 let values = &self.values;
-                if match_counter_add(func, self.aliases, i, &|v| values.has(v)) != AddMatch::None {
+                if match_counter_add(func, self.aliases, i, |v| values.has(v)) != AddMatch::None {
                     changed |= self.values.insert(func.dfg.first_result(i));
                 }
                 for (block, call) in destinations(func, i) {
@@ -676,7 +719,7 @@ impl<'f> Recognizer<'f> {
                 continue;
             }
             let values = &self.values;
-            match match_counter_add(func, self.aliases, i, &|v| values.has(v)) {
+            match match_counter_add(func, self.aliases, i, |v| values.has(v)) {
                 AddMatch::AddsTwoCounters => {
                     return Err(self.error(
                         "adds two counter values: the counter escapes into arithmetic".into(),
@@ -789,7 +832,7 @@ impl<'f> Recognizer<'f> {
             defined: Vec::new(),
             edges: Vec::new(),
             first_edge: sized(func.dfg.num_insts()),
-            incoming: sized(blocks),
+            incoming: IncomingEdges::default(),
             param_of: sized(blocks),
             entered: sized(blocks),
             calls: Vec::new(),
@@ -806,6 +849,7 @@ impl<'f> Recognizer<'f> {
         // An edge to a block at or before its source in reverse post-order closes a cycle; the
         // blocks such edges enter.
         let mut headers = Vec::new();
+        let mut pairs = Vec::new();
         for &b in &rpo {
             let Some(branch) = func.layout.last_inst(b) else {
                 continue;
@@ -815,15 +859,17 @@ impl<'f> Recognizer<'f> {
                 if order[dest] <= order[b] {
                     headers.push(dest);
                 }
-                w.incoming[dest].push(Incoming {
+                let edge = Incoming {
                     edge: w.edges.len(),
                     branch,
                     call,
                     from: b,
-                });
+                };
+                pairs.push((dest, edge));
                 w.edges.push(None);
             }
         }
+        w.incoming = IncomingEdges::of(&pairs, blocks);
         let cyclic = !headers.is_empty();
         // Iterate to a fixed point, reporting violations once the states are final. Without a
         // cycle every block sees its final incoming states in the first round. With one, every
@@ -869,7 +915,8 @@ impl<'f> Recognizer<'f> {
     fn reached_edges(w: &Walk, block: Block, preds: &mut Vec<(Incoming, State)>) {
         preds.clear();
         preds.extend(
-            w.incoming[block]
+            w.incoming
+                .of_block(block)
                 .iter()
                 .filter_map(|e| w.edges[e.edge].map(|st| (*e, st))),
         );

@@ -400,6 +400,56 @@ const EXCHANGE_WORK_PER_SITE: u64 = 400;
 /// (docs/results.md, "The exchange's threshold").
 const EXCHANGE_MIN_GAIN: f64 = 1e-3;
 
+/// For each point, the sites that end there, in site order: one array, since a function has
+/// thousands of points and most touch a site or two.
+struct Incident {
+    /// Sites of point p: `sites[start[p]..start[p + 1]]`.
+    start: Vec<usize>,
+    sites: Vec<usize>,
+}
+
+impl Incident {
+    /// Leaves out the point `zero` (the observation class, which touches nearly every site).
+    fn of(sites: &[Site], zero: Option<usize>) -> Self {
+        let points = sites
+            .iter()
+            .map(|s| s.tail.max(s.head) + 1)
+            .max()
+            .unwrap_or(0);
+        let ends = |s: &Site| {
+            let second = (s.head != s.tail).then_some(s.head);
+            std::iter::once(s.tail)
+                .chain(second)
+                .filter(move |&p| Some(p) != zero)
+        };
+        let mut start = vec![0usize; points + 1];
+        for s in sites {
+            for p in ends(s) {
+                start[p + 1] += 1;
+            }
+        }
+        for p in 0..points {
+            start[p + 1] += start[p];
+        }
+        let mut next = start.clone();
+        let mut flat = vec![0usize; start[points]];
+        for (i, s) in sites.iter().enumerate() {
+            for p in ends(s) {
+                flat[next[p]] = i;
+                next[p] += 1;
+            }
+        }
+        Incident { start, sites: flat }
+    }
+
+    fn at(&self, p: usize) -> &[usize] {
+        match (self.start.get(p), self.start.get(p + 1)) {
+            (Some(&a), Some(&b)) => &self.sites[a..b],
+            _ => &[],
+        }
+    }
+}
+
 fn exchange(
     system: &mut PotentialSystem,
     sites: &[Site],
@@ -409,24 +459,7 @@ fn exchange(
     opts: &SolverOptions,
 ) {
     // Sites sharing an end point (other than the observation class) with the freed-up site.
-    let points = sites
-        .iter()
-        .map(|s| s.tail.max(s.head) + 1)
-        .max()
-        .unwrap_or(0);
-    let mut incident: Vec<Vec<usize>> = vec![Vec::new(); points];
-    for (i, s) in sites.iter().enumerate() {
-        let ends: &[usize] = if s.tail == s.head {
-            &[s.tail]
-        } else {
-            &[s.tail, s.head]
-        };
-        for &p in ends {
-            if Some(p) != zero {
-                incident[p].push(i);
-            }
-        }
-    }
+    let incident = Incident::of(sites, zero);
     let budget = opts
         .exchange_budget
         .min(EXCHANGE_WORK_PER_SITE.saturating_mul(sites.len() as u64));
@@ -443,6 +476,9 @@ fn exchange(
     // Which attempt last took each site as a neighbour (a point may touch hundreds of sites).
     let mut taken: Vec<usize> = vec![usize::MAX; sites.len()];
     let mut attempt = 0usize;
+    // An attempt's neighbours, and the trades it made (kept across attempts).
+    let mut near: Vec<usize> = Vec::new();
+    let mut gained: Vec<(usize, usize)> = Vec::new();
     for _ in 0..opts.exchange_rounds {
         let mut improved = false;
         // Lightest free sites first.
@@ -453,9 +489,9 @@ fn exchange(
                 continue;
             };
             attempt += 1;
-            let mut near: Vec<usize> = Vec::new();
+            near.clear();
             for p in [sites[r].tail, sites[r].head] {
-                for &i in incident.get(p).map(Vec::as_slice).unwrap_or(&[]) {
+                for &i in incident.at(p) {
                     if i != r && tight[i].is_none() && taken[i] != attempt {
                         taken[i] = attempt;
                         near.push(i);
@@ -478,7 +514,7 @@ fn exchange(
             }
             system.checkpoint();
             system.remove(handle);
-            let mut gained: Vec<(usize, usize)> = Vec::new();
+            gained.clear();
             let mut gained_weight = 0.0;
             for &i in &near {
                 // Stop once the sites left cannot outweigh the one given up: the trade would be refused.
