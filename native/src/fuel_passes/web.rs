@@ -99,9 +99,13 @@ struct State {
 enum Role {
     Load,
     Store,
-    Increment(usize),
+    /// Index in `increments` (a role is 8 bytes: the walk keeps one per instruction).
+    Increment(u32),
     Compare(Value),
-    Call { tail: bool, out_of_gas: bool },
+    Call {
+        tail: bool,
+        out_of_gas: bool,
+    },
 }
 
 /// A map with a default entry for each of `n` keys, so that writes do not grow it one key at a time.
@@ -196,7 +200,9 @@ impl IncomingEdges {
 }
 
 struct Walk {
-    class_of: SecondaryMap<Value, Option<Class>>,
+    /// Where in `defined` each value's latest definition is (4 bytes a value: the walk fills
+    /// one per value of the function, most of which never carry the counter).
+    class_of: SecondaryMap<Value, u32>,
     /// Every value defined with its class, in walk order: a class's name is its first value
     /// (read only to word a diagnostic).
     defined: Vec<(Class, Value)>,
@@ -211,6 +217,14 @@ struct Walk {
     calls: Vec<FuelCall>,
     /// Scratch: a block's reached incoming edges with their states.
     reached: Vec<(Incoming, State)>,
+}
+
+impl Walk {
+    /// The class `v` was last defined with.
+    fn class(&self, v: Value) -> Option<Class> {
+        let at = *self.class_of.get(v)?;
+        self.defined.get(at as usize).map(|&(k, _)| k)
+    }
 }
 
 /// What every counter location's recognition reads first, gathered once per function.
@@ -734,7 +748,8 @@ impl<'f> Recognizer<'f> {
                         charge: add.amount.map(i128::from),
                         result: func.dfg.first_result(i),
                     });
-                    self.roles[i] = Some(Role::Increment(self.increments.len() - 1));
+                    let k = u32::try_from(self.increments.len() - 1).unwrap_or(u32::MAX);
+                    self.roles[i] = Some(Role::Increment(k));
                     continue;
                 }
                 AddMatch::None => {}
@@ -818,7 +833,7 @@ impl<'f> Recognizer<'f> {
     }
 
     fn define(w: &mut Walk, v: Value, k: Class) {
-        w.class_of[v] = Some(k);
+        w.class_of[v] = u32::try_from(w.defined.len()).unwrap_or(u32::MAX);
         w.defined.push((k, v));
     }
 
@@ -828,7 +843,11 @@ impl<'f> Recognizer<'f> {
         let rpo = reverse_post_order(func);
         let blocks = func.dfg.num_blocks();
         let mut w = Walk {
-            class_of: sized(func.dfg.num_values()),
+            class_of: {
+                let mut map = SecondaryMap::with_default(u32::MAX);
+                map.resize(func.dfg.num_values());
+                map
+            },
             defined: Vec::new(),
             edges: Vec::new(),
             first_edge: sized(func.dfg.num_insts()),
@@ -974,7 +993,7 @@ impl<'f> Recognizer<'f> {
             .unwrap_or(usize::MAX);
         preds.iter().find_map(|&(e, state)| {
             let arg = arg_at(func, e.call, index)?;
-            (w.class_of[self.r(arg)] != Some(state.cur)).then_some((e, arg, state.cur))
+            (w.class(self.r(arg)) != Some(state.cur)).then_some((e, arg, state.cur))
         })
     }
 
@@ -1060,7 +1079,7 @@ impl<'f> Recognizer<'f> {
         let last = func.layout.last_inst(block);
         for i in func.layout.block_insts(block) {
             let require_current = |me: &Self, w: &Walk, v: Value, s: &State| -> FuelResult<()> {
-                if w.class_of[me.r(v)] != Some(s.cur) {
+                if w.class(me.r(v)) != Some(s.cur) {
                     let now = if report {
                         me.describe(w, s.cur)
                     } else {
@@ -1095,9 +1114,10 @@ impl<'f> Recognizer<'f> {
                     s.synced = true;
                 }
                 Some(Role::Increment(k)) => {
+                    let k = k as usize;
                     let inc = self.increments[k].clone();
                     let operand = func.dfg.inst_args(i)[inc.fuel_operand];
-                    let from = w.class_of[self.r(operand)];
+                    let from = w.class(self.r(operand));
                     match (inc.amount, from) {
                         (Some(amount), Some(from)) if from != s.cur && from.base == s.cur.base => {
                             // Folded: `old + k` where old is an earlier value of the current base.
