@@ -33,11 +33,14 @@ impl SccFinder {
     }
 
     /// The components of `members` (each below the size), where `succs(v, out)` appends the
-    /// successors of `v` to `out` (those outside the members are skipped here).
+    /// successors of `v` to `out` (those outside the members are skipped here); a component of
+    /// one vertex only when `keep_single(v)` (most vertices of a loop forest's searches are
+    /// such, and are not loops: no list is made for them).
     pub fn components(
         &mut self,
         members: &[usize],
         succs: &dyn Fn(usize, &mut Vec<usize>),
+        keep_single: &mut dyn FnMut(usize) -> bool,
     ) -> Vec<Vec<usize>> {
         for (i, &v) in members.iter().enumerate() {
             self.order[v] = i;
@@ -67,7 +70,13 @@ impl SccFinder {
                 if let Some(&(parent, _, _)) = self.work.last() {
                     self.low[parent] = self.low[parent].min(self.low[v]);
                 }
-                if self.low[v] == self.index[v] {
+                if self.low[v] == self.index[v] && self.stack.last() == Some(&v) {
+                    self.stack.pop();
+                    self.on_stack[v] = false;
+                    if keep_single(v) {
+                        result.push(vec![v]);
+                    }
+                } else if self.low[v] == self.index[v] {
                     let mut component = Vec::new();
                     while let Some(w) = self.stack.pop() {
                         self.on_stack[w] = false;
@@ -169,16 +178,15 @@ impl NestedSccs {
     ) -> Vec<Vec<usize>> {
         let NestedSccs { cut, finder, .. } = self;
         let uncut = |v: usize, out: &mut Vec<usize>| append_uncut(cut, v, succs, out);
-        let mut sccs = finder.components(members, &uncut);
-        sccs.sort_unstable_by_key(|c| c[0]);
         let mut out = Vec::new();
-        sccs.retain(|scc| {
-            scc.len() > 1 || {
-                out.clear();
-                append_uncut(cut, scc[0], succs, &mut out);
-                out.contains(&scc[0])
-            }
-        });
+        // A single vertex is a loop when it has an uncut edge to itself.
+        let mut self_loop = |v: usize| {
+            out.clear();
+            append_uncut(cut, v, succs, &mut out);
+            out.contains(&v)
+        };
+        let mut sccs = finder.components(members, &uncut, &mut self_loop);
+        sccs.sort_unstable_by_key(|c| c[0]);
         sccs
     }
 

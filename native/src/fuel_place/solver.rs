@@ -264,6 +264,13 @@ fn has_few_digits(w: f64) -> bool {
     k <= 16 && u128::from(mantissa) * 5u128.pow(k) < FEW
 }
 
+/// An integer whose order is `f64::total_cmp`'s order of `w` (the sign bit flips the rest of a
+/// negative number, as `total_cmp` itself does).
+fn total_order_key(w: f64) -> i64 {
+    let bits = w.to_bits() as i64;
+    bits ^ ((((bits >> 63) as u64) >> 1) as i64)
+}
+
 pub fn place(
     flow: &Flow,
     graph: &ChargeGraph,
@@ -314,9 +321,15 @@ pub fn place(
         });
     }
     // Heaviest first; among equals the later site first, so charges go early. No two sites
-    // compare equal, so an unstable sort gives the one order.
-    let mut by_rank: Vec<usize> = (0..sites.len()).collect();
-    by_rank.sort_unstable_by(|&a, &b| sites[b].weight.total_cmp(&sites[a].weight).then(b.cmp(&a)));
+    // compare equal, so an unstable sort gives the one order: ascending (weight as an integer
+    // in `total_cmp`'s order, site), then reversed.
+    let mut keyed: Vec<(i64, usize)> = sites
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (total_order_key(s.weight), i))
+        .collect();
+    keyed.sort_unstable();
+    let by_rank: Vec<usize> = keyed.iter().rev().map(|&(_, i)| i).collect();
     for (rank, &i) in by_rank.iter().enumerate() {
         sites[i].rank = rank;
     }
@@ -351,7 +364,15 @@ pub fn place(
         tight[i] = Some(handle);
         rigid.union(s.tail, s.head);
     }
-    exchange(&mut system, &sites, &mut tight, &mut refusals, zero, opts);
+    exchange(
+        &mut system,
+        &sites,
+        &by_rank,
+        &mut tight,
+        &mut refusals,
+        zero,
+        opts,
+    );
 
     let placed: Vec<i64> = sites
         .iter()
@@ -453,6 +474,7 @@ impl Incident {
 fn exchange(
     system: &mut PotentialSystem,
     sites: &[Site],
+    by_rank: &[usize],
     tight: &mut [Option<usize>],
     refusals: &mut [Vec<u32>],
     zero: Option<usize>,
@@ -481,9 +503,13 @@ fn exchange(
     let mut gained: Vec<(usize, usize)> = Vec::new();
     for _ in 0..opts.exchange_rounds {
         let mut improved = false;
-        // Lightest free sites first.
-        let mut candidates: Vec<usize> = (0..sites.len()).filter(|&i| tight[i].is_some()).collect();
-        candidates.sort_unstable_by(|&a, &b| sites[b].rank.cmp(&sites[a].rank));
+        // Lightest free sites first (highest rank first).
+        let candidates: Vec<usize> = by_rank
+            .iter()
+            .rev()
+            .copied()
+            .filter(|&i| tight[i].is_some())
+            .collect();
         for r in candidates {
             let Some(handle) = tight[r] else {
                 continue;
@@ -557,6 +583,46 @@ fn exchange(
         }
         if !improved {
             return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod order_tests {
+    use super::total_order_key;
+
+    /// The integer key orders weights as `total_cmp` does, signed zeros and NaNs included.
+    #[test]
+    fn the_key_is_total_cmp() {
+        let mut values = vec![
+            0.0,
+            -0.0,
+            1.0,
+            -1.0,
+            f64::MIN_POSITIVE,
+            5e-324,
+            f64::MAX,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            f64::NAN,
+            -f64::NAN,
+            3.814697265625e-6,
+        ];
+        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        for _ in 0..2_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            values.push(f64::from_bits(state));
+        }
+        for &a in &values {
+            for &b in values.iter().take(200) {
+                assert_eq!(
+                    total_order_key(a).cmp(&total_order_key(b)),
+                    a.total_cmp(&b),
+                    "{a:e} {b:e}"
+                );
+            }
         }
     }
 }
