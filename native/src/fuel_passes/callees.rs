@@ -10,50 +10,31 @@ pub enum Convention {
     NonPinned,
 }
 
-/// The TypeScript defaults (`DEFAULT_CALLEE_OPTIONS`).
-pub const DEFAULT_NON_PINNED: [&str; 3] = ["u805306368:*", "u1:*", "%*"];
-
-/// The callee's name as CLIF writes it (`u0:4`, `%f`); None for indirect calls and other names.
-fn callee_name(func: &Function, inst: Inst) -> (bool, Option<String>) {
-    let Some(f) = super::cleanup::func_ref_in(&func.dfg.insts[inst]) else {
-        return (false, None);
-    };
-    let Some(ext) = func.dfg.ext_funcs.get(f) else {
-        return (true, None);
-    };
-    let name = match &ext.name {
-        ExternalName::TestCase(t) => Some(t.to_string()),
-        ExternalName::User(r) => func
-            .params
-            .user_named_funcs()
-            .get(*r)
-            .map(|u| format!("u{}:{}", u.namespace, u.index)),
-        _ => None,
-    };
-    (true, name)
-}
-
-fn matches(pattern: &str, name: &str) -> bool {
-    if pattern == "*" {
-        return true;
-    }
-    match pattern.strip_suffix('*') {
-        Some(prefix) => name.starts_with(prefix),
-        None => pattern == name,
-    }
-}
+/// The namespaces of the TypeScript defaults' user-name patterns (`DEFAULT_CALLEE_OPTIONS`:
+/// `u805306368:*` for builtins, `u1:*` for imports), read from the name instead of matching
+/// its text: a pattern `uN:*` is the names of namespace N.
+const NON_PINNED_NAMESPACES: [u32; 2] = [805_306_368, 1];
 
 /// The convention of the callee of call instruction `inst` under the default options.
 pub fn callee_convention(func: &Function, inst: Inst) -> Convention {
-    match callee_name(func, inst) {
-        (false, _) => Convention::Pinned,
-        (true, None) => Convention::NonPinned,
-        (true, Some(name)) => {
-            if DEFAULT_NON_PINNED.iter().any(|p| matches(p, &name)) {
-                Convention::NonPinned
-            } else {
-                Convention::Pinned
-            }
-        }
+    let Some(f) = super::cleanup::func_ref_in(&func.dfg.insts[inst]) else {
+        return Convention::Pinned;
+    };
+    let non_pinned = match func.dfg.ext_funcs.get(f).map(|ext| &ext.name) {
+        // `%*`: every test-case name.
+        Some(ExternalName::TestCase(_)) => true,
+        Some(ExternalName::User(r)) => func
+            .params
+            .user_named_funcs()
+            .get(*r)
+            .is_none_or(|u| NON_PINNED_NAMESPACES.contains(&u.namespace)),
+        // A callee without a name CLIF could write (libcalls, symbols) matches no pattern but
+        // is not a wasm function either.
+        _ => true,
+    };
+    if non_pinned {
+        Convention::NonPinned
+    } else {
+        Convention::Pinned
     }
 }
