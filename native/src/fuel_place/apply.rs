@@ -194,12 +194,13 @@ pub fn apply(
         let Some(block) = scan.blocks[b].as_ref() else {
             continue;
         };
-        for (i, seg) in block.segments.iter().enumerate() {
+        for (i, seg) in scan.segments_of(block).iter().enumerate() {
             let amount = placement.segments[b].get(i).copied().unwrap_or(0);
-            for inc in seg.constants.iter().skip(1) {
+            let constants = scan.constants_of(seg);
+            for inc in constants.iter().skip(1) {
                 editor.remove(inc);
             }
-            match seg.constants.first() {
+            match constants.first() {
                 Some(first) if amount == 0 => editor.remove(first),
                 Some(first) => editor.set_amount(first, amount),
                 None if amount != 0 => editor.insert_before(seg.anchor, amount),

@@ -54,7 +54,8 @@ pub fn build(flow: &Flow, scan: &Scan, observe_traps: bool) -> ChargeGraph {
             continue;
         };
         let mut previous_out = NONE;
-        for (i, segment) in block.segments.iter().enumerate() {
+        let boundaries = scan.boundaries_of(block);
+        for (i, segment) in scan.segments_of(block).iter().enumerate() {
             let p_in = point();
             let p_out = point();
             if i == 0 {
@@ -69,7 +70,7 @@ pub fn build(flow: &Flow, scan: &Scan, observe_traps: bool) -> ChargeGraph {
                 cost,
             });
             if i > 0 {
-                let boundary = block.boundaries[i - 1];
+                let boundary = boundaries[i - 1];
                 if boundary == Boundary::Call || observe_traps {
                     ends.push(previous_out);
                     starts.push(p_in);

@@ -117,7 +117,7 @@ pub fn place_fuel_knowing(
     let scan = scan::scan_pinned(func, &flow, options.observe_traps, aliases, counts)?;
     let mut total: i128 = 0;
     for block in scan.blocks.iter().flatten() {
-        for seg in &block.segments {
+        for seg in scan.segments_of(block) {
             if seg.cost > MAX_EXACT {
                 stats.outcome = Outcome::TooLarge;
                 return Ok(stats);
@@ -173,15 +173,19 @@ pub fn place_fuel_knowing(
     let counts: Vec<usize> = scan
         .blocks
         .iter()
-        .map(|b| b.as_ref().map_or(0, |b| b.segments.len()))
+        .map(|b| b.as_ref().map_or(0, |b| scan.segments_of(b).len()))
         .collect();
     let placement = solver::place(&flow, &graph, &counts, &freq, &options.solver);
     for &b in &flow.nodes {
         if !flow.reachable[b] {
             continue;
         }
-        for seg in scan.blocks[b].iter().flat_map(|s| &s.segments) {
-            let n = seg.constants.iter().filter(|c| c.amount != Some(0)).count();
+        for seg in scan.blocks[b].iter().flat_map(|s| scan.segments_of(s)) {
+            let n = scan
+                .constants_of(seg)
+                .iter()
+                .filter(|c| c.amount != Some(0))
+                .count();
             stats.static_before += n;
             stats.dynamic_before += n as f64 * freq.block[b];
         }

@@ -10,6 +10,7 @@ use super::flow::Flow;
 use crate::fuel_passes::{Aliases, UseCounts};
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value, ValueDef};
+use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Boundary {
@@ -40,7 +41,8 @@ pub struct IncrementSite {
 pub struct Segment {
     /// Sum of the constant increments (exact).
     pub cost: i128,
-    pub constants: Vec<IncrementSite>,
+    /// Its constant increments: `Scan::constants_of`.
+    constants: Range<u32>,
     /// Run-time valued increments (they stay where they are).
     #[allow(dead_code)]
     pub dynamics: usize,
@@ -48,18 +50,49 @@ pub struct Segment {
     pub anchor: Inst,
 }
 
+/// A block's segments and the boundaries between them (`Scan::segments_of`,
+/// `Scan::boundaries_of`): every block's are in one array of the scan, as a function has
+/// thousands of blocks.
 pub struct ScannedBlock {
-    pub segments: Vec<Segment>,
-    pub boundaries: Vec<Boundary>,
+    segments: Range<u32>,
+    boundaries: Range<u32>,
     pub end: BlockEnd,
 }
 
 pub struct Scan {
     /// By block number; None for blocks not in the layout.
     pub blocks: Vec<Option<ScannedBlock>>,
+    segments: Vec<Segment>,
+    constants: Vec<IncrementSite>,
+    boundaries: Vec<Boundary>,
     pub uses_pinned_register: bool,
     /// Use counts by (alias-resolved) value.
     pub uses: Vec<u32>,
+}
+
+impl Scan {
+    pub fn segments_of(&self, block: &ScannedBlock) -> &[Segment] {
+        &self.segments[range(&block.segments)]
+    }
+
+    /// The boundary after each segment but the last.
+    pub fn boundaries_of(&self, block: &ScannedBlock) -> &[Boundary] {
+        &self.boundaries[range(&block.boundaries)]
+    }
+
+    pub fn constants_of(&self, segment: &Segment) -> &[IncrementSite] {
+        &self.constants[range(&segment.constants)]
+    }
+}
+
+fn range(r: &Range<u32>) -> Range<usize> {
+    r.start as usize..r.end as usize
+}
+
+/// The end of `list` as an index of the scan's arrays (which stay far below 2^32 entries: at
+/// most one per instruction).
+fn end_of<T>(list: &[T]) -> u32 {
+    u32::try_from(list.len()).unwrap_or(u32::MAX)
 }
 
 fn is_pinned_access(op: Opcode) -> bool {
@@ -177,6 +210,9 @@ pub fn scan_pinned(
     let mut part_of_increment = vec![false; dfg.num_insts()];
     let mut sites: Vec<IncrementSite> = Vec::new();
     let mut insts: Vec<Inst> = Vec::new();
+    let mut all_segments: Vec<Segment> = Vec::new();
+    let mut all_constants: Vec<IncrementSite> = Vec::new();
+    let mut all_boundaries: Vec<Boundary> = Vec::new();
     for block in func.layout.blocks() {
         insts.clear();
         insts.extend(func.layout.block_insts(block));
@@ -201,25 +237,30 @@ pub fn scan_pinned(
             part_of_increment[inc.get.index()] = true;
             part_of_increment[inc.add.index()] = true;
         }
-        let mut segments = Vec::new();
-        let mut boundaries = Vec::new();
-        let mut constants: Vec<IncrementSite> = Vec::new();
+        let first_segment = end_of(&all_segments);
+        let first_boundary = end_of(&all_boundaries);
+        let mut constants_from = end_of(&all_constants);
         let mut dynamics = 0usize;
         let mut anchor = first;
         let mut saw_increment: Option<Inst> = None;
         let mut saw_flush: Option<Inst> = None;
-        let mut close = |constants: &mut Vec<IncrementSite>, dynamics: &mut usize, anchor: Inst| {
-            let cost = constants
-                .iter()
-                .map(|c| i128::from(c.amount.unwrap_or(0)))
-                .sum();
-            let anchor = constants.first().map_or(anchor, |c| c.get);
-            segments.push(Segment {
+        // Closes the segment whose constants are those pushed since `constants_from`.
+        let close = |all_segments: &mut Vec<Segment>,
+                     all_constants: &[IncrementSite],
+                     constants_from: &mut u32,
+                     dynamics: &mut usize,
+                     anchor: Inst| {
+            let constants = *constants_from..end_of(all_constants);
+            let own = &all_constants[range(&constants)];
+            let cost = own.iter().map(|c| i128::from(c.amount.unwrap_or(0))).sum();
+            let anchor = own.first().map_or(anchor, |c| c.get);
+            all_segments.push(Segment {
                 cost,
-                constants: std::mem::take(constants),
+                constants,
                 dynamics: std::mem::take(dynamics),
                 anchor,
             });
+            *constants_from = end_of(all_constants);
         };
         for (index, &i) in insts.iter().enumerate() {
             let op = dfg.insts[i].opcode();
@@ -236,7 +277,7 @@ pub fn scan_pinned(
                 }
                 saw_increment.get_or_insert(inc.get);
                 if inc.amount.is_some() {
-                    constants.push(*inc);
+                    all_constants.push(*inc);
                 } else {
                     dynamics += 1;
                 }
@@ -267,18 +308,30 @@ pub fn scan_pinned(
             let is_call = op.is_call() && !op.is_terminator() && !op.is_return();
             let observed_trap = observe_traps && is_conditional_trap(op);
             if (is_call || observed_trap) && index + 1 < insts.len() {
-                boundaries.push(if is_call {
+                all_boundaries.push(if is_call {
                     Boundary::Call
                 } else {
                     Boundary::Trap
                 });
-                close(&mut constants, &mut dynamics, anchor);
+                close(
+                    &mut all_segments,
+                    &all_constants,
+                    &mut constants_from,
+                    &mut dynamics,
+                    anchor,
+                );
                 anchor = insts[index + 1];
                 saw_increment = None;
                 saw_flush = None;
             }
         }
-        close(&mut constants, &mut dynamics, anchor);
+        close(
+            &mut all_segments,
+            &all_constants,
+            &mut constants_from,
+            &mut dynamics,
+            anchor,
+        );
         let b = block.as_u32() as usize;
         let last_op = insts.last().map(|&l| dfg.insts[l].opcode());
         let end = if flow.out_edges[b].is_empty() {
@@ -293,13 +346,16 @@ pub fn scan_pinned(
             BlockEnd::Branch
         };
         blocks[b] = Some(ScannedBlock {
-            segments,
-            boundaries,
+            segments: first_segment..end_of(&all_segments),
+            boundaries: first_boundary..end_of(&all_boundaries),
             end,
         });
     }
     Ok(Scan {
         blocks,
+        segments: all_segments,
+        constants: all_constants,
+        boundaries: all_boundaries,
         uses_pinned_register,
         uses,
     })
