@@ -17,6 +17,20 @@ mod solver;
 #[cfg(test)]
 mod tests;
 
+/// xorshift64: the unit tests' reproducible stream of random bits.
+#[cfg(test)]
+pub(crate) struct Xorshift(pub u64);
+
+#[cfg(test)]
+impl Xorshift {
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
 pub use frequency::EdgeCounts;
 pub use solver::SolverOptions;
 pub(crate) use solver::round_weight;

@@ -488,13 +488,8 @@ mod tests {
     fn the_heap_pops_in_key_then_vertex_order_however_pushes_and_pops_interleave() {
         use std::cmp::Reverse;
         use std::collections::BinaryHeap;
-        let mut state = 0x2545_f491_4f6c_dd1d_u64;
-        let mut next = move |n: u64| {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            state % n
-        };
+        let mut bits = crate::fuel_place::Xorshift(0x2545_f491_4f6c_dd1d);
+        let mut next = move |n: u64| bits.next() % n;
         for _ in 0..200 {
             let mut heap = MinHeap::default();
             let mut reference = BinaryHeap::new();

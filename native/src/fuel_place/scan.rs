@@ -95,6 +95,36 @@ fn end_of<T>(list: &[T]) -> u32 {
     u32::try_from(list.len()).unwrap_or(u32::MAX)
 }
 
+/// The scan's arrays as they fill, and the segment being read: its constant increments are
+/// those from `open_from` on.
+#[derive(Default)]
+struct Filling {
+    segments: Vec<Segment>,
+    constants: Vec<IncrementSite>,
+    boundaries: Vec<Boundary>,
+    open_from: u32,
+    /// The open segment's run-time valued increments.
+    dynamics: usize,
+}
+
+impl Filling {
+    /// Ends the open segment. A new increment goes before its first constant increment, or
+    /// before `anchor` when it has none.
+    fn close(&mut self, anchor: Inst) {
+        let constants = self.open_from..end_of(&self.constants);
+        let own = &self.constants[range(&constants)];
+        let cost = own.iter().map(|c| i128::from(c.amount.unwrap_or(0))).sum();
+        let anchor = own.first().map_or(anchor, |c| c.get);
+        self.segments.push(Segment {
+            cost,
+            constants,
+            dynamics: std::mem::take(&mut self.dynamics),
+            anchor,
+        });
+        self.open_from = end_of(&self.constants);
+    }
+}
+
 fn is_pinned_access(op: Opcode) -> bool {
     op == Opcode::GetPinnedReg || op == Opcode::SetPinnedReg
 }
@@ -210,9 +240,7 @@ pub fn scan_pinned(
     let mut part_of_increment = vec![false; dfg.num_insts()];
     let mut sites: Vec<IncrementSite> = Vec::new();
     let mut insts: Vec<Inst> = Vec::new();
-    let mut all_segments: Vec<Segment> = Vec::new();
-    let mut all_constants: Vec<IncrementSite> = Vec::new();
-    let mut all_boundaries: Vec<Boundary> = Vec::new();
+    let mut fill = Filling::default();
     for block in func.layout.blocks() {
         insts.clear();
         insts.extend(func.layout.block_insts(block));
@@ -237,31 +265,11 @@ pub fn scan_pinned(
             part_of_increment[inc.get.index()] = true;
             part_of_increment[inc.add.index()] = true;
         }
-        let first_segment = end_of(&all_segments);
-        let first_boundary = end_of(&all_boundaries);
-        let mut constants_from = end_of(&all_constants);
-        let mut dynamics = 0usize;
+        let first_segment = end_of(&fill.segments);
+        let first_boundary = end_of(&fill.boundaries);
         let mut anchor = first;
         let mut saw_increment: Option<Inst> = None;
         let mut saw_flush: Option<Inst> = None;
-        // Closes the segment whose constants are those pushed since `constants_from`.
-        let close = |all_segments: &mut Vec<Segment>,
-                     all_constants: &[IncrementSite],
-                     constants_from: &mut u32,
-                     dynamics: &mut usize,
-                     anchor: Inst| {
-            let constants = *constants_from..end_of(all_constants);
-            let own = &all_constants[range(&constants)];
-            let cost = own.iter().map(|c| i128::from(c.amount.unwrap_or(0))).sum();
-            let anchor = own.first().map_or(anchor, |c| c.get);
-            all_segments.push(Segment {
-                cost,
-                constants,
-                dynamics: std::mem::take(dynamics),
-                anchor,
-            });
-            *constants_from = end_of(all_constants);
-        };
         for (index, &i) in insts.iter().enumerate() {
             let op = dfg.insts[i].opcode();
             if is_pinned_access(op) {
@@ -277,9 +285,9 @@ pub fn scan_pinned(
                 }
                 saw_increment.get_or_insert(inc.get);
                 if inc.amount.is_some() {
-                    all_constants.push(*inc);
+                    fill.constants.push(*inc);
                 } else {
-                    dynamics += 1;
+                    fill.dynamics += 1;
                 }
                 continue;
             }
@@ -308,30 +316,18 @@ pub fn scan_pinned(
             let is_call = op.is_call() && !op.is_terminator() && !op.is_return();
             let observed_trap = observe_traps && is_conditional_trap(op);
             if (is_call || observed_trap) && index + 1 < insts.len() {
-                all_boundaries.push(if is_call {
+                fill.boundaries.push(if is_call {
                     Boundary::Call
                 } else {
                     Boundary::Trap
                 });
-                close(
-                    &mut all_segments,
-                    &all_constants,
-                    &mut constants_from,
-                    &mut dynamics,
-                    anchor,
-                );
+                fill.close(anchor);
                 anchor = insts[index + 1];
                 saw_increment = None;
                 saw_flush = None;
             }
         }
-        close(
-            &mut all_segments,
-            &all_constants,
-            &mut constants_from,
-            &mut dynamics,
-            anchor,
-        );
+        fill.close(anchor);
         let b = block.as_u32() as usize;
         let last_op = insts.last().map(|&l| dfg.insts[l].opcode());
         let end = if flow.out_edges[b].is_empty() {
@@ -346,16 +342,16 @@ pub fn scan_pinned(
             BlockEnd::Branch
         };
         blocks[b] = Some(ScannedBlock {
-            segments: first_segment..end_of(&all_segments),
-            boundaries: first_boundary..end_of(&all_boundaries),
+            segments: first_segment..end_of(&fill.segments),
+            boundaries: first_boundary..end_of(&fill.boundaries),
             end,
         });
     }
     Ok(Scan {
         blocks,
-        segments: all_segments,
-        constants: all_constants,
-        boundaries: all_boundaries,
+        segments: fill.segments,
+        constants: fill.constants,
+        boundaries: fill.boundaries,
         uses_pinned_register,
         uses,
     })

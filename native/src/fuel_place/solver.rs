@@ -608,12 +608,9 @@ mod order_tests {
             -f64::NAN,
             3.814697265625e-6,
         ];
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut bits = crate::fuel_place::Xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..2_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
-            values.push(f64::from_bits(state));
+            values.push(f64::from_bits(bits.next()));
         }
         for &a in &values {
             for &b in values.iter().take(200) {
@@ -664,11 +661,9 @@ mod round_weight_tests {
                 ]);
             }
         }
-        let mut state = 0x2545_f491_4f6c_dd1du64;
+        let mut bits = crate::fuel_place::Xorshift(0x2545_f491_4f6c_dd1d);
         for _ in 0..200_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = bits.next();
             let exponent = (state % 200) as i32 - 100;
             values.push(f64::from_bits((state >> 12) | (1023u64 << 52)) * 2f64.powi(exponent));
         }
@@ -782,11 +777,9 @@ mod round_weight_tests {
             1.52587890625e-5,
         ];
         // Products of the estimate's probabilities (halves, tenths, loop factors) and neighbours.
-        let mut state = 0x9e37_79b9_7f4a_7c15u64;
+        let mut bits = crate::fuel_place::Xorshift(0x9e37_79b9_7f4a_7c15);
         for _ in 0..20_000 {
-            state ^= state << 13;
-            state ^= state >> 7;
-            state ^= state << 17;
+            let state = bits.next();
             let halves = (state % 40) as i32;
             let tens = ((state >> 8) % 8) as i32;
             let w = 2f64.powi(-halves) * 10f64.powi(tens) * (((state >> 16) % 97) as f64 + 1.0);
