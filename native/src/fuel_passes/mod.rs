@@ -12,6 +12,7 @@ mod cut_off;
 mod drop_checks;
 mod error;
 mod graph;
+mod grouped;
 mod location;
 mod pinned;
 mod shapes;
@@ -22,6 +23,7 @@ use cranelift_codegen::ir::Function;
 
 pub(crate) use aliases::Aliases;
 pub use error::FuelPassError;
+pub(crate) use grouped::Grouped;
 pub(crate) use use_counts::UseCounts;
 
 /// A pass the native pipeline runs.

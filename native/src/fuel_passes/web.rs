@@ -21,6 +21,7 @@ use super::checks::{CheckContext, FuelCheck, match_fuel_compare, recognize_check
 use super::cleanup::locate_inst;
 use super::error::{FuelPassError, FuelResult};
 use super::graph::{Reachable, arg_at, args, destinations, reachable, reverse_post_order};
+use super::grouped::Grouped;
 use super::location::FuelLocation;
 use super::shapes::{AddMatch, is_pinned_read, match_counter_add};
 
@@ -156,49 +157,6 @@ struct Incoming {
     from: Block,
 }
 
-/// Every block's incoming edges, in edge order, in one array: `edges[start[b]..start[b + 1]]`.
-#[derive(Default)]
-struct IncomingEdges {
-    start: Vec<u32>,
-    edges: Vec<Incoming>,
-}
-
-impl IncomingEdges {
-    /// From `(destination, edge)` pairs in edge order, over `blocks` blocks.
-    fn of(pairs: &[(Block, Incoming)], blocks: usize) -> Self {
-        let mut start = vec![0u32; blocks + 1];
-        for (dest, _) in pairs {
-            start[dest.index() + 1] += 1;
-        }
-        for b in 0..blocks {
-            start[b + 1] += start[b];
-        }
-        // Every slot is written below; the first edge only fills them until then.
-        let Some(&(_, first)) = pairs.first() else {
-            return IncomingEdges {
-                start,
-                edges: Vec::new(),
-            };
-        };
-        let mut edges = vec![first; pairs.len()];
-        let mut next = start.clone();
-        for &(dest, e) in pairs {
-            let slot = &mut next[dest.index()];
-            edges[*slot as usize] = e;
-            *slot += 1;
-        }
-        IncomingEdges { start, edges }
-    }
-
-    fn of_block(&self, b: Block) -> &[Incoming] {
-        let i = b.index();
-        match (self.start.get(i), self.start.get(i + 1)) {
-            (Some(&a), Some(&z)) => &self.edges[a as usize..z as usize],
-            _ => &[],
-        }
-    }
-}
-
 struct Walk {
     /// Where in `defined` each value's latest definition is (4 bytes a value: the walk fills
     /// one per value of the function, most of which never carry the counter).
@@ -210,7 +168,8 @@ struct Walk {
     edges: Vec<Option<State>>,
     /// The number of the first edge leaving each branch (the others follow in destination order).
     first_edge: SecondaryMap<Inst, u32>,
-    incoming: IncomingEdges,
+    /// The edges into each block (by block number), in edge order.
+    incoming: Grouped<Incoming>,
     param_of: SecondaryMap<Block, PackedOption<Value>>,
     /// The state each block was last entered with.
     entered: SecondaryMap<Block, Option<State>>,
@@ -851,7 +810,7 @@ impl<'f> Recognizer<'f> {
             defined: Vec::new(),
             edges: Vec::new(),
             first_edge: sized(func.dfg.num_insts()),
-            incoming: IncomingEdges::default(),
+            incoming: Grouped::new(0, &[]),
             param_of: sized(blocks),
             entered: sized(blocks),
             calls: Vec::new(),
@@ -884,11 +843,14 @@ impl<'f> Recognizer<'f> {
                     call,
                     from: b,
                 };
-                pairs.push((dest, edge));
+                pairs.push((dest.index(), edge));
                 w.edges.push(None);
             }
         }
-        w.incoming = IncomingEdges::of(&pairs, blocks);
+        w.incoming = Grouped::new(blocks, &pairs);
+        // A header entered by several back edges is checked once.
+        headers.sort_unstable();
+        headers.dedup();
         let cyclic = !headers.is_empty();
         // Iterate to a fixed point, reporting violations once the states are final. Without a
         // cycle every block sees its final incoming states in the first round. With one, every
@@ -935,7 +897,7 @@ impl<'f> Recognizer<'f> {
         preds.clear();
         preds.extend(
             w.incoming
-                .of_block(block)
+                .of(block.index())
                 .iter()
                 .filter_map(|e| w.edges[e.edge].map(|st| (*e, st))),
         );

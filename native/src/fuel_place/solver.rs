@@ -8,6 +8,7 @@ use super::charge_graph::{ChargeGraph, StepKind};
 use super::flow::Flow;
 use super::frequency::Frequencies;
 use super::potentials::PotentialSystem;
+use crate::fuel_passes::Grouped;
 
 #[derive(Clone, Copy, Debug)]
 pub struct SolverOptions {
@@ -421,54 +422,24 @@ const EXCHANGE_WORK_PER_SITE: u64 = 400;
 /// (docs/results.md, "The exchange's threshold").
 const EXCHANGE_MIN_GAIN: f64 = 1e-3;
 
-/// For each point, the sites that end there, in site order: one array, since a function has
-/// thousands of points and most touch a site or two.
-struct Incident {
-    /// Sites of point p: `sites[start[p]..start[p + 1]]`.
-    start: Vec<usize>,
-    sites: Vec<usize>,
-}
-
-impl Incident {
-    /// Leaves out the point `zero` (the observation class, which touches nearly every site).
-    fn of(sites: &[Site], zero: Option<usize>) -> Self {
-        let points = sites
-            .iter()
-            .map(|s| s.tail.max(s.head) + 1)
-            .max()
-            .unwrap_or(0);
-        let ends = |s: &Site| {
-            let second = (s.head != s.tail).then_some(s.head);
-            std::iter::once(s.tail)
-                .chain(second)
-                .filter(move |&p| Some(p) != zero)
-        };
-        let mut start = vec![0usize; points + 1];
-        for s in sites {
-            for p in ends(s) {
-                start[p + 1] += 1;
+/// For each point, the sites that end there, in site order, leaving out the point `zero` (the
+/// observation class, which touches nearly every site).
+fn incident_sites(sites: &[Site], zero: Option<usize>) -> Grouped<usize> {
+    let points = sites
+        .iter()
+        .map(|s| s.tail.max(s.head) + 1)
+        .max()
+        .unwrap_or(0);
+    let mut pairs = Vec::with_capacity(2 * sites.len());
+    for (i, s) in sites.iter().enumerate() {
+        let second = (s.head != s.tail).then_some(s.head);
+        for p in std::iter::once(s.tail).chain(second) {
+            if Some(p) != zero {
+                pairs.push((p, i));
             }
         }
-        for p in 0..points {
-            start[p + 1] += start[p];
-        }
-        let mut next = start.clone();
-        let mut flat = vec![0usize; start[points]];
-        for (i, s) in sites.iter().enumerate() {
-            for p in ends(s) {
-                flat[next[p]] = i;
-                next[p] += 1;
-            }
-        }
-        Incident { start, sites: flat }
     }
-
-    fn at(&self, p: usize) -> &[usize] {
-        match (self.start.get(p), self.start.get(p + 1)) {
-            (Some(&a), Some(&b)) => &self.sites[a..b],
-            _ => &[],
-        }
-    }
+    Grouped::new(points, &pairs)
 }
 
 fn exchange(
@@ -481,7 +452,7 @@ fn exchange(
     opts: &SolverOptions,
 ) {
     // Sites sharing an end point (other than the observation class) with the freed-up site.
-    let incident = Incident::of(sites, zero);
+    let incident = incident_sites(sites, zero);
     let budget = opts
         .exchange_budget
         .min(EXCHANGE_WORK_PER_SITE.saturating_mul(sites.len() as u64));
@@ -517,7 +488,7 @@ fn exchange(
             attempt += 1;
             near.clear();
             for p in [sites[r].tail, sites[r].head] {
-                for &i in incident.at(p) {
+                for &i in incident.of(p) {
                     if i != r && tight[i].is_none() && taken[i] != attempt {
                         taken[i] = attempt;
                         near.push(i);
