@@ -7,10 +7,11 @@
 /// function; with mimalloc the passes take 12 % less time and Cranelift's compile up to 7 % less
 /// (docs/results.md, "Session 16"). Machine code is not in this heap: the JIT's arena maps its
 /// own pages, and linear memories are mapped by `linear_memory.rs`. (mimalloc 2, with the TLS
-/// model a dlopen'ed library needs: see native/Cargo.toml.)
+/// model a dlopen'ed library needs: see native/Cargo.toml; called directly: `allocator.rs`.)
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: allocator::Mimalloc = allocator::Mimalloc;
 
+mod allocator;
 mod aot;
 mod clif_file;
 mod code_alignment;

@@ -5,7 +5,6 @@
 
 use super::flow::Flow;
 use super::loops::LoopForest;
-use rustc_hash::FxHashMap as HashMap;
 use std::cmp::Reverse;
 use std::collections::BinaryHeap;
 
@@ -85,22 +84,19 @@ pub fn estimate(
     let mut prob = vec![0.0; flow.edges.len()];
     for &n in &flow.nodes {
         let out = &flow.out_edges[n];
-        let weights: Vec<f64> = out
-            .iter()
-            .map(|&e| {
-                let to = flow.edges[e].to;
-                if cold[to] && !cold[n] {
-                    COLD
-                } else if forest.is_exit_edge(n, to) {
-                    LOOP_EXIT
-                } else {
-                    NORMAL
-                }
-            })
-            .collect();
-        let total = weights.iter().fold(0.0, |a, b| a + b);
-        for (i, &e) in out.iter().enumerate() {
-            prob[e] = weights[i] / total;
+        let weight = |e: usize| {
+            let to = flow.edges[e].to;
+            if cold[to] && !cold[n] {
+                COLD
+            } else if forest.is_exit_edge(n, to) {
+                LOOP_EXIT
+            } else {
+                NORMAL
+            }
+        };
+        let total = out.iter().fold(0.0, |a, &e| a + weight(e));
+        for &e in out {
+            prob[e] = weight(e) / total;
         }
     }
     let freq = propagate(flow, forest, &prob);
@@ -122,14 +118,23 @@ fn propagate(flow: &Flow, forest: &LoopForest, prob: &[f64]) -> Vec<f64> {
     // reverse pre-order, inner before outer, so while a loop is summarized this is, for each
     // of its blocks in a nested loop, the nested loop directly inside it (its item).
     let mut outermost = vec![NO_LOOP; flow.layout_index.len()];
+    let mut slots = Slots::new(flow, forest);
     for i in (0..forest.loops.len()).rev() {
-        let s = summarize(flow, forest, prob, &summaries, &outermost, Some(i));
+        let s = summarize(
+            flow,
+            forest,
+            prob,
+            &summaries,
+            &outermost,
+            Some(i),
+            &mut slots,
+        );
         summaries[i] = Some(s);
         for &n in &forest.loops[i].members {
             outermost[n] = i;
         }
     }
-    let root = summarize(flow, forest, prob, &summaries, &outermost, None);
+    let root = summarize(flow, forest, prob, &summaries, &outermost, None, &mut slots);
     let mut freq = vec![0.0; flow.layout_index.len()];
     assign(&root, 1.0, &summaries, &mut freq);
     freq
@@ -149,6 +154,33 @@ fn assign(summary: &Summary, entering: f64, summaries: &[Option<Summary>], freq:
     }
 }
 
+/// Dense slots by block, loop and edge for `summarize`, kept across its calls and reset to
+/// `NO_SLOT` entry by entry after each (a function of many loops summarizes each).
+struct Slots {
+    node: Vec<u32>,
+    looped: Vec<u32>,
+    exit: Vec<u32>,
+}
+
+const NO_SLOT: u32 = u32::MAX;
+
+impl Slots {
+    fn new(flow: &Flow, forest: &LoopForest) -> Self {
+        Slots {
+            node: vec![NO_SLOT; flow.layout_index.len()],
+            looped: vec![NO_SLOT; forest.loops.len()],
+            exit: vec![NO_SLOT; flow.edges.len()],
+        }
+    }
+
+    fn of(&mut self, it: Item) -> &mut u32 {
+        match it {
+            Item::Node(n) => &mut self.node[n],
+            Item::Loop(l) => &mut self.looped[l],
+        }
+    }
+}
+
 fn summarize(
     flow: &Flow,
     forest: &LoopForest,
@@ -156,6 +188,7 @@ fn summarize(
     summaries: &[Option<Summary>],
     outermost: &[usize],
     region: Option<usize>,
+    slots: &mut Slots,
 ) -> Summary {
     let in_region = |n: usize| flow.reachable[n] && region.is_none_or(|r| forest.contains(r, n));
     // A block of the region directly, or the loop directly inside the region that holds it.
@@ -166,14 +199,14 @@ fn summarize(
             Some(_) => Item::Loop(outermost[n]),
         }
     };
-    let headers: Vec<usize> = match region {
-        Some(r) => forest.loops[r].headers.clone(),
-        None => vec![flow.entry],
+    let root = [flow.entry];
+    let headers: &[usize] = match region {
+        Some(r) => &forest.loops[r].headers,
+        None => &root,
     };
     let is_header = |n: usize| region.is_some() && headers.contains(&n);
     // Items in order of their first member in the layout.
     let mut items: Vec<(Item, usize)> = Vec::new();
-    let mut slot: HashMap<Item, usize> = HashMap::default();
     let blocks: &[usize] = match region {
         Some(r) => &forest.loops[r].members,
         None => &flow.nodes,
@@ -183,40 +216,51 @@ fn summarize(
             continue;
         }
         let it = item_of(n);
-        if !slot.contains_key(&it) {
-            slot.insert(it, items.len());
+        let slot = slots.of(it);
+        if *slot == NO_SLOT {
+            *slot = items.len() as u32;
             items.push((it, flow.layout_index[n]));
         }
     }
-    let outflow = |it: Item| -> Vec<(usize, f64)> {
+    // Each item's outflow (edge, share), all items' in one array: `flows[starts[k]..starts[k + 1]]`.
+    let mut flows: Vec<(usize, f64)> = Vec::new();
+    let mut starts: Vec<usize> = Vec::with_capacity(items.len() + 1);
+    for &(it, _) in &items {
+        starts.push(flows.len());
         match it {
-            Item::Node(n) => flow.out_edges[n].iter().map(|&e| (e, prob[e])).collect(),
-            Item::Loop(l) => summaries[l]
-                .as_ref()
-                .map(|s| s.exits.clone())
-                .unwrap_or_default(),
+            Item::Node(n) => flows.extend(flow.out_edges[n].iter().map(|&e| (e, prob[e]))),
+            Item::Loop(l) => {
+                if let Some(s) = &summaries[l] {
+                    flows.extend_from_slice(&s.exits);
+                }
+            }
         }
-    };
-    let flows: Vec<Vec<(usize, f64)>> = items.iter().map(|&(it, _)| outflow(it)).collect();
+    }
+    starts.push(flows.len());
+    let slot_of = |slots: &mut Slots, n: usize| *slots.of(item_of(n)) as usize;
+    // The items each item leads to (one entry per edge), laid out as `flows`.
     let mut indeg = vec![0usize; items.len()];
-    let mut targets: Vec<Vec<usize>> = vec![Vec::new(); items.len()];
-    for (k, out) in flows.iter().enumerate() {
-        for &(e, _) in out {
+    let mut targets: Vec<usize> = Vec::new();
+    let mut target_starts: Vec<usize> = Vec::with_capacity(items.len() + 1);
+    for k in 0..items.len() {
+        target_starts.push(targets.len());
+        for &(e, _) in &flows[starts[k]..starts[k + 1]] {
             let to = flow.edges[e].to;
             if !in_region(to) || is_header(to) {
                 continue;
             }
-            let tk = slot[&item_of(to)];
+            let tk = slot_of(slots, to);
             if tk == k {
                 continue;
             }
-            targets[k].push(tk);
+            targets.push(tk);
             indeg[tk] += 1;
         }
     }
+    target_starts.push(targets.len());
     let mut mass = vec![0.0; items.len()];
-    for &h in &headers {
-        let hk = slot[&item_of(h)];
+    for &h in headers {
+        let hk = slot_of(slots, h);
         mass[hk] += 1.0 / headers.len() as f64;
     }
     // Ready items, the first in the layout first (items' first blocks differ, so no ties).
@@ -226,35 +270,41 @@ fn summarize(
         .collect();
     let mut back = 0.0;
     let mut exits: Vec<(usize, f64)> = Vec::new();
-    let mut exit_slot: HashMap<usize, usize> = HashMap::default();
     while let Some(Reverse((_, k))) = ready.pop() {
         let m = mass[k];
-        for &(e, share) in &flows[k] {
+        for &(e, share) in &flows[starts[k]..starts[k + 1]] {
             let to = flow.edges[e].to;
             let f = m * share;
             if !in_region(to) {
-                match exit_slot.get(&e) {
-                    Some(&i) => exits[i].1 += f,
-                    None => {
-                        exit_slot.insert(e, exits.len());
+                match slots.exit[e] {
+                    NO_SLOT => {
+                        slots.exit[e] = exits.len() as u32;
                         exits.push((e, 0.0 + f));
                     }
+                    i => exits[i as usize].1 += f,
                 }
             } else if is_header(to) {
                 back += f;
             } else {
-                let tk = slot[&item_of(to)];
+                let tk = slot_of(slots, to);
                 if tk != k {
                     mass[tk] += f;
                 }
             }
         }
-        for &tk in &targets[k] {
+        for &tk in &targets[target_starts[k]..target_starts[k + 1]] {
             indeg[tk] -= 1;
             if indeg[tk] == 0 {
                 ready.push(Reverse((items[tk].1, tk)));
             }
         }
+    }
+    // Leave the slots as they were found, for the next region.
+    for &(it, _) in &items {
+        *slots.of(it) = NO_SLOT;
+    }
+    for &(e, _) in &exits {
+        slots.exit[e] = NO_SLOT;
     }
     let scale = if region.is_none() {
         1.0

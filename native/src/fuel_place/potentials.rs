@@ -6,27 +6,57 @@
 
 const NIL: u32 = u32::MAX;
 
-/// One constraint arc with its links in the out-list of its tail and the in-list of its head
-/// (one record, so relaxing an arc touches one cache line).
+/// One constraint arc: phi(to) <= phi(from) + weight.
 #[derive(Clone, Copy)]
 struct Arc {
     from: u32,
     to: u32,
     weight: i64,
-    out_next: u32,
-    out_prev: u32,
-    in_next: u32,
-    in_prev: u32,
-    active: bool,
 }
 
+/// The links of one arc in the out-list of its tail and the in-list of its head.
+#[derive(Clone, Copy)]
+struct Links {
+    next: u32,
+    prev: u32,
+}
+
+/// The arcs, and their doubly linked lists. The links are in arrays of their own: a search
+/// follows `out_next` (or `in_next`) from arc to arc, each step waiting on the last, so that
+/// chain is kept in 4-byte entries that stay in the first-level cache, while the arcs'
+/// ends and weights, which no later step waits on, are read alongside.
 struct Arcs {
     arcs: Vec<Arc>,
+    out_next: Vec<u32>,
+    in_next: Vec<u32>,
+    /// The previous arc in each list (for unlinking), and whether the arc is in its lists.
+    prev: Vec<Links>,
+    active: Vec<bool>,
     out_head: Vec<u32>,
     in_head: Vec<u32>,
 }
 
 impl Arcs {
+    fn new(size: usize) -> Self {
+        Arcs {
+            arcs: Vec::new(),
+            out_next: Vec::new(),
+            in_next: Vec::new(),
+            prev: Vec::new(),
+            active: Vec::new(),
+            out_head: vec![NIL; size],
+            in_head: vec![NIL; size],
+        }
+    }
+
+    fn reserve(&mut self, n: usize) {
+        self.arcs.reserve(n);
+        self.out_next.reserve(n);
+        self.in_next.reserve(n);
+        self.prev.reserve(n);
+        self.active.reserve(n);
+    }
+
     fn len(&self) -> usize {
         self.arcs.len()
     }
@@ -37,56 +67,62 @@ impl Arcs {
             from: p as u32,
             to: q as u32,
             weight: w,
-            out_next: NIL,
-            out_prev: NIL,
-            in_next: NIL,
-            in_prev: NIL,
-            active: false,
         });
+        self.out_next.push(NIL);
+        self.in_next.push(NIL);
+        self.prev.push(Links {
+            next: NIL,
+            prev: NIL,
+        });
+        self.active.push(false);
         self.link(h);
         h
     }
 
+    /// Puts arc `h` first in its tail's out-list and its head's in-list. (`prev.next` holds the
+    /// previous arc of the out-list, `prev.prev` that of the in-list.)
     fn link(&mut self, h: usize) {
-        let (p, q) = (self.arcs[h].from as usize, self.arcs[h].to as usize);
+        let Arc { from, to, .. } = self.arcs[h];
+        let (p, q) = (from as usize, to as usize);
         let o = self.out_head[p];
         let i = self.in_head[q];
-        let arc = &mut self.arcs[h];
-        arc.active = true;
-        arc.out_next = o;
-        arc.out_prev = NIL;
-        arc.in_next = i;
-        arc.in_prev = NIL;
+        self.active[h] = true;
+        self.out_next[h] = o;
+        self.in_next[h] = i;
+        self.prev[h] = Links {
+            next: NIL,
+            prev: NIL,
+        };
         if o != NIL {
-            self.arcs[o as usize].out_prev = h as u32;
+            self.prev[o as usize].next = h as u32;
         }
         self.out_head[p] = h as u32;
         if i != NIL {
-            self.arcs[i as usize].in_prev = h as u32;
+            self.prev[i as usize].prev = h as u32;
         }
         self.in_head[q] = h as u32;
     }
 
     fn unlink(&mut self, h: usize) {
-        let arc = self.arcs[h];
-        self.arcs[h].active = false;
-        let (on, op) = (arc.out_next, arc.out_prev);
+        let Arc { from, to, .. } = self.arcs[h];
+        self.active[h] = false;
+        let (on, op) = (self.out_next[h], self.prev[h].next);
         if op == NIL {
-            self.out_head[arc.from as usize] = on;
+            self.out_head[from as usize] = on;
         } else {
-            self.arcs[op as usize].out_next = on;
+            self.out_next[op as usize] = on;
         }
         if on != NIL {
-            self.arcs[on as usize].out_prev = op;
+            self.prev[on as usize].next = op;
         }
-        let (inn, ip) = (arc.in_next, arc.in_prev);
+        let (inn, ip) = (self.in_next[h], self.prev[h].prev);
         if ip == NIL {
-            self.in_head[arc.to as usize] = inn;
+            self.in_head[to as usize] = inn;
         } else {
-            self.arcs[ip as usize].in_next = inn;
+            self.in_next[ip as usize] = inn;
         }
         if inn != NIL {
-            self.arcs[inn as usize].in_prev = ip;
+            self.prev[inn as usize].prev = ip;
         }
     }
 }
@@ -188,11 +224,11 @@ struct Mark {
     parent: u32,
 }
 
-/// A vertex: its potential and its marks in the forward and the backward search, in one
-/// record so that relaxing an arc reads one cache line for its far end.
+/// A vertex's marks in the forward and the backward search. Its potential is kept apart
+/// (`PotentialSystem::phi`): most arcs a search relaxes end beyond its bound, and deciding that
+/// reads only the far end's potential, from a dense array.
 #[derive(Clone, Copy, Default)]
 struct Vertex {
-    phi: i64,
     marks: [Mark; 2],
 }
 
@@ -272,6 +308,7 @@ impl BoundedSearch {
 }
 
 pub struct PotentialSystem {
+    phi: Vec<i64>,
     vertices: Vec<Vertex>,
     arcs: Arcs,
     forward: BoundedSearch,
@@ -288,12 +325,9 @@ pub struct PotentialSystem {
 impl PotentialSystem {
     pub fn new(size: usize) -> Self {
         PotentialSystem {
+            phi: vec![0; size],
             vertices: vec![Vertex::default(); size],
-            arcs: Arcs {
-                arcs: Vec::new(),
-                out_head: vec![NIL; size],
-                in_head: vec![NIL; size],
-            },
+            arcs: Arcs::new(size),
             forward: BoundedSearch::new(FORWARD),
             backward: BoundedSearch::new(BACKWARD),
             stamp: 0,
@@ -307,19 +341,19 @@ impl PotentialSystem {
     /// Room for `n` more arcs, so that a known number of `add`s does not grow the arcs one
     /// doubling at a time.
     pub fn reserve_arcs(&mut self, n: usize) {
-        self.arcs.arcs.reserve(n);
+        self.arcs.reserve(n);
     }
 
     /// The potential of `p`.
     pub fn phi(&self, p: usize) -> i64 {
-        self.vertices[p].phi
+        self.phi[p]
     }
 
     /// Adds phi(q) <= phi(p) + w; its handle, or None when infeasible or when proving it would
     /// relax more than `max_work` arcs (then nothing changes).
     pub fn add(&mut self, p: usize, q: usize, w: i64, max_work: u64) -> Option<usize> {
         self.cycle.clear();
-        let delta = self.vertices[p].phi + w - self.vertices[q].phi;
+        let delta = self.phi[p] + w - self.phi[q];
         if delta < 0 {
             if p == q {
                 return None;
@@ -337,8 +371,8 @@ impl PotentialSystem {
                 let Some(f) = self.forward.step(&mut self.vertices) else {
                     for i in 0..self.forward.settled.len() {
                         let v = self.forward.settled[i] as usize;
-                        let vertex = self.vertices[v];
-                        self.set(v, vertex.phi + delta + vertex.marks[FORWARD].dist);
+                        let dist = self.vertices[v].marks[FORWARD].dist;
+                        self.set(v, self.phi[v] + delta + dist);
                     }
                     break;
                 };
@@ -348,8 +382,8 @@ impl PotentialSystem {
                 let Some(b) = self.backward.step(&mut self.vertices) else {
                     for i in 0..self.backward.settled.len() {
                         let v = self.backward.settled[i] as usize;
-                        let vertex = self.vertices[v];
-                        self.set(v, vertex.phi - delta - vertex.marks[BACKWARD].dist);
+                        let dist = self.vertices[v].marks[BACKWARD].dist;
+                        self.set(v, self.phi[v] - delta - dist);
                     }
                     break;
                 };
@@ -373,7 +407,7 @@ impl PotentialSystem {
         !cycle.is_empty()
             && cycle
                 .iter()
-                .all(|&h| self.arcs.arcs.get(h as usize).is_some_and(|a| a.active))
+                .all(|&h| self.arcs.active.get(h as usize).copied().unwrap_or(false))
     }
 
     /// Records the cycle found when the forward search reached `forward_end` and the backward
@@ -404,7 +438,7 @@ impl PotentialSystem {
     pub fn rollback(&mut self) {
         if self.journaling {
             while let Some((v, value)) = self.journal.pop() {
-                self.vertices[v].phi = value;
+                self.phi[v] = value;
             }
         }
         self.commit();
@@ -416,63 +450,65 @@ impl PotentialSystem {
     }
 
     pub fn remove(&mut self, handle: usize) {
-        if handle < self.arcs.len() && self.arcs.arcs[handle].active {
+        if handle < self.arcs.len() && self.arcs.active[handle] {
             self.arcs.unlink(handle);
         }
     }
 
     /// Re-enables a removed constraint the current phi satisfies.
     pub fn restore(&mut self, handle: usize) {
-        if handle < self.arcs.len() && !self.arcs.arcs[handle].active {
+        if handle < self.arcs.len() && !self.arcs.active[handle] {
             self.arcs.link(handle);
         }
     }
 
     fn set(&mut self, v: usize, value: i64) {
         if self.journaling {
-            self.journal.push((v, self.vertices[v].phi));
+            self.journal.push((v, self.phi[v]));
         }
-        self.vertices[v].phi = value;
+        self.phi[v] = value;
     }
 
     fn relax_out(&mut self, v: usize) -> bool {
-        let pv = self.vertices[v].phi;
+        let pv = self.phi[v];
         let mut h = self.arcs.out_head[v];
         while h != NIL {
+            // The next arc first: the chain is what each step waits on.
+            let next = self.arcs.out_next[h as usize];
             let arc = self.arcs.arcs[h as usize];
             self.work += 1;
             let to = arc.to as usize;
-            let vertex = &mut self.vertices[to];
-            let reduced = arc.weight + pv - vertex.phi;
-            let [forward, backward] = &mut vertex.marks;
+            let reduced = arc.weight + pv - self.phi[to];
+            let [forward, backward] = &mut self.vertices[to].marks;
             if let Some(nd) = self.forward.offer(forward, to, h, reduced) {
                 if self.backward.meets(backward, nd) {
                     self.record_cycle(v, h, to);
                     return true;
                 }
             }
-            h = arc.out_next;
+            h = next;
         }
         false
     }
 
     fn relax_in(&mut self, v: usize) -> bool {
-        let pv = self.vertices[v].phi;
+        let pv = self.phi[v];
         let mut h = self.arcs.in_head[v];
         while h != NIL {
+            // The next arc first: the chain is what each step waits on.
+            let next = self.arcs.in_next[h as usize];
             let arc = self.arcs.arcs[h as usize];
             self.work += 1;
             let from = arc.from as usize;
-            let vertex = &mut self.vertices[from];
-            let reduced = arc.weight + vertex.phi - pv;
-            let [forward, backward] = &mut vertex.marks;
+            let reduced = arc.weight + self.phi[from] - pv;
+            let [forward, backward] = &mut self.vertices[from].marks;
             if let Some(nd) = self.backward.offer(backward, from, h, reduced) {
                 if self.forward.meets(forward, nd) {
                     self.record_cycle(from, h, v);
                     return true;
                 }
             }
-            h = arc.in_next;
+            h = next;
         }
         false
     }

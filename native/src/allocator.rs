@@ -1,0 +1,71 @@
+//! The addon's global allocator: mimalloc, called the way its own aligned entry points would
+//! end up calling it. The `mimalloc` crate sends every request through `mi_malloc_aligned` and
+//! `mi_realloc_aligned`, which for the alignments Rust almost always asks for (at most 16, no
+//! more than the size) only check that and call `mi_malloc` / `mi_realloc`: four calls deep
+//! where one does. The fuel passes allocate a few dozen small vectors per function, so on a
+//! module of thousands of small functions the wrappers were a measurable part of their time.
+
+use std::alloc::{GlobalAlloc, Layout};
+use std::ffi::c_void;
+
+use libmimalloc_sys::{
+    mi_free, mi_malloc, mi_malloc_aligned, mi_realloc, mi_realloc_aligned, mi_zalloc,
+    mi_zalloc_aligned,
+};
+
+/// mimalloc's block alignment for any block at least this aligned's size
+/// (`MI_MAX_ALIGN_SIZE`, `mi_malloc_is_naturally_aligned` in alloc-aligned.c).
+const NATURAL: usize = 16;
+/// What `mi_realloc_aligned` itself hands to plain `mi_realloc` (a word).
+const WORD: usize = std::mem::size_of::<usize>();
+
+pub struct Mimalloc;
+
+/// Whether a plain `mi_malloc` of `layout` is aligned as it asks.
+fn plain(layout: &Layout) -> bool {
+    layout.align() <= NATURAL && layout.align() <= layout.size()
+}
+
+// SAFETY (all four): each function forwards to the mimalloc call that honours `layout`
+// (size and alignment), so the contract of `GlobalAlloc` is mimalloc's; pointers freed or
+// reallocated were returned by these same functions, so they are mimalloc blocks.
+unsafe impl GlobalAlloc for Mimalloc {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: see the impl; plain blocks are aligned to `layout.align()` by `plain`.
+        unsafe {
+            if plain(&layout) {
+                mi_malloc(layout.size()).cast()
+            } else {
+                mi_malloc_aligned(layout.size(), layout.align()).cast()
+            }
+        }
+    }
+
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        // SAFETY: as `alloc`.
+        unsafe {
+            if plain(&layout) {
+                mi_zalloc(layout.size()).cast()
+            } else {
+                mi_zalloc_aligned(layout.size(), layout.align()).cast()
+            }
+        }
+    }
+
+    unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {
+        // SAFETY: `ptr` came from this allocator (GlobalAlloc's contract).
+        unsafe { mi_free(ptr.cast::<c_void>()) }
+    }
+
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        // SAFETY: `ptr` came from this allocator; mimalloc keeps word alignment on any realloc,
+        // and larger alignments go through the aligned call, as mimalloc's own wrapper does.
+        unsafe {
+            if layout.align() <= WORD {
+                mi_realloc(ptr.cast::<c_void>(), new_size).cast()
+            } else {
+                mi_realloc_aligned(ptr.cast::<c_void>(), new_size, layout.align()).cast()
+            }
+        }
+    }
+}
