@@ -69,3 +69,64 @@ unsafe impl GlobalAlloc for Mimalloc {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::alloc::{GlobalAlloc, Layout};
+
+    use super::Mimalloc;
+
+    /// Every layout gets a block aligned as it asks, through allocation, zeroed allocation and
+    /// reallocation to larger and smaller sizes, with the contents kept.
+    #[test]
+    fn blocks_are_aligned_as_asked_and_reallocation_keeps_contents() {
+        let heap = Mimalloc;
+        for align in [1usize, 2, 4, 8, 16, 32, 64, 4096] {
+            for size in [1usize, 3, 8, 15, 16, 24, 40, 100, 1000, 70_000] {
+                let Ok(layout) = Layout::from_size_align(size, align) else {
+                    continue;
+                };
+                // SAFETY: a non-zero size; every block is freed with its layout below.
+                unsafe {
+                    let p = heap.alloc(layout);
+                    assert!(!p.is_null());
+                    assert_eq!(p as usize % align, 0, "alloc {size} aligned {align}");
+                    for k in 0..size {
+                        p.add(k).write(k as u8);
+                    }
+                    // Grown, then shrunk below the first size.
+                    let (mut block, mut current) = (p, layout);
+                    for new_size in [size * 3 + 5, size.div_ceil(2)] {
+                        let q = heap.realloc(block, current, new_size);
+                        assert_eq!(
+                            q as usize % align,
+                            0,
+                            "realloc to {new_size}, aligned {align}"
+                        );
+                        for k in 0..size.min(new_size) {
+                            assert_eq!(q.add(k).read(), k as u8);
+                        }
+                        (block, current) = (q, Layout::from_size_align_unchecked(new_size, align));
+                    }
+                    heap.dealloc(block, current);
+                    let z = heap.alloc_zeroed(layout);
+                    assert_eq!(z as usize % align, 0, "zalloc {size} aligned {align}");
+                    assert!((0..size).all(|k| z.add(k).read() == 0));
+                    heap.dealloc(z, layout);
+                }
+            }
+        }
+    }
+
+    /// A vector of 16-byte-aligned elements growing one push at a time stays aligned (the
+    /// fuel web's increments hold an `i128`).
+    #[test]
+    fn a_growing_vector_of_i128_stays_aligned() {
+        let mut v: Vec<i128> = Vec::new();
+        for k in 0..10_000 {
+            v.push(k);
+            assert_eq!(v.as_ptr() as usize % 16, 0);
+        }
+        assert_eq!(v.iter().sum::<i128>(), (0..10_000).sum());
+    }
+}
