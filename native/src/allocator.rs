@@ -13,17 +13,36 @@ use libmimalloc_sys::{
     mi_zalloc_aligned,
 };
 
-/// mimalloc's block alignment for any block at least this aligned's size
-/// (`MI_MAX_ALIGN_SIZE`, `mi_malloc_is_naturally_aligned` in alloc-aligned.c).
+/// A plain mimalloc block is aligned to its size's largest power of two up to this
+/// (`MI_MAX_ALIGN_SIZE`; `mi_malloc_is_naturally_aligned` in alloc-aligned.c).
 const NATURAL: usize = 16;
 /// What `mi_realloc_aligned` itself hands to plain `mi_realloc` (a word).
 const WORD: usize = std::mem::size_of::<usize>();
 
 pub struct Mimalloc;
 
-/// Whether a plain `mi_malloc` of `layout` is aligned as it asks.
-fn plain(layout: &Layout) -> bool {
-    layout.align() <= NATURAL && layout.align() <= layout.size()
+/// A block for `layout` from `plain` when a plain block is aligned as it asks (at most
+/// `NATURAL`, and no more than the size), else from `aligned`.
+///
+/// # Safety
+/// `layout` has a non-zero size (`GlobalAlloc`'s contract); the two functions are a pair of
+/// mimalloc's allocation calls, which take any size and alignment.
+#[inline]
+unsafe fn allocate(
+    layout: Layout,
+    plain: unsafe extern "C" fn(usize) -> *mut c_void,
+    aligned: unsafe extern "C" fn(usize, usize) -> *mut c_void,
+) -> *mut u8 {
+    let natural = layout.align() <= NATURAL && layout.align() <= layout.size();
+    // SAFETY: mimalloc's calls take any size and alignment; the plain block is aligned as
+    // `layout` asks when `natural` holds.
+    unsafe {
+        if natural {
+            plain(layout.size()).cast()
+        } else {
+            aligned(layout.size(), layout.align()).cast()
+        }
+    }
 }
 
 // SAFETY (all four): each function forwards to the mimalloc call that honours `layout`
@@ -31,25 +50,13 @@ fn plain(layout: &Layout) -> bool {
 // reallocated were returned by these same functions, so they are mimalloc blocks.
 unsafe impl GlobalAlloc for Mimalloc {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: see the impl; plain blocks are aligned to `layout.align()` by `plain`.
-        unsafe {
-            if plain(&layout) {
-                mi_malloc(layout.size()).cast()
-            } else {
-                mi_malloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: see `allocate`.
+        unsafe { allocate(layout, mi_malloc, mi_malloc_aligned) }
     }
 
     unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
-        // SAFETY: as `alloc`.
-        unsafe {
-            if plain(&layout) {
-                mi_zalloc(layout.size()).cast()
-            } else {
-                mi_zalloc_aligned(layout.size(), layout.align()).cast()
-            }
-        }
+        // SAFETY: see `allocate`.
+        unsafe { allocate(layout, mi_zalloc, mi_zalloc_aligned) }
     }
 
     unsafe fn dealloc(&self, ptr: *mut u8, _layout: Layout) {

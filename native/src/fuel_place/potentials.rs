@@ -14,13 +14,6 @@ struct Arc {
     weight: i64,
 }
 
-/// The links of one arc in the out-list of its tail and the in-list of its head.
-#[derive(Clone, Copy)]
-struct Links {
-    next: u32,
-    prev: u32,
-}
-
 /// The arcs, and their doubly linked lists. The links are in arrays of their own: a search
 /// follows `out_next` (or `in_next`) from arc to arc, each step waiting on the last, so that
 /// chain is kept in 4-byte entries that stay in the first-level cache, while the arcs'
@@ -29,8 +22,10 @@ struct Arcs {
     arcs: Vec<Arc>,
     out_next: Vec<u32>,
     in_next: Vec<u32>,
-    /// The previous arc in each list (for unlinking), and whether the arc is in its lists.
-    prev: Vec<Links>,
+    /// The previous arc in each list, for unlinking.
+    out_prev: Vec<u32>,
+    in_prev: Vec<u32>,
+    /// Whether the arc is in its lists.
     active: Vec<bool>,
     out_head: Vec<u32>,
     in_head: Vec<u32>,
@@ -42,7 +37,8 @@ impl Arcs {
             arcs: Vec::new(),
             out_next: Vec::new(),
             in_next: Vec::new(),
-            prev: Vec::new(),
+            out_prev: Vec::new(),
+            in_prev: Vec::new(),
             active: Vec::new(),
             out_head: vec![NIL; size],
             in_head: vec![NIL; size],
@@ -53,7 +49,8 @@ impl Arcs {
         self.arcs.reserve(n);
         self.out_next.reserve(n);
         self.in_next.reserve(n);
-        self.prev.reserve(n);
+        self.out_prev.reserve(n);
+        self.in_prev.reserve(n);
         self.active.reserve(n);
     }
 
@@ -68,19 +65,20 @@ impl Arcs {
             to: q as u32,
             weight: w,
         });
-        self.out_next.push(NIL);
-        self.in_next.push(NIL);
-        self.prev.push(Links {
-            next: NIL,
-            prev: NIL,
-        });
+        for links in [
+            &mut self.out_next,
+            &mut self.in_next,
+            &mut self.out_prev,
+            &mut self.in_prev,
+        ] {
+            links.push(NIL);
+        }
         self.active.push(false);
         self.link(h);
         h
     }
 
-    /// Puts arc `h` first in its tail's out-list and its head's in-list. (`prev.next` holds the
-    /// previous arc of the out-list, `prev.prev` that of the in-list.)
+    /// Puts arc `h` first in its tail's out-list and its head's in-list.
     fn link(&mut self, h: usize) {
         let Arc { from, to, .. } = self.arcs[h];
         let (p, q) = (from as usize, to as usize);
@@ -89,16 +87,14 @@ impl Arcs {
         self.active[h] = true;
         self.out_next[h] = o;
         self.in_next[h] = i;
-        self.prev[h] = Links {
-            next: NIL,
-            prev: NIL,
-        };
+        self.out_prev[h] = NIL;
+        self.in_prev[h] = NIL;
         if o != NIL {
-            self.prev[o as usize].next = h as u32;
+            self.out_prev[o as usize] = h as u32;
         }
         self.out_head[p] = h as u32;
         if i != NIL {
-            self.prev[i as usize].prev = h as u32;
+            self.in_prev[i as usize] = h as u32;
         }
         self.in_head[q] = h as u32;
     }
@@ -106,23 +102,23 @@ impl Arcs {
     fn unlink(&mut self, h: usize) {
         let Arc { from, to, .. } = self.arcs[h];
         self.active[h] = false;
-        let (on, op) = (self.out_next[h], self.prev[h].next);
+        let (on, op) = (self.out_next[h], self.out_prev[h]);
         if op == NIL {
             self.out_head[from as usize] = on;
         } else {
             self.out_next[op as usize] = on;
         }
         if on != NIL {
-            self.prev[on as usize].next = op;
+            self.out_prev[on as usize] = op;
         }
-        let (inn, ip) = (self.in_next[h], self.prev[h].prev);
+        let (inn, ip) = (self.in_next[h], self.in_prev[h]);
         if ip == NIL {
             self.in_head[to as usize] = inn;
         } else {
             self.in_next[ip as usize] = inn;
         }
         if inn != NIL {
-            self.prev[inn as usize].prev = ip;
+            self.in_prev[inn as usize] = ip;
         }
     }
 }
