@@ -106,6 +106,7 @@ impl CheckContext {
     pub fn with_edges(func: &Function, aliases: Aliases, live: &EntitySet<Block>) -> Self {
         let values = func.dfg.num_values();
         let mut preds: SecondaryMap<Block, u32> = SecondaryMap::new();
+        preds.resize(func.dfg.num_blocks());
         for b in func.layout.blocks().filter(|b| live.contains(*b)) {
             for s in successors(func, b) {
                 preds[s] += 1;

@@ -82,12 +82,14 @@ pub struct Reachable {
 }
 
 pub fn reachable(func: &Function) -> Reachable {
-    let mut order = Vec::new();
-    let mut set = EntitySet::new();
+    let blocks = func.dfg.num_blocks();
+    let mut order = Vec::with_capacity(blocks);
+    let mut set = EntitySet::with_capacity(blocks);
     let Some(entry) = func.layout.entry_block() else {
         return Reachable { order, set };
     };
-    let mut stack = vec![entry];
+    let mut stack = Vec::with_capacity(blocks);
+    stack.push(entry);
     set.insert(entry);
     order.push(entry);
     while let Some(b) = stack.pop() {
@@ -107,14 +109,16 @@ pub fn reverse_post_order(func: &Function) -> Vec<Block> {
     let Some(entry) = func.layout.entry_block() else {
         return Vec::new();
     };
-    let mut visited = EntitySet::new();
-    let mut post = Vec::new();
+    let blocks = func.dfg.num_blocks();
+    let mut visited = EntitySet::with_capacity(blocks);
+    let mut post = Vec::with_capacity(blocks);
     // (block, its last instruction, next edge to follow, edge count)
     let push = |b: Block| {
         let (last, count) = edges_of(func, b);
         (b, last, 0usize, count)
     };
-    let mut stack = vec![push(entry)];
+    let mut stack = Vec::with_capacity(blocks);
+    stack.push(push(entry));
     visited.insert(entry);
     while let Some(top) = stack.last_mut() {
         match (top.1, top.2 < top.3) {
@@ -136,6 +140,32 @@ pub fn reverse_post_order(func: &Function) -> Vec<Block> {
     post
 }
 
+/// The arguments of the formats most instructions have, read in place (Cranelift's
+/// `inst_args` is a call with a match over every format); None for the other formats, which
+/// include every branch and call. None of these formats branches or has an exception table.
+#[inline]
+fn plain_args(data: &InstructionData) -> Option<&[Value]> {
+    match data {
+        InstructionData::Binary { args, .. }
+        | InstructionData::IntCompare { args, .. }
+        | InstructionData::FloatCompare { args, .. }
+        | InstructionData::Store { args, .. } => Some(args),
+        InstructionData::Unary { arg, .. } | InstructionData::Load { arg, .. } => {
+            Some(std::slice::from_ref(arg))
+        }
+        InstructionData::Ternary { args, .. } => Some(args),
+        InstructionData::UnaryImm { .. } | InstructionData::NullAry { .. } => Some(&[]),
+        _ => None,
+    }
+}
+
+/// `func.dfg.inst_args(inst)`, the common formats read in place (see [`plain_args`]).
+#[inline]
+pub fn inst_args(func: &Function, inst: Inst) -> &[Value] {
+    let dfg = &func.dfg;
+    plain_args(&dfg.insts[inst]).unwrap_or_else(|| dfg.inst_args(inst))
+}
+
 /// Calls `f` on each value `inst` reads, as Cranelift's `inst_values` yields them (its
 /// arguments, its branch arguments in destination order, then an exception table's context
 /// values), aliases not resolved: the same values without the chained iterators, for the walks
@@ -143,6 +173,13 @@ pub fn reverse_post_order(func: &Function) -> Vec<Block> {
 #[inline]
 pub fn each_read(func: &Function, inst: Inst, mut f: impl FnMut(Value)) {
     let dfg = &func.dfg;
+    // The formats most instructions have neither branch nor carry an exception table.
+    if let Some(args) = plain_args(&dfg.insts[inst]) {
+        for &v in args {
+            f(v);
+        }
+        return;
+    }
     for &v in dfg.inst_args(inst) {
         f(v);
     }

@@ -4,8 +4,6 @@
 //! use the pinned register the counter is stored before and reloaded after. The instructions
 //! are created in the TypeScript pass's order, so both number new values alike.
 
-use std::collections::BTreeMap;
-
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::dominator_tree::DominatorTree;
 use cranelift_codegen::flowgraph::ControlFlowGraph;
@@ -190,7 +188,14 @@ pub fn rewrite_to_pinned(
             after.ins().set_pinned_reg(reloaded);
         }
     }
-    let mut candidates: Vec<Inst> = web.context_pointer_defs.clone();
+    // The context pointers' definitions, the folded increments' old operands, and the
+    // operands of each counter load and store.
+    let mut candidates: Vec<Inst> = Vec::with_capacity(
+        web.context_pointer_defs.len()
+            + web.increments.len()
+            + 2 * (web.counter_loads.len() + web.counter_stores.len()),
+    );
+    candidates.extend_from_slice(&web.context_pointer_defs);
     let mut sets = Vec::with_capacity(web.increments.len());
     for inc in &web.increments {
         let mut cur = FuncCursor::new(func).at_inst(inc.inst);
@@ -274,16 +279,19 @@ pub fn rewrite_to_pinned(
 
 /// Removes the counter parameters and their branch arguments in one sweep over the branches.
 fn remove_params(func: &mut Function, params: &[FuelParam]) {
-    let mut by_block: BTreeMap<cranelift_codegen::ir::Block, Vec<usize>> = BTreeMap::new();
-    for p in params {
-        by_block.entry(p.block).or_default().push(p.index);
-    }
-    for list in by_block.values_mut() {
-        list.sort_unstable_by(|a, b| b.cmp(a));
-    }
-    if by_block.is_empty() {
+    if params.is_empty() {
         return;
     }
+    // (block, parameter index), by block and then the last index first, so that removing one
+    // moves none still to come.
+    let mut by_block: Vec<(cranelift_codegen::ir::Block, usize)> =
+        params.iter().map(|p| (p.block, p.index)).collect();
+    by_block.sort_unstable_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+    let of = |block| {
+        let start = by_block.partition_point(|&(b, _)| b < block);
+        let end = start + by_block[start..].partition_point(|&(b, _)| b == block);
+        &by_block[start..end]
+    };
     // Only a block's last instruction branches (Cranelift's rule).
     let branches: Vec<Inst> = func
         .layout
@@ -296,20 +304,15 @@ fn remove_params(func: &mut Function, params: &[FuelParam]) {
             dfg.insts[i].branch_destination_mut(&mut dfg.jump_tables, &mut dfg.exception_tables);
         for call in calls {
             let target = call.block(&dfg.value_lists);
-            let Some(indices) = by_block.get(&target) else {
-                continue;
-            };
-            for &index in indices {
+            for &(_, index) in of(target) {
                 if index < call.len(&dfg.value_lists) {
                     call.remove(index, &mut dfg.value_lists);
                 }
             }
         }
     }
-    for (block, indices) in by_block {
-        for index in indices {
-            let v = func.dfg.block_params(block)[index];
-            func.dfg.remove_block_param(v);
-        }
+    for &(block, index) in &by_block {
+        let v = func.dfg.block_params(block)[index];
+        func.dfg.remove_block_param(v);
     }
 }

@@ -20,7 +20,9 @@ use super::callees::{Convention, callee_convention};
 use super::checks::{CheckContext, FuelCheck, match_fuel_compare, recognize_check};
 use super::cleanup::locate_inst;
 use super::error::{FuelPassError, FuelResult};
-use super::graph::{Reachable, arg_at, args, destinations, reachable, reverse_post_order};
+use super::graph::{
+    Reachable, arg_at, args, destinations, inst_args, reachable, reverse_post_order,
+};
 use super::grouped::Grouped;
 use super::location::FuelLocation;
 use super::shapes::{AddMatch, is_pinned_read, match_counter_add};
@@ -124,6 +126,14 @@ struct Ordered {
 }
 
 impl Ordered {
+    /// Room for value numbers below `values` in the set, and for `expected` of them in order.
+    fn with_capacity(values: usize, expected: usize) -> Self {
+        Ordered {
+            list: Vec::with_capacity(expected),
+            set: EntitySet::with_capacity(values),
+        }
+    }
+
     fn insert(&mut self, v: Value) -> bool {
         let fresh = self.set.insert(v);
         if fresh {
@@ -209,12 +219,15 @@ struct Reading {
 impl Reading {
     fn new(func: &Function, aliases: Aliases) -> Self {
         let live = reachable(func);
-        let mut insts = Vec::new();
-        let mut branches = Vec::new();
-        let mut flow = Vec::new();
-        let mut loads = Vec::new();
-        let mut memory = Vec::new();
-        let mut calls = Vec::new();
+        // Sized for the front end's code, so that few of them grow: about 12 % of its
+        // instructions are `iadd`s, 10 % branches, 17 % memory accesses, 2 % calls.
+        let n = func.dfg.num_insts();
+        let mut insts = Vec::with_capacity(n);
+        let mut branches = Vec::with_capacity(live.order.len());
+        let mut flow = Vec::with_capacity(n / 4);
+        let mut loads = Vec::with_capacity(n / 4);
+        let mut memory = Vec::with_capacity(n / 4);
+        let mut calls = Vec::with_capacity(n / 16);
         let mut pinned_use = None;
         let dfg = &func.dfg;
         for b in func.layout.blocks() {
@@ -300,13 +313,16 @@ impl<'f> Recognizer<'f> {
             vmctx: Ordered::default(),
             ctx: Ordered::default(),
             ctx_defs: Vec::new(),
-            loads: Vec::new(),
-            stores: Vec::new(),
-            values: Ordered::default(),
+            // Wasmtime loads the counter at entry and after each call, and stores it before each.
+            loads: Vec::with_capacity(reading.calls.len() + 1),
+            stores: Vec::with_capacity(reading.calls.len() + 1),
+            // About one counter value per block (a parameter or an increment's result).
+            values: Ordered::with_capacity(func.dfg.num_values(), reading.live.order.len()),
             roles: sized(func.dfg.num_insts()),
-            increments: Vec::new(),
+            // About one increment per block, and a counter parameter at many.
+            increments: Vec::with_capacity(reading.live.order.len()),
             charges: Vec::new(),
-            params: Vec::new(),
+            params: Vec::with_capacity(reading.live.order.len() / 2),
             checks: Vec::new(),
         }
     }
@@ -572,18 +588,14 @@ impl<'f> Recognizer<'f> {
 
     /// Whether argument `k` of `i` carries the counter.
     fn is_fuel_arg(&self, i: Inst, k: usize) -> bool {
-        self.func
-            .dfg
-            .inst_args(i)
+        inst_args(self.func, i)
             .get(k)
             .is_some_and(|&a| self.values.has(self.r(a)))
     }
 
     /// The first argument of `i` that carries the counter.
     fn first_fuel_arg(&self, i: Inst) -> Option<usize> {
-        self.func
-            .dfg
-            .inst_args(i)
+        inst_args(self.func, i)
             .iter()
             .position(|&a| self.values.has(self.r(a)))
     }
@@ -807,8 +819,9 @@ impl<'f> Recognizer<'f> {
                 map.resize(func.dfg.num_values());
                 map
             },
-            defined: Vec::new(),
-            edges: Vec::new(),
+            defined: Vec::with_capacity(rpo.len()),
+            // Most blocks end in a `brif` or a `jump`.
+            edges: Vec::with_capacity(2 * rpo.len()),
             first_edge: sized(func.dfg.num_insts()),
             incoming: Grouped::new(0, &[]),
             param_of: sized(blocks),
@@ -827,7 +840,7 @@ impl<'f> Recognizer<'f> {
         // An edge to a block at or before its source in reverse post-order closes a cycle; the
         // blocks such edges enter.
         let mut headers = Vec::new();
-        let mut pairs = Vec::new();
+        let mut pairs = Vec::with_capacity(2 * rpo.len());
         for &b in &rpo {
             let Some(branch) = func.layout.last_inst(b) else {
                 continue;

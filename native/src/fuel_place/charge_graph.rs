@@ -41,9 +41,10 @@ pub fn build(flow: &Flow, scan: &Scan, observe_traps: bool) -> ChargeGraph {
         point_count += 1;
         point_count - 1
     };
-    let mut steps = Vec::new();
-    let mut starts = Vec::new();
-    let mut ends = Vec::new();
+    let (segments, boundaries) = scan.counts();
+    let mut steps = Vec::with_capacity(segments + boundaries + flow.edges.len());
+    let mut starts = Vec::with_capacity(boundaries + size + 1);
+    let mut ends = Vec::with_capacity(boundaries + size);
     let mut seg_in = vec![NONE; size];
     let mut exit = vec![NONE; size];
     for &b in &flow.nodes {

@@ -206,11 +206,11 @@ fn summarize(
     };
     let is_header = |n: usize| region.is_some() && headers.contains(&n);
     // Items in order of their first member in the layout.
-    let mut items: Vec<(Item, usize)> = Vec::new();
     let blocks: &[usize] = match region {
         Some(r) => &forest.loops[r].members,
         None => &flow.nodes,
     };
+    let mut items: Vec<(Item, usize)> = Vec::with_capacity(blocks.len());
     for &n in blocks {
         if !in_region(n) {
             continue;
@@ -223,7 +223,8 @@ fn summarize(
         }
     }
     // Each item's outflow (edge, share), all items' in one array: `flows[starts[k]..starts[k + 1]]`.
-    let mut flows: Vec<(usize, f64)> = Vec::new();
+    // Most blocks end in a `brif` or a `jump`.
+    let mut flows: Vec<(usize, f64)> = Vec::with_capacity(2 * items.len());
     let mut starts: Vec<usize> = Vec::with_capacity(items.len() + 1);
     for &(it, _) in &items {
         starts.push(flows.len());
@@ -240,7 +241,7 @@ fn summarize(
     let slot_of = |slots: &mut Slots, n: usize| *slots.of(item_of(n)) as usize;
     // The items each item leads to (one entry per edge), laid out as `flows`.
     let mut indeg = vec![0usize; items.len()];
-    let mut targets: Vec<usize> = Vec::new();
+    let mut targets: Vec<usize> = Vec::with_capacity(flows.len());
     let mut target_starts: Vec<usize> = Vec::with_capacity(items.len() + 1);
     for k in 0..items.len() {
         target_starts.push(targets.len());

@@ -83,6 +83,11 @@ impl Scan {
     pub fn constants_of(&self, segment: &Segment) -> &[IncrementSite] {
         &self.constants[range(&segment.constants)]
     }
+
+    /// The segments and the boundaries between them, in all blocks.
+    pub fn counts(&self) -> (usize, usize) {
+        (self.segments.len(), self.boundaries.len())
+    }
 }
 
 fn range(r: &Range<u32>) -> Range<usize> {
@@ -238,9 +243,17 @@ pub fn scan_pinned(
     // into `sites`), and whether an instruction is the read or the add of one.
     let mut ending = vec![u32::MAX; dfg.num_insts()];
     let mut part_of_increment = vec![false; dfg.num_insts()];
-    let mut sites: Vec<IncrementSite> = Vec::new();
+    // Sized for the front end's code, where a block has about one increment and one segment,
+    // and about one instruction in 50 is a call that starts another.
+    let expected = dfg.num_blocks() + dfg.num_insts() / 32;
+    let mut sites: Vec<IncrementSite> = Vec::with_capacity(expected);
     let mut insts: Vec<Inst> = Vec::new();
-    let mut fill = Filling::default();
+    let mut fill = Filling {
+        segments: Vec::with_capacity(expected),
+        constants: Vec::with_capacity(expected),
+        boundaries: Vec::with_capacity(dfg.num_insts() / 32),
+        ..Filling::default()
+    };
     for block in func.layout.blocks() {
         insts.clear();
         insts.extend(func.layout.block_insts(block));

@@ -26,9 +26,10 @@ impl SccFinder {
             index: vec![NONE; size],
             low: vec![0; size],
             on_stack: vec![false; size],
-            stack: Vec::new(),
-            work: Vec::new(),
-            pending: Vec::new(),
+            // A search's depth is at most the vertices, and most have one or two successors.
+            stack: Vec::with_capacity(size),
+            work: Vec::with_capacity(size),
+            pending: Vec::with_capacity(2 * size),
         }
     }
 

@@ -299,7 +299,7 @@ pub fn place(
     }
     let zero = graph.observation.first().map(|&p| classes.find(p));
 
-    let mut sites: Vec<Site> = Vec::new();
+    let mut sites: Vec<Site> = Vec::with_capacity(graph.steps.len());
     for (index, step) in graph.steps.iter().enumerate() {
         let weight = match step.kind {
             StepKind::Boundary => continue,
