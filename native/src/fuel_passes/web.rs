@@ -819,14 +819,18 @@ impl<'f> Recognizer<'f> {
                 map.resize(func.dfg.num_values());
                 map
             },
-            defined: Vec::with_capacity(rpo.len()),
+            // Each round defines the parameters, the loads' and the increments' results; most
+            // walks take one or two rounds.
+            defined: Vec::with_capacity(
+                2 * (self.params.len() + self.loads.len() + self.increments.len()),
+            ),
             // Most blocks end in a `brif` or a `jump`.
             edges: Vec::with_capacity(2 * rpo.len()),
             first_edge: sized(func.dfg.num_insts()),
             incoming: Grouped::new(0, &[]),
             param_of: sized(blocks),
             entered: sized(blocks),
-            calls: Vec::new(),
+            calls: Vec::with_capacity(self.reading.calls.len()),
             reached: Vec::new(),
         };
         for p in &self.params {
