@@ -15,6 +15,9 @@ export interface Attack {
   readonly timeoutMs?: number;
   /** Run in a child process (the attack could kill or hang a process if the guarantee fails). */
   readonly isolate?: boolean;
+  /** The attack asserts how long it takes (wall clock), so the ava test runs it before the
+   *  file's concurrent tests, whose child processes would otherwise share the cores with it. */
+  readonly timed?: boolean;
 }
 
 /** Every attack file under tests/guest/attacks/ exports `attacks: readonly Attack[]`. */

@@ -12,6 +12,7 @@ function endless(name: string, wat: string, fuel: number): Attack {
     name,
     modes: BUDGET_MODES,
     timeoutMs: BOUND_MS + 5_000,
+    timed: true,
     run: (mode) => withGuest(wat, mode, {}, (i) => expectError(`${name} (${mode})`, i.call('f', [], { fuel }), OutOfFuel, BOUND_MS)).then(() => undefined),
   };
 }
