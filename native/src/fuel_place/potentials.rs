@@ -228,8 +228,9 @@ struct Mark {
 }
 
 /// A vertex's marks in the forward and the backward search. Its potential is kept apart
-/// (`PotentialSystem::phi`): most arcs a search relaxes end beyond its bound, and deciding that
-/// reads only the far end's potential, from a dense array.
+/// (`PotentialSystem::phi`): whether an arc ends beyond the search's bound reads only the far
+/// end's potential. (On wasm-tools.core.wasm about a third of the observation class's arcs that
+/// searches relax do: 5.6 M of 15.4 M, counted in session 21.)
 #[derive(Clone, Copy, Default)]
 struct Vertex {
     marks: [Mark; 2],
