@@ -126,14 +126,6 @@ struct Ordered {
 }
 
 impl Ordered {
-    /// Room for value numbers below `values` in the set, and for `expected` of them in order.
-    fn with_capacity(values: usize, expected: usize) -> Self {
-        Ordered {
-            list: Vec::with_capacity(expected),
-            set: EntitySet::with_capacity(values),
-        }
-    }
-
     fn insert(&mut self, v: Value) -> bool {
         let fresh = self.set.insert(v);
         if fresh {
@@ -290,7 +282,8 @@ struct Recognizer<'f> {
     ctx_defs: Vec<Inst>,
     loads: Vec<Inst>,
     stores: Vec<Inst>,
-    values: Ordered,
+    /// The values that carry the counter (their order is never read: a set).
+    values: EntitySet<Value>,
     roles: SecondaryMap<Inst, Option<Role>>,
     increments: Vec<FuelIncrement>,
     /// What each increment (by index) adds to the counter as it stands, once walked.
@@ -316,8 +309,7 @@ impl<'f> Recognizer<'f> {
             // Wasmtime loads the counter at entry and after each call, and stores it before each.
             loads: Vec::with_capacity(reading.calls.len() + 1),
             stores: Vec::with_capacity(reading.calls.len() + 1),
-            // About one counter value per block (a parameter or an increment's result).
-            values: Ordered::with_capacity(func.dfg.num_values(), reading.live.order.len()),
+            values: EntitySet::with_capacity(func.dfg.num_values()),
             roles: sized(func.dfg.num_insts()),
             // About one increment per block, and a counter parameter at many.
             increments: Vec::with_capacity(reading.live.order.len()),
@@ -384,7 +376,7 @@ impl<'f> Recognizer<'f> {
             counter_stores: self.stores,
             increments: self.increments,
             params: self.params,
-            values: self.values.set,
+            values: self.values,
             checks: self.checks,
             calls,
             unreachable: func
@@ -590,14 +582,14 @@ impl<'f> Recognizer<'f> {
     fn is_fuel_arg(&self, i: Inst, k: usize) -> bool {
         inst_args(self.func, i)
             .get(k)
-            .is_some_and(|&a| self.values.has(self.r(a)))
+            .is_some_and(|&a| self.values.contains(self.r(a)))
     }
 
     /// The first argument of `i` that carries the counter.
     fn first_fuel_arg(&self, i: Inst) -> Option<usize> {
         inst_args(self.func, i)
             .iter()
-            .position(|&a| self.values.has(self.r(a)))
+            .position(|&a| self.values.contains(self.r(a)))
     }
 
     /// Grows the set of counter values from the loads through increments and block parameters.
@@ -611,14 +603,16 @@ impl<'f> Recognizer<'f> {
             for idx in 0..self.flow.len() {
                 let i = self.flow[idx];
                 let values = &self.values;
-                if match_counter_add(func, self.aliases, i, |v| values.has(v)) != AddMatch::None {
+                if match_counter_add(func, self.aliases, i, |v| values.contains(v))
+                    != AddMatch::None
+                {
                     changed |= self.values.insert(func.dfg.first_result(i));
                 }
                 for (block, call) in destinations(func, i) {
                     let params = func.dfg.block_params(block);
                     for (k, a) in args(func, call).enumerate() {
                         if let (Some(a), Some(&p)) = (a.as_value(), params.get(k)) {
-                            if self.values.has(self.r(a)) {
+                            if self.values.contains(self.r(a)) {
                                 changed |= self.values.insert(p);
                             }
                         }
@@ -641,7 +635,7 @@ impl<'f> Recognizer<'f> {
                 .iter()
                 .copied()
                 .enumerate()
-                .filter(|(_, p)| self.values.has(*p))
+                .filter(|(_, p)| self.values.contains(*p))
                 .collect();
             if fuel.len() > 1 {
                 let names: Vec<String> = fuel.iter().map(|(_, p)| p.to_string()).collect();
@@ -668,10 +662,12 @@ impl<'f> Recognizer<'f> {
                 let params = func.dfg.block_params(block);
                 for (k, a) in args(func, call).enumerate() {
                     let Some(&p) = params.get(k) else { continue };
-                    if !self.values.has(p) {
+                    if !self.values.contains(p) {
                         continue;
                     }
-                    let ok = a.as_value().is_some_and(|a| self.values.has(self.r(a)));
+                    let ok = a
+                        .as_value()
+                        .is_some_and(|a| self.values.contains(self.r(a)));
                     if !ok {
                         let what = a
                             .as_value()
@@ -704,7 +700,7 @@ impl<'f> Recognizer<'f> {
                 continue;
             }
             let values = &self.values;
-            match match_counter_add(func, self.aliases, i, |v| values.has(v)) {
+            match match_counter_add(func, self.aliases, i, |v| values.contains(v)) {
                 AddMatch::AddsTwoCounters => {
                     return Err(self.error(
                         "adds two counter values: the counter escapes into arithmetic".into(),
@@ -729,7 +725,7 @@ impl<'f> Recognizer<'f> {
                 continue;
             };
             let values = &self.values;
-            if let Some(m) = match_fuel_compare(func, self.aliases, i, &|v| values.has(v)) {
+            if let Some(m) = match_fuel_compare(func, self.aliases, i, &|v| values.contains(v)) {
                 compares.push((i, m));
                 continue;
             }

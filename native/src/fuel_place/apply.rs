@@ -194,8 +194,9 @@ pub fn apply(
         let Some(block) = scan.blocks[b].as_ref() else {
             continue;
         };
+        let first = scan.segment_range(block).start;
         for (i, seg) in scan.segments_of(block).iter().enumerate() {
-            let amount = placement.segments[b].get(i).copied().unwrap_or(0);
+            let amount = placement.segments.get(first + i).copied().unwrap_or(0);
             let constants = scan.constants_of(seg);
             for inc in constants.iter().skip(1) {
                 editor.remove(inc);

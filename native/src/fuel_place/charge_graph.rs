@@ -9,8 +9,14 @@ use super::scan::{BlockEnd, Boundary, Scan};
 
 #[derive(Clone, Copy, Debug)]
 pub enum StepKind {
-    Segment { block: usize, index: usize },
-    Edge { edge: usize },
+    /// The segment numbered `at` among all the scan's segments (they run block by block).
+    Segment {
+        block: usize,
+        at: usize,
+    },
+    Edge {
+        edge: usize,
+    },
     Boundary,
 }
 
@@ -56,6 +62,7 @@ pub fn build(flow: &Flow, scan: &Scan, observe_traps: bool) -> ChargeGraph {
         };
         let mut previous_out = NONE;
         let boundaries = scan.boundaries_of(block);
+        let first = scan.segment_range(block).start;
         for (i, segment) in scan.segments_of(block).iter().enumerate() {
             let p_in = point();
             let p_out = point();
@@ -65,7 +72,10 @@ pub fn build(flow: &Flow, scan: &Scan, observe_traps: bool) -> ChargeGraph {
             // Costs are at most 2^53 - 1 here (checked by the caller).
             let cost = i64::try_from(segment.cost).unwrap_or(i64::MAX);
             steps.push(Step {
-                kind: StepKind::Segment { block: b, index: i },
+                kind: StepKind::Segment {
+                    block: b,
+                    at: first + i,
+                },
                 tail: p_in,
                 head: p_out,
                 cost,

@@ -184,12 +184,7 @@ pub fn place_fuel_knowing(
         }
     };
     let graph = charge_graph::build(&flow, &scan, options.observe_traps);
-    let counts: Vec<usize> = scan
-        .blocks
-        .iter()
-        .map(|b| b.as_ref().map_or(0, |b| scan.segments_of(b).len()))
-        .collect();
-    let placement = solver::place(&flow, &graph, &counts, &freq, &options.solver);
+    let placement = solver::place(&flow, &graph, scan.counts().0, &freq, &options.solver);
     for &b in &flow.nodes {
         if !flow.reachable[b] {
             continue;
@@ -203,7 +198,10 @@ pub fn place_fuel_knowing(
             stats.static_before += n;
             stats.dynamic_before += n as f64 * freq.block[b];
         }
-        for &k in &placement.segments[b] {
+        let placed = scan.blocks[b]
+            .as_ref()
+            .map_or(0..0, |s| scan.segment_range(s));
+        for &k in &placement.segments[placed] {
             if k != 0 {
                 stats.static_after += 1;
                 stats.dynamic_after += freq.block[b];

@@ -75,6 +75,11 @@ impl Scan {
         &self.segments[range(&block.segments)]
     }
 
+    /// Where `block`'s segments are among all of them (the numbering a placement uses).
+    pub fn segment_range(&self, block: &ScannedBlock) -> Range<usize> {
+        range(&block.segments)
+    }
+
     /// The boundary after each segment but the last.
     pub fn boundaries_of(&self, block: &ScannedBlock) -> &[Boundary] {
         &self.boundaries[range(&block.boundaries)]

@@ -29,9 +29,10 @@ impl Default for SolverOptions {
     }
 }
 
-/// New increments: per block one per segment; per edge id.
+/// New increments: one per segment, numbered as the scan numbers them (`Scan::segment_range`,
+/// one array for the function rather than one per block); one per edge id.
 pub struct Placement {
-    pub segments: Vec<Vec<i64>>,
+    pub segments: Vec<i64>,
     pub edges: Vec<i64>,
 }
 
@@ -275,7 +276,7 @@ fn total_order_key(w: f64) -> i64 {
 pub fn place(
     flow: &Flow,
     graph: &ChargeGraph,
-    segment_counts: &[usize],
+    segment_count: usize,
     freq: &Frequencies,
     opts: &SolverOptions,
 ) -> Placement {
@@ -391,11 +392,11 @@ pub fn place(
     } else {
         original
     };
-    let mut segments: Vec<Vec<i64>> = segment_counts.iter().map(|&n| vec![0; n]).collect();
+    let mut segments = vec![0; segment_count];
     let mut edges = vec![0; flow.edges.len()];
     for (s, &k) in sites.iter().zip(&chosen) {
         match graph.steps[s.step].kind {
-            StepKind::Segment { block, index } => segments[block][index] = k,
+            StepKind::Segment { at, .. } => segments[at] = k,
             StepKind::Edge { edge } => edges[edge] = k,
             StepKind::Boundary => {}
         }
