@@ -213,12 +213,12 @@ pub fn inst_values(
 
 #[cfg(test)]
 mod tests {
-    use super::each_read;
+    use super::{each_read, inst_args};
     use cranelift_reader::{ParseOptions, parse_test};
 
-    /// `each_read` visits what Cranelift's `inst_values` yields, in its order, on every
-    /// instruction of fixtures with `br_table`s, `brif`s with arguments, and `try_call`s whose
-    /// exception tables carry a context value.
+    /// `each_read` visits what Cranelift's `inst_values` yields, in its order, and `inst_args`
+    /// reads what Cranelift's does, on every instruction of fixtures with `br_table`s, `brif`s
+    /// with arguments, and `try_call`s whose exception tables carry a context value.
     #[test]
     fn each_read_is_inst_values() {
         let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
@@ -241,6 +241,12 @@ mod tests {
                         each_read(func, inst, |v| visited.push(v));
                         let expected: Vec<_> = func.dfg.inst_values(inst).collect();
                         assert_eq!(visited, expected, "{name}: {}", func.dfg.display_inst(inst));
+                        assert_eq!(
+                            inst_args(func, inst),
+                            func.dfg.inst_args(inst),
+                            "{name}: {}",
+                            func.dfg.display_inst(inst)
+                        );
                         seen += expected.len();
                     }
                 }
