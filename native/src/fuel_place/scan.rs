@@ -72,7 +72,7 @@ pub struct Scan {
 
 impl Scan {
     pub fn segments_of(&self, block: &ScannedBlock) -> &[Segment] {
-        &self.segments[range(&block.segments)]
+        &self.segments[self.segment_range(block)]
     }
 
     /// Where `block`'s segments are among all of them (the numbering a placement uses).
@@ -249,7 +249,7 @@ pub fn scan_pinned(
     let mut ending = vec![u32::MAX; dfg.num_insts()];
     let mut part_of_increment = vec![false; dfg.num_insts()];
     // Sized for the front end's code, where a block has about one increment and one segment,
-    // and about one instruction in 50 is a call that starts another.
+    // and about one instruction in 50 is a call that starts another (room for one in 32).
     let expected = dfg.num_blocks() + dfg.num_insts() / 32;
     let mut sites: Vec<IncrementSite> = Vec::with_capacity(expected);
     let mut insts: Vec<Inst> = Vec::new();
