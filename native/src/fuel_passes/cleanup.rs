@@ -17,7 +17,7 @@ use cranelift_codegen::write::{FuncWriter, PlainWriter, decorate_function};
 
 use super::aliases::Aliases;
 use super::graph::{inst_values, reachable};
-use super::use_counts::UseCounts;
+use super::use_counts::{DeclarationUses, UseCounts};
 
 /// Whether removing `inst` (its results unused) could change behaviour. A load counts as an
 /// effect unless it cannot trap; reading the pinned register changes nothing.
@@ -168,44 +168,30 @@ fn renumbering(count: usize, removed: &BTreeSet<usize>) -> Vec<Option<usize>> {
 
 /// Removes those of `funcs` no instruction in the layout references, then those of `sigs` (and
 /// the signatures of removed functions) nothing references. Returns how many of each went.
+/// `counted`: what the layout names, when a use count of the function as it stands has it
+/// (otherwise one walk finds it). Only the layout's instructions are renumbered: those outside
+/// it are never printed, verified or compiled.
 pub fn remove_unused_declarations(
     func: &mut Function,
     funcs: &BTreeSet<FuncRef>,
     sigs: &BTreeSet<SigRef>,
+    counted: Option<&DeclarationUses>,
 ) -> (usize, usize) {
     if funcs.is_empty() && sigs.is_empty() {
         return (0, 0);
     }
-    // One walk: the functions the layout calls, and the signatures its instructions name (dense
-    // flags by number: a function may have thousands of calls).
-    let mut used_funcs = vec![false; func.dfg.ext_funcs.len()];
-    let mut inst_sigs = vec![false; func.dfg.signatures.len()];
-    let mark = |flags: &mut Vec<bool>, n: usize| {
-        if let Some(f) = flags.get_mut(n) {
-            *f = true;
+    let walked;
+    let uses = match counted {
+        Some(c) => c,
+        None => {
+            walked = DeclarationUses::of(func);
+            &walked
         }
     };
-    for b in func.layout.blocks() {
-        for i in func.layout.block_insts(b) {
-            let data = &func.dfg.insts[i];
-            if let Some(f) = func_ref_of(data) {
-                mark(&mut used_funcs, f.index());
-            }
-            if let Some(s) = sig_ref_of(data) {
-                mark(&mut inst_sigs, s.index());
-            }
-            if let Some(et) = data.exception_table() {
-                mark(
-                    &mut inst_sigs,
-                    func.dfg.exception_tables[et].signature().index(),
-                );
-            }
-        }
-    }
     let mut sig_candidates: BTreeSet<SigRef> = sigs.clone();
     let dead_funcs: BTreeSet<usize> = funcs
         .iter()
-        .filter(|f| f.index() < func.dfg.ext_funcs.len() && !used_funcs[f.index()])
+        .filter(|f| uses.funcs.get(f.index()) == Some(&0))
         .map(|f| f.index())
         .collect();
     for &f in &dead_funcs {
@@ -221,23 +207,25 @@ pub fn remove_unused_declarations(
             }
         }
         func.dfg.ext_funcs = fresh;
-        for n in 0..func.dfg.num_insts() {
-            if let Some(r) = func_ref_mut(&mut func.dfg.insts[Inst::new(n)]) {
-                // Instructions outside the layout may keep a dangling reference: never printed.
+        for &i in &uses.naming {
+            if let Some(r) = func_ref_mut(&mut func.dfg.insts[i]) {
+                // An instruction the sweep removed may keep a dangling reference: never printed.
                 *r = map[r.index()]
                     .map(FuncRef::new)
                     .unwrap_or(FuncRef::reserved_value());
             }
         }
     }
-    // Signatures keep their numbers until here, so the walk's flags still apply.
-    let mut used_sigs = inst_sigs;
+    // Signatures keep their numbers until here, so the counts still apply.
+    let mut used_sigs: Vec<bool> = uses.sigs.iter().map(|&n| n > 0).collect();
     for e in func.dfg.ext_funcs.values() {
-        mark(&mut used_sigs, e.signature.index());
+        if let Some(f) = used_sigs.get_mut(e.signature.index()) {
+            *f = true;
+        }
     }
     let dead_sigs: BTreeSet<usize> = sig_candidates
         .iter()
-        .filter(|s| s.index() < func.dfg.signatures.len() && !used_sigs[s.index()])
+        .filter(|s| used_sigs.get(s.index()) == Some(&false))
         .map(|s| s.index())
         .collect();
     if !dead_sigs.is_empty() {
@@ -258,9 +246,8 @@ pub fn remove_unused_declarations(
         for ext in func.dfg.ext_funcs.values_mut() {
             ext.signature = remap(ext.signature);
         }
-        for n in 0..func.dfg.num_insts() {
-            if let InstructionData::CallIndirect { sig_ref, .. } = &mut func.dfg.insts[Inst::new(n)]
-            {
+        for &i in &uses.naming {
+            if let InstructionData::CallIndirect { sig_ref, .. } = &mut func.dfg.insts[i] {
                 *sig_ref = remap(*sig_ref);
             }
         }

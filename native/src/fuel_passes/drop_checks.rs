@@ -115,7 +115,12 @@ pub fn drop_fuel_checks(
     if let Some(c) = &cut_off {
         c.confirm(func, counts.as_ref())?;
     }
-    remove_unused_declarations(func, &funcs, &sigs);
+    remove_unused_declarations(
+        func,
+        &funcs,
+        &sigs,
+        counts.as_ref().map(|c| &c.declarations),
+    );
     let dropped = DroppedChecks {
         checks: checks.len(),
         removed_blocks: removed.len() + unreachable,

@@ -241,7 +241,7 @@ pub fn scan_pinned(
     counts: UseCounts,
 ) -> Result<Scan, PlaceError> {
     let dfg = &func.dfg;
-    let UseCounts { uses, stored } = counts;
+    let UseCounts { uses, stored, .. } = counts;
     let mut blocks: Vec<Option<ScannedBlock>> = (0..dfg.num_blocks()).map(|_| None).collect();
     let mut uses_pinned_register = false;
     // Dense by instruction, allocated once: the increment a `set_pinned_reg` ends (an index
