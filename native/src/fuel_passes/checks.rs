@@ -4,7 +4,6 @@
 //! to the continuation. The legacy shapes the TypeScript also reads (`icmp_imm`, `ifcmp`, one-target
 //! branches) no longer exist in Cranelift 0.135, so its reader cannot produce them.
 
-use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::entity::{EntitySet, SecondaryMap};
 use cranelift_codegen::ir::condcodes::IntCC;
 use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Value};
@@ -12,7 +11,7 @@ use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Valu
 use super::aliases::Aliases;
 use super::graph::{Reachable, inst_values, reachable, successors};
 use super::shapes::is_pinned_read;
-use super::use_counts::count_reads;
+use super::use_counts::UseCounts;
 
 #[derive(Debug, Clone)]
 pub struct FuelCheck {
@@ -96,15 +95,14 @@ pub fn match_fuel_compare(
 pub struct CheckContext {
     aliases: Aliases,
     live: EntitySet<Block>,
-    /// Reads of each value, by value number.
-    uses: Vec<u32>,
+    /// Reads of each value (and the rest a use count holds), by value number.
+    counts: UseCounts,
     preds: SecondaryMap<Block, u32>,
 }
 
 impl CheckContext {
     /// Edges counted, uses not yet: [`CheckContext::count_uses`] each reachable instruction.
     pub fn with_edges(func: &Function, aliases: Aliases, live: &EntitySet<Block>) -> Self {
-        let values = func.dfg.num_values();
         let mut preds: SecondaryMap<Block, u32> = SecondaryMap::new();
         preds.resize(func.dfg.num_blocks());
         for b in func.layout.blocks().filter(|b| live.contains(*b)) {
@@ -115,19 +113,24 @@ impl CheckContext {
         CheckContext {
             aliases,
             live: live.clone(),
-            uses: vec![0; values],
+            counts: UseCounts::empty(func),
             preds,
         }
     }
 
-    /// Counts the reads of each value `inst` makes.
+    /// Counts what `inst` reads (and stores and names).
     pub fn count_uses(&mut self, func: &Function, inst: Inst) {
-        count_reads(&mut self.uses, func, self.aliases, inst);
+        self.counts.add(func, self.aliases, inst);
     }
 
     /// How many times `v` is read.
     fn reads(&self, v: Value) -> u32 {
-        self.uses.get(v.index()).copied().unwrap_or(0)
+        self.counts.reads(v)
+    }
+
+    /// The counts, for the passes that edit the function next (see [`UseCounts`]).
+    pub fn into_counts(self) -> UseCounts {
+        self.counts
     }
 
     /// The instructions that read `v`, in layout order (a walk: used on the rare paths only).

@@ -83,21 +83,30 @@ pub fn remove_blocks(func: &mut Function, blocks: &[Block]) -> usize {
 }
 
 /// Removes side-effect-free instructions among `candidates` whose results are unused, and then
-/// the definitions they were the last user of. Returns the use counts of the function after
-/// the sweep, when it had to count them (no candidate could go otherwise).
+/// the definitions they were the last user of. `counted`: the use counts of the function as it
+/// stands, when an earlier pass kept them. Returns the use counts after the sweep, when it had
+/// them or had to count them (no candidate could go otherwise).
 pub fn remove_dead_instructions(
     func: &mut Function,
     aliases: Aliases,
     candidates: Vec<Inst>,
+    counted: Option<UseCounts>,
 ) -> Option<UseCounts> {
     let removable = |func: &Function, inst: Inst| {
         func.layout.inst_block(inst).is_some() && !has_side_effects(func, inst)
     };
-    // Counting uses walks the whole function: not needed when no candidate could go.
-    if !candidates.iter().any(|&i| removable(func, i)) {
-        return None;
-    }
-    let mut counts = UseCounts::of(func, aliases);
+    let mut counts = match counted {
+        Some(c) => {
+            debug_assert!(
+                c.match_a_fresh_count(func, aliases),
+                "the kept use counts are a fresh count's"
+            );
+            c
+        }
+        // Counting uses walks the whole function: not needed when no candidate could go.
+        None if !candidates.iter().any(|&i| removable(func, i)) => return None,
+        None => UseCounts::of(func, aliases),
+    };
     let mut work = candidates;
     while let Some(inst) = work.pop() {
         if !removable(func, inst) {
@@ -111,7 +120,7 @@ pub fn remove_dead_instructions(
         {
             continue;
         }
-        counts.forget_reads_of(func, aliases, inst);
+        counts.forget(func, aliases, inst);
         for v in inst_values(func, aliases, inst) {
             if let ValueDef::Result(def, _) = func.dfg.value_def(v) {
                 work.push(def);
@@ -151,6 +160,16 @@ pub fn func_ref_in(data: &InstructionData) -> Option<FuncRef> {
     func_ref_of(data)
 }
 
+/// The entries of `counts` whose indices are not `removed`.
+fn kept(counts: &[u32], removed: &BTreeSet<usize>) -> Vec<u32> {
+    counts
+        .iter()
+        .enumerate()
+        .filter(|(n, _)| !removed.contains(n))
+        .map(|(_, &c)| c)
+        .collect()
+}
+
 /// Old index → new index after removing the sorted `removed` indices from `0..count`.
 fn renumbering(count: usize, removed: &BTreeSet<usize>) -> Vec<Option<usize>> {
     let mut shift = 0;
@@ -169,23 +188,23 @@ fn renumbering(count: usize, removed: &BTreeSet<usize>) -> Vec<Option<usize>> {
 /// Removes those of `funcs` no instruction in the layout references, then those of `sigs` (and
 /// the signatures of removed functions) nothing references. Returns how many of each went.
 /// `counted`: what the layout names, when a use count of the function as it stands has it
-/// (otherwise one walk finds it). Only the layout's instructions are renumbered: those outside
-/// it are never printed, verified or compiled.
+/// (otherwise one walk finds it); they are renumbered with the declarations. Only the layout's
+/// instructions are renumbered: those outside it are never printed, verified or compiled.
 pub fn remove_unused_declarations(
     func: &mut Function,
     funcs: &BTreeSet<FuncRef>,
     sigs: &BTreeSet<SigRef>,
-    counted: Option<&DeclarationUses>,
+    counted: Option<&mut DeclarationUses>,
 ) -> (usize, usize) {
     if funcs.is_empty() && sigs.is_empty() {
         return (0, 0);
     }
-    let walked;
+    let mut walked;
     let uses = match counted {
         Some(c) => c,
         None => {
             walked = DeclarationUses::of(func);
-            &walked
+            &mut walked
         }
     };
     let mut sig_candidates: BTreeSet<SigRef> = sigs.clone();
@@ -207,6 +226,7 @@ pub fn remove_unused_declarations(
             }
         }
         func.dfg.ext_funcs = fresh;
+        uses.funcs = kept(&uses.funcs, &dead_funcs);
         for &i in &uses.naming {
             if let Some(r) = func_ref_mut(&mut func.dfg.insts[i]) {
                 // An instruction the sweep removed may keep a dangling reference: never printed.
@@ -243,6 +263,7 @@ pub fn remove_unused_declarations(
             }
         }
         func.dfg.signatures = fresh;
+        uses.sigs = kept(&uses.sigs, &dead_sigs);
         for ext in func.dfg.ext_funcs.values_mut() {
             ext.signature = remap(ext.signature);
         }

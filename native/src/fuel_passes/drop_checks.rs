@@ -55,21 +55,28 @@ pub fn drop_fuel_checks(
     handoff: Option<Handoff>,
 ) -> FuelResult<(Option<DroppedChecks>, Option<UseCounts>)> {
     let handed_on = handoff.is_some();
-    let (checks, mut candidates, aliases, cut_off) = match handoff {
-        Some(h) => (h.checks, h.dead_candidates, h.aliases, h.cut_off),
+    let (checks, mut candidates, aliases, cut_off, mut counted) = match handoff {
+        Some(h) => (
+            h.checks,
+            h.dead_candidates,
+            h.aliases,
+            h.cut_off,
+            Some(h.counts),
+        ),
         None if reads_pinned_register(func) => (
             find_pinned_checks(func),
             Vec::new(),
             Aliases::of(func),
             None,
+            None,
         ),
         None => match find_fuel_web(func, Aliases::of(func))? {
-            Some(web) => (web.checks, Vec::new(), web.aliases, None),
-            None => (Vec::new(), Vec::new(), Aliases::of(func), None),
+            Some(web) => (web.checks, Vec::new(), web.aliases, None, None),
+            None => (Vec::new(), Vec::new(), Aliases::of(func), None, None),
         },
     };
     if checks.is_empty() {
-        let counts = remove_dead_instructions(func, aliases, candidates);
+        let counts = remove_dead_instructions(func, aliases, candidates, counted);
         if let Some(c) = &cut_off {
             c.confirm(func, counts.as_ref())?;
         }
@@ -85,7 +92,13 @@ pub fn drop_fuel_checks(
     let mut sigs = BTreeSet::new();
     // Definitions the removed code used (the compare, a flush's context pointer) may die with it.
     let mut removed: Vec<Block> = Vec::new();
+    // Handed-on counts stay exact: the branches and blocks that go are forgotten, the jumps
+    // made (numbered from `made`) counted.
+    let made = func.dfg.num_insts();
     for check in &checks {
+        if let Some(c) = counted.as_mut() {
+            c.forget(func, aliases, check.branch);
+        }
         rewrite_branch(func, check);
         candidates.push(check.compare);
         for &b in &check.path {
@@ -109,9 +122,17 @@ pub fn drop_fuel_checks(
         }
     }
     for &b in &removed {
+        if let Some(c) = counted.as_mut() {
+            for i in func.layout.block_insts(b) {
+                c.forget(func, aliases, i);
+            }
+        }
         remove_block(func, b);
     }
-    let counts = remove_dead_instructions(func, aliases, candidates);
+    if let Some(c) = counted.as_mut() {
+        c.add_made(func, aliases, made);
+    }
+    let mut counts = remove_dead_instructions(func, aliases, candidates, counted);
     if let Some(c) = &cut_off {
         c.confirm(func, counts.as_ref())?;
     }
@@ -119,7 +140,7 @@ pub fn drop_fuel_checks(
         func,
         &funcs,
         &sigs,
-        counts.as_ref().map(|c| &c.declarations),
+        counts.as_mut().map(|c| &mut c.declarations),
     );
     let dropped = DroppedChecks {
         checks: checks.len(),

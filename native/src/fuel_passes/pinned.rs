@@ -17,6 +17,7 @@ use super::cleanup::{locate_inst, remove_blocks, remove_dead_instructions};
 use super::cut_off::CutOff;
 use super::error::{FuelPassError, FuelResult};
 use super::graph::inst_values;
+use super::use_counts::UseCounts;
 use super::web::{FuelParam, FuelWeb, find_fuel_web};
 
 /// What the rewrite did.
@@ -40,6 +41,8 @@ pub struct Handoff {
     pub dead_candidates: Vec<Inst>,
     pub aliases: Aliases,
     pub cut_off: Option<CutOff>,
+    /// The use counts of the function as the rewrite leaves it.
+    pub counts: UseCounts,
 }
 
 fn web_error(web: &FuelWeb, message: String) -> FuelPassError {
@@ -140,7 +143,7 @@ pub fn rewrite_to_pinned(
     defer_cleanup: bool,
     aliases: Aliases,
 ) -> FuelResult<Option<PinnedRewrite>> {
-    let Some(web) = find_fuel_web(func, aliases)? else {
+    let Some(mut web) = find_fuel_web(func, aliases)? else {
         return Ok(None);
     };
     let flushed: Vec<_> = web
@@ -162,8 +165,16 @@ pub fn rewrite_to_pinned(
             ),
         ));
     }
-    // The recognizer ignored unreachable code; drop it so nothing there still uses the web.
+    // The recognizer ignored unreachable code (nor counted it); drop it so nothing there still
+    // uses the web.
     let removed_unreachable_blocks = remove_blocks(func, &web.unreachable);
+    // Kept exact through the edits: an instruction removed is forgotten, an operand replaced or
+    // removed loses its read, and the instructions made (numbered from `made`) are counted last.
+    let mut counts = web
+        .counts
+        .take()
+        .unwrap_or_else(|| UseCounts::of(func, aliases));
+    let made = func.dfg.num_insts();
     let flags_of = |func: &Function, i: Option<&Inst>| {
         i.and_then(|&i| func.dfg.insts[i].memflags_data(&func.dfg))
             .unwrap_or_else(MemFlagsData::trusted)
@@ -197,6 +208,7 @@ pub fn rewrite_to_pinned(
     );
     candidates.extend_from_slice(&web.context_pointer_defs);
     let mut sets = Vec::with_capacity(web.increments.len());
+    let aliases = web.aliases;
     for inc in &web.increments {
         let mut cur = FuncCursor::new(func).at_inst(inc.inst);
         if let (Some(charge), Some(amount)) = (inc.charge, inc.amount) {
@@ -218,10 +230,15 @@ pub fn rewrite_to_pinned(
                 }
                 let k = cur.ins().iconst(I64, charge);
                 cur.func.dfg.inst_args_mut(inc.inst)[other] = k;
+                counts.read_lost(cur.func, aliases, old);
+                counts.read_gained(cur.func, aliases, k);
             }
         }
         let read = cur.ins().get_pinned_reg(I64);
-        func.dfg.inst_args_mut(inc.inst)[inc.fuel_operand] = read;
+        let operand = &mut func.dfg.inst_args_mut(inc.inst)[inc.fuel_operand];
+        let old = std::mem::replace(operand, read);
+        counts.read_lost(func, aliases, old);
+        counts.read_gained(func, aliases, read);
         let set = FuncCursor::new(func)
             .after_inst(inc.inst)
             .ins()
@@ -239,7 +256,9 @@ pub fn rewrite_to_pinned(
             .at_inst(check.compare)
             .ins()
             .get_pinned_reg(I64);
-        func.dfg.inst_args_mut(check.compare)[k] = read;
+        let old = std::mem::replace(&mut func.dfg.inst_args_mut(check.compare)[k], read);
+        counts.read_lost(func, aliases, old);
+        counts.read_gained(func, aliases, read);
     }
     for &i in web.counter_loads.iter().chain(&web.counter_stores) {
         for v in inst_values(func, web.aliases, i) {
@@ -247,9 +266,13 @@ pub fn rewrite_to_pinned(
                 candidates.push(def);
             }
         }
+        counts.forget(func, web.aliases, i);
         func.layout.remove_inst(i);
     }
-    remove_params(func, &web.params);
+    for v in remove_params(func, &web.params) {
+        counts.read_lost(func, aliases, v);
+    }
+    counts.add_made(func, aliases, made);
     let cut_off = CutOff {
         values: web.values,
         sets,
@@ -257,12 +280,13 @@ pub fn rewrite_to_pinned(
         location: web.location.name.to_string(),
     };
     // The safety net is confirmed from the sweep's use counts, wherever the sweep runs.
-    let (dead_candidates, cut_off) = if defer_cleanup {
-        (candidates, Some(cut_off))
+    let (dead_candidates, cut_off, counts) = if defer_cleanup {
+        (candidates, Some(cut_off), counts)
     } else {
-        let counts = remove_dead_instructions(func, web.aliases, candidates);
-        cut_off.confirm(func, counts.as_ref())?;
-        (Vec::new(), None)
+        let swept = remove_dead_instructions(func, web.aliases, candidates, Some(counts))
+            .unwrap_or_else(|| UseCounts::of(func, web.aliases));
+        cut_off.confirm(func, Some(&swept))?;
+        (Vec::new(), None, swept)
     };
     Ok(Some(PinnedRewrite {
         increments: web.increments.len(),
@@ -273,14 +297,16 @@ pub fn rewrite_to_pinned(
             dead_candidates,
             aliases: web.aliases,
             cut_off,
+            counts,
         },
     }))
 }
 
-/// Removes the counter parameters and their branch arguments in one sweep over the branches.
-fn remove_params(func: &mut Function, params: &[FuelParam]) {
+/// Removes the counter parameters and their branch arguments in one sweep over the branches;
+/// returns the arguments removed (values no longer read there).
+fn remove_params(func: &mut Function, params: &[FuelParam]) -> Vec<Value> {
     if params.is_empty() {
-        return;
+        return Vec::new();
     }
     // (block, parameter index), by block and then the last index first, so that removing one
     // moves none still to come.
@@ -298,6 +324,8 @@ fn remove_params(func: &mut Function, params: &[FuelParam]) {
         .blocks()
         .filter_map(|b| func.layout.last_inst(b))
         .collect();
+    // About one argument for each edge into a block with a counter parameter.
+    let mut removed = Vec::with_capacity(2 * params.len());
     for i in branches {
         let dfg = &mut func.dfg;
         let calls =
@@ -306,6 +334,13 @@ fn remove_params(func: &mut Function, params: &[FuelParam]) {
             let target = call.block(&dfg.value_lists);
             for &(_, index) in of(target) {
                 if index < call.len(&dfg.value_lists) {
+                    if let Some(v) = call
+                        .args(&dfg.value_lists)
+                        .nth(index)
+                        .and_then(|a| a.as_value())
+                    {
+                        removed.push(v);
+                    }
                     call.remove(index, &mut dfg.value_lists);
                 }
             }
@@ -315,4 +350,5 @@ fn remove_params(func: &mut Function, params: &[FuelParam]) {
         let v = func.dfg.block_params(block)[index];
         func.dfg.remove_block_param(v);
     }
+    removed
 }

@@ -26,6 +26,7 @@ use super::graph::{
 use super::grouped::Grouped;
 use super::location::FuelLocation;
 use super::shapes::{AddMatch, is_pinned_read, match_counter_add};
+use super::use_counts::UseCounts;
 
 #[derive(Debug, Clone)]
 pub struct FuelIncrement {
@@ -74,6 +75,8 @@ pub struct FuelWeb {
     pub unreachable: Vec<Block>,
     /// Whether the function has value aliases (the rewrite adds none).
     pub aliases: Aliases,
+    /// The use counts of the reachable instructions (the layout once the unreachable blocks go).
+    pub counts: Option<UseCounts>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -290,6 +293,8 @@ struct Recognizer<'f> {
     charges: Vec<Option<i128>>,
     params: Vec<FuelParam>,
     checks: Vec<FuelCheck>,
+    /// The reachable instructions' use counts, once classified.
+    counts: Option<UseCounts>,
 }
 
 impl<'f> Recognizer<'f> {
@@ -316,6 +321,7 @@ impl<'f> Recognizer<'f> {
             charges: Vec::new(),
             params: Vec::with_capacity(reading.live.order.len() / 2),
             checks: Vec::new(),
+            counts: None,
         }
     }
 
@@ -385,6 +391,7 @@ impl<'f> Recognizer<'f> {
                 .filter(|b| !self.live.set.contains(*b))
                 .collect(),
             aliases: self.aliases,
+            counts: self.counts,
         }))
     }
 
@@ -757,6 +764,7 @@ impl<'f> Recognizer<'f> {
                 }
             }
         }
+        self.counts = Some(check_ctx.into_counts());
         let oog: HashSet<Block> = self
             .checks
             .iter()

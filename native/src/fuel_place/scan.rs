@@ -326,7 +326,7 @@ pub fn scan_pinned(
                 continue;
             }
             if op == Opcode::GetPinnedReg {
-                if stored[dfg.first_result(i).index()] {
+                if stored[dfg.first_result(i).index()] > 0 {
                     saw_flush.get_or_insert(i);
                 }
                 continue;
