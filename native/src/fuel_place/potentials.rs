@@ -1,8 +1,11 @@
 //! Difference constraints phi(q) <= phi(p) + w kept feasible incrementally (the TypeScript
 //! `PotentialSystem`): a violated new arc moves either the nodes within reach after its head
 //! down or those before its tail up, whichever search finishes first; the two searches meeting
-//! proves a negative cycle and the arc is refused, leaving everything unchanged. Exact integer
-//! potentials; arcs in flat arrays with doubly linked in/out lists.
+//! proves a negative cycle and the arc is refused, leaving everything unchanged. Each search
+//! settles a vertex and waits; of the two waiting, the one with fewer arcs to relax is expanded
+//! first, so the observation class (an arc to or from nearly every site) is not expanded while
+//! the other search can still finish. Exact integer potentials; arcs in flat arrays with doubly
+//! linked in/out lists.
 
 const NIL: u32 = u32::MAX;
 
@@ -29,6 +32,9 @@ struct Arcs {
     active: Vec<bool>,
     out_head: Vec<u32>,
     in_head: Vec<u32>,
+    /// Each vertex's active arcs out of it and into it: what expanding it would relax.
+    out_count: Vec<u32>,
+    in_count: Vec<u32>,
 }
 
 impl Arcs {
@@ -42,6 +48,8 @@ impl Arcs {
             active: Vec::new(),
             out_head: vec![NIL; size],
             in_head: vec![NIL; size],
+            out_count: vec![0; size],
+            in_count: vec![0; size],
         }
     }
 
@@ -85,6 +93,8 @@ impl Arcs {
         let o = self.out_head[p];
         let i = self.in_head[q];
         self.active[h] = true;
+        self.out_count[p] += 1;
+        self.in_count[q] += 1;
         self.out_next[h] = o;
         self.in_next[h] = i;
         self.out_prev[h] = NIL;
@@ -102,6 +112,8 @@ impl Arcs {
     fn unlink(&mut self, h: usize) {
         let Arc { from, to, .. } = self.arcs[h];
         self.active[h] = false;
+        self.out_count[from as usize] -= 1;
+        self.in_count[to as usize] -= 1;
         let (on, op) = (self.out_next[h], self.out_prev[h]);
         if op == NIL {
             self.out_head[from as usize] = on;
@@ -370,31 +382,53 @@ impl PotentialSystem {
             self.forward.start(&mut self.vertices, q, bound, stamp);
             self.backward.start(&mut self.vertices, p, bound, stamp);
             let limit = self.work.saturating_add(max_work);
+            // The vertex each search has settled and not yet expanded.
+            let (mut pending_f, mut pending_b) = (None, None);
             loop {
                 if self.work > limit {
                     return None;
                 }
-                let Some(f) = self.forward.step(&mut self.vertices) else {
-                    for i in 0..self.forward.settled.len() {
-                        let v = self.forward.settled[i] as usize;
-                        let dist = self.vertices[v].marks[FORWARD].dist;
-                        self.set(v, self.phi[v] + delta + dist);
+                let f = match pending_f {
+                    Some(f) => f,
+                    None => {
+                        let Some(f) = self.forward.step(&mut self.vertices) else {
+                            for i in 0..self.forward.settled.len() {
+                                let v = self.forward.settled[i] as usize;
+                                let dist = self.vertices[v].marks[FORWARD].dist;
+                                self.set(v, self.phi[v] + delta + dist);
+                            }
+                            break;
+                        };
+                        pending_f = Some(f);
+                        f
                     }
-                    break;
                 };
-                if self.relax_out(f) {
-                    return None;
-                }
-                let Some(b) = self.backward.step(&mut self.vertices) else {
-                    for i in 0..self.backward.settled.len() {
-                        let v = self.backward.settled[i] as usize;
-                        let dist = self.vertices[v].marks[BACKWARD].dist;
-                        self.set(v, self.phi[v] - delta - dist);
+                let b = match pending_b {
+                    Some(b) => b,
+                    None => {
+                        let Some(b) = self.backward.step(&mut self.vertices) else {
+                            for i in 0..self.backward.settled.len() {
+                                let v = self.backward.settled[i] as usize;
+                                let dist = self.vertices[v].marks[BACKWARD].dist;
+                                self.set(v, self.phi[v] - delta - dist);
+                            }
+                            break;
+                        };
+                        pending_b = Some(b);
+                        b
                     }
-                    break;
                 };
-                if self.relax_in(b) {
-                    return None;
+                // Expand the vertex with fewer arcs to relax; the other keeps waiting.
+                if self.arcs.out_count[f] <= self.arcs.in_count[b] {
+                    pending_f = None;
+                    if self.relax_out(f) {
+                        return None;
+                    }
+                } else {
+                    pending_b = None;
+                    if self.relax_in(b) {
+                        return None;
+                    }
                 }
             }
         }
