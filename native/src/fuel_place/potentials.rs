@@ -388,36 +388,22 @@ impl PotentialSystem {
                 if self.work > limit {
                     return None;
                 }
-                let f = match pending_f {
+                let f = match pending_f.or_else(|| self.forward.step(&mut self.vertices)) {
                     Some(f) => f,
                     None => {
-                        let Some(f) = self.forward.step(&mut self.vertices) else {
-                            for i in 0..self.forward.settled.len() {
-                                let v = self.forward.settled[i] as usize;
-                                let dist = self.vertices[v].marks[FORWARD].dist;
-                                self.set(v, self.phi[v] + delta + dist);
-                            }
-                            break;
-                        };
-                        pending_f = Some(f);
-                        f
+                        self.finish(FORWARD, delta);
+                        break;
                     }
                 };
-                let b = match pending_b {
+                pending_f = Some(f);
+                let b = match pending_b.or_else(|| self.backward.step(&mut self.vertices)) {
                     Some(b) => b,
                     None => {
-                        let Some(b) = self.backward.step(&mut self.vertices) else {
-                            for i in 0..self.backward.settled.len() {
-                                let v = self.backward.settled[i] as usize;
-                                let dist = self.vertices[v].marks[BACKWARD].dist;
-                                self.set(v, self.phi[v] - delta - dist);
-                            }
-                            break;
-                        };
-                        pending_b = Some(b);
-                        b
+                        self.finish(BACKWARD, delta);
+                        break;
                     }
                 };
+                pending_b = Some(b);
                 // Expand the vertex with fewer arcs to relax; the other keeps waiting.
                 if self.arcs.out_count[f] <= self.arcs.in_count[b] {
                     pending_f = None;
@@ -433,6 +419,32 @@ impl PotentialSystem {
             }
         }
         Some(self.arcs.push(p, q, w))
+    }
+
+    /// Applies the search of `side` that found no more vertices below its bound: the forward
+    /// one lowers what it settled, the backward one raises it, each by what it lacked.
+    fn finish(&mut self, side: usize, delta: i64) {
+        let settled = std::mem::take(if side == FORWARD {
+            &mut self.forward.settled
+        } else {
+            &mut self.backward.settled
+        });
+        for &v in &settled {
+            let v = v as usize;
+            let dist = self.vertices[v].marks[side].dist;
+            let moved = if side == FORWARD {
+                delta + dist
+            } else {
+                -delta - dist
+            };
+            self.set(v, self.phi[v] + moved);
+        }
+        // Handed back, so that the next search reuses its room.
+        if side == FORWARD {
+            self.forward.settled = settled;
+        } else {
+            self.backward.settled = settled;
+        }
     }
 
     /// The arcs that, with the arc the last `add` refused, close a negative cycle; empty when
