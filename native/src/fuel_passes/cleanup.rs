@@ -207,6 +207,9 @@ pub fn remove_unused_declarations(
             &mut walked
         }
     };
+    // Each instruction renumbered once, however often it was counted.
+    uses.naming.sort_unstable();
+    uses.naming.dedup();
     let mut sig_candidates: BTreeSet<SigRef> = sigs.clone();
     let dead_funcs: BTreeSet<usize> = funcs
         .iter()

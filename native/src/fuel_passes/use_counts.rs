@@ -30,8 +30,8 @@ pub struct UseCounts {
 
 /// How many instructions name each external function (`call`, `try_call`, `func_addr`) and each
 /// signature (`call_indirect`'s, and an exception table's), and the instructions that named one
-/// while counted (some may have left the layout since, and one may be listed twice): renumbering
-/// the declarations edits only them.
+/// while counted (some may have left the layout since, and one may be listed twice, which the
+/// renumbering removes first): renumbering the declarations edits only them.
 #[derive(Debug, Clone)]
 pub struct DeclarationUses {
     pub funcs: Vec<u32>,
