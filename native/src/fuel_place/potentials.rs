@@ -2,10 +2,11 @@
 //! `PotentialSystem`): a violated new arc moves either the nodes within reach after its head
 //! down or those before its tail up, whichever search finishes first; the two searches meeting
 //! proves a negative cycle and the arc is refused, leaving everything unchanged. Each search
-//! settles a vertex and waits; of the two waiting, the one with fewer arcs to relax is expanded
-//! first, so the observation class (an arc to or from nearly every site) is not expanded while
-//! the other search can still finish. Exact integer potentials; arcs in flat arrays with doubly
-//! linked in/out lists.
+//! settles a vertex and waits; of the two waiting, the one whose search will have relaxed fewer
+//! arcs after expanding it goes first, so the observation class (an arc to or from nearly every
+//! site) is not expanded while the other search can still finish within as many, and neither
+//! search runs far ahead. Exact integer potentials; arcs in flat arrays with doubly linked
+//! in/out lists.
 
 const NIL: u32 = u32::MAX;
 
@@ -382,8 +383,10 @@ impl PotentialSystem {
             self.forward.start(&mut self.vertices, q, bound, stamp);
             self.backward.start(&mut self.vertices, p, bound, stamp);
             let limit = self.work.saturating_add(max_work);
-            // The vertex each search has settled and not yet expanded.
+            // The vertex each search has settled and not yet expanded, and the arcs each search
+            // has relaxed.
             let (mut pending_f, mut pending_b) = (None, None);
+            let (mut spent_f, mut spent_b) = (0u64, 0u64);
             loop {
                 if self.work > limit {
                     return None;
@@ -404,14 +407,19 @@ impl PotentialSystem {
                     }
                 };
                 pending_b = Some(b);
-                // Expand the vertex with fewer arcs to relax; the other keeps waiting.
-                if self.arcs.out_count[f] <= self.arcs.in_count[b] {
+                // Expand the vertex of the search that will have relaxed fewer arcs after it;
+                // the other keeps waiting.
+                let after_f = spent_f + u64::from(self.arcs.out_count[f]);
+                let after_b = spent_b + u64::from(self.arcs.in_count[b]);
+                if after_f <= after_b {
                     pending_f = None;
+                    spent_f = after_f;
                     if self.relax_out(f) {
                         return None;
                     }
                 } else {
                     pending_b = None;
+                    spent_b = after_b;
                     if self.relax_in(b) {
                         return None;
                     }

@@ -5,10 +5,11 @@
 // -delta, either every node within reduced distance -delta after q moves down, or every node
 // within reduced distance -delta before p moves up. Both searches run together and the one
 // that finishes first is applied. Each settles a vertex and waits; of the two vertices waiting,
-// the one with fewer arcs to relax is expanded first (the forward one on a tie). So a search
-// that reaches the observation class, a vertex with an arc to or from nearly every site, does
-// not relax its thousands of arcs while the other side can still finish (on the largest
-// functions that was three quarters of the work). A refusal ends as soon as the two searches
+// the one whose search will have relaxed fewer arcs after expanding it goes first (the forward
+// one on a tie). So a search that reaches the observation class, a vertex with an arc to or
+// from nearly every site, does not relax its thousands of arcs while the other side can still
+// finish within as many (on the largest functions that was three quarters of the work), and
+// neither search runs far ahead of the other. A refusal ends as soon as the two searches
 // meet: a vertex v reached from q at d1 and reaching p at d2 with d1 + d2 < -delta is a path
 // q ~> p that closes a negative cycle with the new arc, so neither search has to run to the
 // other end (that used to be most of the work on large functions). All weights are integers,
@@ -152,9 +153,12 @@ export class PotentialSystem {
       backward.start(p, bound, stamp);
       const limit = this.work + maxWork;
       const arcs = this.#arcs;
-      // The vertex each search has settled and not yet expanded (-1: none).
+      // The vertex each search has settled and not yet expanded (-1: none), and the arcs each
+      // search has relaxed.
       let f = -1;
       let b = -1;
+      let spentF = 0;
+      let spentB = 0;
       for (;;) {
         if (this.work > limit) return undefined;
         if (f === -1) {
@@ -177,14 +181,19 @@ export class PotentialSystem {
             break;
           }
         }
-        // Expand the vertex with fewer arcs to relax; the other keeps waiting.
-        if (arcs.outCount[f]! <= arcs.inCount[b]!) {
+        // Expand the vertex of the search that will have relaxed fewer arcs after it; the other
+        // keeps waiting.
+        const afterF = spentF + arcs.outCount[f]!;
+        const afterB = spentB + arcs.inCount[b]!;
+        if (afterF <= afterB) {
           const v = f;
           f = -1;
+          spentF = afterF;
           if (this.#relaxOut(v, forward, backward)) return undefined;
         } else {
           const v = b;
           b = -1;
+          spentB = afterB;
           if (this.#relaxIn(v, backward, forward)) return undefined;
         }
       }
