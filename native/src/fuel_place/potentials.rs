@@ -2,11 +2,11 @@
 //! `PotentialSystem`): a violated new arc moves either the nodes within reach after its head
 //! down or those before its tail up, whichever search finishes first; the two searches meeting
 //! proves a negative cycle and the arc is refused, leaving everything unchanged. Each search
-//! settles a vertex and waits; of the two waiting, the one whose search will have relaxed fewer
-//! arcs after expanding it goes first, so the observation class (an arc to or from nearly every
-//! site) is not expanded while the other search can still finish within as many, and neither
-//! search runs far ahead. Exact integer potentials; arcs in flat arrays with doubly linked
-//! in/out lists.
+//! settles a vertex and waits; of the two waiting, the one with fewer arcs to relax goes first
+//! unless its search would then have relaxed more than twice what the other would, so the
+//! observation class (an arc to or from nearly every site) is not expanded while the other
+//! search can still finish, and neither search runs far ahead. Exact integer potentials; arcs
+//! in flat arrays with doubly linked in/out lists.
 
 const NIL: u32 = u32::MAX;
 
@@ -407,11 +407,21 @@ impl PotentialSystem {
                     }
                 };
                 pending_b = Some(b);
-                // Expand the vertex of the search that will have relaxed fewer arcs after it;
-                // the other keeps waiting.
-                let after_f = spent_f + u64::from(self.arcs.out_count[f]);
-                let after_b = spent_b + u64::from(self.arcs.in_count[b]);
-                if after_f <= after_b {
+                // Expand the vertex with fewer arcs to relax (the forward one on a tie), unless
+                // its search would then have relaxed more than twice what the other would after
+                // its own; the other keeps waiting.
+                let (out_f, in_b) = (
+                    u64::from(self.arcs.out_count[f]),
+                    u64::from(self.arcs.in_count[b]),
+                );
+                let after_f = spent_f + out_f;
+                let after_b = spent_b + in_b;
+                let forward_first = if out_f <= in_b {
+                    after_f <= 2 * after_b
+                } else {
+                    after_b > 2 * after_f
+                };
+                if forward_first {
                     pending_f = None;
                     spent_f = after_f;
                     if self.relax_out(f) {

@@ -5,11 +5,12 @@
 // -delta, either every node within reduced distance -delta after q moves down, or every node
 // within reduced distance -delta before p moves up. Both searches run together and the one
 // that finishes first is applied. Each settles a vertex and waits; of the two vertices waiting,
-// the one whose search will have relaxed fewer arcs after expanding it goes first (the forward
-// one on a tie). So a search that reaches the observation class, a vertex with an arc to or
-// from nearly every site, does not relax its thousands of arcs while the other side can still
-// finish within as many (on the largest functions that was three quarters of the work), and
-// neither search runs far ahead of the other. A refusal ends as soon as the two searches
+// the one with fewer arcs to relax goes first (the forward one on a tie), unless its search
+// would then have relaxed more than twice what the other would. So a search that reaches the
+// observation class, a vertex with an arc to or from nearly every site, does not relax its
+// thousands of arcs while the other side can still finish (on the largest functions that was
+// three quarters of the work), and neither search runs far ahead of the other. A refusal ends
+// as soon as the two searches
 // meet: a vertex v reached from q at d1 and reaching p at d2 with d1 + d2 < -delta is a path
 // q ~> p that closes a negative cycle with the new arc, so neither search has to run to the
 // other end (that used to be most of the work on large functions). All weights are integers,
@@ -181,11 +182,15 @@ export class PotentialSystem {
             break;
           }
         }
-        // Expand the vertex of the search that will have relaxed fewer arcs after it; the other
-        // keeps waiting.
-        const afterF = spentF + arcs.outCount[f]!;
-        const afterB = spentB + arcs.inCount[b]!;
-        if (afterF <= afterB) {
+        // Expand the vertex with fewer arcs to relax (the forward one on a tie), unless its
+        // search would then have relaxed more than twice what the other would after its own;
+        // the other keeps waiting.
+        const outF = arcs.outCount[f]!;
+        const inB = arcs.inCount[b]!;
+        const afterF = spentF + outF;
+        const afterB = spentB + inB;
+        const forwardFirst = outF <= inB ? afterF <= 2 * afterB : afterB > 2 * afterF;
+        if (forwardFirst) {
           const v = f;
           f = -1;
           spentF = afterF;
