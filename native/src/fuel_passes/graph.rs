@@ -214,14 +214,12 @@ pub fn inst_values(
 #[cfg(test)]
 mod tests {
     use super::{each_read, inst_args};
-    use cranelift_reader::{ParseOptions, parse_test};
 
     /// `each_read` visits what Cranelift's `inst_values` yields, in its order, and `inst_args`
     /// reads what Cranelift's does, on every instruction of fixtures with `br_table`s, `brif`s
     /// with arguments, and `try_call`s whose exception tables carry a context value.
     #[test]
     fn each_read_is_inst_values() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
         let mut seen = 0;
         for name in [
             "ir/control.clif",
@@ -232,9 +230,7 @@ mod tests {
             "fuel/nested-loops-2026-opt.clif",
             "fuel/calls-2026.clif",
         ] {
-            let text = std::fs::read_to_string(format!("{dir}{name}")).expect("fixture reads");
-            let file = parse_test(&text, ParseOptions::default()).expect("fixture parses");
-            for (func, _) in &file.functions {
+            for func in &crate::fuel_passes::fixture_functions(name) {
                 for block in func.layout.blocks() {
                     for inst in func.layout.block_insts(block) {
                         let mut visited = Vec::new();

@@ -26,6 +26,18 @@ pub use error::FuelPassError;
 pub(crate) use grouped::Grouped;
 pub(crate) use use_counts::UseCounts;
 
+/// The functions of `tests/fixtures/NAME` (a path below it, `ir/calls.clif`), as Cranelift's
+/// reader gives them: for the tests that compare the passes' helpers with Cranelift on real text.
+#[cfg(test)]
+pub(crate) fn fixture_functions(name: &str) -> Vec<Function> {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
+    let text = std::fs::read_to_string(format!("{path}{name}"))
+        .unwrap_or_else(|e| panic!("{name} reads: {e}"));
+    let file = cranelift_reader::parse_test(&text, cranelift_reader::ParseOptions::default())
+        .unwrap_or_else(|e| panic!("{name} parses: {e}"));
+    file.functions.into_iter().map(|(f, _)| f).collect()
+}
+
 /// A pass the native pipeline runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum NativePass {

@@ -205,12 +205,11 @@ impl UseCounts {
 #[cfg(test)]
 mod tests {
     use cranelift_codegen::ir::Function;
-    use cranelift_reader::{ParseOptions, parse_test};
 
-    use super::DeclarationUses;
-    use super::UseCounts;
+    use super::{DeclarationUses, UseCounts};
     use crate::fuel_passes::aliases::Aliases;
     use crate::fuel_passes::cleanup::has_side_effects;
+    use crate::fuel_passes::fixture_functions;
 
     fn named(d: &DeclarationUses) -> (Vec<bool>, Vec<bool>) {
         (
@@ -224,7 +223,6 @@ mod tests {
     /// side-effect-free instruction (each `func_addr` among them) leaves the layout.
     #[test]
     fn declaration_uses_follow_the_layout() {
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/");
         let mut named_somewhere = 0;
         for name in [
             "ir/calls.clif",
@@ -233,11 +231,7 @@ mod tests {
             "fuel/calls-2026.clif",
             "fuel/br-table-2026.clif",
         ] {
-            let text = std::fs::read_to_string(format!("{dir}{name}")).expect("fixture reads");
-            let file = parse_test(&text, ParseOptions::default())
-                .unwrap_or_else(|e| panic!("{name} parses: {e}"));
-            for (func, _) in file.functions {
-                let mut func: Function = func;
+            for mut func in fixture_functions(name) {
                 let aliases = Aliases::of(&func);
                 let mut counts = UseCounts::of(&func, aliases);
                 let walked = DeclarationUses::of(&func);
@@ -292,14 +286,13 @@ mod tests {
             rewritten.fetch_add(1, Ordering::Relaxed);
             Ok(())
         };
-        let dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../");
         let options = slackfuel_frontend::TranslateOptions {
             metering: slackfuel_frontend::Metering::Vanilla,
             ..Default::default()
         };
-        let wasm_dir = format!("{dir}bench/wasm");
+        let wasm_dir = concat!(env!("CARGO_MANIFEST_DIR"), "/../bench/wasm");
         let mut modules = 0;
-        for entry in std::fs::read_dir(&wasm_dir).expect("bench/wasm lists") {
+        for entry in std::fs::read_dir(wasm_dir).expect("bench/wasm lists") {
             let path = entry.expect("an entry").path();
             if path.extension().is_none_or(|e| e != "wasm") {
                 continue;
@@ -317,11 +310,7 @@ mod tests {
             "loop-2026",
             "nested-loops-2026-opt",
         ] {
-            let text = std::fs::read_to_string(format!("{dir}tests/fixtures/fuel/{name}.clif"))
-                .expect("fixture reads");
-            let file = parse_test(&text, ParseOptions::default())
-                .unwrap_or_else(|e| panic!("{name} parses: {e}"));
-            for (mut func, _) in file.functions {
+            for mut func in fixture_functions(&format!("fuel/{name}.clif")) {
                 check(&mut func).unwrap_or_else(|e| panic!("{name}: {e}"));
             }
         }
