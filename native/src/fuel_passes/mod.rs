@@ -24,6 +24,7 @@ use cranelift_codegen::ir::Function;
 pub(crate) use aliases::Aliases;
 pub use error::FuelPassError;
 pub(crate) use grouped::Grouped;
+pub(crate) use shapes::insert_set_pinned_reg;
 pub(crate) use use_counts::UseCounts;
 
 /// The functions of `tests/fixtures/NAME` (a path below it, `ir/calls.clif`), as Cranelift's

@@ -17,6 +17,7 @@ use super::cleanup::{locate_inst, remove_blocks, remove_dead_instructions};
 use super::cut_off::CutOff;
 use super::error::{FuelPassError, FuelResult};
 use super::graph::inst_values;
+use super::shapes::insert_set_pinned_reg;
 use super::use_counts::UseCounts;
 use super::web::{FuelParam, FuelWeb, find_fuel_web};
 
@@ -196,7 +197,7 @@ pub fn rewrite_to_pinned(
         if !call.tail {
             let mut after = FuncCursor::new(func).after_inst(call.inst);
             let reloaded = after.ins().load(I64, load_flags, ptr, offset);
-            after.ins().set_pinned_reg(reloaded);
+            insert_set_pinned_reg(&mut after, reloaded);
         }
     }
     // The context pointers' definitions, the folded increments' old operands, and the
@@ -239,10 +240,8 @@ pub fn rewrite_to_pinned(
         let old = std::mem::replace(operand, read);
         counts.read_lost(func, aliases, old);
         counts.read_gained(func, aliases, read);
-        let set = FuncCursor::new(func)
-            .after_inst(inc.inst)
-            .ins()
-            .set_pinned_reg(inc.result);
+        let set =
+            insert_set_pinned_reg(&mut FuncCursor::new(func).after_inst(inc.inst), inc.result);
         sets.push((inc.result, set));
     }
     for check in &web.checks {

@@ -2,6 +2,7 @@
 //! `iadd F, k` / `iadd k, F` (Cranelift 0.135 has no `iadd_imm`), where F carries the counter and k is an
 //! `iconst`, an immediate or a run-time value; and reads of the pinned register.
 
+use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value};
 
 use super::aliases::Aliases;
@@ -83,4 +84,16 @@ pub fn reads_pinned_register(func: &Function) -> bool {
             .block_insts(b)
             .any(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg)
     })
+}
+
+/// Inserts `set_pinned_reg value` at `cursor`: the instruction `InstBuilder::set_pinned_reg`
+/// makes, without the builder's result-type decoding (a third of the insertion's cost, for an
+/// instruction that has no result).
+pub fn insert_set_pinned_reg(cursor: &mut FuncCursor, value: Value) -> Inst {
+    let inst = cursor.func.dfg.make_inst(InstructionData::Unary {
+        opcode: Opcode::SetPinnedReg,
+        arg: value,
+    });
+    cursor.insert_inst(inst);
+    inst
 }

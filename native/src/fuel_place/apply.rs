@@ -8,6 +8,7 @@ use super::PlaceError;
 use super::flow::Flow;
 use super::scan::{IncrementSite, Scan};
 use super::solver::Placement;
+use crate::fuel_passes::insert_set_pinned_reg;
 use cranelift_codegen::cursor::{Cursor, FuncCursor};
 use cranelift_codegen::entity::EntityRef;
 use cranelift_codegen::ir::types::I64;
@@ -28,7 +29,7 @@ fn insert_increment(cursor: &mut FuncCursor, amount: i64) {
     let k = cursor.ins().iconst(I64, amount);
     let g = cursor.ins().get_pinned_reg(I64);
     let w = cursor.ins().iadd(g, k);
-    cursor.ins().set_pinned_reg(w);
+    insert_set_pinned_reg(cursor, w);
 }
 
 struct Editor<'a> {
