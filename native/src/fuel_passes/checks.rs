@@ -123,6 +123,18 @@ impl CheckContext {
         self.counts.add(func, self.aliases, inst);
     }
 
+    /// `count_uses`, and whether one of `inst`'s arguments (not its branch arguments) is a
+    /// value `asked` holds.
+    #[inline]
+    pub fn count_uses_asking(
+        &mut self,
+        func: &Function,
+        inst: Inst,
+        asked: impl Fn(Value) -> bool,
+    ) -> bool {
+        self.counts.add_asking(func, self.aliases, inst, asked)
+    }
+
     /// How many times `v` is read.
     fn reads(&self, v: Value) -> u32 {
         self.counts.reads(v)

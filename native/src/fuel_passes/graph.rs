@@ -144,7 +144,7 @@ pub fn reverse_post_order(func: &Function) -> Vec<Block> {
 /// `inst_args` is a call with a match over every format); None for the other formats, which
 /// include every branch and call. None of these formats branches or has an exception table.
 #[inline]
-fn plain_args(data: &InstructionData) -> Option<&[Value]> {
+pub(super) fn plain_args(data: &InstructionData) -> Option<&[Value]> {
     match data {
         InstructionData::Binary { args, .. }
         | InstructionData::IntCompare { args, .. }

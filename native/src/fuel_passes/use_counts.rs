@@ -11,7 +11,7 @@ use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value};
 
 use super::aliases::Aliases;
 use super::cleanup::{func_ref_in, sig_ref_of};
-use super::graph::each_read;
+use super::graph::{each_read, plain_args};
 
 /// Whether an instruction of `op` names an external function or a signature.
 fn names_declarations(op: Opcode) -> bool {
@@ -115,6 +115,37 @@ impl UseCounts {
         self.count::<{ u32::MAX }>(func, aliases, inst);
     }
 
+    /// `add`, and whether one of `inst`'s arguments (not its branch arguments), resolved, is
+    /// a value `asked` holds. The web's classification asks that of every instruction; for the
+    /// formats most instructions have it is answered in the same look at the arguments.
+    #[inline]
+    pub fn add_asking(
+        &mut self,
+        func: &Function,
+        aliases: Aliases,
+        inst: Inst,
+        asked: impl Fn(Value) -> bool,
+    ) -> bool {
+        let dfg = &func.dfg;
+        let Some(args) = plain_args(&dfg.insts[inst]) else {
+            self.add(func, aliases, inst);
+            return dfg
+                .inst_args(inst)
+                .iter()
+                .any(|&a| asked(aliases.resolve(func, a)));
+        };
+        let mut any = false;
+        for &v in args {
+            let v = aliases.resolve(func, v);
+            if let Some(n) = self.uses.get_mut(v.index()) {
+                *n += 1;
+            }
+            any |= asked(v);
+        }
+        self.count_store_and_names::<1>(func, aliases, inst);
+        any
+    }
+
     /// Adds `BY` (1, or `u32::MAX` for -1, wrapping) to what `inst` counts for.
     #[inline]
     fn count<const BY: u32>(&mut self, func: &Function, aliases: Aliases, inst: Inst) {
@@ -125,6 +156,18 @@ impl UseCounts {
                 *n = n.wrapping_add(by);
             }
         });
+        self.count_store_and_names::<BY>(func, aliases, inst);
+    }
+
+    /// The part of `count` past the reads: the value a `store` writes, the declarations named.
+    #[inline]
+    fn count_store_and_names<const BY: u32>(
+        &mut self,
+        func: &Function,
+        aliases: Aliases,
+        inst: Inst,
+    ) {
+        let by = BY;
         let dfg = &func.dfg;
         let op = dfg.insts[inst].opcode();
         if op == Opcode::Store {

@@ -295,6 +295,11 @@ struct Recognizer<'f> {
     checks: Vec<FuelCheck>,
     /// The reachable instructions' use counts, once classified.
     counts: Option<UseCounts>,
+    /// The instructions the walk must look at, in layout order: those with a role, the returns
+    /// and the branches (about a quarter); the rest neither read nor change the counter.
+    events: Vec<Inst>,
+    /// Each reachable block's range in `events`.
+    block_events: SecondaryMap<Block, (u32, u32)>,
 }
 
 impl<'f> Recognizer<'f> {
@@ -322,7 +327,24 @@ impl<'f> Recognizer<'f> {
             params: Vec::with_capacity(reading.live.order.len() / 2),
             checks: Vec::new(),
             counts: None,
+            // The increments and branches are in the flow; the counter is loaded and stored
+            // about once per call; each block ends in at most one more (a return or a trap).
+            events: Vec::with_capacity(
+                reading.flow.len() + 3 * reading.calls.len() + reading.live.order.len() + 2,
+            ),
+            block_events: sized(func.dfg.num_blocks()),
         }
+    }
+
+    /// Notes that the walk must look at `i`, in `block` (called in layout order).
+    fn note_event(&mut self, block: Block, i: Inst) {
+        let n = u32::try_from(self.events.len()).unwrap_or(u32::MAX);
+        let range = &mut self.block_events[block];
+        if range.1 == 0 {
+            range.0 = n;
+        }
+        range.1 = n + 1;
+        self.events.push(i);
     }
 
     fn r(&self, v: Value) -> Value {
@@ -600,30 +622,41 @@ impl<'f> Recognizer<'f> {
     }
 
     /// Grows the set of counter values from the loads through increments and block parameters.
+    /// What can carry the counter on (an `iadd`'s operands to its result, a branch argument to
+    /// its parameter) is gathered once as links between values, then followed to a fixed point:
+    /// the rounds a loop's back edges need walk the links, not the instructions again.
     fn propagate(&mut self) {
         let func = self.func;
         for &l in &self.loads {
             self.values.insert(func.dfg.first_result(l));
         }
+        // Two links per `iadd`, one per branch argument (a branch passes a few).
+        let mut links: Vec<(Value, Value)> = Vec::with_capacity(3 * self.flow.len());
+        for &i in self.flow {
+            if let InstructionData::Binary {
+                opcode: Opcode::Iadd,
+                args: [a, b],
+            } = func.dfg.insts[i]
+            {
+                let result = func.dfg.first_result(i);
+                links.push((self.r(a), result));
+                links.push((self.r(b), result));
+                continue;
+            }
+            for (block, call) in destinations(func, i) {
+                let params = func.dfg.block_params(block);
+                for (a, &p) in args(func, call).zip(params) {
+                    if let Some(a) = a.as_value() {
+                        links.push((self.r(a), p));
+                    }
+                }
+            }
+        }
         loop {
             let mut changed = false;
-            for idx in 0..self.flow.len() {
-                let i = self.flow[idx];
-                let values = &self.values;
-                if match_counter_add(func, self.aliases, i, |v| values.contains(v))
-                    != AddMatch::None
-                {
-                    changed |= self.values.insert(func.dfg.first_result(i));
-                }
-                for (block, call) in destinations(func, i) {
-                    let params = func.dfg.block_params(block);
-                    for (k, a) in args(func, call).enumerate() {
-                        if let (Some(a), Some(&p)) = (a.as_value(), params.get(k)) {
-                            if self.values.contains(self.r(a)) {
-                                changed |= self.values.insert(p);
-                            }
-                        }
-                    }
+            for &(from, to) in &links {
+                if self.values.contains(from) {
+                    changed |= self.values.insert(to);
                 }
             }
             if !changed {
@@ -636,32 +669,34 @@ impl<'f> Recognizer<'f> {
     fn classify(&mut self) -> FuelResult<()> {
         let func = self.func;
         for &b in &self.live.order {
-            let fuel: Vec<(usize, Value)> = func
-                .dfg
-                .block_params(b)
+            let params = func.dfg.block_params(b);
+            let mut fuel = params
                 .iter()
-                .copied()
                 .enumerate()
-                .filter(|(_, p)| self.values.contains(*p))
-                .collect();
-            if fuel.len() > 1 {
-                let names: Vec<String> = fuel.iter().map(|(_, p)| p.to_string()).collect();
+                .filter(|&(_, &p)| self.values.contains(p));
+            let Some((index, &value)) = fuel.next() else {
+                continue;
+            };
+            if fuel.next().is_some() {
+                let names: Vec<String> = params
+                    .iter()
+                    .filter(|&&p| self.values.contains(p))
+                    .map(|p| p.to_string())
+                    .collect();
                 return Err(self.error(
                     format!(
                         "{b} has {} parameters carrying the counter ({})",
-                        fuel.len(),
+                        names.len(),
                         names.join(", ")
                     ),
                     None,
                 ));
             }
-            for (index, value) in fuel {
-                self.params.push(FuelParam {
-                    block: b,
-                    index,
-                    value,
-                });
-            }
+            self.params.push(FuelParam {
+                block: b,
+                index,
+                value,
+            });
         }
         // Every argument passed to a counter parameter must be a counter value.
         for &(blk, i) in self.branches {
@@ -691,9 +726,18 @@ impl<'f> Recognizer<'f> {
         // The checks' use counts are gathered in this walk over every reachable instruction.
         let mut check_ctx = CheckContext::with_edges(func, self.aliases, &self.live.set);
         for idx in 0..self.insts.len() {
-            let i = self.insts[idx].1;
-            check_ctx.count_uses(func, i);
-            if matches!(self.roles[i], Some(Role::Store)) {
+            let (b, i) = self.insts[idx];
+            let values = &self.values;
+            let touches = check_ctx.count_uses_asking(func, i, |v| values.contains(v));
+            // Loads and stores have their roles already, calls get theirs below; the
+            // terminators are the returns and the branches (and traps).
+            let role = self.roles[i];
+            let op = func.dfg.insts[i].opcode();
+            let noted = role.is_some() || op.is_call() || op.is_terminator();
+            if noted {
+                self.note_event(b, i);
+            }
+            if matches!(role, Some(Role::Store)) {
                 if !self.is_fuel_arg(i, 0) {
                     let v = func.dfg.inst_args(i)[0];
                     return Err(self.error(
@@ -706,6 +750,10 @@ impl<'f> Recognizer<'f> {
                 }
                 continue;
             }
+            // What reads no counter value is no increment, check or escape.
+            if !touches {
+                continue;
+            }
             let values = &self.values;
             match match_counter_add(func, self.aliases, i, |v| values.contains(v)) {
                 AddMatch::AddsTwoCounters => {
@@ -715,6 +763,9 @@ impl<'f> Recognizer<'f> {
                     ));
                 }
                 AddMatch::Add(add) => {
+                    if !noted {
+                        self.note_event(b, i);
+                    }
                     self.increments.push(FuelIncrement {
                         inst: i,
                         fuel_operand: add.counter_operand,
@@ -733,6 +784,9 @@ impl<'f> Recognizer<'f> {
             };
             let values = &self.values;
             if let Some(m) = match_fuel_compare(func, self.aliases, i, &|v| values.contains(v)) {
+                if !noted {
+                    self.note_event(b, i);
+                }
                 compares.push((i, m));
                 continue;
             }
@@ -1060,7 +1114,9 @@ impl<'f> Recognizer<'f> {
         }
         let mut changed = false;
         let last = func.layout.last_inst(block);
-        for i in func.layout.block_insts(block) {
+        let (start, end) = self.block_events[block];
+        for e in start as usize..end as usize {
+            let i = self.events[e];
             let require_current = |me: &Self, w: &Walk, v: Value, s: &State| -> FuelResult<()> {
                 if w.class(me.r(v)) != Some(s.cur) {
                     let now = if report {
