@@ -9,7 +9,7 @@ use super::PlaceError;
 use super::flow::Flow;
 use crate::fuel_passes::{Aliases, UseCounts};
 use cranelift_codegen::entity::EntityRef;
-use cranelift_codegen::ir::{Function, Inst, InstructionData, Opcode, Value, ValueDef};
+use cranelift_codegen::ir::{Block, Function, Inst, InstructionData, Opcode, Value, ValueDef};
 use std::ops::Range;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -151,10 +151,6 @@ fn defining_inst(func: &Function, v: Value) -> Option<Inst> {
     }
 }
 
-fn is_pinned_read(func: &Function, v: Value) -> bool {
-    defining_inst(func, v).is_some_and(|i| func.dfg.insts[i].opcode() == Opcode::GetPinnedReg)
-}
-
 /// The increment `set` ends, if its value is a pinned read plus an amount.
 fn pinned_increment_at(func: &Function, set: Inst) -> Option<IncrementSite> {
     let dfg = &func.dfg;
@@ -169,13 +165,16 @@ fn pinned_increment_at(func: &Function, set: Inst) -> Option<IncrementSite> {
             opcode: Opcode::Iadd,
             args: [a, b],
         } => {
-            let (fa, fb) = (is_pinned_read(func, a), is_pinned_read(func, b));
+            // Each operand's definition, looked up once.
+            let (da, db) = (defining_inst(func, a), defining_inst(func, b));
+            let reads =
+                |d: Option<Inst>| d.is_some_and(|i| dfg.insts[i].opcode() == Opcode::GetPinnedReg);
+            let (fa, fb) = (reads(da), reads(db));
             if fa == fb {
                 return None;
             }
-            let (counter, other) = if fa { (a, b) } else { (b, a) };
-            let get = defining_inst(func, counter)?;
-            let constant = defining_inst(func, other).and_then(|c| match dfg.insts[c] {
+            let (get, other) = if fa { (da?, db) } else { (db?, da) };
+            let constant = other.and_then(|c| match dfg.insts[c] {
                 InstructionData::UnaryImm {
                     opcode: Opcode::Iconst,
                     imm,
@@ -233,6 +232,33 @@ fn inst_name(func: &Function, inst: Inst) -> String {
     }
 }
 
+/// The error `inc` is when it adds a negative constant.
+fn negative(func: &Function, inc: &IncrementSite) -> Option<PlaceError> {
+    let k = inc.amount.filter(|&k| k < 0)?;
+    Some(PlaceError::new(format!(
+        "negative fuel increment {k} at {}",
+        inst_name(func, inc.add)
+    )))
+}
+
+/// The first increment of `block` adding a negative constant, as the error it is.
+fn negative_increment(
+    func: &Function,
+    aliases: Aliases,
+    block: Block,
+    uses: &[u32],
+) -> Option<PlaceError> {
+    func.layout
+        .block_insts(block)
+        .filter(|&i| func.dfg.insts[i].opcode() == Opcode::SetPinnedReg)
+        .filter_map(|i| increment_at(func, aliases, i, uses))
+        .find_map(|inc| negative(func, &inc))
+}
+
+/// One walk over each block. An increment is recognized at its `set_pinned_reg`, after its read
+/// and its add, which the walk passes over as it would any instruction: the read has one use,
+/// the add, so it is no flush. A block's negative increment is reported before any other fault
+/// of the block (as a first walk finding the increments would).
 pub fn scan_pinned(
     func: &Function,
     flow: &Flow,
@@ -244,83 +270,67 @@ pub fn scan_pinned(
     let UseCounts { uses, stored, .. } = counts;
     let mut blocks: Vec<Option<ScannedBlock>> = (0..dfg.num_blocks()).map(|_| None).collect();
     let mut uses_pinned_register = false;
-    // Dense by instruction, allocated once: the increment a `set_pinned_reg` ends (an index
-    // into `sites`), and whether an instruction is the read or the add of one.
-    let mut ending = vec![u32::MAX; dfg.num_insts()];
-    let mut part_of_increment = vec![false; dfg.num_insts()];
     // Sized for the front end's code, where a block has about one increment and one segment,
     // and about one instruction in 50 is a call that starts another (room for one in 32).
     let expected = dfg.num_blocks() + dfg.num_insts() / 32;
-    let mut sites: Vec<IncrementSite> = Vec::with_capacity(expected);
-    let mut insts: Vec<Inst> = Vec::new();
     let mut fill = Filling {
         segments: Vec::with_capacity(expected),
         constants: Vec::with_capacity(expected),
         boundaries: Vec::with_capacity(dfg.num_insts() / 32),
         ..Filling::default()
     };
+    let fault = |block: Block, message: String| {
+        negative_increment(func, aliases, block, &uses).unwrap_or_else(|| PlaceError::new(message))
+    };
     for block in func.layout.blocks() {
-        insts.clear();
-        insts.extend(func.layout.block_insts(block));
-        let Some(&first) = insts.first() else {
+        let Some(first) = func.layout.first_inst(block) else {
             return Err(PlaceError::new(format!("{block} has no instructions")));
         };
-        for &i in &insts {
-            if dfg.insts[i].opcode() != Opcode::SetPinnedReg {
-                continue;
-            }
-            let Some(inc) = increment_at(func, aliases, i, &uses) else {
-                continue;
-            };
-            if let Some(k) = inc.amount.filter(|&k| k < 0) {
-                return Err(PlaceError::new(format!(
-                    "negative fuel increment {k} at {}",
-                    inst_name(func, inc.add)
-                )));
-            }
-            ending[i.index()] = sites.len() as u32;
-            sites.push(inc);
-            part_of_increment[inc.get.index()] = true;
-            part_of_increment[inc.add.index()] = true;
-        }
         let first_segment = end_of(&fill.segments);
         let first_boundary = end_of(&fill.boundaries);
         let mut anchor = first;
         let mut saw_increment: Option<Inst> = None;
         let mut saw_flush: Option<Inst> = None;
-        for (index, &i) in insts.iter().enumerate() {
+        for i in func.layout.block_insts(block) {
             let op = dfg.insts[i].opcode();
             if is_pinned_access(op) {
                 uses_pinned_register = true;
             }
-            if let Some(inc) = sites.get(ending[i.index()] as usize) {
-                if let Some(flush) = saw_flush {
-                    return Err(PlaceError::new(format!(
-                        "the counter is read at {} before the increment at {} with no call in between",
-                        inst_name(func, flush),
-                        inst_name(func, inc.add)
-                    )));
-                }
-                saw_increment.get_or_insert(inc.get);
-                if inc.amount.is_some() {
-                    fill.constants.push(*inc);
-                } else {
-                    fill.dynamics += 1;
-                }
-                continue;
-            }
-            if part_of_increment[i.index()] {
-                continue;
-            }
+            let next = func.layout.next_inst(i);
             if op == Opcode::SetPinnedReg {
-                if let Some(earlier) = saw_increment.or(saw_flush) {
-                    return Err(PlaceError::new(format!(
-                        "{} overwrites the counter after {} with no call in between; run fuel-pinned first",
-                        inst_name(func, i),
-                        inst_name(func, earlier)
-                    )));
+                if let Some(inc) = increment_at(func, aliases, i, &uses) {
+                    if let Some(e) = negative(func, &inc) {
+                        return Err(e);
+                    }
+                    if let Some(flush) = saw_flush {
+                        return Err(fault(
+                            block,
+                            format!(
+                                "the counter is read at {} before the increment at {} with no call in between",
+                                inst_name(func, flush),
+                                inst_name(func, inc.add)
+                            ),
+                        ));
+                    }
+                    saw_increment.get_or_insert(inc.get);
+                    if inc.amount.is_some() {
+                        fill.constants.push(inc);
+                    } else {
+                        fill.dynamics += 1;
+                    }
+                    continue;
                 }
-                if let Some(&next) = insts.get(index + 1) {
+                if let Some(earlier) = saw_increment.or(saw_flush) {
+                    return Err(fault(
+                        block,
+                        format!(
+                            "{} overwrites the counter after {} with no call in between; run fuel-pinned first",
+                            inst_name(func, i),
+                            inst_name(func, earlier)
+                        ),
+                    ));
+                }
+                if let Some(next) = next {
                     anchor = next;
                 }
                 continue;
@@ -333,21 +343,21 @@ pub fn scan_pinned(
             }
             let is_call = op.is_call() && !op.is_terminator() && !op.is_return();
             let observed_trap = observe_traps && is_conditional_trap(op);
-            if (is_call || observed_trap) && index + 1 < insts.len() {
+            if let Some(next) = next.filter(|_| is_call || observed_trap) {
                 fill.boundaries.push(if is_call {
                     Boundary::Call
                 } else {
                     Boundary::Trap
                 });
                 fill.close(anchor);
-                anchor = insts[index + 1];
+                anchor = next;
                 saw_increment = None;
                 saw_flush = None;
             }
         }
         fill.close(anchor);
         let b = block.as_u32() as usize;
-        let last_op = insts.last().map(|&l| dfg.insts[l].opcode());
+        let last_op = func.layout.last_inst(block).map(|l| dfg.insts[l].opcode());
         let end = if flow.out_edges[b].is_empty() {
             if last_op == Some(Opcode::Trap) {
                 BlockEnd::Trap

@@ -74,3 +74,24 @@ fn a_function_without_fuel_is_left_alone() {
     assert_eq!(stats.outcome, Outcome::NoFuel);
     assert_eq!(f.display().to_string(), before);
 }
+
+/// A block's negative increment is its fault even when another comes first (a flush read
+/// before an earlier increment), as when the increments were found in a first walk over the
+/// block.
+#[test]
+fn a_negative_increment_is_reported_before_the_other_faults_of_its_block() {
+    let flushed_then = |amounts: &str| {
+        function(&expand(&format!(
+            "function %f(i64 vmctx, i32) -> i32 tail {{\nblock0(v0: i64, v1: i32):\n    v10 = get_pinned_reg.i64\n    store v10, v0+8\n{amounts}\n    return v1\n}}"
+        )))
+    };
+    let mut negative = flushed_then("+4\n+-4");
+    let error = place_fuel(&mut negative, &PlaceOptions::default(), None).expect_err("refused");
+    assert!(
+        error.message.contains("negative fuel increment -4"),
+        "{error}"
+    );
+    let mut positive = flushed_then("+4\n+5");
+    let error = place_fuel(&mut positive, &PlaceOptions::default(), None).expect_err("refused");
+    assert!(error.message.contains("before the increment"), "{error}");
+}
