@@ -33,15 +33,14 @@ impl SccFinder {
         }
     }
 
-    /// The components of `members` (each below the size), where `succs(v, out)` appends the
-    /// successors of `v` to `out` (those outside the members are skipped here); a component of
-    /// one vertex only when `keep_single(v)` (most vertices of a loop forest's searches are
-    /// such, and are not loops: no list is made for them).
-    pub fn components(
+    /// The cyclic components of `members` (each below the size), where `succs(v, out)` appends
+    /// the successors of `v` to `out` (those outside the members are skipped here): those of
+    /// more than one vertex, and single vertices with an edge to themselves. Most vertices of a
+    /// loop forest's searches are alone and no loop: no list is made for them.
+    pub fn cyclic_components(
         &mut self,
         members: &[usize],
         succs: &dyn Fn(usize, &mut Vec<usize>),
-        keep_single: &mut dyn FnMut(usize) -> bool,
     ) -> Vec<Vec<usize>> {
         for (i, &v) in members.iter().enumerate() {
             self.order[v] = i;
@@ -67,14 +66,17 @@ impl SccFinder {
                     continue;
                 }
                 self.work.pop();
+                let alone = self.low[v] == self.index[v] && self.stack.last() == Some(&v);
+                // Its successors are the run of `pending` from `from` (the top frame's).
+                let self_edge = alone && self.pending[from..].contains(&v);
                 self.pending.truncate(from);
                 if let Some(&(parent, _, _)) = self.work.last() {
                     self.low[parent] = self.low[parent].min(self.low[v]);
                 }
-                if self.low[v] == self.index[v] && self.stack.last() == Some(&v) {
+                if alone {
                     self.stack.pop();
                     self.on_stack[v] = false;
-                    if keep_single(v) {
+                    if self_edge {
                         result.push(vec![v]);
                     }
                 } else if self.low[v] == self.index[v] {
@@ -179,14 +181,7 @@ impl NestedSccs {
     ) -> Vec<Vec<usize>> {
         let NestedSccs { cut, finder, .. } = self;
         let uncut = |v: usize, out: &mut Vec<usize>| append_uncut(cut, v, succs, out);
-        let mut out = Vec::new();
-        // A single vertex is a loop when it has an uncut edge to itself.
-        let mut self_loop = |v: usize| {
-            out.clear();
-            append_uncut(cut, v, succs, &mut out);
-            out.contains(&v)
-        };
-        let mut sccs = finder.components(members, &uncut, &mut self_loop);
+        let mut sccs = finder.cyclic_components(members, &uncut);
         sccs.sort_unstable_by_key(|c| c[0]);
         sccs
     }
