@@ -89,6 +89,34 @@ fn folded_edges(flow: &Flow, graph: &ChargeGraph) -> Vec<bool> {
         .collect()
 }
 
+/// `round_weight` with a small direct-mapped memory of the weights rounded: a function's
+/// weights repeat (a loop body's blocks share one frequency), and the exact rounding of one with
+/// many digits costs about 300 instructions.
+struct RoundedWeights {
+    keys: [u64; 64],
+    values: [f64; 64],
+}
+
+impl RoundedWeights {
+    /// Every slot holds 0.0, which rounds to itself.
+    fn new() -> Self {
+        RoundedWeights {
+            keys: [0; 64],
+            values: [0.0; 64],
+        }
+    }
+
+    fn round(&mut self, w: f64) -> f64 {
+        let bits = w.to_bits();
+        let slot = (bits.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 58) as usize;
+        if self.keys[slot] != bits {
+            self.keys[slot] = bits;
+            self.values[slot] = round_weight(w);
+        }
+        self.values[slot]
+    }
+}
+
 /// 12 significant digits, as the TypeScript `toPrecision(12)`.
 pub(crate) fn round_weight(w: f64) -> f64 {
     if !(w.is_finite() && w > 0.0) {
@@ -301,6 +329,7 @@ pub fn place(
     let zero = graph.observation.first().map(|&p| classes.find(p));
 
     let mut sites: Vec<Site> = Vec::with_capacity(graph.steps.len());
+    let mut rounded = RoundedWeights::new();
     for (index, step) in graph.steps.iter().enumerate() {
         let weight = match step.kind {
             StepKind::Boundary => continue,
@@ -318,7 +347,7 @@ pub fn place(
             tail,
             head,
             cost: step.cost,
-            weight: round_weight(weight),
+            weight: rounded.round(weight),
             rank: 0,
         });
     }
@@ -598,7 +627,29 @@ mod order_tests {
 
 #[cfg(test)]
 mod round_weight_tests {
-    use super::{has_few_digits, round_weight, to_precision_12, to_precision_12_exact};
+    use super::{
+        RoundedWeights, has_few_digits, round_weight, to_precision_12, to_precision_12_exact,
+    };
+
+    /// The memory gives what `round_weight` gives, for repeated weights, for weights that share
+    /// a slot (thousands of distinct ones through 64 slots), for zeros and for non-finite ones.
+    #[test]
+    fn remembered_weights_are_the_rounded_weights() {
+        let mut memory = RoundedWeights::new();
+        let mut weights = vec![0.0, -0.0, f64::NAN, f64::INFINITY, -1.0, 1.0, 0.1];
+        for k in 0..3000u32 {
+            weights.push(f64::from(k % 97) * 0.37 + f64::from(k) / 7.0);
+        }
+        for pass in 0..2 {
+            for &w in &weights {
+                assert_eq!(
+                    memory.round(w).to_bits(),
+                    round_weight(w).to_bits(),
+                    "{w:e}, pass {pass}"
+                );
+            }
+        }
+    }
 
     /// The integer rounding gives what formatting gives: on ties (odd multiples of 2^-k whose
     /// 13th and last digit is a 5), on their neighbours, next to powers of ten, and on random
