@@ -28,6 +28,14 @@ impl LoopForest {
             loops: Vec::new(),
             innermost: vec![None; flow.layout_index.len()],
         };
+        // A cycle has an edge that does not go forward in the layout, so when every reachable
+        // edge does (most functions), there is no loop and no search is needed.
+        let forward = flow.edges.iter().all(|e| {
+            !flow.reachable[e.from] || flow.layout_index[e.to] > flow.layout_index[e.from]
+        });
+        if forward {
+            return forest;
+        }
         let reachable: Vec<usize> = (0..count)
             .filter(|&i| flow.reachable[flow.nodes[i]])
             .collect();
