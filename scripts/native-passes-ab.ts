@@ -44,17 +44,40 @@ const addon = z.object({
   runNativePasses: z.custom<(text: string, pipeline: string) => unknown>((f) => typeof f === 'function'),
 });
 const require = createRequire(import.meta.url);
+/** The build at `path`, or exit with why it cannot be loaded. */
+function load(path: string): z.infer<typeof addon> {
+  let module: unknown;
+  try {
+    module = require(resolve(path));
+  } catch (e) {
+    console.error(`${path}: cannot load: ${e instanceof Error ? e.message.split('\n')[0] : String(e)}`);
+    process.exit(1);
+  }
+  const found = addon.safeParse(module);
+  if (!found.success) {
+    console.error(`${path}: not a slackfuel addon build (no runNativePasses)`);
+    process.exit(1);
+  }
+  return found.data;
+}
 const run = builds.map((path) => {
-  const loaded = addon.parse(require(resolve(path)));
+  const loaded = load(path);
   return (text: string) => {
     const out = passesOutput.parse(loaded.runNativePasses(text, pipeline));
     return out.passCpuMs ?? out.passMs;
   };
 });
 
-const text = files
-  .map((f) => (f.endsWith('.wasm') ? clifText(translate(new Uint8Array(readFileSync(f)), { metering: 'vanilla' })) : readFileSync(f, 'utf8')))
-  .join('\n');
+/** A file's CLIF: read as it is, or translated first when it is a `.wasm` module. */
+function clifOf(file: string): string {
+  try {
+    return file.endsWith('.wasm') ? clifText(translate(new Uint8Array(readFileSync(file)), { metering: 'vanilla' })) : readFileSync(file, 'utf8');
+  } catch (e) {
+    console.error(`${file}: ${e instanceof Error ? e.message : String(e)}`);
+    process.exit(1);
+  }
+}
+const text = files.map(clifOf).join('\n');
 const times: number[][] = [[], []];
 for (let r = 0; r < rounds; r++) {
   for (const k of r % 2 === 0 ? [0, 1] : [1, 0]) times[k]!.push(run[k]!(text));
