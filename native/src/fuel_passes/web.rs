@@ -733,8 +733,7 @@ impl<'f> Recognizer<'f> {
             // terminators are the returns and the branches (and traps).
             let role = self.roles[i];
             let op = func.dfg.insts[i].opcode();
-            let noted = role.is_some() || op.is_call() || op.is_terminator();
-            if noted {
+            if role.is_some() || op.is_call() || op.is_terminator() {
                 self.note_event(b, i);
             }
             if matches!(role, Some(Role::Store)) {
@@ -763,9 +762,8 @@ impl<'f> Recognizer<'f> {
                     ));
                 }
                 AddMatch::Add(add) => {
-                    if !noted {
-                        self.note_event(b, i);
-                    }
+                    // An `iadd`: no role yet, neither a call nor a terminator, so not noted.
+                    self.note_event(b, i);
                     self.increments.push(FuelIncrement {
                         inst: i,
                         fuel_operand: add.counter_operand,
@@ -784,9 +782,8 @@ impl<'f> Recognizer<'f> {
             };
             let values = &self.values;
             if let Some(m) = match_fuel_compare(func, self.aliases, i, &|v| values.contains(v)) {
-                if !noted {
-                    self.note_event(b, i);
-                }
+                // An `icmp`, likewise.
+                self.note_event(b, i);
                 compares.push((i, m));
                 continue;
             }
